@@ -1,0 +1,78 @@
+//! KMS: customer-managed keys with their rotation status and tags.
+
+use aws_sdk_kms::types::{KeyManagerType, KeySpec, KeyState};
+use aws_sdk_kms::Client;
+use serde_json::json;
+
+use super::{err_text, tag_map, ts, Ctx};
+use crate::collect::ScopeResult;
+use crate::model::Resource;
+
+const TYPE: &str = "AWS::KMS::Key";
+
+pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
+    let scope = ctx.scope(region, TYPE);
+    let client = Client::new(&ctx.regional(region));
+    let keys = match ctx.call(client.list_keys().into_paginator().items().send().try_collect()).await {
+        Ok(k) => k,
+        Err(e) => return vec![ScopeResult::failed(scope, format!("kms:ListKeys: {}", err_text(&e)))],
+    };
+    let mut resources = Vec::new();
+    let mut errors = Vec::new();
+    for k in keys {
+        let Some(id) = k.key_id() else { continue };
+        match key(ctx, &client, region, id).await {
+            Ok(Some(r)) => resources.push(r),
+            Ok(None) => {}
+            Err(e) => errors.push(e),
+        }
+    }
+    vec![ScopeResult {
+        scope,
+        resources,
+        error: (!errors.is_empty()).then(|| errors.join("; ")),
+    }]
+}
+
+async fn key(ctx: &Ctx, client: &Client, region: &str, id: &str) -> Result<Option<Resource>, String> {
+    let described = ctx
+        .call(client.describe_key().key_id(id).send())
+        .await
+        .map_err(|e| format!("kms:DescribeKey {id}: {}", err_text(&e)))?;
+    let Some(meta) = described.key_metadata() else { return Ok(None) };
+    if meta.key_manager() != Some(&KeyManagerType::Customer) {
+        return Ok(None); // AWS-managed keys rotate on their own and cannot be changed.
+    }
+    let symmetric = meta.key_spec().is_none_or(|s| *s == KeySpec::SymmetricDefault);
+    let pending = meta.key_state() == Some(&KeyState::PendingDeletion);
+    let rotation = if symmetric && !pending && meta.origin().is_none_or(|o| o.as_str() == "AWS_KMS") {
+        Some(
+            ctx.call(client.get_key_rotation_status().key_id(id).send())
+                .await
+                .map_err(|e| format!("kms:GetKeyRotationStatus {id}: {}", err_text(&e)))?
+                .key_rotation_enabled(),
+        )
+    } else {
+        None
+    };
+    let tags = ctx
+        .call(client.list_resource_tags().key_id(id).send())
+        .await
+        .map_err(|e| format!("kms:ListResourceTags {id}: {}", err_text(&e)))?;
+    let tags = tag_map(tags.tags().iter().map(|t| (Some(t.tag_key()), Some(t.tag_value()))));
+    let config = json!({
+        "KeyId": meta.key_id(),
+        "Arn": meta.arn(),
+        "KeyManager": meta.key_manager().map(|m| m.as_str()),
+        "KeySpec": meta.key_spec().map(|s| s.as_str()),
+        "KeyUsage": meta.key_usage().map(|s| s.as_str()),
+        "KeyState": meta.key_state().map(|s| s.as_str()),
+        "Enabled": meta.enabled(),
+        "Description": meta.description().unwrap_or_default(),
+        "CreationDate": meta.creation_date().map(ts),
+        "DeletionDate": meta.deletion_date().map(ts),
+        "KeyRotationEnabled": rotation,
+    });
+    let arn = meta.arn().map(str::to_string).unwrap_or_else(|| format!("arn:aws:kms:{region}:{}:key/{id}", ctx.account));
+    Ok(Some(ctx.resource(arn, TYPE, region, None, tags, config)))
+}

@@ -1,0 +1,213 @@
+//! AWS collection: the standard credential chain, regions in parallel, one scope per
+//! (account, region, resource type), a bound on API calls in flight and the SDK's standard
+//! retry mode (exponential backoff with jitter on throttling).
+
+pub mod cloudtrail;
+pub mod ec2;
+pub mod iam;
+pub mod kms;
+pub mod rds;
+pub mod s3;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use aws_config::retry::RetryConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use tokio::sync::Semaphore;
+
+use super::{Error, Result, ScopeResult};
+use crate::model::resource::scope_key;
+use crate::model::Resource;
+
+#[derive(Debug, Clone)]
+pub struct AwsOptions {
+    pub regions: Vec<String>,
+    pub profile: Option<String>,
+    pub endpoint_url: Option<String>,
+    /// Services to collect (empty: all).
+    pub services: Vec<String>,
+    pub max_concurrency: usize,
+    pub max_attempts: u32,
+}
+
+/// Shared by every collector task of one scan.
+#[derive(Clone)]
+pub struct Ctx {
+    pub account: String,
+    pub sdk: SdkConfig,
+    pub endpoint_url: Option<String>,
+    limit: Arc<Semaphore>,
+}
+
+impl Ctx {
+    /// The SDK config for one region.
+    pub fn regional(&self, region: &str) -> SdkConfig {
+        self.sdk.to_builder().region(Region::new(region.to_string())).build()
+    }
+
+    /// Runs one API operation (or one paginated listing) while holding a permit, so at most
+    /// `max_concurrency` are in flight across all services and regions.
+    pub async fn call<F: std::future::Future>(&self, f: F) -> F::Output {
+        let _permit = self.limit.acquire().await.expect("semaphore never closed");
+        f.await
+    }
+
+    pub fn scope(&self, region: &str, resource_type: &str) -> String {
+        scope_key("aws", &self.account, region, resource_type)
+    }
+
+    pub fn resource(
+        &self,
+        id: String,
+        resource_type: &str,
+        region: &str,
+        name: Option<String>,
+        tags: BTreeMap<String, String>,
+        config: serde_json::Value,
+    ) -> Resource {
+        let name = name.or_else(|| tags.get("Name").cloned());
+        Resource {
+            id,
+            resource_type: resource_type.to_string(),
+            provider: "aws".into(),
+            account: Some(self.account.clone()),
+            region: Some(region.to_string()),
+            name,
+            tags,
+            config: super::prune(config),
+        }
+    }
+}
+
+/// The full text of an SDK error: code, message and cause.
+pub fn err_text<E: std::error::Error>(e: &E) -> String {
+    let mut s = e.to_string();
+    let mut src = e.source();
+    while let Some(cause) = src {
+        let c = cause.to_string();
+        if !s.contains(&c) {
+            s.push_str(": ");
+            s.push_str(&c);
+        }
+        src = cause.source();
+    }
+    s
+}
+
+/// An SDK error's service error code, when the service returned one.
+pub fn err_code<E, R>(e: &aws_sdk_ec2::error::SdkError<E, R>) -> Option<String>
+where
+    E: aws_sdk_ec2::error::ProvideErrorMetadata,
+{
+    e.as_service_error().and_then(|s| s.code()).map(str::to_string)
+}
+
+pub fn ts(dt: &aws_sdk_ec2::primitives::DateTime) -> String {
+    dt.fmt(aws_sdk_ec2::primitives::DateTimeFormat::DateTime).unwrap_or_default()
+}
+
+/// Loads the SDK config from the standard chain and identifies the account.
+pub async fn connect(opts: &AwsOptions) -> Result<(Ctx, Vec<String>)> {
+    for r in &opts.regions {
+        if !crate::config::looks_like_region(r) {
+            return Err(Error::BadRegion(r.clone()));
+        }
+    }
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(RetryConfig::standard().with_max_attempts(opts.max_attempts.max(1)));
+    if let Some(p) = &opts.profile {
+        loader = loader.profile_name(p);
+    }
+    if let Some(first) = opts.regions.first() {
+        loader = loader.region(Region::new(first.clone()));
+    }
+    if let Some(url) = &opts.endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    let sdk = loader.load().await;
+    let regions = if opts.regions.is_empty() {
+        match sdk.region() {
+            Some(r) => vec![r.to_string()],
+            None => return Err(Error::NoRegion),
+        }
+    } else {
+        opts.regions.clone()
+    };
+    let sts = aws_sdk_sts::Client::new(&sdk);
+    let ident = sts
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(|e| Error::Identity(err_text(&e)))?;
+    let account = ident.account().unwrap_or_default().to_string();
+    Ok((
+        Ctx {
+            account,
+            sdk,
+            endpoint_url: opts.endpoint_url.clone(),
+            limit: Arc::new(Semaphore::new(opts.max_concurrency.max(1))),
+        },
+        regions,
+    ))
+}
+
+fn wanted(opts: &AwsOptions, service: &str) -> bool {
+    opts.services.is_empty() || opts.services.iter().any(|s| s == service)
+}
+
+/// Collects every selected service in every region concurrently.
+pub async fn collect(opts: &AwsOptions, on_progress: &(dyn Fn(&str) + Sync)) -> Result<(String, Vec<ScopeResult>)> {
+    let (ctx, regions) = connect(opts).await?;
+    let mut tasks: Vec<std::pin::Pin<Box<dyn std::future::Future<Output = Vec<ScopeResult>> + Send>>> = Vec::new();
+    let home = regions[0].clone();
+    if wanted(opts, "iam") {
+        let c = ctx.clone();
+        tasks.push(Box::pin(async move { iam::collect(&c).await }));
+    }
+    if wanted(opts, "s3") {
+        let (c, h) = (ctx.clone(), home.clone());
+        tasks.push(Box::pin(async move { s3::collect(&c, &h).await }));
+    }
+    for region in &regions {
+        if wanted(opts, "ec2") {
+            let (c, r) = (ctx.clone(), region.clone());
+            tasks.push(Box::pin(async move { ec2::collect(&c, &r).await }));
+        }
+        if wanted(opts, "kms") {
+            let (c, r) = (ctx.clone(), region.clone());
+            tasks.push(Box::pin(async move { kms::collect(&c, &r).await }));
+        }
+        if wanted(opts, "rds") {
+            let (c, r) = (ctx.clone(), region.clone());
+            tasks.push(Box::pin(async move { rds::collect(&c, &r).await }));
+        }
+        if wanted(opts, "cloudtrail") {
+            let (c, r) = (ctx.clone(), region.clone());
+            tasks.push(Box::pin(async move { cloudtrail::collect(&c, &r).await }));
+        }
+    }
+    // Each task is spawned so regions and services really run in parallel.
+    let handles: Vec<_> = tasks.into_iter().map(tokio::spawn).collect();
+    let mut out = Vec::new();
+    for h in handles {
+        match h.await {
+            Ok(results) => {
+                for r in &results {
+                    on_progress(&r.scope);
+                }
+                out.extend(results)
+            }
+            Err(e) => tracing::error!(target: "collect", error = %e, "collector task panicked"),
+        }
+    }
+    Ok((ctx.account, out))
+}
+
+/// Turns AWS's `[{Key, Value}]` tag lists into a map.
+pub fn tag_map<'a>(pairs: impl IntoIterator<Item = (Option<&'a str>, Option<&'a str>)>) -> BTreeMap<String, String> {
+    pairs
+        .into_iter()
+        .filter_map(|(k, v)| Some((k?.to_string(), v.unwrap_or_default().to_string())))
+        .collect()
+}

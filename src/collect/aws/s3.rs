@@ -1,0 +1,124 @@
+//! S3 (account-wide listing): every bucket with its default encryption, public access block,
+//! policy, versioning and tags, each read through a client in the bucket's own region.
+
+use std::collections::{BTreeMap, HashMap};
+
+use aws_sdk_s3::Client;
+use serde_json::{json, Value};
+
+use super::{err_code, err_text, tag_map, ts, Ctx};
+use crate::collect::ScopeResult;
+use crate::model::Resource;
+
+const TYPE: &str = "AWS::S3::Bucket";
+
+fn client_for(ctx: &Ctx, region: &str) -> Client {
+    let mut b = aws_sdk_s3::config::Builder::from(&ctx.regional(region));
+    if ctx.endpoint_url.is_some() {
+        // Emulators serve buckets by path, not by virtual host.
+        b = b.force_path_style(true);
+    }
+    Client::from_conf(b.build())
+}
+
+/// `GetBucketLocation`'s answer → region name (`""` is us-east-1, `EU` is eu-west-1).
+pub fn location_region(constraint: Option<&str>) -> String {
+    match constraint.unwrap_or("") {
+        "" => "us-east-1".into(),
+        "EU" => "eu-west-1".into(),
+        other => other.into(),
+    }
+}
+
+pub async fn collect(ctx: &Ctx, home_region: &str) -> Vec<ScopeResult> {
+    let scope = ctx.scope("global", TYPE);
+    let home = client_for(ctx, home_region);
+    let buckets = match ctx.call(home.list_buckets().into_paginator().send().try_collect()).await {
+        Ok(pages) => pages.into_iter().flat_map(|p| p.buckets.unwrap_or_default()).collect::<Vec<_>>(),
+        Err(e) => return vec![ScopeResult::failed(scope, format!("s3:ListBuckets: {}", err_text(&e)))],
+    };
+    let mut clients: HashMap<String, Client> = HashMap::new();
+    let mut resources = Vec::new();
+    let mut errors = Vec::new();
+    for b in &buckets {
+        let name = b.name().unwrap_or_default().to_string();
+        let region = match ctx.call(home.get_bucket_location().bucket(&name).send()).await {
+            Ok(loc) => location_region(loc.location_constraint().map(|c| c.as_str())),
+            Err(e) => {
+                errors.push(format!("s3:GetBucketLocation {name}: {}", err_text(&e)));
+                continue;
+            }
+        };
+        let client = clients.entry(region.clone()).or_insert_with(|| client_for(ctx, &region)).clone();
+        match bucket(ctx, &client, &name, &region, b.creation_date().map(ts)).await {
+            Ok(r) => resources.push(r),
+            Err(e) => errors.push(e),
+        }
+    }
+    vec![ScopeResult {
+        scope,
+        resources,
+        error: (!errors.is_empty()).then(|| errors.join("; ")),
+    }]
+}
+
+async fn bucket(ctx: &Ctx, c: &Client, name: &str, region: &str, created: Option<String>) -> Result<Resource, String> {
+    let (enc, pab, policy, tagging, versioning) = tokio::join!(
+        ctx.call(c.get_bucket_encryption().bucket(name).send()),
+        ctx.call(c.get_public_access_block().bucket(name).send()),
+        ctx.call(c.get_bucket_policy().bucket(name).send()),
+        ctx.call(c.get_bucket_tagging().bucket(name).send()),
+        ctx.call(c.get_bucket_versioning().bucket(name).send()),
+    );
+    // "Not configured" answers are facts, not failures.
+    let absent = |code: Option<String>, expected: &[&str]| code.is_some_and(|c| expected.contains(&c.as_str()));
+    let encryption = match enc {
+        Ok(o) => o.server_side_encryption_configuration().map(|cfg| {
+            json!({"Rules": cfg.rules().iter().map(|r| json!({
+                "ApplyServerSideEncryptionByDefault": r.apply_server_side_encryption_by_default().map(|d| json!({
+                    "SSEAlgorithm": d.sse_algorithm().as_str(),
+                    "KMSMasterKeyID": d.kms_master_key_id(),
+                })),
+                "BucketKeyEnabled": r.bucket_key_enabled(),
+            })).collect::<Vec<_>>()})
+        }),
+        Err(e) if absent(err_code(&e), &["ServerSideEncryptionConfigurationNotFoundError"]) => None,
+        Err(e) => return Err(format!("s3:GetBucketEncryption {name}: {}", err_text(&e))),
+    };
+    let public_access = match pab {
+        Ok(o) => o.public_access_block_configuration().map(|p| {
+            json!({
+                "BlockPublicAcls": p.block_public_acls().unwrap_or(false),
+                "IgnorePublicAcls": p.ignore_public_acls().unwrap_or(false),
+                "BlockPublicPolicy": p.block_public_policy().unwrap_or(false),
+                "RestrictPublicBuckets": p.restrict_public_buckets().unwrap_or(false),
+            })
+        }),
+        Err(e) if absent(err_code(&e), &["NoSuchPublicAccessBlockConfiguration"]) => None,
+        Err(e) => return Err(format!("s3:GetPublicAccessBlock {name}: {}", err_text(&e))),
+    };
+    let policy = match policy {
+        Ok(o) => o.policy().map(|p| serde_json::from_str::<Value>(p).unwrap_or_else(|_| Value::String(p.to_string()))),
+        Err(e) if absent(err_code(&e), &["NoSuchBucketPolicy"]) => None,
+        Err(e) => return Err(format!("s3:GetBucketPolicy {name}: {}", err_text(&e))),
+    };
+    let tags: BTreeMap<String, String> = match tagging {
+        Ok(o) => tag_map(o.tag_set().iter().map(|t| (Some(t.key()), Some(t.value())))),
+        Err(e) if absent(err_code(&e), &["NoSuchTagSet", "NoSuchTagSetError"]) => BTreeMap::new(),
+        Err(e) => return Err(format!("s3:GetBucketTagging {name}: {}", err_text(&e))),
+    };
+    let versioning = match versioning {
+        Ok(o) => o.status().map(|s| json!({"Status": s.as_str()})),
+        Err(e) => return Err(format!("s3:GetBucketVersioning {name}: {}", err_text(&e))),
+    };
+    let config = json!({
+        "Name": name,
+        "CreationDate": created,
+        "Region": region,
+        "ServerSideEncryptionConfiguration": encryption,
+        "PublicAccessBlockConfiguration": public_access,
+        "Policy": policy,
+        "Versioning": versioning,
+    });
+    Ok(ctx.resource(format!("arn:aws:s3:::{name}"), TYPE, region, Some(name.to_string()), tags, config))
+}

@@ -1,0 +1,54 @@
+//! Collectors do I/O and nothing else: they call provider APIs and turn the answers into
+//! [`Resource`] documents (pure `normalize_*` functions), reporting coverage per scope.
+
+pub mod aws;
+
+use crate::model::{Coverage, CoverageStatus, Resource};
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("no AWS region: pass --region, set AWS_REGION, or set `collectors.aws.regions` in the config")]
+    NoRegion,
+    #[error("`{0}` is not an AWS region name (like us-east-1)")]
+    BadRegion(String),
+    #[error("identifying the AWS account (sts:GetCallerIdentity): {0}")]
+    Identity(String),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What one collector task produced for one scope: its resources (possibly some, even when
+/// the scope failed part-way) and whether the scope is complete.
+#[derive(Debug)]
+pub struct ScopeResult {
+    pub scope: String,
+    pub resources: Vec<Resource>,
+    pub error: Option<String>,
+}
+
+impl ScopeResult {
+    pub fn ok(scope: String, resources: Vec<Resource>) -> Self {
+        ScopeResult { scope, resources, error: None }
+    }
+    pub fn failed(scope: String, error: String) -> Self {
+        ScopeResult { scope, resources: Vec::new(), error: Some(error) }
+    }
+    pub fn coverage(&self) -> Coverage {
+        Coverage {
+            scope: self.scope.clone(),
+            status: if self.error.is_some() { CoverageStatus::Failed } else { CoverageStatus::Complete },
+            error: self.error.clone(),
+        }
+    }
+}
+
+/// Removes `null` members recursively, so absent values are absent keys.
+pub fn prune(v: serde_json::Value) -> serde_json::Value {
+    match v {
+        serde_json::Value::Object(m) => serde_json::Value::Object(
+            m.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, prune(v))).collect(),
+        ),
+        serde_json::Value::Array(a) => serde_json::Value::Array(a.into_iter().map(prune).collect()),
+        other => other,
+    }
+}

@@ -1,0 +1,441 @@
+//! The TOML config file: parsed, then validated in one pass that reports every problem with
+//! its line, then turned into [`Config`].
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::model::Severity;
+
+/// The commented template written by `vigil config init`.
+pub const TEMPLATE: &str = include_str!("../deploy/config.example.toml");
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("reading config {path}: {source}")]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}", .0.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n"))]
+    Invalid(Vec<Problem>),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// One problem in a config file, with its location.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub file: String,
+    pub line: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}: {}", self.file, self.line, self.message)
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub storage: Storage,
+    #[serde(default)]
+    pub collectors: Collectors,
+    #[serde(default)]
+    pub rules: Rules,
+    #[serde(default)]
+    pub scan: Scan,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Storage {
+    /// SQLite database file. Default: the user's data directory.
+    pub path: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Collectors {
+    #[serde(default)]
+    pub aws: Aws,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Aws {
+    /// Regions to scan. Empty: the region of the environment / profile.
+    #[serde(default)]
+    pub regions: Vec<String>,
+    /// Named profile from the shared AWS config files.
+    pub profile: Option<String>,
+    /// Endpoint override (emulators such as moto).
+    pub endpoint_url: Option<String>,
+    /// Services to collect; empty means all.
+    #[serde(default)]
+    pub services: Vec<String>,
+    /// Bound on API calls in flight at once, across services and regions.
+    #[serde(default = "default_concurrency")]
+    pub max_concurrency: usize,
+    /// Attempts per call (1 = no retry); throttling backs off exponentially.
+    #[serde(default = "default_attempts")]
+    pub max_attempts: u32,
+}
+
+fn default_concurrency() -> usize {
+    16
+}
+fn default_attempts() -> u32 {
+    5
+}
+
+impl Default for Aws {
+    fn default() -> Self {
+        Aws {
+            regions: Vec::new(),
+            profile: None,
+            endpoint_url: None,
+            services: Vec::new(),
+            max_concurrency: default_concurrency(),
+            max_attempts: default_attempts(),
+        }
+    }
+}
+
+pub const AWS_SERVICES: &[&str] = &["ec2", "iam", "s3", "kms", "rds", "cloudtrail"];
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rules {
+    /// Use the rule pack built into vigil.
+    #[serde(default = "yes")]
+    pub bundled: bool,
+    /// Extra rule directories; a rule with the id of a bundled one replaces it.
+    #[serde(default)]
+    pub dirs: Vec<PathBuf>,
+    /// Rule parameters, visible to rules as `data.vigil.context.params`.
+    #[serde(default)]
+    pub params: toml::Table,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Rules {
+            bundled: true,
+            dirs: Vec::new(),
+            params: toml::Table::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scan {
+    /// Exit 1 when an open finding is at or above this severity.
+    #[serde(default = "default_fail_on")]
+    pub fail_on: String,
+}
+
+fn default_fail_on() -> String {
+    "high".into()
+}
+
+impl Default for Scan {
+    fn default() -> Self {
+        Scan {
+            fail_on: default_fail_on(),
+        }
+    }
+}
+
+/// Default rule parameters; the config's `[rules.params]` overrides them key by key.
+pub fn default_params() -> serde_json::Map<String, serde_json::Value> {
+    let v = serde_json::json!({
+        "required_tags": ["owner", "environment", "cost-center", "data-classification"],
+        "idle_hours": 72,
+        "unused_credential_days": 90,
+        "allowed_environments": ["prod", "production", "staging", "stage", "dev", "test", "sandbox"],
+        "data_classifications": ["public", "internal", "confidential", "restricted"],
+        "allowed_ssl_ports": [],
+    });
+    match v {
+        serde_json::Value::Object(m) => m,
+        _ => unreachable!(),
+    }
+}
+
+impl Config {
+    /// Reads and validates a config file. Every problem is reported at once.
+    pub fn load(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Self::parse(&path.display().to_string(), &text)
+    }
+
+    pub fn parse(file: &str, text: &str) -> Result<Config> {
+        let problems = validate(file, text);
+        if !problems.is_empty() {
+            return Err(Error::Invalid(problems));
+        }
+        toml::from_str(text).map_err(|e| {
+            Error::Invalid(vec![Problem {
+                file: file.into(),
+                line: e.span().map(|s| line_of_offset(text, s.start)).unwrap_or(1),
+                message: e.message().to_string(),
+            }])
+        })
+    }
+
+    /// The rule parameters: defaults overridden by `[rules.params]`.
+    pub fn params(&self) -> serde_json::Map<String, serde_json::Value> {
+        let mut p = default_params();
+        for (k, v) in &self.rules.params {
+            p.insert(k.clone(), serde_json::to_value(v).unwrap_or(serde_json::Value::Null));
+        }
+        p
+    }
+
+    pub fn fail_on(&self) -> Severity {
+        self.scan.fail_on.parse().unwrap_or(Severity::High)
+    }
+}
+
+fn line_of_offset(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+/// Expected shape of each key, for validation that reports every problem.
+#[derive(Clone, Copy)]
+enum Kind {
+    Str,
+    Bool,
+    PosInt,
+    StrList,
+    Table,
+    Severity,
+}
+
+const SCHEMA: &[(&str, &[(&str, Kind)])] = &[
+    ("", &[("storage", Kind::Table), ("collectors", Kind::Table), ("rules", Kind::Table), ("scan", Kind::Table)]),
+    ("storage", &[("path", Kind::Str)]),
+    ("collectors", &[("aws", Kind::Table)]),
+    (
+        "collectors.aws",
+        &[
+            ("regions", Kind::StrList),
+            ("profile", Kind::Str),
+            ("endpoint_url", Kind::Str),
+            ("services", Kind::StrList),
+            ("max_concurrency", Kind::PosInt),
+            ("max_attempts", Kind::PosInt),
+        ],
+    ),
+    ("rules", &[("bundled", Kind::Bool), ("dirs", Kind::StrList), ("params", Kind::Table)]),
+    ("scan", &[("fail_on", Kind::Severity)]),
+];
+
+/// Known parameters and their shapes; other parameters pass through to custom rules.
+const PARAMS: &[(&str, Kind)] = &[
+    ("required_tags", Kind::StrList),
+    ("idle_hours", Kind::PosInt),
+    ("unused_credential_days", Kind::PosInt),
+    ("allowed_environments", Kind::StrList),
+    ("data_classifications", Kind::StrList),
+];
+
+/// Checks a config text and returns every problem found, each with its line.
+pub fn validate(file: &str, text: &str) -> Vec<Problem> {
+    let doc: toml::Table = match toml::from_str(text) {
+        Ok(d) => d,
+        Err(e) => {
+            return vec![Problem {
+                file: file.into(),
+                line: e.span().map(|s| line_of_offset(text, s.start)).unwrap_or(1),
+                message: e.message().trim().to_string(),
+            }]
+        }
+    };
+    let mut problems = Vec::new();
+    let mut push = |section: &str, key: &str, message: String| {
+        problems.push(Problem {
+            file: file.into(),
+            line: locate(text, section, key),
+            message,
+        })
+    };
+    for (section, keys) in SCHEMA {
+        let table = if section.is_empty() {
+            Some(&doc)
+        } else {
+            section
+                .split('.')
+                .try_fold(&doc, |t, part| t.get(part).and_then(|v| v.as_table()))
+        };
+        let Some(table) = table else { continue };
+        for (key, value) in table {
+            let full = if section.is_empty() { key.clone() } else { format!("{section}.{key}") };
+            match keys.iter().find(|(k, _)| k == key) {
+                None => {
+                    let known: Vec<&str> = keys.iter().map(|(k, _)| *k).collect();
+                    push(section, key, format!("unknown key `{full}` (known here: {})", known.join(", ")))
+                }
+                Some((_, kind)) => {
+                    if let Some(msg) = check(*kind, value) {
+                        push(section, key, format!("`{full}` {msg}"))
+                    }
+                }
+            }
+        }
+    }
+    if let Some(params) = doc.get("rules").and_then(|r| r.get("params")).and_then(|p| p.as_table()) {
+        for (key, kind) in PARAMS {
+            if let Some(v) = params.get(*key) {
+                if let Some(msg) = check(*kind, v) {
+                    push("rules.params", key, format!("`rules.params.{key}` {msg}"))
+                }
+            }
+        }
+    }
+    if let Some(services) = doc
+        .get("collectors")
+        .and_then(|c| c.get("aws"))
+        .and_then(|a| a.get("services"))
+        .and_then(|s| s.as_array())
+    {
+        for s in services.iter().filter_map(|s| s.as_str()) {
+            if !AWS_SERVICES.contains(&s) {
+                push(
+                    "collectors.aws",
+                    "services",
+                    format!("unknown AWS service `{s}` (known: {})", AWS_SERVICES.join(", ")),
+                );
+            }
+        }
+    }
+    if let Some(regions) = doc
+        .get("collectors")
+        .and_then(|c| c.get("aws"))
+        .and_then(|a| a.get("regions"))
+        .and_then(|s| s.as_array())
+    {
+        for r in regions.iter().filter_map(|s| s.as_str()) {
+            if !looks_like_region(r) {
+                push("collectors.aws", "regions", format!("`{r}` is not an AWS region name (like us-east-1)"));
+            }
+        }
+    }
+    problems.sort_by_key(|p| p.line);
+    problems
+}
+
+pub fn looks_like_region(r: &str) -> bool {
+    let parts: Vec<&str> = r.split('-').collect();
+    parts.len() >= 3
+        && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
+        && parts.last().is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()))
+}
+
+fn check(kind: Kind, v: &toml::Value) -> Option<String> {
+    match kind {
+        Kind::Str => (!v.is_str()).then(|| "must be a string".into()),
+        Kind::Bool => (!v.is_bool()).then(|| "must be true or false".into()),
+        Kind::Table => (!v.is_table()).then(|| "must be a table".into()),
+        Kind::PosInt => match v.as_integer() {
+            Some(n) if n > 0 => None,
+            _ => Some("must be a positive integer".into()),
+        },
+        Kind::StrList => match v.as_array() {
+            Some(a) if a.iter().all(|x| x.is_str()) => None,
+            _ => Some("must be a list of strings".into()),
+        },
+        Kind::Severity => match v.as_str().map(str::parse::<Severity>) {
+            Some(Ok(_)) => None,
+            Some(Err(e)) => Some(e),
+            None => Some("must be a string".into()),
+        },
+    }
+}
+
+/// The line of `key` inside `[section]` (best effort: 1 when not found).
+fn locate(text: &str, section: &str, key: &str) -> usize {
+    let mut current = String::new();
+    let mut section_line = 1;
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim();
+        if let Some(h) = t.strip_prefix('[') {
+            current = h.trim_start_matches('[').trim_end_matches(']').trim().to_string();
+            if current == section {
+                section_line = i + 1;
+            }
+            continue;
+        }
+        let k = t.split('=').next().unwrap_or("").trim().trim_matches('"');
+        if current == section && k == key && t.contains('=') {
+            return i + 1;
+        }
+        // Dotted keys and sub-tables: `[collectors]` + `aws.regions = ...`.
+        if !t.starts_with('#') && t.contains('=') {
+            let full = if current.is_empty() { k.to_string() } else { format!("{current}.{k}") };
+            let want = if section.is_empty() { key.to_string() } else { format!("{section}.{key}") };
+            if full == want {
+                return i + 1;
+            }
+        }
+    }
+    // An unknown table `[foo]` is located at its header.
+    let header = if section.is_empty() { key.to_string() } else { format!("{section}.{key}") };
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim();
+        if t == format!("[{header}]") || t == format!("[[{header}]]") {
+            return i + 1;
+        }
+    }
+    section_line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn template_is_valid() {
+        let c = Config::parse("template", TEMPLATE).unwrap();
+        assert!(c.rules.bundled);
+    }
+
+    #[test]
+    fn reports_every_problem_with_its_line() {
+        let text = "[storage]\npath = 3\n\n[collectors.aws]\nregions = [\"us-east-1\", \"mars\"]\nmax_concurrency = 0\ncolour = \"red\"\n\n[rules.params]\nidle_hours = \"soon\"\n\n[scan]\nfail_on = \"urgent\"\n";
+        let problems = validate("vigil.toml", text);
+        let lines: Vec<usize> = problems.iter().map(|p| p.line).collect();
+        assert_eq!(lines, vec![2, 5, 6, 7, 10, 13], "{problems:#?}");
+        assert!(problems[3].message.contains("colour"));
+        assert!(problems[5].message.contains("urgent"));
+    }
+
+    #[test]
+    fn syntax_error_has_a_line() {
+        let problems = validate("v.toml", "[scan]\nfail_on = \n");
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].line, 2, "{problems:?}");
+    }
+
+    #[test]
+    fn params_override_defaults() {
+        let c = Config::parse("c", "[rules.params]\nrequired_tags = [\"team\"]\ncustom = 5\n").unwrap();
+        let p = c.params();
+        assert_eq!(p["required_tags"], serde_json::json!(["team"]));
+        assert_eq!(p["idle_hours"], serde_json::json!(72));
+        assert_eq!(p["custom"], serde_json::json!(5));
+    }
+}

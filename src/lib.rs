@@ -1,0 +1,9 @@
+#![doc = include_str!("../README.md")]
+
+pub mod collect;
+pub mod config;
+pub mod controls;
+pub mod model;
+pub mod policy;
+pub mod report;
+pub mod store;

@@ -1,0 +1,11 @@
+//! Plain data: resources, snapshots, findings, severities. No I/O.
+
+pub mod finding;
+pub mod resource;
+pub mod severity;
+pub mod snapshot;
+
+pub use finding::{Finding, FindingStatus, RuleResult};
+pub use resource::Resource;
+pub use severity::Severity;
+pub use snapshot::{Coverage, CoverageStatus, ScanStatus, Snapshot};

@@ -1,0 +1,73 @@
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// One collected resource: the document a rule sees as `input`.
+///
+/// `config` keeps the provider API's own shape, minus fields that change on every read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Resource {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub resource_type: String,
+    pub provider: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+    #[serde(default)]
+    pub config: serde_json::Value,
+}
+
+/// Every resource type a collector can produce. Rules may only name these.
+pub const KNOWN_TYPES: &[&str] = &[
+    "AWS::EC2::Instance",
+    "AWS::EC2::Volume",
+    "AWS::EC2::Snapshot",
+    "AWS::EC2::EIP",
+    "AWS::EC2::SecurityGroup",
+    "AWS::EC2::VPC",
+    "AWS::EC2::EBSEncryptionDefault",
+    "AWS::IAM::User",
+    "AWS::IAM::Role",
+    "AWS::IAM::Group",
+    "AWS::IAM::Policy",
+    "AWS::IAM::RootUser",
+    "AWS::S3::Bucket",
+    "AWS::KMS::Key",
+    "AWS::RDS::DBInstance",
+    "AWS::CloudTrail::Trail",
+    "AWS::CloudTrail::RegionCoverage",
+];
+
+/// Types collected once per account rather than per region.
+pub fn is_global_type(t: &str) -> bool {
+    t.starts_with("AWS::IAM::") || t.starts_with("AWS::S3::")
+}
+
+pub fn is_known_type(t: &str) -> bool {
+    KNOWN_TYPES.contains(&t)
+}
+
+impl Resource {
+    /// The coverage scope this resource belongs to: `aws/<account>/<region>/<type>`.
+    /// IAM and S3 are collected account-wide, so their scope region is `global` (a bucket's
+    /// own region is in its `region` field and `config.Region`).
+    pub fn scope(&self) -> String {
+        let region = if is_global_type(&self.resource_type) {
+            "global"
+        } else {
+            self.region.as_deref().unwrap_or("-")
+        };
+        scope_key(&self.provider, self.account.as_deref().unwrap_or("-"), region, &self.resource_type)
+    }
+}
+
+pub fn scope_key(provider: &str, account: &str, region: &str, resource_type: &str) -> String {
+    format!("{provider}/{account}/{region}/{resource_type}")
+}

@@ -1,0 +1,384 @@
+//! Evaluation: a pure function of (rules, snapshot, context). No clock, network or environment.
+//!
+//! Each rule is compiled once per evaluation to regorus's bytecode VM (RVM), with the
+//! interpreter as a fallback for rules the VM cannot compile. Resources are split across
+//! threads; each (rule, resource of an applicable type) pair yields PASS, FAIL or an error.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use regorus::languages::rego::compiler::Compiler;
+use regorus::rvm::program::Program;
+use regorus::rvm::vm::RegoVM;
+use regorus::{CompiledPolicy, Rc, Value};
+use serde::Serialize;
+
+use super::loader::{Rule, RuleSet};
+use crate::controls;
+use crate::model::{Resource, RuleResult, Snapshot};
+
+/// Upper bound of VM instructions for one rule on one resource.
+const MAX_INSTRUCTIONS: usize = 5_000_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EngineMode {
+    /// Bytecode VM where the rule compiles to it, interpreter otherwise.
+    #[default]
+    Vm,
+    /// regorus's tree-walking interpreter for every rule (the reference semantics).
+    Interpreter,
+}
+
+/// Everything a rule may know besides its input.
+#[derive(Debug, Clone)]
+pub struct EvalContext {
+    pub now: DateTime<Utc>,
+    /// `[rules.params]` with defaults filled in.
+    pub params: serde_json::Map<String, serde_json::Value>,
+    pub mode: EngineMode,
+    /// Worker threads; 0 means one per available core.
+    pub threads: usize,
+}
+
+/// A rule that could not be compiled, or failed on one resource.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RuleError {
+    pub rule_id: String,
+    pub file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource_id: Option<String>,
+    pub message: String,
+}
+
+impl std::fmt::Display for RuleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.resource_id {
+            Some(r) => write!(f, "{} ({}) on {r}: {}", self.rule_id, self.file, self.message),
+            None => write!(f, "{} ({}): {}", self.rule_id, self.file, self.message),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct RuleCount {
+    pub pass: u64,
+    pub fail: u64,
+    pub error: u64,
+}
+
+#[derive(Debug, Default)]
+pub struct EvalReport {
+    /// FAIL verdicts, sorted by (rule, resource, message).
+    pub results: Vec<RuleResult>,
+    /// PASS / FAIL / error counts per rule id (resources, not messages).
+    pub counts: BTreeMap<String, RuleCount>,
+    pub errors: Vec<RuleError>,
+    /// (rule id, resource id) pairs whose evaluation failed: their findings must not resolve.
+    pub errored: HashSet<(String, String)>,
+    /// Rule ids that did not run at all (compile errors).
+    pub skipped_rules: Vec<String>,
+    /// Rule-resource evaluations performed.
+    pub evaluations: u64,
+    pub rule_time: BTreeMap<String, Duration>,
+}
+
+enum Compiled {
+    Vm(Arc<Program>),
+    Interp(CompiledPolicy),
+}
+
+/// The `data` document rules see, as JSON.
+pub fn data_document(snapshot: &Snapshot, ctx: &EvalContext) -> serde_json::Value {
+    let mut accounts: Vec<&str> = Vec::new();
+    let mut regions: Vec<&str> = Vec::new();
+    let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
+    for r in &snapshot.resources {
+        if let Some(a) = r.account.as_deref() {
+            if !accounts.contains(&a) {
+                accounts.push(a);
+            }
+        }
+        if let Some(g) = r.region.as_deref() {
+            if !regions.contains(&g) {
+                regions.push(g);
+            }
+        }
+        *counts.entry(r.resource_type.as_str()).or_default() += 1;
+    }
+    let controls: serde_json::Map<String, serde_json::Value> = controls::catalog()
+        .ids()
+        .map(|id| (id.to_string(), serde_json::Value::Bool(true)))
+        .collect();
+    let now_ns = ctx.now.timestamp_nanos_opt().unwrap_or(i64::MAX);
+    serde_json::json!({
+        "vigil": {
+            "context": {
+                "now": ctx.now.to_rfc3339_opts(SecondsFormat::Secs, true),
+                "now_ns": now_ns,
+                "params": ctx.params,
+            },
+            "controls": controls,
+            "inventory": {
+                "accounts": accounts,
+                "regions": regions,
+                "resource_counts": counts,
+            }
+        }
+    })
+}
+
+fn compile_rules(
+    rules: &RuleSet,
+    data: &Value,
+    mode: EngineMode,
+) -> (Vec<Option<Compiled>>, Vec<RuleError>) {
+    let mut engine = rules.engine.clone();
+    let mut errors = Vec::new();
+    if let Err(e) = engine.add_data(data.clone()) {
+        // Data is ours; this would be a bug, but report it per rule rather than panic.
+        for r in &rules.rules {
+            errors.push(compile_error(r, format!("loading data: {e}")));
+        }
+        return (rules.rules.iter().map(|_| None).collect(), errors);
+    }
+    let compiled = rules
+        .rules
+        .iter()
+        .map(|rule| {
+            let path: Rc<str> = rule.deny_path().into();
+            let policy = match engine.compile_with_entrypoint(&path) {
+                Ok(p) => p,
+                Err(e) => {
+                    errors.push(compile_error(rule, e.to_string()));
+                    return None;
+                }
+            };
+            if mode == EngineMode::Interpreter {
+                return Some(Compiled::Interp(policy));
+            }
+            match Compiler::compile_from_policy(&policy, &[&path]) {
+                Ok(program) => Some(Compiled::Vm(program)),
+                Err(e) => {
+                    tracing::debug!(target: "policy", rule = %rule.meta.id, error = %e,
+                        "rule does not compile to the VM; using the interpreter");
+                    Some(Compiled::Interp(policy))
+                }
+            }
+        })
+        .collect();
+    (compiled, errors)
+}
+
+fn compile_error(rule: &Rule, message: String) -> RuleError {
+    RuleError {
+        rule_id: rule.meta.id.clone(),
+        file: rule.file.clone(),
+        resource_id: None,
+        message,
+    }
+}
+
+/// Converts one resource to the engine's value type.
+pub fn to_input(resource: &Resource) -> Value {
+    Value::from(serde_json::to_value(resource).expect("resources serialize"))
+}
+
+struct Partial {
+    results: Vec<RuleResult>,
+    counts: Vec<RuleCount>,
+    errors: Vec<RuleError>,
+    time: Vec<Duration>,
+    evaluations: u64,
+}
+
+/// Evaluates every rule on every resource of the types it names.
+pub fn evaluate(rules: &RuleSet, snapshot: &Snapshot, ctx: &EvalContext) -> EvalReport {
+    evaluate_resources(rules, snapshot, &snapshot.resources, ctx)
+}
+
+/// Like [`evaluate`] on a subset of the snapshot's resources (the data document still
+/// describes the whole snapshot).
+pub fn evaluate_resources(
+    rules: &RuleSet,
+    snapshot: &Snapshot,
+    resources: &[Resource],
+    ctx: &EvalContext,
+) -> EvalReport {
+    let data = Value::from(data_document(snapshot, ctx));
+    let (compiled, compile_errors) = compile_rules(rules, &data, ctx.mode);
+
+    let mut by_type: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, rule) in rules.rules.iter().enumerate() {
+        if compiled[i].is_none() {
+            continue;
+        }
+        for t in &rule.meta.resource_types {
+            by_type.entry(t.as_str()).or_default().push(i);
+        }
+    }
+
+    let threads = if ctx.threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        ctx.threads
+    };
+    let chunk = resources.len().div_ceil(threads.max(1)).max(1);
+    let partials: Vec<Partial> = std::thread::scope(|s| {
+        let handles: Vec<_> = resources
+            .chunks(chunk)
+            .map(|part| {
+                let (compiled, by_type, data) = (&compiled, &by_type, &data);
+                s.spawn(move || eval_chunk(rules, compiled, by_type, data, part))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("evaluation thread panicked"))
+            .collect()
+    });
+
+    let mut report = EvalReport {
+        errors: compile_errors,
+        ..Default::default()
+    };
+    for (i, rule) in rules.rules.iter().enumerate() {
+        if compiled[i].is_none() {
+            report.skipped_rules.push(rule.meta.id.clone());
+        } else {
+            report.counts.insert(rule.meta.id.clone(), RuleCount::default());
+        }
+    }
+    for p in partials {
+        report.results.extend(p.results);
+        for e in &p.errors {
+            if let Some(res) = &e.resource_id {
+                report.errored.insert((e.rule_id.clone(), res.clone()));
+            }
+        }
+        report.errors.extend(p.errors);
+        report.evaluations += p.evaluations;
+        for (i, rule) in rules.rules.iter().enumerate() {
+            if compiled[i].is_none() {
+                continue;
+            }
+            let c = report.counts.entry(rule.meta.id.clone()).or_default();
+            c.pass += p.counts[i].pass;
+            c.fail += p.counts[i].fail;
+            c.error += p.counts[i].error;
+            *report.rule_time.entry(rule.meta.id.clone()).or_default() += p.time[i];
+        }
+    }
+    report.results.sort_by(|a, b| {
+        (&a.rule_id, &a.resource_id, &a.message).cmp(&(&b.rule_id, &b.resource_id, &b.message))
+    });
+    report
+}
+
+fn eval_chunk(
+    rules: &RuleSet,
+    compiled: &[Option<Compiled>],
+    by_type: &HashMap<&str, Vec<usize>>,
+    data: &Value,
+    resources: &[Resource],
+) -> Partial {
+    let n = rules.rules.len();
+    let mut vms: Vec<Option<RegoVM>> = (0..n).map(|_| None).collect();
+    let mut out = Partial {
+        results: Vec::new(),
+        counts: vec![RuleCount::default(); n],
+        errors: Vec::new(),
+        time: vec![Duration::ZERO; n],
+        evaluations: 0,
+    };
+    for resource in resources {
+        let Some(applicable) = by_type.get(resource.resource_type.as_str()) else {
+            continue;
+        };
+        let input = to_input(resource);
+        for &i in applicable {
+            let rule = &rules.rules[i];
+            let start = Instant::now();
+            let value = match compiled[i].as_ref().expect("indexed rules compiled") {
+                Compiled::Vm(program) => {
+                    let vm = vms[i].get_or_insert_with(|| new_vm(program, data));
+                    vm.set_input(input.clone());
+                    vm.execute().map_err(|e| e.to_string())
+                }
+                Compiled::Interp(policy) => {
+                    policy.eval_with_input(input.clone()).map_err(|e| e.to_string())
+                }
+            };
+            out.time[i] += start.elapsed();
+            out.evaluations += 1;
+            match value.and_then(|v| parse_denies(&v)) {
+                Ok(denies) if denies.is_empty() => out.counts[i].pass += 1,
+                Ok(denies) => {
+                    out.counts[i].fail += 1;
+                    for (message, path) in denies {
+                        out.results.push(RuleResult {
+                            rule_id: rule.meta.id.clone(),
+                            resource_id: resource.id.clone(),
+                            resource_type: resource.resource_type.clone(),
+                            severity: rule.meta.severity,
+                            controls: rule.meta.controls.clone(),
+                            message,
+                            path,
+                        });
+                    }
+                }
+                Err(message) => {
+                    out.counts[i].error += 1;
+                    out.errors.push(RuleError {
+                        rule_id: rule.meta.id.clone(),
+                        file: rule.file.clone(),
+                        resource_id: Some(resource.id.clone()),
+                        message,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+fn new_vm(program: &Arc<Program>, data: &Value) -> RegoVM {
+    let mut vm = RegoVM::new();
+    vm.load_program(program.clone());
+    vm.set_max_instructions(MAX_INSTRUCTIONS);
+    if let Err(e) = vm.set_data(data.clone()) {
+        tracing::error!(target: "policy", error = %e, "setting rule data on the VM");
+    }
+    vm
+}
+
+/// A rule's `deny` value: undefined or an empty set is a PASS; every element must be an
+/// object with a string `msg` (and optionally a string `path`).
+fn parse_denies(v: &Value) -> Result<Vec<(String, String)>, String> {
+    match v {
+        Value::Undefined | Value::Null => Ok(Vec::new()),
+        Value::Set(set) => set.iter().map(parse_deny).collect(),
+        Value::Array(items) => items.iter().map(parse_deny).collect(),
+        other => Err(format!(
+            "`deny` must be a set of objects, got {}",
+            other.to_json_str().unwrap_or_default()
+        )),
+    }
+}
+
+fn parse_deny(v: &Value) -> Result<(String, String), String> {
+    let text = |key: &str| -> Option<String> {
+        match &v[key] {
+            Value::String(s) => Some(s.to_string()),
+            _ => None,
+        }
+    };
+    match text("msg") {
+        Some(msg) => Ok((msg, text("path").unwrap_or_default())),
+        None => Err(format!(
+            "each `deny` element needs a string `msg`, got {}",
+            v.to_json_str().unwrap_or_default()
+        )),
+    }
+}

@@ -1,0 +1,181 @@
+//! The `# METADATA` block at the top of a rule file (OPA's annotation format), parsed strictly.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Error, Result};
+use crate::controls;
+use crate::model::resource::is_known_type;
+use crate::model::Severity;
+
+/// What a rule declares about itself.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RuleMeta {
+    pub id: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub severity: Severity,
+    /// Catalog labels, e.g. `AC-6(10)`.
+    pub controls: Vec<String>,
+    pub resource_types: Vec<String>,
+    pub remediation: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMeta {
+    title: String,
+    #[serde(default)]
+    description: Option<String>,
+    custom: RawCustom,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCustom {
+    id: String,
+    severity: String,
+    controls: Vec<String>,
+    resource_types: Vec<String>,
+    remediation: String,
+}
+
+/// Finds the leading `# METADATA` comment block. Returns the YAML text and the 1-based line
+/// number of its first YAML line, or None when the file has no such block.
+pub fn extract_block(text: &str) -> Option<(String, usize)> {
+    let mut lines = text.lines().enumerate().skip_while(|(_, l)| l.trim().is_empty());
+    let (first_idx, first) = lines.next()?;
+    if first.trim() != "# METADATA" {
+        return None;
+    }
+    let mut yaml = String::new();
+    for (_, line) in lines {
+        let t = line.trim_start();
+        let Some(rest) = t.strip_prefix('#') else { break };
+        yaml.push_str(rest.strip_prefix(' ').unwrap_or(rest));
+        yaml.push('\n');
+    }
+    Some((yaml, first_idx + 2))
+}
+
+/// Parses and validates a rule file's METADATA. Every problem names file and line.
+pub fn parse(file: &str, text: &str) -> Result<RuleMeta> {
+    let err = |line: usize, message: String| Error::Metadata {
+        file: file.to_string(),
+        line,
+        message,
+    };
+    let (yaml, start) = extract_block(text)
+        .ok_or_else(|| err(1, "a rule file must start with a `# METADATA` comment block".into()))?;
+    let raw: RawMeta = serde_yaml_ng::from_str(&yaml).map_err(|e| {
+        let line = e.location().map(|l| start + l.line() - 1).unwrap_or(start);
+        err(line, e.to_string())
+    })?;
+    // Line of a key inside the block, for precise messages.
+    let line_of = |key: &str| {
+        yaml.lines()
+            .position(|l| l.trim_start().starts_with(&format!("{key}:")))
+            .map(|i| start + i)
+            .unwrap_or(start)
+    };
+    let c = raw.custom;
+    let id_ok = !c.id.is_empty()
+        && c.id
+            .split('-')
+            .all(|p| !p.is_empty() && p.chars().all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit()));
+    if !id_ok {
+        return Err(err(
+            line_of("id"),
+            format!("rule id `{}` must be upper-case words and digits joined by `-` (e.g. S3-AWS-001)", c.id),
+        ));
+    }
+    let severity: Severity = c.severity.parse().map_err(|e: String| err(line_of("severity"), e))?;
+    if c.controls.is_empty() {
+        return Err(err(line_of("controls"), "a rule must name at least one NIST control".into()));
+    }
+    let catalog = controls::catalog();
+    let mut labels = Vec::with_capacity(c.controls.len());
+    for ctl in &c.controls {
+        match catalog.get(ctl) {
+            None => {
+                return Err(err(
+                    line_of("controls"),
+                    format!("`{ctl}` is not a NIST SP 800-53 Rev. 5 control"),
+                ))
+            }
+            Some(found) if found.withdrawn => {
+                return Err(err(
+                    line_of("controls"),
+                    format!("`{ctl}` is withdrawn in NIST SP 800-53 Rev. 5"),
+                ))
+            }
+            Some(found) => {
+                if !labels.contains(&found.label) {
+                    labels.push(found.label.clone())
+                }
+            }
+        }
+    }
+    if c.resource_types.is_empty() {
+        return Err(err(line_of("resource_types"), "a rule must name at least one resource type".into()));
+    }
+    for t in &c.resource_types {
+        if !is_known_type(t) {
+            return Err(err(
+                line_of("resource_types"),
+                format!("unknown resource type `{t}` (see docs/resources.md)"),
+            ));
+        }
+    }
+    if raw.title.trim().is_empty() {
+        return Err(err(line_of("title"), "title is empty".into()));
+    }
+    Ok(RuleMeta {
+        id: c.id,
+        title: raw.title,
+        description: raw.description,
+        severity,
+        controls: labels,
+        resource_types: c.resource_types,
+        remediation: c.remediation,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = "# METADATA\n# title: Volume not encrypted\n# custom:\n#   id: EBS-AWS-001\n#   severity: high\n#   controls: [SC-28(1), sc-13]\n#   resource_types: [\"AWS::EC2::Volume\"]\n#   remediation: Encrypt it.\npackage vigil.rules.aws.ec2.x\n";
+
+    #[test]
+    fn parses_a_good_block() {
+        let m = parse("x.rego", GOOD).unwrap();
+        assert_eq!(m.id, "EBS-AWS-001");
+        assert_eq!(m.severity, Severity::High);
+        assert_eq!(m.controls, vec!["SC-28(1)", "SC-13"]);
+    }
+
+    #[test]
+    fn unknown_key_names_file_and_line() {
+        let bad = GOOD.replace("#   remediation: Encrypt it.\n", "#   remediation: Encrypt it.\n#   colour: red\n");
+        let e = parse("rules/x.rego", &bad).unwrap_err().to_string();
+        assert!(e.starts_with("rules/x.rego:"), "{e}");
+        assert!(e.contains("colour"), "{e}");
+    }
+
+    #[test]
+    fn bad_control_and_type_are_reported_with_line() {
+        let bad = GOOD.replace("SC-28(1)", "AC-3(1)");
+        let e = parse("x.rego", &bad).unwrap_err().to_string();
+        assert!(e.contains("x.rego:7") && e.contains("withdrawn"), "{e}");
+        let bad = GOOD.replace("SC-28(1)", "ZZ-9");
+        assert!(parse("x.rego", &bad).unwrap_err().to_string().contains("not a NIST"));
+        let bad = GOOD.replace("AWS::EC2::Volume", "AWS::EC2::Nope");
+        let e = parse("x.rego", &bad).unwrap_err().to_string();
+        assert!(e.contains("x.rego:8") && e.contains("AWS::EC2::Nope"), "{e}");
+    }
+
+    #[test]
+    fn missing_block_is_an_error() {
+        assert!(parse("x.rego", "package a\n").is_err());
+    }
+}

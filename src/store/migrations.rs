@@ -1,0 +1,88 @@
+//! Versioned schema migrations. Each entry runs once, in order, inside a transaction.
+
+pub const MIGRATIONS: &[&str] = &[
+    // 1: scans, coverage, resources and versions, findings with lifecycle, per-rule counts.
+    r#"
+CREATE TABLE scans (
+    id            INTEGER PRIMARY KEY,
+    started_at    TEXT NOT NULL,
+    finished_at   TEXT NOT NULL,
+    target        TEXT NOT NULL,
+    status        TEXT NOT NULL CHECK (status IN ('complete', 'partial', 'failed')),
+    resources     INTEGER NOT NULL,
+    rules         INTEGER NOT NULL,
+    evaluations   INTEGER NOT NULL
+);
+CREATE TABLE scan_coverage (
+    scan_id  INTEGER NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
+    scope    TEXT NOT NULL,
+    status   TEXT NOT NULL CHECK (status IN ('complete', 'failed', 'skipped')),
+    error    TEXT,
+    PRIMARY KEY (scan_id, scope)
+);
+CREATE TABLE scan_errors (
+    scan_id      INTEGER NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
+    kind         TEXT NOT NULL,
+    subject      TEXT NOT NULL,
+    resource_id  TEXT,
+    message      TEXT NOT NULL
+);
+CREATE INDEX scan_errors_scan ON scan_errors(scan_id);
+CREATE TABLE resources (
+    id              TEXT PRIMARY KEY,
+    type            TEXT NOT NULL,
+    provider        TEXT NOT NULL,
+    account         TEXT,
+    region          TEXT,
+    name            TEXT,
+    scope           TEXT NOT NULL,
+    current_hash    TEXT NOT NULL,
+    first_seen_scan INTEGER NOT NULL,
+    last_seen_scan  INTEGER NOT NULL
+);
+CREATE INDEX resources_scope ON resources(scope);
+CREATE TABLE resource_versions (
+    resource_id TEXT NOT NULL,
+    scan_id     INTEGER NOT NULL,
+    hash        TEXT NOT NULL,
+    document    TEXT NOT NULL,
+    PRIMARY KEY (resource_id, scan_id)
+);
+CREATE TABLE findings (
+    id            INTEGER PRIMARY KEY,
+    rule_id       TEXT NOT NULL,
+    resource_id   TEXT NOT NULL,
+    resource_type TEXT NOT NULL,
+    scope         TEXT NOT NULL,
+    severity      TEXT NOT NULL,
+    controls      TEXT NOT NULL,
+    message       TEXT NOT NULL,
+    path          TEXT NOT NULL,
+    status        TEXT NOT NULL CHECK (status IN ('open', 'resolved', 'reopened')),
+    stale         INTEGER NOT NULL DEFAULT 0,
+    first_seen    TEXT NOT NULL,
+    last_seen     TEXT NOT NULL,
+    first_scan    INTEGER NOT NULL,
+    last_scan     INTEGER NOT NULL,
+    resolved_at   TEXT,
+    UNIQUE (rule_id, resource_id)
+);
+CREATE INDEX findings_status ON findings(status);
+CREATE INDEX findings_scope ON findings(scope);
+CREATE TABLE finding_events (
+    finding_id INTEGER NOT NULL REFERENCES findings(id) ON DELETE CASCADE,
+    scan_id    INTEGER NOT NULL,
+    event      TEXT NOT NULL CHECK (event IN ('opened', 'resolved', 'reopened')),
+    at         TEXT NOT NULL
+);
+CREATE INDEX finding_events_finding ON finding_events(finding_id);
+CREATE TABLE rule_results (
+    scan_id  INTEGER NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
+    rule_id  TEXT NOT NULL,
+    pass     INTEGER NOT NULL,
+    fail     INTEGER NOT NULL,
+    error    INTEGER NOT NULL,
+    PRIMARY KEY (scan_id, rule_id)
+);
+"#,
+];

@@ -1,0 +1,483 @@
+//! SQLite storage: one file, WAL mode, versioned migrations. Every scan's writes happen in
+//! one transaction, so a crash leaves the previous state intact.
+//!
+//! The rule that must never break: a finding is resolved only when its scope was collected
+//! completely in this scan and its rule ran cleanly on it. Otherwise it stays open and is
+//! marked stale.
+
+mod migrations;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::model::{CoverageStatus, Finding, FindingStatus, Resource, ScanStatus, Severity, Snapshot};
+use crate::policy::EvalReport;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("opening database {path}: {source}")]
+    Open {
+        path: String,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("creating database directory {path}: {source}")]
+    CreateDir {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("migrating database {path} to version {version}: {source}")]
+    Migrate {
+        path: String,
+        version: usize,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("database {path} has schema version {found}, newer than this vigil knows ({known}); upgrade vigil")]
+    TooNew { path: String, found: usize, known: usize },
+    #[error("{op}: {source}")]
+    Sql {
+        op: &'static str,
+        #[source]
+        source: rusqlite::Error,
+    },
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+fn sql(op: &'static str) -> impl FnOnce(rusqlite::Error) -> Error {
+    move |source| Error::Sql { op, source }
+}
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// What a scan run brings to the store.
+pub struct ScanInput<'a> {
+    pub started_at: &'a str,
+    pub finished_at: &'a str,
+    pub target: &'a str,
+    pub snapshot: &'a Snapshot,
+    pub report: &'a EvalReport,
+    pub rules_loaded: usize,
+    /// Problems loading rules: (file, message).
+    pub rule_problems: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScanRecord {
+    pub id: i64,
+    pub started_at: String,
+    pub finished_at: String,
+    pub target: String,
+    pub status: ScanStatus,
+    pub resources: i64,
+    pub coverage: Vec<crate::model::Coverage>,
+}
+
+#[derive(Debug, Default, Clone, Copy, Serialize)]
+pub struct Lifecycle {
+    pub opened: usize,
+    pub reopened: usize,
+    pub resolved: usize,
+    pub still_open: usize,
+    pub stale: usize,
+}
+
+/// Scope a resource's findings belong to, matching the collector's coverage scopes.
+pub fn scope_of(r: &Resource) -> String {
+    r.scope()
+}
+
+pub fn content_hash(r: &Resource) -> (String, String) {
+    let doc = serde_json::to_string(r).expect("resources serialize");
+    let digest = Sha256::digest(doc.as_bytes());
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    (hex, doc)
+}
+
+impl Store {
+    /// Opens (creating if needed) the database and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| Error::CreateDir {
+                path: dir.display().to_string(),
+                source,
+            })?;
+        }
+        let p = path.display().to_string();
+        let conn = Connection::open(path).map_err(|source| Error::Open { path: p.clone(), source })?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .and_then(|_| conn.pragma_update(None, "foreign_keys", "ON"))
+            .and_then(|_| conn.pragma_update(None, "synchronous", "NORMAL"))
+            .and_then(|_| conn.busy_timeout(std::time::Duration::from_secs(10)))
+            .map_err(|source| Error::Open { path: p.clone(), source })?;
+        let mut store = Store { conn, path: path.to_path_buf() };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let p = self.path.display().to_string();
+        let version: usize = self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))
+            .map_err(|source| Error::Open { path: p.clone(), source })? as usize;
+        let known = migrations::MIGRATIONS.len();
+        if version > known {
+            return Err(Error::TooNew { path: p, found: version, known });
+        }
+        for (i, m) in migrations::MIGRATIONS.iter().enumerate().skip(version) {
+            let v = i + 1;
+            let tx = self.conn.transaction().map_err(|source| Error::Migrate { path: p.clone(), version: v, source })?;
+            tx.execute_batch(m)
+                .and_then(|_| tx.pragma_update(None, "user_version", v as i64))
+                .and_then(|_| tx.commit())
+                .map_err(|source| Error::Migrate { path: p.clone(), version: v, source })?;
+        }
+        Ok(())
+    }
+
+    /// Records a whole scan in one transaction: the scan, its coverage, resource versions,
+    /// per-rule counts, errors and the findings' lifecycle.
+    pub fn record_scan(&mut self, input: &ScanInput) -> Result<(i64, Lifecycle)> {
+        let tx = self.conn.transaction().map_err(sql("starting scan transaction"))?;
+        let snapshot = input.snapshot;
+        tx.execute(
+            "INSERT INTO scans (started_at, finished_at, target, status, resources, rules, evaluations)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                input.started_at,
+                input.finished_at,
+                input.target,
+                snapshot.status().as_str(),
+                snapshot.resources.len() as i64,
+                input.rules_loaded as i64,
+                input.report.evaluations as i64
+            ],
+        )
+        .map_err(sql("inserting scan"))?;
+        let scan_id = tx.last_insert_rowid();
+        {
+            let mut stmt = tx
+                .prepare("INSERT OR REPLACE INTO scan_coverage (scan_id, scope, status, error) VALUES (?1, ?2, ?3, ?4)")
+                .map_err(sql("preparing coverage insert"))?;
+            for c in &snapshot.coverage {
+                stmt.execute(params![scan_id, c.scope, c.status.as_str(), c.error])
+                    .map_err(sql("inserting coverage"))?;
+            }
+            let mut err = tx
+                .prepare("INSERT INTO scan_errors (scan_id, kind, subject, resource_id, message) VALUES (?1, ?2, ?3, ?4, ?5)")
+                .map_err(sql("preparing error insert"))?;
+            for c in snapshot.coverage.iter().filter(|c| c.status == CoverageStatus::Failed) {
+                err.execute(params![scan_id, "collector", c.scope, None::<String>, c.error.clone().unwrap_or_default()])
+                    .map_err(sql("inserting collector error"))?;
+            }
+            for e in &input.report.errors {
+                err.execute(params![scan_id, "rule", e.rule_id, e.resource_id, format!("{}: {}", e.file, e.message)])
+                    .map_err(sql("inserting rule error"))?;
+            }
+            for (file, msg) in &input.rule_problems {
+                err.execute(params![scan_id, "rule-file", file, None::<String>, msg])
+                    .map_err(sql("inserting rule file error"))?;
+            }
+            let mut rr = tx
+                .prepare("INSERT INTO rule_results (scan_id, rule_id, pass, fail, error) VALUES (?1, ?2, ?3, ?4, ?5)")
+                .map_err(sql("preparing rule results insert"))?;
+            for (rule, c) in &input.report.counts {
+                rr.execute(params![scan_id, rule, c.pass as i64, c.fail as i64, c.error as i64])
+                    .map_err(sql("inserting rule results"))?;
+            }
+        }
+        record_resources(&tx, scan_id, snapshot)?;
+        let lifecycle = reconcile(&tx, scan_id, input)?;
+        tx.commit().map_err(sql("committing scan"))?;
+        Ok((scan_id, lifecycle))
+    }
+
+    pub fn scan(&self, id: i64) -> Result<Option<ScanRecord>> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT id, started_at, finished_at, target, status, resources FROM scans WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok(ScanRecord {
+                        id: r.get(0)?,
+                        started_at: r.get(1)?,
+                        finished_at: r.get(2)?,
+                        target: r.get(3)?,
+                        status: ScanStatus::parse(&r.get::<_, String>(4)?).unwrap_or(ScanStatus::Failed),
+                        resources: r.get(5)?,
+                        coverage: Vec::new(),
+                    })
+                },
+            )
+            .optional()
+            .map_err(sql("reading scan"))?;
+        let Some(mut scan) = row else { return Ok(None) };
+        let mut stmt = self
+            .conn
+            .prepare("SELECT scope, status, error FROM scan_coverage WHERE scan_id = ?1 ORDER BY scope")
+            .map_err(sql("reading coverage"))?;
+        scan.coverage = stmt
+            .query_map([id], |r| {
+                let status: String = r.get(1)?;
+                Ok(crate::model::Coverage {
+                    scope: r.get(0)?,
+                    status: match status.as_str() {
+                        "complete" => CoverageStatus::Complete,
+                        "failed" => CoverageStatus::Failed,
+                        _ => CoverageStatus::Skipped,
+                    },
+                    error: r.get(2)?,
+                })
+            })
+            .and_then(|rows| rows.collect())
+            .map_err(sql("reading coverage"))?;
+        Ok(Some(scan))
+    }
+
+    /// The findings a scan reports: every active finding in the scan's scopes, and those the
+    /// scan resolved. Sorted by severity (highest first), rule, resource.
+    pub fn scan_findings(&self, scan_id: i64) -> Result<Vec<Finding>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT f.id, f.rule_id, f.resource_id, f.resource_type, f.severity, f.controls, f.message, f.path,
+                        f.status, f.stale, f.first_seen, f.last_seen, f.resolved_at
+                 FROM findings f
+                 WHERE (f.status != 'resolved' AND f.scope IN (SELECT scope FROM scan_coverage WHERE scan_id = ?1))
+                    OR (f.status = 'resolved' AND f.last_scan = ?1)",
+            )
+            .map_err(sql("reading findings"))?;
+        let mut out: Vec<Finding> = stmt
+            .query_map([scan_id], row_to_finding)
+            .and_then(|rows| rows.collect())
+            .map_err(sql("reading findings"))?;
+        out.sort_by(|a, b| {
+            (b.status.is_active(), b.severity, &a.rule_id, &a.resource_id).cmp(&(
+                a.status.is_active(),
+                a.severity,
+                &b.rule_id,
+                &b.resource_id,
+            ))
+        });
+        Ok(out)
+    }
+
+    /// PASS / FAIL / error counts per rule for one scan.
+    pub fn rule_results(&self, scan_id: i64) -> Result<BTreeMap<String, (i64, i64, i64)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT rule_id, pass, fail, error FROM rule_results WHERE scan_id = ?1")
+            .map_err(sql("reading rule results"))?;
+        let rows = stmt
+            .query_map([scan_id], |r| Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?, r.get(3)?))))
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .map_err(sql("reading rule results"))?;
+        Ok(rows.into_iter().collect())
+    }
+
+    pub fn count(&self, table: &str) -> Result<i64> {
+        // Table names come from our own code, never from input.
+        debug_assert!(table.chars().all(|c| c.is_ascii_lowercase() || c == '_'));
+        self.conn
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .map_err(sql("counting rows"))
+    }
+
+    pub fn integrity_check(&self) -> Result<String> {
+        self.conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .map_err(sql("checking integrity"))
+    }
+}
+
+fn row_to_finding(r: &rusqlite::Row) -> rusqlite::Result<Finding> {
+    let controls: String = r.get(5)?;
+    let severity: String = r.get(4)?;
+    let status: String = r.get(8)?;
+    Ok(Finding {
+        id: r.get(0)?,
+        rule_id: r.get(1)?,
+        resource_id: r.get(2)?,
+        resource_type: r.get(3)?,
+        severity: severity.parse().unwrap_or(Severity::Info),
+        controls: serde_json::from_str(&controls).unwrap_or_default(),
+        message: r.get(6)?,
+        path: r.get(7)?,
+        status: FindingStatus::parse(&status).unwrap_or(FindingStatus::Open),
+        stale: r.get::<_, i64>(9)? != 0,
+        first_seen: r.get(10)?,
+        last_seen: r.get(11)?,
+        resolved_at: r.get(12)?,
+    })
+}
+
+/// Adds a resource version only when the document changed.
+fn record_resources(tx: &Transaction, scan_id: i64, snapshot: &Snapshot) -> Result<()> {
+    let mut current = tx
+        .prepare("SELECT current_hash FROM resources WHERE id = ?1")
+        .map_err(sql("preparing resource lookup"))?;
+    let mut upsert = tx
+        .prepare(
+            "INSERT INTO resources (id, type, provider, account, region, name, scope, current_hash, first_seen_scan, last_seen_scan)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)
+             ON CONFLICT(id) DO UPDATE SET type = ?2, provider = ?3, account = ?4, region = ?5, name = ?6,
+                 scope = ?7, current_hash = ?8, last_seen_scan = ?9",
+        )
+        .map_err(sql("preparing resource upsert"))?;
+    let mut version = tx
+        .prepare("INSERT OR REPLACE INTO resource_versions (resource_id, scan_id, hash, document) VALUES (?1, ?2, ?3, ?4)")
+        .map_err(sql("preparing version insert"))?;
+    for r in &snapshot.resources {
+        let (hash, doc) = content_hash(r);
+        let prev: Option<String> = current
+            .query_row([&r.id], |row| row.get(0))
+            .optional()
+            .map_err(sql("reading resource"))?;
+        upsert
+            .execute(params![r.id, r.resource_type, r.provider, r.account, r.region, r.name, r.scope(), hash, scan_id])
+            .map_err(sql("writing resource"))?;
+        if prev.as_deref() != Some(hash.as_str()) {
+            version.execute(params![r.id, scan_id, hash, doc]).map_err(sql("writing resource version"))?;
+        }
+    }
+    Ok(())
+}
+
+struct Fail {
+    resource_type: String,
+    scope: String,
+    severity: Severity,
+    controls: Vec<String>,
+    messages: Vec<String>,
+    paths: Vec<String>,
+}
+
+fn reconcile(tx: &Transaction, scan_id: i64, input: &ScanInput) -> Result<Lifecycle> {
+    let now = input.finished_at;
+    let snapshot = input.snapshot;
+    let report = input.report;
+    let resource_scope: HashMap<&str, String> = snapshot.resources.iter().map(|r| (r.id.as_str(), r.scope())).collect();
+    let complete: HashSet<&str> = snapshot
+        .coverage
+        .iter()
+        .filter(|c| c.status == CoverageStatus::Complete)
+        .map(|c| c.scope.as_str())
+        .collect();
+
+    // Group FAIL verdicts by (rule, resource): one finding each, every message kept.
+    let mut fails: BTreeMap<(String, String), Fail> = BTreeMap::new();
+    for r in &report.results {
+        let f = fails.entry((r.rule_id.clone(), r.resource_id.clone())).or_insert_with(|| Fail {
+            resource_type: r.resource_type.clone(),
+            scope: resource_scope.get(r.resource_id.as_str()).cloned().unwrap_or_default(),
+            severity: r.severity,
+            controls: r.controls.clone(),
+            messages: Vec::new(),
+            paths: Vec::new(),
+        });
+        if !f.messages.contains(&r.message) {
+            f.messages.push(r.message.clone());
+        }
+        if !r.path.is_empty() && !f.paths.contains(&r.path) {
+            f.paths.push(r.path.clone());
+        }
+    }
+
+    let mut life = Lifecycle::default();
+    let mut event = tx
+        .prepare("INSERT INTO finding_events (finding_id, scan_id, event, at) VALUES (?1, ?2, ?3, ?4)")
+        .map_err(sql("preparing finding event"))?;
+
+    // Existing findings that are active: still failing, resolved, or stale.
+    let active: Vec<(i64, String, String, String)> = {
+        let mut stmt = tx
+            .prepare("SELECT id, rule_id, resource_id, scope FROM findings WHERE status != 'resolved'")
+            .map_err(sql("reading active findings"))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .map_err(sql("reading active findings"))?;
+        rows
+    };
+    for (id, rule, resource, scope) in active {
+        let key = (rule.clone(), resource.clone());
+        if fails.contains_key(&key) {
+            continue; // updated below
+        }
+        let rule_ran = report.counts.contains_key(&rule);
+        let errored = report.errored.contains(&key);
+        if complete.contains(scope.as_str()) && rule_ran && !errored {
+            tx.execute(
+                "UPDATE findings SET status = 'resolved', stale = 0, resolved_at = ?2, last_scan = ?3 WHERE id = ?1",
+                params![id, now, scan_id],
+            )
+            .map_err(sql("resolving finding"))?;
+            event.execute(params![id, scan_id, "resolved", now]).map_err(sql("writing finding event"))?;
+            life.resolved += 1;
+        } else {
+            tx.execute("UPDATE findings SET stale = 1 WHERE id = ?1", [id]).map_err(sql("marking finding stale"))?;
+            life.stale += 1;
+        }
+    }
+
+    for ((rule, resource), f) in fails {
+        let controls = serde_json::to_string(&f.controls).expect("controls serialize");
+        let message = f.messages.join("; ");
+        let path = f.paths.join(", ");
+        let existing: Option<(i64, String)> = tx
+            .query_row(
+                "SELECT id, status FROM findings WHERE rule_id = ?1 AND resource_id = ?2",
+                params![rule, resource],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(sql("reading finding"))?;
+        match existing {
+            None => {
+                tx.execute(
+                    "INSERT INTO findings (rule_id, resource_id, resource_type, scope, severity, controls, message, path,
+                         status, stale, first_seen, last_seen, first_scan, last_scan)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'open', 0, ?9, ?9, ?10, ?10)",
+                    params![rule, resource, f.resource_type, f.scope, f.severity.as_str(), controls, message, path, now, scan_id],
+                )
+                .map_err(sql("inserting finding"))?;
+                let id = tx.last_insert_rowid();
+                event.execute(params![id, scan_id, "opened", now]).map_err(sql("writing finding event"))?;
+                life.opened += 1;
+            }
+            Some((id, status)) => {
+                let reopen = status == "resolved";
+                tx.execute(
+                    "UPDATE findings SET resource_type = ?2, scope = ?3, severity = ?4, controls = ?5, message = ?6, path = ?7,
+                         status = CASE WHEN status = 'resolved' THEN 'reopened' ELSE status END,
+                         stale = 0, last_seen = ?8, last_scan = ?9, resolved_at = NULL
+                     WHERE id = ?1",
+                    params![id, f.resource_type, f.scope, f.severity.as_str(), controls, message, path, now, scan_id],
+                )
+                .map_err(sql("updating finding"))?;
+                if reopen {
+                    event.execute(params![id, scan_id, "reopened", now]).map_err(sql("writing finding event"))?;
+                    life.reopened += 1;
+                } else {
+                    life.still_open += 1;
+                }
+            }
+        }
+    }
+    Ok(life)
+}
