@@ -1,0 +1,139 @@
+//! Output of scan results: a terminal table and one JSON document.
+
+use serde::Serialize;
+
+use crate::model::{Coverage, Finding, ScanStatus};
+use crate::policy::RuleError;
+use crate::store::{Lifecycle, ScanRecord};
+
+#[derive(Debug, Serialize)]
+pub struct ScanJson<'a> {
+    pub scan: ScanSection<'a>,
+    pub findings: &'a [Finding],
+    pub summary: Summary,
+    pub errors: Errors<'a>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ScanSection<'a> {
+    pub id: i64,
+    pub status: ScanStatus,
+    pub started_at: &'a str,
+    pub finished_at: &'a str,
+    pub target: &'a str,
+    pub resources: i64,
+    pub coverage: &'a [Coverage],
+}
+
+#[derive(Debug, Serialize, Default)]
+pub struct Summary {
+    pub open: usize,
+    pub resolved: usize,
+    pub by_severity: std::collections::BTreeMap<String, usize>,
+    pub lifecycle: Lifecycle,
+    pub rules: usize,
+    pub evaluations: u64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Errors<'a> {
+    pub rules: &'a [RuleError],
+    pub rule_files: &'a [crate::policy::LoadProblem],
+}
+
+pub fn summarize(findings: &[Finding], lifecycle: Lifecycle, rules: usize, evaluations: u64) -> Summary {
+    let mut s = Summary { lifecycle, rules, evaluations, ..Default::default() };
+    for f in findings {
+        if f.status.is_active() {
+            s.open += 1;
+            *s.by_severity.entry(f.severity.to_string()).or_default() += 1;
+        } else {
+            s.resolved += 1;
+        }
+    }
+    s
+}
+
+fn cut(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(width.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// The human table: active findings first (highest severity first), then resolved ones.
+pub fn table(scan: &ScanRecord, findings: &[Finding], summary: &Summary) -> String {
+    let mut out = String::new();
+    let active: Vec<&Finding> = findings.iter().filter(|f| f.status.is_active()).collect();
+    if active.is_empty() {
+        out.push_str("No open findings.\n");
+    } else {
+        out.push_str(&format!(
+            "{:<9} {:<12} {:<48} {:<60} {}\n",
+            "SEVERITY", "RULE", "RESOURCE", "MESSAGE", "CONTROLS"
+        ));
+        for f in &active {
+            let mut sev = f.severity.to_string();
+            if f.stale {
+                sev.push('*');
+            }
+            let controls = if f.controls.len() > 3 {
+                format!("{} +{}", f.controls[..3].join(","), f.controls.len() - 3)
+            } else {
+                f.controls.join(",")
+            };
+            out.push_str(&format!(
+                "{:<9} {:<12} {:<48} {:<60} {}\n",
+                sev,
+                f.rule_id,
+                cut(&short_id(&f.resource_id), 48),
+                cut(&f.message, 60),
+                controls
+            ));
+        }
+        if active.iter().any(|f| f.stale) {
+            out.push_str("* stale: its scope was not collected completely in this scan, so it stays open\n");
+        }
+    }
+    let resolved = findings.len() - active.len();
+    out.push('\n');
+    out.push_str(&format!(
+        "scan {} {}: {} resources, {} open findings ({}), {} resolved in this scan; {} new, {} reopened\n",
+        scan.id,
+        scan.status.as_str(),
+        scan.resources,
+        summary.open,
+        summary
+            .by_severity
+            .iter()
+            .rev()
+            .map(|(k, v)| format!("{v} {k}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        resolved,
+        summary.lifecycle.opened,
+        summary.lifecycle.reopened,
+    ));
+    for c in scan.coverage.iter().filter(|c| c.error.is_some()) {
+        out.push_str(&format!(
+            "  failed scope {}: {}\n",
+            c.scope,
+            c.error.as_deref().unwrap_or_default()
+        ));
+    }
+    out
+}
+
+/// Drops the `arn:aws:<svc>:<region>:<account>:` prefix for display.
+fn short_id(id: &str) -> String {
+    if let Some(rest) = id.strip_prefix("arn:aws:") {
+        let parts: Vec<&str> = rest.splitn(4, ':').collect();
+        if parts.len() == 4 {
+            return format!("{}:{}", parts[0], parts[3]);
+        }
+    }
+    id.to_string()
+}

@@ -1,0 +1,69 @@
+//! `vigil config init|check`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{bail, Context as _};
+use vigil::config::{self, Config};
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Write a commented config template (to stdout with `-`).
+    Init {
+        /// Where to write it.
+        #[arg(default_value = "vigil.toml")]
+        path: PathBuf,
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Report every problem in a config file (and its rule directories) at once.
+    Check {
+        /// The file to check (default: --config).
+        path: Option<PathBuf>,
+    },
+}
+
+pub fn run(cmd: Command, global: Option<&std::path::Path>) -> anyhow::Result<ExitCode> {
+    match cmd {
+        Command::Init { path, force } => {
+            if path.as_os_str() == "-" {
+                print!("{}", config::TEMPLATE);
+                return Ok(ExitCode::SUCCESS);
+            }
+            if path.exists() && !force {
+                bail!("{} exists; pass --force to overwrite it", path.display());
+            }
+            std::fs::write(&path, config::TEMPLATE).with_context(|| format!("writing {}", path.display()))?;
+            eprintln!("wrote {}", path.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check { path } => {
+            let Some(path) = path.or(global.map(PathBuf::from)) else {
+                bail!("which file? pass a path or --config FILE");
+            };
+            let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+            let file = path.display().to_string();
+            let mut problems: Vec<String> = config::validate(&file, &text).iter().map(|p| p.to_string()).collect();
+            if problems.is_empty() {
+                let cfg = Config::parse(&file, &text)?;
+                for d in &cfg.rules.dirs {
+                    match vigil::policy::RuleSet::load(&[vigil::policy::RuleSource::Dir(d.clone())]) {
+                        Ok(rs) => problems.extend(rs.problems.iter().map(|p| p.to_string())),
+                        Err(e) => problems.push(format!("{file}: rules.dirs: {e}")),
+                    }
+                }
+            }
+            for p in &problems {
+                println!("{p}");
+            }
+            if problems.is_empty() {
+                println!("{file}: ok");
+                Ok(ExitCode::SUCCESS)
+            } else {
+                println!("{} problem(s)", problems.len());
+                Ok(ExitCode::from(2))
+            }
+        }
+    }
+}

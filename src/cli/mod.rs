@@ -1,0 +1,88 @@
+//! Command-line interface: one module per subcommand.
+
+pub mod bench;
+pub mod config;
+pub mod rules;
+pub mod scan;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand, ValueEnum};
+
+use vigil::config::Config;
+use vigil::policy::{RuleSet, RuleSource};
+
+#[derive(Debug, Parser)]
+#[command(name = "vigil", version, about = "Compliance and drift scanning for AWS, with Rego rules mapped to NIST SP 800-53 Rev. 5")]
+pub struct Cli {
+    /// Config file (TOML). Default: $VIGIL_CONFIG, else ~/.config/vigil/config.toml if it exists.
+    #[arg(long, global = true, env = "VIGIL_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Log level: error, warn, info, debug, trace (or a tracing filter).
+    #[arg(long, global = true, env = "VIGIL_LOG", default_value = "warn")]
+    pub log_level: String,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Collect, evaluate and store one scan; print its findings.
+    Scan(scan::Args),
+    /// List or test rules.
+    #[command(subcommand)]
+    Rules(rules::Command),
+    /// Write a config template or check a config file.
+    #[command(subcommand)]
+    Config(config::Command),
+    /// Measure evaluation speed and memory on a synthetic estate.
+    Bench(bench::Args),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    #[default]
+    Table,
+    Json,
+}
+
+/// Loads the config: an explicit file must exist; the default location is optional.
+pub fn load_config(explicit: Option<&Path>) -> anyhow::Result<Config> {
+    if let Some(p) = explicit {
+        return Ok(Config::load(p)?);
+    }
+    if let Some(dirs) = directories::ProjectDirs::from("", "", "vigil") {
+        let p = dirs.config_dir().join("config.toml");
+        if p.is_file() {
+            return Config::load(&p).with_context(|| format!("default config {}", p.display()));
+        }
+    }
+    Ok(Config::default())
+}
+
+/// Rule sources in order: the bundled pack (unless disabled), config dirs, then `--rules`.
+pub fn rule_sources(cfg: &Config, extra: &[PathBuf], no_bundled: bool) -> Vec<RuleSource> {
+    let mut s = Vec::new();
+    if cfg.rules.bundled && !no_bundled {
+        s.push(RuleSource::Bundled);
+    }
+    s.extend(cfg.rules.dirs.iter().cloned().map(RuleSource::Dir));
+    s.extend(extra.iter().cloned().map(RuleSource::Dir));
+    s
+}
+
+pub fn load_rules(sources: &[RuleSource]) -> anyhow::Result<RuleSet> {
+    let rules = RuleSet::load(sources)?;
+    for p in &rules.problems {
+        eprintln!("warning: skipped rule file: {p}");
+    }
+    Ok(rules)
+}
+
+/// Default database path: `vigil.db` in the user's data directory.
+pub fn default_db() -> PathBuf {
+    directories::ProjectDirs::from("", "", "vigil")
+        .map(|d| d.data_dir().join("vigil.db"))
+        .unwrap_or_else(|| PathBuf::from("vigil.db"))
+}

@@ -1,0 +1,166 @@
+//! Finding lifecycle and coverage-aware resolution, on a real SQLite file.
+
+use chrono::{TimeZone, Utc};
+use serde_json::json;
+use vigil::model::{Coverage, CoverageStatus, FindingStatus, Resource, Snapshot};
+use vigil::policy::loader::SourceFile;
+use vigil::policy::{evaluate, EvalContext, RuleSet};
+use vigil::store::{ScanInput, Store};
+
+const RULE: &str = r#"# METADATA
+# title: Volume is not encrypted
+# custom:
+#   id: TEST-001
+#   severity: high
+#   controls: [SC-28(1)]
+#   resource_types: ["AWS::EC2::Volume"]
+#   remediation: Encrypt it.
+package vigil.rules.test.volume
+
+deny contains {"msg": "not encrypted", "path": "config.Encrypted"} if {
+	not input.config.Encrypted
+}
+"#;
+
+fn rules() -> RuleSet {
+    let rs = RuleSet::from_files(vec![SourceFile { path: "volume.rego".into(), text: RULE.into() }]);
+    assert!(rs.problems.is_empty(), "{:?}", rs.problems);
+    rs
+}
+
+fn volume(region: &str, id: &str, encrypted: bool) -> Resource {
+    Resource {
+        id: format!("arn:aws:ec2:{region}:123456789012:volume/{id}"),
+        resource_type: "AWS::EC2::Volume".into(),
+        provider: "aws".into(),
+        account: Some("123456789012".into()),
+        region: Some(region.into()),
+        name: None,
+        tags: Default::default(),
+        config: json!({"VolumeId": id, "Encrypted": encrypted}),
+    }
+}
+
+fn cov(region: &str, ok: bool) -> Coverage {
+    Coverage {
+        scope: format!("aws/123456789012/{region}/AWS::EC2::Volume"),
+        status: if ok { CoverageStatus::Complete } else { CoverageStatus::Failed },
+        error: (!ok).then(|| "ec2:DescribeVolumes: AccessDenied".to_string()),
+    }
+}
+
+fn scan(store: &mut Store, rules: &RuleSet, resources: Vec<Resource>, coverage: Vec<Coverage>, day: u32) -> i64 {
+    let snapshot = Snapshot { version: 1, collected_at: String::new(), coverage, resources };
+    let ctx = EvalContext {
+        now: Utc.with_ymd_and_hms(2026, 3, day, 0, 0, 0).unwrap(),
+        params: vigil::config::default_params(),
+        mode: Default::default(),
+        threads: 2,
+    };
+    let report = evaluate(rules, &snapshot, &ctx);
+    let at = format!("2026-03-{day:02}T00:00:00Z");
+    store
+        .record_scan(&ScanInput {
+            started_at: &at,
+            finished_at: &at,
+            target: "test",
+            snapshot: &snapshot,
+            report: &report,
+            rules_loaded: rules.rules.len(),
+            rule_problems: vec![],
+        })
+        .unwrap()
+        .0
+}
+
+fn status_of(store: &Store, scan: i64, vol: &str) -> Option<(FindingStatus, bool, String)> {
+    store
+        .scan_findings(scan)
+        .unwrap()
+        .into_iter()
+        .find(|f| f.resource_id.ends_with(vol))
+        .map(|f| (f.status, f.stale, f.first_seen))
+}
+
+#[test]
+fn open_resolved_reopened_keeps_first_seen() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("v.db")).unwrap();
+    let rules = rules();
+    let s1 = scan(&mut store, &rules, vec![volume("us-east-1", "vol-a", false)], vec![cov("us-east-1", true)], 1);
+    assert_eq!(status_of(&store, s1, "vol-a").unwrap().0, FindingStatus::Open);
+    let s2 = scan(&mut store, &rules, vec![volume("us-east-1", "vol-a", true)], vec![cov("us-east-1", true)], 2);
+    assert_eq!(status_of(&store, s2, "vol-a").unwrap().0, FindingStatus::Resolved);
+    let s3 = scan(&mut store, &rules, vec![volume("us-east-1", "vol-a", false)], vec![cov("us-east-1", true)], 3);
+    let (st, stale, first) = status_of(&store, s3, "vol-a").unwrap();
+    assert_eq!(st, FindingStatus::Reopened);
+    assert!(!stale);
+    assert_eq!(first, "2026-03-01T00:00:00Z");
+    // PASS/FAIL counts per rule and scan.
+    assert_eq!(store.rule_results(s2).unwrap()["TEST-001"], (1, 0, 0));
+    assert_eq!(store.rule_results(s3).unwrap()["TEST-001"], (0, 1, 0));
+}
+
+#[test]
+fn failed_scope_never_resolves_its_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("v.db")).unwrap();
+    let rules = rules();
+    scan(
+        &mut store,
+        &rules,
+        vec![volume("us-east-1", "vol-a", false), volume("eu-west-1", "vol-b", false)],
+        vec![cov("us-east-1", true), cov("eu-west-1", true)],
+        1,
+    );
+    // eu-west-1 fails: vol-b is not collected, yet its finding must stay open (stale);
+    // us-east-1 was collected completely and vol-a is gone: that one resolves.
+    let s2 = scan(&mut store, &rules, vec![], vec![cov("us-east-1", true), cov("eu-west-1", false)], 2);
+    let (st_b, stale_b, _) = status_of(&store, s2, "vol-b").unwrap();
+    assert_eq!(st_b, FindingStatus::Open);
+    assert!(stale_b);
+    assert_eq!(status_of(&store, s2, "vol-a").unwrap().0, FindingStatus::Resolved);
+    // A scan that did not cover eu-west-1 at all leaves it open too.
+    let s3 = scan(&mut store, &rules, vec![], vec![cov("us-east-1", true)], 3);
+    assert!(status_of(&store, s3, "vol-b").is_none(), "not in this scan's scopes");
+    let s4 = scan(&mut store, &rules, vec![volume("eu-west-1", "vol-b", true)], vec![cov("eu-west-1", true)], 4);
+    assert_eq!(status_of(&store, s4, "vol-b").unwrap().0, FindingStatus::Resolved);
+}
+
+#[test]
+fn rule_error_on_a_resource_does_not_resolve_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("v.db")).unwrap();
+    let rules = rules();
+    scan(&mut store, &rules, vec![volume("us-east-1", "vol-a", false)], vec![cov("us-east-1", true)], 1);
+    // The same rule id now errors at evaluation (deny is not a set of objects).
+    let broken = RULE.replace(
+        "deny contains {\"msg\": \"not encrypted\", \"path\": \"config.Encrypted\"} if {\n\tnot input.config.Encrypted\n}",
+        "deny := 42",
+    );
+    let rs = RuleSet::from_files(vec![SourceFile { path: "volume.rego".into(), text: broken }]);
+    assert!(rs.problems.is_empty(), "{:?}", rs.problems);
+    let s2 = scan(&mut store, &rs, vec![volume("us-east-1", "vol-a", true)], vec![cov("us-east-1", true)], 2);
+    let (st, stale, _) = status_of(&store, s2, "vol-a").unwrap();
+    assert_eq!(st, FindingStatus::Open);
+    assert!(stale);
+    assert_eq!(store.rule_results(s2).unwrap()["TEST-001"], (0, 0, 1));
+}
+
+#[test]
+fn unchanged_resources_add_no_versions_and_db_reopens() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.db");
+    let rules = rules();
+    {
+        let mut store = Store::open(&path).unwrap();
+        scan(&mut store, &rules, vec![volume("us-east-1", "vol-a", false)], vec![cov("us-east-1", true)], 1);
+        scan(&mut store, &rules, vec![volume("us-east-1", "vol-a", false)], vec![cov("us-east-1", true)], 2);
+        assert_eq!(store.count("resource_versions").unwrap(), 1);
+        scan(&mut store, &rules, vec![volume("us-east-1", "vol-a", true)], vec![cov("us-east-1", true)], 3);
+        assert_eq!(store.count("resource_versions").unwrap(), 2);
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.count("scans").unwrap(), 3);
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+}
