@@ -166,12 +166,12 @@ mod tests {
     fn bad_control_and_type_are_reported_with_line() {
         let bad = GOOD.replace("SC-28(1)", "AC-3(1)");
         let e = parse("x.rego", &bad).unwrap_err().to_string();
-        assert!(e.contains("x.rego:7") && e.contains("withdrawn"), "{e}");
+        assert!(e.contains("x.rego:6") && e.contains("withdrawn"), "{e}");
         let bad = GOOD.replace("SC-28(1)", "ZZ-9");
         assert!(parse("x.rego", &bad).unwrap_err().to_string().contains("not a NIST"));
         let bad = GOOD.replace("AWS::EC2::Volume", "AWS::EC2::Nope");
         let e = parse("x.rego", &bad).unwrap_err().to_string();
-        assert!(e.contains("x.rego:8") && e.contains("AWS::EC2::Nope"), "{e}");
+        assert!(e.contains("x.rego:7") && e.contains("AWS::EC2::Nope"), "{e}");
     }
 
     #[test]
