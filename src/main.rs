@@ -6,7 +6,14 @@ mod cli;
 
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
-    let filter = tracing_subscriber::EnvFilter::try_new(&args.log_level)
+    // The SDK's credential chain logs every provider it tries at WARN; vigil reports the
+    // outcome itself, so keep those quiet unless asked for.
+    let directive = if args.log_level.contains('=') || args.log_level.contains(',') {
+        args.log_level.clone()
+    } else {
+        format!("{},aws_config=error,aws_smithy_runtime=error", args.log_level)
+    };
+    let filter = tracing_subscriber::EnvFilter::try_new(&directive)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
     let config = args.config.as_deref();

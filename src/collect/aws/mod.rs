@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use tokio::sync::Semaphore;
 
 use super::{Error, Result, ScopeResult};
@@ -80,8 +81,39 @@ impl Ctx {
     }
 }
 
-/// The full text of an SDK error: code, message and cause.
-pub fn err_text<E: std::error::Error>(e: &E) -> String {
+/// An SDK error as one line: the service's error code and message with the HTTP status, or
+/// the transport problem (timeout, connection refused, no credentials) with its causes.
+pub fn err_text<E>(e: &aws_sdk_ec2::error::SdkError<E, HttpResponse>) -> String
+where
+    E: aws_sdk_ec2::error::ProvideErrorMetadata + std::error::Error + 'static,
+{
+    use aws_sdk_ec2::error::SdkError;
+    match e {
+        SdkError::ServiceError(se) => {
+            let status = se.raw().status().as_u16();
+            let body = se.raw().body().bytes().map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default();
+            // Emulators sometimes answer a JSON-protocol service with an XML error body.
+            let code = se.err().code().map(str::to_string).or_else(|| xml_tag(&body, "Code"));
+            let msg = se.err().message().map(str::to_string).or_else(|| xml_tag(&body, "Message"));
+            match (code, msg) {
+                (Some(code), Some(msg)) => format!("{code} (HTTP {status}): {msg}"),
+                (Some(code), None) => format!("{code} (HTTP {status})"),
+                _ => format!("HTTP {status}: {}", chain(e)),
+            }
+        }
+        other => chain(other),
+    }
+}
+
+fn xml_tag(body: &str, tag: &str) -> Option<String> {
+    let open = format!("<{tag}>");
+    let start = body.find(&open)? + open.len();
+    let end = body[start..].find(&format!("</{tag}>"))? + start;
+    Some(body[start..end].to_string())
+}
+
+/// An error and its causes, each once, joined by `: `.
+pub fn chain(e: &(dyn std::error::Error + 'static)) -> String {
     let mut s = e.to_string();
     let mut src = e.source();
     while let Some(cause) = src {
@@ -139,7 +171,16 @@ pub async fn connect(opts: &AwsOptions) -> Result<(Ctx, Vec<String>)> {
         .get_caller_identity()
         .send()
         .await
-        .map_err(|e| Error::Identity(err_text(&e)))?;
+        .map_err(|e| {
+            let text = err_text(&e);
+            if text.contains("loading credentials") || text.contains("no providers in chain") {
+                Error::Identity(format!(
+                    "no usable AWS credentials (environment, profile, SSO, web identity or instance role): {text}"
+                ))
+            } else {
+                Error::Identity(text)
+            }
+        })?;
     let account = ident.account().unwrap_or_default().to_string();
     Ok((
         Ctx {
