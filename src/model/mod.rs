@@ -4,6 +4,7 @@ pub mod finding;
 pub mod resource;
 pub mod severity;
 pub mod snapshot;
+pub mod synthetic;
 
 pub use finding::{Finding, FindingStatus, RuleResult};
 pub use resource::Resource;

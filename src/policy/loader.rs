@@ -116,6 +116,11 @@ fn read_dir_files(dir: &Path) -> Result<Vec<SourceFile>> {
     Ok(files)
 }
 
+/// The rule files built into the binary: (repository path, text).
+pub fn bundled_sources() -> &'static [(&'static str, &'static str)] {
+    embedded::EMBEDDED_RULES
+}
+
 fn bundled_files() -> Vec<SourceFile> {
     embedded::EMBEDDED_RULES
         .iter()
