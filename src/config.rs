@@ -200,7 +200,10 @@ impl Config {
     pub fn params(&self) -> serde_json::Map<String, serde_json::Value> {
         let mut p = default_params();
         for (k, v) in &self.rules.params {
-            p.insert(k.clone(), serde_json::to_value(v).unwrap_or(serde_json::Value::Null));
+            p.insert(
+                k.clone(),
+                serde_json::to_value(v).unwrap_or(serde_json::Value::Null),
+            );
         }
         p
     }
@@ -226,7 +229,15 @@ enum Kind {
 }
 
 const SCHEMA: &[(&str, &[(&str, Kind)])] = &[
-    ("", &[("storage", Kind::Table), ("collectors", Kind::Table), ("rules", Kind::Table), ("scan", Kind::Table)]),
+    (
+        "",
+        &[
+            ("storage", Kind::Table),
+            ("collectors", Kind::Table),
+            ("rules", Kind::Table),
+            ("scan", Kind::Table),
+        ],
+    ),
     ("storage", &[("path", Kind::Str)]),
     ("collectors", &[("aws", Kind::Table)]),
     (
@@ -240,7 +251,14 @@ const SCHEMA: &[(&str, &[(&str, Kind)])] = &[
             ("max_attempts", Kind::PosInt),
         ],
     ),
-    ("rules", &[("bundled", Kind::Bool), ("dirs", Kind::StrList), ("params", Kind::Table)]),
+    (
+        "rules",
+        &[
+            ("bundled", Kind::Bool),
+            ("dirs", Kind::StrList),
+            ("params", Kind::Table),
+        ],
+    ),
     ("scan", &[("fail_on", Kind::Severity)]),
 ];
 
@@ -283,11 +301,19 @@ pub fn validate(file: &str, text: &str) -> Vec<Problem> {
         };
         let Some(table) = table else { continue };
         for (key, value) in table {
-            let full = if section.is_empty() { key.clone() } else { format!("{section}.{key}") };
+            let full = if section.is_empty() {
+                key.clone()
+            } else {
+                format!("{section}.{key}")
+            };
             match keys.iter().find(|(k, _)| k == key) {
                 None => {
                     let known: Vec<&str> = keys.iter().map(|(k, _)| *k).collect();
-                    push(section, key, format!("unknown key `{full}` (known here: {})", known.join(", ")))
+                    push(
+                        section,
+                        key,
+                        format!("unknown key `{full}` (known here: {})", known.join(", ")),
+                    )
                 }
                 Some((_, kind)) => {
                     if let Some(msg) = check(*kind, value) {
@@ -297,7 +323,11 @@ pub fn validate(file: &str, text: &str) -> Vec<Problem> {
             }
         }
     }
-    if let Some(params) = doc.get("rules").and_then(|r| r.get("params")).and_then(|p| p.as_table()) {
+    if let Some(params) = doc
+        .get("rules")
+        .and_then(|r| r.get("params"))
+        .and_then(|p| p.as_table())
+    {
         for (key, kind) in PARAMS {
             if let Some(v) = params.get(*key) {
                 if let Some(msg) = check(*kind, v) {
@@ -317,7 +347,10 @@ pub fn validate(file: &str, text: &str) -> Vec<Problem> {
                 push(
                     "collectors.aws",
                     "services",
-                    format!("unknown AWS service `{s}` (known: {})", AWS_SERVICES.join(", ")),
+                    format!(
+                        "unknown AWS service `{s}` (known: {})",
+                        AWS_SERVICES.join(", ")
+                    ),
                 );
             }
         }
@@ -330,7 +363,11 @@ pub fn validate(file: &str, text: &str) -> Vec<Problem> {
     {
         for r in regions.iter().filter_map(|s| s.as_str()) {
             if !looks_like_region(r) {
-                push("collectors.aws", "regions", format!("`{r}` is not an AWS region name (like us-east-1)"));
+                push(
+                    "collectors.aws",
+                    "regions",
+                    format!("`{r}` is not an AWS region name (like us-east-1)"),
+                );
             }
         }
     }
@@ -341,8 +378,14 @@ pub fn validate(file: &str, text: &str) -> Vec<Problem> {
 pub fn looks_like_region(r: &str) -> bool {
     let parts: Vec<&str> = r.split('-').collect();
     parts.len() >= 3
-        && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
-        && parts.last().is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()))
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
+        && parts
+            .last()
+            .is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()))
 }
 
 fn check(kind: Kind, v: &toml::Value) -> Option<String> {
@@ -373,7 +416,11 @@ fn locate(text: &str, section: &str, key: &str) -> usize {
     for (i, line) in text.lines().enumerate() {
         let t = line.trim();
         if let Some(h) = t.strip_prefix('[') {
-            current = h.trim_start_matches('[').trim_end_matches(']').trim().to_string();
+            current = h
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .trim()
+                .to_string();
             if current == section {
                 section_line = i + 1;
             }
@@ -385,15 +432,27 @@ fn locate(text: &str, section: &str, key: &str) -> usize {
         }
         // Dotted keys and sub-tables: `[collectors]` + `aws.regions = ...`.
         if !t.starts_with('#') && t.contains('=') {
-            let full = if current.is_empty() { k.to_string() } else { format!("{current}.{k}") };
-            let want = if section.is_empty() { key.to_string() } else { format!("{section}.{key}") };
+            let full = if current.is_empty() {
+                k.to_string()
+            } else {
+                format!("{current}.{k}")
+            };
+            let want = if section.is_empty() {
+                key.to_string()
+            } else {
+                format!("{section}.{key}")
+            };
             if full == want {
                 return i + 1;
             }
         }
     }
     // An unknown table `[foo]` is located at its header.
-    let header = if section.is_empty() { key.to_string() } else { format!("{section}.{key}") };
+    let header = if section.is_empty() {
+        key.to_string()
+    } else {
+        format!("{section}.{key}")
+    };
     for (i, line) in text.lines().enumerate() {
         let t = line.trim();
         if t == format!("[{header}]") || t == format!("[[{header}]]") {
@@ -432,7 +491,11 @@ mod tests {
 
     #[test]
     fn params_override_defaults() {
-        let c = Config::parse("c", "[rules.params]\nrequired_tags = [\"team\"]\ncustom = 5\n").unwrap();
+        let c = Config::parse(
+            "c",
+            "[rules.params]\nrequired_tags = [\"team\"]\ncustom = 5\n",
+        )
+        .unwrap();
         let p = c.params();
         assert_eq!(p["required_tags"], serde_json::json!(["team"]));
         assert_eq!(p["idle_hours"], serde_json::json!(72));

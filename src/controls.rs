@@ -58,11 +58,7 @@ pub fn catalog() -> &'static Catalog {
         };
         Catalog {
             version: raw.version,
-            controls: raw
-                .control
-                .into_iter()
-                .map(|c| (c.id.clone(), c))
-                .collect(),
+            controls: raw.control.into_iter().map(|c| (c.id.clone(), c)).collect(),
             low: baseline(LOW_TOML),
             moderate: baseline(MODERATE_TOML),
             high: baseline(HIGH_TOML),

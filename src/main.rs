@@ -11,11 +11,17 @@ fn main() -> ExitCode {
     let directive = if args.log_level.contains('=') || args.log_level.contains(',') {
         args.log_level.clone()
     } else {
-        format!("{},aws_config=error,aws_smithy_runtime=error", args.log_level)
+        format!(
+            "{},aws_config=error,aws_smithy_runtime=error",
+            args.log_level
+        )
     };
     let filter = tracing_subscriber::EnvFilter::try_new(&directive)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
     let config = args.config.as_deref();
     let result = match args.command {
         cli::Command::Scan(a) => cli::scan::run(a, config),

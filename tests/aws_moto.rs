@@ -7,7 +7,15 @@ use common::*;
 const REGIONS: [&str; 4] = ["--region", "us-east-1", "--region", "eu-west-1"];
 
 fn scan(moto: &Moto, dbpath: &str, extra: &[&str]) -> (std::process::Output, serde_json::Value) {
-    let mut args = vec!["scan", "--endpoint-url", &moto.url, "--db", dbpath, "--format", "json"];
+    let mut args = vec![
+        "scan",
+        "--endpoint-url",
+        &moto.url,
+        "--db",
+        dbpath,
+        "--format",
+        "json",
+    ];
     args.extend_from_slice(&REGIONS);
     args.extend_from_slice(extra);
     let out = vigil(&args);
@@ -36,7 +44,11 @@ print(json.dumps({'vol': vol, 'sg': sg}))
     let vol = finding(&doc, "EBS-AWS-001", ":volume/").expect("unencrypted volume reported");
     assert_eq!(vol["status"], "open");
     assert_eq!(vol["severity"], "high");
-    assert!(vol["controls"].as_array().unwrap().iter().any(|c| c == "SC-28(1)"));
+    assert!(vol["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c == "SC-28(1)"));
     let ssh = finding(&doc, "NET-AWS-001", ":security-group/").expect("world-open SSH reported");
     let first_seen = ssh["first_seen"].as_str().unwrap().to_string();
 
@@ -52,8 +64,14 @@ ec2.revoke_security_group_ingress(GroupId=sg, IpPermissions=[{'IpProtocol': 'tcp
 "#,
     );
     let (_, doc2) = scan(&moto, &dbpath, &[]);
-    assert_eq!(finding(&doc2, "EBS-AWS-001", ":volume/").unwrap()["status"], "resolved");
-    assert_eq!(finding(&doc2, "NET-AWS-001", ":security-group/").unwrap()["status"], "resolved");
+    assert_eq!(
+        finding(&doc2, "EBS-AWS-001", ":volume/").unwrap()["status"],
+        "resolved"
+    );
+    assert_eq!(
+        finding(&doc2, "NET-AWS-001", ":security-group/").unwrap()["status"],
+        "resolved"
+    );
     assert!(doc2["summary"]["lifecycle"]["resolved"].as_u64().unwrap() >= 2);
 
     // It comes back: reopened, first_seen kept.
@@ -89,11 +107,27 @@ print(k['AccessKeyId'], k['SecretAccessKey'])
 "#,
     );
     let mut it = keys.split_whitespace();
-    let (key, secret) = (it.next().unwrap().to_string(), it.next().unwrap().to_string());
+    let (key, secret) = (
+        it.next().unwrap().to_string(),
+        it.next().unwrap().to_string(),
+    );
     let dir = tempfile::tempdir().unwrap();
     let dbpath = db(dir.path());
-    let env = [("AWS_ACCESS_KEY_ID", key.as_str()), ("AWS_SECRET_ACCESS_KEY", secret.as_str())];
-    let args = ["scan", "--endpoint-url", &moto.url, "--db", &dbpath, "--format", "json", "--region", "us-east-1"];
+    let env = [
+        ("AWS_ACCESS_KEY_ID", key.as_str()),
+        ("AWS_SECRET_ACCESS_KEY", secret.as_str()),
+    ];
+    let args = [
+        "scan",
+        "--endpoint-url",
+        &moto.url,
+        "--db",
+        &dbpath,
+        "--format",
+        "json",
+        "--region",
+        "us-east-1",
+    ];
     let out = vigil_env(&args, &env);
     let doc = json(&out);
     assert_eq!(doc["scan"]["status"], "complete", "{}", stderr(&out));
@@ -125,30 +159,64 @@ c('iam').put_user_policy(UserName='scanner', PolicyName='all', PolicyDocument=js
         .filter(|c| c["status"] == "failed")
         .collect();
     assert_eq!(failed.len(), 1, "{failed:?}");
-    assert!(failed[0]["scope"].as_str().unwrap().ends_with("/us-east-1/AWS::KMS::Key"));
-    assert!(failed[0]["error"].as_str().unwrap().contains("AccessDenied"), "{failed:?}");
+    assert!(failed[0]["scope"]
+        .as_str()
+        .unwrap()
+        .ends_with("/us-east-1/AWS::KMS::Key"));
+    assert!(
+        failed[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("AccessDenied"),
+        "{failed:?}"
+    );
     // The rotation was fixed, but vigil could not see it: the finding must stay open, stale.
     let kms = finding(&doc, "KMS-AWS-001", ":key/").expect("still reported");
     assert_eq!(kms["status"], "open");
     assert_eq!(kms["stale"], true);
     // Every other scope was scanned and stored.
-    assert!(doc["scan"]["coverage"].as_array().unwrap().iter().filter(|c| c["status"] == "complete").count() > 10);
+    assert!(
+        doc["scan"]["coverage"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["status"] == "complete")
+            .count()
+            > 10
+    );
     assert!(stderr(&out).contains("partial"));
 }
 
 #[test]
 fn endpoint_down_is_an_error_and_loses_nothing() {
     let moto = Moto::start();
-    boto(&moto, "c('ec2').create_volume(AvailabilityZone='us-east-1a', Size=8)");
+    boto(
+        &moto,
+        "c('ec2').create_volume(AvailabilityZone='us-east-1a', Size=8)",
+    );
     let dir = tempfile::tempdir().unwrap();
     let dbpath = db(dir.path());
     let (_, doc) = scan(&moto, &dbpath, &[]);
     let before = active(&doc);
     assert!(!before.is_empty());
     let closed = format!("http://127.0.0.1:{}", free_port());
-    let out = vigil(&["scan", "--endpoint-url", &closed, "--db", &dbpath, "--region", "us-east-1", "--format", "json"]);
+    let out = vigil(&[
+        "scan",
+        "--endpoint-url",
+        &closed,
+        "--db",
+        &dbpath,
+        "--region",
+        "us-east-1",
+        "--format",
+        "json",
+    ]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("Connection refused") || stderr(&out).contains("connect"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Connection refused") || stderr(&out).contains("connect"),
+        "{}",
+        stderr(&out)
+    );
     // The next good scan sees the same open findings, none resolved by the failure.
     let (_, doc2) = scan(&moto, &dbpath, &[]);
     assert_eq!(active(&doc2), before);
@@ -164,13 +232,25 @@ fn saved_snapshot_evaluates_offline_to_the_same_findings() {
     let (_, live) = scan(&moto, &db(dir.path()), &["--save-snapshot", &snap]);
     drop(moto);
     let offline_db = dir.path().join("offline.db").display().to_string();
-    let out = vigil(&["scan", "--snapshot", &snap, "--db", &offline_db, "--format", "json"]);
+    let out = vigil(&[
+        "scan",
+        "--snapshot",
+        &snap,
+        "--db",
+        &offline_db,
+        "--format",
+        "json",
+    ]);
     let offline = json(&out);
     assert_eq!(active(&offline), active(&live));
     assert!(!active(&live).is_empty());
 
     // A malformed snapshot names file, line and column, and exits 2.
-    std::fs::write(&snap, "{\n  \"collected_at\": \"x\",\n  \"coverage\": [],\n  \"resources\": [ {\"id\": 1} ]\n}\n").unwrap();
+    std::fs::write(
+        &snap,
+        "{\n  \"collected_at\": \"x\",\n  \"coverage\": [],\n  \"resources\": [ {\"id\": 1} ]\n}\n",
+    )
+    .unwrap();
     let out = vigil(&["scan", "--snapshot", &snap, "--db", &offline_db]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);

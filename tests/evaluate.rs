@@ -22,14 +22,25 @@ fn vm_and_interpreter_agree_on_the_whole_rule_pack() {
     let snapshot = vigil::model::synthetic::estate(2_000);
     let vm = evaluate(&rules, &snapshot, &ctx(EngineMode::Vm));
     let interp = evaluate(&rules, &snapshot, &ctx(EngineMode::Interpreter));
-    assert!(vm.errors.is_empty(), "{:#?}", &vm.errors[..vm.errors.len().min(5)]);
-    assert!(interp.errors.is_empty(), "{:#?}", &interp.errors[..interp.errors.len().min(5)]);
+    assert!(
+        vm.errors.is_empty(),
+        "{:#?}",
+        &vm.errors[..vm.errors.len().min(5)]
+    );
+    assert!(
+        interp.errors.is_empty(),
+        "{:#?}",
+        &interp.errors[..interp.errors.len().min(5)]
+    );
     assert_eq!(vm.counts, interp.counts);
     assert_eq!(vm.results, interp.results);
     // The synthetic estate is built to fail and pass: both must happen.
     let fails: u64 = vm.counts.values().map(|c| c.fail).sum();
     let passes: u64 = vm.counts.values().map(|c| c.pass).sum();
-    assert!(fails > 500 && passes > 500, "fails {fails}, passes {passes}");
+    assert!(
+        fails > 500 && passes > 500,
+        "fails {fails}, passes {passes}"
+    );
 }
 
 #[test]
@@ -52,13 +63,30 @@ fn a_broken_rule_is_reported_with_its_location_and_the_rest_run() {
     std::fs::write(&snapshot, serde_json::to_string(&snap).unwrap()).unwrap();
     let dbpath = common::db(dir.path());
     let out = common::vigil(&[
-        "scan", "--snapshot", snapshot.to_str().unwrap(), "--rules", rules.to_str().unwrap(), "--db", &dbpath, "--format", "json",
+        "scan",
+        "--snapshot",
+        snapshot.to_str().unwrap(),
+        "--rules",
+        rules.to_str().unwrap(),
+        "--db",
+        &dbpath,
+        "--format",
+        "json",
     ]);
     let err = common::stderr(&out);
-    assert!(err.contains("broken.rego:12"), "parse error names file:line: {err}");
-    assert!(err.contains("badmeta.rego:5") && err.contains("urgent"), "metadata error names file:line: {err}");
+    assert!(
+        err.contains("broken.rego:12"),
+        "parse error names file:line: {err}"
+    );
+    assert!(
+        err.contains("badmeta.rego:5") && err.contains("urgent"),
+        "metadata error names file:line: {err}"
+    );
     let doc = common::json(&out);
-    assert!(doc["findings"].as_array().unwrap().len() > 10, "the bundled rules still ran");
+    assert!(
+        doc["findings"].as_array().unwrap().len() > 10,
+        "the bundled rules still ran"
+    );
     assert_eq!(doc["errors"]["rule_files"].as_array().unwrap().len(), 2);
 }
 
@@ -75,5 +103,12 @@ fn a_rule_in_a_rules_dir_replaces_the_bundled_one_with_the_same_id() {
     let rules = RuleSet::load(&[RuleSource::Bundled, RuleSource::Dir(rules_dir)]).unwrap();
     let r = rules.get("EBS-AWS-001").unwrap();
     assert_eq!(r.meta.title, "Volumes must be gp3");
-    assert_eq!(rules.rules.iter().filter(|r| r.meta.id == "EBS-AWS-001").count(), 1);
+    assert_eq!(
+        rules
+            .rules
+            .iter()
+            .filter(|r| r.meta.id == "EBS-AWS-001")
+            .count(),
+        1
+    );
 }

@@ -20,13 +20,30 @@ fn every_bundled_rule_loads() {
 fn every_rule_test_passes() {
     let rules = bundled();
     let outcomes = testing::run_tests(&rules, vigil::config::default_params(), None);
-    assert!(outcomes.len() >= 2 * rules.rules.len(), "{} tests for {} rules", outcomes.len(), rules.rules.len());
+    assert!(
+        outcomes.len() >= 2 * rules.rules.len(),
+        "{} tests for {} rules",
+        outcomes.len(),
+        rules.rules.len()
+    );
     let failed: Vec<String> = outcomes
         .iter()
         .filter(|o| !o.passed)
-        .map(|o| format!("{}:{}: {}: {}", o.file, o.line, o.name, o.message.as_deref().unwrap_or("")))
+        .map(|o| {
+            format!(
+                "{}:{}: {}: {}",
+                o.file,
+                o.line,
+                o.name,
+                o.message.as_deref().unwrap_or("")
+            )
+        })
         .collect();
-    assert!(failed.is_empty(), "failing rule tests:\n{}", failed.join("\n"));
+    assert!(
+        failed.is_empty(),
+        "failing rule tests:\n{}",
+        failed.join("\n")
+    );
 }
 
 #[test]
@@ -38,12 +55,22 @@ fn ids_are_unique_and_stable() {
             continue;
         }
         let meta = vigil::policy::metadata::parse(path, text).unwrap();
-        assert!(seen.insert(meta.id.clone()), "rule id {} is used twice ({path})", meta.id);
+        assert!(
+            seen.insert(meta.id.clone()),
+            "rule id {} is used twice ({path})",
+            meta.id
+        );
     }
     // The ids in use, as a reviewed list: a rename shows up here.
-    let listed: Vec<&str> = include_str!("snapshots/rule_ids.txt").lines().filter(|l| !l.is_empty()).collect();
+    let listed: Vec<&str> = include_str!("snapshots/rule_ids.txt")
+        .lines()
+        .filter(|l| !l.is_empty())
+        .collect();
     let actual: Vec<&str> = seen.iter().map(String::as_str).collect();
-    assert_eq!(actual, listed, "update tests/snapshots/rule_ids.txt if this change is intended");
+    assert_eq!(
+        actual, listed,
+        "update tests/snapshots/rule_ids.txt if this change is intended"
+    );
 }
 
 #[test]
@@ -51,11 +78,17 @@ fn every_control_exists_in_the_nist_catalog_and_every_type_is_known() {
     let catalog = vigil::controls::catalog();
     for r in bundled().rules {
         for c in &r.meta.controls {
-            let found = catalog.get(c).unwrap_or_else(|| panic!("{}: {c} is not in the catalog", r.meta.id));
+            let found = catalog
+                .get(c)
+                .unwrap_or_else(|| panic!("{}: {c} is not in the catalog", r.meta.id));
             assert!(!found.withdrawn, "{}: {c} is withdrawn", r.meta.id);
         }
         for t in &r.meta.resource_types {
-            assert!(vigil::model::resource::is_known_type(t), "{}: unknown type {t}", r.meta.id);
+            assert!(
+                vigil::model::resource::is_known_type(t),
+                "{}: unknown type {t}",
+                r.meta.id
+            );
         }
     }
 }
@@ -71,7 +104,13 @@ fn every_rule_has_a_test_file_with_deny_and_allow_cases() {
             .find(|t| t.path == test_path)
             .unwrap_or_else(|| panic!("{} ({}) has no {test_path}", r.meta.id, r.file));
         let names = testing::test_names(&t.text);
-        assert!(names.iter().any(|(n, _)| n.starts_with("test_deny")), "{test_path} has no test_deny_*");
-        assert!(names.iter().any(|(n, _)| n.starts_with("test_allow")), "{test_path} has no test_allow_*");
+        assert!(
+            names.iter().any(|(n, _)| n.starts_with("test_deny")),
+            "{test_path} has no test_deny_*"
+        );
+        assert!(
+            names.iter().any(|(n, _)| n.starts_with("test_allow")),
+            "{test_path} has no test_allow_*"
+        );
     }
 }

@@ -23,7 +23,10 @@ deny contains {"msg": "not encrypted", "path": "config.Encrypted"} if {
 "#;
 
 fn rules() -> RuleSet {
-    let rs = RuleSet::from_files(vec![SourceFile { path: "volume.rego".into(), text: RULE.into() }]);
+    let rs = RuleSet::from_files(vec![SourceFile {
+        path: "volume.rego".into(),
+        text: RULE.into(),
+    }]);
     assert!(rs.problems.is_empty(), "{:?}", rs.problems);
     rs
 }
@@ -44,13 +47,28 @@ fn volume(region: &str, id: &str, encrypted: bool) -> Resource {
 fn cov(region: &str, ok: bool) -> Coverage {
     Coverage {
         scope: format!("aws/123456789012/{region}/AWS::EC2::Volume"),
-        status: if ok { CoverageStatus::Complete } else { CoverageStatus::Failed },
+        status: if ok {
+            CoverageStatus::Complete
+        } else {
+            CoverageStatus::Failed
+        },
         error: (!ok).then(|| "ec2:DescribeVolumes: AccessDenied".to_string()),
     }
 }
 
-fn scan(store: &mut Store, rules: &RuleSet, resources: Vec<Resource>, coverage: Vec<Coverage>, day: u32) -> i64 {
-    let snapshot = Snapshot { version: 1, collected_at: String::new(), coverage, resources };
+fn scan(
+    store: &mut Store,
+    rules: &RuleSet,
+    resources: Vec<Resource>,
+    coverage: Vec<Coverage>,
+    day: u32,
+) -> i64 {
+    let snapshot = Snapshot {
+        version: 1,
+        collected_at: String::new(),
+        coverage,
+        resources,
+    };
     let ctx = EvalContext {
         now: Utc.with_ymd_and_hms(2026, 3, day, 0, 0, 0).unwrap(),
         params: vigil::config::default_params(),
@@ -87,11 +105,35 @@ fn open_resolved_reopened_keeps_first_seen() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("v.db")).unwrap();
     let rules = rules();
-    let s1 = scan(&mut store, &rules, vec![volume("us-east-1", "vol-a", false)], vec![cov("us-east-1", true)], 1);
-    assert_eq!(status_of(&store, s1, "vol-a").unwrap().0, FindingStatus::Open);
-    let s2 = scan(&mut store, &rules, vec![volume("us-east-1", "vol-a", true)], vec![cov("us-east-1", true)], 2);
-    assert_eq!(status_of(&store, s2, "vol-a").unwrap().0, FindingStatus::Resolved);
-    let s3 = scan(&mut store, &rules, vec![volume("us-east-1", "vol-a", false)], vec![cov("us-east-1", true)], 3);
+    let s1 = scan(
+        &mut store,
+        &rules,
+        vec![volume("us-east-1", "vol-a", false)],
+        vec![cov("us-east-1", true)],
+        1,
+    );
+    assert_eq!(
+        status_of(&store, s1, "vol-a").unwrap().0,
+        FindingStatus::Open
+    );
+    let s2 = scan(
+        &mut store,
+        &rules,
+        vec![volume("us-east-1", "vol-a", true)],
+        vec![cov("us-east-1", true)],
+        2,
+    );
+    assert_eq!(
+        status_of(&store, s2, "vol-a").unwrap().0,
+        FindingStatus::Resolved
+    );
+    let s3 = scan(
+        &mut store,
+        &rules,
+        vec![volume("us-east-1", "vol-a", false)],
+        vec![cov("us-east-1", true)],
+        3,
+    );
     let (st, stale, first) = status_of(&store, s3, "vol-a").unwrap();
     assert_eq!(st, FindingStatus::Reopened);
     assert!(!stale);
@@ -109,22 +151,46 @@ fn failed_scope_never_resolves_its_findings() {
     scan(
         &mut store,
         &rules,
-        vec![volume("us-east-1", "vol-a", false), volume("eu-west-1", "vol-b", false)],
+        vec![
+            volume("us-east-1", "vol-a", false),
+            volume("eu-west-1", "vol-b", false),
+        ],
         vec![cov("us-east-1", true), cov("eu-west-1", true)],
         1,
     );
     // eu-west-1 fails: vol-b is not collected, yet its finding must stay open (stale);
     // us-east-1 was collected completely and vol-a is gone: that one resolves.
-    let s2 = scan(&mut store, &rules, vec![], vec![cov("us-east-1", true), cov("eu-west-1", false)], 2);
+    let s2 = scan(
+        &mut store,
+        &rules,
+        vec![],
+        vec![cov("us-east-1", true), cov("eu-west-1", false)],
+        2,
+    );
     let (st_b, stale_b, _) = status_of(&store, s2, "vol-b").unwrap();
     assert_eq!(st_b, FindingStatus::Open);
     assert!(stale_b);
-    assert_eq!(status_of(&store, s2, "vol-a").unwrap().0, FindingStatus::Resolved);
+    assert_eq!(
+        status_of(&store, s2, "vol-a").unwrap().0,
+        FindingStatus::Resolved
+    );
     // A scan that did not cover eu-west-1 at all leaves it open too.
     let s3 = scan(&mut store, &rules, vec![], vec![cov("us-east-1", true)], 3);
-    assert!(status_of(&store, s3, "vol-b").is_none(), "not in this scan's scopes");
-    let s4 = scan(&mut store, &rules, vec![volume("eu-west-1", "vol-b", true)], vec![cov("eu-west-1", true)], 4);
-    assert_eq!(status_of(&store, s4, "vol-b").unwrap().0, FindingStatus::Resolved);
+    assert!(
+        status_of(&store, s3, "vol-b").is_none(),
+        "not in this scan's scopes"
+    );
+    let s4 = scan(
+        &mut store,
+        &rules,
+        vec![volume("eu-west-1", "vol-b", true)],
+        vec![cov("eu-west-1", true)],
+        4,
+    );
+    assert_eq!(
+        status_of(&store, s4, "vol-b").unwrap().0,
+        FindingStatus::Resolved
+    );
 }
 
 #[test]
@@ -132,15 +198,30 @@ fn rule_error_on_a_resource_does_not_resolve_it() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("v.db")).unwrap();
     let rules = rules();
-    scan(&mut store, &rules, vec![volume("us-east-1", "vol-a", false)], vec![cov("us-east-1", true)], 1);
+    scan(
+        &mut store,
+        &rules,
+        vec![volume("us-east-1", "vol-a", false)],
+        vec![cov("us-east-1", true)],
+        1,
+    );
     // The same rule id now errors at evaluation (deny is not a set of objects).
     let broken = RULE.replace(
         "deny contains {\"msg\": \"not encrypted\", \"path\": \"config.Encrypted\"} if {\n\tnot input.config.Encrypted\n}",
         "deny := 42",
     );
-    let rs = RuleSet::from_files(vec![SourceFile { path: "volume.rego".into(), text: broken }]);
+    let rs = RuleSet::from_files(vec![SourceFile {
+        path: "volume.rego".into(),
+        text: broken,
+    }]);
     assert!(rs.problems.is_empty(), "{:?}", rs.problems);
-    let s2 = scan(&mut store, &rs, vec![volume("us-east-1", "vol-a", true)], vec![cov("us-east-1", true)], 2);
+    let s2 = scan(
+        &mut store,
+        &rs,
+        vec![volume("us-east-1", "vol-a", true)],
+        vec![cov("us-east-1", true)],
+        2,
+    );
     let (st, stale, _) = status_of(&store, s2, "vol-a").unwrap();
     assert_eq!(st, FindingStatus::Open);
     assert!(stale);
@@ -154,10 +235,28 @@ fn unchanged_resources_add_no_versions_and_db_reopens() {
     let rules = rules();
     {
         let mut store = Store::open(&path).unwrap();
-        scan(&mut store, &rules, vec![volume("us-east-1", "vol-a", false)], vec![cov("us-east-1", true)], 1);
-        scan(&mut store, &rules, vec![volume("us-east-1", "vol-a", false)], vec![cov("us-east-1", true)], 2);
+        scan(
+            &mut store,
+            &rules,
+            vec![volume("us-east-1", "vol-a", false)],
+            vec![cov("us-east-1", true)],
+            1,
+        );
+        scan(
+            &mut store,
+            &rules,
+            vec![volume("us-east-1", "vol-a", false)],
+            vec![cov("us-east-1", true)],
+            2,
+        );
         assert_eq!(store.count("resource_versions").unwrap(), 1);
-        scan(&mut store, &rules, vec![volume("us-east-1", "vol-a", true)], vec![cov("us-east-1", true)], 3);
+        scan(
+            &mut store,
+            &rules,
+            vec![volume("us-east-1", "vol-a", true)],
+            vec![cov("us-east-1", true)],
+            3,
+        );
         assert_eq!(store.count("resource_versions").unwrap(), 2);
     }
     let store = Store::open(&path).unwrap();

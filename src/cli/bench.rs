@@ -34,7 +34,11 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
     let ctx = EvalContext {
         now: Utc::now(),
         params: cfg.params(),
-        mode: if args.interpreter { policy::evaluate::EngineMode::Interpreter } else { Default::default() },
+        mode: if args.interpreter {
+            policy::evaluate::EngineMode::Interpreter
+        } else {
+            Default::default()
+        },
         threads: args.threads,
     };
     let t1 = Instant::now();
@@ -43,10 +47,21 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
     println!("rules:            {}", rules.rules.len());
     println!("resources:        {}", snapshot.resources.len());
     println!("generated in:     {:.2?}", gen);
-    println!("evaluated in:     {:.2?} ({} rule evaluations, {} failing results, {} errors)",
-        eval, report.evaluations, report.results.len(), report.errors.len());
-    println!("resources/s:      {:.0}", snapshot.resources.len() as f64 / eval.as_secs_f64());
-    println!("evaluations/s:    {:.0}", report.evaluations as f64 / eval.as_secs_f64());
+    println!(
+        "evaluated in:     {:.2?} ({} rule evaluations, {} failing results, {} errors)",
+        eval,
+        report.evaluations,
+        report.results.len(),
+        report.errors.len()
+    );
+    println!(
+        "resources/s:      {:.0}",
+        snapshot.resources.len() as f64 / eval.as_secs_f64()
+    );
+    println!(
+        "evaluations/s:    {:.0}",
+        report.evaluations as f64 / eval.as_secs_f64()
+    );
     if let Some(db) = &args.db {
         let mut store = vigil::store::Store::open(db)?;
         let t2 = Instant::now();
@@ -64,7 +79,14 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
     }
     let mut slow: Vec<_> = report.rule_time.iter().collect();
     slow.sort_by(|a, b| b.1.cmp(a.1));
-    println!("slowest rules (thread time): {}", slow.iter().take(5).map(|(r, d)| format!("{r} {d:.2?}")).collect::<Vec<_>>().join(", "));
+    println!(
+        "slowest rules (thread time): {}",
+        slow.iter()
+            .take(5)
+            .map(|(r, d)| format!("{r} {d:.2?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     if let Some(kb) = peak_rss_kb() {
         println!("peak RSS:         {:.1} MB", kb as f64 / 1024.0);
     }
@@ -73,6 +95,8 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
 
 fn peak_rss_kb() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status.lines().find_map(|l| l.strip_prefix("VmHWM:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
-

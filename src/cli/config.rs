@@ -34,7 +34,8 @@ pub fn run(cmd: Command, global: Option<&std::path::Path>) -> anyhow::Result<Exi
             if path.exists() && !force {
                 bail!("{} exists; pass --force to overwrite it", path.display());
             }
-            std::fs::write(&path, config::TEMPLATE).with_context(|| format!("writing {}", path.display()))?;
+            std::fs::write(&path, config::TEMPLATE)
+                .with_context(|| format!("writing {}", path.display()))?;
             eprintln!("wrote {}", path.display());
             Ok(ExitCode::SUCCESS)
         }
@@ -42,13 +43,18 @@ pub fn run(cmd: Command, global: Option<&std::path::Path>) -> anyhow::Result<Exi
             let Some(path) = path.or(global.map(PathBuf::from)) else {
                 bail!("which file? pass a path or --config FILE");
             };
-            let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("reading {}", path.display()))?;
             let file = path.display().to_string();
-            let mut problems: Vec<String> = config::validate(&file, &text).iter().map(|p| p.to_string()).collect();
+            let mut problems: Vec<String> = config::validate(&file, &text)
+                .iter()
+                .map(|p| p.to_string())
+                .collect();
             if problems.is_empty() {
                 let cfg = Config::parse(&file, &text)?;
                 for d in &cfg.rules.dirs {
-                    match vigil::policy::RuleSet::load(&[vigil::policy::RuleSource::Dir(d.clone())]) {
+                    match vigil::policy::RuleSet::load(&[vigil::policy::RuleSource::Dir(d.clone())])
+                    {
                         Ok(rs) => problems.extend(rs.problems.iter().map(|p| p.to_string())),
                         Err(e) => problems.push(format!("{file}: rules.dirs: {e}")),
                     }

@@ -14,7 +14,11 @@ use vigil::config::Config;
 use vigil::policy::{RuleSet, RuleSource};
 
 #[derive(Debug, Parser)]
-#[command(name = "vigil", version, about = "Compliance and drift scanning for AWS, with Rego rules mapped to NIST SP 800-53 Rev. 5")]
+#[command(
+    name = "vigil",
+    version,
+    about = "Compliance and drift scanning for AWS, with Rego rules mapped to NIST SP 800-53 Rev. 5"
+)]
 pub struct Cli {
     /// Config file (TOML). Default: $VIGIL_CONFIG, else ~/.config/vigil/config.toml if it exists.
     #[arg(long, global = true, env = "VIGIL_CONFIG")]

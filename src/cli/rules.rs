@@ -36,7 +36,8 @@ pub fn run(cmd: Command, config: Option<&std::path::Path>) -> anyhow::Result<Exi
     let cfg = super::load_config(config)?;
     match cmd {
         Command::List(c) => {
-            let rules = super::load_rules(&super::rule_sources(&cfg, &c.rules, c.no_bundled_rules))?;
+            let rules =
+                super::load_rules(&super::rule_sources(&cfg, &c.rules, c.no_bundled_rules))?;
             match c.format {
                 Format::Json => {
                     let list: Vec<_> = rules.rules.iter().map(|r| serde_json::json!({
@@ -47,35 +48,68 @@ pub fn run(cmd: Command, config: Option<&std::path::Path>) -> anyhow::Result<Exi
                     println!("{}", serde_json::to_string_pretty(&list)?);
                 }
                 Format::Table => {
-                    println!("{:<12} {:<9} {:<44} {:<40} TITLE", "ID", "SEVERITY", "CONTROLS", "RESOURCE TYPES");
+                    println!(
+                        "{:<12} {:<9} {:<44} {:<40} TITLE",
+                        "ID", "SEVERITY", "CONTROLS", "RESOURCE TYPES"
+                    );
                     let mut sorted: Vec<_> = rules.rules.iter().collect();
                     sorted.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
                     for r in sorted {
                         let controls = if r.meta.controls.len() > 4 {
-                            format!("{} +{}", r.meta.controls[..4].join(","), r.meta.controls.len() - 4)
+                            format!(
+                                "{} +{}",
+                                r.meta.controls[..4].join(","),
+                                r.meta.controls.len() - 4
+                            )
                         } else {
                             r.meta.controls.join(",")
                         };
-                        let types = r.meta.resource_types.iter().map(|t| t.trim_start_matches("AWS::")).collect::<Vec<_>>().join(",");
-                        println!("{:<12} {:<9} {:<44} {:<40} {}", r.meta.id, r.meta.severity, controls, types, r.meta.title);
+                        let types = r
+                            .meta
+                            .resource_types
+                            .iter()
+                            .map(|t| t.trim_start_matches("AWS::"))
+                            .collect::<Vec<_>>()
+                            .join(",");
+                        println!(
+                            "{:<12} {:<9} {:<44} {:<40} {}",
+                            r.meta.id, r.meta.severity, controls, types, r.meta.title
+                        );
                     }
                     println!("\n{} rules", rules.rules.len());
                 }
             }
-            Ok(ExitCode::from(if rules.problems.is_empty() { 0 } else { 1 }))
+            Ok(ExitCode::from(if rules.problems.is_empty() {
+                0
+            } else {
+                1
+            }))
         }
         Command::Test { common, filter } => {
-            let rules = super::load_rules(&super::rule_sources(&cfg, &common.rules, common.no_bundled_rules))?;
+            let rules = super::load_rules(&super::rule_sources(
+                &cfg,
+                &common.rules,
+                common.no_bundled_rules,
+            ))?;
             let outcomes = testing::run_tests(&rules, cfg.params(), filter.as_deref());
             let failed: Vec<_> = outcomes.iter().filter(|o| !o.passed).collect();
             let passed = outcomes.len() - failed.len();
             match common.format {
-                Format::Json => println!("{}", serde_json::to_string_pretty(&serde_json::json!({
-                    "passed": passed, "failed": failed.len(), "load_problems": rules.problems, "tests": outcomes,
-                }))?),
+                Format::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&serde_json::json!({
+                        "passed": passed, "failed": failed.len(), "load_problems": rules.problems, "tests": outcomes,
+                    }))?
+                ),
                 Format::Table => {
                     for f in &failed {
-                        println!("FAIL {}:{}: {}: {}", f.file, f.line, f.name, f.message.as_deref().unwrap_or(""));
+                        println!(
+                            "FAIL {}:{}: {}: {}",
+                            f.file,
+                            f.line,
+                            f.name,
+                            f.message.as_deref().unwrap_or("")
+                        );
                     }
                     for p in &rules.problems {
                         println!("FAIL {p}");
@@ -91,10 +125,20 @@ pub fn run(cmd: Command, config: Option<&std::path::Path>) -> anyhow::Result<Exi
                     for r in &untested {
                         println!("warning: {} ({}) has no test file", r.meta.id, r.file);
                     }
-                    println!("{} passed, {} failed", passed, failed.len() + rules.problems.len());
+                    println!(
+                        "{} passed, {} failed",
+                        passed,
+                        failed.len() + rules.problems.len()
+                    );
                 }
             }
-            Ok(ExitCode::from(if failed.is_empty() && rules.problems.is_empty() && !outcomes.is_empty() { 0 } else { 1 }))
+            Ok(ExitCode::from(
+                if failed.is_empty() && rules.problems.is_empty() && !outcomes.is_empty() {
+                    0
+                } else {
+                    1
+                },
+            ))
         }
     }
 }

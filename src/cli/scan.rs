@@ -61,16 +61,26 @@ pub struct Args {
 }
 
 pub fn read_snapshot(path: &std::path::Path) -> anyhow::Result<Snapshot> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading snapshot {}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading snapshot {}", path.display()))?;
     serde_json::from_str(&text).map_err(|e| {
-        anyhow::anyhow!("{}:{}:{}: invalid snapshot: {e}", path.display(), e.line(), e.column())
+        anyhow::anyhow!(
+            "{}:{}:{}: invalid snapshot: {e}",
+            path.display(),
+            e.line(),
+            e.column()
+        )
     })
 }
 
 pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitCode> {
     let cfg = super::load_config(config)?;
     let fail_on = args.fail_on.unwrap_or_else(|| cfg.fail_on());
-    let rules = super::load_rules(&super::rule_sources(&cfg, &args.rules, args.no_bundled_rules))?;
+    let rules = super::load_rules(&super::rule_sources(
+        &cfg,
+        &args.rules,
+        args.no_bundled_rules,
+    ))?;
     if rules.rules.is_empty() {
         bail!("no rules loaded (check --rules and [rules] in the config)");
     }
@@ -93,7 +103,11 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
     for e in &eval.errors {
         eprintln!("warning: rule error: {e}");
     }
-    let db_path = args.db.clone().or(cfg.storage.path.clone()).unwrap_or_else(super::default_db);
+    let db_path = args
+        .db
+        .clone()
+        .or(cfg.storage.path.clone())
+        .unwrap_or_else(super::default_db);
     let mut store = Store::open(&db_path)?;
     let started_s = started.to_rfc3339_opts(SecondsFormat::Secs, true);
     let finished_s = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true);
@@ -108,7 +122,11 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
         snapshot: &snapshot,
         report: &eval,
         rules_loaded: rules.rules.len(),
-        rule_problems: rules.problems.iter().map(|p| (p.file.clone(), p.message.clone())).collect(),
+        rule_problems: rules
+            .problems
+            .iter()
+            .map(|p| (p.file.clone(), p.message.clone()))
+            .collect(),
     })?;
     let scan = store.scan(scan_id)?.expect("scan just written");
     let findings = store.scan_findings(scan_id)?;
@@ -127,7 +145,10 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
                 },
                 findings: &findings,
                 summary,
-                errors: report::Errors { rules: &eval.errors, rule_files: &rules.problems },
+                errors: report::Errors {
+                    rules: &eval.errors,
+                    rule_files: &rules.problems,
+                },
             };
             println!("{}", serde_json::to_string_pretty(&doc)?);
         }
@@ -140,23 +161,40 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
     if scan.status == ScanStatus::Partial {
         eprintln!("warning: the scan is partial; findings in failed scopes stay open and were not re-checked");
     }
-    let gate = findings.iter().any(|f| f.status.is_active() && f.severity >= fail_on);
+    let gate = findings
+        .iter()
+        .any(|f| f.status.is_active() && f.severity >= fail_on);
     Ok(ExitCode::from(if gate { 1 } else { 0 }))
 }
 
-fn collect(args: &Args, cfg: &vigil::config::Config, started: chrono::DateTime<Utc>) -> anyhow::Result<Snapshot> {
+fn collect(
+    args: &Args,
+    cfg: &vigil::config::Config,
+    started: chrono::DateTime<Utc>,
+) -> anyhow::Result<Snapshot> {
     let a = &cfg.collectors.aws;
     let opts = AwsOptions {
-        regions: if args.regions.is_empty() { a.regions.clone() } else { args.regions.clone() },
+        regions: if args.regions.is_empty() {
+            a.regions.clone()
+        } else {
+            args.regions.clone()
+        },
         profile: args.profile.clone().or(a.profile.clone()),
         endpoint_url: args.endpoint_url.clone().or(a.endpoint_url.clone()),
-        services: if args.services.is_empty() { a.services.clone() } else { args.services.clone() },
+        services: if args.services.is_empty() {
+            a.services.clone()
+        } else {
+            args.services.clone()
+        },
         max_concurrency: a.max_concurrency,
         max_attempts: a.max_attempts,
     };
     for s in &opts.services {
         if !vigil::config::AWS_SERVICES.contains(&s.as_str()) {
-            bail!("unknown AWS service `{s}` (known: {})", vigil::config::AWS_SERVICES.join(", "));
+            bail!(
+                "unknown AWS service `{s}` (known: {})",
+                vigil::config::AWS_SERVICES.join(", ")
+            );
         }
     }
     let spinner = if std::io::stderr().is_terminal() {
@@ -172,7 +210,9 @@ fn collect(args: &Args, cfg: &vigil::config::Config, started: chrono::DateTime<U
             pb.set_message(format!("collected {scope}"));
         }
     };
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     let result = rt.block_on(aws::collect(&opts, &progress));
     if let Some(pb) = &spinner {
         pb.finish_and_clear();

@@ -28,15 +28,27 @@ pub struct ScopeResult {
 
 impl ScopeResult {
     pub fn ok(scope: String, resources: Vec<Resource>) -> Self {
-        ScopeResult { scope, resources, error: None }
+        ScopeResult {
+            scope,
+            resources,
+            error: None,
+        }
     }
     pub fn failed(scope: String, error: String) -> Self {
-        ScopeResult { scope, resources: Vec::new(), error: Some(error) }
+        ScopeResult {
+            scope,
+            resources: Vec::new(),
+            error: Some(error),
+        }
     }
     pub fn coverage(&self) -> Coverage {
         Coverage {
             scope: self.scope.clone(),
-            status: if self.error.is_some() { CoverageStatus::Failed } else { CoverageStatus::Complete },
+            status: if self.error.is_some() {
+                CoverageStatus::Failed
+            } else {
+                CoverageStatus::Complete
+            },
             error: self.error.clone(),
         }
     }
@@ -46,7 +58,10 @@ impl ScopeResult {
 pub fn prune(v: serde_json::Value) -> serde_json::Value {
     match v {
         serde_json::Value::Object(m) => serde_json::Value::Object(
-            m.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, prune(v))).collect(),
+            m.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, prune(v)))
+                .collect(),
         ),
         serde_json::Value::Array(a) => serde_json::Value::Array(a.into_iter().map(prune).collect()),
         other => other,

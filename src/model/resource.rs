@@ -64,7 +64,12 @@ impl Resource {
         } else {
             self.region.as_deref().unwrap_or("-")
         };
-        scope_key(&self.provider, self.account.as_deref().unwrap_or("-"), region, &self.resource_type)
+        scope_key(
+            &self.provider,
+            self.account.as_deref().unwrap_or("-"),
+            region,
+            &self.resource_type,
+        )
     }
 }
 

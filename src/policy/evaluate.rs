@@ -55,7 +55,11 @@ pub struct RuleError {
 impl std::fmt::Display for RuleError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match &self.resource_id {
-            Some(r) => write!(f, "{} ({}) on {r}: {}", self.rule_id, self.file, self.message),
+            Some(r) => write!(
+                f,
+                "{} ({}) on {r}: {}",
+                self.rule_id, self.file, self.message
+            ),
             None => write!(f, "{} ({}): {}", self.rule_id, self.file, self.message),
         }
     }
@@ -247,7 +251,9 @@ pub fn evaluate_resources(
         if compiled[i].is_none() {
             report.skipped_rules.push(rule.meta.id.clone());
         } else {
-            report.counts.insert(rule.meta.id.clone(), RuleCount::default());
+            report
+                .counts
+                .insert(rule.meta.id.clone(), RuleCount::default());
         }
     }
     for p in partials {
@@ -306,9 +312,9 @@ fn eval_chunk(
                     vm.set_input(input.clone());
                     vm.execute().map_err(|e| e.to_string())
                 }
-                Compiled::Interp(policy) => {
-                    policy.eval_with_input(input.clone()).map_err(|e| e.to_string())
-                }
+                Compiled::Interp(policy) => policy
+                    .eval_with_input(input.clone())
+                    .map_err(|e| e.to_string()),
             };
             out.time[i] += start.elapsed();
             out.evaluations += 1;

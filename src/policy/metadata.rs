@@ -42,7 +42,10 @@ struct RawCustom {
 /// Finds the leading `# METADATA` comment block. Returns the YAML text and the 1-based line
 /// number of its first YAML line, or None when the file has no such block.
 pub fn extract_block(text: &str) -> Option<(String, usize)> {
-    let mut lines = text.lines().enumerate().skip_while(|(_, l)| l.trim().is_empty());
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .skip_while(|(_, l)| l.trim().is_empty());
     let (first_idx, first) = lines.next()?;
     if first.trim() != "# METADATA" {
         return None;
@@ -50,7 +53,9 @@ pub fn extract_block(text: &str) -> Option<(String, usize)> {
     let mut yaml = String::new();
     for (_, line) in lines {
         let t = line.trim_start();
-        let Some(rest) = t.strip_prefix('#') else { break };
+        let Some(rest) = t.strip_prefix('#') else {
+            break;
+        };
         yaml.push_str(rest.strip_prefix(' ').unwrap_or(rest));
         yaml.push('\n');
     }
@@ -64,8 +69,12 @@ pub fn parse(file: &str, text: &str) -> Result<RuleMeta> {
         line,
         message,
     };
-    let (yaml, start) = extract_block(text)
-        .ok_or_else(|| err(1, "a rule file must start with a `# METADATA` comment block".into()))?;
+    let (yaml, start) = extract_block(text).ok_or_else(|| {
+        err(
+            1,
+            "a rule file must start with a `# METADATA` comment block".into(),
+        )
+    })?;
     let raw: RawMeta = serde_yaml_ng::from_str(&yaml).map_err(|e| {
         let line = e.location().map(|l| start + l.line() - 1).unwrap_or(start);
         err(line, e.to_string())
@@ -79,18 +88,29 @@ pub fn parse(file: &str, text: &str) -> Result<RuleMeta> {
     };
     let c = raw.custom;
     let id_ok = !c.id.is_empty()
-        && c.id
-            .split('-')
-            .all(|p| !p.is_empty() && p.chars().all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit()));
+        && c.id.split('-').all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit())
+        });
     if !id_ok {
         return Err(err(
             line_of("id"),
-            format!("rule id `{}` must be upper-case words and digits joined by `-` (e.g. S3-AWS-001)", c.id),
+            format!(
+                "rule id `{}` must be upper-case words and digits joined by `-` (e.g. S3-AWS-001)",
+                c.id
+            ),
         ));
     }
-    let severity: Severity = c.severity.parse().map_err(|e: String| err(line_of("severity"), e))?;
+    let severity: Severity = c
+        .severity
+        .parse()
+        .map_err(|e: String| err(line_of("severity"), e))?;
     if c.controls.is_empty() {
-        return Err(err(line_of("controls"), "a rule must name at least one NIST control".into()));
+        return Err(err(
+            line_of("controls"),
+            "a rule must name at least one NIST control".into(),
+        ));
     }
     let catalog = controls::catalog();
     let mut labels = Vec::with_capacity(c.controls.len());
@@ -116,7 +136,10 @@ pub fn parse(file: &str, text: &str) -> Result<RuleMeta> {
         }
     }
     if c.resource_types.is_empty() {
-        return Err(err(line_of("resource_types"), "a rule must name at least one resource type".into()));
+        return Err(err(
+            line_of("resource_types"),
+            "a rule must name at least one resource type".into(),
+        ));
     }
     for t in &c.resource_types {
         if !is_known_type(t) {
@@ -156,7 +179,10 @@ mod tests {
 
     #[test]
     fn unknown_key_names_file_and_line() {
-        let bad = GOOD.replace("#   remediation: Encrypt it.\n", "#   remediation: Encrypt it.\n#   colour: red\n");
+        let bad = GOOD.replace(
+            "#   remediation: Encrypt it.\n",
+            "#   remediation: Encrypt it.\n#   colour: red\n",
+        );
         let e = parse("rules/x.rego", &bad).unwrap_err().to_string();
         assert!(e.starts_with("rules/x.rego:"), "{e}");
         assert!(e.contains("colour"), "{e}");
@@ -168,10 +194,16 @@ mod tests {
         let e = parse("x.rego", &bad).unwrap_err().to_string();
         assert!(e.contains("x.rego:6") && e.contains("withdrawn"), "{e}");
         let bad = GOOD.replace("SC-28(1)", "ZZ-9");
-        assert!(parse("x.rego", &bad).unwrap_err().to_string().contains("not a NIST"));
+        assert!(parse("x.rego", &bad)
+            .unwrap_err()
+            .to_string()
+            .contains("not a NIST"));
         let bad = GOOD.replace("AWS::EC2::Volume", "AWS::EC2::Nope");
         let e = parse("x.rego", &bad).unwrap_err().to_string();
-        assert!(e.contains("x.rego:7") && e.contains("AWS::EC2::Nope"), "{e}");
+        assert!(
+            e.contains("x.rego:7") && e.contains("AWS::EC2::Nope"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@ use chrono::{TimeZone, Utc};
 use regorus::Value;
 use serde::Serialize;
 
-use super::evaluate::{data_document, EvalContext, EngineMode};
+use super::evaluate::{data_document, EngineMode, EvalContext};
 use super::loader::{package_of, RuleSet, SourceFile};
 use crate::model::Snapshot;
 
@@ -42,7 +42,11 @@ pub fn test_names(text: &str) -> Vec<(String, usize)> {
 
 /// Runs every test of every test file in the set; `filter` keeps tests whose file or name
 /// contains it.
-pub fn run_tests(rules: &RuleSet, params: serde_json::Map<String, serde_json::Value>, filter: Option<&str>) -> Vec<TestOutcome> {
+pub fn run_tests(
+    rules: &RuleSet,
+    params: serde_json::Map<String, serde_json::Value>,
+    filter: Option<&str>,
+) -> Vec<TestOutcome> {
     let ctx = EvalContext {
         now: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap(),
         params,
@@ -57,7 +61,12 @@ pub fn run_tests(rules: &RuleSet, params: serde_json::Map<String, serde_json::Va
     out
 }
 
-fn run_file(rules: &RuleSet, data: &Value, file: &SourceFile, filter: Option<&str>) -> Vec<TestOutcome> {
+fn run_file(
+    rules: &RuleSet,
+    data: &Value,
+    file: &SourceFile,
+    filter: Option<&str>,
+) -> Vec<TestOutcome> {
     let fail = |line: usize, name: &str, message: String| TestOutcome {
         file: file.path.clone(),
         line,
@@ -84,8 +93,8 @@ fn run_file(rules: &RuleSet, data: &Value, file: &SourceFile, filter: Option<&st
     }
     names
         .into_iter()
-        .map(|(name, line)| {
-            match engine.eval_rule(format!("data.{package}.{name}")) {
+        .map(
+            |(name, line)| match engine.eval_rule(format!("data.{package}.{name}")) {
                 Ok(Value::Bool(true)) => TestOutcome {
                     file: file.path.clone(),
                     line,
@@ -93,11 +102,22 @@ fn run_file(rules: &RuleSet, data: &Value, file: &SourceFile, filter: Option<&st
                     passed: true,
                     message: None,
                 },
-                Ok(Value::Undefined) => fail(line, &name, "undefined: a condition in the test is false".into()),
-                Ok(v) => fail(line, &name, format!("evaluated to {}, not true", v.to_json_str().unwrap_or_default())),
+                Ok(Value::Undefined) => fail(
+                    line,
+                    &name,
+                    "undefined: a condition in the test is false".into(),
+                ),
+                Ok(v) => fail(
+                    line,
+                    &name,
+                    format!(
+                        "evaluated to {}, not true",
+                        v.to_json_str().unwrap_or_default()
+                    ),
+                ),
                 Err(e) => fail(line, &name, e.to_string()),
-            }
-        })
+            },
+        )
         .collect()
 }
 
@@ -110,7 +130,10 @@ mod tests {
         let t = "package a\n\ntest_deny_x if {\n  true\n}\ntest_deny_x if { false }\ntest_allow_y := true\n  test_not_at_start if { true }\n";
         assert_eq!(
             test_names(t),
-            vec![("test_deny_x".to_string(), 3), ("test_allow_y".to_string(), 7)]
+            vec![
+                ("test_deny_x".to_string(), 3),
+                ("test_allow_y".to_string(), 7)
+            ]
         );
     }
 }

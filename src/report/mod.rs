@@ -41,8 +41,18 @@ pub struct Errors<'a> {
     pub rule_files: &'a [crate::policy::LoadProblem],
 }
 
-pub fn summarize(findings: &[Finding], lifecycle: Lifecycle, rules: usize, evaluations: u64) -> Summary {
-    let mut s = Summary { lifecycle, rules, evaluations, ..Default::default() };
+pub fn summarize(
+    findings: &[Finding],
+    lifecycle: Lifecycle,
+    rules: usize,
+    evaluations: u64,
+) -> Summary {
+    let mut s = Summary {
+        lifecycle,
+        rules,
+        evaluations,
+        ..Default::default()
+    };
     for f in findings {
         if f.status.is_active() {
             s.open += 1;
@@ -95,7 +105,9 @@ pub fn table(scan: &ScanRecord, findings: &[Finding], summary: &Summary) -> Stri
             ));
         }
         if active.iter().any(|f| f.stale) {
-            out.push_str("* stale: its scope was not collected completely in this scan, so it stays open\n");
+            out.push_str(
+                "* stale: its scope was not collected completely in this scan, so it stays open\n",
+            );
         }
     }
     let resolved = findings.len() - active.len();

@@ -14,7 +14,9 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::model::{CoverageStatus, Finding, FindingStatus, Resource, ScanStatus, Severity, Snapshot};
+use crate::model::{
+    CoverageStatus, Finding, FindingStatus, Resource, ScanStatus, Severity, Snapshot,
+};
 use crate::policy::EvalReport;
 
 #[derive(Debug, thiserror::Error)]
@@ -39,7 +41,11 @@ pub enum Error {
         source: rusqlite::Error,
     },
     #[error("database {path} has schema version {found}, newer than this vigil knows ({known}); upgrade vigil")]
-    TooNew { path: String, found: usize, known: usize },
+    TooNew {
+        path: String,
+        found: usize,
+        known: usize,
+    },
     #[error("{op}: {source}")]
     Sql {
         op: &'static str,
@@ -113,13 +119,22 @@ impl Store {
             })?;
         }
         let p = path.display().to_string();
-        let conn = Connection::open(path).map_err(|source| Error::Open { path: p.clone(), source })?;
+        let conn = Connection::open(path).map_err(|source| Error::Open {
+            path: p.clone(),
+            source,
+        })?;
         conn.pragma_update(None, "journal_mode", "WAL")
             .and_then(|_| conn.pragma_update(None, "foreign_keys", "ON"))
             .and_then(|_| conn.pragma_update(None, "synchronous", "NORMAL"))
             .and_then(|_| conn.busy_timeout(std::time::Duration::from_secs(10)))
-            .map_err(|source| Error::Open { path: p.clone(), source })?;
-        let mut store = Store { conn, path: path.to_path_buf() };
+            .map_err(|source| Error::Open {
+                path: p.clone(),
+                source,
+            })?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
         store.migrate()?;
         Ok(store)
     }
@@ -133,18 +148,33 @@ impl Store {
         let version: usize = self
             .conn
             .pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))
-            .map_err(|source| Error::Open { path: p.clone(), source })? as usize;
+            .map_err(|source| Error::Open {
+                path: p.clone(),
+                source,
+            })? as usize;
         let known = migrations::MIGRATIONS.len();
         if version > known {
-            return Err(Error::TooNew { path: p, found: version, known });
+            return Err(Error::TooNew {
+                path: p,
+                found: version,
+                known,
+            });
         }
         for (i, m) in migrations::MIGRATIONS.iter().enumerate().skip(version) {
             let v = i + 1;
-            let tx = self.conn.transaction().map_err(|source| Error::Migrate { path: p.clone(), version: v, source })?;
+            let tx = self.conn.transaction().map_err(|source| Error::Migrate {
+                path: p.clone(),
+                version: v,
+                source,
+            })?;
             tx.execute_batch(m)
                 .and_then(|_| tx.pragma_update(None, "user_version", v as i64))
                 .and_then(|_| tx.commit())
-                .map_err(|source| Error::Migrate { path: p.clone(), version: v, source })?;
+                .map_err(|source| Error::Migrate {
+                    path: p.clone(),
+                    version: v,
+                    source,
+                })?;
         }
         Ok(())
     }
@@ -152,7 +182,10 @@ impl Store {
     /// Records a whole scan in one transaction: the scan, its coverage, resource versions,
     /// per-rule counts, errors and the findings' lifecycle.
     pub fn record_scan(&mut self, input: &ScanInput) -> Result<(i64, Lifecycle)> {
-        let tx = self.conn.transaction().map_err(sql("starting scan transaction"))?;
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(sql("starting scan transaction"))?;
         let snapshot = input.snapshot;
         tx.execute(
             "INSERT INTO scans (started_at, finished_at, target, status, resources, rules, evaluations)
@@ -180,13 +213,29 @@ impl Store {
             let mut err = tx
                 .prepare("INSERT INTO scan_errors (scan_id, kind, subject, resource_id, message) VALUES (?1, ?2, ?3, ?4, ?5)")
                 .map_err(sql("preparing error insert"))?;
-            for c in snapshot.coverage.iter().filter(|c| c.status == CoverageStatus::Failed) {
-                err.execute(params![scan_id, "collector", c.scope, None::<String>, c.error.clone().unwrap_or_default()])
-                    .map_err(sql("inserting collector error"))?;
+            for c in snapshot
+                .coverage
+                .iter()
+                .filter(|c| c.status == CoverageStatus::Failed)
+            {
+                err.execute(params![
+                    scan_id,
+                    "collector",
+                    c.scope,
+                    None::<String>,
+                    c.error.clone().unwrap_or_default()
+                ])
+                .map_err(sql("inserting collector error"))?;
             }
             for e in &input.report.errors {
-                err.execute(params![scan_id, "rule", e.rule_id, e.resource_id, format!("{}: {}", e.file, e.message)])
-                    .map_err(sql("inserting rule error"))?;
+                err.execute(params![
+                    scan_id,
+                    "rule",
+                    e.rule_id,
+                    e.resource_id,
+                    format!("{}: {}", e.file, e.message)
+                ])
+                .map_err(sql("inserting rule error"))?;
             }
             for (file, msg) in &input.rule_problems {
                 err.execute(params![scan_id, "rule-file", file, None::<String>, msg])
@@ -196,8 +245,14 @@ impl Store {
                 .prepare("INSERT INTO rule_results (scan_id, rule_id, pass, fail, error) VALUES (?1, ?2, ?3, ?4, ?5)")
                 .map_err(sql("preparing rule results insert"))?;
             for (rule, c) in &input.report.counts {
-                rr.execute(params![scan_id, rule, c.pass as i64, c.fail as i64, c.error as i64])
-                    .map_err(sql("inserting rule results"))?;
+                rr.execute(params![
+                    scan_id,
+                    rule,
+                    c.pass as i64,
+                    c.fail as i64,
+                    c.error as i64
+                ])
+                .map_err(sql("inserting rule results"))?;
             }
         }
         record_resources(&tx, scan_id, snapshot)?;
@@ -229,7 +284,9 @@ impl Store {
         let Some(mut scan) = row else { return Ok(None) };
         let mut stmt = self
             .conn
-            .prepare("SELECT scope, status, error FROM scan_coverage WHERE scan_id = ?1 ORDER BY scope")
+            .prepare(
+                "SELECT scope, status, error FROM scan_coverage WHERE scan_id = ?1 ORDER BY scope",
+            )
             .map_err(sql("reading coverage"))?;
         scan.coverage = stmt
             .query_map([id], |r| {
@@ -284,7 +341,9 @@ impl Store {
             .prepare("SELECT rule_id, pass, fail, error FROM rule_results WHERE scan_id = ?1")
             .map_err(sql("reading rule results"))?;
         let rows = stmt
-            .query_map([scan_id], |r| Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?, r.get(3)?))))
+            .query_map([scan_id], |r| {
+                Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?, r.get(3)?)))
+            })
             .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
             .map_err(sql("reading rule results"))?;
         Ok(rows.into_iter().collect())
@@ -349,10 +408,22 @@ fn record_resources(tx: &Transaction, scan_id: i64, snapshot: &Snapshot) -> Resu
             .optional()
             .map_err(sql("reading resource"))?;
         upsert
-            .execute(params![r.id, r.resource_type, r.provider, r.account, r.region, r.name, r.scope(), hash, scan_id])
+            .execute(params![
+                r.id,
+                r.resource_type,
+                r.provider,
+                r.account,
+                r.region,
+                r.name,
+                r.scope(),
+                hash,
+                scan_id
+            ])
             .map_err(sql("writing resource"))?;
         if prev.as_deref() != Some(hash.as_str()) {
-            version.execute(params![r.id, scan_id, hash, doc]).map_err(sql("writing resource version"))?;
+            version
+                .execute(params![r.id, scan_id, hash, doc])
+                .map_err(sql("writing resource version"))?;
         }
     }
     Ok(())
@@ -371,7 +442,11 @@ fn reconcile(tx: &Transaction, scan_id: i64, input: &ScanInput) -> Result<Lifecy
     let now = input.finished_at;
     let snapshot = input.snapshot;
     let report = input.report;
-    let resource_scope: HashMap<&str, String> = snapshot.resources.iter().map(|r| (r.id.as_str(), r.scope())).collect();
+    let resource_scope: HashMap<&str, String> = snapshot
+        .resources
+        .iter()
+        .map(|r| (r.id.as_str(), r.scope()))
+        .collect();
     let complete: HashSet<&str> = snapshot
         .coverage
         .iter()
@@ -382,14 +457,19 @@ fn reconcile(tx: &Transaction, scan_id: i64, input: &ScanInput) -> Result<Lifecy
     // Group FAIL verdicts by (rule, resource): one finding each, every message kept.
     let mut fails: BTreeMap<(String, String), Fail> = BTreeMap::new();
     for r in &report.results {
-        let f = fails.entry((r.rule_id.clone(), r.resource_id.clone())).or_insert_with(|| Fail {
-            resource_type: r.resource_type.clone(),
-            scope: resource_scope.get(r.resource_id.as_str()).cloned().unwrap_or_default(),
-            severity: r.severity,
-            controls: r.controls.clone(),
-            messages: Vec::new(),
-            paths: Vec::new(),
-        });
+        let f = fails
+            .entry((r.rule_id.clone(), r.resource_id.clone()))
+            .or_insert_with(|| Fail {
+                resource_type: r.resource_type.clone(),
+                scope: resource_scope
+                    .get(r.resource_id.as_str())
+                    .cloned()
+                    .unwrap_or_default(),
+                severity: r.severity,
+                controls: r.controls.clone(),
+                messages: Vec::new(),
+                paths: Vec::new(),
+            });
         if !f.messages.contains(&r.message) {
             f.messages.push(r.message.clone());
         }
@@ -400,13 +480,17 @@ fn reconcile(tx: &Transaction, scan_id: i64, input: &ScanInput) -> Result<Lifecy
 
     let mut life = Lifecycle::default();
     let mut event = tx
-        .prepare("INSERT INTO finding_events (finding_id, scan_id, event, at) VALUES (?1, ?2, ?3, ?4)")
+        .prepare(
+            "INSERT INTO finding_events (finding_id, scan_id, event, at) VALUES (?1, ?2, ?3, ?4)",
+        )
         .map_err(sql("preparing finding event"))?;
 
     // Existing findings that are active: still failing, resolved, or stale.
     let active: Vec<(i64, String, String, String)> = {
         let mut stmt = tx
-            .prepare("SELECT id, rule_id, resource_id, scope FROM findings WHERE status != 'resolved'")
+            .prepare(
+                "SELECT id, rule_id, resource_id, scope FROM findings WHERE status != 'resolved'",
+            )
             .map_err(sql("reading active findings"))?;
         let rows = stmt
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
@@ -427,10 +511,13 @@ fn reconcile(tx: &Transaction, scan_id: i64, input: &ScanInput) -> Result<Lifecy
                 params![id, now, scan_id],
             )
             .map_err(sql("resolving finding"))?;
-            event.execute(params![id, scan_id, "resolved", now]).map_err(sql("writing finding event"))?;
+            event
+                .execute(params![id, scan_id, "resolved", now])
+                .map_err(sql("writing finding event"))?;
             life.resolved += 1;
         } else {
-            tx.execute("UPDATE findings SET stale = 1 WHERE id = ?1", [id]).map_err(sql("marking finding stale"))?;
+            tx.execute("UPDATE findings SET stale = 1 WHERE id = ?1", [id])
+                .map_err(sql("marking finding stale"))?;
             life.stale += 1;
         }
     }
@@ -457,7 +544,9 @@ fn reconcile(tx: &Transaction, scan_id: i64, input: &ScanInput) -> Result<Lifecy
                 )
                 .map_err(sql("inserting finding"))?;
                 let id = tx.last_insert_rowid();
-                event.execute(params![id, scan_id, "opened", now]).map_err(sql("writing finding event"))?;
+                event
+                    .execute(params![id, scan_id, "opened", now])
+                    .map_err(sql("writing finding event"))?;
                 life.opened += 1;
             }
             Some((id, status)) => {
@@ -471,7 +560,9 @@ fn reconcile(tx: &Transaction, scan_id: i64, input: &ScanInput) -> Result<Lifecy
                 )
                 .map_err(sql("updating finding"))?;
                 if reopen {
-                    event.execute(params![id, scan_id, "reopened", now]).map_err(sql("writing finding event"))?;
+                    event
+                        .execute(params![id, scan_id, "reopened", now])
+                        .map_err(sql("writing finding event"))?;
                     life.reopened += 1;
                 } else {
                     life.still_open += 1;

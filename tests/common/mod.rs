@@ -12,7 +12,11 @@ pub fn repo() -> PathBuf {
 }
 
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// A moto server process, stopped on drop.
@@ -45,7 +49,11 @@ impl Moto {
             panic!("cannot start moto_server ({e}); install it with: pip install \"moto[server]\"")
         });
         let url = format!("http://127.0.0.1:{port}");
-        let moto = Moto { url, child, _log: log };
+        let moto = Moto {
+            url,
+            child,
+            _log: log,
+        };
         let deadline = Instant::now() + Duration::from_secs(30);
         while Instant::now() < deadline {
             if http_get(port, "/moto-api/").is_some() {
@@ -54,7 +62,10 @@ impl Moto {
             std::thread::sleep(Duration::from_millis(100));
         }
         let mut text = String::new();
-        std::fs::File::open(moto._log.path()).unwrap().read_to_string(&mut text).unwrap();
+        std::fs::File::open(moto._log.path())
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
         panic!("moto_server did not answer on port {port} within 30 s; its log:\n{text}");
     }
 
@@ -94,7 +105,11 @@ pub fn boto_as(moto: &Moto, script: &str, key: &str, secret: &str) -> String {
         .env("AWS_DEFAULT_REGION", "us-east-1")
         .output()
         .expect("python3 runs");
-    assert!(out.status.success(), "boto3 script failed:\n{script}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "boto3 script failed:\n{script}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -132,7 +147,11 @@ pub fn stderr(o: &Output) -> String {
 
 pub fn json(o: &Output) -> serde_json::Value {
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
-        panic!("stdout is not JSON ({e}):\n{}\nstderr:\n{}", stdout(o), stderr(o))
+        panic!(
+            "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+            stdout(o),
+            stderr(o)
+        )
     })
 }
 
@@ -147,12 +166,25 @@ pub fn active(doc: &serde_json::Value) -> Vec<(String, String)> {
         .unwrap()
         .iter()
         .filter(|f| f["status"] != "resolved")
-        .map(|f| (f["rule_id"].as_str().unwrap().to_string(), f["resource_id"].as_str().unwrap().to_string()))
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap().to_string(),
+                f["resource_id"].as_str().unwrap().to_string(),
+            )
+        })
         .collect()
 }
 
-pub fn finding<'a>(doc: &'a serde_json::Value, rule: &str, resource_contains: &str) -> Option<&'a serde_json::Value> {
+pub fn finding<'a>(
+    doc: &'a serde_json::Value,
+    rule: &str,
+    resource_contains: &str,
+) -> Option<&'a serde_json::Value> {
     doc["findings"].as_array().unwrap().iter().find(|f| {
-        f["rule_id"] == rule && f["resource_id"].as_str().unwrap().contains(resource_contains)
+        f["rule_id"] == rule
+            && f["resource_id"]
+                .as_str()
+                .unwrap()
+                .contains(resource_contains)
     })
 }

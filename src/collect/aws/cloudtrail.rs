@@ -12,11 +12,17 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     let client = Client::new(&ctx.regional(region));
     let trail_scope = ctx.scope(region, "AWS::CloudTrail::Trail");
     let cov_scope = ctx.scope(region, "AWS::CloudTrail::RegionCoverage");
-    let trails = match ctx.call(client.describe_trails().include_shadow_trails(true).send()).await {
+    let trails = match ctx
+        .call(client.describe_trails().include_shadow_trails(true).send())
+        .await
+    {
         Ok(o) => o.trail_list.unwrap_or_default(),
         Err(e) => {
             let msg = format!("cloudtrail:DescribeTrails: {}", err_text(&e));
-            return vec![ScopeResult::failed(trail_scope, msg.clone()), ScopeResult::failed(cov_scope, msg)];
+            return vec![
+                ScopeResult::failed(trail_scope, msg.clone()),
+                ScopeResult::failed(cov_scope, msg),
+            ];
         }
     };
     let mut own = Vec::new();
@@ -25,7 +31,10 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     for t in &trails {
         match trail_details(ctx, &client, t).await {
             Ok((status, selectors, management, tags)) => {
-                let is_logging = status.get("IsLogging").and_then(Value::as_bool).unwrap_or(false);
+                let is_logging = status
+                    .get("IsLogging")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false);
                 covering.push(json!({
                     "TrailARN": t.trail_arn(),
                     "IsMultiRegionTrail": t.is_multi_region_trail().unwrap_or(false),
@@ -42,7 +51,10 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     }
     let error = (!errors.is_empty()).then(|| errors.join("; "));
     let coverage = ctx.resource(
-        format!("arn:aws:cloudtrail:{region}:{}:region-coverage", ctx.account),
+        format!(
+            "arn:aws:cloudtrail:{region}:{}:region-coverage",
+            ctx.account
+        ),
         "AWS::CloudTrail::RegionCoverage",
         region,
         Some(format!("CloudTrail coverage ({region})")),
@@ -50,12 +62,25 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
         json!({"Trails": covering}),
     );
     vec![
-        ScopeResult { scope: trail_scope, resources: own, error: error.clone() },
-        ScopeResult { scope: cov_scope, resources: vec![coverage], error },
+        ScopeResult {
+            scope: trail_scope,
+            resources: own,
+            error: error.clone(),
+        },
+        ScopeResult {
+            scope: cov_scope,
+            resources: vec![coverage],
+            error,
+        },
     ]
 }
 
-type Details = (Value, Vec<Value>, bool, std::collections::BTreeMap<String, String>);
+type Details = (
+    Value,
+    Vec<Value>,
+    bool,
+    std::collections::BTreeMap<String, String>,
+);
 
 async fn trail_details(ctx: &Ctx, client: &Client, t: &Trail) -> Result<Details, String> {
     let arn = t.trail_arn().unwrap_or_default();
@@ -79,10 +104,12 @@ async fn trail_details(ctx: &Ctx, client: &Client, t: &Trail) -> Result<Details,
     let basic: Vec<Value> = selectors
         .event_selectors()
         .iter()
-        .map(|s| json!({
-            "ReadWriteType": s.read_write_type().map(|r| r.as_str()),
-            "IncludeManagementEvents": s.include_management_events(),
-        }))
+        .map(|s| {
+            json!({
+                "ReadWriteType": s.read_write_type().map(|r| r.as_str()),
+                "IncludeManagementEvents": s.include_management_events(),
+            })
+        })
         .collect();
     let management = selectors.event_selectors().iter().any(|s| {
         s.include_management_events().unwrap_or(true)
@@ -135,7 +162,14 @@ fn normalize_trail(
         "Status": prune_status(status),
         "EventSelectors": selectors,
     });
-    ctx.resource(arn.to_string(), "AWS::CloudTrail::Trail", region, t.name().map(str::to_string), tags, config)
+    ctx.resource(
+        arn.to_string(),
+        "AWS::CloudTrail::Trail",
+        region,
+        t.name().map(str::to_string),
+        tags,
+        config,
+    )
 }
 
 fn prune_status(v: Value) -> Value {

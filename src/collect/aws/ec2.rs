@@ -1,7 +1,9 @@
 //! EC2: instances, volumes, own snapshots, Elastic IPs, security groups, VPCs with their flow
 //! logs, and EBS encryption-by-default, each its own scope per region.
 
-use aws_sdk_ec2::types::{Address, Instance, IpPermission, SecurityGroup, Snapshot, Tag, Volume, Vpc, FlowLog};
+use aws_sdk_ec2::types::{
+    Address, FlowLog, Instance, IpPermission, SecurityGroup, Snapshot, Tag, Volume, Vpc,
+};
 use aws_sdk_ec2::Client;
 use serde_json::{json, Value};
 
@@ -37,7 +39,13 @@ fn done(ctx: &Ctx, region: &str, t: &str, r: Result<Vec<Resource>, String>) -> S
 
 async fn instances(ctx: &Ctx, client: &Client, region: &str) -> ScopeResult {
     let r = ctx
-        .call(client.describe_instances().into_paginator().send().try_collect())
+        .call(
+            client
+                .describe_instances()
+                .into_paginator()
+                .send()
+                .try_collect(),
+        )
         .await
         .map_err(|e| format!("ec2:DescribeInstances: {}", err_text(&e)))
         .map(|pages| {
@@ -61,9 +69,16 @@ pub fn stopped_at(reason: &str) -> Option<String> {
 
 pub fn normalize_instance(ctx: &Ctx, region: &str, i: &Instance) -> Resource {
     let id = i.instance_id().unwrap_or_default();
-    let state = i.state().and_then(|s| s.name()).map(|n| n.as_str().to_string());
+    let state = i
+        .state()
+        .and_then(|s| s.name())
+        .map(|n| n.as_str().to_string());
     let reason = i.state_transition_reason().unwrap_or_default();
-    let stopped = if state.as_deref() == Some("stopped") { stopped_at(reason) } else { None };
+    let stopped = if state.as_deref() == Some("stopped") {
+        stopped_at(reason)
+    } else {
+        None
+    };
     let config = json!({
         "InstanceId": id,
         "InstanceType": i.instance_type().map(|t| t.as_str()),
@@ -99,7 +114,14 @@ pub fn normalize_instance(ctx: &Ctx, region: &str, i: &Instance) -> Resource {
 
 async fn volumes(ctx: &Ctx, client: &Client, region: &str) -> ScopeResult {
     let r = ctx
-        .call(client.describe_volumes().into_paginator().items().send().try_collect())
+        .call(
+            client
+                .describe_volumes()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect(),
+        )
         .await
         .map_err(|e| format!("ec2:DescribeVolumes: {}", err_text(&e)))
         .map(|v| v.iter().map(|v| normalize_volume(ctx, region, v)).collect());
@@ -136,10 +158,22 @@ pub fn normalize_volume(ctx: &Ctx, region: &str, v: &Volume) -> Resource {
 
 async fn snapshots(ctx: &Ctx, client: &Client, region: &str) -> ScopeResult {
     let r = ctx
-        .call(client.describe_snapshots().owner_ids("self").into_paginator().items().send().try_collect())
+        .call(
+            client
+                .describe_snapshots()
+                .owner_ids("self")
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect(),
+        )
         .await
         .map_err(|e| format!("ec2:DescribeSnapshots: {}", err_text(&e)))
-        .map(|v| v.iter().map(|s| normalize_snapshot(ctx, region, s)).collect());
+        .map(|v| {
+            v.iter()
+                .map(|s| normalize_snapshot(ctx, region, s))
+                .collect()
+        });
     done(ctx, region, "AWS::EC2::Snapshot", r)
 }
 
@@ -170,7 +204,12 @@ async fn addresses(ctx: &Ctx, client: &Client, region: &str) -> ScopeResult {
         .call(client.describe_addresses().send())
         .await
         .map_err(|e| format!("ec2:DescribeAddresses: {}", err_text(&e)))
-        .map(|out| out.addresses().iter().map(|a| normalize_address(ctx, region, a)).collect());
+        .map(|out| {
+            out.addresses()
+                .iter()
+                .map(|a| normalize_address(ctx, region, a))
+                .collect()
+        });
     done(ctx, region, "AWS::EC2::EIP", r)
 }
 
@@ -196,10 +235,21 @@ pub fn normalize_address(ctx: &Ctx, region: &str, a: &Address) -> Resource {
 
 async fn security_groups(ctx: &Ctx, client: &Client, region: &str) -> ScopeResult {
     let r = ctx
-        .call(client.describe_security_groups().into_paginator().items().send().try_collect())
+        .call(
+            client
+                .describe_security_groups()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect(),
+        )
         .await
         .map_err(|e| format!("ec2:DescribeSecurityGroups: {}", err_text(&e)))
-        .map(|v| v.iter().map(|g| normalize_security_group(ctx, region, g)).collect());
+        .map(|v| {
+            v.iter()
+                .map(|g| normalize_security_group(ctx, region, g))
+                .collect()
+        });
     done(ctx, region, "AWS::EC2::SecurityGroup", r)
 }
 
@@ -236,12 +286,29 @@ pub fn normalize_security_group(ctx: &Ctx, region: &str, g: &SecurityGroup) -> R
 
 async fn vpcs(ctx: &Ctx, client: &Client, region: &str) -> ScopeResult {
     let (vpcs, logs) = tokio::join!(
-        ctx.call(client.describe_vpcs().into_paginator().items().send().try_collect()),
-        ctx.call(client.describe_flow_logs().into_paginator().items().send().try_collect()),
+        ctx.call(
+            client
+                .describe_vpcs()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+        ),
+        ctx.call(
+            client
+                .describe_flow_logs()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+        ),
     );
     // Without flow logs a VPC document would be wrong, so both calls must succeed.
     let r = match (vpcs, logs) {
-        (Ok(vpcs), Ok(logs)) => Ok(vpcs.iter().map(|v| normalize_vpc(ctx, region, v, &logs)).collect()),
+        (Ok(vpcs), Ok(logs)) => Ok(vpcs
+            .iter()
+            .map(|v| normalize_vpc(ctx, region, v, &logs))
+            .collect()),
         (Err(e), _) => Err(format!("ec2:DescribeVpcs: {}", err_text(&e))),
         (_, Err(e)) => Err(format!("ec2:DescribeFlowLogs: {}", err_text(&e))),
     };
@@ -273,12 +340,12 @@ pub fn normalize_vpc(ctx: &Ctx, region: &str, v: &Vpc, logs: &[FlowLog]) -> Reso
 }
 
 async fn ebs_default(ctx: &Ctx, client: &Client, region: &str) -> ScopeResult {
-    let r = ctx
-        .call(client.get_ebs_encryption_by_default().send())
-        .await
-        .map_err(|e| format!("ec2:GetEbsEncryptionByDefault: {}", err_text(&e)))
-        .map(|out| {
-            vec![ctx.resource(
+    let r =
+        ctx.call(client.get_ebs_encryption_by_default().send())
+            .await
+            .map_err(|e| format!("ec2:GetEbsEncryptionByDefault: {}", err_text(&e)))
+            .map(|out| {
+                vec![ctx.resource(
                 format!("arn:aws:ec2:{region}:{}:ebs-encryption-by-default", ctx.account),
                 "AWS::EC2::EBSEncryptionDefault",
                 region,
@@ -286,7 +353,7 @@ async fn ebs_default(ctx: &Ctx, client: &Client, region: &str) -> ScopeResult {
                 Default::default(),
                 json!({"EbsEncryptionByDefault": out.ebs_encryption_by_default().unwrap_or(false)}),
             )]
-        });
+            });
     done(ctx, region, "AWS::EC2::EBSEncryptionDefault", r)
 }
 
@@ -296,7 +363,10 @@ mod tests {
 
     #[test]
     fn parses_stop_time_from_transition_reason() {
-        assert_eq!(stopped_at("User initiated (2019-12-23 14:32:13 GMT)").as_deref(), Some("2019-12-23T14:32:13Z"));
+        assert_eq!(
+            stopped_at("User initiated (2019-12-23 14:32:13 GMT)").as_deref(),
+            Some("2019-12-23T14:32:13Z")
+        );
         assert_eq!(stopped_at("User initiated"), None);
         assert_eq!(stopped_at(""), None);
     }

@@ -5,8 +5,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use aws_sdk_iam::types::{
-    AttachedPolicy, GroupDetail, ManagedPolicyDetail, PolicyDetail, ReportStateType, RoleDetail, Tag, UserDetail, EntityType,
-    SummaryKeyType,
+    AttachedPolicy, EntityType, GroupDetail, ManagedPolicyDetail, PolicyDetail, ReportStateType,
+    RoleDetail, SummaryKeyType, Tag, UserDetail,
 };
 use aws_sdk_iam::Client;
 use serde_json::{json, Map, Value};
@@ -58,7 +58,14 @@ pub async fn collect(ctx: &Ctx) -> Vec<ScopeResult> {
         ),
         credential_report(ctx, &client),
         ctx.call(client.get_account_summary().send()),
-        ctx.call(client.list_virtual_mfa_devices().into_paginator().items().send().try_collect()),
+        ctx.call(
+            client
+                .list_virtual_mfa_devices()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+        ),
     );
     let scope = |t: &str| ctx.scope(REGION, t);
     let mut out = Vec::new();
@@ -67,7 +74,12 @@ pub async fn collect(ctx: &Ctx) -> Vec<ScopeResult> {
     match details {
         Err(e) => {
             let msg = format!("iam:GetAccountAuthorizationDetails: {}", err_text(&e));
-            for t in ["AWS::IAM::User", "AWS::IAM::Role", "AWS::IAM::Group", "AWS::IAM::Policy"] {
+            for t in [
+                "AWS::IAM::User",
+                "AWS::IAM::Role",
+                "AWS::IAM::Group",
+                "AWS::IAM::Policy",
+            ] {
                 out.push(ScopeResult::failed(scope(t), msg.clone()));
             }
         }
@@ -86,24 +98,37 @@ pub async fn collect(ctx: &Ctx) -> Vec<ScopeResult> {
             });
             out.push(ScopeResult::ok(
                 scope("AWS::IAM::Role"),
-                pages.iter().flat_map(|p| p.role_detail_list()).map(|r| normalize_role(ctx, r)).collect(),
+                pages
+                    .iter()
+                    .flat_map(|p| p.role_detail_list())
+                    .map(|r| normalize_role(ctx, r))
+                    .collect(),
             ));
             out.push(ScopeResult::ok(
                 scope("AWS::IAM::Group"),
-                pages.iter().flat_map(|p| p.group_detail_list()).map(|g| normalize_group(ctx, g)).collect(),
+                pages
+                    .iter()
+                    .flat_map(|p| p.group_detail_list())
+                    .map(|g| normalize_group(ctx, g))
+                    .collect(),
             ));
             out.push(ScopeResult::ok(
                 scope("AWS::IAM::Policy"),
-                pages.iter().flat_map(|p| p.policies()).map(|p| normalize_policy(ctx, p)).collect(),
+                pages
+                    .iter()
+                    .flat_map(|p| p.policies())
+                    .map(|p| normalize_policy(ctx, p))
+                    .collect(),
             ));
         }
     }
     let root = match (summary, mfa) {
         (Ok(summary), Ok(devices)) => {
             let map = summary.summary_map().cloned().unwrap_or_default();
-            let root_virtual = devices
-                .iter()
-                .any(|d| d.user().is_some_and(|u| u.arn().ends_with(":root")) || d.serial_number().ends_with("/root-account-mfa-device"));
+            let root_virtual = devices.iter().any(|d| {
+                d.user().is_some_and(|u| u.arn().ends_with(":root"))
+                    || d.serial_number().ends_with("/root-account-mfa-device")
+            });
             let resource = normalize_root(ctx, &map, root_virtual, report.get("<root_account>"));
             ScopeResult {
                 scope: scope("AWS::IAM::RootUser"),
@@ -111,15 +136,24 @@ pub async fn collect(ctx: &Ctx) -> Vec<ScopeResult> {
                 error: report_err,
             }
         }
-        (Err(e), _) => ScopeResult::failed(scope("AWS::IAM::RootUser"), format!("iam:GetAccountSummary: {}", err_text(&e))),
-        (_, Err(e)) => ScopeResult::failed(scope("AWS::IAM::RootUser"), format!("iam:ListVirtualMFADevices: {}", err_text(&e))),
+        (Err(e), _) => ScopeResult::failed(
+            scope("AWS::IAM::RootUser"),
+            format!("iam:GetAccountSummary: {}", err_text(&e)),
+        ),
+        (_, Err(e)) => ScopeResult::failed(
+            scope("AWS::IAM::RootUser"),
+            format!("iam:ListVirtualMFADevices: {}", err_text(&e)),
+        ),
     };
     out.push(root);
     out
 }
 
 /// Generates the credential report (waiting for it) and returns its rows by user name.
-async fn credential_report(ctx: &Ctx, client: &Client) -> Result<HashMap<String, Map<String, Value>>, String> {
+async fn credential_report(
+    ctx: &Ctx,
+    client: &Client,
+) -> Result<HashMap<String, Map<String, Value>>, String> {
     for attempt in 0..20 {
         let state = ctx
             .call(client.generate_credential_report().send())
@@ -134,11 +168,19 @@ async fn credential_report(ctx: &Ctx, client: &Client) -> Result<HashMap<String,
         .call(client.get_credential_report().send())
         .await
         .map_err(|e| format!("iam:GetCredentialReport: {}", err_text(&e)))?;
-    let content = report.content().map(|b| b.as_ref().to_vec()).unwrap_or_default();
+    let content = report
+        .content()
+        .map(|b| b.as_ref().to_vec())
+        .unwrap_or_default();
     parse_credential_report(&content)
 }
 
-const REPORT_BOOLS: &[&str] = &["password_enabled", "mfa_active", "access_key_1_active", "access_key_2_active"];
+const REPORT_BOOLS: &[&str] = &[
+    "password_enabled",
+    "mfa_active",
+    "access_key_1_active",
+    "access_key_2_active",
+];
 const REPORT_TIMES: &[&str] = &[
     "password_last_used",
     "password_last_changed",
@@ -150,9 +192,14 @@ const REPORT_TIMES: &[&str] = &[
 ];
 
 /// Parses the credential report CSV into rows keyed by user name, with the documented keys.
-pub fn parse_credential_report(csv_bytes: &[u8]) -> Result<HashMap<String, Map<String, Value>>, String> {
+pub fn parse_credential_report(
+    csv_bytes: &[u8],
+) -> Result<HashMap<String, Map<String, Value>>, String> {
     let mut rdr = csv::Reader::from_reader(csv_bytes);
-    let headers = rdr.headers().map_err(|e| format!("credential report: {e}"))?.clone();
+    let headers = rdr
+        .headers()
+        .map_err(|e| format!("credential report: {e}"))?
+        .clone();
     let mut rows = HashMap::new();
     for (n, rec) in rdr.records().enumerate() {
         let rec = rec.map_err(|e| format!("credential report row {}: {e}", n + 2))?;
@@ -178,10 +225,18 @@ pub fn parse_credential_report(csv_bytes: &[u8]) -> Result<HashMap<String, Map<S
 /// `no_information` and `not_supported` mean absent.
 fn report_time(v: &str) -> Option<String> {
     let t = chrono::DateTime::parse_from_rfc3339(v.trim()).ok()?;
-    Some(t.with_timezone(&chrono::Utc).format("%Y-%m-%dT%H:%M:%SZ").to_string())
+    Some(
+        t.with_timezone(&chrono::Utc)
+            .format("%Y-%m-%dT%H:%M:%SZ")
+            .to_string(),
+    )
 }
 
-pub fn normalize_user(ctx: &Ctx, u: &UserDetail, report: &HashMap<String, Map<String, Value>>) -> Resource {
+pub fn normalize_user(
+    ctx: &Ctx,
+    u: &UserDetail,
+    report: &HashMap<String, Map<String, Value>>,
+) -> Resource {
     let name = u.user_name().unwrap_or_default();
     let config = json!({
         "UserName": name,
@@ -314,7 +369,10 @@ mod tests {
     fn decodes_url_encoded_policies() {
         let enc = "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22%2A%22%2C%22Resource%22%3A%22%2A%22%7D%5D%7D";
         assert_eq!(decode_policy(enc)["Statement"][0]["Action"], "*");
-        assert_eq!(decode_policy("{\"Version\":\"2012-10-17\"}")["Version"], "2012-10-17");
+        assert_eq!(
+            decode_policy("{\"Version\":\"2012-10-17\"}")["Version"],
+            "2012-10-17"
+        );
     }
 
     #[test]

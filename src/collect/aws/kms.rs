@@ -13,9 +13,24 @@ const TYPE: &str = "AWS::KMS::Key";
 pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     let scope = ctx.scope(region, TYPE);
     let client = Client::new(&ctx.regional(region));
-    let keys = match ctx.call(client.list_keys().into_paginator().items().send().try_collect()).await {
+    let keys = match ctx
+        .call(
+            client
+                .list_keys()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect(),
+        )
+        .await
+    {
         Ok(k) => k,
-        Err(e) => return vec![ScopeResult::failed(scope, format!("kms:ListKeys: {}", err_text(&e)))],
+        Err(e) => {
+            return vec![ScopeResult::failed(
+                scope,
+                format!("kms:ListKeys: {}", err_text(&e)),
+            )]
+        }
     };
     let mut resources = Vec::new();
     let mut errors = Vec::new();
@@ -34,18 +49,28 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     }]
 }
 
-async fn key(ctx: &Ctx, client: &Client, region: &str, id: &str) -> Result<Option<Resource>, String> {
+async fn key(
+    ctx: &Ctx,
+    client: &Client,
+    region: &str,
+    id: &str,
+) -> Result<Option<Resource>, String> {
     let described = ctx
         .call(client.describe_key().key_id(id).send())
         .await
         .map_err(|e| format!("kms:DescribeKey {id}: {}", err_text(&e)))?;
-    let Some(meta) = described.key_metadata() else { return Ok(None) };
+    let Some(meta) = described.key_metadata() else {
+        return Ok(None);
+    };
     if meta.key_manager() != Some(&KeyManagerType::Customer) {
         return Ok(None); // AWS-managed keys rotate on their own and cannot be changed.
     }
-    let symmetric = meta.key_spec().is_none_or(|s| *s == KeySpec::SymmetricDefault);
+    let symmetric = meta
+        .key_spec()
+        .is_none_or(|s| *s == KeySpec::SymmetricDefault);
     let pending = meta.key_state() == Some(&KeyState::PendingDeletion);
-    let rotation = if symmetric && !pending && meta.origin().is_none_or(|o| o.as_str() == "AWS_KMS") {
+    let rotation = if symmetric && !pending && meta.origin().is_none_or(|o| o.as_str() == "AWS_KMS")
+    {
         Some(
             ctx.call(client.get_key_rotation_status().key_id(id).send())
                 .await
@@ -59,7 +84,11 @@ async fn key(ctx: &Ctx, client: &Client, region: &str, id: &str) -> Result<Optio
         .call(client.list_resource_tags().key_id(id).send())
         .await
         .map_err(|e| format!("kms:ListResourceTags {id}: {}", err_text(&e)))?;
-    let tags = tag_map(tags.tags().iter().map(|t| (Some(t.tag_key()), Some(t.tag_value()))));
+    let tags = tag_map(
+        tags.tags()
+            .iter()
+            .map(|t| (Some(t.tag_key()), Some(t.tag_value()))),
+    );
     let config = json!({
         "KeyId": meta.key_id(),
         "Arn": meta.arn(),
@@ -73,6 +102,9 @@ async fn key(ctx: &Ctx, client: &Client, region: &str, id: &str) -> Result<Optio
         "DeletionDate": meta.deletion_date().map(ts),
         "KeyRotationEnabled": rotation,
     });
-    let arn = meta.arn().map(str::to_string).unwrap_or_else(|| format!("arn:aws:kms:{region}:{}:key/{id}", ctx.account));
+    let arn = meta
+        .arn()
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("arn:aws:kms:{region}:{}:key/{id}", ctx.account));
     Ok(Some(ctx.resource(arn, TYPE, region, None, tags, config)))
 }

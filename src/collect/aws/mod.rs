@@ -44,7 +44,10 @@ pub struct Ctx {
 impl Ctx {
     /// The SDK config for one region.
     pub fn regional(&self, region: &str) -> SdkConfig {
-        self.sdk.to_builder().region(Region::new(region.to_string())).build()
+        self.sdk
+            .to_builder()
+            .region(Region::new(region.to_string()))
+            .build()
     }
 
     /// Runs one API operation (or one paginated listing) while holding a permit, so at most
@@ -91,10 +94,23 @@ where
     match e {
         SdkError::ServiceError(se) => {
             let status = se.raw().status().as_u16();
-            let body = se.raw().body().bytes().map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default();
+            let body = se
+                .raw()
+                .body()
+                .bytes()
+                .map(|b| String::from_utf8_lossy(b).into_owned())
+                .unwrap_or_default();
             // Emulators sometimes answer a JSON-protocol service with an XML error body.
-            let code = se.err().code().map(str::to_string).or_else(|| xml_tag(&body, "Code"));
-            let msg = se.err().message().map(str::to_string).or_else(|| xml_tag(&body, "Message"));
+            let code = se
+                .err()
+                .code()
+                .map(str::to_string)
+                .or_else(|| xml_tag(&body, "Code"));
+            let msg = se
+                .err()
+                .message()
+                .map(str::to_string)
+                .or_else(|| xml_tag(&body, "Message"));
             match (code, msg) {
                 (Some(code), Some(msg)) => format!("{code} (HTTP {status}): {msg}"),
                 (Some(code), None) => format!("{code} (HTTP {status})"),
@@ -132,11 +148,14 @@ pub fn err_code<E, R>(e: &aws_sdk_ec2::error::SdkError<E, R>) -> Option<String>
 where
     E: aws_sdk_ec2::error::ProvideErrorMetadata,
 {
-    e.as_service_error().and_then(|s| s.code()).map(str::to_string)
+    e.as_service_error()
+        .and_then(|s| s.code())
+        .map(str::to_string)
 }
 
 pub fn ts(dt: &aws_sdk_ec2::primitives::DateTime) -> String {
-    dt.fmt(aws_sdk_ec2::primitives::DateTimeFormat::DateTime).unwrap_or_default()
+    dt.fmt(aws_sdk_ec2::primitives::DateTimeFormat::DateTime)
+        .unwrap_or_default()
 }
 
 /// Loads the SDK config from the standard chain and identifies the account.
@@ -198,9 +217,14 @@ fn wanted(opts: &AwsOptions, service: &str) -> bool {
 }
 
 /// Collects every selected service in every region concurrently.
-pub async fn collect(opts: &AwsOptions, on_progress: &(dyn Fn(&str) + Sync)) -> Result<(String, Vec<ScopeResult>)> {
+pub async fn collect(
+    opts: &AwsOptions,
+    on_progress: &(dyn Fn(&str) + Sync),
+) -> Result<(String, Vec<ScopeResult>)> {
     let (ctx, regions) = connect(opts).await?;
-    let mut tasks: Vec<std::pin::Pin<Box<dyn std::future::Future<Output = Vec<ScopeResult>> + Send>>> = Vec::new();
+    let mut tasks: Vec<
+        std::pin::Pin<Box<dyn std::future::Future<Output = Vec<ScopeResult>> + Send>>,
+    > = Vec::new();
     let home = regions[0].clone();
     if wanted(opts, "iam") {
         let c = ctx.clone();
@@ -246,7 +270,9 @@ pub async fn collect(opts: &AwsOptions, on_progress: &(dyn Fn(&str) + Sync)) -> 
 }
 
 /// Turns AWS's `[{Key, Value}]` tag lists into a map.
-pub fn tag_map<'a>(pairs: impl IntoIterator<Item = (Option<&'a str>, Option<&'a str>)>) -> BTreeMap<String, String> {
+pub fn tag_map<'a>(
+    pairs: impl IntoIterator<Item = (Option<&'a str>, Option<&'a str>)>,
+) -> BTreeMap<String, String> {
     pairs
         .into_iter()
         .filter_map(|(k, v)| Some((k?.to_string(), v.unwrap_or_default().to_string())))

@@ -13,9 +13,25 @@ const TYPE: &str = "AWS::RDS::DBInstance";
 pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     let scope = ctx.scope(region, TYPE);
     let client = Client::new(&ctx.regional(region));
-    match ctx.call(client.describe_db_instances().into_paginator().items().send().try_collect()).await {
-        Ok(dbs) => vec![ScopeResult::ok(scope, dbs.iter().map(|d| normalize(ctx, region, d)).collect())],
-        Err(e) => vec![ScopeResult::failed(scope, format!("rds:DescribeDBInstances: {}", err_text(&e)))],
+    match ctx
+        .call(
+            client
+                .describe_db_instances()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect(),
+        )
+        .await
+    {
+        Ok(dbs) => vec![ScopeResult::ok(
+            scope,
+            dbs.iter().map(|d| normalize(ctx, region, d)).collect(),
+        )],
+        Err(e) => vec![ScopeResult::failed(
+            scope,
+            format!("rds:DescribeDBInstances: {}", err_text(&e)),
+        )],
     }
 }
 

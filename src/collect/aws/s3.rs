@@ -33,23 +33,40 @@ pub fn location_region(constraint: Option<&str>) -> String {
 pub async fn collect(ctx: &Ctx, home_region: &str) -> Vec<ScopeResult> {
     let scope = ctx.scope("global", TYPE);
     let home = client_for(ctx, home_region);
-    let buckets = match ctx.call(home.list_buckets().into_paginator().send().try_collect()).await {
-        Ok(pages) => pages.into_iter().flat_map(|p| p.buckets.unwrap_or_default()).collect::<Vec<_>>(),
-        Err(e) => return vec![ScopeResult::failed(scope, format!("s3:ListBuckets: {}", err_text(&e)))],
+    let buckets = match ctx
+        .call(home.list_buckets().into_paginator().send().try_collect())
+        .await
+    {
+        Ok(pages) => pages
+            .into_iter()
+            .flat_map(|p| p.buckets.unwrap_or_default())
+            .collect::<Vec<_>>(),
+        Err(e) => {
+            return vec![ScopeResult::failed(
+                scope,
+                format!("s3:ListBuckets: {}", err_text(&e)),
+            )]
+        }
     };
     let mut clients: HashMap<String, Client> = HashMap::new();
     let mut resources = Vec::new();
     let mut errors = Vec::new();
     for b in &buckets {
         let name = b.name().unwrap_or_default().to_string();
-        let region = match ctx.call(home.get_bucket_location().bucket(&name).send()).await {
+        let region = match ctx
+            .call(home.get_bucket_location().bucket(&name).send())
+            .await
+        {
             Ok(loc) => location_region(loc.location_constraint().map(|c| c.as_str())),
             Err(e) => {
                 errors.push(format!("s3:GetBucketLocation {name}: {}", err_text(&e)));
                 continue;
             }
         };
-        let client = clients.entry(region.clone()).or_insert_with(|| client_for(ctx, &region)).clone();
+        let client = clients
+            .entry(region.clone())
+            .or_insert_with(|| client_for(ctx, &region))
+            .clone();
         match bucket(ctx, &client, &name, &region, b.creation_date().map(ts)).await {
             Ok(r) => resources.push(r),
             Err(e) => errors.push(e),
@@ -62,7 +79,13 @@ pub async fn collect(ctx: &Ctx, home_region: &str) -> Vec<ScopeResult> {
     }]
 }
 
-async fn bucket(ctx: &Ctx, c: &Client, name: &str, region: &str, created: Option<String>) -> Result<Resource, String> {
+async fn bucket(
+    ctx: &Ctx,
+    c: &Client,
+    name: &str,
+    region: &str,
+    created: Option<String>,
+) -> Result<Resource, String> {
     let (enc, pab, policy, tagging, versioning) = tokio::join!(
         ctx.call(c.get_bucket_encryption().bucket(name).send()),
         ctx.call(c.get_public_access_block().bucket(name).send()),
@@ -71,7 +94,9 @@ async fn bucket(ctx: &Ctx, c: &Client, name: &str, region: &str, created: Option
         ctx.call(c.get_bucket_versioning().bucket(name).send()),
     );
     // "Not configured" answers are facts, not failures.
-    let absent = |code: Option<String>, expected: &[&str]| code.is_some_and(|c| expected.contains(&c.as_str()));
+    let absent = |code: Option<String>, expected: &[&str]| {
+        code.is_some_and(|c| expected.contains(&c.as_str()))
+    };
     let encryption = match enc {
         Ok(o) => o.server_side_encryption_configuration().map(|cfg| {
             json!({"Rules": cfg.rules().iter().map(|r| json!({
@@ -98,7 +123,9 @@ async fn bucket(ctx: &Ctx, c: &Client, name: &str, region: &str, created: Option
         Err(e) => return Err(format!("s3:GetPublicAccessBlock {name}: {}", err_text(&e))),
     };
     let policy = match policy {
-        Ok(o) => o.policy().map(|p| serde_json::from_str::<Value>(p).unwrap_or_else(|_| Value::String(p.to_string()))),
+        Ok(o) => o.policy().map(|p| {
+            serde_json::from_str::<Value>(p).unwrap_or_else(|_| Value::String(p.to_string()))
+        }),
         Err(e) if absent(err_code(&e), &["NoSuchBucketPolicy"]) => None,
         Err(e) => return Err(format!("s3:GetBucketPolicy {name}: {}", err_text(&e))),
     };
@@ -120,5 +147,12 @@ async fn bucket(ctx: &Ctx, c: &Client, name: &str, region: &str, created: Option
         "Policy": policy,
         "Versioning": versioning,
     });
-    Ok(ctx.resource(format!("arn:aws:s3:::{name}"), TYPE, region, Some(name.to_string()), tags, config))
+    Ok(ctx.resource(
+        format!("arn:aws:s3:::{name}"),
+        TYPE,
+        region,
+        Some(name.to_string()),
+        tags,
+        config,
+    ))
 }
