@@ -190,7 +190,9 @@ impl RuleSet {
         }
 
         let mut engine = Engine::new();
-        engine.set_strict_builtin_errors(false);
+        // A builtin that fails (bad regex, unparsable time) is a rule error, not a silent
+        // `undefined` that could turn a FAIL into a PASS.
+        engine.set_strict_builtin_errors(true);
         let mut loaded_libs = Vec::new();
         for (_, lib) in libraries {
             match engine.add_policy(lib.path.clone(), lib.text.clone()) {

@@ -1,0 +1,17 @@
+# METADATA
+# title: Resource is missing required tags
+# custom:
+#   id: TAG-AWS-004
+#   severity: low
+#   controls: [CM-8, CM-8(4)]
+#   resource_types: ["AWS::RDS::DBInstance", "AWS::KMS::Key", "AWS::EC2::VPC"]
+#   remediation: Add the missing tags (keys from rules.params.required_tags) with non-empty values, preferably through the IaC that creates the resource.
+package vigil.rules.aws.tagging.resource_required_tags
+
+import data.vigil.lib.aws
+
+deny contains {"msg": msg, "path": "tags"} if {
+	missing := aws.missing_tags(input.tags, data.vigil.context.params.required_tags)
+	count(missing) > 0
+	msg := sprintf("%s is missing required tags: %s", [sprintf("%s %s", [input.type, input.id]), concat(", ", missing)])
+}

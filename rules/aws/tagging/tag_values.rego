@@ -1,0 +1,33 @@
+# METADATA
+# title: Tag value does not conform (environment, owner, placeholders)
+# custom:
+#   id: TAG-AWS-005
+#   severity: low
+#   controls: [CM-8, CM-8(4)]
+#   resource_types: ["AWS::EC2::Instance", "AWS::EC2::Volume", "AWS::EC2::Snapshot", "AWS::EC2::EIP", "AWS::EC2::SecurityGroup", "AWS::EC2::VPC", "AWS::S3::Bucket", "AWS::KMS::Key", "AWS::RDS::DBInstance", "AWS::CloudTrail::Trail", "AWS::IAM::User", "AWS::IAM::Role"]
+#   remediation: Use an environment from rules.params.allowed_environments, an e-mail address or team name as owner, and real values instead of placeholders.
+package vigil.rules.aws.tagging.tag_values
+
+placeholders := {"tbd", "tbc", "none", "n/a", "na", "todo", "changeme", "change-me", "empty", "null", "unknown", "xxx", "-"}
+
+deny contains {"msg": msg, "path": "tags.environment"} if {
+	env := input.tags.environment
+	trim_space(env) != ""
+	not lower(env) in {lower(e) | some e in data.vigil.context.params.allowed_environments}
+	msg := sprintf("%s: environment tag %q is not one of: %s", [input.id, env, concat(", ", data.vigil.context.params.allowed_environments)])
+}
+
+deny contains {"msg": msg, "path": "tags.owner"} if {
+	owner := input.tags.owner
+	trim_space(owner) != ""
+	not lower(trim_space(owner)) in placeholders
+	not regex.match(`^[^@\s]+@[^@\s]+\.[^@\s]+$`, owner)
+	not regex.match(`^[a-z0-9][a-z0-9._-]*$`, owner)
+	msg := sprintf("%s: owner tag %q is neither an e-mail address nor a team name", [input.id, owner])
+}
+
+deny contains {"msg": msg, "path": sprintf("tags.%s", [key])} if {
+	some key, value in input.tags
+	lower(trim_space(value)) in placeholders
+	msg := sprintf("%s: tag %s has the placeholder value %q", [input.id, key, value])
+}
