@@ -5,6 +5,12 @@ use clap::Parser as _;
 mod cli;
 
 fn main() -> ExitCode {
+    // Like other Unix filters, stop quietly when the reader goes away (`vigil rules list | head`).
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of SIGPIPE before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let args = cli::Cli::parse();
     // The SDK's credential chain logs every provider it tries at WARN; vigil reports the
     // outcome itself, so keep those quiet unless asked for.

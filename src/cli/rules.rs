@@ -64,16 +64,23 @@ pub fn run(cmd: Command, config: Option<&std::path::Path>) -> anyhow::Result<Exi
                         } else {
                             r.meta.controls.join(",")
                         };
-                        let types = r
-                            .meta
-                            .resource_types
-                            .iter()
-                            .map(|t| t.trim_start_matches("AWS::"))
-                            .collect::<Vec<_>>()
-                            .join(",");
+                        let types = if r.meta.resource_types.len() > 3 {
+                            format!("{} types", r.meta.resource_types.len())
+                        } else {
+                            r.meta
+                                .resource_types
+                                .iter()
+                                .map(|t| t.trim_start_matches("AWS::"))
+                                .collect::<Vec<_>>()
+                                .join(",")
+                        };
                         println!(
                             "{:<12} {:<9} {:<44} {:<40} {}",
-                            r.meta.id, r.meta.severity, controls, types, r.meta.title
+                            r.meta.id,
+                            r.meta.severity.as_str(),
+                            controls,
+                            types,
+                            r.meta.title
                         );
                     }
                     println!("\n{} rules", rules.rules.len());

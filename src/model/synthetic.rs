@@ -135,10 +135,19 @@ pub fn estate(n: usize) -> Snapshot {
             config: crate::collect::prune(config),
         });
     }
+    let scopes: std::collections::BTreeSet<String> =
+        resources.iter().map(Resource::scope).collect();
     Snapshot {
         version: 1,
         collected_at: Utc::now().to_rfc3339(),
-        coverage: Vec::new(),
+        coverage: scopes
+            .into_iter()
+            .map(|scope| super::Coverage {
+                scope,
+                status: super::CoverageStatus::Complete,
+                error: None,
+            })
+            .collect(),
         resources,
     }
 }

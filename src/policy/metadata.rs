@@ -77,7 +77,13 @@ pub fn parse(file: &str, text: &str) -> Result<RuleMeta> {
     })?;
     let raw: RawMeta = serde_yaml_ng::from_str(&yaml).map_err(|e| {
         let line = e.location().map(|l| start + l.line() - 1).unwrap_or(start);
-        err(line, e.to_string())
+        // serde_yaml's own "at line N column M" counts inside the block; we give the file line.
+        let mut msg = e.to_string();
+        if let (Some(at), Some(loc)) = (msg.find(" at line "), e.location()) {
+            msg.truncate(at);
+            msg.push_str(&format!(" (column {})", loc.column() + 2));
+        }
+        err(line, msg)
     })?;
     // Line of a key inside the block, for precise messages.
     let line_of = |key: &str| {

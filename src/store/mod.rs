@@ -315,7 +315,7 @@ impl Store {
                 "SELECT f.id, f.rule_id, f.resource_id, f.resource_type, f.severity, f.controls, f.message, f.path,
                         f.status, f.stale, f.first_seen, f.last_seen, f.resolved_at
                  FROM findings f
-                 WHERE (f.status != 'resolved' AND f.scope IN (SELECT scope FROM scan_coverage WHERE scan_id = ?1))
+                 WHERE (f.status != 'resolved' AND (f.last_scan = ?1 OR f.scope IN (SELECT scope FROM scan_coverage WHERE scan_id = ?1)))
                     OR (f.status = 'resolved' AND f.last_scan = ?1)",
             )
             .map_err(sql("reading findings"))?;
