@@ -23,14 +23,25 @@ pub struct Args {
     /// Use the interpreter for every rule instead of the bytecode VM.
     #[arg(long)]
     pub interpreter: bool,
+    /// Extra rule directory (repeatable), e.g. to measure your own rules.
+    #[arg(long = "rules")]
+    pub rules: Vec<PathBuf>,
+    /// Do not load the bundled rule pack.
+    #[arg(long)]
+    pub no_bundled_rules: bool,
 }
 
 pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitCode> {
     let cfg = super::load_config(config)?;
-    let rules = super::load_rules(&super::rule_sources(&cfg, &[], false))?;
+    let rules = super::load_rules(&super::rule_sources(
+        &cfg,
+        &args.rules,
+        args.no_bundled_rules,
+    ))?;
     let t0 = Instant::now();
     let snapshot = vigil::model::synthetic::estate(args.resources);
     let gen = t0.elapsed();
+    let rss_after_generation = peak_rss_kb();
     let ctx = EvalContext {
         now: Utc::now(),
         params: cfg.params(),
@@ -87,8 +98,12 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
             .collect::<Vec<_>>()
             .join(", ")
     );
-    if let Some(kb) = peak_rss_kb() {
-        println!("peak RSS:         {:.1} MB", kb as f64 / 1024.0);
+    if let (Some(kb), Some(base)) = (peak_rss_kb(), rss_after_generation) {
+        println!(
+            "peak RSS:         {:.1} MB ({:.1} MB after generating the estate)",
+            kb as f64 / 1024.0,
+            base as f64 / 1024.0
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -9,7 +9,8 @@ pub struct RuleResult {
     pub resource_id: String,
     pub resource_type: String,
     pub severity: Severity,
-    pub controls: Vec<String>,
+    /// Shared with the rule's metadata: one allocation per rule, not per result.
+    pub controls: std::sync::Arc<[String]>,
     pub message: String,
     pub path: String,
 }

@@ -15,7 +15,7 @@ pub struct RuleMeta {
     pub description: Option<String>,
     pub severity: Severity,
     /// Catalog labels, e.g. `AC-6(10)`.
-    pub controls: Vec<String>,
+    pub controls: std::sync::Arc<[String]>,
     pub resource_types: Vec<String>,
     pub remediation: String,
 }
@@ -163,7 +163,7 @@ pub fn parse(file: &str, text: &str) -> Result<RuleMeta> {
         title: raw.title,
         description: raw.description,
         severity,
-        controls: labels,
+        controls: labels.into(),
         resource_types: c.resource_types,
         remediation: c.remediation,
     })

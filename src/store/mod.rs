@@ -433,7 +433,7 @@ struct Fail {
     resource_type: String,
     scope: String,
     severity: Severity,
-    controls: Vec<String>,
+    controls: std::sync::Arc<[String]>,
     messages: Vec<String>,
     paths: Vec<String>,
 }
