@@ -77,7 +77,7 @@ fn ids_are_unique_and_stable() {
 fn every_control_exists_in_the_nist_catalog_and_every_type_is_known() {
     let catalog = vigil::controls::catalog();
     for r in bundled().rules {
-        for c in &r.meta.controls {
+        for c in r.meta.controls.iter() {
             let found = catalog
                 .get(c)
                 .unwrap_or_else(|| panic!("{}: {c} is not in the catalog", r.meta.id));
