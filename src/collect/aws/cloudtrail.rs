@@ -111,14 +111,19 @@ async fn trail_details(ctx: &Ctx, client: &Client, t: &Trail) -> Result<Details,
             })
         })
         .collect();
-    let management = selectors.event_selectors().iter().any(|s| {
-        s.include_management_events().unwrap_or(true)
-            && s.read_write_type().is_none_or(|r| r.as_str() == "All")
-    }) || selectors.advanced_event_selectors().iter().any(|a| {
-        a.field_selectors()
-            .iter()
-            .any(|f| f.field() == "eventCategory" && f.equals().iter().any(|v| v == "Management"))
-    });
+    // A trail without selectors logs all management events (CloudTrail's default selector).
+    let defaults =
+        selectors.event_selectors().is_empty() && selectors.advanced_event_selectors().is_empty();
+    let management = defaults
+        || selectors.event_selectors().iter().any(|s| {
+            s.include_management_events().unwrap_or(true)
+                && s.read_write_type().is_none_or(|r| r.as_str() == "All")
+        })
+        || selectors.advanced_event_selectors().iter().any(|a| {
+            a.field_selectors().iter().any(|f| {
+                f.field() == "eventCategory" && f.equals().iter().any(|v| v == "Management")
+            })
+        });
     let tags = match ctx.call(c.list_tags().resource_id_list(arn).send()).await {
         Ok(o) => tag_map(
             o.resource_tag_list()

@@ -59,10 +59,13 @@ async fn instances(ctx: &Ctx, client: &Client, region: &str) -> ScopeResult {
     done(ctx, region, "AWS::EC2::Instance", r)
 }
 
-/// `User initiated (2024-01-01 12:00:00 GMT)` → `2024-01-01T12:00:00Z`.
+/// `User initiated (2024-01-01 12:00:00 GMT)` → `2024-01-01T12:00:00Z` (emulators write UTC).
 pub fn stopped_at(reason: &str) -> Option<String> {
     let start = reason.find('(')? + 1;
-    let end = reason[start..].find(" GMT)")? + start;
+    let end = reason[start..]
+        .find(" GMT)")
+        .or_else(|| reason[start..].find(" UTC)"))?
+        + start;
     let t = chrono::NaiveDateTime::parse_from_str(&reason[start..end], "%Y-%m-%d %H:%M:%S").ok()?;
     Some(t.and_utc().format("%Y-%m-%dT%H:%M:%SZ").to_string())
 }
@@ -366,6 +369,10 @@ mod tests {
         assert_eq!(
             stopped_at("User initiated (2019-12-23 14:32:13 GMT)").as_deref(),
             Some("2019-12-23T14:32:13Z")
+        );
+        assert_eq!(
+            stopped_at("User initiated (2026-11-22 16:33:16 UTC)").as_deref(),
+            Some("2026-11-22T16:33:16Z")
         );
         assert_eq!(stopped_at("User initiated"), None);
         assert_eq!(stopped_at(""), None);

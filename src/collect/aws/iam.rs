@@ -307,7 +307,12 @@ pub fn normalize_group(ctx: &Ctx, g: &GroupDetail) -> Resource {
 }
 
 pub fn normalize_policy(ctx: &Ctx, p: &ManagedPolicyDetail) -> Resource {
-    let name = p.policy_name().unwrap_or_default();
+    let arn = p.arn().unwrap_or_default();
+    // The name is the ARN's last segment when the answer leaves it out (moto does).
+    let name = p
+        .policy_name()
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| arn.rsplit('/').next().unwrap_or_default());
     let default = p.default_version_id();
     let document = p
         .policy_version_list()

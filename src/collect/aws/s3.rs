@@ -1,5 +1,5 @@
 //! S3 (account-wide listing): every bucket with its default encryption, public access block,
-//! policy, versioning and tags, each read through a client in the bucket's own region.
+//! policy and tags, each read through a client in the bucket's own region.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -86,12 +86,11 @@ async fn bucket(
     region: &str,
     created: Option<String>,
 ) -> Result<Resource, String> {
-    let (enc, pab, policy, tagging, versioning) = tokio::join!(
+    let (enc, pab, policy, tagging) = tokio::join!(
         ctx.call(c.get_bucket_encryption().bucket(name).send()),
         ctx.call(c.get_public_access_block().bucket(name).send()),
         ctx.call(c.get_bucket_policy().bucket(name).send()),
         ctx.call(c.get_bucket_tagging().bucket(name).send()),
-        ctx.call(c.get_bucket_versioning().bucket(name).send()),
     );
     // "Not configured" answers are facts, not failures.
     let absent = |code: Option<String>, expected: &[&str]| {
@@ -134,10 +133,6 @@ async fn bucket(
         Err(e) if absent(err_code(&e), &["NoSuchTagSet", "NoSuchTagSetError"]) => BTreeMap::new(),
         Err(e) => return Err(format!("s3:GetBucketTagging {name}: {}", err_text(&e))),
     };
-    let versioning = match versioning {
-        Ok(o) => o.status().map(|s| json!({"Status": s.as_str()})),
-        Err(e) => return Err(format!("s3:GetBucketVersioning {name}: {}", err_text(&e))),
-    };
     let config = json!({
         "Name": name,
         "CreationDate": created,
@@ -145,7 +140,6 @@ async fn bucket(
         "ServerSideEncryptionConfiguration": encryption,
         "PublicAccessBlockConfiguration": public_access,
         "Policy": policy,
-        "Versioning": versioning,
     });
     Ok(ctx.resource(
         format!("arn:aws:s3:::{name}"),
