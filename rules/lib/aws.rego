@@ -51,3 +51,20 @@ older_than_hours(ts, hours) if {
 
 # Whole days between an RFC 3339 timestamp and the scan time.
 days_since(ts) := floor((data.vigil.context.now_ns - time.parse_rfc3339_ns(ts)) / 86400000000000)
+
+# A short human name for messages: the resource's name, else the last part of its id.
+label(r) := r.name if {
+	is_string(r.name)
+	r.name != ""
+}
+
+label(r) := last if {
+	not has_name(r)
+	parts := split(r.id, "/")
+	last := parts[count(parts) - 1]
+}
+
+has_name(r) if {
+	is_string(r.name)
+	r.name != ""
+}

@@ -30,3 +30,9 @@ test_older_than_hours if {
 test_days_since if {
 	days_since("2025-12-01T00:00:00Z") == 31 with data.vigil.context.now_ns as 1767225600000000000
 }
+
+test_label_prefers_name if {
+	label({"id": "arn:aws:ec2:r:a:instance/i-1", "name": "web"}) == "web"
+	label({"id": "arn:aws:ec2:r:a:instance/i-1"}) == "i-1"
+	label({"id": "arn:aws:ec2:r:a:instance/i-1", "name": ""}) == "i-1"
+}

@@ -9,6 +9,8 @@
 #   remediation: Set NIST_Control to valid control ids joined by _ (AC-2_SC-28; write enhancements as AC-6.1, since AWS tag values cannot hold parentheses).
 package vigil.rules.aws.tagging.nist_control_tag
 
+import data.vigil.lib.aws
+
 # AC-6(1), ac-6.1, AC-06.1 -> ac-6.1 ; anything else -> unchanged (and then invalid)
 normalize(part) := id if {
 	m := regex.find_all_string_submatch_n(`^([A-Za-z]{2})-0*([0-9]+)(?:[.(]0*([0-9]+)\)?)?$`, trim_space(part), 1)
@@ -28,5 +30,5 @@ invalid contains part if {
 
 deny contains {"msg": msg, "path": "tags.NIST_Control"} if {
 	count(invalid) > 0
-	msg := sprintf("%s: NIST_Control tag %q has invalid control ids: %s", [input.id, input.tags.NIST_Control, concat(", ", sort([sprintf("%q", [p]) | some p in invalid]))])
+	msg := sprintf("%s: NIST_Control tag %q has invalid control ids: %s", [aws.label(input), input.tags.NIST_Control, concat(", ", sort([sprintf("%q", [p]) | some p in invalid]))])
 }

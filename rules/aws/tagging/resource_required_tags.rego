@@ -13,5 +13,5 @@ import data.vigil.lib.aws
 deny contains {"msg": msg, "path": "tags"} if {
 	missing := aws.missing_tags(input.tags, data.vigil.context.params.required_tags)
 	count(missing) > 0
-	msg := sprintf("%s is missing required tags: %s", [sprintf("%s %s", [input.type, input.id]), concat(", ", missing)])
+	msg := sprintf("%s is missing required tags: %s", [sprintf("%s %s", [input.type, aws.label(input)]), concat(", ", missing)])
 }

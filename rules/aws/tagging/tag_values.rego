@@ -8,13 +8,15 @@
 #   remediation: Use an environment from rules.params.allowed_environments, an e-mail address or team name as owner, and real values instead of placeholders.
 package vigil.rules.aws.tagging.tag_values
 
+import data.vigil.lib.aws
+
 placeholders := {"tbd", "tbc", "none", "n/a", "na", "todo", "changeme", "change-me", "empty", "null", "unknown", "xxx", "-"}
 
 deny contains {"msg": msg, "path": "tags.environment"} if {
 	env := input.tags.environment
 	trim_space(env) != ""
 	not lower(env) in {lower(e) | some e in data.vigil.context.params.allowed_environments}
-	msg := sprintf("%s: environment tag %q is not one of: %s", [input.id, env, concat(", ", data.vigil.context.params.allowed_environments)])
+	msg := sprintf("%s: environment tag %q is not one of: %s", [aws.label(input), env, concat(", ", data.vigil.context.params.allowed_environments)])
 }
 
 deny contains {"msg": msg, "path": "tags.owner"} if {
@@ -23,11 +25,11 @@ deny contains {"msg": msg, "path": "tags.owner"} if {
 	not lower(trim_space(owner)) in placeholders
 	not regex.match(`^[^@ ]+@[^@ ]+\.[^@ ]+$`, owner)
 	not regex.match(`^[a-z0-9][a-z0-9._-]*$`, owner)
-	msg := sprintf("%s: owner tag %q is neither an e-mail address nor a team name", [input.id, owner])
+	msg := sprintf("%s: owner tag %q is neither an e-mail address nor a team name", [aws.label(input), owner])
 }
 
 deny contains {"msg": msg, "path": sprintf("tags.%s", [key])} if {
 	some key, value in input.tags
 	lower(trim_space(value)) in placeholders
-	msg := sprintf("%s: tag %s has the placeholder value %q", [input.id, key, value])
+	msg := sprintf("%s: tag %s has the placeholder value %q", [aws.label(input), key, value])
 }
