@@ -34,7 +34,18 @@ fn config_check_reports_every_problem_with_its_line() {
     let out = vigil(&["config", "check", p]);
     assert_eq!(out.status.code(), Some(2));
     let text = stdout(&out);
-    for needle in [":2:", "moon-base", ":3:", "lambda", ":9:", "idle_hours", ":12:", "severe", ":13:", "colour"] {
+    for needle in [
+        ":2:",
+        "moon-base",
+        ":3:",
+        "lambda",
+        ":9:",
+        "idle_hours",
+        ":12:",
+        "severe",
+        ":13:",
+        "colour",
+    ] {
         assert!(text.contains(needle), "missing {needle:?} in:\n{text}");
     }
     // The same file given to a scan stops it before any work, naming the place.
@@ -48,8 +59,16 @@ fn rules_list_and_test_cover_the_bundled_pack() {
     let out = vigil(&["rules", "list", "--format", "json"]);
     assert!(out.status.success());
     let list = json(&out);
-    let ids: Vec<&str> = list.as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
-    assert!(ids.contains(&"IAM-AWS-001") && ids.contains(&"TAG-AWS-006"), "{ids:?}");
+    let ids: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        ids.contains(&"IAM-AWS-001") && ids.contains(&"TAG-AWS-006"),
+        "{ids:?}"
+    );
     let out = vigil(&["rules", "test"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert!(stdout(&out).contains(" passed, 0 failed"));
@@ -70,10 +89,19 @@ fn a_failing_rule_test_names_file_line_and_test() {
         "package custom.vol\n\ntest_deny_big if {\n\tcount(deny) == 1 with input as {\"config\": {\"Size\": 500}}\n}\n\ntest_allow_small_wrong if {\n\tcount(deny) == 1 with input as {\"config\": {\"Size\": 5}}\n}\n",
     )
     .unwrap();
-    let out = vigil(&["rules", "test", "--no-bundled-rules", "--rules", d.to_str().unwrap()]);
+    let out = vigil(&[
+        "rules",
+        "test",
+        "--no-bundled-rules",
+        "--rules",
+        d.to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
-    assert!(text.contains("vol_test.rego:7: test_allow_small_wrong"), "{text}");
+    assert!(
+        text.contains("vol_test.rego:7: test_allow_small_wrong"),
+        "{text}"
+    );
     assert!(text.contains("1 passed, 1 failed"), "{text}");
 }
 
@@ -96,7 +124,13 @@ fn fail_on_threshold_sets_the_exit_code() {
     let d1 = db(dir.path());
     // Only IDLE-AWS-003 (low) fires: below the default `high` gate, at or above `low`.
     let out = vigil(&["scan", "--snapshot", s, "--db", &d1]);
-    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
     assert!(stdout(&out).contains("IDLE-AWS-003"));
     let out = vigil(&["scan", "--snapshot", s, "--db", &d1, "--fail-on", "low"]);
     assert_eq!(out.status.code(), Some(1));

@@ -180,7 +180,10 @@ mod tests {
         let m = parse("x.rego", GOOD).unwrap();
         assert_eq!(m.id, "EBS-AWS-001");
         assert_eq!(m.severity, Severity::High);
-        assert_eq!(&m.controls[..], &["SC-28(1)".to_string(), "SC-13".to_string()]);
+        assert_eq!(
+            &m.controls[..],
+            &["SC-28(1)".to_string(), "SC-13".to_string()]
+        );
     }
 
     #[test]
