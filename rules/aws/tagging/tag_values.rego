@@ -23,8 +23,8 @@ deny contains {"msg": msg, "path": "tags.owner"} if {
 	owner := input.tags.owner
 	trim_space(owner) != ""
 	not lower(trim_space(owner)) in placeholders
-	not regex.match(`^[^@ ]+@[^@ ]+\.[^@ ]+$`, owner)
 	not regex.match(`^[a-z0-9][a-z0-9._-]*$`, owner)
+	not regex.match(`^[^@ ]+@[^@ ]+\.[^@ ]+$`, owner)
 	msg := sprintf("%s: owner tag %q is neither an e-mail address nor a team name", [aws.label(input), owner])
 }
 
