@@ -256,3 +256,112 @@ fn saved_snapshot_evaluates_offline_to_the_same_findings() {
     let err = stderr(&out);
     assert!(err.contains("snap.json:4:"), "{err}");
 }
+
+/// Starts tests/fixtures/throttle_proxy.py in front of moto; returns the process and its URL.
+fn throttling_proxy(moto: &Moto, action: &str, times: u32) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let port = free_port();
+    let mut child = std::process::Command::new("python3")
+        .arg(repo().join("tests/fixtures/throttle_proxy.py"))
+        .args([&moto.url, &port.to_string(), action, &times.to_string()])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert_eq!(line.trim(), "ready");
+    (child, format!("http://127.0.0.1:{port}"))
+}
+
+fn throttled_count(child: &mut std::process::Child) -> usize {
+    use std::io::Read;
+    let _ = child.kill();
+    let mut out = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
+    let _ = child.wait();
+    out.lines().filter(|l| l.starts_with("throttled")).count()
+}
+
+#[test]
+fn throttling_is_retried_with_backoff_and_reported_when_retries_run_out() {
+    let moto = Moto::start();
+    boto(
+        &moto,
+        "c('ec2').create_volume(AvailabilityZone='us-east-1a', Size=8)",
+    );
+    let dir = tempfile::tempdir().unwrap();
+
+    // Two throttled answers, five attempts allowed: the scan completes and sees the volume.
+    let (mut proxy, url) = throttling_proxy(&moto, "DescribeVolumes", 2);
+    let dbpath = db(dir.path());
+    let out = vigil(&[
+        "scan",
+        "--endpoint-url",
+        &url,
+        "--region",
+        "us-east-1",
+        "--db",
+        &dbpath,
+        "--format",
+        "json",
+    ]);
+    let doc = json(&out);
+    assert_eq!(
+        throttled_count(&mut proxy),
+        2,
+        "the SDK retried through both throttled answers"
+    );
+    assert_eq!(doc["scan"]["status"], "complete", "{}", stderr(&out));
+    assert!(finding(&doc, "EBS-AWS-001", ":volume/").is_some());
+
+    // One attempt only: the volume scope fails with the throttling error, the rest completes.
+    let cfg = dir.path().join("vigil.toml");
+    std::fs::write(&cfg, "[collectors.aws]\nmax_attempts = 1\n").unwrap();
+    let (mut proxy, url) = throttling_proxy(&moto, "DescribeVolumes", 100);
+    let out = vigil(&[
+        "--config",
+        cfg.to_str().unwrap(),
+        "scan",
+        "--endpoint-url",
+        &url,
+        "--region",
+        "us-east-1",
+        "--db",
+        &dbpath,
+        "--format",
+        "json",
+    ]);
+    let doc = json(&out);
+    assert_eq!(throttled_count(&mut proxy), 1);
+    assert_eq!(doc["scan"]["status"], "partial");
+    let failed: Vec<_> = doc["scan"]["coverage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] == "failed")
+        .collect();
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert!(failed[0]["scope"]
+        .as_str()
+        .unwrap()
+        .ends_with("AWS::EC2::Volume"));
+    assert!(
+        failed[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("RequestLimitExceeded"),
+        "{failed:?}"
+    );
+    // The unencrypted-volume finding is kept open, not resolved.
+    assert_eq!(
+        finding(&doc, "EBS-AWS-001", ":volume/").unwrap()["status"],
+        "open"
+    );
+}
