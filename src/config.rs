@@ -165,6 +165,9 @@ pub fn default_params() -> serde_json::Map<String, serde_json::Value> {
         "allowed_environments": ["prod", "production", "staging", "stage", "dev", "test", "sandbox"],
         "data_classifications": ["public", "internal", "confidential", "restricted"],
         "allowed_ssl_ports": [],
+        "allowed_registries": [],
+        "cluster_admin_subjects": ["system:masters"],
+        "secret_reader_roles": [],
     });
     match v {
         serde_json::Value::Object(m) => m,
@@ -269,6 +272,9 @@ const PARAMS: &[(&str, Kind)] = &[
     ("unused_credential_days", Kind::PosInt),
     ("allowed_environments", Kind::StrList),
     ("data_classifications", Kind::StrList),
+    ("allowed_registries", Kind::StrList),
+    ("cluster_admin_subjects", Kind::StrList),
+    ("secret_reader_roles", Kind::StrList),
 ];
 
 /// Checks a config text and returns every problem found, each with its line.

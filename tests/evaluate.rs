@@ -112,3 +112,82 @@ fn a_rule_in_a_rules_dir_replaces_the_bundled_one_with_the_same_id() {
         1
     );
 }
+
+fn k8s(kind_type: &str, name: &str, config: serde_json::Value) -> vigil::model::Resource {
+    vigil::model::Resource {
+        id: format!("k8s://test/shop/{kind_type}/{name}"),
+        resource_type: kind_type.to_string(),
+        provider: "kubernetes".into(),
+        account: Some("test".into()),
+        region: Some("shop".into()),
+        name: Some(name.into()),
+        tags: Default::default(),
+        config,
+    }
+}
+
+#[test]
+fn kubernetes_rules_run_on_the_vm_like_the_interpreter() {
+    use serde_json::json;
+    let rules = RuleSet::load(&[RuleSource::Bundled]).unwrap();
+    let deployment = k8s(
+        "K8s::apps::Deployment",
+        "web",
+        json!({"metadata": {"namespace": "default"}, "spec": {"template": {"spec": {
+            "hostNetwork": true,
+            "containers": [{"name": "app", "image": "nginx:latest", "securityContext": {"privileged": true},
+                            "env": [{"name": "DB_PASSWORD", "valueFrom": {"secretKeyRef": {"name": "db", "key": "pw"}}}]}]}}}}),
+    );
+    let hardened = k8s(
+        "K8s::batch::CronJob",
+        "report",
+        json!({"metadata": {"namespace": "shop"}, "spec": {"jobTemplate": {"spec": {"template": {"spec": {
+            "automountServiceAccountToken": false,
+            "securityContext": {"runAsNonRoot": true, "runAsUser": 1000, "seccompProfile": {"type": "RuntimeDefault"}},
+            "containers": [{"name": "r", "image": format!("registry.example.com/report@sha256:{}", "0".repeat(64)),
+                            "securityContext": {"allowPrivilegeEscalation": false, "capabilities": {"drop": ["ALL"]}}}]}}}}}}),
+    );
+    let role = k8s(
+        "K8s::rbac.authorization.k8s.io::ClusterRole",
+        "ops",
+        json!({"rules": [{"apiGroups": [""], "resources": ["secrets"], "verbs": ["*"]}]}),
+    );
+    let snapshot = vigil::model::Snapshot {
+        version: 1,
+        collected_at: String::new(),
+        coverage: vec![],
+        resources: vec![deployment, hardened, role],
+    };
+    let vm = evaluate(&rules, &snapshot, &ctx(EngineMode::Vm));
+    let interp = evaluate(&rules, &snapshot, &ctx(EngineMode::Interpreter));
+    assert!(vm.errors.is_empty(), "{:#?}", vm.errors);
+    assert_eq!(vm.results, interp.results);
+    let fired = |res: &str| -> Vec<String> {
+        let mut ids: Vec<String> = vm
+            .results
+            .iter()
+            .filter(|r| r.resource_id.ends_with(res))
+            .map(|r| r.rule_id.clone())
+            .collect();
+        ids.dedup();
+        ids
+    };
+    assert_eq!(
+        fired("/web"),
+        [
+            "IMG-K8S-001",
+            "IMG-K8S-002",
+            "NS-K8S-001",
+            "POD-K8S-001",
+            "POD-K8S-002",
+            "POD-K8S-003",
+            "POD-K8S-004",
+            "POD-K8S-005",
+            "POD-K8S-006",
+            "RBAC-K8S-004",
+            "SEC-K8S-001"
+        ]
+    );
+    assert!(fired("/report").is_empty(), "{:?}", fired("/report"));
+    assert_eq!(fired("/ops"), ["RBAC-K8S-001", "RBAC-K8S-003"]);
+}

@@ -1,0 +1,18 @@
+# METADATA
+# title: Privileged container
+# custom:
+#   id: POD-K8S-004
+#   severity: high
+#   controls: [CM-6, AC-6]
+#   resource_types: ["K8s::core::Pod", "K8s::apps::Deployment", "K8s::apps::StatefulSet", "K8s::apps::DaemonSet", "K8s::apps::ReplicaSet", "K8s::batch::Job", "K8s::batch::CronJob"]
+#   remediation: "Remove securityContext.privileged: true; grant the specific capability or device instead."
+package vigil.rules.k8s.pod.no_privileged
+
+import data.vigil.lib.k8s
+
+deny contains {"msg": msg, "path": sprintf("%s.%s.securityContext.privileged", [p.path, x.path])} if {
+	p := k8s.pod(input)
+	some x in k8s.containers(p.spec)
+	x.c.securityContext.privileged == true
+	msg := sprintf("%s: container %s is privileged", [input.name, x.c.name])
+}

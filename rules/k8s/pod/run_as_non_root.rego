@@ -1,0 +1,25 @@
+# METADATA
+# title: Container may run as root
+# custom:
+#   id: POD-K8S-001
+#   severity: high
+#   controls: [CM-6, AC-6]
+#   resource_types: ["K8s::core::Pod", "K8s::apps::Deployment", "K8s::apps::StatefulSet", "K8s::apps::DaemonSet", "K8s::apps::ReplicaSet", "K8s::batch::Job", "K8s::batch::CronJob"]
+#   remediation: "Set securityContext.runAsNonRoot: true (pod or container) and a non-zero runAsUser; build images with a non-root USER."
+package vigil.rules.k8s.pod.run_as_non_root
+
+import data.vigil.lib.k8s
+
+deny contains {"msg": msg, "path": sprintf("%s.%s.securityContext.runAsNonRoot", [p.path, x.path])} if {
+	p := k8s.pod(input)
+	some x in k8s.containers(p.spec)
+	not k8s.effective(p.spec, x.c, "runAsNonRoot") == true
+	msg := sprintf("%s: container %s does not set runAsNonRoot: true", [input.name, x.c.name])
+}
+
+deny contains {"msg": msg, "path": sprintf("%s.%s.securityContext.runAsUser", [p.path, x.path])} if {
+	p := k8s.pod(input)
+	some x in k8s.containers(p.spec)
+	k8s.effective(p.spec, x.c, "runAsUser") == 0
+	msg := sprintf("%s: container %s runs as user 0 (root)", [input.name, x.c.name])
+}
