@@ -58,6 +58,10 @@ pub struct Args {
     /// Evaluate this snapshot file instead of collecting (offline).
     #[arg(long, conflicts_with_all = ["regions", "endpoint_url", "profile", "services"])]
     pub snapshot: Option<PathBuf>,
+    /// Evaluate Kubernetes manifests (YAML or JSON files or directories) before they are
+    /// deployed; nothing is stored.
+    #[arg(long, num_args = 1.., conflicts_with_all = ["regions", "endpoint_url", "profile", "services", "snapshot", "save_snapshot"])]
+    pub manifests: Vec<PathBuf>,
 }
 
 pub fn read_snapshot(path: &std::path::Path) -> anyhow::Result<Snapshot> {
@@ -83,6 +87,9 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
     ))?;
     if rules.rules.is_empty() {
         bail!("no rules loaded (check --rules and [rules] in the config)");
+    }
+    if !args.manifests.is_empty() {
+        return scan_manifests(&args, &cfg, &rules, fail_on);
     }
     let started = Utc::now();
     let snapshot = match &args.snapshot {
@@ -229,4 +236,114 @@ fn collect(
     }
     snapshot.coverage.sort_by(|a, b| a.scope.cmp(&b.scope));
     Ok(snapshot)
+}
+
+/// `--manifests`: evaluate files, print findings with file and document, store nothing.
+fn scan_manifests(
+    args: &Args,
+    cfg: &vigil::config::Config,
+    rules: &vigil::policy::RuleSet,
+    fail_on: Severity,
+) -> anyhow::Result<ExitCode> {
+    use vigil::collect::manifests;
+    let loaded = manifests::load(&args.manifests);
+    for e in &loaded.errors {
+        eprintln!("error: {e}");
+    }
+    let snapshot = Snapshot {
+        version: 1,
+        collected_at: Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true),
+        coverage: Vec::new(),
+        resources: loaded.resources,
+    };
+    let ctx = EvalContext {
+        now: Utc::now(),
+        params: cfg.params(),
+        mode: Default::default(),
+        threads: 0,
+    };
+    let eval = policy::evaluate(rules, &snapshot, &ctx);
+    for e in &eval.errors {
+        eprintln!("warning: rule error: {e}");
+    }
+    let mut findings: Vec<serde_json::Value> = eval
+        .results
+        .iter()
+        .map(|r| {
+            let origin = loaded.origins.get(&r.resource_id);
+            serde_json::json!({
+                "rule_id": r.rule_id, "resource_id": r.resource_id, "resource_type": r.resource_type,
+                "severity": r.severity, "controls": r.controls, "message": r.message, "path": r.path,
+                "file": origin.map(|o| o.file.clone()), "document": origin.map(|o| o.document),
+            })
+        })
+        .collect();
+    let sev = |v: &serde_json::Value| {
+        v["severity"]
+            .as_str()
+            .and_then(|s| s.parse::<Severity>().ok())
+    };
+    findings.sort_by(|a, b| {
+        sev(b)
+            .cmp(&sev(a))
+            .then_with(|| a["file"].as_str().cmp(&b["file"].as_str()))
+            .then_with(|| a["document"].as_u64().cmp(&b["document"].as_u64()))
+    });
+    match args.format {
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({
+                "manifests": {
+                    "files": loaded.files, "documents": loaded.documents,
+                    "resources": snapshot.resources.len(), "skipped_objects": loaded.skipped,
+                    "errors": loaded.errors,
+                },
+                "findings": findings,
+                "errors": {"rules": eval.errors},
+            }))?
+        ),
+        Format::Table => {
+            if findings.is_empty() {
+                println!("No findings.");
+            } else {
+                println!(
+                    "{:<9} {:<12} {:<36} {:<30} MESSAGE",
+                    "SEVERITY", "RULE", "OBJECT", "FILE#DOC"
+                );
+                for f in &findings {
+                    // k8s://manifests/<ns>/<group>/<Kind>/<name> -> <Kind>/<name>
+                    let id = f["resource_id"].as_str().unwrap_or_default();
+                    let object: Vec<&str> = id.rsplitn(3, '/').take(2).collect();
+                    let object = format!(
+                        "{}/{}",
+                        object.get(1).unwrap_or(&""),
+                        object.first().unwrap_or(&"")
+                    );
+                    let at = format!("{}#{}", f["file"].as_str().unwrap_or("?"), f["document"]);
+                    println!(
+                        "{:<9} {:<12} {:<36} {:<30} {}",
+                        f["severity"].as_str().unwrap_or_default(),
+                        f["rule_id"].as_str().unwrap_or_default(),
+                        object,
+                        at,
+                        f["message"].as_str().unwrap_or_default()
+                    );
+                }
+            }
+            println!(
+                "\n{} files, {} documents, {} objects checked ({} of kinds no rule covers), {} findings, {} unreadable files",
+                loaded.files,
+                loaded.documents,
+                snapshot.resources.len(),
+                loaded.skipped,
+                findings.len(),
+                loaded.errors.len()
+            );
+        }
+    }
+    if !loaded.errors.is_empty() {
+        return Ok(ExitCode::from(2));
+    }
+    let gate = eval.results.iter().any(|r| r.severity >= fail_on);
+    Ok(ExitCode::from(if gate { 1 } else { 0 }))
 }

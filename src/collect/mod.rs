@@ -2,6 +2,7 @@
 //! [`Resource`] documents (pure `normalize_*` functions), reporting coverage per scope.
 
 pub mod aws;
+pub mod manifests;
 
 use crate::model::{Coverage, CoverageStatus, Resource};
 
