@@ -1,5 +1,6 @@
 # METADATA
 # title: Region is not covered by a logging multi-region CloudTrail trail
+# description: Every region must be covered by at least one multi-region trail that is logging and records management events. A region covered only by single-region trails, or by trails that are stopped or skip management events, fails.
 # custom:
 #   id: LOG-AWS-001
 #   severity: high
@@ -8,18 +9,61 @@
 #   remediation: Create a multi-region trail that logs management events (read and write) and make sure it is logging.
 package vigil.rules.aws.cloudtrail.region_covered_by_trail
 
+trails := object.get(input.config, "Trails", [])
+
+logs_management(t) if {
+	t.IsLogging == true
+	t.ManagementEvents == true
+}
+
 good(t) if {
-	t.IsMultiRegionTrail
-	t.IsLogging
-	t.ManagementEvents
+	t.IsMultiRegionTrail == true
+	logs_management(t)
+}
+
+covered if {
+	some t in trails
+	good(t)
+}
+
+# Single-region trails that would otherwise be good.
+single_region := [name(t) |
+	some t in trails
+	logs_management(t)
+	object.get(t, "IsMultiRegionTrail", false) != true
+]
+
+name(t) := n if {
+	parts := split(t.TrailARN, ":trail/")
+	count(parts) == 2
+	n := parts[1]
+} else := object.get(t, "TrailARN", "unnamed trail")
+
+# What keeps a trail from counting; a missing field counts as false.
+problems(t) := [p |
+	some [field, p] in [
+		["IsMultiRegionTrail", "single-region"],
+		["IsLogging", "not logging"],
+		["ManagementEvents", "no management events"],
+	]
+	object.get(t, field, false) != true
+]
+
+deny contains {"msg": msg, "path": "config.Trails"} if {
+	count(trails) == 0
+	msg := sprintf("no CloudTrail trail covers region %s", [input.region])
 }
 
 deny contains {"msg": msg, "path": "config.Trails"} if {
-	not any_good
-	msg := sprintf("no logging multi-region trail with management events covers %s (%d trail(s) seen)", [input.region, count(object.get(input.config, "Trails", []))])
+	not covered
+	count(single_region) > 0
+	msg := sprintf("region %s is logged only by single-region trail(s) %s; no logging multi-region trail with management events covers it", [input.region, concat(", ", single_region)])
 }
 
-any_good if {
-	some t in input.config.Trails
-	good(t)
+deny contains {"msg": msg, "path": "config.Trails"} if {
+	count(trails) > 0
+	not covered
+	count(single_region) == 0
+	seen := [sprintf("%s (%s)", [name(t), concat(", ", problems(t))]) | some t in trails]
+	msg := sprintf("no logging multi-region trail with management events covers region %s; trails seen: %s", [input.region, concat("; ", seen)])
 }

@@ -1,5 +1,6 @@
 # METADATA
 # title: CloudTrail trail does not deliver to CloudWatch Logs
+# description: The trail must have a CloudWatch Logs log group (CloudWatchLogsLogGroupArn) and its latest delivery there (Status.LatestCloudWatchLogsDeliveryTime) must be within 24 hours of the scan time.
 # custom:
 #   id: LOG-AWS-003
 #   severity: low
@@ -8,18 +9,31 @@
 #   remediation: Configure the trail's CloudWatch Logs log group and role, and check that delivery works.
 package vigil.rules.aws.cloudtrail.trail_cloudwatch_logs
 
+day_ns := ((24 * 60) * 60) * 1000000000
+
+log_group := object.get(input.config, "CloudWatchLogsLogGroupArn", "")
+
+last_delivery := object.get(input.config, ["Status", "LatestCloudWatchLogsDeliveryTime"], "")
+
 deny contains {"msg": msg, "path": "config.CloudWatchLogsLogGroupArn"} if {
-	not input.config.CloudWatchLogsLogGroupArn
+	log_group == ""
 	msg := sprintf("trail %s is not integrated with CloudWatch Logs", [input.config.Name])
 }
 
 deny contains {"msg": msg, "path": "config.Status.LatestCloudWatchLogsDeliveryTime"} if {
-	input.config.CloudWatchLogsLogGroupArn
+	log_group != ""
+	last_delivery == ""
+	msg := sprintf("trail %s has never delivered to CloudWatch Logs", [input.config.Name])
+}
+
+deny contains {"msg": msg, "path": "config.Status.LatestCloudWatchLogsDeliveryTime"} if {
+	log_group != ""
+	last_delivery != ""
 	not recent_delivery
-	msg := sprintf("trail %s has not delivered to CloudWatch Logs in the last 24 hours", [input.config.Name])
+	msg := sprintf("trail %s has not delivered to CloudWatch Logs in the last 24 hours (last delivery %s)", [input.config.Name, last_delivery])
 }
 
 recent_delivery if {
-	t := time.parse_rfc3339_ns(input.config.Status.LatestCloudWatchLogsDeliveryTime)
-	data.vigil.context.now_ns - t <= 86400000000000
+	t := time.parse_rfc3339_ns(last_delivery)
+	data.vigil.context.now_ns - t <= day_ns
 }

@@ -9,6 +9,6 @@
 package vigil.rules.aws.cloudtrail.trail_kms_encryption
 
 deny contains {"msg": msg, "path": "config.KmsKeyId"} if {
-	not input.config.KmsKeyId
-	msg := sprintf("trail %s does not encrypt its logs with SSE-KMS", [input.config.Name])
+	object.get(input.config, "KmsKeyId", "") == ""
+	msg := sprintf("trail %s does not encrypt its logs with SSE-KMS (no KmsKeyId)", [input.config.Name])
 }

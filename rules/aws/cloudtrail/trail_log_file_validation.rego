@@ -9,6 +9,6 @@
 package vigil.rules.aws.cloudtrail.trail_log_file_validation
 
 deny contains {"msg": msg, "path": "config.LogFileValidationEnabled"} if {
-	not input.config.LogFileValidationEnabled
+	object.get(input.config, "LogFileValidationEnabled", false) != true
 	msg := sprintf("trail %s does not validate its log files", [input.config.Name])
 }

@@ -9,6 +9,6 @@
 package vigil.rules.aws.ec2.ebs_encryption_by_default
 
 deny contains {"msg": msg, "path": "config.EbsEncryptionByDefault"} if {
-	not input.config.EbsEncryptionByDefault
+	object.get(input.config, "EbsEncryptionByDefault", false) != true
 	msg := sprintf("EBS encryption by default is off in %s", [input.region])
 }

@@ -10,5 +10,6 @@ package vigil.rules.aws.ec2.instance_no_public_ip
 
 deny contains {"msg": msg, "path": "config.PublicIpAddress"} if {
 	ip := input.config.PublicIpAddress
+	ip != ""
 	msg := sprintf("instance %s has the public IP address %s", [input.config.InstanceId, ip])
 }

@@ -1,9 +1,14 @@
 package vigil.rules.aws.ec2.instance_no_public_ip
 
-test_deny_public if {
-	count(deny) == 1 with input as {"config": {"InstanceId": "i", "PublicIpAddress": "203.0.113.1"}}
+test_deny_public_ip if {
+	r := deny with input as {"config": {"InstanceId": "i-1", "PublicIpAddress": "54.1.2.3", "PrivateIpAddress": "10.0.0.5"}}
+	r == {{"msg": "instance i-1 has the public IP address 54.1.2.3", "path": "config.PublicIpAddress"}}
 }
 
-test_allow_private if {
-	count(deny) == 0 with input as {"config": {"InstanceId": "i", "PrivateIpAddress": "10.0.0.1"}}
+test_allow_private_only if {
+	count(deny) == 0 with input as {"config": {"InstanceId": "i-1", "PrivateIpAddress": "10.0.0.5"}}
+}
+
+test_allow_empty_string if {
+	count(deny) == 0 with input as {"config": {"InstanceId": "i-1", "PublicIpAddress": ""}}
 }

@@ -1,5 +1,6 @@
 # METADATA
 # title: Security group allows SSH or RDP from the internet
+# description: An ingress permission open to 0.0.0.0/0 or ::/0 covers TCP 22 (SSH) or 3389 (RDP), either as a TCP port range or as all traffic (IpProtocol -1).
 # custom:
 #   id: NET-AWS-001
 #   severity: high
@@ -8,30 +9,36 @@
 #   remediation: Remove 0.0.0.0/0 and ::/0 ingress to 22 and 3389; use Session Manager or a bastion with a narrow source range.
 package vigil.rules.aws.ec2.sg_admin_ports_open
 
-world := {"0.0.0.0/0", "::/0"}
+admin_ports := {22: "SSH", 3389: "RDP"}
 
-open_to_world(p) if {
-	some r in object.get(p, "IpRanges", [])
-	r.CidrIp in world
-}
+world_sources(p) := array.concat(
+	[c | some r in object.get(p, "IpRanges", []); c := r.CidrIp; c == "0.0.0.0/0"],
+	[c | some r in object.get(p, "Ipv6Ranges", []); c := r.CidrIpv6; c == "::/0"],
+)
 
-open_to_world(p) if {
-	some r in object.get(p, "Ipv6Ranges", [])
-	r.CidrIpv6 in world
-}
+protocol(p) := lower(sprintf("%v", [p.IpProtocol]))
 
-covers(p, port) if p.IpProtocol == "-1"
+covers(p, _) if protocol(p) == "-1"
 
 covers(p, port) if {
-	p.IpProtocol in {"tcp", "6"}
-	p.FromPort <= port
-	port <= p.ToPort
+	protocol(p) in {"tcp", "6"}
+	object.get(p, "FromPort", 0) <= port
+	port <= object.get(p, "ToPort", 65535)
 }
 
+# One finding per offending ingress permission, naming every admin port it opens.
 deny contains {"msg": msg, "path": sprintf("config.IpPermissions[%d]", [i])} if {
-	some i, p in input.config.IpPermissions
-	open_to_world(p)
-	some port in [22, 3389]
-	covers(p, port)
-	msg := sprintf("security group %s (%s) allows port %d from the internet", [input.config.GroupId, input.config.GroupName, port])
+	some i, p in object.get(input.config, "IpPermissions", [])
+	sources := world_sources(p)
+	count(sources) > 0
+	ports := [sprintf("%d (%s)", [port, name]) | some port, name in admin_ports; covers(p, port)]
+	count(ports) > 0
+	msg := sprintf("security group %s (%s) allows %sTCP %s from %s", [
+		input.config.GroupId, input.config.GroupName,
+		traffic(p), concat(", ", ports), concat(", ", sources),
+	])
 }
+
+traffic(p) := "all traffic, including " if protocol(p) == "-1"
+
+traffic(p) := "" if protocol(p) != "-1"

@@ -1,5 +1,6 @@
 # METADATA
-# title: Security group allows database/FTP ports or all traffic from the internet
+# title: Security group allows FTP/database ports or all traffic from the internet
+# description: An ingress permission open to 0.0.0.0/0 or ::/0 allows all traffic (IpProtocol -1) or covers TCP 20, 21, 3306 or 4333. SSH and RDP (22, 3389) are reported by NET-AWS-001 and not repeated here.
 # custom:
 #   id: NET-AWS-002
 #   severity: high
@@ -8,40 +9,36 @@
 #   remediation: Remove world-open ingress to 20, 21, 3306, 4333 and all-traffic rules; allow only the sources that need access.
 package vigil.rules.aws.ec2.sg_common_ports_open
 
-world := {"0.0.0.0/0", "::/0"}
+# AWS Config restricted-common-ports defaults, without 3389 (NET-AWS-001 reports it).
+blocked_ports := [20, 21, 3306, 4333]
 
-open_to_world(p) if {
-	some r in object.get(p, "IpRanges", [])
-	r.CidrIp in world
-}
+world_sources(p) := array.concat(
+	[c | some r in object.get(p, "IpRanges", []); c := r.CidrIp; c == "0.0.0.0/0"],
+	[c | some r in object.get(p, "Ipv6Ranges", []); c := r.CidrIpv6; c == "::/0"],
+)
 
-open_to_world(p) if {
-	some r in object.get(p, "Ipv6Ranges", [])
-	r.CidrIpv6 in world
-}
+protocol(p) := lower(sprintf("%v", [p.IpProtocol]))
 
-covers(p, port) if p.IpProtocol == "-1"
-
-covers(p, port) if {
-	p.IpProtocol in {"tcp", "6"}
-	p.FromPort <= port
-	port <= p.ToPort
-}
-
-blocked := [20, 21, 3306, 4333]
-
-deny contains {"msg": msg, "path": sprintf("config.IpPermissions[%d]", [i])} if {
-	some i, p in input.config.IpPermissions
-	open_to_world(p)
-	p.IpProtocol == "-1"
-	msg := sprintf("security group %s (%s) allows all traffic from the internet", [input.config.GroupId, input.config.GroupName])
+open_permissions contains [i, p, sources] if {
+	some i, p in object.get(input.config, "IpPermissions", [])
+	sources := world_sources(p)
+	count(sources) > 0
 }
 
 deny contains {"msg": msg, "path": sprintf("config.IpPermissions[%d]", [i])} if {
-	some i, p in input.config.IpPermissions
-	open_to_world(p)
-	p.IpProtocol != "-1"
-	some port in blocked
-	covers(p, port)
-	msg := sprintf("security group %s (%s) allows port %d from the internet", [input.config.GroupId, input.config.GroupName, port])
+	some [i, p, sources] in open_permissions
+	protocol(p) == "-1"
+	msg := sprintf("security group %s (%s) allows all traffic from %s", [input.config.GroupId, input.config.GroupName, concat(", ", sources)])
+}
+
+deny contains {"msg": msg, "path": sprintf("config.IpPermissions[%d]", [i])} if {
+	some [i, p, sources] in open_permissions
+	protocol(p) in {"tcp", "6"}
+	ports := [sprintf("%d", [port]) |
+		some port in blocked_ports
+		object.get(p, "FromPort", 0) <= port
+		port <= object.get(p, "ToPort", 65535)
+	]
+	count(ports) > 0
+	msg := sprintf("security group %s (%s) allows TCP %s from %s", [input.config.GroupId, input.config.GroupName, concat(", ", ports), concat(", ", sources)])
 }

@@ -5,10 +5,13 @@
 #   severity: medium
 #   controls: [SC-28, SC-28(1)]
 #   resource_types: ["AWS::EC2::Snapshot"]
-#   remediation: Copy the snapshot with --encrypted and delete the unencrypted one.
+#   remediation: Copy the snapshot with --encrypted (and a KMS key), then delete the unencrypted one.
 package vigil.rules.aws.ec2.snapshot_encrypted
 
 deny contains {"msg": msg, "path": "config.Encrypted"} if {
-	not input.config.Encrypted
-	msg := sprintf("snapshot %s is not encrypted", [input.config.SnapshotId])
+	object.get(input.config, "Encrypted", false) != true
+	msg := sprintf("snapshot %s (of volume %s) is not encrypted", [
+		object.get(input.config, "SnapshotId", input.id),
+		object.get(input.config, "VolumeId", "unknown"),
+	])
 }

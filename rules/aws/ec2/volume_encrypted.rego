@@ -9,6 +9,6 @@
 package vigil.rules.aws.ec2.volume_encrypted
 
 deny contains {"msg": msg, "path": "config.Encrypted"} if {
-	not input.config.Encrypted
-	msg := sprintf("volume %s is not encrypted", [input.config.VolumeId])
+	object.get(input.config, "Encrypted", false) != true
+	msg := sprintf("volume %s is not encrypted", [object.get(input.config, "VolumeId", input.id)])
 }

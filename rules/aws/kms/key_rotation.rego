@@ -1,5 +1,6 @@
 # METADATA
 # title: KMS customer key rotation is off
+# description: Enabled customer-managed symmetric keys (KeySpec SYMMETRIC_DEFAULT) must have automatic rotation on. Keys whose rotation status could not be read (no KeyRotationEnabled) are not checked.
 # custom:
 #   id: KMS-AWS-001
 #   severity: high
@@ -9,8 +10,9 @@
 package vigil.rules.aws.kms.key_rotation
 
 deny contains {"msg": msg, "path": "config.KeyRotationEnabled"} if {
+	object.get(input.config, "KeyManager", "CUSTOMER") == "CUSTOMER"
 	input.config.KeySpec == "SYMMETRIC_DEFAULT"
-	input.config.Enabled
+	input.config.Enabled == true
 	input.config.KeyRotationEnabled == false
-	msg := sprintf("key %s does not rotate", [input.config.KeyId])
+	msg := sprintf("customer key %s does not rotate automatically", [input.config.KeyId])
 }

@@ -9,6 +9,6 @@
 package vigil.rules.aws.rds.instance_not_public
 
 deny contains {"msg": msg, "path": "config.PubliclyAccessible"} if {
-	input.config.PubliclyAccessible
+	input.config.PubliclyAccessible == true
 	msg := sprintf("DB instance %s is publicly accessible", [input.config.DBInstanceIdentifier])
 }

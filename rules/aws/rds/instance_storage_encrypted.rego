@@ -9,6 +9,6 @@
 package vigil.rules.aws.rds.instance_storage_encrypted
 
 deny contains {"msg": msg, "path": "config.StorageEncrypted"} if {
-	not input.config.StorageEncrypted
-	msg := sprintf("DB instance %s is not encrypted at rest", [input.config.DBInstanceIdentifier])
+	object.get(input.config, "StorageEncrypted", false) != true
+	msg := sprintf("DB instance %s (%s) is not encrypted at rest", [input.config.DBInstanceIdentifier, object.get(input.config, "Engine", "unknown engine")])
 }

@@ -1,5 +1,6 @@
 # METADATA
 # title: S3 bucket default encryption is not SSE-KMS
+# description: The bucket's default encryption must be SSE-KMS (aws:kms) or dual-layer SSE-KMS (aws:kms:dsse). Buckets without default encryption and buckets that only use SSE-S3 (AES256) fail.
 # custom:
 #   id: S3-AWS-001
 #   severity: medium
@@ -8,22 +9,31 @@
 #   remediation: Set default encryption to SSE-KMS (aws:kms) with a customer-managed key and enable S3 Bucket Keys.
 package vigil.rules.aws.s3.bucket_default_kms_encryption
 
-kms := {"aws:kms", "aws:kms:dsse"}
+kms_algorithms := {"aws:kms", "aws:kms:dsse"}
 
-algorithms := [d.SSEAlgorithm |
-	some r in object.get(object.get(input.config, "ServerSideEncryptionConfiguration", {}), "Rules", [])
-	d := r.ApplyServerSideEncryptionByDefault
+sse_rules := object.get(input.config, ["ServerSideEncryptionConfiguration", "Rules"], [])
+
+# Index and algorithm of every rule that sets a default algorithm.
+algorithms := [[i, a] |
+	some i, r in sse_rules
+	a := r.ApplyServerSideEncryptionByDefault.SSEAlgorithm
 ]
 
-deny contains {"msg": msg, "path": "config.ServerSideEncryptionConfiguration"} if {
-	count(algorithms) == 0
-	msg := sprintf("bucket %s has no default encryption configured", [input.config.Name])
+uses_kms if {
+	some [_, a] in algorithms
+	a in kms_algorithms
 }
 
 deny contains {"msg": msg, "path": "config.ServerSideEncryptionConfiguration"} if {
+	count(algorithms) == 0
+	msg := sprintf("bucket %s has no default encryption configured (SSE-KMS required)", [input.config.Name])
+}
+
+deny contains {"msg": msg, "path": path} if {
 	count(algorithms) > 0
-	every a in algorithms {
-		not a in kms
-	}
-	msg := sprintf("bucket %s uses %s (SSE-S3), not SSE-KMS", [input.config.Name, concat(", ", algorithms)])
+	not uses_kms
+	[i, _] := algorithms[0]
+	path := sprintf("config.ServerSideEncryptionConfiguration.Rules[%d].ApplyServerSideEncryptionByDefault.SSEAlgorithm", [i])
+	names := [a | some [_, a] in algorithms]
+	msg := sprintf("bucket %s only uses SSE-S3 default encryption (%s), not SSE-KMS", [input.config.Name, concat(", ", names)])
 }

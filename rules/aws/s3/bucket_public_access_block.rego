@@ -1,5 +1,6 @@
 # METADATA
 # title: S3 bucket public access block is not fully on
+# description: The bucket's PublicAccessBlockConfiguration must exist with BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy and RestrictPublicBuckets all true.
 # custom:
 #   id: NET-AWS-005
 #   severity: critical
@@ -12,12 +13,13 @@ flags := ["BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictP
 
 deny contains {"msg": msg, "path": "config.PublicAccessBlockConfiguration"} if {
 	not input.config.PublicAccessBlockConfiguration
-	msg := sprintf("bucket %s has no public access block", [input.config.Name])
+	msg := sprintf("bucket %s has no public access block configuration", [input.config.Name])
 }
 
-deny contains {"msg": msg, "path": "config.PublicAccessBlockConfiguration"} if {
+# One finding per setting that is off (false or missing).
+deny contains {"msg": msg, "path": sprintf("config.PublicAccessBlockConfiguration.%s", [flag])} if {
 	cfg := input.config.PublicAccessBlockConfiguration
-	off := [f | some f in flags; not cfg[f]]
-	count(off) > 0
-	msg := sprintf("bucket %s public access block is off for: %s", [input.config.Name, concat(", ", off)])
+	some flag in flags
+	object.get(cfg, flag, false) != true
+	msg := sprintf("bucket %s public access block has %s off", [input.config.Name, flag])
 }

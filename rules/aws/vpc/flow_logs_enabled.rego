@@ -8,12 +8,21 @@
 #   remediation: Create a flow log for the VPC (traffic type ALL) to CloudWatch Logs or S3.
 package vigil.rules.aws.vpc.flow_logs_enabled
 
-deny contains {"msg": msg, "path": "config.FlowLogs"} if {
-	not active
-	msg := sprintf("VPC %s has no active flow log", [input.config.VpcId])
-}
+flow_logs := object.get(input.config, "FlowLogs", [])
 
 active if {
-	some l in input.config.FlowLogs
+	some l in flow_logs
 	l.FlowLogStatus == "ACTIVE"
+}
+
+deny contains {"msg": msg, "path": "config.FlowLogs"} if {
+	count(flow_logs) == 0
+	msg := sprintf("VPC %s has no flow log", [input.config.VpcId])
+}
+
+deny contains {"msg": msg, "path": "config.FlowLogs"} if {
+	count(flow_logs) > 0
+	not active
+	seen := [sprintf("%s (%s)", [object.get(l, "FlowLogId", "?"), object.get(l, "FlowLogStatus", "no status")]) | some l in flow_logs]
+	msg := sprintf("VPC %s has no active flow log: %s", [input.config.VpcId, concat(", ", seen)])
 }
