@@ -133,8 +133,10 @@ pub fn data_document(snapshot: &Snapshot, ctx: &EvalContext) -> serde_json::Valu
     })
 }
 
+/// Compiles the rules marked `needed` (the others stay None and report nothing).
 fn compile_rules(
     rules: &RuleSet,
+    needed: &[bool],
     data: &Value,
     mode: EngineMode,
 ) -> (Vec<Option<Compiled>>, Vec<RuleError>) {
@@ -150,7 +152,11 @@ fn compile_rules(
     let compiled = rules
         .rules
         .iter()
-        .map(|rule| {
+        .zip(needed)
+        .map(|(rule, needed)| {
+            if !needed {
+                return None;
+            }
             let path: Rc<str> = rule.deny_path().into();
             let policy = match engine.compile_with_entrypoint(&path) {
                 Ok(p) => p,
@@ -238,21 +244,19 @@ pub fn evaluate_resources(
     ctx: &EvalContext,
 ) -> EvalReport {
     let data_json = data_document(snapshot, ctx);
-    // Compiled once here to learn which rules compile; each worker compiles its own copy
-    // below, so threads share no reference-counted values (shared atomic counters made two
-    // threads barely faster than one).
-    let (compiled, compile_errors) =
-        compile_rules(rules, &Value::from(data_json.clone()), ctx.mode);
-
-    let mut by_type: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, rule) in rules.rules.iter().enumerate() {
-        if compiled[i].is_none() {
-            continue;
-        }
-        for t in &rule.meta.resource_types {
-            by_type.entry(t.as_str()).or_default().push(i);
-        }
-    }
+    // Only rules that apply to a type present here are compiled. A rule with nothing to
+    // check still counts as having run (its findings on deleted resources may resolve).
+    let present: HashSet<&str> = resources.iter().map(|r| r.resource_type.as_str()).collect();
+    let needed: Vec<bool> = rules
+        .rules
+        .iter()
+        .map(|r| {
+            r.meta
+                .resource_types
+                .iter()
+                .any(|t| present.contains(t.as_str()))
+        })
+        .collect();
 
     let threads = if ctx.threads == 0 {
         std::thread::available_parallelism().map_or(1, |n| n.get())
@@ -260,15 +264,31 @@ pub fn evaluate_resources(
         ctx.threads
     };
     let chunk = resources.len().div_ceil(threads.max(1)).max(1);
-    let partials: Vec<Partial> = std::thread::scope(|s| {
+    let partials: Vec<(Partial, Vec<bool>, Vec<RuleError>)> = std::thread::scope(|s| {
         let handles: Vec<_> = resources
             .chunks(chunk)
             .map(|part| {
-                let (by_type, data_json, mode) = (&by_type, &data_json, ctx.mode);
+                let (needed, data_json, mode) = (&needed, &data_json, ctx.mode);
+                // Each worker compiles its own programs and data, so threads share no
+                // reference-counted values (shared atomic counters made two threads barely
+                // faster than one).
                 s.spawn(move || {
                     let data = Value::from(data_json.clone());
-                    let (compiled, _) = compile_rules(rules, &data, mode);
-                    eval_chunk(rules, &compiled, by_type, &data, part)
+                    let (compiled, errors) = compile_rules(rules, needed, &data, mode);
+                    let mut by_type: HashMap<&str, Vec<usize>> = HashMap::new();
+                    for (i, rule) in rules.rules.iter().enumerate() {
+                        if compiled[i].is_some() {
+                            for t in &rule.meta.resource_types {
+                                by_type.entry(t.as_str()).or_default().push(i);
+                            }
+                        }
+                    }
+                    let ok = compiled.iter().map(Option::is_some).collect();
+                    (
+                        eval_chunk(rules, &compiled, &by_type, &data, part),
+                        ok,
+                        errors,
+                    )
                 })
             })
             .collect();
@@ -278,12 +298,17 @@ pub fn evaluate_resources(
             .collect()
     });
 
+    // Every worker compiles the same rules the same way: the first one speaks for all.
+    let (compiled_ok, compile_errors) = match partials.first() {
+        Some((_, ok, errors)) => (ok.clone(), errors.clone()),
+        None => (vec![false; rules.rules.len()], Vec::new()),
+    };
     let mut report = EvalReport {
         errors: compile_errors,
         ..Default::default()
     };
     for (i, rule) in rules.rules.iter().enumerate() {
-        if compiled[i].is_none() {
+        if needed[i] && !compiled_ok[i] {
             report.skipped_rules.push(rule.meta.id.clone());
         } else {
             report
@@ -291,7 +316,7 @@ pub fn evaluate_resources(
                 .insert(rule.meta.id.clone(), RuleCount::default());
         }
     }
-    for p in partials {
+    for (p, _, _) in partials {
         report.results.extend(p.results);
         for e in &p.errors {
             if let Some(res) = &e.resource_id {
@@ -301,7 +326,7 @@ pub fn evaluate_resources(
         report.errors.extend(p.errors);
         report.evaluations += p.evaluations;
         for (i, rule) in rules.rules.iter().enumerate() {
-            if compiled[i].is_none() {
+            if !compiled_ok[i] {
                 continue;
             }
             let c = report.counts.entry(rule.meta.id.clone()).or_default();
