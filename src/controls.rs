@@ -114,14 +114,6 @@ pub fn normalize(id: &str) -> Option<String> {
     }
 }
 
-/// The catalog label (`AC-6(10)`) of a control id in any accepted form.
-pub fn label(id: &str) -> String {
-    match catalog().get(id) {
-        Some(c) => c.label.clone(),
-        None => id.to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,14 +14,6 @@ pub enum Severity {
 }
 
 impl Severity {
-    pub const ALL: [Severity; 5] = [
-        Severity::Critical,
-        Severity::High,
-        Severity::Medium,
-        Severity::Low,
-        Severity::Info,
-    ];
-
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Info => "info",

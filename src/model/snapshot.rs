@@ -96,10 +96,4 @@ impl Snapshot {
             ScanStatus::Partial
         }
     }
-
-    pub fn is_scope_complete(&self, scope: &str) -> bool {
-        self.coverage
-            .iter()
-            .any(|c| c.scope == scope && c.status == CoverageStatus::Complete)
-    }
 }

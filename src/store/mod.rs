@@ -97,11 +97,6 @@ pub struct Lifecycle {
     pub stale: usize,
 }
 
-/// Scope a resource's findings belong to, matching the collector's coverage scopes.
-pub fn scope_of(r: &Resource) -> String {
-    r.scope()
-}
-
 pub fn content_hash(r: &Resource) -> (String, String) {
     let doc = serde_json::to_string(r).expect("resources serialize");
     let digest = Sha256::digest(doc.as_bytes());
