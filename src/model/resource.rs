@@ -73,12 +73,15 @@ pub fn is_known_type(t: &str) -> bool {
 }
 
 impl Resource {
-    /// The coverage scope this resource belongs to: `aws/<account>/<region>/<type>`.
+    /// The coverage scope this resource belongs to: `aws/<account>/<region>/<type>`, or
+    /// `kubernetes/<cluster>/<namespace>/<type>` (`_cluster` for cluster-scoped kinds).
     /// IAM and S3 are collected account-wide, so their scope region is `global` (a bucket's
     /// own region is in its `region` field and `config.Region`).
     pub fn scope(&self) -> String {
         let region = if is_global_type(&self.resource_type) {
             "global"
+        } else if self.provider == "kubernetes" {
+            self.region.as_deref().unwrap_or("_cluster")
         } else {
             self.region.as_deref().unwrap_or("-")
         };
@@ -93,4 +96,52 @@ impl Resource {
 
 pub fn scope_key(provider: &str, account: &str, region: &str, resource_type: &str) -> String {
     format!("{provider}/{account}/{region}/{resource_type}")
+}
+
+/// Whether a coverage scope covers a resource scope: equal, or equal but for a `*` region
+/// (a Kubernetes kind listed across all namespaces covers every namespace).
+pub fn scope_covers(coverage: &str, scope: &str) -> bool {
+    if coverage == scope {
+        return true;
+    }
+    let mut c = coverage.splitn(4, '/');
+    let mut s = scope.splitn(4, '/');
+    for i in 0..4 {
+        match (c.next(), s.next()) {
+            (Some(a), Some(b)) if a == b || (i == 2 && a == "*") => {}
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// The wildcard form of a scope (`p/a/*/t`), which covers it.
+pub fn scope_wildcard(scope: &str) -> Option<String> {
+    let parts: Vec<&str> = scope.splitn(4, '/').collect();
+    (parts.len() == 4).then(|| format!("{}/{}/*/{}", parts[0], parts[1], parts[3]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcard_scopes_cover_every_namespace() {
+        let all = "kubernetes/c1/*/K8s::core::Pod";
+        assert!(scope_covers(all, "kubernetes/c1/shop/K8s::core::Pod"));
+        assert!(scope_covers(all, all));
+        assert!(!scope_covers(all, "kubernetes/c2/shop/K8s::core::Pod"));
+        assert!(!scope_covers(
+            all,
+            "kubernetes/c1/shop/K8s::apps::Deployment"
+        ));
+        assert!(!scope_covers(
+            "kubernetes/c1/a/K8s::core::Pod",
+            "kubernetes/c1/b/K8s::core::Pod"
+        ));
+        assert_eq!(
+            scope_wildcard("kubernetes/c1/shop/K8s::core::Pod").as_deref(),
+            Some(all)
+        );
+    }
 }

@@ -15,6 +15,7 @@ use regorus::rvm::vm::RegoVM;
 use regorus::{CompiledPolicy, Rc, Value};
 use serde::Serialize;
 
+use super::inventory;
 use super::loader::{Rule, RuleSet};
 use crate::controls;
 use crate::model::{Resource, RuleResult, Snapshot};
@@ -83,9 +84,35 @@ pub struct EvalReport {
     pub errored: HashSet<(String, String)>,
     /// Rule ids that did not run at all (compile errors).
     pub skipped_rules: Vec<String>,
+    /// Rules not evaluated on some resources because an inventory they need was not collected
+    /// completely there; those (rule, resource) pairs are in `errored` too.
+    pub not_evaluated: Vec<NotEvaluated>,
     /// Rule-resource evaluations performed.
     pub evaluations: u64,
     pub rule_time: BTreeMap<String, Duration>,
+}
+
+/// A rule skipped in one cluster or account: its verdict depends on types that were not
+/// collected completely there.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct NotEvaluated {
+    pub rule_id: String,
+    pub account: String,
+    pub missing: Vec<String>,
+    pub resources: u64,
+}
+
+impl std::fmt::Display for NotEvaluated {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} not evaluated on {} resource(s) in {}: {} not collected completely",
+            self.rule_id,
+            self.resources,
+            self.account,
+            self.missing.join(", ")
+        )
+    }
 }
 
 enum Compiled {
@@ -122,12 +149,15 @@ pub fn data_document(snapshot: &Snapshot, ctx: &EvalContext) -> serde_json::Valu
                 "now": ctx.now.to_rfc3339_opts(SecondsFormat::Secs, true),
                 "now_ns": now_ns,
                 "params": ctx.params,
+                // Resource id -> when history first saw it idle (filled in from the store).
+                "idle_since": {},
             },
             "controls": controls,
             "inventory": {
                 "accounts": accounts,
                 "regions": regions,
                 "resource_counts": counts,
+                "k8s": inventory::kubernetes(snapshot),
             }
         }
     })
@@ -228,6 +258,8 @@ struct Partial {
     errors: Vec<RuleError>,
     time: Vec<Duration>,
     evaluations: u64,
+    /// (rule index, account, resource id) not evaluated for want of an inventory.
+    not_evaluated: Vec<(usize, String, String)>,
 }
 
 /// Evaluates every rule on every resource of the types it names.
@@ -244,6 +276,7 @@ pub fn evaluate_resources(
     ctx: &EvalContext,
 ) -> EvalReport {
     let data_json = data_document(snapshot, ctx);
+    let complete = inventory::complete_types(snapshot);
     // Only rules that apply to a type present here are compiled. A rule with nothing to
     // check still counts as having run (its findings on deleted resources may resolve).
     let present: HashSet<&str> = resources.iter().map(|r| r.resource_type.as_str()).collect();
@@ -268,7 +301,8 @@ pub fn evaluate_resources(
         let handles: Vec<_> = resources
             .chunks(chunk)
             .map(|part| {
-                let (needed, data_json, mode) = (&needed, &data_json, ctx.mode);
+                let (needed, data_json, mode, complete) =
+                    (&needed, &data_json, ctx.mode, &complete);
                 // Each worker compiles its own programs and data, so threads share no
                 // reference-counted values (shared atomic counters made two threads barely
                 // faster than one).
@@ -285,7 +319,7 @@ pub fn evaluate_resources(
                     }
                     let ok = compiled.iter().map(Option::is_some).collect();
                     (
-                        eval_chunk(rules, &compiled, &by_type, &data, part),
+                        eval_chunk(rules, &compiled, &by_type, &data, complete, part),
                         ok,
                         errors,
                     )
@@ -316,8 +350,15 @@ pub fn evaluate_resources(
                 .insert(rule.meta.id.clone(), RuleCount::default());
         }
     }
+    let mut skipped: BTreeMap<(usize, String), u64> = BTreeMap::new();
     for (p, _, _) in partials {
         report.results.extend(p.results);
+        for (i, account, resource_id) in p.not_evaluated {
+            report
+                .errored
+                .insert((rules.rules[i].meta.id.clone(), resource_id));
+            *skipped.entry((i, account)).or_default() += 1;
+        }
         for e in &p.errors {
             if let Some(res) = &e.resource_id {
                 report.errored.insert((e.rule_id.clone(), res.clone()));
@@ -336,6 +377,22 @@ pub fn evaluate_resources(
             *report.rule_time.entry(rule.meta.id.clone()).or_default() += p.time[i];
         }
     }
+    for ((i, account), n) in skipped {
+        let rule = &rules.rules[i];
+        let done = complete.get(&account);
+        report.not_evaluated.push(NotEvaluated {
+            rule_id: rule.meta.id.clone(),
+            missing: rule
+                .meta
+                .inventory
+                .iter()
+                .filter(|t| !done.is_some_and(|d| d.contains(*t)))
+                .cloned()
+                .collect(),
+            account,
+            resources: n,
+        });
+    }
     report.results.sort_by(|a, b| {
         (&a.rule_id, &a.resource_id, &a.message).cmp(&(&b.rule_id, &b.resource_id, &b.message))
     });
@@ -347,6 +404,7 @@ fn eval_chunk(
     compiled: &[Option<Compiled>],
     by_type: &HashMap<&str, Vec<usize>>,
     data: &Value,
+    complete: &HashMap<String, HashSet<String>>,
     resources: &[Resource],
 ) -> Partial {
     let n = rules.rules.len();
@@ -357,6 +415,7 @@ fn eval_chunk(
         errors: Vec::new(),
         time: vec![Duration::ZERO; n],
         evaluations: 0,
+        not_evaluated: Vec::new(),
     };
     for resource in resources {
         let Some(applicable) = by_type.get(resource.resource_type.as_str()) else {
@@ -365,6 +424,20 @@ fn eval_chunk(
         let input = to_input(resource);
         for &i in applicable {
             let rule = &rules.rules[i];
+            if !rule.meta.inventory.is_empty() {
+                let account = resource.account.as_deref().unwrap_or("-");
+                let done = complete.get(account);
+                if !rule
+                    .meta
+                    .inventory
+                    .iter()
+                    .all(|t| done.is_some_and(|d| d.contains(t)))
+                {
+                    out.not_evaluated
+                        .push((i, account.to_string(), resource.id.clone()));
+                    continue;
+                }
+            }
             let start = Instant::now();
             let value = match compiled[i].as_ref().expect("indexed rules compiled") {
                 Compiled::Vm(program) => {

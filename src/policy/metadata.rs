@@ -18,6 +18,10 @@ pub struct RuleMeta {
     pub controls: std::sync::Arc<[String]>,
     pub resource_types: Vec<String>,
     pub remediation: String,
+    /// Types whose inventory (`data.vigil.inventory`) the rule's verdict depends on: where
+    /// one of them was not collected completely in the resource's cluster or account, the
+    /// rule is not evaluated there and its findings stay open.
+    pub inventory: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -37,6 +41,8 @@ struct RawCustom {
     controls: Vec<String>,
     resource_types: Vec<String>,
     remediation: String,
+    #[serde(default)]
+    inventory: Vec<String>,
 }
 
 /// Finds the leading `# METADATA` comment block. Returns the YAML text and the 1-based line
@@ -155,6 +161,14 @@ pub fn parse(file: &str, text: &str) -> Result<RuleMeta> {
             ));
         }
     }
+    for t in &c.inventory {
+        if !is_known_type(t) {
+            return Err(err(
+                line_of("inventory"),
+                format!("unknown resource type `{t}` in inventory (see docs/resources.md)"),
+            ));
+        }
+    }
     if raw.title.trim().is_empty() {
         return Err(err(line_of("title"), "title is empty".into()));
     }
@@ -166,6 +180,7 @@ pub fn parse(file: &str, text: &str) -> Result<RuleMeta> {
         controls: labels.into(),
         resource_types: c.resource_types,
         remediation: c.remediation,
+        inventory: c.inventory,
     })
 }
 

@@ -2,11 +2,12 @@
 //! running their tests.
 
 pub mod evaluate;
+pub mod inventory;
 pub mod loader;
 pub mod metadata;
 pub mod testing;
 
-pub use evaluate::{evaluate, EvalContext, EvalReport, RuleError};
+pub use evaluate::{evaluate, EvalContext, EvalReport, NotEvaluated, RuleError};
 pub use loader::{LoadProblem, Rule, RuleSet, RuleSource};
 pub use metadata::RuleMeta;
 

@@ -310,7 +310,8 @@ impl Store {
                 "SELECT f.id, f.rule_id, f.resource_id, f.resource_type, f.severity, f.controls, f.message, f.path,
                         f.status, f.stale, f.first_seen, f.last_seen, f.resolved_at
                  FROM findings f
-                 WHERE (f.status != 'resolved' AND (f.last_scan = ?1 OR f.scope IN (SELECT scope FROM scan_coverage WHERE scan_id = ?1)))
+                 WHERE (f.status != 'resolved' AND (f.last_scan = ?1 OR f.scope IN (SELECT scope FROM scan_coverage WHERE scan_id = ?1)
+                        OR EXISTS (SELECT 1 FROM scan_coverage c WHERE c.scan_id = ?1 AND instr(c.scope, '/*/') > 0 AND f.scope GLOB c.scope)))
                     OR (f.status = 'resolved' AND f.last_scan = ?1)",
             )
             .map_err(sql("reading findings"))?;
@@ -433,6 +434,12 @@ struct Fail {
     paths: Vec<String>,
 }
 
+/// `aws/123456789012/us-east-1/AWS::EC2::Volume` → (`aws`, `123456789012`).
+fn provider_account(scope: &str) -> Option<(&str, &str)> {
+    let mut parts = scope.splitn(3, '/');
+    Some((parts.next()?, parts.next()?))
+}
+
 fn reconcile(tx: &Transaction, scan_id: i64, input: &ScanInput) -> Result<Lifecycle> {
     let now = input.finished_at;
     let snapshot = input.snapshot;
@@ -493,14 +500,29 @@ fn reconcile(tx: &Transaction, scan_id: i64, input: &ScanInput) -> Result<Lifecy
             .map_err(sql("reading active findings"))?;
         rows
     };
+    // Accounts and clusters this scan looked at: findings elsewhere (another target, another
+    // cluster) are neither re-checked nor marked stale by it.
+    let attempted: HashSet<(&str, &str)> = snapshot
+        .coverage
+        .iter()
+        .filter_map(|c| provider_account(&c.scope))
+        .collect();
     for (id, rule, resource, scope) in active {
         let key = (rule.clone(), resource.clone());
         if fails.contains_key(&key) {
             continue; // updated below
         }
+        if !snapshot.coverage.is_empty()
+            && provider_account(&scope).is_some_and(|pa| !attempted.contains(&pa))
+        {
+            continue;
+        }
         let rule_ran = report.counts.contains_key(&rule);
         let errored = report.errored.contains(&key);
-        if complete.contains(scope.as_str()) && rule_ran && !errored {
+        let covered = complete.contains(scope.as_str())
+            || crate::model::resource::scope_wildcard(&scope)
+                .is_some_and(|w| complete.contains(w.as_str()));
+        if covered && rule_ran && !errored {
             tx.execute(
                 "UPDATE findings SET status = 'resolved', stale = 0, resolved_at = ?2, last_scan = ?3 WHERE id = ?1",
                 params![id, now, scan_id],

@@ -1,0 +1,260 @@
+//! Cross-resource facts rules read from `data.vigil.inventory`, built from a snapshot (pure).
+//!
+//! A rule sees one resource as `input`; whether a namespace has a default-deny NetworkPolicy,
+//! whether a ServiceAccount exists or a PVC is mounted by any pod are facts about other
+//! resources, gathered here once per evaluation.
+//!
+//! `data.vigil.inventory.k8s[<cluster>]`:
+//! ```json
+//! {"namespaces":       {"<ns>": {"labels": {...}}},
+//!  "network_policies": {"<ns>": [{"name": "...", "spec": {...}}]},
+//!  "service_accounts": {"<ns>": {"<name>": {"automountServiceAccountToken": false}}},
+//!  "workloads":        {"<ns>/<Kind>/<name>": true},
+//!  "pvc_users":        {"<ns>": {"<claim>": ["Pod/web-0", "Deployment/web"]}}}
+//! ```
+//! Whether the kinds behind these facts were collected completely is not visible to rules:
+//! a rule names them in its METADATA (`inventory: [...]`) and is not evaluated where one was
+//! not (see [`complete_types`]).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde_json::{json, Map, Value};
+
+use crate::model::{CoverageStatus, Snapshot};
+
+/// Kinds that own Pods (directly or through another controller).
+pub const CONTROLLER_KINDS: &[&str] = &[
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "Job",
+    "CronJob",
+];
+
+/// The pod spec inside a Kubernetes object, if it has one.
+pub fn pod_spec<'a>(kind: &str, config: &'a Value) -> Option<&'a Value> {
+    let spec = config.get("spec")?;
+    match kind {
+        "Pod" => Some(spec),
+        "CronJob" => spec.pointer("/jobTemplate/spec/template/spec"),
+        k if CONTROLLER_KINDS.contains(&k) => spec.pointer("/template/spec"),
+        _ => None,
+    }
+}
+
+/// `K8s::apps::Deployment` → `Deployment`.
+fn kind_of(resource_type: &str) -> &str {
+    resource_type.rsplit("::").next().unwrap_or(resource_type)
+}
+
+/// The Kubernetes part of the inventory, keyed by cluster.
+pub fn kubernetes(snapshot: &Snapshot) -> Value {
+    #[derive(Default)]
+    struct Cluster {
+        namespaces: Map<String, Value>,
+        network_policies: BTreeMap<String, Vec<Value>>,
+        service_accounts: BTreeMap<String, Map<String, Value>>,
+        workloads: Map<String, Value>,
+        pvc_users: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+    }
+    let mut clusters: BTreeMap<&str, Cluster> = BTreeMap::new();
+    for r in &snapshot.resources {
+        if r.provider != "kubernetes" {
+            continue;
+        }
+        let cluster = clusters
+            .entry(r.account.as_deref().unwrap_or("-"))
+            .or_default();
+        let kind = kind_of(&r.resource_type);
+        let name = r.name.as_deref().unwrap_or_default();
+        let ns = r.region.as_deref().unwrap_or_default();
+        match kind {
+            "Namespace" => {
+                cluster
+                    .namespaces
+                    .insert(name.to_string(), json!({ "labels": r.tags }));
+            }
+            "NetworkPolicy" => cluster
+                .network_policies
+                .entry(ns.to_string())
+                .or_default()
+                .push(json!({
+                    "name": name,
+                    "spec": r.config.get("spec").cloned().unwrap_or_else(|| json!({})),
+                })),
+            "ServiceAccount" => {
+                let mut facts = Map::new();
+                if let Some(v) = r.config.get("automountServiceAccountToken") {
+                    facts.insert("automountServiceAccountToken".into(), v.clone());
+                }
+                cluster
+                    .service_accounts
+                    .entry(ns.to_string())
+                    .or_default()
+                    .insert(name.to_string(), Value::Object(facts));
+            }
+            _ => {}
+        }
+        if CONTROLLER_KINDS.contains(&kind) {
+            cluster
+                .workloads
+                .insert(format!("{ns}/{kind}/{name}"), Value::Bool(true));
+        }
+        if let Some(spec) = pod_spec(kind, &r.config) {
+            let volumes = spec.get("volumes").and_then(Value::as_array);
+            for v in volumes.into_iter().flatten() {
+                if let Some(claim) = v
+                    .pointer("/persistentVolumeClaim/claimName")
+                    .and_then(Value::as_str)
+                {
+                    let users = cluster
+                        .pvc_users
+                        .entry(ns.to_string())
+                        .or_default()
+                        .entry(claim.to_string())
+                        .or_default();
+                    let user = format!("{kind}/{name}");
+                    if !users.contains(&user) {
+                        users.push(user);
+                    }
+                }
+            }
+        }
+    }
+    let out: Map<String, Value> = clusters
+        .into_iter()
+        .map(|(name, c)| {
+            (
+                name.to_string(),
+                json!({
+                    "namespaces": c.namespaces,
+                    "network_policies": c.network_policies,
+                    "service_accounts": c.service_accounts,
+                    "workloads": c.workloads,
+                    "pvc_users": c.pvc_users,
+                }),
+            )
+        })
+        .collect();
+    Value::Object(out)
+}
+
+/// Per account or cluster, the resource types collected completely in this snapshot: at least
+/// one complete scope of the type and no failed one. A snapshot without coverage (manifest
+/// mode) has no complete types: rules that need an inventory do not run on it.
+pub fn complete_types(snapshot: &Snapshot) -> HashMap<String, HashSet<String>> {
+    let mut complete: HashMap<String, HashSet<String>> = HashMap::new();
+    let mut failed: HashSet<(String, String)> = HashSet::new();
+    for c in &snapshot.coverage {
+        // provider/account/region-or-namespace/type
+        let mut parts = c.scope.splitn(4, '/');
+        let (Some(_provider), Some(account), Some(_region), Some(ty)) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            continue;
+        };
+        match c.status {
+            CoverageStatus::Complete => {
+                complete
+                    .entry(account.to_string())
+                    .or_default()
+                    .insert(ty.to_string());
+            }
+            CoverageStatus::Failed => {
+                failed.insert((account.to_string(), ty.to_string()));
+            }
+            CoverageStatus::Skipped => {}
+        }
+    }
+    for (account, ty) in failed {
+        if let Some(set) = complete.get_mut(&account) {
+            set.remove(&ty);
+        }
+    }
+    complete
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Coverage, Resource};
+
+    fn k8s(ty: &str, ns: Option<&str>, name: &str, config: Value) -> Resource {
+        Resource {
+            id: format!("k8s://c1/{}/x/{ty}/{name}", ns.unwrap_or("_cluster")),
+            resource_type: ty.into(),
+            provider: "kubernetes".into(),
+            account: Some("c1".into()),
+            region: ns.map(str::to_string),
+            name: Some(name.into()),
+            tags: Default::default(),
+            config,
+        }
+    }
+
+    #[test]
+    fn gathers_facts_per_cluster() {
+        let snap = Snapshot {
+            resources: vec![
+                k8s("K8s::core::Namespace", None, "shop", json!({})),
+                k8s(
+                    "K8s::networking.k8s.io::NetworkPolicy",
+                    Some("shop"),
+                    "deny",
+                    json!({"spec": {"podSelector": {}}}),
+                ),
+                k8s(
+                    "K8s::core::ServiceAccount",
+                    Some("shop"),
+                    "web",
+                    json!({"automountServiceAccountToken": false}),
+                ),
+                k8s(
+                    "K8s::apps::StatefulSet",
+                    Some("shop"),
+                    "db",
+                    json!({"spec": {"template": {"spec": {"volumes": [{"name": "d", "persistentVolumeClaim": {"claimName": "data"}}]}}}}),
+                ),
+            ],
+            ..Default::default()
+        };
+        let inv = kubernetes(&snap);
+        let c = &inv["c1"];
+        assert!(c["namespaces"]["shop"].is_object());
+        assert_eq!(c["network_policies"]["shop"][0]["name"], "deny");
+        assert_eq!(
+            c["service_accounts"]["shop"]["web"]["automountServiceAccountToken"],
+            false
+        );
+        assert_eq!(c["workloads"]["shop/StatefulSet/db"], true);
+        assert_eq!(c["pvc_users"]["shop"]["data"][0], "StatefulSet/db");
+    }
+
+    #[test]
+    fn a_failed_scope_makes_its_type_incomplete() {
+        let cov = |scope: &str, status| Coverage {
+            scope: scope.into(),
+            status,
+            error: None,
+        };
+        let snap = Snapshot {
+            coverage: vec![
+                cov("kubernetes/c1/*/K8s::core::Pod", CoverageStatus::Complete),
+                cov(
+                    "kubernetes/c1/a/K8s::core::ServiceAccount",
+                    CoverageStatus::Complete,
+                ),
+                cov(
+                    "kubernetes/c1/b/K8s::core::ServiceAccount",
+                    CoverageStatus::Failed,
+                ),
+            ],
+            ..Default::default()
+        };
+        let t = complete_types(&snap);
+        assert!(t["c1"].contains("K8s::core::Pod"));
+        assert!(!t["c1"].contains("K8s::core::ServiceAccount"));
+        assert!(complete_types(&Snapshot::default()).is_empty());
+    }
+}
