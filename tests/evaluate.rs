@@ -138,10 +138,11 @@ fn kubernetes_rules_run_on_the_vm_like_the_interpreter() {
             "containers": [{"name": "app", "image": "nginx:latest", "securityContext": {"privileged": true},
                             "env": [{"name": "DB_PASSWORD", "valueFrom": {"secretKeyRef": {"name": "db", "key": "pw"}}}]}]}}}}),
     );
+    let labels = json!({"app.kubernetes.io/name": "report", "app.kubernetes.io/part-of": "shop", "owner": "team-shop"});
     let hardened = k8s(
         "K8s::batch::CronJob",
         "report",
-        json!({"metadata": {"namespace": "shop"}, "spec": {"jobTemplate": {"spec": {"template": {"spec": {
+        json!({"metadata": {"namespace": "shop", "labels": labels.clone()}, "spec": {"jobTemplate": {"spec": {"template": {"metadata": {"labels": labels}, "spec": {
             "automountServiceAccountToken": false,
             "securityContext": {"runAsNonRoot": true, "runAsUser": 1000, "seccompProfile": {"type": "RuntimeDefault"}},
             "containers": [{"name": "r", "image": format!("registry.example.com/report@sha256:{}", "0".repeat(64)),
@@ -177,6 +178,7 @@ fn kubernetes_rules_run_on_the_vm_like_the_interpreter() {
         [
             "IMG-K8S-001",
             "IMG-K8S-002",
+            "LBL-K8S-001",
             "NS-K8S-001",
             "POD-K8S-001",
             "POD-K8S-002",

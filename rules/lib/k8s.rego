@@ -8,22 +8,52 @@ workload_types := {
 
 pod_types := workload_types | {"K8s::core::Pod", "K8s::batch::CronJob"}
 
-# A Pod created by a controller (ReplicaSet, Job, ...) is checked on its workload instead,
-# so a finding is reported once, not once per replica.
-controlled(obj) if {
-	some ref in object.get(object.get(obj, "metadata", {}), "ownerReferences", [])
+# Kinds that are skipped when a collected workload controls them: their findings are
+# reported once, on the controlling Deployment, StatefulSet, DaemonSet or CronJob.
+controllable_types := {"K8s::core::Pod", "K8s::apps::ReplicaSet", "K8s::batch::Job"}
+
+# The object's metadata ({} when absent).
+metadata(r) := m if {
+	m := object.get(r.config, "metadata", {})
+	is_object(m)
+}
+
+metadata(r) := {} if not is_object(object.get(r.config, "metadata", {}))
+
+# The object's namespace ("" for cluster-scoped objects).
+namespace(r) := object.get(metadata(r), "namespace", "")
+
+# The inventory of the resource's cluster (data.vigil.inventory.k8s[account]), {} when none.
+cluster(r) := object.get(data.vigil.inventory, ["k8s", object.get(r, "account", "")], {})
+
+# One map of the cluster inventory (namespaces, network_policies, ...), {} when absent.
+facts(r, name) := object.get(cluster(r), name, {})
+
+# True for namespaces listed in params.system_namespaces.
+system_namespace(ns) if ns in data.vigil.context.params.system_namespaces
+
+# A Pod, ReplicaSet or Job whose controller (ownerReference with controller: true) is a
+# workload collected in the same cluster and namespace is checked on that workload instead,
+# so a finding is reported once, not once per replica. Objects owned by something that was
+# not collected (a Node for mirror pods, an operator's custom resource) are checked themselves.
+controlled(r) if {
+	r.type in controllable_types
+	some ref in object.get(metadata(r), "ownerReferences", [])
 	ref.controller == true
+	key := sprintf("%s/%s/%s", [namespace(r), ref.kind, ref.name])
+	object.get(facts(r, "workloads"), key, false) == true
 }
 
 # The pod spec of a Pod, a workload's template or a CronJob's job template, with the path
-# to it; undefined for controlled Pods and for other kinds.
+# to it; undefined for controlled objects and for other kinds.
 pod(r) := {"spec": r.config.spec, "path": "config.spec"} if {
 	r.type == "K8s::core::Pod"
-	not controlled(r.config)
+	not controlled(r)
 }
 
 pod(r) := {"spec": r.config.spec.template.spec, "path": "config.spec.template.spec"} if {
 	r.type in workload_types
+	not controlled(r)
 }
 
 pod(r) := {"spec": r.config.spec.jobTemplate.spec.template.spec, "path": "config.spec.jobTemplate.spec.template.spec"} if {
@@ -97,3 +127,42 @@ tag_of(name) := "" if {
 	last := segments[count(segments) - 1]
 	count(split(last, ":")) == 1
 }
+
+# Required label keys missing from a label map, or present with an empty value, sorted.
+missing_labels(labels, required) := sort([k |
+	some k in required
+	blank(object.get(labels, k, ""))
+]) if is_object(labels)
+
+missing_labels(labels, required) := sort(required) if not is_object(labels)
+
+blank(v) if v == null
+
+blank(v) if {
+	is_string(v)
+	trim_space(v) == ""
+}
+
+# Nanoseconds since the epoch of an RFC 3339 timestamp; undefined for anything else.
+timestamp_ns(ts) := time.parse_rfc3339_ns(ts) if {
+	is_string(ts)
+	regex.match(`^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$`, ts)
+}
+
+# The earliest valid RFC 3339 timestamp of a list; undefined when there is none.
+earliest(list) := [ts |
+	some ts in list
+	timestamp_ns(ts) == first
+][0] if {
+	valid := {n | some ts in list; n := timestamp_ns(ts)}
+	count(valid) > 0
+	first := min(valid)
+}
+
+# True when an RFC 3339 timestamp lies more than `hours` before the scan time.
+older_than_hours(ts, hours) if {
+	data.vigil.context.now_ns - timestamp_ns(ts) > hours * 3600000000000
+}
+
+# Whole days between an RFC 3339 timestamp and the scan time.
+days_since(ts) := floor((data.vigil.context.now_ns - timestamp_ns(ts)) / 86400000000000)
