@@ -63,6 +63,68 @@ pub struct Storage {
 pub struct Collectors {
     #[serde(default)]
     pub aws: Aws,
+    #[serde(default)]
+    pub kubernetes: Kubernetes,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Kubernetes {
+    /// Clusters to scan; empty: the kubeconfig's current context (or the pod's service
+    /// account in a cluster).
+    #[serde(default)]
+    pub clusters: Vec<Cluster>,
+    /// Objects per list page (`limit`); the rest follows with `continue` tokens.
+    #[serde(default = "default_page_size")]
+    pub page_size: u32,
+    /// List requests in flight at once per cluster.
+    #[serde(default = "default_k8s_concurrency")]
+    pub max_concurrency: usize,
+    /// Timeout of one API request, in seconds.
+    #[serde(default = "default_k8s_timeout")]
+    pub timeout_seconds: u64,
+}
+
+fn default_page_size() -> u32 {
+    500
+}
+fn default_k8s_concurrency() -> usize {
+    8
+}
+fn default_k8s_timeout() -> u64 {
+    30
+}
+
+impl Default for Kubernetes {
+    fn default() -> Self {
+        Kubernetes {
+            clusters: Vec::new(),
+            page_size: default_page_size(),
+            max_concurrency: default_k8s_concurrency(),
+            timeout_seconds: default_k8s_timeout(),
+        }
+    }
+}
+
+/// One cluster to scan.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cluster {
+    /// Name in resource ids (`k8s://<name>/...`). Default: the context's name.
+    pub name: Option<String>,
+    /// Kubeconfig file. Default: $KUBECONFIG, else ~/.kube/config.
+    pub kubeconfig: Option<PathBuf>,
+    /// Kubeconfig context. Default: the current context.
+    pub context: Option<String>,
+    /// Use the pod's service account instead of a kubeconfig.
+    #[serde(default)]
+    pub in_cluster: bool,
+    /// Only these namespaces (for credentials limited to them); empty: all.
+    #[serde(default)]
+    pub namespaces: Vec<String>,
+    /// Only these kinds (Pod, Deployment, ...); empty: all that vigil reads.
+    #[serde(default)]
+    pub kinds: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -168,6 +230,9 @@ pub fn default_params() -> serde_json::Map<String, serde_json::Value> {
         "allowed_registries": [],
         "cluster_admin_subjects": ["system:masters"],
         "secret_reader_roles": [],
+        "required_labels": ["app.kubernetes.io/name", "app.kubernetes.io/part-of", "owner"],
+        "required_namespace_labels": ["owner", "environment", "data-classification"],
+        "system_namespaces": ["kube-system", "kube-public", "kube-node-lease"],
     });
     match v {
         serde_json::Value::Object(m) => m,
@@ -228,8 +293,19 @@ enum Kind {
     PosInt,
     StrList,
     Table,
+    TableList,
     Severity,
 }
+
+/// Keys of one `[[collectors.kubernetes.clusters]]` entry.
+const CLUSTER_KEYS: &[(&str, Kind)] = &[
+    ("name", Kind::Str),
+    ("kubeconfig", Kind::Str),
+    ("context", Kind::Str),
+    ("in_cluster", Kind::Bool),
+    ("namespaces", Kind::StrList),
+    ("kinds", Kind::StrList),
+];
 
 const SCHEMA: &[(&str, &[(&str, Kind)])] = &[
     (
@@ -242,7 +318,19 @@ const SCHEMA: &[(&str, &[(&str, Kind)])] = &[
         ],
     ),
     ("storage", &[("path", Kind::Str)]),
-    ("collectors", &[("aws", Kind::Table)]),
+    (
+        "collectors",
+        &[("aws", Kind::Table), ("kubernetes", Kind::Table)],
+    ),
+    (
+        "collectors.kubernetes",
+        &[
+            ("clusters", Kind::TableList),
+            ("page_size", Kind::PosInt),
+            ("max_concurrency", Kind::PosInt),
+            ("timeout_seconds", Kind::PosInt),
+        ],
+    ),
     (
         "collectors.aws",
         &[
@@ -275,6 +363,9 @@ const PARAMS: &[(&str, Kind)] = &[
     ("allowed_registries", Kind::StrList),
     ("cluster_admin_subjects", Kind::StrList),
     ("secret_reader_roles", Kind::StrList),
+    ("required_labels", Kind::StrList),
+    ("required_namespace_labels", Kind::StrList),
+    ("system_namespaces", Kind::StrList),
 ];
 
 /// Checks a config text and returns every problem found, each with its line.
@@ -377,8 +468,120 @@ pub fn validate(file: &str, text: &str) -> Vec<Problem> {
             }
         }
     }
+    let clusters = doc
+        .get("collectors")
+        .and_then(|c| c.get("kubernetes"))
+        .and_then(|k| k.get("clusters"))
+        .and_then(|c| c.as_array());
+    let mut names: Vec<String> = Vec::new();
+    for (i, entry) in clusters.into_iter().flatten().enumerate() {
+        let Some(entry) = entry.as_table() else {
+            continue;
+        };
+        let at = |key: &str| locate_in_array(text, "collectors.kubernetes.clusters", i, key);
+        let mut push = |line: usize, message: String| {
+            problems.push(Problem {
+                file: file.into(),
+                line,
+                message,
+            })
+        };
+        let what = format!("cluster {}", i + 1);
+        for (key, value) in entry {
+            match CLUSTER_KEYS.iter().find(|(k, _)| k == key) {
+                None => {
+                    let known: Vec<&str> = CLUSTER_KEYS.iter().map(|(k, _)| *k).collect();
+                    push(
+                        at(key),
+                        format!(
+                            "{what}: unknown key `{key}` (known here: {})",
+                            known.join(", ")
+                        ),
+                    )
+                }
+                Some((_, kind)) => {
+                    if let Some(msg) = check(*kind, value) {
+                        push(at(key), format!("{what}: `{key}` {msg}"))
+                    }
+                }
+            }
+        }
+        for k in entry
+            .get("kinds")
+            .and_then(|k| k.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|k| k.as_str())
+        {
+            if !crate::collect::k8s::KINDS
+                .iter()
+                .any(|known| known.kind.eq_ignore_ascii_case(k))
+            {
+                let known: Vec<&str> = crate::collect::k8s::KINDS.iter().map(|k| k.kind).collect();
+                push(
+                    at("kinds"),
+                    format!("{what}: unknown kind `{k}` (known: {})", known.join(", ")),
+                );
+            }
+        }
+        let in_cluster = entry.get("in_cluster").and_then(|v| v.as_bool()) == Some(true);
+        if in_cluster && (entry.contains_key("kubeconfig") || entry.contains_key("context")) {
+            push(
+                at("in_cluster"),
+                format!("{what}: `in_cluster = true` takes no `kubeconfig` or `context`"),
+            );
+        }
+        let name = entry
+            .get("name")
+            .or(entry.get("context"))
+            .and_then(|v| v.as_str())
+            .map(crate::collect::k8s::cluster_name)
+            .unwrap_or_else(|| {
+                if in_cluster {
+                    "in-cluster".into()
+                } else {
+                    "(current context)".into()
+                }
+            });
+        if names.contains(&name) {
+            push(
+                at("name"),
+                format!("{what}: another cluster is already named `{name}`; set distinct `name`s"),
+            );
+        }
+        names.push(name);
+    }
     problems.sort_by_key(|p| p.line);
     problems
+}
+
+/// The line of `key` in the `index`-th `[[header]]` entry (its header line when the key is
+/// not found).
+fn locate_in_array(text: &str, header: &str, index: usize, key: &str) -> usize {
+    let want = format!("[[{header}]]");
+    let mut seen = 0usize;
+    let mut inside = false;
+    let mut header_line = 1;
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim();
+        if t.starts_with('[') {
+            if t.replace(' ', "") == want {
+                inside = seen == index;
+                if inside {
+                    header_line = i + 1;
+                }
+                seen += 1;
+            } else {
+                inside = false;
+            }
+            continue;
+        }
+        let k = t.split('=').next().unwrap_or("").trim().trim_matches('"');
+        if inside && k == key && t.contains('=') {
+            return i + 1;
+        }
+    }
+    header_line
 }
 
 pub fn looks_like_region(r: &str) -> bool {
@@ -399,6 +602,10 @@ fn check(kind: Kind, v: &toml::Value) -> Option<String> {
         Kind::Str => (!v.is_str()).then(|| "must be a string".into()),
         Kind::Bool => (!v.is_bool()).then(|| "must be true or false".into()),
         Kind::Table => (!v.is_table()).then(|| "must be a table".into()),
+        Kind::TableList => match v.as_array() {
+            Some(a) if a.iter().all(|x| x.is_table()) => None,
+            _ => Some("must be a list of tables ([[...]])".into()),
+        },
         Kind::PosInt => match v.as_integer() {
             Some(n) if n > 0 => None,
             _ => Some("must be a positive integer".into()),
@@ -506,5 +713,33 @@ mod tests {
         assert_eq!(p["required_tags"], serde_json::json!(["team"]));
         assert_eq!(p["idle_hours"], serde_json::json!(72));
         assert_eq!(p["custom"], serde_json::json!(5));
+    }
+
+    #[test]
+    fn cluster_entries_are_checked_one_by_one() {
+        let text = "[collectors.kubernetes]\npage_size = 100\n\n[[collectors.kubernetes.clusters]]\nname = \"prod\"\ncontext = \"prod-admin\"\n\n[[collectors.kubernetes.clusters]]\nname = \"prod\"\nkinds = [\"Pod\", \"Secret\"]\nzone = 3\n";
+        let problems = validate("vigil.toml", text);
+        let got: Vec<(usize, bool)> = problems
+            .iter()
+            .map(|p| (p.line, p.message.starts_with("cluster 2")))
+            .collect();
+        assert_eq!(
+            got,
+            vec![(9, true), (10, true), (11, true)],
+            "{problems:#?}"
+        );
+        assert!(problems[0].message.contains("already named `prod`"));
+        assert!(problems[1].message.contains("unknown kind `Secret`"));
+        assert!(problems[2].message.contains("zone"));
+        let ok = Config::parse(
+            "c",
+            "[[collectors.kubernetes.clusters]]\ncontext = \"kind-dev\"\nnamespaces = [\"shop\"]\n",
+        )
+        .unwrap();
+        assert_eq!(
+            ok.collectors.kubernetes.clusters[0].namespaces,
+            vec!["shop"]
+        );
+        assert_eq!(ok.collectors.kubernetes.page_size, 500);
     }
 }

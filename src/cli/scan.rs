@@ -8,8 +8,8 @@ use anyhow::{bail, Context as _};
 use chrono::{SecondsFormat, Utc};
 use clap::ValueEnum;
 
-use super::Format;
 use vigil::collect::aws::{self, AwsOptions};
+use vigil::collect::k8s;
 use vigil::model::{ScanStatus, Severity, Snapshot};
 use vigil::policy::{self, EvalContext};
 use vigil::report;
@@ -18,6 +18,26 @@ use vigil::store::{ScanInput, Store};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Target {
     Aws,
+    #[value(alias = "k8s")]
+    Kubernetes,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ScanFormat {
+    #[default]
+    Table,
+    Json,
+    /// SARIF 2.1.0 for code-scanning UIs (with --manifests).
+    Sarif,
+}
+
+impl Target {
+    fn as_str(self) -> &'static str {
+        match self {
+            Target::Aws => "aws",
+            Target::Kubernetes => "kubernetes",
+        }
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -37,6 +57,24 @@ pub struct Args {
     /// Only these AWS services (repeatable): ec2, iam, s3, kms, rds, cloudtrail.
     #[arg(long = "service")]
     pub services: Vec<String>,
+    /// Kubernetes: kubeconfig file (default: $KUBECONFIG, else ~/.kube/config).
+    #[arg(long)]
+    pub kubeconfig: Option<PathBuf>,
+    /// Kubernetes: kubeconfig context (default: the current context).
+    #[arg(long)]
+    pub context: Option<String>,
+    /// Kubernetes: the cluster's name in resource ids (default: the context's name).
+    #[arg(long)]
+    pub cluster_name: Option<String>,
+    /// Kubernetes: use the pod's service account.
+    #[arg(long, conflicts_with_all = ["kubeconfig", "context"])]
+    pub in_cluster: bool,
+    /// Kubernetes: only this namespace (repeatable), for credentials limited to some.
+    #[arg(long = "namespace")]
+    pub namespaces: Vec<String>,
+    /// Kubernetes: only this kind (repeatable): Pod, Deployment, ClusterRole, ...
+    #[arg(long = "kind")]
+    pub kinds: Vec<String>,
     /// Extra rule directory (repeatable); its rules add to or replace bundled ones by id.
     #[arg(long = "rules")]
     pub rules: Vec<PathBuf>,
@@ -48,7 +86,7 @@ pub struct Args {
     pub db: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
-    pub format: Format,
+    pub format: ScanFormat,
     /// Exit 1 when an open finding is at or above this severity (default: config, else high).
     #[arg(long)]
     pub fail_on: Option<Severity>,
@@ -56,11 +94,11 @@ pub struct Args {
     #[arg(long)]
     pub save_snapshot: Option<PathBuf>,
     /// Evaluate this snapshot file instead of collecting (offline).
-    #[arg(long, conflicts_with_all = ["regions", "endpoint_url", "profile", "services"])]
+    #[arg(long, conflicts_with_all = ["regions", "endpoint_url", "profile", "services", "kubeconfig", "context", "cluster_name", "in_cluster", "namespaces", "kinds"])]
     pub snapshot: Option<PathBuf>,
     /// Evaluate Kubernetes manifests (YAML or JSON files or directories) before they are
     /// deployed; nothing is stored.
-    #[arg(long, num_args = 1.., conflicts_with_all = ["regions", "endpoint_url", "profile", "services", "snapshot", "save_snapshot"])]
+    #[arg(long, num_args = 1.., conflicts_with_all = ["regions", "endpoint_url", "profile", "services", "snapshot", "save_snapshot", "kubeconfig", "context", "cluster_name", "in_cluster", "namespaces", "kinds"])]
     pub manifests: Vec<PathBuf>,
 }
 
@@ -91,10 +129,14 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
     if !args.manifests.is_empty() {
         return scan_manifests(&args, &cfg, &rules, fail_on);
     }
+    if args.format == ScanFormat::Sarif {
+        bail!("--format sarif locates findings in files: use it with --manifests (cloud and cluster scans print table or json)");
+    }
     let started = Utc::now();
-    let snapshot = match &args.snapshot {
-        Some(p) => read_snapshot(p)?,
-        None => collect(&args, &cfg, started)?,
+    let snapshot = match (&args.snapshot, args.target) {
+        (Some(p), _) => read_snapshot(p)?,
+        (None, Target::Aws) => collect(&args, &cfg, started)?,
+        (None, Target::Kubernetes) => collect_kubernetes(&args, &cfg, started)?,
     };
     if let Some(p) = &args.save_snapshot {
         let text = serde_json::to_string_pretty(&snapshot)?;
@@ -110,6 +152,9 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
     for e in &eval.errors {
         eprintln!("warning: rule error: {e}");
     }
+    for n in &eval.not_evaluated {
+        eprintln!("note: {n}; its findings there stay open");
+    }
     let db_path = args
         .db
         .clone()
@@ -120,7 +165,7 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
     let finished_s = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true);
     let target = match &args.snapshot {
         Some(p) => format!("snapshot:{}", p.display()),
-        None => "aws".to_string(),
+        None => args.target.as_str().to_string(),
     };
     let (scan_id, life) = store.record_scan(&ScanInput {
         started_at: &started_s,
@@ -139,7 +184,7 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
     let findings = store.scan_findings(scan_id)?;
     let summary = report::summarize(&findings, life, rules.rules.len(), eval.evaluations);
     match args.format {
-        Format::Json => {
+        ScanFormat::Json => {
             let doc = report::ScanJson {
                 scan: report::ScanSection {
                     id: scan.id,
@@ -159,7 +204,8 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
             };
             println!("{}", serde_json::to_string_pretty(&doc)?);
         }
-        Format::Table => print!("{}", report::table(&scan, &findings, &summary)),
+        ScanFormat::Table => print!("{}", report::table(&scan, &findings, &summary)),
+        ScanFormat::Sarif => unreachable!("refused above"),
     }
     if scan.status == ScanStatus::Failed {
         eprintln!("error: the scan failed: no scope was collected (see the failed scopes above)");
@@ -204,14 +250,16 @@ fn collect(
             );
         }
     }
-    let spinner = if std::io::stderr().is_terminal() {
-        let pb = indicatif::ProgressBar::new_spinner();
-        pb.set_message("collecting AWS resources…");
-        pb.enable_steady_tick(std::time::Duration::from_millis(120));
-        Some(pb)
-    } else {
-        None
-    };
+    if args.kubeconfig.is_some()
+        || args.context.is_some()
+        || args.cluster_name.is_some()
+        || args.in_cluster
+        || !args.namespaces.is_empty()
+        || !args.kinds.is_empty()
+    {
+        bail!("--kubeconfig, --context, --cluster-name, --in-cluster, --namespace and --kind need --target kubernetes");
+    }
+    let spinner = spinner("collecting AWS resources…");
     let progress = |scope: &str| {
         if let Some(pb) = &spinner {
             pb.set_message(format!("collected {scope}"));
@@ -236,6 +284,117 @@ fn collect(
     }
     snapshot.coverage.sort_by(|a, b| a.scope.cmp(&b.scope));
     Ok(snapshot)
+}
+
+/// The clusters to scan: one from the command line when any cluster flag is given, else the
+/// config's, else the kubeconfig's current context.
+fn clusters(args: &Args, cfg: &vigil::config::Config) -> Vec<k8s::ClusterOptions> {
+    let k = &cfg.collectors.kubernetes;
+    let base = k8s::ClusterOptions {
+        page_size: k.page_size,
+        max_concurrency: k.max_concurrency,
+        timeout: std::time::Duration::from_secs(k.timeout_seconds),
+        ..Default::default()
+    };
+    let from_flags = args.kubeconfig.is_some()
+        || args.context.is_some()
+        || args.cluster_name.is_some()
+        || args.in_cluster
+        || !args.namespaces.is_empty()
+        || !args.kinds.is_empty();
+    if from_flags || k.clusters.is_empty() {
+        return vec![k8s::ClusterOptions {
+            name: args.cluster_name.clone(),
+            kubeconfig: args.kubeconfig.clone(),
+            context: args.context.clone(),
+            in_cluster: args.in_cluster,
+            namespaces: args.namespaces.clone(),
+            kinds: args.kinds.clone(),
+            ..base
+        }];
+    }
+    k.clusters
+        .iter()
+        .map(|c| k8s::ClusterOptions {
+            name: c.name.clone(),
+            kubeconfig: c.kubeconfig.clone(),
+            context: c.context.clone(),
+            in_cluster: c.in_cluster,
+            namespaces: c.namespaces.clone(),
+            kinds: c.kinds.clone(),
+            ..base.clone()
+        })
+        .collect()
+}
+
+fn collect_kubernetes(
+    args: &Args,
+    cfg: &vigil::config::Config,
+    started: chrono::DateTime<Utc>,
+) -> anyhow::Result<Snapshot> {
+    if !args.regions.is_empty() || args.endpoint_url.is_some() || !args.services.is_empty() {
+        bail!("--region, --endpoint-url and --service are AWS options; they do not apply to --target kubernetes");
+    }
+    let clusters = clusters(args, cfg);
+    let spinner = spinner("collecting Kubernetes objects…");
+    let progress = |scope: &str| {
+        if let Some(pb) = &spinner {
+            pb.set_message(format!("collected {scope}"));
+        }
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let results = rt.block_on(futures::future::join_all(
+        clusters.iter().map(|c| k8s::collect(c, &progress)),
+    ));
+    if let Some(pb) = &spinner {
+        pb.finish_and_clear();
+    }
+    let mut snapshot = Snapshot {
+        version: 1,
+        collected_at: started.to_rfc3339_opts(SecondsFormat::Secs, true),
+        ..Default::default()
+    };
+    let mut seen: Vec<String> = Vec::new();
+    for (opts, result) in clusters.iter().zip(results) {
+        let scopes = match result {
+            Ok((name, scopes)) => {
+                if seen.contains(&name) {
+                    bail!("two clusters are named `{name}`; give them distinct names (`name` in the config, --cluster-name)");
+                }
+                seen.push(name);
+                scopes
+            }
+            Err(e @ k8s::Error::UnknownKind(..)) => bail!(e),
+            Err(e) => {
+                // This cluster cannot be reached at all: its scopes fail, the others go on.
+                let name = opts
+                    .name
+                    .as_deref()
+                    .or(opts.context.as_deref())
+                    .map(k8s::cluster_name)
+                    .unwrap_or_else(|| "default".into());
+                eprintln!("error: {e}");
+                k8s::failed_scopes(opts, &name, &e.to_string())
+            }
+        };
+        for s in scopes {
+            snapshot.coverage.push(s.coverage());
+            snapshot.resources.extend(s.resources);
+        }
+    }
+    snapshot.coverage.sort_by(|a, b| a.scope.cmp(&b.scope));
+    Ok(snapshot)
+}
+
+fn spinner(message: &'static str) -> Option<indicatif::ProgressBar> {
+    std::io::stderr().is_terminal().then(|| {
+        let pb = indicatif::ProgressBar::new_spinner();
+        pb.set_message(message);
+        pb.enable_steady_tick(std::time::Duration::from_millis(120));
+        pb
+    })
 }
 
 /// `--manifests`: evaluate files, print findings with file and document, store nothing.
@@ -275,6 +434,7 @@ fn scan_manifests(
                 "rule_id": r.rule_id, "resource_id": r.resource_id, "resource_type": r.resource_type,
                 "severity": r.severity, "controls": r.controls, "message": r.message, "path": r.path,
                 "file": origin.map(|o| o.file.clone()), "document": origin.map(|o| o.document),
+                "line": origin.map(|o| o.line),
             })
         })
         .collect();
@@ -290,7 +450,20 @@ fn scan_manifests(
             .then_with(|| a["document"].as_u64().cmp(&b["document"].as_u64()))
     });
     match args.format {
-        Format::Json => println!(
+        ScanFormat::Sarif => {
+            let locate = |r: &vigil::model::RuleResult| {
+                loaded
+                    .origins
+                    .get(&r.resource_id)
+                    .map(|o| report::sarif::Location {
+                        path: o.file.clone(),
+                        line: o.line,
+                    })
+            };
+            let log = report::sarif::log(rules, &eval.results, &locate);
+            println!("{}", serde_json::to_string_pretty(&log)?);
+        }
+        ScanFormat::Json => println!(
             "{}",
             serde_json::to_string_pretty(&serde_json::json!({
                 "manifests": {
@@ -302,13 +475,22 @@ fn scan_manifests(
                 "errors": {"rules": eval.errors},
             }))?
         ),
-        Format::Table => {
+        ScanFormat::Table => {
             if findings.is_empty() {
                 println!("No findings.");
             } else {
+                let at = |f: &serde_json::Value| {
+                    format!("{}:{}", f["file"].as_str().unwrap_or("?"), f["line"])
+                };
+                let width = findings
+                    .iter()
+                    .map(|f| at(f).len())
+                    .max()
+                    .unwrap_or(8)
+                    .max(8);
                 println!(
-                    "{:<9} {:<12} {:<36} {:<30} MESSAGE",
-                    "SEVERITY", "RULE", "OBJECT", "FILE#DOC"
+                    "{:<9} {:<12} {:<36} {:<width$} MESSAGE",
+                    "SEVERITY", "RULE", "OBJECT", "LOCATION"
                 );
                 for f in &findings {
                     // k8s://manifests/<ns>/<group>/<Kind>/<name> -> <Kind>/<name>
@@ -319,13 +501,12 @@ fn scan_manifests(
                         object.get(1).unwrap_or(&""),
                         object.first().unwrap_or(&"")
                     );
-                    let at = format!("{}#{}", f["file"].as_str().unwrap_or("?"), f["document"]);
                     println!(
-                        "{:<9} {:<12} {:<36} {:<30} {}",
+                        "{:<9} {:<12} {:<36} {:<width$} {}",
                         f["severity"].as_str().unwrap_or_default(),
                         f["rule_id"].as_str().unwrap_or_default(),
                         object,
-                        at,
+                        at(f),
                         f["message"].as_str().unwrap_or_default()
                     );
                 }

@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize as _;
 use serde_json::Value;
 
-use crate::model::resource::is_known_type;
 use crate::model::Resource;
 
 /// The pseudo-cluster name in manifest resource ids.
@@ -19,6 +18,8 @@ pub const CLUSTER: &str = "manifests";
 pub struct Origin {
     pub file: String,
     pub document: usize,
+    /// First line of the document's content in the file (1-based).
+    pub line: usize,
 }
 
 impl std::fmt::Display for Origin {
@@ -80,6 +81,7 @@ fn load_file(path: &Path, out: &mut Loaded) {
             return;
         }
     };
+    let starts = document_lines(&text);
     for (i, doc) in serde_yaml_ng::Deserializer::from_str(&text).enumerate() {
         let document = i + 1;
         let value = match Value::deserialize(doc) {
@@ -105,6 +107,7 @@ fn load_file(path: &Path, out: &mut Loaded) {
             &Origin {
                 file: file.clone(),
                 document,
+                line: starts.get(i).copied().unwrap_or(1),
             },
             out,
         );
@@ -134,62 +137,47 @@ fn add_object(obj: Value, origin: &Origin, out: &mut Loaded) {
     }
 }
 
-/// `apps/v1` → `apps`, `v1` → `core`, `batch/v1beta1` → `batch`.
-pub fn group_of(api_version: &str) -> &str {
-    match api_version.split_once('/') {
-        Some((group, _)) => group,
-        None => "core",
+/// The first content line of each YAML document in a stream (1-based): documents are
+/// separated by `---` lines; text before the first `---` is a document only if it holds
+/// more than comments and directives. A JSON file is one document.
+pub fn document_lines(text: &str) -> Vec<usize> {
+    let mut starts = Vec::new();
+    // (start line of the chunk's first content, whether the chunk opened with `---`)
+    let mut content: Option<usize> = None;
+    let mut explicit = false;
+    let close = |content: Option<usize>, explicit: bool, at: usize, starts: &mut Vec<usize>| {
+        if content.is_some() || explicit {
+            starts.push(content.unwrap_or(at));
+        }
+    };
+    for (i, line) in text.lines().enumerate() {
+        let n = i + 1;
+        let is_marker = line == "---" || line.starts_with("--- ") || line.starts_with("---\t");
+        if is_marker {
+            close(content, explicit, n, &mut starts);
+            explicit = true;
+            let rest = line[3..].trim();
+            content = (!rest.is_empty() && !rest.starts_with('#')).then_some(n);
+            continue;
+        }
+        if line.starts_with("...") {
+            close(content, explicit, n, &mut starts);
+            content = None;
+            explicit = false;
+            continue;
+        }
+        let t = line.trim();
+        if content.is_none() && !t.is_empty() && !t.starts_with('#') && !t.starts_with('%') {
+            content = Some(n);
+        }
     }
+    close(content, explicit, text.lines().count().max(1), &mut starts);
+    starts
 }
 
-/// A Kubernetes object as a resource; None for kinds vigil has no rules for, and always for
-/// Secrets (their values are never read).
-pub fn normalize(mut obj: Value) -> Option<Resource> {
-    let api = obj.get("apiVersion")?.as_str()?.to_string();
-    let kind = obj.get("kind")?.as_str()?.to_string();
-    if kind == "Secret" {
-        return None;
-    }
-    let group = group_of(&api).to_string();
-    let resource_type = format!("K8s::{group}::{kind}");
-    if !is_known_type(&resource_type) {
-        return None;
-    }
-    let meta = obj.get_mut("metadata")?.as_object_mut()?;
-    for volatile in [
-        "managedFields",
-        "resourceVersion",
-        "uid",
-        "generation",
-        "creationTimestamp",
-    ] {
-        meta.remove(volatile);
-    }
-    let name = meta.get("name")?.as_str()?.to_string();
-    let namespace = meta
-        .get("namespace")
-        .and_then(Value::as_str)
-        .map(str::to_string);
-    let labels: BTreeMap<String, String> = meta
-        .get("labels")
-        .and_then(Value::as_object)
-        .map(|m| {
-            m.iter()
-                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
-                .collect()
-        })
-        .unwrap_or_default();
-    let scope = namespace.clone().unwrap_or_else(|| "_cluster".into());
-    Some(Resource {
-        id: format!("k8s://{CLUSTER}/{scope}/{group}/{kind}/{name}"),
-        resource_type,
-        provider: "kubernetes".into(),
-        account: Some(CLUSTER.into()),
-        region: namespace,
-        name: Some(name),
-        tags: labels,
-        config: obj,
-    })
+/// A Kubernetes object from a file as a resource (see [`super::k8s::normalize`]).
+pub fn normalize(obj: Value) -> Option<Resource> {
+    super::k8s::normalize(obj, CLUSTER)
 }
 
 #[cfg(test)]
@@ -197,14 +185,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn groups_and_types() {
-        assert_eq!(group_of("apps/v1"), "apps");
-        assert_eq!(group_of("v1"), "core");
-        assert_eq!(group_of("networking.k8s.io/v1"), "networking.k8s.io");
-        let r = normalize(serde_json::json!({"apiVersion": "batch/v1beta1", "kind": "CronJob", "metadata": {"name": "c", "namespace": "ns", "resourceVersion": "9"}})).unwrap();
-        assert_eq!(r.resource_type, "K8s::batch::CronJob");
-        assert_eq!(r.id, "k8s://manifests/ns/batch/CronJob/c");
-        assert!(r.config["metadata"].get("resourceVersion").is_none());
-        assert!(normalize(serde_json::json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "data": {"k": "c2VjcmV0"}})).is_none());
+    fn document_lines_follow_separators() {
+        assert_eq!(document_lines("a: 1\n"), vec![1]);
+        assert_eq!(document_lines("# c\n---\na: 1\n---\n\nb: 2\n"), vec![3, 6]);
+        assert_eq!(document_lines("a: 1\n---\n---\nb: 1\n"), vec![1, 3, 4]);
+        assert_eq!(document_lines("{\"kind\": \"List\"}"), vec![1]);
+        // serde_yaml agrees on the number of documents.
+        for text in [
+            "# c\n---\na: 1\n---\n\nb: 2\n",
+            "a: 1\n---\n---\nb: 1\n",
+            "a: 1\n---\nb: 2\n...\n",
+        ] {
+            let n = serde_yaml_ng::Deserializer::from_str(text).count();
+            assert_eq!(document_lines(text).len(), n, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn manifest_ids_name_the_manifests_cluster() {
+        let r = normalize(serde_json::json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d", "namespace": "ns"}})).unwrap();
+        assert_eq!(r.id, "k8s://manifests/ns/apps/Deployment/d");
     }
 }

@@ -1,4 +1,6 @@
-//! Output of scan results: a terminal table and one JSON document.
+//! Output of scan results: a terminal table, one JSON document, SARIF.
+
+pub mod sarif;
 
 use serde::Serialize;
 
@@ -131,7 +133,8 @@ pub fn table(scan: &ScanRecord, findings: &[Finding], summary: &Summary) -> Stri
     ));
     for c in scan.coverage.iter().filter(|c| c.error.is_some()) {
         out.push_str(&format!(
-            "  failed scope {}: {}\n",
+            "  {} scope {}: {}\n",
+            c.status.as_str(),
             c.scope,
             c.error.as_deref().unwrap_or_default()
         ));
@@ -139,8 +142,20 @@ pub fn table(scan: &ScanRecord, findings: &[Finding], summary: &Summary) -> Stri
     out
 }
 
-/// Drops the `arn:aws:<svc>:<region>:<account>:` prefix for display.
-fn short_id(id: &str) -> String {
+/// Drops the `arn:aws:<svc>:<region>:<account>:` prefix for display; a Kubernetes id
+/// `k8s://<cluster>/<namespace>/<group>/<Kind>/<name>` becomes `<cluster>/<namespace>/<Kind>/<name>`
+/// (`<cluster>/<Kind>/<name>` for cluster-scoped kinds).
+pub fn short_id(id: &str) -> String {
+    if let Some(rest) = id.strip_prefix("k8s://") {
+        let parts: Vec<&str> = rest.splitn(5, '/').collect();
+        if let [cluster, ns, _group, kind, name] = parts[..] {
+            return if ns == "_cluster" {
+                format!("{cluster}/{kind}/{name}")
+            } else {
+                format!("{cluster}/{ns}/{kind}/{name}")
+            };
+        }
+    }
     if let Some(rest) = id.strip_prefix("arn:aws:") {
         let parts: Vec<&str> = rest.splitn(4, ':').collect();
         if parts.len() == 4 {
@@ -148,4 +163,25 @@ fn short_id(id: &str) -> String {
         }
     }
     id.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short_id;
+
+    #[test]
+    fn short_ids() {
+        assert_eq!(
+            short_id("k8s://prod/shop/apps/Deployment/web"),
+            "prod/shop/Deployment/web"
+        );
+        assert_eq!(
+            short_id("k8s://prod/_cluster/rbac.authorization.k8s.io/ClusterRole/admin"),
+            "prod/ClusterRole/admin"
+        );
+        assert_eq!(
+            short_id("arn:aws:ec2:us-east-1:123456789012:volume/vol-1"),
+            "ec2:volume/vol-1"
+        );
+    }
 }

@@ -188,3 +188,123 @@ pub fn finding<'a>(
                 .contains(resource_contains)
     })
 }
+
+/// A stand-in Kubernetes API server (`tests/fixtures/k8s_api.py`) serving a copy of a
+/// recorded cluster from `tests/fixtures/k8s/<name>`, so a test can change the cluster
+/// between scans. Stopped on drop.
+pub struct K8sApi {
+    pub port: u16,
+    pub dir: tempfile::TempDir,
+    child: Child,
+}
+
+impl K8sApi {
+    pub fn start(fixture: &str) -> K8sApi {
+        let dir = tempfile::tempdir().unwrap();
+        let src = repo().join("tests/fixtures/k8s").join(fixture);
+        for e in std::fs::read_dir(&src).unwrap() {
+            let e = e.unwrap();
+            std::fs::copy(e.path(), dir.path().join(e.file_name())).unwrap();
+        }
+        let mut child = Command::new("python3")
+            .arg(repo().join("tests/fixtures/k8s_api.py"))
+            .arg(dir.path())
+            .arg("--log")
+            .arg(dir.path().join("requests.log"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("python3 runs tests/fixtures/k8s_api.py");
+        let mut line = String::new();
+        {
+            use std::io::BufRead as _;
+            let out = child.stdout.take().unwrap();
+            std::io::BufReader::new(out).read_line(&mut line).unwrap();
+        }
+        let port: u16 = line
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("k8s_api.py printed {line:?} instead of its port"));
+        K8sApi { port, dir, child }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Writes a kubeconfig with one context per (context name, token) pointing at this server.
+    pub fn kubeconfig(&self, contexts: &[(&str, &str)]) -> PathBuf {
+        let mut text = String::from("apiVersion: v1\nkind: Config\nclusters:\n");
+        text.push_str(&format!(
+            "- name: fake\n  cluster:\n    server: {}\n",
+            self.url()
+        ));
+        text.push_str("contexts:\n");
+        for (name, _) in contexts {
+            text.push_str(&format!(
+                "- name: {name}\n  context:\n    cluster: fake\n    user: {name}-user\n"
+            ));
+        }
+        text.push_str(&format!("current-context: {}\nusers:\n", contexts[0].0));
+        for (name, token) in contexts {
+            text.push_str(&format!(
+                "- name: {name}-user\n  user:\n    token: {token}\n"
+            ));
+        }
+        let path = self.dir.path().join("kubeconfig");
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    /// Every request the server answered so far, as `GET /path?query`.
+    pub fn requests(&self) -> Vec<String> {
+        std::fs::read_to_string(self.dir.path().join("requests.log"))
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_string)
+            .collect()
+    }
+
+    pub fn read(&self, file: &str) -> serde_json::Value {
+        let text = std::fs::read_to_string(self.dir.path().join(file)).unwrap();
+        serde_json::from_str(&text).unwrap()
+    }
+
+    pub fn write(&self, file: &str, doc: &serde_json::Value) {
+        std::fs::write(
+            self.dir.path().join(file),
+            serde_json::to_string_pretty(doc).unwrap(),
+        )
+        .unwrap();
+    }
+
+    /// Changes the cluster's objects in place.
+    pub fn edit_objects(&self, f: impl FnOnce(&mut Vec<serde_json::Value>)) {
+        let mut doc = self.read("objects.json");
+        f(doc["items"].as_array_mut().unwrap());
+        self.write("objects.json", &doc);
+    }
+
+    /// Sets (or with None clears) the error the server answers for a path.
+    pub fn set_error(&self, path: &str, error: Option<serde_json::Value>) {
+        let mut server = self.read("server.json");
+        let errors = server["errors"].as_object_mut().unwrap();
+        match error {
+            Some(e) => {
+                errors.insert(path.to_string(), e);
+            }
+            None => {
+                errors.remove(path);
+            }
+        }
+        self.write("server.json", &server);
+    }
+}
+
+impl Drop for K8sApi {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -43,6 +43,7 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
         }
     }
     vec![ScopeResult {
+        skipped: false,
         scope,
         resources,
         error: (!errors.is_empty()).then(|| errors.join("; ")),

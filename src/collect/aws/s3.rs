@@ -73,6 +73,7 @@ pub async fn collect(ctx: &Ctx, home_region: &str) -> Vec<ScopeResult> {
         }
     }
     vec![ScopeResult {
+        skipped: false,
         scope,
         resources,
         error: (!errors.is_empty()).then(|| errors.join("; ")),

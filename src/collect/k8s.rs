@@ -1,0 +1,666 @@
+//! Kubernetes collection: the kinds vigil's rules read, listed page by page from each
+//! cluster's API with the real `kube::Client`, at the API version the server offers.
+//!
+//! Coverage scopes are `kubernetes/<cluster>/<namespace>/<type>`: `*` for a namespaced kind
+//! listed across all namespaces, `_cluster` for cluster-scoped kinds, the namespace's name
+//! when `namespaces` restricts collection. A kind the credentials may not list (403), a
+//! group whose discovery fails or a page that cannot be read fails only its scope.
+//! Secrets are never listed: their kind is not in [`KINDS`], and [`normalize`] refuses them.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use futures::StreamExt as _;
+use kube::config::{KubeConfigOptions, Kubeconfig};
+use kube::discovery::{ApiGroup, ApiResource, Scope};
+use serde_json::Value;
+
+use super::ScopeResult;
+use crate::model::resource::is_known_type;
+use crate::model::Resource;
+
+/// A kind vigil collects: its API group (`""` for core) and kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Kind {
+    pub group: &'static str,
+    pub kind: &'static str,
+}
+
+const fn k(group: &'static str, kind: &'static str) -> Kind {
+    Kind { group, kind }
+}
+
+/// Every kind collected, in the order they are listed. Secrets are deliberately absent.
+pub const KINDS: &[Kind] = &[
+    k("", "Namespace"),
+    k("", "Pod"),
+    k("", "Service"),
+    k("", "ServiceAccount"),
+    k("", "PersistentVolume"),
+    k("", "PersistentVolumeClaim"),
+    k("apps", "Deployment"),
+    k("apps", "StatefulSet"),
+    k("apps", "DaemonSet"),
+    k("apps", "ReplicaSet"),
+    k("batch", "Job"),
+    k("batch", "CronJob"),
+    k("networking.k8s.io", "Ingress"),
+    k("networking.k8s.io", "NetworkPolicy"),
+    k("rbac.authorization.k8s.io", "Role"),
+    k("rbac.authorization.k8s.io", "ClusterRole"),
+    k("rbac.authorization.k8s.io", "RoleBinding"),
+    k("rbac.authorization.k8s.io", "ClusterRoleBinding"),
+];
+
+impl Kind {
+    /// `K8s::apps::Deployment`, `K8s::core::Pod`.
+    pub fn resource_type(&self) -> String {
+        let group = if self.group.is_empty() {
+            "core"
+        } else {
+            self.group
+        };
+        format!("K8s::{group}::{}", self.kind)
+    }
+}
+
+/// How to reach one cluster and what to collect there.
+#[derive(Debug, Clone, Default)]
+pub struct ClusterOptions {
+    /// The cluster's name in resource ids and scopes. Default: the kubeconfig context's name
+    /// (for an EKS ARN, the part after `cluster/`), `in-cluster` for the service account.
+    pub name: Option<String>,
+    /// Kubeconfig file. Default: $KUBECONFIG, else ~/.kube/config.
+    pub kubeconfig: Option<PathBuf>,
+    /// Kubeconfig context. Default: the current context.
+    pub context: Option<String>,
+    /// Use the pod's service account (in a cluster).
+    pub in_cluster: bool,
+    /// Namespaces to collect namespaced kinds from; empty: all, in one list per kind.
+    pub namespaces: Vec<String>,
+    /// Kinds to collect (`Pod`, `Deployment`, ...); empty: all of [`KINDS`].
+    pub kinds: Vec<String>,
+    /// Objects per page (`limit`); the rest follows with `continue` tokens.
+    pub page_size: u32,
+    /// Requests in flight at once.
+    pub max_concurrency: usize,
+    /// Timeout of one request.
+    pub timeout: Duration,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("kubeconfig {path}: {message}")]
+    Kubeconfig { path: String, message: String },
+    #[error("Kubernetes client for {cluster}: {message}")]
+    Client { cluster: String, message: String },
+    #[error("unknown Kubernetes kind `{0}` (known: {1})")]
+    UnknownKind(String, String),
+}
+
+/// Makes a name safe for ids and scopes: an EKS context ARN becomes its cluster name, and
+/// characters other than letters, digits, `.`, `_` and `-` become `-`.
+pub fn cluster_name(raw: &str) -> String {
+    let short = match raw.rsplit_once(":cluster/") {
+        Some((_, name)) => name,
+        None => raw,
+    };
+    let s: String = short
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    if s.is_empty() {
+        "cluster".into()
+    } else {
+        s
+    }
+}
+
+/// Builds the client configuration and the cluster's name.
+async fn client_config(opts: &ClusterOptions) -> Result<(kube::Config, String), Error> {
+    if opts.in_cluster {
+        let cfg = kube::Config::incluster().map_err(|e| Error::Client {
+            cluster: opts.name.clone().unwrap_or_else(|| "in-cluster".into()),
+            message: format!("in-cluster configuration: {}", chain(&e)),
+        })?;
+        let name = opts.name.clone().unwrap_or_else(|| "in-cluster".into());
+        return Ok((cfg, cluster_name(&name)));
+    }
+    let (kubeconfig, path) = match &opts.kubeconfig {
+        Some(p) => (Kubeconfig::read_from(p), p.display().to_string()),
+        None => (
+            Kubeconfig::read(),
+            std::env::var("KUBECONFIG").unwrap_or_else(|_| "~/.kube/config".into()),
+        ),
+    };
+    let kubeconfig = match kubeconfig {
+        Ok(k) => k,
+        Err(e) if opts.kubeconfig.is_none() => {
+            // No kubeconfig at all: in a pod, the service account is the natural default.
+            if let Ok(cfg) = kube::Config::incluster() {
+                let name = opts.name.clone().unwrap_or_else(|| "in-cluster".into());
+                return Ok((cfg, cluster_name(&name)));
+            }
+            return Err(Error::Kubeconfig {
+                path,
+                message: format!("{} (and not running in a cluster)", chain(&e)),
+            });
+        }
+        Err(e) => {
+            return Err(Error::Kubeconfig {
+                path,
+                message: chain(&e),
+            })
+        }
+    };
+    let context = opts
+        .context
+        .clone()
+        .or_else(|| kubeconfig.current_context.clone());
+    let Some(context) = context else {
+        return Err(Error::Kubeconfig {
+            path,
+            message: "no current context; pass --context".into(),
+        });
+    };
+    if !kubeconfig.contexts.iter().any(|c| c.name == context) {
+        let known: Vec<&str> = kubeconfig
+            .contexts
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
+        return Err(Error::Kubeconfig {
+            path,
+            message: format!(
+                "no context `{context}` (contexts here: {})",
+                if known.is_empty() {
+                    "none".into()
+                } else {
+                    known.join(", ")
+                }
+            ),
+        });
+    }
+    let options = KubeConfigOptions {
+        context: Some(context.clone()),
+        ..Default::default()
+    };
+    let cfg = kube::Config::from_custom_kubeconfig(kubeconfig, &options)
+        .await
+        .map_err(|e| Error::Kubeconfig {
+            path: path.clone(),
+            message: format!("context `{context}`: {}", chain(&e)),
+        })?;
+    let name = opts.name.clone().unwrap_or(context);
+    Ok((cfg, cluster_name(&name)))
+}
+
+/// An error and its causes on one line.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        let m = c.to_string();
+        if !s.contains(&m) {
+            s.push_str(": ");
+            s.push_str(&m);
+        }
+        cur = c.source();
+    }
+    s
+}
+
+/// A kube error as one readable line: the API's own status for API errors.
+fn describe(e: &kube::Error) -> String {
+    match e {
+        kube::Error::Api(status) => {
+            let reason = if status.reason.is_empty() {
+                String::new()
+            } else {
+                format!(" {}", status.reason)
+            };
+            format!("HTTP {}{reason}: {}", status.code, status.message)
+        }
+        other => chain(other),
+    }
+}
+
+fn selected_kinds(opts: &ClusterOptions) -> Result<Vec<Kind>, Error> {
+    if opts.kinds.is_empty() {
+        return Ok(KINDS.to_vec());
+    }
+    let mut out = Vec::new();
+    for want in &opts.kinds {
+        match KINDS.iter().find(|k| k.kind.eq_ignore_ascii_case(want)) {
+            Some(k) if !out.contains(k) => out.push(*k),
+            Some(_) => {}
+            None => {
+                let known: Vec<&str> = KINDS.iter().map(|k| k.kind).collect();
+                return Err(Error::UnknownKind(want.clone(), known.join(", ")));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The cluster's name as [`collect`] will use it, without contacting the cluster.
+pub async fn resolve_name(opts: &ClusterOptions) -> Result<String, Error> {
+    client_config(opts).await.map(|(_, name)| name)
+}
+
+/// Collects one cluster. A configuration that cannot produce a client is an error of this
+/// cluster only; callers record it as failed scopes (see [`failed_scopes`]).
+pub async fn collect(
+    opts: &ClusterOptions,
+    progress: &(dyn Fn(&str) + Sync),
+) -> Result<(String, Vec<ScopeResult>), Error> {
+    let kinds = selected_kinds(opts)?;
+    let (mut cfg, cluster) = client_config(opts).await?;
+    cfg.read_timeout = Some(opts.timeout);
+    cfg.connect_timeout = Some(opts.timeout);
+    let client = kube::Client::try_from(cfg).map_err(|e| Error::Client {
+        cluster: cluster.clone(),
+        message: chain(&e),
+    })?;
+
+    // Discovery: one query per API group, so a broken group fails only its kinds.
+    let mut groups: Vec<&'static str> = kinds.iter().map(|k| k.group).collect();
+    groups.dedup();
+    let discovered: BTreeMap<&str, Result<ApiGroup, String>> =
+        futures::stream::iter(groups.iter().map(|g| {
+            let client = client.clone();
+            async move {
+                let r = kube::discovery::group(&client, g)
+                    .await
+                    .map_err(|e| describe(&e));
+                (*g, r)
+            }
+        }))
+        .buffer_unordered(opts.max_concurrency.max(1))
+        .collect()
+        .await;
+
+    let mut jobs: Vec<Job> = Vec::new();
+    let mut results: Vec<ScopeResult> = Vec::new();
+    for kind in &kinds {
+        let ty = kind.resource_type();
+        let group = discovered.get(kind.group).expect("every group was queried");
+        let found =
+            match group {
+                Err(e) => Err(format!(
+                    "discovering API group {}: {e}",
+                    if kind.group.is_empty() {
+                        "core"
+                    } else {
+                        kind.group
+                    }
+                )),
+                Ok(g) => best_version(g, kind.kind).ok_or_else(|| {
+                    format!(
+                    "the cluster serves no version of {} that vigil can read (versions of {}: {})",
+                    kind.kind,
+                    if kind.group.is_empty() { "core" } else { kind.group },
+                    g.versions().collect::<Vec<_>>().join(", ")
+                )
+                }),
+            };
+        let (ar, namespaced) = match found {
+            Ok(x) => x,
+            Err(e) => {
+                let s = scope(&cluster, "*", &ty);
+                results.push(if group.is_ok() {
+                    ScopeResult::skipped(s, e)
+                } else {
+                    ScopeResult::failed(s, e)
+                });
+                continue;
+            }
+        };
+        if namespaced && !opts.namespaces.is_empty() {
+            for ns in &opts.namespaces {
+                jobs.push(Job {
+                    ar: ar.clone(),
+                    namespace: Some(ns.clone()),
+                    scope: scope(&cluster, ns, &ty),
+                });
+            }
+        } else {
+            jobs.push(Job {
+                ar,
+                namespace: None,
+                scope: scope(&cluster, if namespaced { "*" } else { "_cluster" }, &ty),
+            });
+        }
+    }
+
+    let listed: Vec<ScopeResult> = futures::stream::iter(jobs.into_iter().map(|job| {
+        let client = client.clone();
+        let cluster = cluster.clone();
+        async move {
+            let r = list_all(&client, &job, opts.page_size).await;
+            match r {
+                Ok(objects) => {
+                    let resources = objects
+                        .into_iter()
+                        .filter_map(|mut o| {
+                            // List items carry no apiVersion/kind on the wire.
+                            if let Some(m) = o.as_object_mut() {
+                                m.insert("apiVersion".into(), job.ar.api_version.clone().into());
+                                m.insert("kind".into(), job.ar.kind.clone().into());
+                            }
+                            normalize(o, &cluster)
+                        })
+                        .collect();
+                    ScopeResult::ok(job.scope, resources)
+                }
+                Err(e) => ScopeResult::failed(job.scope, e),
+            }
+        }
+    }))
+    .buffer_unordered(opts.max_concurrency.max(1))
+    .inspect(|r| progress(&r.scope))
+    .collect()
+    .await;
+    results.extend(listed);
+    results.sort_by(|a, b| a.scope.cmp(&b.scope));
+    Ok((cluster, results))
+}
+
+/// Failed scopes for every selected kind of a cluster whose client could not be built.
+pub fn failed_scopes(opts: &ClusterOptions, cluster: &str, error: &str) -> Vec<ScopeResult> {
+    let kinds = selected_kinds(opts).unwrap_or_else(|_| KINDS.to_vec());
+    kinds
+        .iter()
+        .map(|k| ScopeResult::failed(scope(cluster, "*", &k.resource_type()), error.into()))
+        .collect()
+}
+
+fn scope(cluster: &str, namespace: &str, ty: &str) -> String {
+    format!("kubernetes/{cluster}/{namespace}/{ty}")
+}
+
+/// The version to read a kind at: the group's preferred version when it serves the kind,
+/// else the most stable and recent version that does (an older cluster serves CronJob only
+/// at batch/v1beta1). Returns the resource and whether it is namespaced.
+fn best_version(group: &ApiGroup, kind: &str) -> Option<(ApiResource, bool)> {
+    let preferred = group.preferred_version_or_latest().to_string();
+    let versions = std::iter::once(preferred.clone()).chain(group.versions().map(str::to_string));
+    for v in versions {
+        for (ar, caps) in group.versioned_resources(&v) {
+            if ar.kind == kind && caps.supports_operation(kube::discovery::verbs::LIST) {
+                return Some((ar, caps.scope == Scope::Namespaced));
+            }
+        }
+    }
+    None
+}
+
+struct Job {
+    ar: ApiResource,
+    namespace: Option<String>,
+    scope: String,
+}
+
+/// Lists every object of a job, page by page. A continue token that expires mid-way (410)
+/// restarts the list, twice at most.
+async fn list_all(client: &kube::Client, job: &Job, page_size: u32) -> Result<Vec<Value>, String> {
+    use kube::Resource as _;
+    let path = kube::api::DynamicObject::url_path(&job.ar, job.namespace.as_deref());
+    let request = kube::core::Request::new(path);
+    let mut restarts = 0;
+    'restart: loop {
+        let mut items = Vec::new();
+        let mut token: Option<String> = None;
+        let mut pages = 0u32;
+        loop {
+            let mut lp = kube::api::ListParams::default().limit(page_size.max(1));
+            if let Some(t) = &token {
+                lp = lp.continue_token(t);
+            }
+            let req = request.list(&lp).map_err(|e| e.to_string())?;
+            let page: Value = match client.request::<Value>(req).await {
+                Ok(p) => p,
+                Err(kube::Error::Api(s)) if s.code == 410 && token.is_some() && restarts < 2 => {
+                    restarts += 1;
+                    tracing::warn!(target: "collect", scope = %job.scope, "continue token expired; listing again");
+                    continue 'restart;
+                }
+                Err(e) => {
+                    return Err(if pages == 0 {
+                        describe(&e)
+                    } else {
+                        format!("page {} of the list: {}", pages + 1, describe(&e))
+                    })
+                }
+            };
+            pages += 1;
+            match page.get("items") {
+                Some(Value::Array(a)) => items.extend(a.iter().cloned()),
+                Some(Value::Null) | None => {}
+                Some(_) => return Err("the list's `items` is not an array".into()),
+            }
+            token = page
+                .pointer("/metadata/continue")
+                .and_then(Value::as_str)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string);
+            if token.is_none() {
+                return Ok(items);
+            }
+        }
+    }
+}
+
+/// Annotations that are never kept: a copy of the whole object as last applied (bulky, and
+/// it would carry env values past the redaction below).
+const DROPPED_ANNOTATIONS: &[&str] = &["kubectl.kubernetes.io/last-applied-configuration"];
+
+/// What replaces a literal environment variable value.
+pub const REDACTED: &str = "(redacted by vigil)";
+
+/// A Kubernetes object as a resource; None for kinds vigil has no rules for, and always for
+/// Secrets (their values are never read).
+///
+/// Normalization removes what changes on every read or duplicates the object
+/// (`managedFields`, `resourceVersion`, `generation`, `uid`, `selfLink`, the last-applied
+/// annotation), keeps only the status fields rules read (phases, a Deployment's conditions,
+/// a PV's last phase transition), and replaces literal container env values with
+/// [`REDACTED`]: credentials put there must not enter a snapshot or the database.
+pub fn normalize(mut obj: Value, cluster: &str) -> Option<Resource> {
+    let api = obj.get("apiVersion")?.as_str()?.to_string();
+    let kind = obj.get("kind")?.as_str()?.to_string();
+    if kind == "Secret" {
+        return None;
+    }
+    let group = group_of(&api).to_string();
+    let resource_type = format!("K8s::{group}::{kind}");
+    if !is_known_type(&resource_type) {
+        return None;
+    }
+    let root = obj.as_object_mut()?;
+    let meta = root.get_mut("metadata")?.as_object_mut()?;
+    for volatile in [
+        "managedFields",
+        "resourceVersion",
+        "uid",
+        "generation",
+        "selfLink",
+    ] {
+        meta.remove(volatile);
+    }
+    if let Some(Value::Object(ann)) = meta.get_mut("annotations") {
+        for a in DROPPED_ANNOTATIONS {
+            ann.remove(*a);
+        }
+        if ann.is_empty() {
+            meta.remove("annotations");
+        }
+    }
+    let name = meta.get("name")?.as_str()?.to_string();
+    let namespace = meta
+        .get("namespace")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let labels: BTreeMap<String, String> = meta
+        .get("labels")
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                .collect()
+        })
+        .unwrap_or_default();
+    keep_status(&kind, root);
+    redact_env(&kind, &mut obj);
+    let scope = namespace.clone().unwrap_or_else(|| "_cluster".into());
+    Some(Resource {
+        id: format!("k8s://{cluster}/{scope}/{group}/{kind}/{name}"),
+        resource_type,
+        provider: "kubernetes".into(),
+        account: Some(cluster.into()),
+        region: namespace,
+        name: Some(name),
+        tags: labels,
+        config: obj,
+    })
+}
+
+/// `apps/v1` → `apps`, `v1` → `core`, `batch/v1beta1` → `batch`.
+pub fn group_of(api_version: &str) -> &str {
+    match api_version.split_once('/') {
+        Some((group, _)) => group,
+        None => "core",
+    }
+}
+
+fn keep_status(kind: &str, root: &mut serde_json::Map<String, Value>) {
+    let keep: &[&str] = match kind {
+        "Pod" | "PersistentVolumeClaim" | "Namespace" => &["phase"],
+        "PersistentVolume" => &["phase", "lastPhaseTransitionTime"],
+        "Deployment" => &["conditions"],
+        _ => &[],
+    };
+    let Some(Value::Object(status)) = root.remove("status") else {
+        return;
+    };
+    let kept: serde_json::Map<String, Value> = status
+        .into_iter()
+        .filter(|(k, _)| keep.contains(&k.as_str()))
+        .map(|(k, mut v)| {
+            if k == "conditions" {
+                // lastUpdateTime moves with rollouts; messages name ReplicaSets: both real,
+                // but `lastHeartbeatTime`-style fields would not be.
+                if let Value::Array(cs) = &mut v {
+                    for c in cs {
+                        if let Value::Object(c) = c {
+                            c.remove("lastHeartbeatTime");
+                            c.remove("lastProbeTime");
+                        }
+                    }
+                }
+            }
+            (k, v)
+        })
+        .collect();
+    if !kept.is_empty() {
+        root.insert("status".into(), Value::Object(kept));
+    }
+}
+
+fn redact_env(kind: &str, obj: &mut Value) {
+    let pointer = match kind {
+        "Pod" => "/spec",
+        "CronJob" => "/spec/jobTemplate/spec/template/spec",
+        "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "Job" => "/spec/template/spec",
+        _ => return,
+    };
+    let Some(spec) = obj.pointer_mut(pointer) else {
+        return;
+    };
+    for list in ["containers", "initContainers", "ephemeralContainers"] {
+        let Some(Value::Array(containers)) = spec.get_mut(list) else {
+            continue;
+        };
+        for c in containers {
+            let Some(Value::Array(env)) = c.get_mut("env") else {
+                continue;
+            };
+            for e in env {
+                if let Some(v) = e.get_mut("value") {
+                    if v.as_str().is_some_and(|s| !s.is_empty()) {
+                        *v = Value::String(REDACTED.into());
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn groups_and_types() {
+        assert_eq!(group_of("apps/v1"), "apps");
+        assert_eq!(group_of("v1"), "core");
+        assert_eq!(group_of("networking.k8s.io/v1"), "networking.k8s.io");
+        let r = normalize(json!({"apiVersion": "batch/v1beta1", "kind": "CronJob", "metadata": {"name": "c", "namespace": "ns", "resourceVersion": "9"}}), "c1").unwrap();
+        assert_eq!(r.resource_type, "K8s::batch::CronJob");
+        assert_eq!(r.id, "k8s://c1/ns/batch/CronJob/c");
+        assert!(r.config["metadata"].get("resourceVersion").is_none());
+        assert!(normalize(json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "data": {"k": "c2VjcmV0"}}), "c1").is_none());
+        assert!(normalize(
+            json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "s"}}),
+            "c1"
+        )
+        .is_none());
+    }
+
+    #[test]
+    fn volatile_fields_go_and_env_values_are_redacted() {
+        let pod = json!({
+            "apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": "p", "namespace": "a", "uid": "u", "resourceVersion": "1",
+                "managedFields": [{}], "creationTimestamp": "2026-01-01T00:00:00Z",
+                "annotations": {"kubectl.kubernetes.io/last-applied-configuration": "{...}"}},
+            "spec": {"containers": [{"name": "c", "env": [
+                {"name": "DB_PASSWORD", "value": "hunter2"},
+                {"name": "EMPTY", "value": ""},
+                {"name": "FROM", "valueFrom": {"secretKeyRef": {"name": "s", "key": "k"}}}]}]},
+            "status": {"phase": "Running", "podIP": "10.0.0.1",
+                "containerStatuses": [{"restartCount": 3}]}
+        });
+        let r = normalize(pod, "c1").unwrap();
+        let m = &r.config["metadata"];
+        assert!(m.get("uid").is_none() && m.get("managedFields").is_none());
+        assert!(m.get("annotations").is_none());
+        assert_eq!(m["creationTimestamp"], "2026-01-01T00:00:00Z");
+        let env = &r.config["spec"]["containers"][0]["env"];
+        assert_eq!(env[0]["value"], REDACTED);
+        assert_eq!(env[1]["value"], "");
+        assert_eq!(env[2]["valueFrom"]["secretKeyRef"]["name"], "s");
+        assert!(!r.config.to_string().contains("hunter2"));
+        assert_eq!(r.config["status"], json!({"phase": "Running"}));
+        let rs = normalize(json!({"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": "r", "namespace": "a"}, "status": {"replicas": 2}}), "c1").unwrap();
+        assert!(rs.config.get("status").is_none());
+    }
+
+    #[test]
+    fn cluster_names_are_safe() {
+        assert_eq!(
+            cluster_name("arn:aws:eks:us-east-1:123456789012:cluster/prod-1"),
+            "prod-1"
+        );
+        assert_eq!(cluster_name("kind-dev"), "kind-dev");
+        assert_eq!(cluster_name("gke_proj_zone/x y"), "gke_proj_zone-x-y");
+    }
+}
