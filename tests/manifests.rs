@@ -214,3 +214,56 @@ fn sarif_output_locates_each_finding_at_its_file_and_line_and_validates() {
         );
     }
 }
+
+#[test]
+fn rendered_kustomize_output_is_read_from_standard_input() {
+    let rendered = std::process::Command::new("kubectl")
+        .args(["kustomize", &fixture("kustomize")])
+        .output()
+        .expect("kubectl is installed (it renders the kustomization)");
+    assert!(
+        rendered.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rendered.stderr)
+    );
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_vigil"))
+        .args(["scan", "--manifests", "-", "--format", "json"])
+        .env_remove("VIGIL_CONFIG")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write as _;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(&rendered.stdout)
+            .unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let doc = json(&out);
+    assert_eq!(doc["manifests"]["resources"], 1, "the Secret is skipped");
+    let findings = doc["findings"].as_array().unwrap();
+    let privileged = findings
+        .iter()
+        .find(|f| f["rule_id"] == "POD-K8S-004")
+        .unwrap();
+    // Kustomize's namespace and name prefix are what vigil sees.
+    assert_eq!(
+        privileged["resource_id"],
+        "k8s://manifests/payments/apps/Deployment/prod-worker"
+    );
+    assert_eq!(privileged["file"], "(stdin)");
+    // kustomize sorts the Secret first: the Deployment is the second document.
+    assert_eq!(privileged["document"], 2);
+    let text = String::from_utf8_lossy(&rendered.stdout);
+    let line = text.lines().position(|l| l == "---").unwrap() + 2;
+    assert_eq!(privileged["line"], line);
+    // Labels added by kustomize count: only the missing ones are reported.
+    assert!(!findings.iter().any(|f| f["rule_id"] == "LBL-K8S-001"));
+    assert!(!stdout(&out).contains("never-read-from-kustomize"));
+}

@@ -96,8 +96,8 @@ pub struct Args {
     /// Evaluate this snapshot file instead of collecting (offline).
     #[arg(long, conflicts_with_all = ["regions", "endpoint_url", "profile", "services", "kubeconfig", "context", "cluster_name", "in_cluster", "namespaces", "kinds"])]
     pub snapshot: Option<PathBuf>,
-    /// Evaluate Kubernetes manifests (YAML or JSON files or directories) before they are
-    /// deployed; nothing is stored.
+    /// Evaluate Kubernetes manifests (YAML or JSON files or directories, `-` for standard
+    /// input) before they are deployed; nothing is stored.
     #[arg(long, num_args = 1.., conflicts_with_all = ["regions", "endpoint_url", "profile", "services", "snapshot", "save_snapshot", "kubeconfig", "context", "cluster_name", "in_cluster", "namespaces", "kinds"])]
     pub manifests: Vec<PathBuf>,
 }
@@ -455,6 +455,7 @@ fn scan_manifests(
                 loaded
                     .origins
                     .get(&r.resource_id)
+                    .filter(|o| o.file != manifests::STDIN)
                     .map(|o| report::sarif::Location {
                         path: o.file.clone(),
                         line: o.line,

@@ -41,7 +41,8 @@ pub struct Loaded {
     pub errors: Vec<String>,
 }
 
-/// Reads every `.yaml`, `.yml` and `.json` file under the given paths.
+/// Reads every `.yaml`, `.yml` and `.json` file under the given paths; `-` is standard input
+/// (`kubectl kustomize overlays/prod | vigil scan --manifests -`).
 pub fn load(paths: &[PathBuf]) -> Loaded {
     let mut out = Loaded::default();
     for p in paths {
@@ -61,7 +62,7 @@ pub fn load(paths: &[PathBuf]) -> Loaded {
             for f in files {
                 load_file(&f, &mut out);
             }
-        } else if p.exists() {
+        } else if p.exists() || p.as_os_str() == "-" {
             load_file(p, &mut out);
         } else {
             out.errors
@@ -71,10 +72,23 @@ pub fn load(paths: &[PathBuf]) -> Loaded {
     out
 }
 
+/// The name standard input goes by in findings (`--manifests -`).
+pub const STDIN: &str = "(stdin)";
+
 fn load_file(path: &Path, out: &mut Loaded) {
-    let file = path.display().to_string();
+    let stdin = path.as_os_str() == "-";
+    let file = if stdin {
+        STDIN.to_string()
+    } else {
+        path.display().to_string()
+    };
     out.files += 1;
-    let text = match std::fs::read_to_string(path) {
+    let read = if stdin {
+        std::io::read_to_string(std::io::stdin())
+    } else {
+        std::fs::read_to_string(path)
+    };
+    let text = match read {
         Ok(t) => t,
         Err(e) => {
             out.errors.push(format!("{file}: {e}"));
