@@ -6,8 +6,6 @@ workload_types := {
 	"K8s::apps::ReplicaSet", "K8s::batch::Job",
 }
 
-pod_types := workload_types | {"K8s::core::Pod", "K8s::batch::CronJob"}
-
 # Kinds that are skipped when a collected workload controls them: their findings are
 # reported once, on the controlling Deployment, StatefulSet, DaemonSet or CronJob.
 controllable_types := {"K8s::core::Pod", "K8s::apps::ReplicaSet", "K8s::batch::Job"}

@@ -1,5 +1,5 @@
-//! `vigil bench`: evaluation speed and peak memory on a synthetic estate of mixed AWS types,
-//! with the whole rule pack.
+//! `vigil bench`: evaluation speed and peak memory on a synthetic estate of mixed AWS types
+//! or a synthetic Kubernetes cluster, with the whole rule pack.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -9,8 +9,18 @@ use chrono::Utc;
 
 use vigil::policy::{self, EvalContext};
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Estate {
+    Aws,
+    #[value(alias = "k8s")]
+    Kubernetes,
+}
+
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    /// Which synthetic estate: AWS resources or a Kubernetes cluster.
+    #[arg(long, value_enum, default_value = "aws")]
+    pub estate: Estate,
     /// Number of synthetic resources.
     #[arg(long, default_value_t = 100_000)]
     pub resources: usize,
@@ -39,7 +49,10 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
         args.no_bundled_rules,
     ))?;
     let t0 = Instant::now();
-    let snapshot = vigil::model::synthetic::estate(args.resources);
+    let snapshot = match args.estate {
+        Estate::Aws => vigil::model::synthetic::estate(args.resources),
+        Estate::Kubernetes => vigil::model::synthetic::cluster(args.resources),
+    };
     let gen = t0.elapsed();
     let rss_after_generation = peak_rss_kb();
     let ctx = EvalContext {

@@ -151,3 +151,94 @@ pub fn estate(n: usize) -> Snapshot {
         resources,
     }
 }
+
+/// A deterministic synthetic Kubernetes cluster of about `n` objects, as the collector would
+/// produce them: namespaces of 20 apps, each app a Deployment with its ReplicaSet, three Pods,
+/// a Service, a ServiceAccount, a claim and a RoleBinding; half the apps insecure, every
+/// other namespace without a default-deny policy. Coverage is complete.
+pub fn cluster(n: usize) -> Snapshot {
+    use super::{Coverage, CoverageStatus};
+    let cluster = "bench";
+    let mut objects: Vec<serde_json::Value> = Vec::with_capacity(n + 64);
+    let apps_per_ns = 20;
+    let mut app = 0usize;
+    while objects.len() < n {
+        let ns = format!("team-{:04}", app / apps_per_ns);
+        if app % apps_per_ns == 0 {
+            objects.push(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns,
+                "labels": {"owner": "team", "environment": if app % 40 == 0 { "dev" } else { "prod" }, "data-classification": "internal"}},
+                "status": {"phase": "Active"}}));
+            if app % 40 == 0 {
+                objects.push(
+                    json!({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+                    "metadata": {"name": "default-deny", "namespace": ns},
+                    "spec": {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}}),
+                );
+            }
+            objects.push(json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
+                "metadata": {"name": "reader", "namespace": ns},
+                "rules": [{"apiGroups": [""], "resources": if app % 80 == 0 { json!(["secrets"]) } else { json!(["pods", "services"]) }, "verbs": ["get", "list"]}]}));
+        }
+        let name = format!("app-{app:05}");
+        let insecure = app % 2 == 1;
+        let labels = json!({"app.kubernetes.io/name": name, "app.kubernetes.io/part-of": "bench", "owner": "team"});
+        let container = if insecure {
+            json!({"name": "main", "image": "nginx:latest", "securityContext": {"privileged": true},
+                   "env": [{"name": "DB_PASSWORD", "value": "x"}]})
+        } else {
+            json!({"name": "main", "image": format!("registry.example.com/bench/{name}@sha256:{}", "ab".repeat(32)),
+                   "securityContext": {"allowPrivilegeEscalation": false, "readOnlyRootFilesystem": true, "capabilities": {"drop": ["ALL"]}}})
+        };
+        let spec = json!({"serviceAccountName": name, "automountServiceAccountToken": insecure,
+            "securityContext": {"runAsNonRoot": !insecure, "runAsUser": if insecure { 0 } else { 10001 }, "seccompProfile": {"type": "RuntimeDefault"}},
+            "containers": [container],
+            "volumes": [{"name": "data", "persistentVolumeClaim": {"claimName": format!("{name}-data")}}]});
+        let template = json!({"metadata": {"labels": labels}, "spec": spec});
+        let rs = format!("{name}-5d8f7c");
+        objects.push(json!({"apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": name, "namespace": ns, "labels": labels},
+            "spec": {"replicas": if app % 17 == 0 { 0 } else { 3 }, "selector": {"matchLabels": {"app.kubernetes.io/name": name}}, "template": template},
+            "status": {"conditions": [{"type": "Progressing", "status": "True", "lastUpdateTime": "2026-01-01T00:00:00Z", "reason": "NewReplicaSetAvailable"}]}}));
+        objects.push(json!({"apiVersion": "apps/v1", "kind": "ReplicaSet",
+            "metadata": {"name": rs, "namespace": ns, "labels": labels,
+                "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": name, "controller": true}]},
+            "spec": {"replicas": 3, "template": template}}));
+        for p in 0..3 {
+            let mut pod_spec = spec.clone();
+            pod_spec["nodeName"] = json!(format!("node-{}", app % 50));
+            objects.push(json!({"apiVersion": "v1", "kind": "Pod",
+                "metadata": {"name": format!("{rs}-{p}"), "namespace": ns, "labels": labels,
+                    "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": rs, "controller": true}]},
+                "spec": pod_spec, "status": {"phase": "Running"}}));
+        }
+        objects.push(json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": name, "namespace": ns, "labels": labels},
+            "spec": {"selector": {"app.kubernetes.io/name": name}, "ports": [{"port": 80, "targetPort": 8080}]}}));
+        objects.push(json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": name, "namespace": ns}}));
+        objects.push(json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim",
+            "metadata": {"name": format!("{name}-data"), "namespace": ns, "creationTimestamp": "2026-01-01T00:00:00Z"},
+            "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}, "status": {"phase": "Bound"}}));
+        objects.push(json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
+            "metadata": {"name": name, "namespace": ns},
+            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "reader"},
+            "subjects": [{"kind": "ServiceAccount", "name": if app % 9 == 0 { format!("{name}-gone") } else { name.clone() }, "namespace": ns}]}));
+        app += 1;
+    }
+    let resources: Vec<Resource> = objects
+        .into_iter()
+        .filter_map(|o| crate::collect::k8s::normalize(o, cluster))
+        .collect();
+    let coverage = crate::collect::k8s::KINDS
+        .iter()
+        .map(|k| Coverage {
+            scope: format!("kubernetes/{cluster}/*/{}", k.resource_type()),
+            status: CoverageStatus::Complete,
+            error: None,
+        })
+        .collect();
+    Snapshot {
+        version: 1,
+        collected_at: Utc::now().to_rfc3339(),
+        coverage,
+        resources,
+    }
+}

@@ -10,11 +10,24 @@ package vigil.rules.k8s.rbac.cluster_admin_bindings
 
 anonymous := {"system:authenticated", "system:unauthenticated", "system:anonymous"}
 
+# Only the ClusterRole cluster-admin is the built-in superuser role; a namespaced Role that
+# happens to be named cluster-admin grants whatever its own rules say.
 deny contains {"msg": msg, "path": sprintf("config.subjects[%d]", [i])} if {
+	input.config.roleRef.kind == "ClusterRole"
 	input.config.roleRef.name == "cluster-admin"
 	some i, s in object.get(input.config, "subjects", [])
 	not allowed(s)
-	msg := sprintf("%s binds cluster-admin to %s %s", [input.name, s.kind, s.name])
+	msg := sprintf("%s: binds cluster-admin to %s %s", [input.name, object.get(s, "kind", "subject"), subject_name(s)])
+}
+
+# Service accounts are named namespace/name, users and groups by their name.
+subject_name(s) := sprintf("%s/%s", [s.namespace, s.name]) if namespaced_service_account(s)
+
+subject_name(s) := object.get(s, "name", "") if not namespaced_service_account(s)
+
+namespaced_service_account(s) if {
+	s.kind == "ServiceAccount"
+	s.namespace != ""
 }
 
 allowed(s) if {

@@ -29,3 +29,11 @@ deny contains {"msg": msg, "path": sprintf("%s.%s.env[%d]", [p.path, x.path, i])
 	regex.match(secretish, e.name)
 	msg := sprintf("%s: container %s has a literal value in env var %s", [input.name, x.c.name, e.name])
 }
+
+deny contains {"msg": msg, "path": sprintf("%s.%s.envFrom[%d]", [p.path, x.path, i])} if {
+	p := k8s.pod(input)
+	some x in k8s.containers(p.spec)
+	some i, src in object.get(x.c, "envFrom", [])
+	ref := src.secretRef
+	msg := sprintf("%s: container %s imports every key of secret %s as env vars (envFrom)", [input.name, x.c.name, object.get(ref, "name", "")])
+}
