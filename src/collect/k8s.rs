@@ -452,6 +452,7 @@ async fn list_all(client: &kube::Client, job: &Job, page_size: u32) -> Result<Ve
                 .filter(|t| !t.is_empty())
                 .map(str::to_string);
             if token.is_none() {
+                tracing::debug!(target: "collect", scope = %job.scope, objects = items.len(), pages, "listed");
                 return Ok(items);
             }
         }

@@ -277,6 +277,7 @@ pub fn evaluate_resources(
 ) -> EvalReport {
     let data_json = data_document(snapshot, ctx);
     let complete = inventory::complete_types(snapshot);
+    let delegated = inventory::controllers(&snapshot.resources);
     // Only rules that apply to a type present here are compiled. A rule with nothing to
     // check still counts as having run (its findings on deleted resources may resolve).
     let present: HashSet<&str> = resources.iter().map(|r| r.resource_type.as_str()).collect();
@@ -301,8 +302,8 @@ pub fn evaluate_resources(
         let handles: Vec<_> = resources
             .chunks(chunk)
             .map(|part| {
-                let (needed, data_json, mode, complete) =
-                    (&needed, &data_json, ctx.mode, &complete);
+                let (needed, data_json, mode, complete, delegated) =
+                    (&needed, &data_json, ctx.mode, &complete, &delegated);
                 // Each worker compiles its own programs and data, so threads share no
                 // reference-counted values (shared atomic counters made two threads barely
                 // faster than one).
@@ -319,7 +320,17 @@ pub fn evaluate_resources(
                     }
                     let ok = compiled.iter().map(Option::is_some).collect();
                     (
-                        eval_chunk(rules, &compiled, &by_type, &data, complete, part),
+                        eval_chunk(
+                            rules,
+                            &compiled,
+                            &by_type,
+                            &data,
+                            &Facts {
+                                complete,
+                                delegated,
+                            },
+                            part,
+                        ),
                         ok,
                         errors,
                     )
@@ -399,14 +410,23 @@ pub fn evaluate_resources(
     report
 }
 
+/// What evaluation knows about the snapshot besides the resources themselves.
+struct Facts<'a> {
+    /// Per account or cluster, the types collected completely.
+    complete: &'a HashMap<String, HashSet<String>>,
+    /// Resource id → the types of its controllers in the snapshot (ReplicaSet, Deployment).
+    delegated: &'a HashMap<&'a str, Vec<&'a str>>,
+}
+
 fn eval_chunk(
     rules: &RuleSet,
     compiled: &[Option<Compiled>],
     by_type: &HashMap<&str, Vec<usize>>,
     data: &Value,
-    complete: &HashMap<String, HashSet<String>>,
+    facts: &Facts,
     resources: &[Resource],
 ) -> Partial {
+    let complete = facts.complete;
     let n = rules.rules.len();
     let mut vms: Vec<Option<RegoVM>> = (0..n).map(|_| None).collect();
     let mut out = Partial {
@@ -422,8 +442,19 @@ fn eval_chunk(
             continue;
         };
         let input = to_input(resource);
+        let controllers = facts.delegated.get(resource.id.as_str());
         for &i in applicable {
             let rule = &rules.rules[i];
+            // A Pod whose ReplicaSet and Deployment were collected is checked by this rule on
+            // the Deployment: not here, and not counted as a PASS either.
+            if let Some(chain) = controllers {
+                if chain
+                    .iter()
+                    .any(|t| rule.meta.resource_types.iter().any(|rt| rt == t))
+                {
+                    continue;
+                }
+            }
             if !rule.meta.inventory.is_empty() {
                 let account = resource.account.as_deref().unwrap_or("-");
                 let done = complete.get(account);

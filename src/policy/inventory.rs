@@ -140,6 +140,68 @@ pub fn kubernetes(snapshot: &Snapshot) -> Value {
     Value::Object(out)
 }
 
+/// For every Kubernetes object whose controller (`ownerReferences[].controller`) is in the
+/// snapshot, the types of its controllers up the chain: a Pod → `[ReplicaSet, Deployment]`.
+/// A rule that applies to one of them checks the object there, once, instead of on every
+/// replica. Objects owned by something not collected (a static Pod's Node) are not listed.
+pub fn controllers(resources: &[crate::model::Resource]) -> HashMap<&str, Vec<&str>> {
+    // (cluster, namespace, group, kind, name) → resource
+    let key = |cluster: &str, ns: &str, group: &str, kind: &str, name: &str| {
+        format!("{cluster}\u{0}{ns}\u{0}{group}\u{0}{kind}\u{0}{name}")
+    };
+    let mut by_key: HashMap<String, &crate::model::Resource> = HashMap::new();
+    for r in resources.iter().filter(|r| r.provider == "kubernetes") {
+        let mut parts = r.resource_type.splitn(3, "::");
+        let (Some(_), Some(group), Some(kind)) = (parts.next(), parts.next(), parts.next()) else {
+            continue;
+        };
+        by_key.insert(
+            key(
+                r.account.as_deref().unwrap_or_default(),
+                r.region.as_deref().unwrap_or_default(),
+                group,
+                kind,
+                r.name.as_deref().unwrap_or_default(),
+            ),
+            r,
+        );
+    }
+    let owner = |r: &crate::model::Resource| -> Option<&crate::model::Resource> {
+        let refs = r.config.pointer("/metadata/ownerReferences")?.as_array()?;
+        let c = refs
+            .iter()
+            .find(|o| o.get("controller").and_then(Value::as_bool) == Some(true))?;
+        let api = c.get("apiVersion")?.as_str()?;
+        let group = crate::collect::k8s::group_of(api);
+        by_key
+            .get(&key(
+                r.account.as_deref().unwrap_or_default(),
+                r.region.as_deref().unwrap_or_default(),
+                group,
+                c.get("kind")?.as_str()?,
+                c.get("name")?.as_str()?,
+            ))
+            .copied()
+    };
+    let mut out = HashMap::new();
+    for r in resources.iter().filter(|r| r.provider == "kubernetes") {
+        let mut chain = Vec::new();
+        let mut cur = r;
+        // Owners form a short chain (Pod → ReplicaSet → Deployment); a cycle is a bad input.
+        while let Some(o) = owner(cur) {
+            if chain.len() >= 4 || o.id == r.id {
+                break;
+            }
+            chain.push(o.resource_type.as_str());
+            cur = o;
+        }
+        if !chain.is_empty() {
+            out.insert(r.id.as_str(), chain);
+        }
+    }
+    out
+}
+
 /// Per account or cluster, the resource types collected completely in this snapshot: at least
 /// one complete scope of the type and no failed one. A snapshot without coverage (manifest
 /// mode) has no complete types: rules that need an inventory do not run on it.
@@ -229,6 +291,52 @@ mod tests {
         );
         assert_eq!(c["workloads"]["shop/StatefulSet/db"], true);
         assert_eq!(c["pvc_users"]["shop"]["data"][0], "StatefulSet/db");
+    }
+
+    #[test]
+    fn controllers_are_followed_up_the_chain() {
+        let owned = |kind: &str, name: &str| {
+            json!({"metadata": {"ownerReferences": [
+                {"apiVersion": "apps/v1", "kind": kind, "name": name, "controller": true}]}})
+        };
+        let resources = vec![
+            k8s("K8s::apps::Deployment", Some("a"), "web", json!({})),
+            k8s(
+                "K8s::apps::ReplicaSet",
+                Some("a"),
+                "web-1",
+                owned("Deployment", "web"),
+            ),
+            k8s(
+                "K8s::core::Pod",
+                Some("a"),
+                "web-1-x",
+                owned("ReplicaSet", "web-1"),
+            ),
+            k8s(
+                "K8s::core::Pod",
+                Some("b"),
+                "other-ns",
+                owned("ReplicaSet", "web-1"),
+            ),
+            k8s(
+                "K8s::core::Pod",
+                Some("kube-system"),
+                "apiserver",
+                json!({"metadata": {"ownerReferences": [{"apiVersion": "v1", "kind": "Node", "name": "n1", "controller": true}]}}),
+            ),
+        ];
+        let c = controllers(&resources);
+        assert_eq!(
+            c[resources[2].id.as_str()],
+            ["K8s::apps::ReplicaSet", "K8s::apps::Deployment"]
+        );
+        assert_eq!(c[resources[1].id.as_str()], ["K8s::apps::Deployment"]);
+        assert_eq!(
+            c.len(),
+            2,
+            "no owner in the namespace, or an uncollected owner: {c:?}"
+        );
     }
 
     #[test]
