@@ -148,9 +148,19 @@ async fn client_config(opts: &ClusterOptions) -> Result<(kube::Config, String), 
                 let name = opts.name.clone().unwrap_or_else(|| "in-cluster".into());
                 return Ok((cfg, cluster_name(&name)));
             }
+            let missing = std::env::var_os("KUBECONFIG").is_none()
+                && !std::env::var_os("HOME")
+                    .map(|h| PathBuf::from(h).join(".kube/config"))
+                    .is_some_and(|p| p.exists());
             return Err(Error::Kubeconfig {
                 path,
-                message: format!("{} (and not running in a cluster)", chain(&e)),
+                message: if missing {
+                    "not found ($KUBECONFIG is not set and ~/.kube/config does not exist), and \
+                     vigil is not running in a cluster; pass --kubeconfig FILE, or --in-cluster in a pod"
+                        .into()
+                } else {
+                    format!("{} (and vigil is not running in a cluster)", chain(&e))
+                },
             });
         }
         Err(e) => {

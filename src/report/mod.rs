@@ -131,13 +131,53 @@ pub fn table(scan: &ScanRecord, findings: &[Finding], summary: &Summary) -> Stri
         summary.lifecycle.opened,
         summary.lifecycle.reopened,
     ));
-    for c in scan.coverage.iter().filter(|c| c.error.is_some()) {
-        out.push_str(&format!(
-            "  {} scope {}: {}\n",
-            c.status.as_str(),
-            c.scope,
-            c.error.as_deref().unwrap_or_default()
-        ));
+    out.push_str(&scope_problems(&scan.coverage));
+    out
+}
+
+/// Failed and skipped scopes, one line each; scopes that failed for the same reason (a whole
+/// cluster unreachable, a region's endpoint down) are folded into one line.
+pub fn scope_problems(coverage: &[Coverage]) -> String {
+    let mut groups: Vec<(&str, &str, Vec<&str>)> = Vec::new();
+    for c in coverage.iter().filter(|c| c.error.is_some()) {
+        let err = c.error.as_deref().unwrap_or_default();
+        match groups
+            .iter_mut()
+            .find(|(status, e, _)| *e == err && *status == c.status.as_str())
+        {
+            Some(g) => g.2.push(&c.scope),
+            None => groups.push((c.status.as_str(), err, vec![&c.scope])),
+        }
+    }
+    let mut out = String::new();
+    for (status, err, scopes) in groups {
+        if scopes.len() <= 2 {
+            for s in scopes {
+                out.push_str(&format!("  {status} scope {s}: {err}\n"));
+            }
+        } else {
+            // provider/account/region/type: name the common prefix and list the types.
+            let prefix = |s: &str| s.rsplitn(2, '/').nth(1).unwrap_or("").to_string();
+            let first = prefix(scopes[0]);
+            let what = if scopes.iter().all(|s| prefix(s) == first) {
+                let same_prefix = coverage
+                    .iter()
+                    .filter(|c| prefix(&c.scope) == first)
+                    .count();
+                if same_prefix == scopes.len() {
+                    format!("all {} scopes of {first}", scopes.len())
+                } else {
+                    let types: Vec<&str> = scopes
+                        .iter()
+                        .map(|s| s.rsplit("::").next().unwrap_or(s))
+                        .collect();
+                    format!("{} scopes of {first} ({})", scopes.len(), types.join(", "))
+                }
+            } else {
+                format!("{} scopes ({})", scopes.len(), scopes.join(", "))
+            };
+            out.push_str(&format!("  {status}: {what}: {err}\n"));
+        }
     }
     out
 }
@@ -167,7 +207,49 @@ pub fn short_id(id: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::short_id;
+    use super::{scope_problems, short_id};
+    use crate::model::{Coverage, CoverageStatus};
+
+    #[test]
+    fn scopes_failing_alike_fold_into_one_line() {
+        let c = |scope: &str, status, error: Option<&str>| Coverage {
+            scope: scope.into(),
+            status,
+            error: error.map(str::to_string),
+        };
+        let down = Some("connection refused");
+        let cov = vec![
+            c(
+                "kubernetes/a/*/K8s::core::Pod",
+                CoverageStatus::Failed,
+                down,
+            ),
+            c(
+                "kubernetes/a/*/K8s::apps::Deployment",
+                CoverageStatus::Failed,
+                down,
+            ),
+            c(
+                "kubernetes/a/*/K8s::batch::Job",
+                CoverageStatus::Failed,
+                down,
+            ),
+            c(
+                "kubernetes/b/*/K8s::core::Pod",
+                CoverageStatus::Complete,
+                None,
+            ),
+            c(
+                "kubernetes/b/*/K8s::batch::CronJob",
+                CoverageStatus::Skipped,
+                Some("not served"),
+            ),
+        ];
+        assert_eq!(
+            scope_problems(&cov),
+            "  failed: all 3 scopes of kubernetes/a/*: connection refused\n  skipped scope kubernetes/b/*/K8s::batch::CronJob: not served\n"
+        );
+    }
 
     #[test]
     fn short_ids() {
