@@ -83,6 +83,9 @@ pub struct Kubernetes {
     /// Timeout of one API request, in seconds.
     #[serde(default = "default_k8s_timeout")]
     pub timeout_seconds: u64,
+    /// Attempts per request when the API answers 429, 503 or 504.
+    #[serde(default = "default_k8s_attempts")]
+    pub max_attempts: u32,
 }
 
 fn default_page_size() -> u32 {
@@ -94,6 +97,9 @@ fn default_k8s_concurrency() -> usize {
 fn default_k8s_timeout() -> u64 {
     30
 }
+fn default_k8s_attempts() -> u32 {
+    4
+}
 
 impl Default for Kubernetes {
     fn default() -> Self {
@@ -102,6 +108,7 @@ impl Default for Kubernetes {
             page_size: default_page_size(),
             max_concurrency: default_k8s_concurrency(),
             timeout_seconds: default_k8s_timeout(),
+            max_attempts: default_k8s_attempts(),
         }
     }
 }
@@ -329,6 +336,7 @@ const SCHEMA: &[(&str, &[(&str, Kind)])] = &[
             ("page_size", Kind::PosInt),
             ("max_concurrency", Kind::PosInt),
             ("timeout_seconds", Kind::PosInt),
+            ("max_attempts", Kind::PosInt),
         ],
     ),
     (
@@ -524,6 +532,20 @@ pub fn validate(file: &str, text: &str) -> Vec<Problem> {
                 );
             }
         }
+        for ns in entry
+            .get("namespaces")
+            .and_then(|k| k.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|k| k.as_str())
+        {
+            if !crate::collect::k8s::valid_namespace(ns) {
+                push(
+                    at("namespaces"),
+                    format!("{what}: `{ns}` is not a Kubernetes namespace name (lower-case letters, digits and `-`, at most 63)"),
+                );
+            }
+        }
         let in_cluster = entry.get("in_cluster").and_then(|v| v.as_bool()) == Some(true);
         if in_cluster && (entry.contains_key("kubeconfig") || entry.contains_key("context")) {
             push(
@@ -565,7 +587,8 @@ fn locate_in_array(text: &str, header: &str, index: usize, key: &str) -> usize {
     for (i, line) in text.lines().enumerate() {
         let t = line.trim();
         if t.starts_with('[') {
-            if t.replace(' ', "") == want {
+            let header = t.split('#').next().unwrap_or("").replace(' ', "");
+            if header == want {
                 inside = seen == index;
                 if inside {
                     header_line = i + 1;
@@ -717,7 +740,7 @@ mod tests {
 
     #[test]
     fn cluster_entries_are_checked_one_by_one() {
-        let text = "[collectors.kubernetes]\npage_size = 100\n\n[[collectors.kubernetes.clusters]]\nname = \"prod\"\ncontext = \"prod-admin\"\n\n[[collectors.kubernetes.clusters]]\nname = \"prod\"\nkinds = [\"Pod\", \"Secret\"]\nzone = 3\n";
+        let text = "[collectors.kubernetes]\npage_size = 100\n\n[[collectors.kubernetes.clusters]]\nname = \"prod\"\ncontext = \"prod-admin\"\n\n[[collectors.kubernetes.clusters]] # the second\nname = \"prod\"\nkinds = [\"Pod\", \"Secret\"]\nzone = 3\nnamespaces = [\"*\"]\n";
         let problems = validate("vigil.toml", text);
         let got: Vec<(usize, bool)> = problems
             .iter()
@@ -725,12 +748,15 @@ mod tests {
             .collect();
         assert_eq!(
             got,
-            vec![(9, true), (10, true), (11, true)],
+            vec![(9, true), (10, true), (11, true), (12, true)],
             "{problems:#?}"
         );
         assert!(problems[0].message.contains("already named `prod`"));
         assert!(problems[1].message.contains("unknown kind `Secret`"));
         assert!(problems[2].message.contains("zone"));
+        assert!(problems[3]
+            .message
+            .contains("`*` is not a Kubernetes namespace"));
         let ok = Config::parse(
             "c",
             "[[collectors.kubernetes.clusters]]\ncontext = \"kind-dev\"\nnamespaces = [\"shop\"]\n",

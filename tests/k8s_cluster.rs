@@ -228,8 +228,16 @@ fn findings_stay_open_while_their_kind_is_forbidden_and_resolve_once_it_is_read_
     let serviceaccounts = "/api/v1/serviceaccounts";
     let dir = tempfile::tempdir().unwrap();
 
-    // Scan 1: everything readable.
+    // Scan 1: everything readable. A binding to a service account that exists is clean.
     api.set_error(clusterroles, None);
+    api.edit_objects(|items| {
+        items.push(
+            json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
+            "metadata": {"name": "web-reader", "namespace": "shop"},
+            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "reader"},
+            "subjects": [{"kind": "ServiceAccount", "name": "web", "namespace": "shop"}]}),
+        );
+    });
     let first = json(&scan(&api, dir.path(), &[]));
     assert_eq!(first["scan"]["status"], "complete");
     assert!(rules_on(&first, "/ClusterRole/everything").contains(&"RBAC-K8S-001".to_string()));
@@ -237,9 +245,11 @@ fn findings_stay_open_while_their_kind_is_forbidden_and_resolve_once_it_is_read_
         rules_on(&first, "/RoleBinding/ghost-binding"),
         ["IDLE-K8S-003"]
     );
+    assert!(rules_on(&first, "/RoleBinding/web-reader").is_empty());
 
-    // Scan 2: the wildcard role is deleted and the ghost binding too, the insecure
-    // Deployment is fixed — but ClusterRoles and ServiceAccounts are now forbidden.
+    // Scan 2: the wildcard role is deleted and the insecure Deployment is fixed, someone
+    // attaches a privileged debug container to one of its Pods — and ClusterRoles and
+    // ServiceAccounts are now forbidden.
     let forbidden = |what: &str| {
         Some(json!({"code": 403, "reason": "Forbidden",
             "message": format!("{what} is forbidden: User \"system:serviceaccount:vigil:vigil\" cannot list resource \"{what}\" at the cluster scope")}))
@@ -249,9 +259,20 @@ fn findings_stay_open_while_their_kind_is_forbidden_and_resolve_once_it_is_read_
     api.edit_objects(|items| {
         items.retain(|o| o["metadata"]["name"] != "everything");
         for o in items.iter_mut() {
-            if o["kind"] == "Deployment" && o["metadata"]["name"] == "api" {
-                o["spec"]["template"]["spec"]["containers"][0]["securityContext"] =
-                    json!({"privileged": false});
+            let name = o["metadata"]["name"].as_str().unwrap().to_string();
+            match (o["kind"].as_str().unwrap(), name.as_str()) {
+                ("Deployment", "api") | ("ReplicaSet", "api-5c7b9d") => {
+                    o["spec"]["template"]["spec"]["containers"][0]["securityContext"] =
+                        json!({"privileged": false});
+                }
+                ("Pod", n) if n.starts_with("api-5c7b9d-") => {
+                    o["spec"]["containers"][0]["securityContext"] = json!({"privileged": false});
+                    if n == "api-5c7b9d-abcde" {
+                        o["spec"]["ephemeralContainers"] = json!([{"name": "debugger",
+                            "image": "busybox:1.36", "securityContext": {"privileged": true}}]);
+                    }
+                }
+                _ => {}
             }
         }
     });
@@ -264,9 +285,12 @@ fn findings_stay_open_while_their_kind_is_forbidden_and_resolve_once_it_is_read_
         "a finding in a forbidden scope never resolves"
     );
     assert_eq!(wildcard["stale"], true);
-    // IDLE-K8S-003 needs the ServiceAccounts: not evaluated, so not resolved either.
+    // IDLE-K8S-003 needs the ServiceAccounts: not evaluated, so not resolved either — and
+    // not run on an empty inventory, where every binding would look broken.
     let ghost = finding(&second, "IDLE-K8S-003", "ghost-binding").unwrap();
     assert_eq!(ghost["status"], "open");
+    assert_eq!(ghost["stale"], true, "not re-checked in this scan");
+    assert!(rules_on(&second, "/RoleBinding/web-reader").is_empty());
     assert!(
         stderr(&out).contains("IDLE-K8S-003 not evaluated")
             && stderr(&out).contains("K8s::core::ServiceAccount"),
@@ -276,6 +300,13 @@ fn findings_stay_open_while_their_kind_is_forbidden_and_resolve_once_it_is_read_
     // The Deployment's scope was read completely: its fixed finding resolves.
     let privileged = finding(&second, "POD-K8S-004", "/Deployment/api").unwrap();
     assert_eq!(privileged["status"], "resolved");
+    // The Pod that drifted from its template is checked itself; its sibling is not.
+    let debugged = finding(&second, "POD-K8S-004", "/Pod/api-5c7b9d-abcde").unwrap();
+    assert!(
+        debugged["message"].as_str().unwrap().contains("debugger"),
+        "{debugged}"
+    );
+    assert!(rules_on(&second, "/Pod/api-5c7b9d-fghij").is_empty());
 
     // Scan 3: readable again; the deleted role's finding resolves.
     api.set_error(clusterroles, None);
@@ -284,11 +315,9 @@ fn findings_stay_open_while_their_kind_is_forbidden_and_resolve_once_it_is_read_
     assert_eq!(third["scan"]["status"], "complete");
     let wildcard = finding(&third, "RBAC-K8S-001", "/ClusterRole/everything").unwrap();
     assert_eq!(wildcard["status"], "resolved");
-    assert_eq!(
-        finding(&third, "IDLE-K8S-003", "ghost-binding").unwrap()["status"],
-        "open",
-        "the binding still exists"
-    );
+    let ghost = finding(&third, "IDLE-K8S-003", "ghost-binding").unwrap();
+    assert_eq!(ghost["status"], "open", "the binding still exists");
+    assert_eq!(ghost["stale"], false);
 }
 
 #[test]
@@ -360,6 +389,36 @@ fn credentials_limited_to_some_namespaces_scan_those_and_report_the_rest() {
     // Pods in legacy are still checked; kube-system was not asked for.
     assert!(rules_on(&doc, "/legacy/core/Pod/debug").contains(&"POD-K8S-001".to_string()));
     assert!(rules_on(&doc, "kube-apiserver-node-1").is_empty());
+
+    // With every kind: the Namespaces (cluster-scoped) are listed, but NetworkPolicies and
+    // ServiceAccounts only in one namespace — rules that need them cluster-wide do not run.
+    api.set_error("/apis/apps/v1/namespaces/legacy/deployments", None);
+    let dir = tempfile::tempdir().unwrap();
+    let out = scan(&api, dir.path(), &["--namespace", "shop"]);
+    let doc = json(&out);
+    for rule in ["NET-K8S-001", "IDLE-K8S-003"] {
+        assert!(
+            !doc["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["rule_id"] == rule),
+            "{rule} ran on a namespace-limited scan"
+        );
+    }
+    assert!(
+        stderr(&out).contains("NET-K8S-001 not evaluated"),
+        "{}",
+        stderr(&out)
+    );
+    // A namespace name that would widen the scope is refused.
+    let out = scan(&api, dir.path(), &["--namespace", "*"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("`*` is not a Kubernetes namespace name"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -379,6 +438,42 @@ fn an_expired_continue_token_restarts_the_list() {
         .filter(|r| r.starts_with("GET /api/v1/pods?") && !r.contains("continue="))
         .count();
     assert_eq!(fresh_starts, 2, "the list starts over once after the 410");
+}
+
+#[test]
+fn an_api_briefly_unavailable_is_retried_a_bounded_number_of_times() {
+    let api = K8sApi::start("cluster-a");
+    let mut server = api.read("server.json");
+    server["flaky"] = json!({"/api/v1/pods": 2, "/apis/apps/v1": 1, "/api/v1/services": 9});
+    api.write("server.json", &server);
+    let dir = tempfile::tempdir().unwrap();
+    let out = scan(
+        &api,
+        dir.path(),
+        &["--kind", "Pod", "--kind", "Deployment", "--kind", "Service"],
+    );
+    let doc = json(&out);
+    // Pods and the apps group answer on the third and second attempt; Services stay
+    // unavailable past the 4 attempts and fail their scope.
+    assert_eq!(coverage(&doc, "/*/K8s::core::Pod")["status"], "complete");
+    assert_eq!(
+        coverage(&doc, "/*/K8s::apps::Deployment")["status"],
+        "complete"
+    );
+    let services = coverage(&doc, "/*/K8s::core::Service");
+    assert_eq!(services["status"], "failed");
+    assert!(
+        services["error"].as_str().unwrap().contains("503"),
+        "{services}"
+    );
+    let reqs = api.requests();
+    let count = |prefix: &str| reqs.iter().filter(|r| r.starts_with(prefix)).count();
+    assert_eq!(count("GET /api/v1/services?"), 4);
+    assert_eq!(
+        count("GET /api/v1/pods?") - 4,
+        3,
+        "5 pages, the first tried 3 times: {reqs:#?}"
+    );
 }
 
 #[test]
@@ -540,4 +635,177 @@ fn several_clusters_from_the_config_are_scanned_under_their_names() {
         "k8s://ctx-two/_cluster/core/Namespace/legacy"
     )
     .is_some());
+    // --kind narrows every configured cluster instead of replacing them.
+    let out = vigil(&[
+        "scan", "--target", "k8s", "--config", &cfg, "--db", &db, "--format", "json", "--kind",
+        "Service",
+    ]);
+    let doc = json(&out);
+    let scopes: Vec<&str> = doc["scan"]["coverage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["scope"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        scopes,
+        [
+            "kubernetes/ctx-two/*/K8s::core::Service",
+            "kubernetes/prod/*/K8s::core::Service"
+        ]
+    );
+
+    // A cluster that cannot be reached fails its own scopes under its name; the other is
+    // scanned.
+    let cfg = config(
+        dir.path(),
+        &format!("\n[[collectors.kubernetes.clusters]]\nname = \"prod\"\nkubeconfig = \"{k}\"\ncontext = \"ctx-one\"\nkinds = [\"Namespace\"]\n\n[[collectors.kubernetes.clusters]]\nname = \"lost\"\nkubeconfig = \"{k}\"\ncontext = \"ctx-three\"\nkinds = [\"Namespace\"]\n"),
+    );
+    let out = vigil(&[
+        "scan", "--target", "k8s", "--config", &cfg, "--db", &db, "--format", "json",
+    ]);
+    let doc = json(&out);
+    assert_eq!(doc["scan"]["status"], "partial", "{}", stderr(&out));
+    let prod = coverage(&doc, "kubernetes/prod/_cluster/K8s::core::Namespace");
+    assert_eq!(prod["status"], "complete");
+    let lost = coverage(&doc, "kubernetes/lost/*/K8s::core::Namespace");
+    assert_eq!(lost["status"], "failed");
+    assert!(
+        lost["error"]
+            .as_str()
+            .unwrap()
+            .contains("no context `ctx-three`"),
+        "{lost}"
+    );
+    assert!(stderr(&out).contains("cluster lost"), "{}", stderr(&out));
+
+    // Two entries that turn out to name the same cluster are refused before any scan.
+    let cfg = config(
+        dir.path(),
+        &format!("\n[[collectors.kubernetes.clusters]]\nkubeconfig = \"{k}\"\ncontext = \"ctx-one\"\n\n[[collectors.kubernetes.clusters]]\nkubeconfig = \"{k}\"\n"),
+    );
+    let before = api.requests().len();
+    let out = vigil(&["scan", "--target", "k8s", "--config", &cfg, "--db", &db]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("two clusters are named `ctx-one`"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(api.requests().len(), before, "nothing was collected");
+}
+
+#[test]
+fn a_group_whose_discovery_fails_fails_its_kinds_and_a_kind_not_served_has_nothing_to_find() {
+    let api = K8sApi::start("cluster-a");
+    let dir = tempfile::tempdir().unwrap();
+    let first = json(&scan(&api, dir.path(), &[]));
+    assert!(finding(&first, "ING-K8S-001", "/Ingress/api").is_some());
+    assert!(finding(&first, "POD-K8S-001", "/CronJob/report").is_some());
+
+    // batch/v1beta1 answers 503 (an aggregated API down, say); networking.k8s.io no longer
+    // serves Ingress at any version.
+    api.set_error(
+        "/apis/batch/v1beta1",
+        Some(json!({"code": 503, "reason": "ServiceUnavailable",
+            "message": "the server is currently unable to handle the request"})),
+    );
+    let mut discovery = api.read("discovery.json");
+    for gv in [
+        "/apis/networking.k8s.io/v1",
+        "/apis/networking.k8s.io/v1beta1",
+    ] {
+        discovery[gv]["resources"]
+            .as_array_mut()
+            .unwrap()
+            .retain(|r| r["kind"] != "Ingress");
+    }
+    api.write("discovery.json", &discovery);
+    let second = json(&scan(&api, dir.path(), &[]));
+    assert_eq!(second["scan"]["status"], "partial");
+    for kind in ["K8s::batch::Job", "K8s::batch::CronJob"] {
+        let c = coverage(&second, &format!("/*/{kind}"));
+        assert_eq!(c["status"], "failed");
+        let e = c["error"].as_str().unwrap();
+        assert!(
+            e.contains("discovering API group batch") && e.contains("503"),
+            "{e}"
+        );
+    }
+    assert_eq!(
+        coverage(&second, "/*/K8s::apps::Deployment")["status"],
+        "complete"
+    );
+    // The CronJob's findings stay open; the Ingress kind is gone, and so are its objects.
+    let cronjob = finding(&second, "POD-K8S-001", "/CronJob/report").unwrap();
+    assert_eq!(cronjob["status"], "open");
+    let ingress = coverage(&second, "/*/K8s::networking.k8s.io::Ingress");
+    assert_eq!(ingress["status"], "complete");
+    let gone = finding(&second, "ING-K8S-001", "/Ingress/api").unwrap();
+    assert_eq!(gone["status"], "resolved");
+}
+
+#[test]
+fn credentials_are_never_echoed_from_a_failing_plugin_or_a_broken_kubeconfig() {
+    let api = K8sApi::start("cluster-a");
+    let dir = tempfile::tempdir().unwrap();
+    let db = db(dir.path());
+    let kubeconfig = dir.path().join("exec.kubeconfig");
+    std::fs::write(
+        &kubeconfig,
+        format!(
+            "apiVersion: v1\nkind: Config\nclusters:\n- name: a\n  cluster: {{server: \"{}\"}}\ncontexts:\n- name: a\n  context: {{cluster: a, user: u}}\ncurrent-context: a\nusers:\n- name: u\n  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n      command: sh\n      args: [\"-c\", \"echo token-from-plugin-$PLUGIN_SECRET; exit 3\"]\n      env: [{{name: PLUGIN_SECRET, value: sw0rdfish-env}}]\n      interactiveMode: Never\n",
+            api.url()
+        ),
+    )
+    .unwrap();
+    let out = vigil(&[
+        "scan",
+        "--target",
+        "kubernetes",
+        "--kubeconfig",
+        kubeconfig.to_str().unwrap(),
+        "--db",
+        &db,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let doc = json(&out);
+    let e = doc["scan"]["coverage"][0]["error"].as_str().unwrap();
+    assert!(e.contains("exec credential plugin failed"), "{e}");
+    let broken = dir.path().join("broken.kubeconfig");
+    std::fs::write(
+        &broken,
+        "apiVersion: v1\nkind: Config\nusers:\n- name: u\n  user:\n    token: sw0rdfish-token\n    : [unclosed\n",
+    )
+    .unwrap();
+    let out2 = vigil(&[
+        "scan",
+        "--target",
+        "kubernetes",
+        "--kubeconfig",
+        broken.to_str().unwrap(),
+        "--db",
+        &db,
+    ]);
+    assert_eq!(out2.status.code(), Some(2));
+    assert!(
+        stderr(&out2).contains("not valid YAML"),
+        "{}",
+        stderr(&out2)
+    );
+    let db_bytes = std::fs::read(dir.path().join("vigil.db")).unwrap();
+    for text in [
+        stdout(&out),
+        stderr(&out),
+        stdout(&out2),
+        stderr(&out2),
+        String::from_utf8_lossy(&db_bytes).into_owned(),
+    ] {
+        assert!(
+            !text.contains("sw0rdfish"),
+            "a credential was echoed:\n{text}"
+        );
+    }
 }

@@ -6,8 +6,8 @@ workload_types := {
 	"K8s::apps::ReplicaSet", "K8s::batch::Job",
 }
 
-# Kinds that are skipped when a collected workload controls them: their findings are
-# reported once, on the controlling Deployment, StatefulSet, DaemonSet or CronJob.
+# Kinds that may be delegated to their controller: when vigil delegates one, its findings
+# are reported once, on the controlling Deployment, StatefulSet, DaemonSet or CronJob.
 controllable_types := {"K8s::core::Pod", "K8s::apps::ReplicaSet", "K8s::batch::Job"}
 
 # The object's metadata ({} when absent).
@@ -30,16 +30,17 @@ facts(r, name) := object.get(cluster(r), name, {})
 # True for namespaces listed in params.system_namespaces.
 system_namespace(ns) if ns in data.vigil.context.params.system_namespaces
 
-# A Pod, ReplicaSet or Job whose controller (ownerReference with controller: true) is a
-# workload collected in the same cluster and namespace is checked on that workload instead,
-# so a finding is reported once, not once per replica. Objects owned by something that was
-# not collected (a Node for mirror pods, an operator's custom resource) are checked themselves.
+# A Pod, ReplicaSet or Job that vigil checks on its controller instead, so a finding is
+# reported once, not once per replica. The decision is made by vigil, not by the rules: it
+# publishes the ids (input.id) of the delegated objects as
+# data.vigil.inventory.k8s[<cluster>].delegated = {"<id>": true}. vigil only delegates an
+# object whose controller was collected and which has not drifted from the controller's
+# template, so a mirror pod (owned by a Node), a pod of an uncollected owner or a pod with
+# an ephemeral debug container or a changed image is absent and is checked itself, as is
+# an object without an id.
 controlled(r) if {
 	r.type in controllable_types
-	some ref in object.get(metadata(r), "ownerReferences", [])
-	ref.controller == true
-	key := sprintf("%s/%s/%s", [namespace(r), ref.kind, ref.name])
-	object.get(facts(r, "workloads"), key, false) == true
+	facts(r, "delegated")[r.id] == true
 }
 
 # The pod spec of a Pod, a workload's template or a CronJob's job template, with the path

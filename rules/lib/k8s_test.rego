@@ -6,51 +6,81 @@ test_pod_spec_of_each_kind if {
 	pod({"type": "K8s::batch::CronJob", "config": {"spec": {"jobTemplate": {"spec": {"template": {"spec": {"hostIPC": true}}}}}}}).spec.hostIPC
 }
 
-inv := {"c1": {"workloads": {"shop/ReplicaSet/web-5d4f": true, "shop/Deployment/web": true, "shop/CronJob/nightly": true}}}
+pod_id := "k8s://c1/shop/core/Pod/web-5d4f-x"
 
-owned(type, kind, name) := owned_by(type, "c1", "shop", {"kind": kind, "name": name, "controller": true})
+rs_id := "k8s://c1/shop/apps/ReplicaSet/web-5d4f"
 
-owned_by(type, account, ns, ref) := {
-	"type": type, "account": account, "name": "x",
-	"config": {"metadata": {"namespace": ns, "ownerReferences": [ref]}, "spec": {"containers": [], "template": {"spec": {}}}},
+job_id := "k8s://c1/shop/batch/Job/nightly-2900"
+
+deploy_id := "k8s://c1/shop/apps/Deployment/web"
+
+# vigil decides which objects are delegated to their controller; the rules only read it.
+# The keys are spelled out: a `with ... as` value built from other rules (pod_id, ...) makes
+# regorus leave calls such as controlled(owned(..., pod_id, ...)) undefined.
+inv := {"c1": {"delegated": {
+	"k8s://c1/shop/core/Pod/web-5d4f-x": true,
+	"k8s://c1/shop/apps/ReplicaSet/web-5d4f": true,
+	"k8s://c1/shop/batch/Job/nightly-2900": true,
+	"k8s://c1/shop/apps/Deployment/web": true,
+}}}
+
+owned(type, id, kind, name) := owned_by(type, id, "c1", {"kind": kind, "name": name, "controller": true})
+
+owned_by(type, id, account, ref) := {
+	"type": type, "id": id, "account": account, "name": "x",
+	"config": {"metadata": {"namespace": "shop", "ownerReferences": [ref]}, "spec": {"containers": [], "template": {"spec": {}}}},
 }
 
-test_pod_owned_by_collected_replicaset_is_skipped if {
-	not pod(owned("K8s::core::Pod", "ReplicaSet", "web-5d4f")) with data.vigil.inventory.k8s as inv
-	controlled(owned("K8s::core::Pod", "ReplicaSet", "web-5d4f")) with data.vigil.inventory.k8s as inv
+test_delegated_pod_is_skipped if {
+	not pod(owned("K8s::core::Pod", pod_id, "ReplicaSet", "web-5d4f")) with data.vigil.inventory.k8s as inv
+	controlled(owned("K8s::core::Pod", pod_id, "ReplicaSet", "web-5d4f")) with data.vigil.inventory.k8s as inv
 }
 
-test_replicaset_owned_by_collected_deployment_is_skipped if {
-	not pod(owned("K8s::apps::ReplicaSet", "Deployment", "web")) with data.vigil.inventory.k8s as inv
+test_delegated_replicaset_is_skipped if {
+	not pod(owned("K8s::apps::ReplicaSet", rs_id, "Deployment", "web")) with data.vigil.inventory.k8s as inv
 }
 
-test_job_owned_by_collected_cronjob_is_skipped if {
-	not pod(owned("K8s::batch::Job", "CronJob", "nightly")) with data.vigil.inventory.k8s as inv
+test_delegated_job_is_skipped if {
+	not pod(owned("K8s::batch::Job", job_id, "CronJob", "nightly")) with data.vigil.inventory.k8s as inv
 }
 
 test_mirror_pod_owned_by_node_is_checked if {
-	pod(owned("K8s::core::Pod", "Node", "node-1")).path == "config.spec" with data.vigil.inventory.k8s as inv
+	r := owned("K8s::core::Pod", "k8s://c1/shop/core/Pod/static-node-1", "Node", "node-1")
+	pod(r).path == "config.spec" with data.vigil.inventory.k8s as inv
+	not controlled(r) with data.vigil.inventory.k8s as inv
 }
 
-test_owner_absent_from_inventory_is_checked if {
-	pod(owned("K8s::core::Pod", "ReplicaSet", "other-1")).path == "config.spec" with data.vigil.inventory.k8s as inv
-	pod(owned("K8s::apps::ReplicaSet", "Deployment", "other")).path == "config.spec.template.spec" with data.vigil.inventory.k8s as inv
-	pod(owned("K8s::core::Pod", "ReplicaSet", "web-5d4f")).path == "config.spec"
+test_object_not_delegated_is_checked if {
+	# An owned pod vigil did not delegate (e.g. drifted from its template) is checked itself.
+	pod(owned("K8s::core::Pod", "k8s://c1/shop/core/Pod/web-5d4f-debug", "ReplicaSet", "web-5d4f")).path == "config.spec" with data.vigil.inventory.k8s as inv
+	pod(owned("K8s::apps::ReplicaSet", "k8s://c1/shop/apps/ReplicaSet/other", "Deployment", "other")).path == "config.spec.template.spec" with data.vigil.inventory.k8s as inv
+	pod(owned("K8s::core::Pod", pod_id, "ReplicaSet", "web-5d4f")).path == "config.spec"
+	pod(owned("K8s::core::Pod", pod_id, "ReplicaSet", "web-5d4f")).path == "config.spec" with data.vigil.inventory.k8s as {"c1": {}}
 }
 
-test_owner_in_other_namespace_or_cluster_is_checked if {
+test_object_without_id_is_checked if {
+	r := object.remove(owned("K8s::core::Pod", pod_id, "ReplicaSet", "web-5d4f"), ["id"])
+	pod(r).path == "config.spec" with data.vigil.inventory.k8s as inv
+	not controlled(r) with data.vigil.inventory.k8s as inv
+}
+
+test_delegation_of_other_id_or_cluster_does_not_apply if {
 	ref := {"kind": "ReplicaSet", "name": "web-5d4f", "controller": true}
-	pod(owned_by("K8s::core::Pod", "c1", "blog", ref)) with data.vigil.inventory.k8s as inv
-	pod(owned_by("K8s::core::Pod", "c2", "shop", ref)) with data.vigil.inventory.k8s as inv
+	pod(owned_by("K8s::core::Pod", "k8s://c1/shop/core/Pod/web-5d4f-y", "c1", ref)) with data.vigil.inventory.k8s as inv
+	pod(owned_by("K8s::core::Pod", pod_id, "c2", ref)) with data.vigil.inventory.k8s as inv
+	pod(owned_by("K8s::core::Pod", pod_id, "c2", ref)) with data.vigil.inventory.k8s as {"c1": {}, "c2": {"delegated": {"k8s://c2/shop/core/Pod/web-5d4f-x": true}}}
 }
 
-test_non_controller_owner_is_checked if {
-	pod(owned_by("K8s::core::Pod", "c1", "shop", {"kind": "ReplicaSet", "name": "web-5d4f", "controller": false})) with data.vigil.inventory.k8s as inv
-	pod(owned_by("K8s::core::Pod", "c1", "shop", {"kind": "ReplicaSet", "name": "web-5d4f"})) with data.vigil.inventory.k8s as inv
+test_delegation_must_be_true if {
+	r := owned("K8s::core::Pod", pod_id, "ReplicaSet", "web-5d4f")
+	pod(r) with data.vigil.inventory.k8s as {"c1": {"delegated": {pod_id: false}}}
+	pod(r) with data.vigil.inventory.k8s as {"c1": {"delegated": {pod_id: "true"}}}
+	pod(r) with data.vigil.inventory.k8s as {"c1": {"delegated": [pod_id]}}
 }
 
 test_deployment_is_never_skipped if {
-	pod(owned("K8s::apps::Deployment", "Deployment", "web")) with data.vigil.inventory.k8s as inv
+	pod(owned("K8s::apps::Deployment", deploy_id, "Deployment", "web")) with data.vigil.inventory.k8s as inv
+	not controlled(owned("K8s::apps::Deployment", deploy_id, "Deployment", "web")) with data.vigil.inventory.k8s as inv
 }
 
 test_containers_cover_init_and_ephemeral if {

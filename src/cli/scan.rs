@@ -294,15 +294,23 @@ fn clusters(args: &Args, cfg: &vigil::config::Config) -> Vec<k8s::ClusterOptions
         page_size: k.page_size,
         max_concurrency: k.max_concurrency,
         timeout: std::time::Duration::from_secs(k.timeout_seconds),
+        max_attempts: k.max_attempts,
         ..Default::default()
     };
-    let from_flags = args.kubeconfig.is_some()
+    // Flags that name a cluster replace the configured ones; --namespace and --kind alone
+    // narrow every configured cluster.
+    let names_a_cluster = args.kubeconfig.is_some()
         || args.context.is_some()
         || args.cluster_name.is_some()
-        || args.in_cluster
-        || !args.namespaces.is_empty()
-        || !args.kinds.is_empty();
-    if from_flags || k.clusters.is_empty() {
+        || args.in_cluster;
+    let narrow = |configured: &[String], flag: &[String]| {
+        if flag.is_empty() {
+            configured.to_vec()
+        } else {
+            flag.to_vec()
+        }
+    };
+    if names_a_cluster || k.clusters.is_empty() {
         return vec![k8s::ClusterOptions {
             name: args.cluster_name.clone(),
             kubeconfig: args.kubeconfig.clone(),
@@ -320,11 +328,20 @@ fn clusters(args: &Args, cfg: &vigil::config::Config) -> Vec<k8s::ClusterOptions
             kubeconfig: c.kubeconfig.clone(),
             context: c.context.clone(),
             in_cluster: c.in_cluster,
-            namespaces: c.namespaces.clone(),
-            kinds: c.kinds.clone(),
+            namespaces: narrow(&c.namespaces, &args.namespaces),
+            kinds: narrow(&c.kinds, &args.kinds),
             ..base.clone()
         })
         .collect()
+}
+
+/// The name a cluster goes by when its client cannot even be built.
+fn fallback_name(opts: &k8s::ClusterOptions) -> String {
+    match (&opts.name, &opts.context, opts.in_cluster) {
+        (Some(n), _, _) | (None, Some(n), _) => k8s::cluster_name(n),
+        (None, None, true) => "in-cluster".into(),
+        (None, None, false) => "current-context".into(),
+    }
 }
 
 fn collect_kubernetes(
@@ -336,15 +353,33 @@ fn collect_kubernetes(
         bail!("--region, --endpoint-url and --service are AWS options; they do not apply to --target kubernetes");
     }
     let clusters = clusters(args, cfg);
+    for c in &clusters {
+        k8s::check(c)?;
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    // Every cluster's name is settled before anything is collected: two clusters under one
+    // name would resolve each other's findings.
+    let names: Vec<String> = rt
+        .block_on(futures::future::join_all(
+            clusters.iter().map(k8s::resolve_name),
+        ))
+        .into_iter()
+        .zip(&clusters)
+        .map(|(r, c)| r.unwrap_or_else(|_| fallback_name(c)))
+        .collect();
+    for (i, n) in names.iter().enumerate() {
+        if names[..i].contains(n) {
+            bail!("two clusters are named `{n}`; give them distinct names (`name` in [[collectors.kubernetes.clusters]], or --cluster-name)");
+        }
+    }
     let spinner = spinner("collecting Kubernetes objects…");
     let progress = |scope: &str| {
         if let Some(pb) = &spinner {
             pb.set_message(format!("collected {scope}"));
         }
     };
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
     let results = rt.block_on(futures::future::join_all(
         clusters.iter().map(|c| k8s::collect(c, &progress)),
     ));
@@ -356,27 +391,13 @@ fn collect_kubernetes(
         collected_at: started.to_rfc3339_opts(SecondsFormat::Secs, true),
         ..Default::default()
     };
-    let mut seen: Vec<String> = Vec::new();
-    for (opts, result) in clusters.iter().zip(results) {
+    for ((opts, name), result) in clusters.iter().zip(&names).zip(results) {
         let scopes = match result {
-            Ok((name, scopes)) => {
-                if seen.contains(&name) {
-                    bail!("two clusters are named `{name}`; give them distinct names (`name` in the config, --cluster-name)");
-                }
-                seen.push(name);
-                scopes
-            }
-            Err(e @ k8s::Error::UnknownKind(..)) => bail!(e),
+            Ok((_, scopes)) => scopes,
             Err(e) => {
                 // This cluster cannot be reached at all: its scopes fail, the others go on.
-                let name = opts
-                    .name
-                    .as_deref()
-                    .or(opts.context.as_deref())
-                    .map(k8s::cluster_name)
-                    .unwrap_or_else(|| "default".into());
-                eprintln!("error: {e}");
-                k8s::failed_scopes(opts, &name, &e.to_string())
+                eprintln!("error: cluster {name}: {e}");
+                k8s::failed_scopes(opts, name, &e.to_string())
             }
         };
         for s in scopes {

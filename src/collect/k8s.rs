@@ -87,6 +87,8 @@ pub struct ClusterOptions {
     pub max_concurrency: usize,
     /// Timeout of one request.
     pub timeout: Duration,
+    /// Attempts per request when the API is overloaded or unavailable (429, 503, 504).
+    pub max_attempts: u32,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -97,6 +99,10 @@ pub enum Error {
     Client { cluster: String, message: String },
     #[error("unknown Kubernetes kind `{0}` (known: {1})")]
     UnknownKind(String, String),
+    #[error(
+        "`{0}` is not a Kubernetes namespace name (lower-case letters, digits and `-`, at most 63)"
+    )]
+    BadNamespace(String),
 }
 
 /// Makes a name safe for ids and scopes: an EKS context ARN becomes its cluster name, and
@@ -143,8 +149,9 @@ async fn client_config(opts: &ClusterOptions) -> Result<(kube::Config, String), 
     let kubeconfig = match kubeconfig {
         Ok(k) => k,
         Err(e) if opts.kubeconfig.is_none() => {
-            // No kubeconfig at all: in a pod, the service account is the natural default.
-            if let Ok(cfg) = kube::Config::incluster() {
+            // No kubeconfig at all: in a pod, the service account is the natural default —
+            // unless a context was asked for, which names another cluster.
+            if let (None, Ok(cfg)) = (&opts.context, kube::Config::incluster()) {
                 let name = opts.name.clone().unwrap_or_else(|| "in-cluster".into());
                 return Ok((cfg, cluster_name(&name)));
             }
@@ -213,7 +220,23 @@ async fn client_config(opts: &ClusterOptions) -> Result<(kube::Config, String), 
 }
 
 /// An error and its causes on one line.
-fn chain(e: &dyn std::error::Error) -> String {
+///
+/// Errors that may quote credentials are never displayed as they are: an exec credential
+/// plugin's failure carries its environment and output, and a YAML parse error quotes the
+/// kubeconfig (or the plugin's output) around the fault, where tokens and keys live.
+fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(c) = cur {
+        if let Some(a) = c.downcast_ref::<kube::client::AuthError>() {
+            return auth_error(a);
+        }
+        if let Some(kube::config::KubeconfigError::Parse(_)) =
+            c.downcast_ref::<kube::config::KubeconfigError>()
+        {
+            return "the kubeconfig is not valid YAML (vigil does not quote it: it may hold credentials)".into();
+        }
+        cur = c.source();
+    }
     let mut s = e.to_string();
     let mut cur = e.source();
     while let Some(c) = cur {
@@ -225,6 +248,25 @@ fn chain(e: &dyn std::error::Error) -> String {
         cur = c.source();
     }
     s
+}
+
+/// Authentication failures, said without what they may carry.
+fn auth_error(e: &kube::client::AuthError) -> String {
+    use kube::client::AuthError as A;
+    match e {
+        A::AuthExecStart(io) => format!(
+            "authenticating: the kubeconfig's exec credential plugin could not be started: {io}"
+        ),
+        A::AuthExecRun { out, .. } => format!(
+            "authenticating: the kubeconfig's exec credential plugin failed ({}); run it by hand to see why (vigil does not print its output or environment: they may hold credentials)",
+            out.status
+        ),
+        A::AuthExecParse(_) => "authenticating: the exec credential plugin's output is not a valid ExecCredential (not quoted: it may hold credentials)".into(),
+        A::InvalidBasicAuth(_) | A::InvalidBearerToken(_) => {
+            "authenticating: the kubeconfig's credentials cannot be sent as an HTTP header".into()
+        }
+        other => format!("authenticating: {other}"),
+    }
 }
 
 /// A kube error as one readable line: the API's own status for API errors.
@@ -242,7 +284,22 @@ fn describe(e: &kube::Error) -> String {
     }
 }
 
+/// A namespace name as Kubernetes allows it (an RFC 1123 label): `*`, `_cluster` or an empty
+/// name would otherwise become a scope that covers the wrong objects.
+pub fn valid_namespace(ns: &str) -> bool {
+    !ns.is_empty()
+        && ns.len() <= 63
+        && ns
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !ns.starts_with('-')
+        && !ns.ends_with('-')
+}
+
 fn selected_kinds(opts: &ClusterOptions) -> Result<Vec<Kind>, Error> {
+    if let Some(bad) = opts.namespaces.iter().find(|n| !valid_namespace(n)) {
+        return Err(Error::BadNamespace(bad.clone()));
+    }
     if opts.kinds.is_empty() {
         return Ok(KINDS.to_vec());
     }
@@ -260,6 +317,11 @@ fn selected_kinds(opts: &ClusterOptions) -> Result<Vec<Kind>, Error> {
     Ok(out)
 }
 
+/// Checks a cluster's options (kinds, namespaces) without contacting anything.
+pub fn check(opts: &ClusterOptions) -> Result<(), Error> {
+    selected_kinds(opts).map(|_| ())
+}
+
 /// The cluster's name as [`collect`] will use it, without contacting the cluster.
 pub async fn resolve_name(opts: &ClusterOptions) -> Result<String, Error> {
     client_config(opts).await.map(|(_, name)| name)
@@ -275,6 +337,10 @@ pub async fn collect(
     let (mut cfg, cluster) = client_config(opts).await?;
     cfg.read_timeout = Some(opts.timeout);
     cfg.connect_timeout = Some(opts.timeout);
+    // kube's own retry policy backs off for up to 15 attempts and 1000 s on 429/503/504,
+    // which would stall a scan on one unavailable aggregated API for many minutes; vigil
+    // retries a bounded number of times itself (`max_attempts`).
+    cfg.default_retry = false;
     let client = kube::Client::try_from(cfg).map_err(|e| Error::Client {
         cluster: cluster.clone(),
         message: chain(&e),
@@ -282,12 +348,13 @@ pub async fn collect(
 
     // Discovery: one query per API group, so a broken group fails only its kinds.
     let mut groups: Vec<&'static str> = kinds.iter().map(|k| k.group).collect();
+    groups.sort_unstable();
     groups.dedup();
     let discovered: BTreeMap<&str, Result<ApiGroup, String>> =
         futures::stream::iter(groups.iter().map(|g| {
             let client = client.clone();
             async move {
-                let r = kube::discovery::group(&client, g)
+                let r = retrying(opts.max_attempts, || kube::discovery::group(&client, g))
                     .await
                     .map_err(|e| describe(&e));
                 (*g, r)
@@ -302,36 +369,40 @@ pub async fn collect(
     for kind in &kinds {
         let ty = kind.resource_type();
         let group = discovered.get(kind.group).expect("every group was queried");
-        let found =
-            match group {
-                Err(e) => Err(format!(
-                    "discovering API group {}: {e}",
-                    if kind.group.is_empty() {
-                        "core"
-                    } else {
-                        kind.group
-                    }
-                )),
-                Ok(g) => best_version(g, kind.kind).ok_or_else(|| {
-                    format!(
-                    "the cluster serves no version of {} that vigil can read (versions of {}: {})",
-                    kind.kind,
-                    if kind.group.is_empty() { "core" } else { kind.group },
-                    g.versions().collect::<Vec<_>>().join(", ")
-                )
-                }),
-            };
-        let (ar, namespaced) = match found {
-            Ok(x) => x,
+        let group_name = if kind.group.is_empty() {
+            "core"
+        } else {
+            kind.group
+        };
+        let (ar, namespaced) = match group {
             Err(e) => {
-                let s = scope(&cluster, "*", &ty);
-                results.push(if group.is_ok() {
-                    ScopeResult::skipped(s, e)
-                } else {
-                    ScopeResult::failed(s, e)
-                });
+                results.push(ScopeResult::failed(
+                    scope(&cluster, "*", &ty),
+                    format!("discovering API group {group_name}: {e}"),
+                ));
                 continue;
             }
+            Ok(g) => match best_version(g, kind.kind) {
+                Found::Listable(ar, namespaced) => (ar, namespaced),
+                Found::NotServed => {
+                    // A kind the server does not serve has no objects: its scope is complete
+                    // and empty, so findings on objects of it resolve.
+                    tracing::info!(target: "collect", %cluster, kind = kind.kind, group = group_name,
+                        "not served by this cluster; nothing to collect");
+                    results.push(ScopeResult::ok(scope(&cluster, "*", &ty), Vec::new()));
+                    continue;
+                }
+                Found::NotListable(version) => {
+                    results.push(ScopeResult::failed(
+                        scope(&cluster, "*", &ty),
+                        format!(
+                            "{} is served at {group_name}/{version} without the list verb",
+                            kind.kind
+                        ),
+                    ));
+                    continue;
+                }
+            },
         };
         if namespaced && !opts.namespaces.is_empty() {
             for ns in &opts.namespaces {
@@ -354,7 +425,7 @@ pub async fn collect(
         let client = client.clone();
         let cluster = cluster.clone();
         async move {
-            let r = list_all(&client, &job, opts.page_size).await;
+            let r = list_all(&client, &job, opts.page_size, opts.max_attempts).await;
             match r {
                 Ok(objects) => {
                     let resources = objects
@@ -396,20 +467,64 @@ fn scope(cluster: &str, namespace: &str, ty: &str) -> String {
     format!("kubernetes/{cluster}/{namespace}/{ty}")
 }
 
+enum Found {
+    Listable(ApiResource, bool),
+    NotServed,
+    NotListable(String),
+}
+
 /// The version to read a kind at: the group's preferred version when it serves the kind,
 /// else the most stable and recent version that does (an older cluster serves CronJob only
-/// at batch/v1beta1). Returns the resource and whether it is namespaced.
-fn best_version(group: &ApiGroup, kind: &str) -> Option<(ApiResource, bool)> {
+/// at batch/v1beta1), with whether it is namespaced.
+fn best_version(group: &ApiGroup, kind: &str) -> Found {
     let preferred = group.preferred_version_or_latest().to_string();
     let versions = std::iter::once(preferred.clone()).chain(group.versions().map(str::to_string));
+    let mut unlistable = None;
     for v in versions {
         for (ar, caps) in group.versioned_resources(&v) {
-            if ar.kind == kind && caps.supports_operation(kube::discovery::verbs::LIST) {
-                return Some((ar, caps.scope == Scope::Namespaced));
+            if ar.kind != kind {
+                continue;
             }
+            if caps.supports_operation(kube::discovery::verbs::LIST) {
+                return Found::Listable(ar, caps.scope == Scope::Namespaced);
+            }
+            unlistable.get_or_insert(v.clone());
         }
     }
-    None
+    match unlistable {
+        Some(v) => Found::NotListable(v),
+        None => Found::NotServed,
+    }
+}
+
+/// Runs a request again when the API answers 429, 503 or 504 (overloaded, or an aggregated
+/// API briefly unavailable): `attempts` in all, waiting 0.5 s, 1 s, 2 s, ... in between, or
+/// the server's `retryAfterSeconds` when it gives one (at most 10 s).
+async fn retrying<T, F, Fut>(attempts: u32, mut f: F) -> Result<T, kube::Error>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, kube::Error>>,
+{
+    let mut attempt = 1;
+    loop {
+        match f().await {
+            Err(kube::Error::Api(s))
+                if matches!(s.code, 429 | 503 | 504) && attempt < attempts.max(1) =>
+            {
+                let backoff = Duration::from_millis(500 << (attempt - 1).min(6));
+                let server = s
+                    .details
+                    .as_ref()
+                    .map(|d| Duration::from_secs(u64::from(d.retry_after_seconds)))
+                    .filter(|d| !d.is_zero());
+                let wait = server.unwrap_or(backoff).min(Duration::from_secs(10));
+                tracing::debug!(target: "collect", code = s.code, attempt, ?wait, "retrying");
+                tokio::time::sleep(wait).await;
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
 }
 
 struct Job {
@@ -420,7 +535,12 @@ struct Job {
 
 /// Lists every object of a job, page by page. A continue token that expires mid-way (410)
 /// restarts the list, twice at most.
-async fn list_all(client: &kube::Client, job: &Job, page_size: u32) -> Result<Vec<Value>, String> {
+async fn list_all(
+    client: &kube::Client,
+    job: &Job,
+    page_size: u32,
+    max_attempts: u32,
+) -> Result<Vec<Value>, String> {
     use kube::Resource as _;
     let path = kube::api::DynamicObject::url_path(&job.ar, job.namespace.as_deref());
     let request = kube::core::Request::new(path);
@@ -434,8 +554,12 @@ async fn list_all(client: &kube::Client, job: &Job, page_size: u32) -> Result<Ve
             if let Some(t) = &token {
                 lp = lp.continue_token(t);
             }
-            let req = request.list(&lp).map_err(|e| e.to_string())?;
-            let page: Value = match client.request::<Value>(req).await {
+            let page = retrying(max_attempts, || {
+                let req = request.list(&lp).map_err(kube::Error::BuildRequest);
+                async move { client.request::<Value>(req?).await }
+            })
+            .await;
+            let page: Value = match page {
                 Ok(p) => p,
                 Err(kube::Error::Api(s)) if s.code == 410 && token.is_some() && restarts < 2 => {
                     restarts += 1;

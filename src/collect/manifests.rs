@@ -33,6 +33,8 @@ pub struct Loaded {
     pub resources: Vec<Resource>,
     /// Resource id → where it came from.
     pub origins: BTreeMap<String, Origin>,
+    /// Where each of `resources` came from, in the same order, while loading.
+    pending: Vec<Origin>,
     pub files: usize,
     pub documents: usize,
     /// Objects of kinds no rule looks at (ConfigMap, Secret, CRDs, ...).
@@ -68,6 +70,20 @@ pub fn load(paths: &[PathBuf]) -> Loaded {
             out.errors
                 .push(format!("{}: no such file or directory", p.display()));
         }
+    }
+    // The same object in two places (a `dev/` and a `prod/` overlay, say) would share an
+    // id; each copy then gets its origin in its id, so findings and SARIF results point at
+    // the right file.
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for r in &out.resources {
+        *seen.entry(r.id.clone()).or_default() += 1;
+    }
+    let pending = std::mem::take(&mut out.pending);
+    for (r, origin) in out.resources.iter_mut().zip(pending) {
+        if seen[&r.id] > 1 {
+            r.id = format!("{}@{origin}", r.id);
+        }
+        out.origins.insert(r.id.clone(), origin);
     }
     out
 }
@@ -144,7 +160,7 @@ fn add_object(obj: Value, origin: &Origin, out: &mut Loaded) {
     }
     match normalize(obj) {
         Some(r) => {
-            out.origins.insert(r.id.clone(), origin.clone());
+            out.pending.push(origin.clone());
             out.resources.push(r);
         }
         None => out.skipped += 1,
@@ -213,6 +229,29 @@ mod tests {
             let n = serde_yaml_ng::Deserializer::from_str(text).count();
             assert_eq!(document_lines(text).len(), n, "{text:?}");
         }
+    }
+
+    #[test]
+    fn the_same_object_in_two_files_keeps_two_origins() {
+        let dir = tempfile::tempdir().unwrap();
+        let obj = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\n";
+        std::fs::write(dir.path().join("dev.yaml"), obj).unwrap();
+        std::fs::write(dir.path().join("prod.yaml"), format!("# prod\n---\n{obj}")).unwrap();
+        std::fs::write(dir.path().join("other.yaml"), obj.replace("web", "api")).unwrap();
+        let loaded = load(&[dir.path().to_path_buf()]);
+        let ids: Vec<&str> = loaded.resources.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids.len(), 3);
+        assert!(
+            ids.contains(&"k8s://manifests/shop/apps/Deployment/api"),
+            "{ids:?}"
+        );
+        let web: Vec<&&str> = ids.iter().filter(|i| i.contains("/web@")).collect();
+        assert_eq!(web.len(), 2, "{ids:?}");
+        for id in web {
+            let o = &loaded.origins[*id];
+            assert!(id.ends_with(&format!("@{o}")), "{id} vs {o}");
+        }
+        assert_eq!(loaded.origins.len(), 3);
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! {"namespaces":       {"<ns>": {"labels": {...}}},
 //!  "network_policies": {"<ns>": [{"name": "...", "spec": {...}}]},
 //!  "service_accounts": {"<ns>": {"<name>": {"automountServiceAccountToken": false}}},
-//!  "workloads":        {"<ns>/<Kind>/<name>": true},
+//!  "delegated":        {"<resource id>": true},     // checked on its controller (see controllers)
 //!  "pvc_users":        {"<ns>": {"<claim>": ["Pod/web-0", "Deployment/web"]}}}
 //! ```
 //! Whether the kinds behind these facts were collected completely is not visible to rules:
@@ -55,7 +55,7 @@ pub fn kubernetes(snapshot: &Snapshot) -> Value {
         namespaces: Map<String, Value>,
         network_policies: BTreeMap<String, Vec<Value>>,
         service_accounts: BTreeMap<String, Map<String, Value>>,
-        workloads: Map<String, Value>,
+        delegated: Map<String, Value>,
         pvc_users: BTreeMap<String, BTreeMap<String, Vec<String>>>,
     }
     let mut clusters: BTreeMap<&str, Cluster> = BTreeMap::new();
@@ -96,11 +96,6 @@ pub fn kubernetes(snapshot: &Snapshot) -> Value {
             }
             _ => {}
         }
-        if CONTROLLER_KINDS.contains(&kind) {
-            cluster
-                .workloads
-                .insert(format!("{ns}/{kind}/{name}"), Value::Bool(true));
-        }
         if let Some(spec) = pod_spec(kind, &r.config) {
             let volumes = spec.get("volumes").and_then(Value::as_array);
             for v in volumes.into_iter().flatten() {
@@ -122,6 +117,14 @@ pub fn kubernetes(snapshot: &Snapshot) -> Value {
             }
         }
     }
+    let delegated = controllers(&snapshot.resources);
+    for r in &snapshot.resources {
+        if delegated.contains_key(r.id.as_str()) {
+            if let Some(c) = clusters.get_mut(r.account.as_deref().unwrap_or("-")) {
+                c.delegated.insert(r.id.clone(), Value::Bool(true));
+            }
+        }
+    }
     let out: Map<String, Value> = clusters
         .into_iter()
         .map(|(name, c)| {
@@ -131,7 +134,7 @@ pub fn kubernetes(snapshot: &Snapshot) -> Value {
                     "namespaces": c.namespaces,
                     "network_policies": c.network_policies,
                     "service_accounts": c.service_accounts,
-                    "workloads": c.workloads,
+                    "delegated": c.delegated,
                     "pvc_users": c.pvc_users,
                 }),
             )
@@ -143,7 +146,8 @@ pub fn kubernetes(snapshot: &Snapshot) -> Value {
 /// For every Kubernetes object whose controller (`ownerReferences[].controller`) is in the
 /// snapshot, the types of its controllers up the chain: a Pod → `[ReplicaSet, Deployment]`.
 /// A rule that applies to one of them checks the object there, once, instead of on every
-/// replica. Objects owned by something not collected (a static Pod's Node) are not listed.
+/// replica. Objects owned by something not collected (a static Pod's Node) are not listed,
+/// nor are Pods that differ from their controller's template where rules look.
 pub fn controllers(resources: &[crate::model::Resource]) -> HashMap<&str, Vec<&str>> {
     // (cluster, namespace, group, kind, name) → resource
     let key = |cluster: &str, ns: &str, group: &str, kind: &str, name: &str| {
@@ -185,6 +189,18 @@ pub fn controllers(resources: &[crate::model::Resource]) -> HashMap<&str, Vec<&s
     };
     let mut out = HashMap::new();
     for r in resources.iter().filter(|r| r.provider == "kubernetes") {
+        // A Pod that differs from its controller's template where rules look (an ephemeral
+        // debug container, another image, a changed securityContext, an injected sidecar)
+        // is checked itself: the template does not speak for it.
+        if r.resource_type == "K8s::core::Pod" {
+            if let Some(o) = owner(r) {
+                let kind = kind_of(&o.resource_type);
+                let template = pod_spec(kind, &o.config);
+                if !template.is_some_and(|t| pod_matches(r.config.get("spec"), t)) {
+                    continue;
+                }
+            }
+        }
         let mut chain = Vec::new();
         let mut cur = r;
         // Owners form a short chain (Pod → ReplicaSet → Deployment); a cycle is a bad input.
@@ -202,8 +218,68 @@ pub fn controllers(resources: &[crate::model::Resource]) -> HashMap<&str, Vec<&s
     out
 }
 
+/// Whether a Pod's spec matches its controller's pod template in everything the rules read.
+/// The API server and admission fill in defaults and volumes on Pods; those are not compared.
+fn pod_matches(pod: Option<&Value>, template: &Value) -> bool {
+    let Some(pod) = pod else { return false };
+    let field = |spec: &Value, key: &str| spec.get(key).cloned().unwrap_or(Value::Null);
+    let nonempty = |v: &Value| match v {
+        Value::Null => false,
+        Value::Array(a) => !a.is_empty(),
+        Value::Object(o) => !o.is_empty(),
+        Value::Bool(b) => *b,
+        _ => true,
+    };
+    if nonempty(&field(pod, "ephemeralContainers")) {
+        return false;
+    }
+    // Pod-level settings, with the API's defaults: absent = empty / false / "default".
+    for key in ["securityContext", "hostNetwork", "hostPID", "hostIPC"] {
+        let (a, b) = (field(pod, key), field(template, key));
+        if a != b && (nonempty(&a) || nonempty(&b)) {
+            return false;
+        }
+    }
+    if field(pod, "automountServiceAccountToken") != field(template, "automountServiceAccountToken")
+    {
+        return false;
+    }
+    let sa = |spec: &Value| {
+        spec.get("serviceAccountName")
+            .and_then(Value::as_str)
+            .unwrap_or("default")
+            .to_string()
+    };
+    if sa(pod) != sa(template) {
+        return false;
+    }
+    for list in ["containers", "initContainers"] {
+        let by_name = |spec: &Value| -> BTreeMap<String, Vec<Value>> {
+            spec.get(list)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .map(|c| {
+                    let name = c
+                        .get("name")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_string();
+                    let keys = ["image", "securityContext", "env", "envFrom"];
+                    (name, keys.iter().map(|k| field(c, k)).collect())
+                })
+                .collect()
+        };
+        if by_name(pod) != by_name(template) {
+            return false;
+        }
+    }
+    true
+}
+
 /// Per account or cluster, the resource types collected completely in this snapshot: at least
-/// one complete scope of the type and no failed one. A snapshot without coverage (manifest
+/// one complete scope of the type and no failed one (for Kubernetes, a complete scope across
+/// all namespaces or of a cluster-scoped kind: a list of some namespaces is not the cluster). A snapshot without coverage (manifest
 /// mode) has no complete types: rules that need an inventory do not run on it.
 pub fn complete_types(snapshot: &Snapshot) -> HashMap<String, HashSet<String>> {
     let mut complete: HashMap<String, HashSet<String>> = HashMap::new();
@@ -211,12 +287,16 @@ pub fn complete_types(snapshot: &Snapshot) -> HashMap<String, HashSet<String>> {
     for c in &snapshot.coverage {
         // provider/account/region-or-namespace/type
         let mut parts = c.scope.splitn(4, '/');
-        let (Some(_provider), Some(account), Some(_region), Some(ty)) =
+        let (Some(provider), Some(account), Some(region), Some(ty)) =
             (parts.next(), parts.next(), parts.next(), parts.next())
         else {
             continue;
         };
+        // A Kubernetes kind read in some namespaces only says nothing of the others: only a
+        // list across all namespaces (`*`) or of a cluster-scoped kind counts as complete.
+        let whole = provider != "kubernetes" || region == "*" || region == "_cluster";
         match c.status {
+            CoverageStatus::Complete if !whole => {}
             CoverageStatus::Complete => {
                 complete
                     .entry(account.to_string())
@@ -289,7 +369,7 @@ mod tests {
             c["service_accounts"]["shop"]["web"]["automountServiceAccountToken"],
             false
         );
-        assert_eq!(c["workloads"]["shop/StatefulSet/db"], true);
+        assert!(c["delegated"].as_object().unwrap().is_empty());
         assert_eq!(c["pvc_users"]["shop"]["data"][0], "StatefulSet/db");
     }
 
@@ -297,16 +377,15 @@ mod tests {
     fn controllers_are_followed_up_the_chain() {
         let owned = |kind: &str, name: &str| {
             json!({"metadata": {"ownerReferences": [
-                {"apiVersion": "apps/v1", "kind": kind, "name": name, "controller": true}]}})
+                {"apiVersion": "apps/v1", "kind": kind, "name": name, "controller": true}]},
+                "spec": {"containers": [{"name": "app", "image": "web:1"}]}})
         };
+        let mut rs = owned("Deployment", "web");
+        rs["spec"] =
+            json!({"template": {"spec": {"containers": [{"name": "app", "image": "web:1"}]}}});
         let resources = vec![
             k8s("K8s::apps::Deployment", Some("a"), "web", json!({})),
-            k8s(
-                "K8s::apps::ReplicaSet",
-                Some("a"),
-                "web-1",
-                owned("Deployment", "web"),
-            ),
+            k8s("K8s::apps::ReplicaSet", Some("a"), "web-1", rs),
             k8s(
                 "K8s::core::Pod",
                 Some("a"),
@@ -364,5 +443,57 @@ mod tests {
         assert!(t["c1"].contains("K8s::core::Pod"));
         assert!(!t["c1"].contains("K8s::core::ServiceAccount"));
         assert!(complete_types(&Snapshot::default()).is_empty());
+    }
+
+    #[test]
+    fn a_pod_that_drifted_from_its_template_is_checked_itself() {
+        let template = json!({"containers": [{"name": "app", "image": "web:1"}]});
+        let rs = k8s(
+            "K8s::apps::ReplicaSet",
+            Some("a"),
+            "web-1",
+            json!({"spec": {"template": {"spec": template}}}),
+        );
+        let pod = |name: &str, spec: Value| {
+            k8s(
+                "K8s::core::Pod",
+                Some("a"),
+                name,
+                json!({"metadata": {"ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "web-1", "controller": true}]},
+                       "spec": spec}),
+            )
+        };
+        let resources = vec![
+            rs,
+            // Defaults and injected volumes do not count as drift.
+            pod(
+                "same",
+                json!({"containers": [{"name": "app", "image": "web:1", "volumeMounts": [{"name": "kube-api-access"}]}],
+                               "serviceAccountName": "default", "securityContext": {}, "volumes": [{"name": "kube-api-access"}]}),
+            ),
+            pod(
+                "debugged",
+                json!({"containers": [{"name": "app", "image": "web:1"}],
+                                   "ephemeralContainers": [{"name": "debugger", "image": "busybox", "securityContext": {"privileged": true}}]}),
+            ),
+            pod(
+                "patched",
+                json!({"containers": [{"name": "app", "image": "web:2"}]}),
+            ),
+            pod(
+                "sidecar",
+                json!({"containers": [{"name": "app", "image": "web:1"}, {"name": "proxy", "image": "envoy"}]}),
+            ),
+            pod(
+                "root",
+                json!({"containers": [{"name": "app", "image": "web:1"}], "hostPID": true}),
+            ),
+        ];
+        let c = controllers(&resources);
+        let ids: Vec<&str> = resources.iter().map(|r| r.id.as_str()).collect();
+        assert!(c.contains_key(ids[1]));
+        for drifted in &ids[2..] {
+            assert!(!c.contains_key(drifted), "{drifted}");
+        }
     }
 }

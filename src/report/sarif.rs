@@ -71,7 +71,8 @@ fn security_severity(s: Severity) -> &'static str {
 }
 
 /// A stable fingerprint of a result, so code-scanning UIs track it across runs: rule,
-/// resource and the offending path (not the line, which moves as files change).
+/// resource and the offending path (not the line, which moves as files change, nor the
+/// message, whose wording and counts may change).
 fn fingerprint(r: &RuleResult) -> String {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
@@ -80,8 +81,6 @@ fn fingerprint(r: &RuleResult) -> String {
     h.update(r.resource_id.as_bytes());
     h.update([0]);
     h.update(r.path.as_bytes());
-    h.update([0]);
-    h.update(r.message.as_bytes());
     let d = h.finalize();
     d.iter().take(16).map(|b| format!("{b:02x}")).collect()
 }

@@ -271,12 +271,12 @@ impl K8sApi {
         serde_json::from_str(&text).unwrap()
     }
 
+    /// Replaces a file by renaming a new one over it, so the server sees a new inode even
+    /// when size and mtime happen to match the old file's.
     pub fn write(&self, file: &str, doc: &serde_json::Value) {
-        std::fs::write(
-            self.dir.path().join(file),
-            serde_json::to_string_pretty(doc).unwrap(),
-        )
-        .unwrap();
+        let tmp = self.dir.path().join(format!(".{file}.new"));
+        std::fs::write(&tmp, serde_json::to_string_pretty(doc).unwrap()).unwrap();
+        std::fs::rename(&tmp, self.dir.path().join(file)).unwrap();
     }
 
     /// Changes the cluster's objects in place.

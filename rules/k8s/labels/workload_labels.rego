@@ -1,6 +1,6 @@
 # METADATA
 # title: Workload is missing required labels
-# description: "The workload's own labels and its pod template's labels must both carry every key of rules.params.required_labels with a non-empty value. Workloads in rules.params.system_namespaces, and Jobs created by a collected CronJob, are skipped."
+# description: "The workload's own labels and its pod template's labels must both carry every key of rules.params.required_labels with a non-empty value. Workloads in rules.params.system_namespaces, and Jobs that vigil checks on their CronJob instead, are skipped."
 # custom:
 #   id: LBL-K8S-001
 #   severity: low

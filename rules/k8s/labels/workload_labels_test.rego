@@ -65,14 +65,20 @@ test_required_labels_follow_params if {
 	count(deny) == 2 with input as deployment(full, full) with data.vigil.context.params.required_labels as ["team"]
 }
 
-job := {"type": "K8s::batch::Job", "name": "nightly-2900", "account": "c1", "config": {"metadata": {"namespace": "shop", "ownerReferences": [{"kind": "CronJob", "name": "nightly", "controller": true}]}, "spec": {"template": {"spec": {}}}}}
+job := {"type": "K8s::batch::Job", "id": "k8s://c1/shop/batch/Job/nightly-2900", "name": "nightly-2900", "account": "c1", "config": {"metadata": {"namespace": "shop", "ownerReferences": [{"kind": "CronJob", "name": "nightly", "controller": true}]}, "spec": {"template": {"spec": {}}}}}
 
-test_allow_job_of_collected_cronjob if {
-	count(deny) == 0 with input as job with data.vigil.inventory.k8s as {"c1": {"workloads": {"shop/CronJob/nightly": true}}}
+test_allow_job_delegated_to_its_cronjob if {
+	count(deny) == 0 with input as job with data.vigil.inventory.k8s as {"c1": {"delegated": {"k8s://c1/shop/batch/Job/nightly-2900": true}}}
 }
 
-test_deny_job_of_uncollected_cronjob if {
+test_deny_job_not_delegated if {
 	count(deny) == 2 with input as job
+	count(deny) == 2 with input as job with data.vigil.inventory.k8s as {"c1": {"delegated": {"k8s://c1/shop/batch/Job/nightly-2901": true}}}
+}
+
+test_deny_deployment_even_if_listed_as_delegated if {
+	count(deny) == 1 with input as object.union(deployment({"owner": "team-a"}, full), {"id": "k8s://c1/shop/apps/Deployment/web"})
+		with data.vigil.inventory.k8s as {"c1": {"delegated": {"k8s://c1/shop/apps/Deployment/web": true}}}
 }
 
 test_deny_labels_null if {

@@ -43,9 +43,9 @@ test_allow_env_from_config_map if {
 }
 
 test_allow_env_from_secret_on_controlled_pod if {
-	count(deny) == 0 with input as {"type": "K8s::core::Pod", "account": "c", "name": "web-abc", "config": {
+	count(deny) == 0 with input as {"type": "K8s::core::Pod", "id": "k8s://c/shop/core/Pod/web-abc", "account": "c", "name": "web-abc", "config": {
 		"metadata": {"namespace": "shop", "ownerReferences": [{"kind": "ReplicaSet", "name": "web-5c", "controller": true}]},
 		"spec": {"containers": [{"name": "a", "envFrom": [{"secretRef": {"name": "db"}}]}]},
 	}}
-		with data.vigil.inventory.k8s.c.workloads as {"shop/ReplicaSet/web-5c": true}
+		with data.vigil.inventory.k8s.c.delegated as {"k8s://c/shop/core/Pod/web-abc": true}
 }
