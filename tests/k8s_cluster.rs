@@ -809,3 +809,35 @@ fn credentials_are_never_echoed_from_a_failing_plugin_or_a_broken_kubeconfig() {
         );
     }
 }
+
+#[test]
+fn another_cluster_under_a_known_name_is_refused_before_it_resolves_anything() {
+    let api = K8sApi::start("cluster-a");
+    let dir = tempfile::tempdir().unwrap();
+    let first = json(&scan(&api, dir.path(), &[]));
+    let open_before = active(&first).len();
+    assert!(open_before > 10);
+    // Same kubeconfig context name, but a different cluster (its kube-system namespace has
+    // another UID) that has none of the first one's problems.
+    api.edit_objects(|items| {
+        items.retain(|o| o["kind"] == "Namespace");
+        for o in items.iter_mut() {
+            if o["metadata"]["name"] == "kube-system" {
+                o["metadata"]["uid"] = json!("0b7e9a52-1c2d-4e3f-8a9b-000000000001");
+            }
+        }
+    });
+    let out = scan(&api, dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("`kubernetes/test-a` was kube-system-uid:") && err.contains("--cluster-name"),
+        "{err}"
+    );
+    // Nothing was recorded: the next scan of the real cluster sees every finding still open.
+    let store = vigil::store::Store::open(&dir.path().join("vigil.db")).unwrap();
+    assert_eq!(store.count("scans").unwrap(), 1);
+    // Under its own name the other cluster is welcome.
+    let out = scan(&api, dir.path(), &["--cluster-name", "test-b"]);
+    assert_eq!(json(&out)["scan"]["status"], "partial", "{}", stderr(&out));
+}

@@ -68,6 +68,7 @@ fn scan(
         collected_at: String::new(),
         coverage,
         resources,
+        identities: Default::default(),
     };
     let ctx = EvalContext {
         now: Utc.with_ymd_and_hms(2026, 3, day, 0, 0, 0).unwrap(),

@@ -393,7 +393,14 @@ fn collect_kubernetes(
     };
     for ((opts, name), result) in clusters.iter().zip(&names).zip(results) {
         let scopes = match result {
-            Ok((_, scopes)) => scopes,
+            Ok(c) => {
+                if let Some(id) = c.identity {
+                    snapshot
+                        .identities
+                        .insert(format!("kubernetes/{}", c.cluster), id);
+                }
+                c.scopes
+            }
             Err(e) => {
                 // This cluster cannot be reached at all: its scopes fail, the others go on.
                 eprintln!("error: cluster {name}: {e}");
@@ -435,6 +442,7 @@ fn scan_manifests(
         collected_at: Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true),
         coverage: Vec::new(),
         resources: loaded.resources,
+        identities: Default::default(),
     };
     let ctx = EvalContext {
         now: Utc::now(),

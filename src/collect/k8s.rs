@@ -329,10 +329,20 @@ pub async fn resolve_name(opts: &ClusterOptions) -> Result<String, Error> {
 
 /// Collects one cluster. A configuration that cannot produce a client is an error of this
 /// cluster only; callers record it as failed scopes (see [`failed_scopes`]).
+/// What one cluster's collection produced.
+#[derive(Debug)]
+pub struct Collected {
+    pub cluster: String,
+    /// `kube-system-uid:<uid>`: the UID of the `kube-system` namespace, which a cluster keeps
+    /// for its whole life and no other cluster has. None when Namespaces could not be listed.
+    pub identity: Option<String>,
+    pub scopes: Vec<ScopeResult>,
+}
+
 pub async fn collect(
     opts: &ClusterOptions,
     progress: &(dyn Fn(&str) + Sync),
-) -> Result<(String, Vec<ScopeResult>), Error> {
+) -> Result<Collected, Error> {
     let kinds = selected_kinds(opts)?;
     let (mut cfg, cluster) = client_config(opts).await?;
     cfg.read_timeout = Some(opts.timeout);
@@ -421,37 +431,58 @@ pub async fn collect(
         }
     }
 
-    let listed: Vec<ScopeResult> = futures::stream::iter(jobs.into_iter().map(|job| {
-        let client = client.clone();
-        let cluster = cluster.clone();
-        async move {
-            let r = list_all(&client, &job, opts.page_size, opts.max_attempts).await;
-            match r {
-                Ok(objects) => {
-                    let resources = objects
-                        .into_iter()
-                        .filter_map(|mut o| {
-                            // List items carry no apiVersion/kind on the wire.
-                            if let Some(m) = o.as_object_mut() {
-                                m.insert("apiVersion".into(), job.ar.api_version.clone().into());
-                                m.insert("kind".into(), job.ar.kind.clone().into());
-                            }
-                            normalize(o, &cluster)
-                        })
-                        .collect();
-                    ScopeResult::ok(job.scope, resources)
+    let listed: Vec<(ScopeResult, Option<String>)> =
+        futures::stream::iter(jobs.into_iter().map(|job| {
+            let client = client.clone();
+            let cluster = cluster.clone();
+            async move {
+                let r = list_all(&client, &job, opts.page_size, opts.max_attempts).await;
+                match r {
+                    Ok(objects) => {
+                        let identity = (job.ar.kind == "Namespace" && job.ar.group.is_empty())
+                            .then(|| {
+                                objects.iter().find_map(|o| {
+                                    let m = o.get("metadata")?;
+                                    (m.get("name")? == "kube-system")
+                                        .then(|| m.get("uid")?.as_str().map(str::to_string))?
+                                })
+                            })
+                            .flatten();
+                        let resources = objects
+                            .into_iter()
+                            .filter_map(|mut o| {
+                                // List items carry no apiVersion/kind on the wire.
+                                if let Some(m) = o.as_object_mut() {
+                                    m.insert(
+                                        "apiVersion".into(),
+                                        job.ar.api_version.clone().into(),
+                                    );
+                                    m.insert("kind".into(), job.ar.kind.clone().into());
+                                }
+                                normalize(o, &cluster)
+                            })
+                            .collect();
+                        (ScopeResult::ok(job.scope, resources), identity)
+                    }
+                    Err(e) => (ScopeResult::failed(job.scope, e), None),
                 }
-                Err(e) => ScopeResult::failed(job.scope, e),
             }
-        }
-    }))
-    .buffer_unordered(opts.max_concurrency.max(1))
-    .inspect(|r| progress(&r.scope))
-    .collect()
-    .await;
-    results.extend(listed);
+        }))
+        .buffer_unordered(opts.max_concurrency.max(1))
+        .inspect(|(r, _)| progress(&r.scope))
+        .collect()
+        .await;
+    let mut identity = None;
+    for (r, id) in listed {
+        identity = identity.or(id);
+        results.push(r);
+    }
     results.sort_by(|a, b| a.scope.cmp(&b.scope));
-    Ok((cluster, results))
+    Ok(Collected {
+        cluster,
+        identity: identity.map(|uid| format!("kube-system-uid:{uid}")),
+        scopes: results,
+    })
 }
 
 /// Failed scopes for every selected kind of a cluster whose client could not be built.

@@ -13,6 +13,11 @@ pub struct Snapshot {
     pub collected_at: String,
     pub coverage: Vec<Coverage>,
     pub resources: Vec<Resource>,
+    /// `provider/account` → what identifies that account or cluster beyond its name (a
+    /// cluster's `kube-system` namespace UID). The store refuses a scan whose name now
+    /// belongs to another cluster: their findings would resolve each other.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub identities: std::collections::BTreeMap<String, String>,
 }
 
 fn default_version() -> u32 {

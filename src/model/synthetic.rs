@@ -149,6 +149,7 @@ pub fn estate(n: usize) -> Snapshot {
             })
             .collect(),
         resources,
+        identities: Default::default(),
     }
 }
 
@@ -240,5 +241,6 @@ pub fn cluster(n: usize) -> Snapshot {
         collected_at: Utc::now().to_rfc3339(),
         coverage,
         resources,
+        identities: Default::default(),
     }
 }

@@ -85,4 +85,13 @@ CREATE TABLE rule_results (
     PRIMARY KEY (scan_id, rule_id)
 );
 "#,
+    // 2: what identifies an account or cluster beyond its name.
+    r#"
+CREATE TABLE identities (
+    account     TEXT PRIMARY KEY,
+    identity    TEXT NOT NULL,
+    first_scan  INTEGER NOT NULL,
+    last_scan   INTEGER NOT NULL
+);
+"#,
 ];

@@ -46,6 +46,12 @@ pub enum Error {
         found: usize,
         known: usize,
     },
+    #[error("`{account}` was {stored} in earlier scans of this database, and is {found} now: another cluster under the same name would resolve the first one's findings. Give it its own name (--cluster-name, `name` in the config) or use another database")]
+    IdentityMismatch {
+        account: String,
+        stored: String,
+        found: String,
+    },
     #[error("{op}: {source}")]
     Sql {
         op: &'static str,
@@ -182,6 +188,23 @@ impl Store {
             .transaction()
             .map_err(sql("starting scan transaction"))?;
         let snapshot = input.snapshot;
+        for (account, identity) in &snapshot.identities {
+            let stored: Option<String> = tx
+                .query_row(
+                    "SELECT identity FROM identities WHERE account = ?1",
+                    [account],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(sql("reading identities"))?;
+            if let Some(stored) = stored.filter(|s| s != identity) {
+                return Err(Error::IdentityMismatch {
+                    account: account.clone(),
+                    stored,
+                    found: identity.clone(),
+                });
+            }
+        }
         tx.execute(
             "INSERT INTO scans (started_at, finished_at, target, status, resources, rules, evaluations)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -249,6 +272,14 @@ impl Store {
                 ])
                 .map_err(sql("inserting rule results"))?;
             }
+        }
+        for (account, identity) in &snapshot.identities {
+            tx.execute(
+                "INSERT INTO identities (account, identity, first_scan, last_scan) VALUES (?1, ?2, ?3, ?3)
+                 ON CONFLICT(account) DO UPDATE SET last_scan = ?3",
+                params![account, identity, scan_id],
+            )
+            .map_err(sql("recording identity"))?;
         }
         record_resources(&tx, scan_id, snapshot)?;
         let lifecycle = reconcile(&tx, scan_id, input)?;
