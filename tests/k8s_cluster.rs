@@ -774,6 +774,29 @@ fn credentials_are_never_echoed_from_a_failing_plugin_or_a_broken_kubeconfig() {
     let doc = json(&out);
     let e = doc["scan"]["coverage"][0]["error"].as_str().unwrap();
     assert!(e.contains("exec credential plugin failed"), "{e}");
+
+    // The same kind of plugin that works (as `aws eks get-token` does) authenticates.
+    let good = dir.path().join("good.kubeconfig");
+    let text = std::fs::read_to_string(&kubeconfig).unwrap().replace(
+        "echo token-from-plugin-$PLUGIN_SECRET; exit 3",
+        "printf '{\\\"apiVersion\\\":\\\"client.authentication.k8s.io/v1beta1\\\",\\\"kind\\\":\\\"ExecCredential\\\",\\\"status\\\":{\\\"token\\\":\\\"vigil-test-token\\\"}}'",
+    );
+    std::fs::write(&good, text).unwrap();
+    let ok = vigil(&[
+        "scan",
+        "--target",
+        "kubernetes",
+        "--kubeconfig",
+        good.to_str().unwrap(),
+        "--db",
+        &db,
+        "--kind",
+        "Namespace",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(json(&ok)["scan"]["status"], "complete", "{}", stderr(&ok));
+
     let broken = dir.path().join("broken.kubeconfig");
     std::fs::write(
         &broken,

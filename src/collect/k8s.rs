@@ -134,7 +134,10 @@ async fn client_config(opts: &ClusterOptions) -> Result<(kube::Config, String), 
     if opts.in_cluster {
         let cfg = kube::Config::incluster().map_err(|e| Error::Client {
             cluster: opts.name.clone().unwrap_or_else(|| "in-cluster".into()),
-            message: format!("in-cluster configuration: {}", chain(&e)),
+            message: format!(
+                "in-cluster configuration (the pod's KUBERNETES_SERVICE_HOST/PORT and its mounted service account token; --in-cluster works only inside a pod): {}",
+                chain(&e)
+            ),
         })?;
         let name = opts.name.clone().unwrap_or_else(|| "in-cluster".into());
         return Ok((cfg, cluster_name(&name)));
