@@ -30,10 +30,15 @@ fn main() -> ExitCode {
         .init();
     let config = args.config.as_deref();
     let result = match args.command {
-        cli::Command::Scan(a) => cli::scan::run(a, config),
+        cli::Command::Scan(a) => cli::scan::run(*a, config),
         cli::Command::Rules(c) => cli::rules::run(c, config),
         cli::Command::Config(c) => cli::config::run(c, config),
         cli::Command::Bench(a) => cli::bench::run(a, config),
+        cli::Command::Drift(a) => cli::history::drift(a, config),
+        cli::Command::Findings(c) => cli::findings::findings(c, config),
+        cli::Command::Waive(c) => cli::findings::waive(c, config),
+        cli::Command::Baseline(c) => cli::history::baseline(c, config),
+        cli::Command::Audit(c) => cli::history::audit(c, config),
     };
     match result {
         Ok(code) => code,

@@ -2,6 +2,8 @@
 
 pub mod bench;
 pub mod config;
+pub mod findings;
+pub mod history;
 pub mod rules;
 pub mod scan;
 
@@ -33,13 +35,27 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Collect, evaluate and store one scan; print its findings.
-    Scan(scan::Args),
+    Scan(Box<scan::Args>),
     /// List or test rules.
     #[command(subcommand)]
     Rules(rules::Command),
     /// Write a config template or check a config file.
     #[command(subcommand)]
     Config(config::Command),
+    /// List findings with filters, or show one with its history.
+    #[command(subcommand)]
+    Findings(findings::FindingsCommand),
+    /// Accept a finding's risk for a while: add, list or remove waivers.
+    #[command(subcommand)]
+    Waive(findings::WaiveCommand),
+    /// What changed between scans, or since an accepted baseline.
+    Drift(history::DriftArgs),
+    /// Accept a scan as the baseline drift is measured against.
+    #[command(subcommand)]
+    Baseline(history::BaselineCommand),
+    /// Verify or list the hash-chained audit log.
+    #[command(subcommand)]
+    Audit(history::AuditCommand),
     /// Measure evaluation speed and memory on a synthetic estate.
     Bench(bench::Args),
 }

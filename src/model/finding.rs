@@ -21,6 +21,8 @@ pub enum FindingStatus {
     Open,
     Resolved,
     Reopened,
+    /// Open, but a waiver in force accepts it (never stored: applied when findings are read).
+    Waived,
 }
 
 impl FindingStatus {
@@ -29,6 +31,7 @@ impl FindingStatus {
             FindingStatus::Open => "open",
             FindingStatus::Resolved => "resolved",
             FindingStatus::Reopened => "reopened",
+            FindingStatus::Waived => "waived",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
@@ -36,12 +39,13 @@ impl FindingStatus {
             "open" => Some(FindingStatus::Open),
             "resolved" => Some(FindingStatus::Resolved),
             "reopened" => Some(FindingStatus::Reopened),
+            "waived" => Some(FindingStatus::Waived),
             _ => None,
         }
     }
-    /// Open or reopened: the problem is there.
+    /// Open or reopened: the problem is there and nothing accepts it.
     pub fn is_active(self) -> bool {
-        !matches!(self, FindingStatus::Resolved)
+        matches!(self, FindingStatus::Open | FindingStatus::Reopened)
     }
 }
 
@@ -64,4 +68,7 @@ pub struct Finding {
     pub last_seen: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_at: Option<String>,
+    /// The waiver that applies, or the one that expired.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<super::WaiverNote>,
 }

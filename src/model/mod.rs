@@ -5,8 +5,10 @@ pub mod resource;
 pub mod severity;
 pub mod snapshot;
 pub mod synthetic;
+pub mod waiver;
 
 pub use finding::{Finding, FindingStatus, RuleResult};
 pub use resource::Resource;
 pub use severity::Severity;
 pub use snapshot::{Coverage, CoverageStatus, ScanStatus, Snapshot};
+pub use waiver::{Waiver, WaiverNote};

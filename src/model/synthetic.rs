@@ -165,11 +165,11 @@ pub fn cluster(n: usize) -> Snapshot {
     let mut app = 0usize;
     while objects.len() < n {
         let ns = format!("team-{:04}", app / apps_per_ns);
-        if app % apps_per_ns == 0 {
+        if app.is_multiple_of(apps_per_ns) {
             objects.push(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns,
-                "labels": {"owner": "team", "environment": if app % 40 == 0 { "dev" } else { "prod" }, "data-classification": "internal"}},
+                "labels": {"owner": "team", "environment": if app.is_multiple_of(40) { "dev" } else { "prod" }, "data-classification": "internal"}},
                 "status": {"phase": "Active"}}));
-            if app % 40 == 0 {
+            if app.is_multiple_of(40) {
                 objects.push(
                     json!({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
                     "metadata": {"name": "default-deny", "namespace": ns},
@@ -178,7 +178,7 @@ pub fn cluster(n: usize) -> Snapshot {
             }
             objects.push(json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
                 "metadata": {"name": "reader", "namespace": ns},
-                "rules": [{"apiGroups": [""], "resources": if app % 80 == 0 { json!(["secrets"]) } else { json!(["pods", "services"]) }, "verbs": ["get", "list"]}]}));
+                "rules": [{"apiGroups": [""], "resources": if app.is_multiple_of(80) { json!(["secrets"]) } else { json!(["pods", "services"]) }, "verbs": ["get", "list"]}]}));
         }
         let name = format!("app-{app:05}");
         let insecure = app % 2 == 1;
@@ -198,7 +198,7 @@ pub fn cluster(n: usize) -> Snapshot {
         let rs = format!("{name}-5d8f7c");
         objects.push(json!({"apiVersion": "apps/v1", "kind": "Deployment",
             "metadata": {"name": name, "namespace": ns, "labels": labels},
-            "spec": {"replicas": if app % 17 == 0 { 0 } else { 3 }, "selector": {"matchLabels": {"app.kubernetes.io/name": name}}, "template": template},
+            "spec": {"replicas": if app.is_multiple_of(17) { 0 } else { 3 }, "selector": {"matchLabels": {"app.kubernetes.io/name": name}}, "template": template},
             "status": {"conditions": [{"type": "Progressing", "status": "True", "lastUpdateTime": "2026-01-01T00:00:00Z", "reason": "NewReplicaSetAvailable"}]}}));
         objects.push(json!({"apiVersion": "apps/v1", "kind": "ReplicaSet",
             "metadata": {"name": rs, "namespace": ns, "labels": labels,
@@ -221,7 +221,7 @@ pub fn cluster(n: usize) -> Snapshot {
         objects.push(json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
             "metadata": {"name": name, "namespace": ns},
             "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "reader"},
-            "subjects": [{"kind": "ServiceAccount", "name": if app % 9 == 0 { format!("{name}-gone") } else { name.clone() }, "namespace": ns}]}));
+            "subjects": [{"kind": "ServiceAccount", "name": if app.is_multiple_of(9) { format!("{name}-gone") } else { name.clone() }, "namespace": ns}]}));
         app += 1;
     }
     let resources: Vec<Resource> = objects

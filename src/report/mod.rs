@@ -4,7 +4,7 @@ pub mod sarif;
 
 use serde::Serialize;
 
-use crate::model::{Coverage, Finding, ScanStatus};
+use crate::model::{Coverage, Finding, FindingStatus, ScanStatus};
 use crate::policy::RuleError;
 use crate::store::{Lifecycle, ScanRecord};
 
@@ -31,6 +31,7 @@ pub struct ScanSection<'a> {
 pub struct Summary {
     pub open: usize,
     pub resolved: usize,
+    pub waived: usize,
     pub by_severity: std::collections::BTreeMap<String, usize>,
     pub lifecycle: Lifecycle,
     pub rules: usize,
@@ -56,11 +57,13 @@ pub fn summarize(
         ..Default::default()
     };
     for f in findings {
-        if f.status.is_active() {
-            s.open += 1;
-            *s.by_severity.entry(f.severity.to_string()).or_default() += 1;
-        } else {
-            s.resolved += 1;
+        match f.status {
+            FindingStatus::Open | FindingStatus::Reopened => {
+                s.open += 1;
+                *s.by_severity.entry(f.severity.to_string()).or_default() += 1;
+            }
+            FindingStatus::Waived => s.waived += 1,
+            FindingStatus::Resolved => s.resolved += 1,
         }
     }
     s
@@ -97,12 +100,18 @@ pub fn table(scan: &ScanRecord, findings: &[Finding], summary: &Summary) -> Stri
             } else {
                 f.controls.join(",")
             };
+            let message = match &f.waiver {
+                Some(w) if w.expired => {
+                    format!("[waiver {} expired {}] {}", w.id, w.expires_at, f.message)
+                }
+                _ => f.message.clone(),
+            };
             out.push_str(&format!(
                 "{:<9} {:<12} {:<48} {:<60} {}\n",
                 sev,
                 f.rule_id,
                 cut(&short_id(&f.resource_id), 48),
-                cut(&f.message, 60),
+                cut(&message, 60),
                 controls
             ));
         }
@@ -112,10 +121,10 @@ pub fn table(scan: &ScanRecord, findings: &[Finding], summary: &Summary) -> Stri
             );
         }
     }
-    let resolved = findings.len() - active.len();
+    let resolved = summary.resolved;
     out.push('\n');
     out.push_str(&format!(
-        "scan {} {}: {} resources, {} open findings ({}), {} resolved in this scan; {} new, {} reopened\n",
+        "scan {} {}: {} resources, {} open findings ({}){}, {} resolved in this scan; {} new, {} reopened\n",
         scan.id,
         scan.status.as_str(),
         scan.resources,
@@ -127,10 +136,22 @@ pub fn table(scan: &ScanRecord, findings: &[Finding], summary: &Summary) -> Stri
             .map(|(k, v)| format!("{v} {k}"))
             .collect::<Vec<_>>()
             .join(", "),
+        if summary.waived > 0 {
+            format!(", {} waived", summary.waived)
+        } else {
+            String::new()
+        },
         resolved,
         summary.lifecycle.opened,
         summary.lifecycle.reopened,
     ));
+    let d = summary.lifecycle.drift;
+    if d.added + d.removed + d.modified > 0 {
+        out.push_str(&format!(
+            "drift since the previous scan: {} added, {} removed, {} modified (`vigil drift` shows what changed)\n",
+            d.added, d.removed, d.modified
+        ));
+    }
     out.push_str(&scope_problems(&scan.coverage));
     out
 }
@@ -157,7 +178,7 @@ pub fn scope_problems(coverage: &[Coverage]) -> String {
             }
         } else {
             // provider/account/region/type: name the common prefix and list the types.
-            let prefix = |s: &str| s.rsplitn(2, '/').nth(1).unwrap_or("").to_string();
+            let prefix = |s: &str| s.rsplit_once('/').map(|x| x.0).unwrap_or("").to_string();
             let first = prefix(scopes[0]);
             let what = if scopes.iter().all(|s| prefix(s) == first) {
                 let same_prefix = coverage

@@ -94,4 +94,57 @@ CREATE TABLE identities (
     last_scan   INTEGER NOT NULL
 );
 "#,
+    // 3: drift — removal of resources, drift events, accepted baselines.
+    r#"
+ALTER TABLE resources ADD COLUMN removed_scan INTEGER;
+CREATE TABLE drift_events (
+    id            INTEGER PRIMARY KEY,
+    scan_id       INTEGER NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
+    resource_id   TEXT NOT NULL,
+    resource_type TEXT NOT NULL,
+    account       TEXT,
+    change        TEXT NOT NULL CHECK (change IN ('added', 'removed', 'modified')),
+    changes       TEXT NOT NULL
+);
+CREATE INDEX drift_events_scan ON drift_events(scan_id);
+CREATE INDEX drift_events_resource ON drift_events(resource_id);
+CREATE TABLE baselines (
+    target       TEXT PRIMARY KEY,
+    scan_id      INTEGER NOT NULL,
+    accepted_at  TEXT NOT NULL
+);
+"#,
+    // 4: the append-only, hash-chained audit log.
+    r#"
+CREATE TABLE audit_log (
+    id         INTEGER PRIMARY KEY,
+    at         TEXT NOT NULL,
+    actor      TEXT NOT NULL,
+    action     TEXT NOT NULL,
+    subject    TEXT NOT NULL,
+    details    TEXT NOT NULL,
+    prev_hash  TEXT NOT NULL,
+    hash       TEXT NOT NULL
+);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+ALTER TABLE scans ADD COLUMN audit_hash TEXT;
+"#,
+    // 5: waivers.
+    r#"
+CREATE TABLE waivers (
+    id          INTEGER PRIMARY KEY,
+    rule        TEXT NOT NULL,
+    resource    TEXT NOT NULL,
+    reason      TEXT NOT NULL,
+    owner       TEXT NOT NULL,
+    expires_at  TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    created_by  TEXT NOT NULL,
+    removed_at  TEXT,
+    removed_by  TEXT
+);
+"#,
 ];

@@ -5,7 +5,13 @@
 //! completely in this scan and its rule ran cleanly on it. Otherwise it stays open and is
 //! marked stale.
 
+mod history;
 mod migrations;
+mod waivers;
+
+pub use waivers::{FindingEvent, FindingFilter};
+
+pub use history::{AuditCheck, AuditEntry, Baseline, DriftEvent};
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -52,6 +58,8 @@ pub enum Error {
         stored: String,
         found: String,
     },
+    #[error("no {0} in this database")]
+    NotFound(String),
     #[error("{op}: {source}")]
     Sql {
         op: &'static str,
@@ -101,13 +109,8 @@ pub struct Lifecycle {
     pub resolved: usize,
     pub still_open: usize,
     pub stale: usize,
-}
-
-pub fn content_hash(r: &Resource) -> (String, String) {
-    let doc = serde_json::to_string(r).expect("resources serialize");
-    let digest = Sha256::digest(doc.as_bytes());
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    (hex, doc)
+    /// Resources added, removed and modified since the previous scan.
+    pub drift: DriftSummary,
 }
 
 impl Store {
@@ -281,8 +284,31 @@ impl Store {
             )
             .map_err(sql("recording identity"))?;
         }
-        record_resources(&tx, scan_id, snapshot)?;
-        let lifecycle = reconcile(&tx, scan_id, input)?;
+        let drift = record_resources(&tx, scan_id, snapshot)?;
+        let mut lifecycle = reconcile(&tx, scan_id, input)?;
+        lifecycle.drift = drift;
+        let audit = history::append_audit(
+            &tx,
+            input.finished_at,
+            "vigil",
+            "scan.record",
+            input.target,
+            &serde_json::json!({
+                "scan_id": scan_id,
+                "status": snapshot.status().as_str(),
+                "resources": snapshot.resources.len(),
+                "opened": lifecycle.opened, "reopened": lifecycle.reopened,
+                "resolved": lifecycle.resolved, "stale": lifecycle.stale,
+                "drift": drift,
+                "failed_scopes": snapshot.coverage.iter()
+                    .filter(|c| c.status == CoverageStatus::Failed).count(),
+            }),
+        )?;
+        tx.execute(
+            "UPDATE scans SET audit_hash = ?2 WHERE id = ?1",
+            params![scan_id, audit],
+        )
+        .map_err(sql("recording the scan's audit entry"))?;
         tx.commit().map_err(sql("committing scan"))?;
         Ok((scan_id, lifecycle))
     }
@@ -333,7 +359,8 @@ impl Store {
     }
 
     /// The findings a scan reports: every active finding in the scan's scopes, and those the
-    /// scan resolved. Sorted by severity (highest first), rule, resource.
+    /// scan resolved, with waivers applied as of the scan's time. Sorted by severity (highest
+    /// first), rule, resource.
     pub fn scan_findings(&self, scan_id: i64) -> Result<Vec<Finding>> {
         let mut stmt = self
             .conn
@@ -350,6 +377,21 @@ impl Store {
             .query_map([scan_id], row_to_finding)
             .and_then(|rows| rows.collect())
             .map_err(sql("reading findings"))?;
+        // Waivers as of the scan's time.
+        let at: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT finished_at FROM scans WHERE id = ?1",
+                [scan_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(sql("reading scan"))?;
+        let now = at
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
+            .map(|t| t.with_timezone(&chrono::Utc))
+            .unwrap_or_else(chrono::Utc::now);
+        crate::model::waiver::apply(&mut out, &self.waivers()?, now);
         out.sort_by(|a, b| {
             (b.status.is_active(), b.severity, &a.rule_id, &a.resource_id).cmp(&(
                 a.status.is_active(),
@@ -409,25 +451,79 @@ fn row_to_finding(r: &rusqlite::Row) -> rusqlite::Result<Finding> {
         first_seen: r.get(10)?,
         last_seen: r.get(11)?,
         resolved_at: r.get(12)?,
+        waiver: None,
     })
 }
 
 /// Adds a resource version only when the document changed.
-fn record_resources(tx: &Transaction, scan_id: i64, snapshot: &Snapshot) -> Result<()> {
+/// The hash and stored text of a resource: its document without volatile fields.
+pub fn content_hash(r: &Resource) -> (String, String) {
+    let mut value = serde_json::to_value(r).expect("resources serialize");
+    crate::drift::strip_volatile(&r.resource_type, &mut value);
+    let doc = serde_json::to_string(&value).expect("resources serialize");
+    let digest = Sha256::digest(doc.as_bytes());
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    (hex, doc)
+}
+
+/// The hash a removal is recorded under in `resource_versions` (with an empty document).
+const REMOVED: &str = "removed";
+
+/// Resource versions and drift: a new version only when a resource's document changed (with
+/// a drift event naming the changed paths), `added` for a resource not seen before in an
+/// account already scanned, `removed` for a resource missing from a scope collected
+/// completely. A resource missing from a failed scope is neither removed nor changed.
+fn record_resources(tx: &Transaction, scan_id: i64, snapshot: &Snapshot) -> Result<DriftSummary> {
+    use crate::drift::{self, Change, Kind};
+    let mut summary = DriftSummary::default();
+    // Accounts and clusters with history: on the first scan of one, its resources are the
+    // initial inventory, not drift.
+    let known: HashSet<(String, String)> = {
+        let mut stmt = tx
+            .prepare("SELECT DISTINCT provider, coalesce(account, '') FROM resources")
+            .map_err(sql("reading known accounts"))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .and_then(|rows| rows.collect::<Result<HashSet<_>, _>>())
+            .map_err(sql("reading known accounts"))?;
+        rows
+    };
     let mut current = tx
         .prepare("SELECT current_hash FROM resources WHERE id = ?1")
         .map_err(sql("preparing resource lookup"))?;
+    let mut previous_doc = tx
+        .prepare("SELECT document FROM resource_versions WHERE resource_id = ?1 ORDER BY scan_id DESC LIMIT 1")
+        .map_err(sql("preparing version lookup"))?;
     let mut upsert = tx
         .prepare(
             "INSERT INTO resources (id, type, provider, account, region, name, scope, current_hash, first_seen_scan, last_seen_scan)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)
              ON CONFLICT(id) DO UPDATE SET type = ?2, provider = ?3, account = ?4, region = ?5, name = ?6,
-                 scope = ?7, current_hash = ?8, last_seen_scan = ?9",
+                 scope = ?7, current_hash = ?8, last_seen_scan = ?9, removed_scan = NULL",
         )
         .map_err(sql("preparing resource upsert"))?;
     let mut version = tx
         .prepare("INSERT OR REPLACE INTO resource_versions (resource_id, scan_id, hash, document) VALUES (?1, ?2, ?3, ?4)")
         .map_err(sql("preparing version insert"))?;
+    let mut event = tx
+        .prepare(
+            "INSERT INTO drift_events (scan_id, resource_id, resource_type, account, change, changes)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )
+        .map_err(sql("preparing drift event"))?;
+    let mut record = |id: &str, ty: &str, account: Option<&str>, kind: Kind, changes: &[Change]| {
+        event
+            .execute(params![
+                scan_id,
+                id,
+                ty,
+                account,
+                kind.as_str(),
+                serde_json::to_string(changes).expect("changes serialize")
+            ])
+            .map(|_| ())
+            .map_err(sql("writing drift event"))
+    };
     for r in &snapshot.resources {
         let (hash, doc) = content_hash(r);
         let prev: Option<String> = current
@@ -447,13 +543,96 @@ fn record_resources(tx: &Transaction, scan_id: i64, snapshot: &Snapshot) -> Resu
                 scan_id
             ])
             .map_err(sql("writing resource"))?;
-        if prev.as_deref() != Some(hash.as_str()) {
-            version
-                .execute(params![r.id, scan_id, hash, doc])
-                .map_err(sql("writing resource version"))?;
+        if prev.as_deref() == Some(hash.as_str()) {
+            continue;
         }
+        let account_known =
+            known.contains(&(r.provider.clone(), r.account.clone().unwrap_or_default()));
+        match prev.as_deref() {
+            Some(REMOVED) | None if account_known => {
+                record(
+                    &r.id,
+                    &r.resource_type,
+                    r.account.as_deref(),
+                    Kind::Added,
+                    &[],
+                )?;
+                summary.added += 1;
+            }
+            Some(REMOVED) | None => {}
+            Some(_) => {
+                let before: Option<String> = previous_doc
+                    .query_row([&r.id], |row| row.get(0))
+                    .optional()
+                    .map_err(sql("reading previous version"))?;
+                let before: serde_json::Value = before
+                    .and_then(|t| serde_json::from_str(&t).ok())
+                    .unwrap_or(serde_json::Value::Null);
+                let after: serde_json::Value = serde_json::from_str(&doc).expect("just serialized");
+                let changes = drift::diff(&before, &after);
+                record(
+                    &r.id,
+                    &r.resource_type,
+                    r.account.as_deref(),
+                    Kind::Modified,
+                    &changes,
+                )?;
+                summary.modified += 1;
+            }
+        }
+        version
+            .execute(params![r.id, scan_id, hash, doc])
+            .map_err(sql("writing resource version"))?;
     }
-    Ok(())
+
+    // Removed: present before, absent now, in a scope this scan collected completely.
+    let complete: HashSet<&str> = snapshot
+        .coverage
+        .iter()
+        .filter(|c| c.status == CoverageStatus::Complete)
+        .map(|c| c.scope.as_str())
+        .collect();
+    let seen: HashSet<&str> = snapshot.resources.iter().map(|r| r.id.as_str()).collect();
+    let candidates: Vec<(String, String, Option<String>, String)> = {
+        let mut stmt = tx
+            .prepare("SELECT id, type, account, scope FROM resources WHERE removed_scan IS NULL AND last_seen_scan < ?1")
+            .map_err(sql("reading present resources"))?;
+        let rows = stmt
+            .query_map([scan_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .map_err(sql("reading present resources"))?;
+        rows
+    };
+    let mut remove = tx
+        .prepare("UPDATE resources SET removed_scan = ?2, current_hash = ?3 WHERE id = ?1")
+        .map_err(sql("preparing removal"))?;
+    for (id, ty, account, scope) in candidates {
+        let covered = complete.contains(scope.as_str())
+            || crate::model::resource::scope_wildcard(&scope)
+                .is_some_and(|w| complete.contains(w.as_str()));
+        if !covered || seen.contains(id.as_str()) {
+            continue;
+        }
+        remove
+            .execute(params![id, scan_id, REMOVED])
+            .map_err(sql("recording removal"))?;
+        version
+            .execute(params![id, scan_id, REMOVED, ""])
+            .map_err(sql("recording removal"))?;
+        record(&id, &ty, account.as_deref(), Kind::Removed, &[])?;
+        summary.removed += 1;
+    }
+    Ok(summary)
+}
+
+/// Resources added, removed and modified in one scan.
+#[derive(Debug, Default, Clone, Copy, Serialize, PartialEq, Eq)]
+pub struct DriftSummary {
+    pub added: usize,
+    pub removed: usize,
+    pub modified: usize,
 }
 
 struct Fail {

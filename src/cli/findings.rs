@@ -1,0 +1,346 @@
+//! `vigil findings list|show` and `vigil waive add|list|remove`.
+
+use std::process::ExitCode;
+
+use anyhow::bail;
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+
+use super::history::{actor, open, DbArgs};
+use super::Format;
+use vigil::model::{FindingStatus, Severity, Waiver};
+use vigil::report::short_id;
+use vigil::store::FindingFilter;
+
+#[derive(Debug, clap::Subcommand)]
+pub enum FindingsCommand {
+    /// Findings with filters (default: open, reopened and waived).
+    List(ListArgs),
+    /// One finding with its history.
+    Show {
+        /// Finding id (the first column of `findings list`).
+        id: i64,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// open, reopened, waived, resolved or all (repeatable).
+    #[arg(long = "status")]
+    pub statuses: Vec<String>,
+    /// This severity and above.
+    #[arg(long)]
+    pub severity: Option<Severity>,
+    /// Rule id.
+    #[arg(long)]
+    pub rule: Option<String>,
+    /// NIST SP 800-53 control (AC-6, sc-28(1)).
+    #[arg(long)]
+    pub control: Option<String>,
+    /// Resource id pattern, `*` wildcards (`arn:aws:s3:::*`, `k8s://prod/shop/*`).
+    #[arg(long)]
+    pub resource: Option<String>,
+    /// AWS account id or Kubernetes cluster name.
+    #[arg(long)]
+    pub account: Option<String>,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum WaiveCommand {
+    /// Accept a finding's risk until a date.
+    Add {
+        /// Rule id (or pattern with `*`).
+        #[arg(long)]
+        rule: String,
+        /// Resource id pattern with `*` wildcards.
+        #[arg(long)]
+        resource: String,
+        /// Why the risk is accepted.
+        #[arg(long)]
+        reason: String,
+        /// Who answers for it.
+        #[arg(long)]
+        owner: String,
+        /// When it stops applying: YYYY-MM-DD (start of that day, UTC) or RFC 3339.
+        #[arg(long)]
+        expires: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Waivers in force and expired, with the findings each matches now.
+    List {
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Remove a waiver (it stays in the audit log).
+    Remove {
+        id: i64,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+/// `YYYY-MM-DD` or RFC 3339 as an instant.
+pub fn parse_when(s: &str) -> anyhow::Result<DateTime<Utc>> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return Ok(d.and_hms_opt(0, 0, 0).expect("midnight").and_utc());
+    }
+    bail!("`{s}` is not a date (YYYY-MM-DD) or an RFC 3339 time")
+}
+
+fn status_of(s: &str) -> anyhow::Result<Vec<FindingStatus>> {
+    if s == "all" {
+        return Ok(vec![
+            FindingStatus::Open,
+            FindingStatus::Reopened,
+            FindingStatus::Waived,
+            FindingStatus::Resolved,
+        ]);
+    }
+    match FindingStatus::parse(s) {
+        Some(x) => Ok(vec![x]),
+        None => bail!("unknown status `{s}` (open, reopened, waived, resolved, all)"),
+    }
+}
+
+pub fn findings(
+    cmd: FindingsCommand,
+    config: Option<&std::path::Path>,
+) -> anyhow::Result<ExitCode> {
+    let now = Utc::now();
+    match cmd {
+        FindingsCommand::List(a) => {
+            let mut statuses = Vec::new();
+            for s in &a.statuses {
+                statuses.extend(status_of(s)?);
+            }
+            if let Some(c) = &a.control {
+                if vigil::controls::catalog().get(c).is_none() {
+                    bail!("`{c}` is not a NIST SP 800-53 Rev. 5 control");
+                }
+            }
+            let filter = FindingFilter {
+                statuses,
+                min_severity: a.severity,
+                rule: a.rule.clone(),
+                control: a.control.as_deref().map(|c| {
+                    vigil::controls::catalog()
+                        .get(c)
+                        .map(|x| x.label.clone())
+                        .unwrap_or_else(|| c.to_string())
+                }),
+                resource: a.resource.clone(),
+                account: a.account.clone(),
+            };
+            let store = open(&a.db, config)?;
+            let list = store.findings(&filter, now)?;
+            match a.format {
+                Format::Json => println!("{}", serde_json::to_string_pretty(&list)?),
+                Format::Table => {
+                    if list.is_empty() {
+                        println!("No findings match.");
+                    } else {
+                        println!(
+                            "{:<6} {:<9} {:<9} {:<12} {:<44} {:<20} MESSAGE",
+                            "ID", "STATUS", "SEVERITY", "RULE", "RESOURCE", "FIRST SEEN"
+                        );
+                    }
+                    for f in &list {
+                        let mut status = f.status.as_str().to_string();
+                        if f.stale {
+                            status.push('*');
+                        }
+                        let note = match &f.waiver {
+                            Some(w) if w.expired => format!("[waiver {} expired] ", w.id),
+                            Some(w) => format!("[waiver {}, {}] ", w.id, w.owner),
+                            None => String::new(),
+                        };
+                        println!(
+                            "{:<6} {:<9} {:<9} {:<12} {:<44} {:<20} {note}{}",
+                            f.id,
+                            status,
+                            f.severity.to_string(),
+                            f.rule_id,
+                            short_id(&f.resource_id),
+                            f.first_seen,
+                            f.message
+                        );
+                    }
+                    if !list.is_empty() {
+                        println!("\n{} findings", list.len());
+                    }
+                }
+            }
+        }
+        FindingsCommand::Show { id, format, db } => {
+            let store = open(&db, config)?;
+            let Some((f, events)) = store.finding(id, now)? else {
+                bail!("no finding {id} in this database");
+            };
+            match format {
+                Format::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(
+                        &serde_json::json!({"finding": f, "history": events})
+                    )?
+                ),
+                Format::Table => {
+                    println!("finding {}: {} on {}", f.id, f.rule_id, f.resource_id);
+                    println!(
+                        "  status     {}{}",
+                        f.status.as_str(),
+                        if f.stale {
+                            " (stale: its scope was not collected completely in the latest scan)"
+                        } else {
+                            ""
+                        }
+                    );
+                    println!("  severity   {}", f.severity);
+                    println!("  controls   {}", f.controls.join(", "));
+                    println!("  message    {}", f.message);
+                    if !f.path.is_empty() {
+                        println!("  path       {}", f.path);
+                    }
+                    println!("  first seen {}", f.first_seen);
+                    println!("  last seen  {}", f.last_seen);
+                    if let Some(r) = &f.resolved_at {
+                        println!("  resolved   {r}");
+                    }
+                    if let Some(w) = &f.waiver {
+                        println!(
+                            "  waiver     {} {} by {} until {}: {}",
+                            w.id,
+                            if w.expired { "EXPIRED" } else { "in force," },
+                            w.owner,
+                            w.expires_at,
+                            w.reason
+                        );
+                    }
+                    println!("  history");
+                    for e in events {
+                        println!("    scan {:<5} {:<9} {}", e.scan_id, e.event, e.at);
+                    }
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn waive(cmd: WaiveCommand, config: Option<&std::path::Path>) -> anyhow::Result<ExitCode> {
+    let now = Utc::now();
+    let stamp = now.to_rfc3339_opts(SecondsFormat::Secs, true);
+    match cmd {
+        WaiveCommand::Add {
+            rule,
+            resource,
+            reason,
+            owner,
+            expires,
+            db,
+        } => {
+            let expires = parse_when(&expires)?;
+            if expires <= now {
+                bail!("--expires {} is in the past", expires.to_rfc3339());
+            }
+            if reason.trim().is_empty() || owner.trim().is_empty() {
+                bail!("a waiver needs a --reason and an --owner");
+            }
+            let mut store = open(&db, config)?;
+            let w = Waiver {
+                id: 0,
+                rule,
+                resource,
+                reason,
+                owner,
+                expires_at: expires.to_rfc3339_opts(SecondsFormat::Secs, true),
+                created_at: stamp,
+                created_by: actor(),
+            };
+            let id = store.add_waiver(&w)?;
+            let matched = store
+                .findings(&FindingFilter::default(), now)?
+                .iter()
+                .filter(|f| f.waiver.as_ref().is_some_and(|x| x.id == id))
+                .count();
+            println!(
+                "waiver {id}: {} on {} until {} ({} finding(s) waived now)",
+                w.rule, w.resource, w.expires_at, matched
+            );
+            if matched == 0 {
+                eprintln!("warning: waiver {id} matches no open finding");
+            }
+        }
+        WaiveCommand::List { format, db } => {
+            let store = open(&db, config)?;
+            let waivers = store.waivers()?;
+            let findings = store.findings(
+                &FindingFilter {
+                    statuses: vec![
+                        FindingStatus::Open,
+                        FindingStatus::Reopened,
+                        FindingStatus::Waived,
+                    ],
+                    ..Default::default()
+                },
+                now,
+            )?;
+            let matched = |id: i64| {
+                findings
+                    .iter()
+                    .filter(|f| f.waiver.as_ref().is_some_and(|w| w.id == id))
+                    .count()
+            };
+            match format {
+                Format::Json => {
+                    let list: Vec<_> = waivers
+                        .iter()
+                        .map(|w| serde_json::json!({"waiver": w, "expired": w.expired(now), "matches": matched(w.id)}))
+                        .collect();
+                    println!("{}", serde_json::to_string_pretty(&list)?);
+                }
+                Format::Table => {
+                    if waivers.is_empty() {
+                        println!("No waivers.");
+                    }
+                    for w in &waivers {
+                        let n = matched(w.id);
+                        println!(
+                            "{:<4} {:<8} {:<14} {:<44} {:<16} until {}  {}  {}",
+                            w.id,
+                            if w.expired(now) { "expired" } else { "active" },
+                            w.rule,
+                            w.resource,
+                            w.owner,
+                            w.expires_at,
+                            if n == 0 {
+                                "matches nothing".to_string()
+                            } else {
+                                format!("{n} finding(s)")
+                            },
+                            w.reason
+                        );
+                    }
+                }
+            }
+        }
+        WaiveCommand::Remove { id, db } => {
+            let mut store = open(&db, config)?;
+            let w = store.remove_waiver(id, &actor(), &stamp)?;
+            println!("waiver {id} ({} on {}) removed", w.rule, w.resource);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,418 @@
+//! History queries: drift events, baselines, and the hash-chained audit log.
+
+use std::collections::{BTreeMap, HashSet};
+
+use rusqlite::{params, OptionalExtension as _, Transaction};
+use serde::Serialize;
+use sha2::{Digest as _, Sha256};
+
+use super::{sql, Error, Result, Store};
+use crate::drift::{Change, Kind};
+
+/// One resource's change in one scan.
+#[derive(Debug, Clone, Serialize)]
+pub struct DriftEvent {
+    pub scan_id: i64,
+    /// When the scan finished.
+    pub at: String,
+    pub resource_id: String,
+    pub resource_type: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    pub change: Kind,
+    pub changes: Vec<Change>,
+}
+
+/// An accepted baseline: the state a target's drift is measured against.
+#[derive(Debug, Clone, Serialize)]
+pub struct Baseline {
+    pub target: String,
+    pub scan_id: i64,
+    pub accepted_at: String,
+}
+
+/// One entry of the audit log.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub subject: String,
+    pub details: serde_json::Value,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// What `audit verify` found.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditCheck {
+    pub entries: usize,
+    /// The hash of the last entry: record it elsewhere to detect a removed tail later.
+    pub head: String,
+    /// Every broken link, each naming the entry.
+    pub problems: Vec<String>,
+}
+
+const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+fn entry_hash(
+    prev: &str,
+    id: i64,
+    at: &str,
+    actor: &str,
+    action: &str,
+    subject: &str,
+    details: &str,
+) -> String {
+    let mut h = Sha256::new();
+    for part in [prev, &id.to_string(), at, actor, action, subject, details] {
+        h.update((part.len() as u64).to_be_bytes());
+        h.update(part.as_bytes());
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Appends an entry to the audit log inside a transaction; returns its hash.
+pub(super) fn append_audit(
+    tx: &Transaction,
+    at: &str,
+    actor: &str,
+    action: &str,
+    subject: &str,
+    details: &serde_json::Value,
+) -> Result<String> {
+    let last: Option<(i64, String)> = tx
+        .query_row(
+            "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()
+        .map_err(sql("reading the audit log"))?;
+    let (id, prev) = match last {
+        Some((id, hash)) => (id + 1, hash),
+        None => (1, GENESIS.to_string()),
+    };
+    let details = serde_json::to_string(details).expect("details serialize");
+    let hash = entry_hash(&prev, id, at, actor, action, subject, &details);
+    tx.execute(
+        "INSERT INTO audit_log (id, at, actor, action, subject, details, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![id, at, actor, action, subject, details, prev, hash],
+    )
+    .map_err(sql("appending to the audit log"))?;
+    Ok(hash)
+}
+
+fn parse_changes(text: &str) -> Vec<Change> {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+impl Store {
+    /// The newest scan's id, optionally of one target.
+    pub fn latest_scan(&self, target: Option<&str>) -> Result<Option<i64>> {
+        self.conn
+            .query_row(
+                "SELECT max(id) FROM scans WHERE ?1 IS NULL OR target = ?1",
+                [target],
+                |r| r.get(0),
+            )
+            .map_err(sql("reading scans"))
+    }
+
+    /// Drift events of the scans after `since` (exclusive), oldest first; only those whose
+    /// resource id matches `pattern` (`*` wildcards) when given.
+    pub fn drift_since(&self, since: i64, pattern: Option<&str>) -> Result<Vec<DriftEvent>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT d.scan_id, s.finished_at, d.resource_id, d.resource_type, d.account, d.change, d.changes
+                 FROM drift_events d JOIN scans s ON s.id = d.scan_id
+                 WHERE d.scan_id > ?1 AND (?2 IS NULL OR d.resource_id GLOB ?2)
+                 ORDER BY d.scan_id, d.resource_id",
+            )
+            .map_err(sql("reading drift"))?;
+        let rows = stmt
+            .query_map(params![since, pattern], |r| {
+                let change: String = r.get(5)?;
+                let changes: String = r.get(6)?;
+                Ok(DriftEvent {
+                    scan_id: r.get(0)?,
+                    at: r.get(1)?,
+                    resource_id: r.get(2)?,
+                    resource_type: r.get(3)?,
+                    account: r.get(4)?,
+                    change: Kind::parse(&change).unwrap_or(Kind::Modified),
+                    changes: parse_changes(&changes),
+                })
+            })
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .map_err(sql("reading drift"))?;
+        Ok(rows)
+    }
+
+    /// Makes a scan the accepted baseline of its target (audited).
+    pub fn accept_baseline(&mut self, scan_id: i64, actor: &str, now: &str) -> Result<Baseline> {
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(sql("starting baseline transaction"))?;
+        let target: Option<String> = tx
+            .query_row("SELECT target FROM scans WHERE id = ?1", [scan_id], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(sql("reading scan"))?;
+        let Some(target) = target else {
+            return Err(Error::NotFound(format!("scan {scan_id}")));
+        };
+        let previous: Option<i64> = tx
+            .query_row(
+                "SELECT scan_id FROM baselines WHERE target = ?1",
+                [&target],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(sql("reading baselines"))?;
+        tx.execute(
+            "INSERT INTO baselines (target, scan_id, accepted_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT(target) DO UPDATE SET scan_id = ?2, accepted_at = ?3",
+            params![target, scan_id, now],
+        )
+        .map_err(sql("writing baseline"))?;
+        append_audit(
+            &tx,
+            now,
+            actor,
+            "baseline.accept",
+            &target,
+            &serde_json::json!({"scan_id": scan_id, "previous_scan_id": previous}),
+        )?;
+        tx.commit().map_err(sql("committing baseline"))?;
+        Ok(Baseline {
+            target,
+            scan_id,
+            accepted_at: now.to_string(),
+        })
+    }
+
+    pub fn baselines(&self) -> Result<Vec<Baseline>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT target, scan_id, accepted_at FROM baselines ORDER BY target")
+            .map_err(sql("reading baselines"))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(Baseline {
+                    target: r.get(0)?,
+                    scan_id: r.get(1)?,
+                    accepted_at: r.get(2)?,
+                })
+            })
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .map_err(sql("reading baselines"))?;
+        Ok(rows)
+    }
+
+    /// Every resource of the accounts and clusters a baseline scan covered, as of scan
+    /// `at` (None: now): resource id → (type, account, document). Removed resources are
+    /// absent.
+    fn state_at(
+        &self,
+        at: Option<i64>,
+        accounts: &HashSet<(String, String)>,
+    ) -> Result<BTreeMap<String, (String, Option<String>, serde_json::Value)>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT v.resource_id, r.type, r.provider, r.account, v.hash, v.document
+                 FROM resource_versions v
+                 JOIN (SELECT resource_id, max(scan_id) AS m FROM resource_versions
+                       WHERE ?1 IS NULL OR scan_id <= ?1 GROUP BY resource_id) x
+                   ON v.resource_id = x.resource_id AND v.scan_id = x.m
+                 JOIN resources r ON r.id = v.resource_id",
+            )
+            .map_err(sql("reading resource versions"))?;
+        let mut out = BTreeMap::new();
+        let rows = stmt
+            .query_map([at], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                ))
+            })
+            .map_err(sql("reading resource versions"))?;
+        for row in rows {
+            let (id, ty, provider, account, hash, doc) =
+                row.map_err(sql("reading resource versions"))?;
+            if hash == super::REMOVED
+                || !accounts.contains(&(provider, account.clone().unwrap_or_default()))
+            {
+                continue;
+            }
+            let value = serde_json::from_str(&doc).unwrap_or(serde_json::Value::Null);
+            out.insert(id, (ty, account, value));
+        }
+        Ok(out)
+    }
+
+    /// How the current state of a target's accounts and clusters differs from its accepted
+    /// baseline: one entry per added, removed or modified resource.
+    pub fn drift_from_baseline(&self, baseline: &Baseline) -> Result<Vec<DriftEvent>> {
+        let accounts: HashSet<(String, String)> = {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT scope FROM scan_coverage WHERE scan_id = ?1")
+                .map_err(sql("reading coverage"))?;
+            let scopes = stmt
+                .query_map([baseline.scan_id], |r| r.get::<_, String>(0))
+                .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+                .map_err(sql("reading coverage"))?;
+            scopes
+                .iter()
+                .filter_map(|s| {
+                    let mut p = s.splitn(3, '/');
+                    Some((p.next()?.to_string(), p.next()?.to_string()))
+                })
+                .collect()
+        };
+        let then = self.state_at(Some(baseline.scan_id), &accounts)?;
+        let now = self.state_at(None, &accounts)?;
+        let latest = self.latest_scan(None)?.unwrap_or(baseline.scan_id);
+        let at: String = self
+            .conn
+            .query_row(
+                "SELECT finished_at FROM scans WHERE id = ?1",
+                [latest],
+                |r| r.get(0),
+            )
+            .map_err(sql("reading scans"))?;
+        let mut out = Vec::new();
+        let ids: std::collections::BTreeSet<&String> = then.keys().chain(now.keys()).collect();
+        for id in ids {
+            let event = |change, ty: &str, account: &Option<String>, changes| DriftEvent {
+                scan_id: latest,
+                at: at.clone(),
+                resource_id: id.clone(),
+                resource_type: ty.to_string(),
+                account: account.clone(),
+                change,
+                changes,
+            };
+            match (then.get(id), now.get(id)) {
+                (Some((ty, account, a)), Some((_, _, b))) if a != b => {
+                    out.push(event(Kind::Modified, ty, account, crate::drift::diff(a, b)));
+                }
+                (Some((ty, account, _)), None) => {
+                    out.push(event(Kind::Removed, ty, account, vec![]))
+                }
+                (None, Some((ty, account, _))) => out.push(event(Kind::Added, ty, account, vec![])),
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+
+    /// The audit log, oldest first.
+    pub fn audit_entries(&self) -> Result<Vec<AuditEntry>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, at, actor, action, subject, details, prev_hash, hash FROM audit_log ORDER BY id")
+            .map_err(sql("reading the audit log"))?;
+        let rows = stmt
+            .query_map([], |r| {
+                let details: String = r.get(5)?;
+                Ok(AuditEntry {
+                    id: r.get(0)?,
+                    at: r.get(1)?,
+                    actor: r.get(2)?,
+                    action: r.get(3)?,
+                    subject: r.get(4)?,
+                    details: serde_json::from_str(&details)
+                        .unwrap_or(serde_json::Value::String(details)),
+                    prev_hash: r.get(6)?,
+                    hash: r.get(7)?,
+                })
+            })
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .map_err(sql("reading the audit log"))?;
+        Ok(rows)
+    }
+
+    /// Walks the chain: every entry's hash must match its contents and the previous entry's
+    /// hash, ids must follow each other, and every scan must have its entry.
+    pub fn verify_audit(&self) -> Result<AuditCheck> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, at, actor, action, subject, details, prev_hash, hash FROM audit_log ORDER BY id")
+            .map_err(sql("reading the audit log"))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, String>(6)?,
+                    r.get::<_, String>(7)?,
+                ))
+            })
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .map_err(sql("reading the audit log"))?;
+        let mut problems = Vec::new();
+        let mut prev = GENESIS.to_string();
+        let mut expected_id = 1;
+        for (id, at, actor, action, subject, details, prev_hash, hash) in &rows {
+            if *id != expected_id {
+                problems.push(format!(
+                    "entry {expected_id}{}: missing (the next entry is {id})",
+                    if *id > expected_id + 1 {
+                        format!("..{}", id - 1)
+                    } else {
+                        String::new()
+                    }
+                ));
+            }
+            if *prev_hash != prev {
+                problems.push(format!(
+                    "entry {id} ({action} {subject}): does not follow the entry before it (its prev_hash is not that entry's hash)"
+                ));
+            }
+            let recomputed = entry_hash(prev_hash, *id, at, actor, action, subject, details);
+            if recomputed != *hash {
+                problems.push(format!(
+                    "entry {id} ({action} {subject}): its contents were changed after it was written (hash mismatch)"
+                ));
+            }
+            prev = hash.clone();
+            expected_id = id + 1;
+        }
+        // Each scan wrote an entry with its hash into the scan's row: a removed tail shows.
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, audit_hash FROM scans WHERE audit_hash IS NOT NULL")
+            .map_err(sql("reading scans"))?;
+        let scans = stmt
+            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .map_err(sql("reading scans"))?;
+        let hashes: HashSet<&String> = rows.iter().map(|r| &r.7).collect();
+        for (scan, h) in scans {
+            if !hashes.contains(&h) {
+                problems.push(format!("scan {scan}: its audit entry is missing"));
+            }
+        }
+        Ok(AuditCheck {
+            entries: rows.len(),
+            head: prev,
+            problems,
+        })
+    }
+}

@@ -1,0 +1,224 @@
+//! Waivers and finding queries.
+
+use rusqlite::{params, OptionalExtension as _};
+use serde::Serialize;
+
+use super::history::append_audit;
+use super::{row_to_finding, sql, Error, Result, Store};
+use crate::model::{Finding, FindingStatus, Severity, Waiver};
+
+/// A step in a finding's life.
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingEvent {
+    pub scan_id: i64,
+    pub event: String,
+    pub at: String,
+}
+
+/// Which findings `findings list` shows. Empty fields do not filter.
+#[derive(Debug, Clone, Default)]
+pub struct FindingFilter {
+    /// open, reopened, waived, resolved; empty: open, reopened and waived.
+    pub statuses: Vec<FindingStatus>,
+    /// At or above.
+    pub min_severity: Option<Severity>,
+    pub rule: Option<String>,
+    /// A NIST control (`AC-6`, `ac-6`); an enhancement matches its own id only.
+    pub control: Option<String>,
+    /// Resource id pattern (`*` wildcards).
+    pub resource: Option<String>,
+    /// Account or cluster name.
+    pub account: Option<String>,
+}
+
+const FINDING_COLUMNS: &str =
+    "f.id, f.rule_id, f.resource_id, f.resource_type, f.severity, f.controls, f.message, f.path,
+     f.status, f.stale, f.first_seen, f.last_seen, f.resolved_at";
+
+impl Store {
+    /// Adds a waiver (audited) and returns its id.
+    pub fn add_waiver(&mut self, w: &Waiver) -> Result<i64> {
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(sql("starting waiver transaction"))?;
+        tx.execute(
+            "INSERT INTO waivers (rule, resource, reason, owner, expires_at, created_at, created_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![w.rule, w.resource, w.reason, w.owner, w.expires_at, w.created_at, w.created_by],
+        )
+        .map_err(sql("writing waiver"))?;
+        let id = tx.last_insert_rowid();
+        append_audit(
+            &tx,
+            &w.created_at,
+            &w.created_by,
+            "waiver.add",
+            &format!("waiver {id}"),
+            &serde_json::json!({"rule": w.rule, "resource": w.resource, "reason": w.reason,
+                "owner": w.owner, "expires_at": w.expires_at}),
+        )?;
+        tx.commit().map_err(sql("committing waiver"))?;
+        Ok(id)
+    }
+
+    /// Removes a waiver (kept in the database as removed; audited).
+    pub fn remove_waiver(&mut self, id: i64, actor: &str, now: &str) -> Result<Waiver> {
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(sql("starting waiver transaction"))?;
+        let changed = tx
+            .execute(
+                "UPDATE waivers SET removed_at = ?2, removed_by = ?3 WHERE id = ?1 AND removed_at IS NULL",
+                params![id, now, actor],
+            )
+            .map_err(sql("removing waiver"))?;
+        if changed == 0 {
+            return Err(Error::NotFound(format!("waiver {id} in force")));
+        }
+        let w = read_waiver(&tx, id)?.expect("just updated");
+        append_audit(
+            &tx,
+            now,
+            actor,
+            "waiver.remove",
+            &format!("waiver {id}"),
+            &serde_json::json!({"rule": w.rule, "resource": w.resource}),
+        )?;
+        tx.commit().map_err(sql("committing waiver"))?;
+        Ok(w)
+    }
+
+    /// Waivers not removed (expired ones included), by id.
+    pub fn waivers(&self) -> Result<Vec<Waiver>> {
+        let mut stmt = self
+            .conn
+            .prepare(&format!(
+                "SELECT {WAIVER_COLUMNS} FROM waivers WHERE removed_at IS NULL ORDER BY id"
+            ))
+            .map_err(sql("reading waivers"))?;
+        let rows = stmt
+            .query_map([], row_to_waiver)
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .map_err(sql("reading waivers"))?;
+        Ok(rows)
+    }
+
+    /// Findings matching a filter, waivers applied as of `now`, highest severity first.
+    pub fn findings(
+        &self,
+        filter: &FindingFilter,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<Finding>> {
+        let mut stmt = self
+            .conn
+            .prepare(&format!(
+                "SELECT {FINDING_COLUMNS}, f.scope FROM findings f
+                 WHERE (?1 IS NULL OR f.rule_id = ?1)"
+            ))
+            .map_err(sql("reading findings"))?;
+        let rows = stmt
+            .query_map([filter.rule.as_deref()], |r| {
+                Ok((row_to_finding(r)?, r.get::<_, String>(13)?))
+            })
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .map_err(sql("reading findings"))?;
+        let resource = filter.resource.as_deref().map(crate::model::waiver::glob);
+        let control = filter.control.as_deref().map(|c| c.to_ascii_uppercase());
+        let mut out: Vec<Finding> = rows
+            .into_iter()
+            .filter(|(f, scope)| {
+                filter.min_severity.is_none_or(|s| f.severity >= s)
+                    && resource
+                        .as_ref()
+                        .is_none_or(|re| re.is_match(&f.resource_id))
+                    && control
+                        .as_ref()
+                        .is_none_or(|c| f.controls.iter().any(|x| x.eq_ignore_ascii_case(c)))
+                    && filter
+                        .account
+                        .as_ref()
+                        .is_none_or(|a| scope.split('/').nth(1) == Some(a.as_str()))
+            })
+            .map(|(f, _)| f)
+            .collect();
+        crate::model::waiver::apply(&mut out, &self.waivers()?, now);
+        let wanted = if filter.statuses.is_empty() {
+            vec![
+                FindingStatus::Open,
+                FindingStatus::Reopened,
+                FindingStatus::Waived,
+            ]
+        } else {
+            filter.statuses.clone()
+        };
+        out.retain(|f| wanted.contains(&f.status));
+        out.sort_by(|a, b| {
+            (b.severity, &a.rule_id, &a.resource_id).cmp(&(a.severity, &b.rule_id, &b.resource_id))
+        });
+        Ok(out)
+    }
+
+    /// One finding with its history, waivers applied as of `now`.
+    pub fn finding(
+        &self,
+        id: i64,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<(Finding, Vec<FindingEvent>)>> {
+        let f = self
+            .conn
+            .query_row(
+                &format!("SELECT {FINDING_COLUMNS} FROM findings f WHERE f.id = ?1"),
+                [id],
+                row_to_finding,
+            )
+            .optional()
+            .map_err(sql("reading finding"))?;
+        let Some(f) = f else { return Ok(None) };
+        let mut one = [f];
+        crate::model::waiver::apply(&mut one, &self.waivers()?, now);
+        let [f] = one;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT scan_id, event, at FROM finding_events WHERE finding_id = ?1 ORDER BY scan_id, rowid")
+            .map_err(sql("reading finding events"))?;
+        let events = stmt
+            .query_map([id], |r| {
+                Ok(FindingEvent {
+                    scan_id: r.get(0)?,
+                    event: r.get(1)?,
+                    at: r.get(2)?,
+                })
+            })
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .map_err(sql("reading finding events"))?;
+        Ok(Some((f, events)))
+    }
+}
+
+const WAIVER_COLUMNS: &str =
+    "id, rule, resource, reason, owner, expires_at, created_at, created_by";
+
+fn row_to_waiver(r: &rusqlite::Row) -> rusqlite::Result<Waiver> {
+    Ok(Waiver {
+        id: r.get(0)?,
+        rule: r.get(1)?,
+        resource: r.get(2)?,
+        reason: r.get(3)?,
+        owner: r.get(4)?,
+        expires_at: r.get(5)?,
+        created_at: r.get(6)?,
+        created_by: r.get(7)?,
+    })
+}
+
+fn read_waiver(tx: &rusqlite::Transaction, id: i64) -> Result<Option<Waiver>> {
+    tx.query_row(
+        &format!("SELECT {WAIVER_COLUMNS} FROM waivers WHERE id = ?1"),
+        [id],
+        row_to_waiver,
+    )
+    .optional()
+    .map_err(sql("reading waiver"))
+}
