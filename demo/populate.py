@@ -10,9 +10,11 @@ an EBS key go to every region. Only boto3 is needed, and only the endpoint given
 contacted (the credentials are dummies). Run it once against a fresh server: a second run
 stops with a clear message instead of duplicating the estate.
 
-Rules that cannot fire on a fresh moto estate: IDLE-AWS-001/002 (moto cannot backdate a stop
-or a creation; scan with `idle_hours = -1` to see them), IAM-AWS-005 (moto cannot give root
-access keys). See docs/moto-notes.md.
+Rules that cannot fire on one scan of a fresh estate: IDLE-AWS-001/002/003 report resources
+in a reapable environment (tag environment=dev by default) idle for longer than idle_hours
+(72) as vigil's history sees them, so they need scans days apart (`vigil idle` lists the idle
+resources from the first scan on); IAM-AWS-005 (moto cannot give root access keys). See
+docs/moto-notes.md.
 """
 import argparse
 import json
@@ -250,7 +252,7 @@ class Estate:
                                                                 {"Key": "NIST_Control", "Value": "AC-99_XX-1"}]}])
         legacy_id = legacy["Instances"][0]["InstanceId"]
         # IDLE-AWS-001 once stopped for longer than idle_hours (72 by default; moto stamps the
-        # stop with the current time, so scan with idle_hours = -1 to see it at once).
+        # stop with the current time): a dev instance, so a reaping candidate.
         spec = encrypted_root("batch-worker", environment="dev")
         stopped = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, InstanceType="t3.micro", SubnetId=subnet,
                                     MetadataOptions={"HttpTokens": "required"}, **spec)
@@ -261,8 +263,8 @@ class Estate:
         # Compliant: encrypted with the customer key, tagged (unattached, but created just now).
         ok_vol = ec2.create_volume(AvailabilityZone=az, Size=20, Encrypted=True, KmsKeyId=ebs_key["Arn"],
                                    TagSpecifications=[{"ResourceType": "volume", "Tags": tag_list(Name="data")}])
-        # EBS-AWS-001 (unencrypted), TAG-AWS-002 (untagged), IDLE-AWS-002 once older than
-        # idle_hours (unattached).
+        # EBS-AWS-001 (unencrypted), TAG-AWS-002 (untagged); idle (unattached) but untagged, so
+        # not in a reapable environment: `vigil idle` lists it, IDLE-AWS-002 does not report it.
         loose = ec2.create_volume(AvailabilityZone=az, Size=50, Encrypted=False)
         self.count("volumes", 2)
         ec2.create_snapshot(VolumeId=loose["VolumeId"], Description="before cleanup")  # EBS-AWS-003
@@ -270,7 +272,7 @@ class Estate:
                             TagSpecifications=[{"ResourceType": "snapshot", "Tags": tag_list()}])
         self.count("snapshots", 2)
 
-        # IDLE-AWS-003: allocated, never associated.
+        # Allocated, never associated: idle (`vigil idle`), in prod, so not a reaping candidate.
         idle = ec2.allocate_address(Domain="vpc")["AllocationId"]
         ec2.create_tags(Resources=[idle], Tags=tag_list(Name="spare-ip"))
         # Compliant: associated with legacy-box.

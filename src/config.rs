@@ -56,6 +56,9 @@ pub struct Config {
 pub struct Storage {
     /// SQLite database file. Default: the user's data directory.
     pub path: Option<PathBuf>,
+    /// Days of scans, drift and superseded resource versions to keep (`vigil prune`; the
+    /// daemon prunes daily). None: keep everything.
+    pub retention_days: Option<u32>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -240,6 +243,8 @@ pub fn default_params() -> serde_json::Map<String, serde_json::Value> {
         "required_labels": ["app.kubernetes.io/name", "app.kubernetes.io/part-of", "owner"],
         "required_namespace_labels": ["owner", "environment", "data-classification"],
         "system_namespaces": ["kube-system", "kube-public", "kube-node-lease"],
+        "reapable_tags": {"environment": ["dev"]},
+        "reapable_namespace_labels": {"environment": ["dev"]},
     });
     match v {
         serde_json::Value::Object(m) => m,
@@ -301,6 +306,8 @@ enum Kind {
     StrList,
     Table,
     TableList,
+    /// A table whose values are lists of strings (`{environment = ["dev"]}`).
+    StrListTable,
     Severity,
 }
 
@@ -324,7 +331,10 @@ const SCHEMA: &[(&str, &[(&str, Kind)])] = &[
             ("scan", Kind::Table),
         ],
     ),
-    ("storage", &[("path", Kind::Str)]),
+    (
+        "storage",
+        &[("path", Kind::Str), ("retention_days", Kind::PosInt)],
+    ),
     (
         "collectors",
         &[("aws", Kind::Table), ("kubernetes", Kind::Table)],
@@ -374,6 +384,8 @@ const PARAMS: &[(&str, Kind)] = &[
     ("required_labels", Kind::StrList),
     ("required_namespace_labels", Kind::StrList),
     ("system_namespaces", Kind::StrList),
+    ("reapable_tags", Kind::StrListTable),
+    ("reapable_namespace_labels", Kind::StrListTable),
 ];
 
 /// Checks a config text and returns every problem found, each with its line.
@@ -625,6 +637,15 @@ fn check(kind: Kind, v: &toml::Value) -> Option<String> {
         Kind::Str => (!v.is_str()).then(|| "must be a string".into()),
         Kind::Bool => (!v.is_bool()).then(|| "must be true or false".into()),
         Kind::Table => (!v.is_table()).then(|| "must be a table".into()),
+        Kind::StrListTable => match v.as_table() {
+            Some(t)
+                if t.values()
+                    .all(|x| x.as_array().is_some_and(|a| a.iter().all(|s| s.is_str()))) =>
+            {
+                None
+            }
+            _ => Some("must be a table of string lists, like { environment = [\"dev\"] }".into()),
+        },
         Kind::TableList => match v.as_array() {
             Some(a) if a.iter().all(|x| x.is_table()) => None,
             _ => Some("must be a list of tables ([[...]])".into()),

@@ -77,6 +77,18 @@ pub fn strip_volatile(resource_type: &str, doc: &mut Value) {
     }
 }
 
+/// The differences between two versions of a resource document. A Kubernetes object's
+/// `tags` are its labels, which `config.metadata.labels` already shows: reported once.
+pub fn diff_resources(before: &Value, after: &Value) -> Vec<Change> {
+    let mut changes = diff(before, after);
+    if after.get("provider").and_then(Value::as_str) == Some("kubernetes") {
+        changes.retain(|c| {
+            !(c.path == "tags" || c.path.starts_with("tags.") || c.path.starts_with("tags["))
+        });
+    }
+    changes
+}
+
 /// Every difference between two documents, in path order.
 pub fn diff(before: &Value, after: &Value) -> Vec<Change> {
     let mut out = Vec::new();

@@ -4,6 +4,7 @@ pub mod collect;
 pub mod config;
 pub mod controls;
 pub mod drift;
+pub mod idle;
 pub mod model;
 pub mod policy;
 pub mod report;

@@ -36,6 +36,8 @@ fn main() -> ExitCode {
         cli::Command::Bench(a) => cli::bench::run(a, config),
         cli::Command::Drift(a) => cli::history::drift(a, config),
         cli::Command::Findings(c) => cli::findings::findings(c, config),
+        cli::Command::Idle(a) => cli::findings::idle(a, config),
+        cli::Command::Prune(a) => cli::history::prune(a, config),
         cli::Command::Waive(c) => cli::findings::waive(c, config),
         cli::Command::Baseline(c) => cli::history::baseline(c, config),
         cli::Command::Audit(c) => cli::history::audit(c, config),

@@ -115,15 +115,24 @@ fn fail_on_threshold_sets_the_exit_code() {
         "resources": [{
             "id": "arn:aws:ec2:us-east-1:123456789012:elastic-ip/eipalloc-1", "type": "AWS::EC2::EIP",
             "provider": "aws", "account": "123456789012", "region": "us-east-1",
-            "tags": {"owner": "team-a", "environment": "prod", "cost-center": "1", "data-classification": "internal"},
+            "tags": {"owner": "team-a", "environment": "dev", "cost-center": "1", "data-classification": "internal"},
             "config": {"AllocationId": "eipalloc-1", "PublicIp": "203.0.113.9"}
         }]
     });
     std::fs::write(&snap, snapshot.to_string()).unwrap();
     let s = snap.to_str().unwrap();
     let d1 = db(dir.path());
-    // Only IDLE-AWS-003 (low) fires: below the default `high` gate, at or above `low`.
-    let out = vigil(&["scan", "--snapshot", s, "--db", &d1]);
+    // First sighting: the address has been idle for 0 hours, nothing fires.
+    let out = vigil(&["scan", "--snapshot", s, "--db", &d1, "--now", "2026-12-01"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        stdout(&out).contains("No open findings."),
+        "{}",
+        stdout(&out)
+    );
+    // Four days later only IDLE-AWS-003 (low) fires: below the default `high` gate, at or
+    // above `low`.
+    let out = vigil(&["scan", "--snapshot", s, "--db", &d1, "--now", "2026-12-05"]);
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -132,6 +141,16 @@ fn fail_on_threshold_sets_the_exit_code() {
         stderr(&out)
     );
     assert!(stdout(&out).contains("IDLE-AWS-003"));
-    let out = vigil(&["scan", "--snapshot", s, "--db", &d1, "--fail-on", "low"]);
+    let out = vigil(&[
+        "scan",
+        "--snapshot",
+        s,
+        "--db",
+        &d1,
+        "--fail-on",
+        "low",
+        "--now",
+        "2026-12-05",
+    ]);
     assert_eq!(out.status.code(), Some(1));
 }

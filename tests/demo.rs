@@ -67,7 +67,6 @@ fn demo_estate_triggers_the_intended_rules_and_spares_compliant_resources() {
         "IAM-AWS-004",
         "IAM-AWS-006",
         "IAM-AWS-007",
-        "IDLE-AWS-003",
         "KMS-AWS-001",
         "KMS-AWS-002",
         "LOG-AWS-003",

@@ -13,6 +13,7 @@ fn ctx(mode: EngineMode) -> EvalContext {
         params: vigil::config::default_params(),
         mode,
         threads: 2,
+        idle_since: Default::default(),
     }
 }
 

@@ -205,10 +205,8 @@ fn a_cluster_is_collected_page_by_page_and_a_forbidden_kind_fails_only_its_scope
         rules_on(&doc, "/PersistentVolume/pv-released"),
         ["IDLE-K8S-002"]
     );
-    assert_eq!(
-        rules_on(&doc, "/PersistentVolumeClaim/data-db-2"),
-        ["IDLE-K8S-002"]
-    );
+    // An unused claim, but in the shop's prod namespace: not a reaping candidate.
+    assert!(rules_on(&doc, "/PersistentVolumeClaim/data-db-2").is_empty());
     assert!(rules_on(&doc, "/PersistentVolumeClaim/data-db-0").is_empty());
     assert_eq!(
         rules_on(&doc, "/ClusterRoleBinding/anonymous-admin"),

@@ -75,6 +75,7 @@ fn scan(
         params: vigil::config::default_params(),
         mode: Default::default(),
         threads: 2,
+        idle_since: Default::default(),
     };
     let report = evaluate(rules, &snapshot, &ctx);
     let at = format!("2026-03-{day:02}T00:00:00Z");
@@ -87,6 +88,7 @@ fn scan(
             report: &report,
             rules_loaded: rules.rules.len(),
             rule_problems: vec![],
+            idle: &Default::default(),
         })
         .unwrap()
         .0

@@ -1,6 +1,8 @@
 # Helpers shared by the AWS rules. Not a rule: no METADATA block.
 package vigil.lib.aws
 
+import data.vigil.lib.idle
+
 # A value that may be a string or a list, as a list.
 as_list(x) := x if is_array(x)
 
@@ -43,7 +45,8 @@ actions(s) := [lower(a) | some a in as_list(object.get(s, "Action", []))]
 
 resources(s) := as_list(object.get(s, "Resource", []))
 
-# True when an RFC 3339 timestamp lies more than `hours` before the scan time.
+# True when an RFC 3339 timestamp lies more than `hours` before the scan time. Unlike the
+# vigil.lib.idle helpers, a malformed timestamp is a rule error here, not `undefined`.
 older_than_hours(ts, hours) if {
 	t := time.parse_rfc3339_ns(ts)
 	data.vigil.context.now_ns - t > hours * 3600000000000
@@ -68,3 +71,8 @@ has_name(r) if {
 	is_string(r.name)
 	r.name != ""
 }
+
+# Whether the resource may be reaped by the idle rules: "<key>=<value>" for a tag matching
+# params.reapable_tags ({"<tag key>": ["<value>", ...]}); undefined when none matches, and so
+# when the parameter is empty ({}) or absent.
+reapable(r) := idle.match(object.get(r, "tags", {}), object.get(data.vigil.context.params, "reapable_tags", {}))

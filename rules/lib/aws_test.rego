@@ -36,3 +36,16 @@ test_label_prefers_name if {
 	label({"id": "arn:aws:ec2:r:a:instance/i-1"}) == "i-1"
 	label({"id": "arn:aws:ec2:r:a:instance/i-1", "name": ""}) == "i-1"
 }
+
+test_reapable_by_tag if {
+	reapable({"tags": {"environment": "dev"}}) == "environment=dev" with data.vigil.context.params.reapable_tags as {"environment": ["dev"]}
+	reapable({"tags": {"environment": "sandbox", "owner": "a"}}) == "environment=sandbox" with data.vigil.context.params.reapable_tags as {"environment": ["dev", "sandbox"]}
+	reapable({"tags": {"environment": "prod", "ttl": "24h"}}) == "ttl=24h" with data.vigil.context.params.reapable_tags as {"environment": ["dev"], "ttl": ["24h"]}
+}
+
+test_not_reapable if {
+	not reapable({"tags": {"environment": "prod"}}) with data.vigil.context.params.reapable_tags as {"environment": ["dev"]}
+	not reapable({"tags": {}}) with data.vigil.context.params.reapable_tags as {"environment": ["dev"]}
+	not reapable({"config": {}}) with data.vigil.context.params.reapable_tags as {"environment": ["dev"]}
+	not reapable({"tags": {"environment": "dev"}}) with data.vigil.context.params.reapable_tags as {}
+}

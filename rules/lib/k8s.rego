@@ -1,6 +1,8 @@
 # Helpers shared by the Kubernetes rules. Not a rule: no METADATA block.
 package vigil.lib.k8s
 
+import data.vigil.lib.idle
+
 workload_types := {
 	"K8s::apps::Deployment", "K8s::apps::StatefulSet", "K8s::apps::DaemonSet",
 	"K8s::apps::ReplicaSet", "K8s::batch::Job",
@@ -142,26 +144,44 @@ blank(v) if {
 	trim_space(v) == ""
 }
 
-# Nanoseconds since the epoch of an RFC 3339 timestamp; undefined for anything else.
-timestamp_ns(ts) := time.parse_rfc3339_ns(ts) if {
-	is_string(ts)
-	regex.match(`^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$`, ts)
+# RFC 3339 time helpers, shared with the AWS rules in vigil.lib.idle (kept here for rules
+# that call them as k8s.*): undefined, not an error, for a malformed timestamp.
+timestamp_ns(ts) := idle.timestamp_ns(ts)
+
+earliest(list) := idle.earliest(list)
+
+older_than_hours(ts, hours) if idle.older_than_hours(ts, hours)
+
+days_since(ts) := idle.days_since(ts)
+
+# The namespace whose labels decide whether an object may be reaped: for a PersistentVolume
+# (cluster-scoped) the namespace of its claim (spec.claimRef; undefined without one), for
+# other objects their own (metadata.namespace, else the resource's region).
+reap_namespace(r) := ns if {
+	r.type == "K8s::core::PersistentVolume"
+	ns := object.get(r.config, ["spec", "claimRef", "namespace"], "")
+	is_string(ns)
+	ns != ""
 }
 
-# The earliest valid RFC 3339 timestamp of a list; undefined when there is none.
-earliest(list) := [ts |
-	some ts in list
-	timestamp_ns(ts) == first
-][0] if {
-	valid := {n | some ts in list; n := timestamp_ns(ts)}
-	count(valid) > 0
-	first := min(valid)
+reap_namespace(r) := ns if {
+	r.type != "K8s::core::PersistentVolume"
+	ns := own_namespace(r)
+	is_string(ns)
+	ns != ""
 }
 
-# True when an RFC 3339 timestamp lies more than `hours` before the scan time.
-older_than_hours(ts, hours) if {
-	data.vigil.context.now_ns - timestamp_ns(ts) > hours * 3600000000000
-}
+own_namespace(r) := namespace(r) if namespace(r) != ""
 
-# Whole days between an RFC 3339 timestamp and the scan time.
-days_since(ts) := floor((data.vigil.context.now_ns - timestamp_ns(ts)) / 86400000000000)
+own_namespace(r) := object.get(r, "region", "") if namespace(r) == ""
+
+# Whether the object may be reaped by the idle rules: "<key>=<value>" for a label of its
+# namespace (data.vigil.inventory.k8s[<cluster>].namespaces[<ns>].labels) matching
+# params.reapable_namespace_labels ({"<label>": ["<value>", ...]}); undefined when none
+# matches, when the parameter is empty ({}) or absent, when the namespace was not collected
+# and for a PersistentVolume without a claim.
+reapable(r) := idle.match(labels, wanted) if {
+	ns := reap_namespace(r)
+	labels := object.get(facts(r, "namespaces"), [ns, "labels"], {})
+	wanted := object.get(data.vigil.context.params, "reapable_namespace_labels", {})
+}

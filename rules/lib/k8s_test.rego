@@ -125,3 +125,33 @@ test_system_namespace if {
 	system_namespace("kube-system")
 	not system_namespace("shop")
 }
+
+# Reapability: the labels of the namespace, from the cluster's inventory.
+reap_inv := {
+	"c1": {"namespaces": {"shop": {"labels": {"environment": "dev"}}, "blog": {"labels": {"environment": "prod"}}, "bare": {}}},
+	"c2": {"namespaces": {"shop": {"labels": {"environment": "prod"}}}},
+}
+
+test_reapable_namespaced_object if {
+	r := {"type": "K8s::apps::Deployment", "account": "c1", "region": "shop", "config": {"metadata": {"namespace": "shop"}}}
+	reapable(r) == "environment=dev" with data.vigil.inventory.k8s as reap_inv with data.vigil.context.params.reapable_namespace_labels as {"environment": ["dev"]}
+	# The region stands in for a missing metadata.namespace.
+	reapable({"type": "K8s::core::PersistentVolumeClaim", "account": "c1", "region": "shop", "config": {}}) == "environment=dev" with data.vigil.inventory.k8s as reap_inv with data.vigil.context.params.reapable_namespace_labels as {"environment": ["dev"]}
+}
+
+test_reapable_volume_by_claim_namespace if {
+	pv := {"type": "K8s::core::PersistentVolume", "account": "c1", "config": {"spec": {"claimRef": {"namespace": "shop", "name": "data"}}}}
+	reapable(pv) == "environment=dev" with data.vigil.inventory.k8s as reap_inv with data.vigil.context.params.reapable_namespace_labels as {"environment": ["dev"]}
+	not reapable(object.union(pv, {"config": {"spec": {"claimRef": {"namespace": "blog"}}}})) with data.vigil.inventory.k8s as reap_inv with data.vigil.context.params.reapable_namespace_labels as {"environment": ["dev"]}
+	not reapable({"type": "K8s::core::PersistentVolume", "account": "c1", "region": "shop", "config": {"spec": {}}}) with data.vigil.inventory.k8s as reap_inv with data.vigil.context.params.reapable_namespace_labels as {"environment": ["dev"]}
+}
+
+test_not_reapable_namespace if {
+	ns := {"type": "K8s::apps::Deployment", "account": "c1", "config": {"metadata": {"namespace": "blog"}}}
+	not reapable(ns) with data.vigil.inventory.k8s as reap_inv with data.vigil.context.params.reapable_namespace_labels as {"environment": ["dev"]}
+	not reapable(object.union(ns, {"config": {"metadata": {"namespace": "bare"}}})) with data.vigil.inventory.k8s as reap_inv with data.vigil.context.params.reapable_namespace_labels as {"environment": ["dev"]}
+	not reapable(object.union(ns, {"config": {"metadata": {"namespace": "gone"}}})) with data.vigil.inventory.k8s as reap_inv with data.vigil.context.params.reapable_namespace_labels as {"environment": ["dev"]}
+	not reapable(object.union(ns, {"account": "c2", "config": {"metadata": {"namespace": "shop"}}})) with data.vigil.inventory.k8s as reap_inv with data.vigil.context.params.reapable_namespace_labels as {"environment": ["dev"]}
+	not reapable(object.union(ns, {"config": {"metadata": {"namespace": "shop"}}})) with data.vigil.inventory.k8s as reap_inv with data.vigil.context.params.reapable_namespace_labels as {}
+	not reapable({"type": "K8s::apps::Deployment", "account": "c1", "config": {}}) with data.vigil.inventory.k8s as reap_inv with data.vigil.context.params.reapable_namespace_labels as {"environment": ["dev"]}
+}

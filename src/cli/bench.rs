@@ -39,6 +39,13 @@ pub struct Args {
     /// Do not load the bundled rule pack.
     #[arg(long)]
     pub no_bundled_rules: bool,
+    /// Record this many scans of the estate in `--db`, changing `--change` of the resources
+    /// between scans, and report the database's growth (history storage cost).
+    #[arg(long, requires = "db")]
+    pub history: Option<usize>,
+    /// Share of resources changed between two scans of `--history`.
+    #[arg(long, default_value_t = 0.01)]
+    pub change: f64,
 }
 
 pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitCode> {
@@ -48,6 +55,9 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
         &args.rules,
         args.no_bundled_rules,
     ))?;
+    if let Some(scans) = args.history {
+        return history(&args, &cfg, &rules, scans);
+    }
     let t0 = Instant::now();
     let snapshot = match args.estate {
         Estate::Aws => vigil::model::synthetic::estate(args.resources),
@@ -64,6 +74,7 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
             Default::default()
         },
         threads: args.threads,
+        idle_since: Default::default(),
     };
     let t1 = Instant::now();
     let report = policy::evaluate(&rules, &snapshot, &ctx);
@@ -98,6 +109,7 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
             report: &report,
             rules_loaded: rules.rules.len(),
             rule_problems: Vec::new(),
+            idle: &Default::default(),
         })?;
         println!("stored in:        {:.2?}", t2.elapsed());
     }
@@ -118,6 +130,90 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
             base as f64 / 1024.0
         );
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--history`: the storage cost of keeping history.
+fn history(
+    args: &Args,
+    cfg: &vigil::config::Config,
+    rules: &vigil::policy::RuleSet,
+    scans: usize,
+) -> anyhow::Result<ExitCode> {
+    use chrono::TimeZone as _;
+    let db = args.db.as_ref().expect("clap requires --db");
+    if db.exists() {
+        anyhow::bail!("{} exists: --history measures a new database", db.display());
+    }
+    let mut store = vigil::store::Store::open(db)?;
+    let mut snapshot = match args.estate {
+        Estate::Aws => vigil::model::synthetic::estate(args.resources),
+        Estate::Kubernetes => vigil::model::synthetic::cluster(args.resources),
+    };
+    let n = snapshot.resources.len();
+    let per_scan = ((n as f64) * args.change).round() as usize;
+    let start = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    let t0 = Instant::now();
+    let mut stored = std::time::Duration::ZERO;
+    let mut sizes = Vec::new();
+    for scan in 0..scans {
+        if scan > 0 {
+            // A different slice of the estate changes each time: a tag value and, for every
+            // other one, a configuration field.
+            for k in 0..per_scan {
+                let i = (scan * per_scan * 7 + k * 13) % n;
+                let r = &mut snapshot.resources[i];
+                r.tags.insert("revision".into(), scan.to_string());
+                if k % 2 == 0 {
+                    if let Some(m) = r.config.as_object_mut() {
+                        m.insert("BenchRevision".into(), serde_json::json!(scan));
+                    }
+                }
+            }
+        }
+        let now = start + chrono::Duration::hours(scan as i64);
+        let stamp = now.to_rfc3339();
+        let idle = vigil::idle::track(&snapshot, &store.idle_since()?, now);
+        let ctx = EvalContext {
+            now,
+            params: cfg.params(),
+            mode: Default::default(),
+            threads: args.threads,
+            idle_since: vigil::idle::context(&idle),
+        };
+        let report = policy::evaluate(rules, &snapshot, &ctx);
+        let t = Instant::now();
+        store.record_scan(&vigil::store::ScanInput {
+            started_at: &stamp,
+            finished_at: &stamp,
+            target: "bench",
+            snapshot: &snapshot,
+            report: &report,
+            rules_loaded: rules.rules.len(),
+            rule_problems: Vec::new(),
+            idle: &idle,
+        })?;
+        stored += t.elapsed();
+        if scan == 0 || scan + 1 == scans || (scan + 1) % 25 == 0 {
+            sizes.push((scan + 1, store.size_bytes()?));
+        }
+    }
+    let total = t0.elapsed();
+    println!("resources:        {n}, {per_scan} changed between scans");
+    println!(
+        "scans:            {scans} in {:.1?} (storing: {:.1?}, {:.0?} per scan)",
+        total,
+        stored,
+        stored / scans as u32
+    );
+    for (s, b) in &sizes {
+        println!("database after {:>4} scans: {:.1} MB", s, *b as f64 / 1e6);
+    }
+    println!(
+        "resource versions: {}, drift events: {}",
+        store.count("resource_versions")?,
+        store.count("drift_events")?
+    );
     Ok(ExitCode::SUCCESS)
 }
 

@@ -344,3 +344,145 @@ pub fn waive(cmd: WaiveCommand, config: Option<&std::path::Path>) -> anyhow::Res
     }
     Ok(ExitCode::SUCCESS)
 }
+
+#[derive(Debug, clap::Args)]
+pub struct IdleArgs {
+    /// Only reaping candidates (idle longer than idle_hours in a reapable environment).
+    #[arg(long)]
+    pub candidates: bool,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+/// `vigil idle`: every resource vigil's history knows idle, since when, its environment, and
+/// whether an idle rule reports it as a reaping candidate.
+pub fn idle(args: IdleArgs, config: Option<&std::path::Path>) -> anyhow::Result<ExitCode> {
+    let cfg = super::load_config(config)?;
+    let params = cfg.params();
+    let store = open(&args.db, config)?;
+    let now = Utc::now();
+    let findings = store.findings(
+        &FindingFilter {
+            statuses: vec![
+                FindingStatus::Open,
+                FindingStatus::Reopened,
+                FindingStatus::Waived,
+            ],
+            ..Default::default()
+        },
+        now,
+    )?;
+    let env_keys = |param: &str| -> Vec<String> {
+        params
+            .get(param)
+            .and_then(|v| v.as_object())
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    let (tag_keys, label_keys) = (
+        env_keys("reapable_tags"),
+        env_keys("reapable_namespace_labels"),
+    );
+    let mut rows = Vec::new();
+    for r in store.idle_resources()? {
+        let since = DateTime::parse_from_rfc3339(&r.since)
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or(now);
+        let hours = (now - since).num_hours();
+        // AWS: the resource's tags; Kubernetes: its namespace's labels (a PV: its claim's).
+        let labels = if r.resource_type.starts_with("K8s::") {
+            let ns = r
+                .document
+                .pointer("/region")
+                .or_else(|| r.document.pointer("/config/spec/claimRef/namespace"))
+                .and_then(|v| v.as_str());
+            match (ns, &r.account) {
+                (Some(ns), Some(cluster)) => store
+                    .document(&format!("k8s://{cluster}/_cluster/core/Namespace/{ns}"))?
+                    .and_then(|d| d.get("tags").cloned())
+                    .unwrap_or_default(),
+                _ => serde_json::Value::Null,
+            }
+        } else {
+            r.document.get("tags").cloned().unwrap_or_default()
+        };
+        let keys = if r.resource_type.starts_with("K8s::") {
+            &label_keys
+        } else {
+            &tag_keys
+        };
+        let environment: Vec<String> = keys
+            .iter()
+            .filter_map(|k| {
+                labels
+                    .get(k)
+                    .and_then(|v| v.as_str())
+                    .map(|v| format!("{k}={v}"))
+            })
+            .collect();
+        let rules: Vec<&str> = findings
+            .iter()
+            .filter(|f| f.resource_id == r.resource_id && f.rule_id.starts_with("IDLE-"))
+            .map(|f| f.rule_id.as_str())
+            .collect();
+        if args.candidates && rules.is_empty() {
+            continue;
+        }
+        rows.push(serde_json::json!({
+            "resource_id": r.resource_id, "resource_type": r.resource_type, "account": r.account,
+            "idle_since": r.since, "idle_hours": hours, "reason": r.reason,
+            "environment": environment, "candidate": !rules.is_empty(), "rules": rules,
+        }));
+    }
+    match args.format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&rows)?),
+        Format::Table => {
+            if rows.is_empty() {
+                println!("No idle resources.");
+                return Ok(ExitCode::SUCCESS);
+            }
+            println!(
+                "{:<48} {:<21} {:>6} {:<30} {:<24} CANDIDATE",
+                "RESOURCE", "IDLE SINCE", "HOURS", "WHY", "ENVIRONMENT"
+            );
+            for r in &rows {
+                let rules: Vec<&str> = r["rules"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter_map(|x| x.as_str())
+                    .collect();
+                println!(
+                    "{:<48} {:<21} {:>6} {:<30} {:<24} {}",
+                    short_id(r["resource_id"].as_str().unwrap_or_default()),
+                    r["idle_since"].as_str().unwrap_or_default(),
+                    r["idle_hours"],
+                    r["reason"].as_str().unwrap_or_default(),
+                    r["environment"]
+                        .as_array()
+                        .map(|a| a
+                            .iter()
+                            .filter_map(|x| x.as_str())
+                            .collect::<Vec<_>>()
+                            .join(","))
+                        .filter(|s| !s.is_empty())
+                        .unwrap_or_else(|| "-".into()),
+                    if rules.is_empty() {
+                        "no".to_string()
+                    } else {
+                        format!("yes ({})", rules.join(", "))
+                    }
+                );
+            }
+            let n = rows.iter().filter(|r| r["candidate"] == true).count();
+            println!(
+                "\n{} idle resources, {n} reaping candidates (idle over {} h in a reapable environment)",
+                rows.len(),
+                params.get("idle_hours").and_then(|v| v.as_i64()).unwrap_or(72)
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

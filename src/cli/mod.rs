@@ -48,6 +48,10 @@ pub enum Command {
     /// Accept a finding's risk for a while: add, list or remove waivers.
     #[command(subcommand)]
     Waive(findings::WaiveCommand),
+    /// Idle resources: since when, their environment, and which are reaping candidates.
+    Idle(findings::IdleArgs),
+    /// Delete history older than the retention period.
+    Prune(history::PruneArgs),
     /// What changed between scans, or since an accepted baseline.
     Drift(history::DriftArgs),
     /// Accept a scan as the baseline drift is measured against.

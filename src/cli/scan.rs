@@ -90,6 +90,10 @@ pub struct Args {
     /// Exit 1 when an open finding is at or above this severity (default: config, else high).
     #[arg(long)]
     pub fail_on: Option<Severity>,
+    /// The scan's clock (RFC 3339 or YYYY-MM-DD) instead of now: for tests and for replaying
+    /// old snapshots in order.
+    #[arg(long, hide = true)]
+    pub now: Option<String>,
     /// Write the collected snapshot to this file (JSON).
     #[arg(long)]
     pub save_snapshot: Option<PathBuf>,
@@ -132,7 +136,17 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
     if args.format == ScanFormat::Sarif {
         bail!("--format sarif locates findings in files: use it with --manifests (cloud and cluster scans print table or json)");
     }
-    let started = Utc::now();
+    // The clock of this scan: now, or `--now` (tests and replays of old snapshots).
+    let started = match &args.now {
+        Some(t) => super::findings::parse_when(t)?,
+        None => Utc::now(),
+    };
+    let db_path = args
+        .db
+        .clone()
+        .or(cfg.storage.path.clone())
+        .unwrap_or_else(super::default_db);
+    let mut store = Store::open(&db_path)?;
     let snapshot = match (&args.snapshot, args.target) {
         (Some(p), _) => read_snapshot(p)?,
         (None, Target::Aws) => collect(&args, &cfg, started)?,
@@ -142,11 +156,13 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
         let text = serde_json::to_string_pretty(&snapshot)?;
         std::fs::write(p, text).with_context(|| format!("writing snapshot {}", p.display()))?;
     }
+    let idle = vigil::idle::track(&snapshot, &store.idle_since()?, started);
     let ctx = EvalContext {
         now: started,
         params: cfg.params(),
         mode: Default::default(),
         threads: 0,
+        idle_since: vigil::idle::context(&idle),
     };
     let eval = policy::evaluate(&rules, &snapshot, &ctx);
     for e in &eval.errors {
@@ -155,14 +171,11 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
     for n in &eval.not_evaluated {
         eprintln!("note: {n}; its findings there stay open");
     }
-    let db_path = args
-        .db
-        .clone()
-        .or(cfg.storage.path.clone())
-        .unwrap_or_else(super::default_db);
-    let mut store = Store::open(&db_path)?;
     let started_s = started.to_rfc3339_opts(SecondsFormat::Secs, true);
-    let finished_s = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true);
+    let finished_s = match &args.now {
+        Some(_) => started_s.clone(),
+        None => Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true),
+    };
     let target = match &args.snapshot {
         Some(p) => format!("snapshot:{}", p.display()),
         None => args.target.as_str().to_string(),
@@ -179,6 +192,7 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
             .iter()
             .map(|p| (p.file.clone(), p.message.clone()))
             .collect(),
+        idle: &idle,
     })?;
     let scan = store.scan(scan_id)?.expect("scan just written");
     let findings = store.scan_findings(scan_id)?;
@@ -465,6 +479,7 @@ fn scan_manifests(
         params: cfg.params(),
         mode: Default::default(),
         threads: 0,
+        idle_since: Default::default(),
     };
     let eval = policy::evaluate(rules, &snapshot, &ctx);
     for e in &eval.errors {

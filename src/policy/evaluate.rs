@@ -41,6 +41,8 @@ pub struct EvalContext {
     pub mode: EngineMode,
     /// Worker threads; 0 means one per available core.
     pub threads: usize,
+    /// Resource id → since when vigil's history has seen it idle (RFC 3339).
+    pub idle_since: serde_json::Map<String, serde_json::Value>,
 }
 
 /// A rule that could not be compiled, or failed on one resource.
@@ -149,8 +151,7 @@ pub fn data_document(snapshot: &Snapshot, ctx: &EvalContext) -> serde_json::Valu
                 "now": ctx.now.to_rfc3339_opts(SecondsFormat::Secs, true),
                 "now_ns": now_ns,
                 "params": ctx.params,
-                // Resource id -> when history first saw it idle (filled in from the store).
-                "idle_since": {},
+                "idle_since": ctx.idle_since,
             },
             "controls": controls,
             "inventory": {

@@ -52,6 +52,7 @@ pub fn run_tests(
         params,
         mode: EngineMode::Interpreter,
         threads: 1,
+        idle_since: Default::default(),
     };
     let data = Value::from(data_document(&Snapshot::default(), &ctx));
     let mut out = Vec::new();

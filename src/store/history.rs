@@ -306,7 +306,12 @@ impl Store {
             };
             match (then.get(id), now.get(id)) {
                 (Some((ty, account, a)), Some((_, _, b))) if a != b => {
-                    out.push(event(Kind::Modified, ty, account, crate::drift::diff(a, b)));
+                    out.push(event(
+                        Kind::Modified,
+                        ty,
+                        account,
+                        crate::drift::diff_resources(a, b),
+                    ));
                 }
                 (Some((ty, account, _)), None) => {
                     out.push(event(Kind::Removed, ty, account, vec![]))
@@ -414,5 +419,145 @@ impl Store {
             head: prev,
             problems,
         })
+    }
+}
+
+/// What a prune removed.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Pruned {
+    pub scans: usize,
+    pub resource_versions: usize,
+    pub removed_resources: usize,
+    pub resolved_findings: usize,
+}
+
+impl Store {
+    /// Deletes history older than `cutoff` (RFC 3339): scans that finished before it with
+    /// their coverage, errors, counts and drift events; resource versions superseded before
+    /// it; resources removed before it; findings resolved before it. Kept whatever the age:
+    /// each target's latest scan, accepted baselines and the versions they need, every
+    /// resource's current version, the audit log (the prune itself is audited).
+    pub fn prune(&mut self, cutoff: &str, actor: &str, now: &str, dry_run: bool) -> Result<Pruned> {
+        let tx = self.conn.transaction().map_err(sql("starting prune"))?;
+        // Scans to delete: finished before the cutoff, not a baseline, not a target's latest.
+        let doomed: Vec<i64> = {
+            let mut stmt = tx
+                .prepare(
+                    "SELECT id FROM scans WHERE finished_at < ?1
+                       AND id NOT IN (SELECT scan_id FROM baselines)
+                       AND id NOT IN (SELECT max(id) FROM scans GROUP BY target)",
+                )
+                .map_err(sql("reading scans to prune"))?;
+            let rows = stmt
+                .query_map([cutoff], |r| r.get(0))
+                .and_then(|rows| rows.collect::<Result<Vec<i64>, _>>())
+                .map_err(sql("reading scans to prune"))?;
+            rows
+        };
+        let oldest_kept: i64 = tx
+            .query_row(
+                "SELECT coalesce(min(id), 0) FROM scans WHERE finished_at >= ?1",
+                [cutoff],
+                |r| r.get(0),
+            )
+            .map_err(sql("reading scans"))?;
+        let mut out = Pruned {
+            scans: doomed.len(),
+            ..Default::default()
+        };
+        // A version is needed while it is some resource's latest, or the latest at or before
+        // a baseline scan, or was written at or after the oldest kept scan.
+        let needed = "resource_versions.scan_id >= ?1
+            OR resource_versions.scan_id = (SELECT max(v.scan_id) FROM resource_versions v WHERE v.resource_id = resource_versions.resource_id)
+            OR EXISTS (SELECT 1 FROM baselines b WHERE resource_versions.scan_id =
+                (SELECT max(v.scan_id) FROM resource_versions v WHERE v.resource_id = resource_versions.resource_id AND v.scan_id <= b.scan_id))";
+        let bound = if oldest_kept == 0 {
+            i64::MAX
+        } else {
+            oldest_kept
+        };
+        out.resource_versions = tx
+            .query_row(
+                &format!("SELECT count(*) FROM resource_versions WHERE NOT ({needed})"),
+                [bound],
+                |r| r.get::<_, i64>(0),
+            )
+            .map_err(sql("counting versions to prune"))? as usize;
+        out.removed_resources = tx
+            .query_row(
+                "SELECT count(*) FROM resources r JOIN scans s ON s.id = r.removed_scan WHERE s.finished_at < ?1",
+                [cutoff],
+                |r| r.get::<_, i64>(0),
+            )
+            .map_err(sql("counting removed resources"))? as usize;
+        out.resolved_findings = tx
+            .query_row(
+                "SELECT count(*) FROM findings WHERE status = 'resolved' AND resolved_at < ?1",
+                [cutoff],
+                |r| r.get::<_, i64>(0),
+            )
+            .map_err(sql("counting resolved findings"))? as usize;
+        if dry_run {
+            return Ok(out);
+        }
+        tx.execute(
+            &format!("DELETE FROM resource_versions WHERE NOT ({needed})"),
+            [bound],
+        )
+        .map_err(sql("pruning versions"))?;
+        tx.execute(
+            "DELETE FROM resource_versions WHERE resource_id IN
+               (SELECT r.id FROM resources r JOIN scans s ON s.id = r.removed_scan WHERE s.finished_at < ?1)",
+            [cutoff],
+        )
+        .map_err(sql("pruning removed resources"))?;
+        tx.execute(
+            "DELETE FROM resources WHERE removed_scan IN (SELECT id FROM scans WHERE finished_at < ?1)",
+            [cutoff],
+        )
+        .map_err(sql("pruning removed resources"))?;
+        tx.execute(
+            "DELETE FROM findings WHERE status = 'resolved' AND resolved_at < ?1",
+            [cutoff],
+        )
+        .map_err(sql("pruning resolved findings"))?;
+        for id in &doomed {
+            tx.execute("DELETE FROM scans WHERE id = ?1", [id])
+                .map_err(sql("pruning scans"))?;
+        }
+        append_audit(
+            &tx,
+            now,
+            actor,
+            "history.prune",
+            "database",
+            &serde_json::json!({"before": cutoff, "pruned": out}),
+        )?;
+        tx.commit().map_err(sql("committing prune"))?;
+        Ok(out)
+    }
+
+    /// The database file's size in bytes (pages in use × page size).
+    pub fn size_bytes(&self) -> Result<i64> {
+        let pages: i64 = self
+            .conn
+            .query_row("PRAGMA page_count", [], |r| r.get(0))
+            .map_err(sql("reading page count"))?;
+        let size: i64 = self
+            .conn
+            .query_row("PRAGMA page_size", [], |r| r.get(0))
+            .map_err(sql("reading page size"))?;
+        let free: i64 = self
+            .conn
+            .query_row("PRAGMA freelist_count", [], |r| r.get(0))
+            .map_err(sql("reading free pages"))?;
+        Ok((pages - free) * size)
+    }
+
+    /// Rewrites the file without free pages.
+    pub fn vacuum(&self) -> Result<()> {
+        self.conn
+            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE); VACUUM;")
+            .map_err(sql("vacuuming"))
     }
 }

@@ -147,4 +147,13 @@ CREATE TABLE waivers (
     removed_by  TEXT
 );
 "#,
+    // 6: since when each idle resource has been idle.
+    r#"
+CREATE TABLE idle (
+    resource_id  TEXT PRIMARY KEY,
+    since        TEXT NOT NULL,
+    reason       TEXT NOT NULL,
+    first_scan   INTEGER NOT NULL
+);
+"#,
 ];
