@@ -258,6 +258,12 @@ pub fn waive(cmd: WaiveCommand, config: Option<&std::path::Path>) -> anyhow::Res
             if reason.trim().is_empty() || owner.trim().is_empty() {
                 bail!("a waiver needs a --reason and an --owner");
             }
+            let cfg = super::load_config(config)?;
+            let rules = super::load_rules(&super::rule_sources(&cfg, &[], false))?;
+            let pattern = vigil::model::waiver::glob(&rule);
+            if !rules.rules.iter().any(|r| pattern.is_match(&r.meta.id)) {
+                bail!("no rule matches `{rule}` (see `vigil rules list`)");
+            }
             let mut store = open(&db, config)?;
             let w = Waiver {
                 id: 0,
