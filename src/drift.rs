@@ -56,6 +56,11 @@ pub fn volatile_paths(resource_type: &str) -> &'static [&'static [&'static str]]
             &["config", "Credential", "access_key_1_last_used_date"],
             &["config", "Credential", "access_key_2_last_used_date"],
         ],
+        "AWS::IAM::RootUser" => &[
+            &["config", "Credential", "password_last_used"],
+            &["config", "Credential", "access_key_1_last_used_date"],
+            &["config", "Credential", "access_key_2_last_used_date"],
+        ],
         "AWS::IAM::Role" => &[&["config", "RoleLastUsed"]],
         "AWS::CloudTrail::Trail" => &[
             &["config", "Status", "LatestCloudWatchLogsDeliveryTime"],

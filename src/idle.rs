@@ -68,29 +68,17 @@ fn api_since(r: &Resource) -> Option<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
-/// Claims mounted by a Pod: (cluster, namespace, claim name).
-fn claimed(snapshot: &Snapshot) -> HashSet<(String, String, String)> {
-    let mut out = HashSet::new();
-    for r in &snapshot.resources {
-        if r.resource_type != "K8s::core::Pod" {
-            continue;
-        }
-        let volumes = r.config.pointer("/spec/volumes").and_then(Value::as_array);
-        for v in volumes.into_iter().flatten() {
-            if let Some(claim) = v
-                .pointer("/persistentVolumeClaim/claimName")
-                .and_then(Value::as_str)
-            {
-                out.insert((
-                    r.account.clone().unwrap_or_default(),
-                    r.region.clone().unwrap_or_default(),
-                    claim.to_string(),
-                ));
-            }
-        }
-    }
-    out
-}
+/// The kinds that can use a claim: whether a Bound claim is unused is known only where all
+/// of them were collected completely (IDLE-K8S-002 needs the same).
+const CLAIM_USERS: &[&str] = &[
+    "K8s::core::Pod",
+    "K8s::apps::Deployment",
+    "K8s::apps::StatefulSet",
+    "K8s::apps::DaemonSet",
+    "K8s::apps::ReplicaSet",
+    "K8s::batch::Job",
+    "K8s::batch::CronJob",
+];
 
 /// One idle resource.
 #[derive(Debug, Clone, PartialEq)]
@@ -107,18 +95,45 @@ pub fn track(
     stored: &BTreeMap<String, DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> BTreeMap<String, Idle> {
-    let claimed = claimed(snapshot);
+    let claimed = crate::policy::inventory::claims(snapshot);
+    let complete = crate::policy::inventory::complete_types(snapshot);
     let mut out = BTreeMap::new();
     for r in &snapshot.resources {
+        // A Bound claim in a cluster whose pods or workloads were not all read: unknown, so
+        // whatever history said stays.
+        if r.resource_type == "K8s::core::PersistentVolumeClaim"
+            && r.config.pointer("/status/phase").and_then(Value::as_str) == Some("Bound")
+        {
+            let done = complete.get(r.account.as_deref().unwrap_or_default());
+            if !CLAIM_USERS
+                .iter()
+                .all(|t| done.is_some_and(|d| d.contains(*t)))
+            {
+                if let Some(s) = stored.get(&r.id) {
+                    out.insert(
+                        r.id.clone(),
+                        Idle {
+                            since: *s,
+                            reason: "claim not used by any pod (last known)",
+                        },
+                    );
+                }
+                continue;
+            }
+        }
         let Some(reason) = idle_reason(r, &claimed) else {
             continue;
         };
-        let candidates = [stored.get(&r.id).copied(), api_since(r), Some(now)];
-        let since = candidates
-            .into_iter()
-            .flatten()
-            .min()
-            .expect("now is there");
+        let api = api_since(r);
+        let since = match (stored.get(&r.id).copied(), api) {
+            // The API says it was in use until later than history thought (an instance
+            // started and stopped again between scans): idle since then.
+            (Some(s), Some(a)) if a > s => a,
+            (Some(s), Some(a)) => s.min(a),
+            (Some(s), None) => s,
+            (None, Some(a)) => a.min(now),
+            (None, None) => now,
+        };
         out.insert(r.id.clone(), Idle { since, reason });
     }
     out
@@ -200,6 +215,14 @@ mod tests {
                     json!({"spec": {"replicas": 0}}),
                 ),
             ],
+            coverage: CLAIM_USERS
+                .iter()
+                .map(|t| crate::model::Coverage {
+                    scope: format!("kubernetes/c1/*/{t}"),
+                    status: crate::model::CoverageStatus::Complete,
+                    error: None,
+                })
+                .collect(),
             ..Default::default()
         };
         let stored = BTreeMap::from([("vol/known".to_string(), earlier)]);
@@ -222,5 +245,25 @@ mod tests {
         );
         assert!(idle.contains_key("k8s://c1/shop/apps/Deployment/w"));
         assert_eq!(context(&idle)["vol/known"], "2026-03-01T00:00:00Z");
+
+        // Stopped again after being started: the API's later stop time wins over history.
+        let stored = BTreeMap::from([(
+            "i/stopped".to_string(),
+            Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap(),
+        )]);
+        assert_eq!(
+            track(&snap, &stored, now)["i/stopped"].since,
+            Utc.with_ymd_and_hms(2026, 2, 1, 0, 0, 0).unwrap()
+        );
+        // Without the pods, whether a claim is used is unknown: history is kept, no new row.
+        let no_pods = Snapshot {
+            resources: snap.resources.clone(),
+            coverage: Vec::new(),
+            ..Default::default()
+        };
+        let claim = "k8s://c1/shop/core/PersistentVolumeClaim/data-1".to_string();
+        assert!(!track(&no_pods, &BTreeMap::new(), now).contains_key(&claim));
+        let kept = BTreeMap::from([(claim.clone(), earlier)]);
+        assert_eq!(track(&no_pods, &kept, now)[&claim].since, earlier);
     }
 }

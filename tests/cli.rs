@@ -154,3 +154,65 @@ fn fail_on_threshold_sets_the_exit_code() {
     ]);
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn a_waived_finding_leaves_the_gate_until_its_waiver_expires() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("snap.json");
+    let snapshot = serde_json::json!({
+        "collected_at": "2026-01-01T00:00:00Z",
+        "coverage": [{"scope": "aws/123456789012/us-east-1/AWS::EC2::Volume", "status": "complete"}],
+        "resources": [{
+            "id": "arn:aws:ec2:us-east-1:123456789012:volume/vol-1", "type": "AWS::EC2::Volume",
+            "provider": "aws", "account": "123456789012", "region": "us-east-1",
+            "tags": {"owner": "team-a", "environment": "prod", "cost-center": "1", "data-classification": "internal"},
+            "config": {"VolumeId": "vol-1", "Size": 8, "State": "in-use", "Encrypted": false,
+                       "CreateTime": "2026-01-01T00:00:00Z", "Attachments": [{"InstanceId": "i-1", "State": "attached"}]}
+        }]
+    });
+    std::fs::write(&snap, snapshot.to_string()).unwrap();
+    let (s, d) = (snap.to_str().unwrap(), db(dir.path()));
+    // An unencrypted volume is high: the default gate fails.
+    let out = vigil(&["scan", "--snapshot", s, "--db", &d]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let expires = (chrono::Utc::now() + chrono::Duration::days(10))
+        .format("%Y-%m-%d")
+        .to_string();
+    let out = vigil(&[
+        "waive",
+        "add",
+        "--db",
+        &d,
+        "--rule",
+        "EBS-AWS-001",
+        "--resource",
+        "arn:aws:ec2:*:volume/vol-1",
+        "--reason",
+        "encrypted copy in progress",
+        "--owner",
+        "storage",
+        "--expires",
+        &expires,
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("1 finding(s) waived now"),
+        "{}",
+        stdout(&out)
+    );
+    // Waived: the gate passes, the table counts it apart.
+    let out = vigil(&["scan", "--snapshot", s, "--db", &d]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).contains("1 waived"), "{}", stdout(&out));
+    // After the expiry date the waiver stops applying: the gate fails again and says why.
+    let later = (chrono::Utc::now() + chrono::Duration::days(11))
+        .format("%Y-%m-%d")
+        .to_string();
+    let out = vigil(&["scan", "--snapshot", s, "--db", &d, "--now", &later]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("[waiver 1 expired"),
+        "{}",
+        stdout(&out)
+    );
+}

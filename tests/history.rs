@@ -7,7 +7,15 @@ mod common;
 use common::*;
 use serde_json::json;
 
-const T0: &str = "2026-12-01T00:00:00Z";
+/// The first scan's clock: midnight a week from today, so that waivers added with today's
+/// clock are in force at the scans' times whatever day the tests run.
+fn t0() -> String {
+    let day = (chrono::Utc::now() + chrono::Duration::days(7)).date_naive();
+    day.and_hms_opt(0, 0, 0)
+        .unwrap()
+        .and_utc()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
 
 struct Aws {
     moto: Moto,
@@ -65,7 +73,7 @@ impl Aws {
 }
 
 fn at(days: i64, hours: i64) -> String {
-    let t = chrono::DateTime::parse_from_rfc3339(T0).unwrap()
+    let t = chrono::DateTime::parse_from_rfc3339(&t0()).unwrap()
         + chrono::Duration::days(days)
         + chrono::Duration::hours(hours);
     t.to_utc()
@@ -118,7 +126,8 @@ print(json.dumps({'sg': sg, 'inst': inst, 'v_dev': v_dev, 'v_prod': v_prod, 'v_g
     let id = |k: &str| ids[k].as_str().unwrap().to_string();
 
     // Scan 1: the initial inventory. Nothing is drift yet, nothing has been idle long.
-    let (out, first) = aws.scan(T0);
+    let t0 = t0();
+    let (out, first) = aws.scan(&t0);
     assert_eq!(first["scan"]["status"], "complete", "{}", stderr(&out));
     let d = &first["summary"]["lifecycle"]["drift"];
     assert_eq!(
@@ -144,7 +153,7 @@ print(json.dumps({'sg': sg, 'inst': inst, 'v_dev': v_dev, 'v_prod': v_prod, 'v_g
     for k in ["v_dev", "v_prod", "v_gone", "eip", "v_eu"] {
         assert_eq!(
             since(&idle, k).as_deref(),
-            Some(T0),
+            Some(t0.as_str()),
             "{k} idle since the first scan"
         );
     }
@@ -215,14 +224,18 @@ ec2.stop_instances(InstanceIds=['{inst}'])
     // Idle 96 h in a dev environment: reaping candidates; the prod volume is idle too, but
     // not reapable; the deleted volume is gone from the list.
     let v_dev = finding(&second, "IDLE-AWS-002", &id("v_dev")).expect("dev volume idle 96 h");
-    assert!(v_dev["message"].as_str().unwrap().contains(T0), "{v_dev}");
+    assert!(v_dev["message"].as_str().unwrap().contains(&t0), "{v_dev}");
     assert!(finding(&second, "IDLE-AWS-002", &id("v_prod")).is_none());
     assert!(finding(&second, "IDLE-AWS-003", &id("eip")).is_some());
     let idle = json(&aws.vigil(&["idle", "--format", "json"]));
     assert_eq!(since(&idle, "v_gone"), None);
-    // Stopped since moto's own stop time (the real clock, before this scan's), or this scan.
+    // Stopped since moto's own stop time (today's clock, before these scans' times): the
+    // API's time is earlier than the first scan that saw it stopped.
     let stopped = since(&idle, "inst").expect("a stopped instance is idle");
-    assert!(stopped.as_str() <= t2.as_str(), "{stopped}");
+    assert!(
+        stopped.as_str() < t0.as_str(),
+        "{stopped} should be moto's stop time"
+    );
     let row = idle
         .as_array()
         .unwrap()
@@ -249,7 +262,7 @@ ec2.stop_instances(InstanceIds=['{inst}'])
         "--owner",
         "platform",
         "--expires",
-        "2026-12-20",
+        &at(19, 0)[..10],
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let out = aws.vigil(&[
@@ -399,7 +412,7 @@ fn an_edited_or_deleted_audit_entry_is_detected() {
     let dir = tempfile::tempdir().unwrap();
     let db = db(dir.path());
     let kubeconfig = api.kubeconfig(&[("test-a", "vigil-test-token")]);
-    for now in [T0, "2026-12-02T00:00:00Z", "2026-12-03T00:00:00Z"] {
+    for now in [t0(), at(1, 0), at(2, 0)] {
         let out = vigil(&[
             "scan",
             "--target",
@@ -409,16 +422,49 @@ fn an_edited_or_deleted_audit_entry_is_detected() {
             "--db",
             &db,
             "--now",
-            now,
+            &now,
         ]);
         assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     }
+    let out = vigil(&[
+        "waive",
+        "add",
+        "--db",
+        &db,
+        "--rule",
+        "POD-K8S-*",
+        "--resource",
+        "k8s://test-a/kube-system/*",
+        "--reason",
+        "static control-plane pods",
+        "--owner",
+        "platform",
+        "--expires",
+        &at(30, 0)[..10],
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
     let verify = || vigil(&["audit", "verify", "--db", &db, "--format", "json"]);
     let ok = verify();
-    assert_eq!(ok.status.code(), Some(0));
-    assert_eq!(json(&ok)["entries"], 3);
+    assert_eq!(ok.status.code(), Some(0), "{}", stdout(&ok));
+    assert_eq!(json(&ok)["entries"], 4);
+    let head = json(&ok)["head"].as_str().unwrap().to_string();
 
     let conn = rusqlite::Connection::open(dir.path().join("vigil.db")).unwrap();
+    // A waiver quietly extended in its own table no longer matches what the log recorded.
+    conn.execute("UPDATE waivers SET expires_at = '2099-01-01T00:00:00Z'", [])
+        .unwrap();
+    let out = verify();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        json(&out)["problems"]
+            .to_string()
+            .contains("waiver 1: differs"),
+        "{}",
+        stdout(&out)
+    );
+    conn.execute("UPDATE waivers SET expires_at = (SELECT json_extract(details, '$.expires_at') FROM audit_log WHERE action = 'waiver.add')", []).unwrap();
+    assert_eq!(verify().status.code(), Some(0));
+
     // The log refuses edits through SQL...
     let refused = conn.execute("UPDATE audit_log SET actor = 'mallory' WHERE id = 2", []);
     assert!(refused.unwrap_err().to_string().contains("append-only"));
@@ -448,6 +494,19 @@ fn an_edited_or_deleted_audit_entry_is_detected() {
         problems.contains("scan 2: its audit entry is missing"),
         "{problems}"
     );
+
+    // Removing the newest entry leaves no gap and no broken link behind it; the head printed
+    // by an earlier verify shows it.
+    conn.execute(
+        "DELETE FROM audit_log WHERE id = (SELECT max(id) FROM audit_log)",
+        [],
+    )
+    .unwrap();
+    let out = vigil(&[
+        "audit", "verify", "--db", &db, "--format", "json", "--head", &head,
+    ]);
+    let problems = json(&out)["problems"].to_string();
+    assert!(problems.contains("no longer in the log"), "{problems}");
 }
 
 #[test]
@@ -472,7 +531,7 @@ fn a_cluster_over_time_drift_idle_workloads_and_pruning() {
         ]);
         json(&out)
     };
-    scan(T0);
+    scan(&t0());
     // The shop's web Deployment (a prod namespace) and legacy's api Deployment (dev) are
     // scaled to zero; a label is added to the shop namespace.
     api.edit_objects(|items| {
@@ -530,14 +589,43 @@ fn a_cluster_over_time_drift_idle_workloads_and_pruning() {
     );
     assert_eq!(row("/Deployment/api")["candidate"], true);
 
-    // Pruning history older than 2 days keeps the latest scan and what it needs.
+    // Pruning history older than 2 days keeps the latest scan, the accepted baseline (the
+    // first scan) and the versions they need.
+    assert!(vigil(&["baseline", "accept", "1", "--db", &db])
+        .status
+        .success());
+    let base_before = json(&vigil(&[
+        "drift",
+        "--baseline",
+        "--db",
+        &db,
+        "--format",
+        "json",
+    ]));
+    assert_eq!(
+        base_before.as_array().unwrap().len(),
+        3,
+        "web, api, the shop namespace: {base_before:#}"
+    );
     let before = vigil(&["findings", "list", "--db", &db, "--format", "json"]);
     let out = vigil(&["prune", "--db", &db, "--older-than", "2", "--dry-run"]);
     assert!(stdout(&out).contains("would prune"), "{}", stdout(&out));
     let store = vigil::store::Store::open(&dir.path().join("vigil.db")).unwrap();
     let pruned = store_prune(&dir, &at(4, 0));
-    assert_eq!(pruned.scans, 2, "the scans of day 0 and day 1");
-    assert_eq!(store.count("scans").unwrap(), 1);
+    assert_eq!(pruned.scans, 1, "the scan of day 1; day 0 is the baseline");
+    assert_eq!(store.count("scans").unwrap(), 2);
+    let base_after = json(&vigil(&[
+        "drift",
+        "--baseline",
+        "--db",
+        &db,
+        "--format",
+        "json",
+    ]));
+    assert_eq!(
+        base_before, base_after,
+        "the baseline still compares the same"
+    );
     let after = vigil(&["findings", "list", "--db", &db, "--format", "json"]);
     assert_eq!(
         json(&before),

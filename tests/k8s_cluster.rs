@@ -200,7 +200,9 @@ fn a_cluster_is_collected_page_by_page_and_a_forbidden_kind_fails_only_its_scope
         rules_on(&doc, "/RoleBinding/ghost-binding"),
         ["IDLE-K8S-003"]
     );
-    assert!(rules_on(&doc, "/Deployment/old-worker").contains(&"IDLE-K8S-001".to_string()));
+    // Scaled to zero, but vigil's history starts now: not yet a reaping candidate (a
+    // Deployment's last rollout is not the time it was scaled down).
+    assert!(!rules_on(&doc, "/Deployment/old-worker").contains(&"IDLE-K8S-001".to_string()));
     assert_eq!(
         rules_on(&doc, "/PersistentVolume/pv-released"),
         ["IDLE-K8S-002"]

@@ -266,3 +266,137 @@ fn unchanged_resources_add_no_versions_and_db_reopens() {
     assert_eq!(store.count("scans").unwrap(), 3);
     assert_eq!(store.integrity_check().unwrap(), "ok");
 }
+
+fn drift_of(store: &Store, scan_id: i64) -> Vec<(String, String)> {
+    store
+        .drift_since(scan_id - 1, None)
+        .unwrap()
+        .into_iter()
+        .map(|e| {
+            (
+                e.change.as_str().to_string(),
+                e.resource_id.rsplit('/').next().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn added_removed_readded_and_new_scopes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("d.db")).unwrap();
+    let rules = rules();
+    let east = |ids: &[&str]| {
+        ids.iter()
+            .map(|i| volume("us-east-1", i, true))
+            .collect::<Vec<_>>()
+    };
+    // 1: inventory. 2: vol-b appears. 3: vol-b is gone. 4: vol-b is back; eu-west-1 is
+    // scanned for the first time (its volume is inventory, not drift).
+    let s1 = scan(
+        &mut store,
+        &rules,
+        east(&["vol-a"]),
+        vec![cov("us-east-1", true)],
+        1,
+    );
+    assert!(drift_of(&store, s1).is_empty());
+    let s2 = scan(
+        &mut store,
+        &rules,
+        east(&["vol-a", "vol-b"]),
+        vec![cov("us-east-1", true)],
+        2,
+    );
+    assert_eq!(
+        drift_of(&store, s2),
+        [("added".to_string(), "vol-b".to_string())]
+    );
+    let s3 = scan(
+        &mut store,
+        &rules,
+        east(&["vol-a"]),
+        vec![cov("us-east-1", true)],
+        3,
+    );
+    assert_eq!(
+        drift_of(&store, s3),
+        [("removed".to_string(), "vol-b".to_string())]
+    );
+    let mut both = east(&["vol-a", "vol-b"]);
+    both.push(volume("eu-west-1", "vol-eu", true));
+    let s4 = scan(
+        &mut store,
+        &rules,
+        both,
+        vec![cov("us-east-1", true), cov("eu-west-1", true)],
+        4,
+    );
+    assert_eq!(
+        drift_of(&store, s4),
+        [("added".to_string(), "vol-b".to_string())]
+    );
+    // 5: us-east-1 fails: vol-b is not listed, but not removed either.
+    let s5 = scan(
+        &mut store,
+        &rules,
+        vec![volume("eu-west-1", "vol-eu", true)],
+        vec![cov("us-east-1", false), cov("eu-west-1", true)],
+        5,
+    );
+    assert!(drift_of(&store, s5).is_empty());
+}
+
+#[test]
+fn versions_written_in_an_older_form_are_not_drift() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("o.db");
+    let rules = rules();
+    let mut store = Store::open(&path).unwrap();
+    let v = volume("us-east-1", "vol-a", true);
+    scan(
+        &mut store,
+        &rules,
+        vec![v.clone()],
+        vec![cov("us-east-1", true)],
+        1,
+    );
+    // Rewrite the stored version as an older vigil did: struct field order, another hash.
+    let old_form = serde_json::to_string(&v).unwrap();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute(
+        "UPDATE resource_versions SET document = ?1, hash = 'old'",
+        [&old_form],
+    )
+    .unwrap();
+    conn.execute("UPDATE resources SET current_hash = 'old'", [])
+        .unwrap();
+    drop(conn);
+    let s2 = scan(
+        &mut store,
+        &rules,
+        vec![v.clone()],
+        vec![cov("us-east-1", true)],
+        2,
+    );
+    assert!(drift_of(&store, s2).is_empty(), "same document, older form");
+    assert_eq!(
+        store.count("resource_versions").unwrap(),
+        1,
+        "no new version either"
+    );
+    // A real change after that is drift, with only the real path.
+    let mut changed = v.clone();
+    changed.config["Encrypted"] = json!(false);
+    let s3 = scan(
+        &mut store,
+        &rules,
+        vec![changed],
+        vec![cov("us-east-1", true)],
+        3,
+    );
+    let events = store.drift_since(s3 - 1, None).unwrap();
+    assert_eq!(events.len(), 1);
+    let paths: Vec<&str> = events[0].changes.iter().map(|c| c.path.as_str()).collect();
+    assert_eq!(paths, ["config.Encrypted"]);
+}

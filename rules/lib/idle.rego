@@ -38,6 +38,19 @@ recorded(r) := object.get(object.get(data.vigil.context, "idle_since", {}), obje
 # at all is known: the rules do not fire then.
 since(r, api_times) := earliest(array.concat([recorded(r)], api_times))
 
+# Since when the resource has been idle when the API's times only bound it from below (a
+# Deployment's last rollout, a claim's creation): the recorded time when there is one, else
+# the earliest of those fallbacks. Undefined when neither is known.
+since_or(r, fallbacks) := recorded(r) if has_recorded(r)
+
+since_or(r, fallbacks) := earliest(fallbacks) if not has_recorded(r)
+
+has_recorded(r) if {
+	t := recorded(r)
+	is_string(t)
+	timestamp_ns(t)
+}
+
 # True when a resource idle since `ts` has been idle for longer than params.idle_hours.
 past_idle_hours(ts) if older_than_hours(ts, data.vigil.context.params.idle_hours)
 

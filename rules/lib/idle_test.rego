@@ -70,3 +70,11 @@ test_no_match if {
 	not match(null, {"environment": ["dev"]})
 	not match({"environment": "dev"}, null)
 }
+
+test_since_or_prefers_history if {
+	r := {"id": "x"}
+	since_or(r, ["2025-01-01T00:00:00Z"]) == "2025-12-30T00:00:00Z" with data.vigil.context.idle_since as {"x": "2025-12-30T00:00:00Z"}
+	since_or(r, ["2025-01-01T00:00:00Z", "2024-06-01T00:00:00Z"]) == "2024-06-01T00:00:00Z" with data.vigil.context.idle_since as {}
+	since_or(r, ["2025-01-01T00:00:00Z"]) == "2025-01-01T00:00:00Z" with data.vigil.context.idle_since as {"x": "not a time"}
+	not since_or(r, []) with data.vigil.context.idle_since as {}
+}

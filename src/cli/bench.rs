@@ -172,7 +172,7 @@ fn history(
             }
         }
         let now = start + chrono::Duration::hours(scan as i64);
-        let stamp = now.to_rfc3339();
+        let stamp = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         let idle = vigil::idle::track(&snapshot, &store.idle_since()?, now);
         let ctx = EvalContext {
             now,

@@ -260,11 +260,15 @@ pub fn waive(cmd: WaiveCommand, config: Option<&std::path::Path>) -> anyhow::Res
             }
             let cfg = super::load_config(config)?;
             let rules = super::load_rules(&super::rule_sources(&cfg, &[], false))?;
+            let mut store = open(&db, config)?;
             let pattern = vigil::model::waiver::glob(&rule);
-            if !rules.rules.iter().any(|r| pattern.is_match(&r.meta.id)) {
+            // Rules loaded now, or seen by earlier scans (rules from `scan --rules DIR`).
+            let known = store.known_rule_ids()?;
+            if !rules.rules.iter().any(|r| pattern.is_match(&r.meta.id))
+                && !known.iter().any(|r| pattern.is_match(r))
+            {
                 bail!("no rule matches `{rule}` (see `vigil rules list`)");
             }
-            let mut store = open(&db, config)?;
             let w = Waiver {
                 id: 0,
                 rule,
@@ -277,10 +281,10 @@ pub fn waive(cmd: WaiveCommand, config: Option<&std::path::Path>) -> anyhow::Res
             };
             let id = store.add_waiver(&w)?;
             let matched = store
-                .findings(&FindingFilter::default(), now)?
-                .iter()
-                .filter(|f| f.waiver.as_ref().is_some_and(|x| x.id == id))
-                .count();
+                .waiver_matches(now)?
+                .into_iter()
+                .find(|(w, _)| w.id == id)
+                .map_or(0, |(_, n)| n);
             println!(
                 "waiver {id}: {} on {} until {} ({} finding(s) waived now)",
                 w.rule, w.resource, w.expires_at, matched
@@ -291,23 +295,13 @@ pub fn waive(cmd: WaiveCommand, config: Option<&std::path::Path>) -> anyhow::Res
         }
         WaiveCommand::List { format, db } => {
             let store = open(&db, config)?;
-            let waivers = store.waivers()?;
-            let findings = store.findings(
-                &FindingFilter {
-                    statuses: vec![
-                        FindingStatus::Open,
-                        FindingStatus::Reopened,
-                        FindingStatus::Waived,
-                    ],
-                    ..Default::default()
-                },
-                now,
-            )?;
+            let counted = store.waiver_matches(now)?;
+            let waivers: Vec<Waiver> = counted.iter().map(|(w, _)| w.clone()).collect();
             let matched = |id: i64| {
-                findings
+                counted
                     .iter()
-                    .filter(|f| f.waiver.as_ref().is_some_and(|w| w.id == id))
-                    .count()
+                    .find(|(w, _)| w.id == id)
+                    .map_or(0, |(_, n)| *n)
             };
             match format {
                 Format::Json => {
@@ -371,15 +365,18 @@ pub fn idle(args: IdleArgs, config: Option<&std::path::Path>) -> anyhow::Result<
     let now = Utc::now();
     let findings = store.findings(
         &FindingFilter {
-            statuses: vec![
-                FindingStatus::Open,
-                FindingStatus::Reopened,
-                FindingStatus::Waived,
-            ],
+            statuses: vec![FindingStatus::Open, FindingStatus::Reopened],
             ..Default::default()
         },
         now,
     )?;
+    let mut idle_rules: std::collections::HashMap<&str, Vec<&str>> = Default::default();
+    for f in findings.iter().filter(|f| f.rule_id.starts_with("IDLE-")) {
+        idle_rules
+            .entry(f.resource_id.as_str())
+            .or_default()
+            .push(f.rule_id.as_str());
+    }
     let env_keys = |param: &str| -> Vec<String> {
         params
             .get(param)
@@ -428,11 +425,10 @@ pub fn idle(args: IdleArgs, config: Option<&std::path::Path>) -> anyhow::Result<
                     .map(|v| format!("{k}={v}"))
             })
             .collect();
-        let rules: Vec<&str> = findings
-            .iter()
-            .filter(|f| f.resource_id == r.resource_id && f.rule_id.starts_with("IDLE-"))
-            .map(|f| f.rule_id.as_str())
-            .collect();
+        let rules: Vec<&str> = idle_rules
+            .get(r.resource_id.as_str())
+            .cloned()
+            .unwrap_or_default();
         if args.candidates && rules.is_empty() {
             continue;
         }

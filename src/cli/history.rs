@@ -55,6 +55,10 @@ pub enum BaselineCommand {
 pub enum AuditCommand {
     /// Check the hash chain: an edited or deleted entry is reported (exit 1).
     Verify {
+        /// A head hash printed by an earlier verify: it must still be in the log (detects a
+        /// removed tail).
+        #[arg(long)]
+        head: Option<String>,
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
         #[command(flatten)]
@@ -280,9 +284,16 @@ pub fn baseline(
 
 pub fn audit(cmd: AuditCommand, config: Option<&std::path::Path>) -> anyhow::Result<ExitCode> {
     match cmd {
-        AuditCommand::Verify { format, db } => {
+        AuditCommand::Verify { head, format, db } => {
             let store = open(&db, config)?;
-            let check = store.verify_audit()?;
+            let mut check = store.verify_audit()?;
+            if let Some(h) = head {
+                if !store.audit_entries()?.iter().any(|e| e.hash == h) {
+                    check.problems.push(format!(
+                        "the head {h} recorded earlier is no longer in the log: entries were removed from its end"
+                    ));
+                }
+            }
             match format {
                 Format::Json => println!("{}", serde_json::to_string_pretty(&check)?),
                 Format::Table => {

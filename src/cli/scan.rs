@@ -197,19 +197,12 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
     let scan = store.scan(scan_id)?.expect("scan just written");
     let findings = store.scan_findings(scan_id)?;
     // Waivers in force that no present finding matches (cargo-deny's unmatched-source).
-    let waivers = store.waivers()?;
-    if !waivers.is_empty() {
-        let present = store.findings(&Default::default(), started)?;
-        for w in waivers.iter().filter(|w| !w.expired(started)) {
-            if !present
-                .iter()
-                .any(|f| f.waiver.as_ref().is_some_and(|n| n.id == w.id))
-            {
-                eprintln!(
-                    "warning: waiver {} ({} on {}) matches no finding: remove it with `vigil waive remove {}`",
-                    w.id, w.rule, w.resource, w.id
-                );
-            }
+    for (w, matches) in store.waiver_matches(started)? {
+        if !w.expired(started) && matches == 0 {
+            eprintln!(
+                "warning: waiver {} ({} on {}) matches no finding: remove it with `vigil waive remove {}`",
+                w.id, w.rule, w.resource, w.id
+            );
         }
     }
     let summary = report::summarize(&findings, life, rules.rules.len(), eval.evaluations);

@@ -170,11 +170,13 @@ mod tests {
             "expired waivers stop applying"
         );
         assert!(f[2].waiver.as_ref().unwrap().expired);
-        // Dots and other regex characters in patterns are literal.
-        assert!(
-            !w[0].matches("S3-AWS-001", "arn:aws:s3:::publicXsite")
-                || w[0].matches("S3-AWS-001", "arn:aws:s3:::public-Xsite")
-        );
+        // Dots and other regex characters in patterns are literal; `*` spans anything.
         assert!(!waiver(4, "S3-AWS-001", "a.b", "").matches("S3-AWS-001", "aXb"));
+        assert!(waiver(4, "S3-AWS-001", "a.b", "").matches("S3-AWS-001", "a.b"));
+        assert!(!waiver(5, "S3-AWS-001", "arn:(x)", "").matches("S3-AWS-001", "arn:x"));
+        assert!(
+            waiver(6, "*", "k8s://c/*/Pod/*", "").matches("POD-K8S-001", "k8s://c/ns/core/Pod/p")
+        );
+        assert!(!waiver(7, "S3-AWS-001", "x", "").matches("S3-AWS-0011", "x"));
     }
 }

@@ -48,6 +48,35 @@ fn kind_of(resource_type: &str) -> &str {
     resource_type.rsplit("::").next().unwrap_or(resource_type)
 }
 
+/// Claims some pod spec mounts (a Pod, or a workload's template), as (cluster, namespace,
+/// claim): the same facts as the inventory's `pvc_users`.
+pub fn claims(snapshot: &Snapshot) -> HashSet<(String, String, String)> {
+    let mut out = HashSet::new();
+    for r in snapshot
+        .resources
+        .iter()
+        .filter(|r| r.provider == "kubernetes")
+    {
+        let Some(spec) = pod_spec(kind_of(&r.resource_type), &r.config) else {
+            continue;
+        };
+        let volumes = spec.get("volumes").and_then(Value::as_array);
+        for v in volumes.into_iter().flatten() {
+            if let Some(claim) = v
+                .pointer("/persistentVolumeClaim/claimName")
+                .and_then(Value::as_str)
+            {
+                out.insert((
+                    r.account.clone().unwrap_or_default(),
+                    r.region.clone().unwrap_or_default(),
+                    claim.to_string(),
+                ));
+            }
+        }
+    }
+    out
+}
+
 /// The Kubernetes part of the inventory, keyed by cluster.
 pub fn kubernetes(snapshot: &Snapshot) -> Value {
     #[derive(Default)]

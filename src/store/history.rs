@@ -156,7 +156,7 @@ impl Store {
     pub fn accept_baseline(&mut self, scan_id: i64, actor: &str, now: &str) -> Result<Baseline> {
         let tx = self
             .conn
-            .transaction()
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(sql("starting baseline transaction"))?;
         let target: Option<String> = tx
             .query_row("SELECT target FROM scans WHERE id = ?1", [scan_id], |r| {
@@ -216,13 +216,13 @@ impl Store {
     }
 
     /// Every resource of the accounts and clusters a baseline scan covered, as of scan
-    /// `at` (None: now): resource id → (type, account, document). Removed resources are
-    /// absent.
+    /// `at` (None: now): resource id → (type, account, hash, document text). Removed
+    /// resources are absent.
     fn state_at(
         &self,
         at: Option<i64>,
         accounts: &HashSet<(String, String)>,
-    ) -> Result<BTreeMap<String, (String, Option<String>, serde_json::Value)>> {
+    ) -> Result<BTreeMap<String, (String, Option<String>, String, String)>> {
         let mut stmt = self
             .conn
             .prepare(
@@ -255,8 +255,7 @@ impl Store {
             {
                 continue;
             }
-            let value = serde_json::from_str(&doc).unwrap_or(serde_json::Value::Null);
-            out.insert(id, (ty, account, value));
+            out.insert(id, (ty, account, hash, doc));
         }
         Ok(out)
     }
@@ -305,18 +304,21 @@ impl Store {
                 changes,
             };
             match (then.get(id), now.get(id)) {
-                (Some((ty, account, a)), Some((_, _, b))) if a != b => {
-                    out.push(event(
-                        Kind::Modified,
-                        ty,
-                        account,
-                        crate::drift::diff_resources(a, b),
-                    ));
+                (Some((ty, account, ha, a)), Some((_, _, hb, b))) if ha != hb => {
+                    let parse =
+                        |t: &str| serde_json::from_str(t).unwrap_or(serde_json::Value::Null);
+                    let changes = crate::drift::diff_resources(&parse(a), &parse(b));
+                    // Versions hashed by an older vigil can differ only in form.
+                    if !changes.is_empty() {
+                        out.push(event(Kind::Modified, ty, account, changes));
+                    }
                 }
-                (Some((ty, account, _)), None) => {
+                (Some((ty, account, _, _)), None) => {
                     out.push(event(Kind::Removed, ty, account, vec![]))
                 }
-                (None, Some((ty, account, _))) => out.push(event(Kind::Added, ty, account, vec![])),
+                (None, Some((ty, account, _, _))) => {
+                    out.push(event(Kind::Added, ty, account, vec![]))
+                }
                 _ => {}
             }
         }
@@ -414,6 +416,90 @@ impl Store {
                 problems.push(format!("scan {scan}: its audit entry is missing"));
             }
         }
+        // Every scan since auditing began has its entry's hash.
+        let unlinked: Vec<i64> = {
+            let mut stmt = self
+                .conn
+                .prepare(
+                    "SELECT id FROM scans WHERE audit_hash IS NULL
+                       AND id > (SELECT coalesce(min(id), 1 << 62) FROM scans WHERE audit_hash IS NOT NULL)",
+                )
+                .map_err(sql("reading scans"))?;
+            let rows = stmt
+                .query_map([], |r| r.get(0))
+                .and_then(|rows| rows.collect::<Result<Vec<i64>, _>>())
+                .map_err(sql("reading scans"))?;
+            rows
+        };
+        for scan in unlinked {
+            problems.push(format!(
+                "scan {scan}: its link to the audit log was removed"
+            ));
+        }
+        // The waivers and baselines in force must be what the log says was done.
+        let entries: Vec<(String, String, serde_json::Value)> = rows
+            .iter()
+            .map(|r| {
+                (
+                    r.3.clone(),
+                    r.4.clone(),
+                    serde_json::from_str(&r.5).unwrap_or(serde_json::Value::Null),
+                )
+            })
+            .collect();
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT id, rule, resource, reason, owner, expires_at, removed_at FROM waivers",
+            )
+            .map_err(sql("reading waivers"))?;
+        let waivers = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    serde_json::json!({"rule": r.get::<_, String>(1)?, "resource": r.get::<_, String>(2)?,
+                        "reason": r.get::<_, String>(3)?, "owner": r.get::<_, String>(4)?,
+                        "expires_at": r.get::<_, String>(5)?}),
+                    r.get::<_, Option<String>>(6)?,
+                ))
+            })
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .map_err(sql("reading waivers"))?;
+        for (id, recorded, removed_at) in waivers {
+            let subject = format!("waiver {id}");
+            match entries
+                .iter()
+                .find(|(a, s, _)| a == "waiver.add" && *s == subject)
+            {
+                None => problems.push(format!("waiver {id}: no audit entry added it")),
+                Some((_, _, details)) if *details != recorded => problems.push(format!(
+                    "waiver {id}: differs from what the audit log recorded when it was added"
+                )),
+                _ => {}
+            }
+            let logged_removal = entries
+                .iter()
+                .any(|(a, s, _)| a == "waiver.remove" && *s == subject);
+            if removed_at.is_some() != logged_removal {
+                problems.push(format!(
+                    "waiver {id}: its removal does not match the audit log"
+                ));
+            }
+        }
+        for b in self.baselines()? {
+            let last = entries
+                .iter()
+                .rev()
+                .find(|(a, s, _)| a == "baseline.accept" && *s == b.target);
+            if last.and_then(|(_, _, d)| d.get("scan_id").and_then(|v| v.as_i64()))
+                != Some(b.scan_id)
+            {
+                problems.push(format!(
+                    "baseline of {}: scan {} is not the one the audit log accepted last",
+                    b.target, b.scan_id
+                ));
+            }
+        }
         Ok(AuditCheck {
             entries: rows.len(),
             head: prev,
@@ -438,7 +524,10 @@ impl Store {
     /// each target's latest scan, accepted baselines and the versions they need, every
     /// resource's current version, the audit log (the prune itself is audited).
     pub fn prune(&mut self, cutoff: &str, actor: &str, now: &str, dry_run: bool) -> Result<Pruned> {
-        let tx = self.conn.transaction().map_err(sql("starting prune"))?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(sql("starting prune"))?;
         // Scans to delete: finished before the cutoff, not a baseline, not a target's latest.
         let doomed: Vec<i64> = {
             let mut stmt = tx
@@ -465,12 +554,18 @@ impl Store {
             scans: doomed.len(),
             ..Default::default()
         };
-        // A version is needed while it is some resource's latest, or the latest at or before
-        // a baseline scan, or was written at or after the oldest kept scan.
+        // A version is needed while it was written at or after the oldest kept scan, or is
+        // the one current at that scan (the state the kept history starts from), or is its
+        // resource's latest, or the one current at a baseline scan.
         let needed = "resource_versions.scan_id >= ?1
+            OR resource_versions.scan_id = (SELECT max(v.scan_id) FROM resource_versions v WHERE v.resource_id = resource_versions.resource_id AND v.scan_id <= ?1)
             OR resource_versions.scan_id = (SELECT max(v.scan_id) FROM resource_versions v WHERE v.resource_id = resource_versions.resource_id)
             OR EXISTS (SELECT 1 FROM baselines b WHERE resource_versions.scan_id =
                 (SELECT max(v.scan_id) FROM resource_versions v WHERE v.resource_id = resource_versions.resource_id AND v.scan_id <= b.scan_id))";
+        // A removed resource goes only when no baseline could still show it (every baseline
+        // was accepted after its removal).
+        let removed_gone = "SELECT r.id FROM resources r JOIN scans s ON s.id = r.removed_scan
+            WHERE s.finished_at < ?1 AND NOT EXISTS (SELECT 1 FROM baselines b WHERE b.scan_id < r.removed_scan)";
         let bound = if oldest_kept == 0 {
             i64::MAX
         } else {
@@ -485,7 +580,7 @@ impl Store {
             .map_err(sql("counting versions to prune"))? as usize;
         out.removed_resources = tx
             .query_row(
-                "SELECT count(*) FROM resources r JOIN scans s ON s.id = r.removed_scan WHERE s.finished_at < ?1",
+                &format!("SELECT count(*) FROM ({removed_gone})"),
                 [cutoff],
                 |r| r.get::<_, i64>(0),
             )
@@ -506,13 +601,12 @@ impl Store {
         )
         .map_err(sql("pruning versions"))?;
         tx.execute(
-            "DELETE FROM resource_versions WHERE resource_id IN
-               (SELECT r.id FROM resources r JOIN scans s ON s.id = r.removed_scan WHERE s.finished_at < ?1)",
+            &format!("DELETE FROM resource_versions WHERE resource_id IN ({removed_gone})"),
             [cutoff],
         )
         .map_err(sql("pruning removed resources"))?;
         tx.execute(
-            "DELETE FROM resources WHERE removed_scan IN (SELECT id FROM scans WHERE finished_at < ?1)",
+            &format!("DELETE FROM resources WHERE id IN ({removed_gone})"),
             [cutoff],
         )
         .map_err(sql("pruning removed resources"))?;

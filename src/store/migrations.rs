@@ -156,4 +156,8 @@ CREATE TABLE idle (
     first_scan   INTEGER NOT NULL
 );
 "#,
+    // 7: removal lookups.
+    r#"
+CREATE INDEX resources_removed ON resources(removed_scan);
+"#,
 ];

@@ -168,11 +168,14 @@ impl Store {
         }
         for (i, m) in migrations::MIGRATIONS.iter().enumerate().skip(version) {
             let v = i + 1;
-            let tx = self.conn.transaction().map_err(|source| Error::Migrate {
-                path: p.clone(),
-                version: v,
-                source,
-            })?;
+            let tx = self
+                .conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .map_err(|source| Error::Migrate {
+                    path: p.clone(),
+                    version: v,
+                    source,
+                })?;
             tx.execute_batch(m)
                 .and_then(|_| tx.pragma_update(None, "user_version", v as i64))
                 .and_then(|_| tx.commit())
@@ -190,7 +193,7 @@ impl Store {
     pub fn record_scan(&mut self, input: &ScanInput) -> Result<(i64, Lifecycle)> {
         let tx = self
             .conn
-            .transaction()
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(sql("starting scan transaction"))?;
         let snapshot = input.snapshot;
         for (account, identity) in &snapshot.identities {
@@ -290,14 +293,17 @@ impl Store {
         record_idle(&tx, scan_id, snapshot, input.idle)?;
         let mut lifecycle = reconcile(&tx, scan_id, input)?;
         lifecycle.drift = drift;
+        // The audit log keeps the wall clock, whatever clock the scan itself ran on (`--now`).
+        let wall = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         let audit = history::append_audit(
             &tx,
-            input.finished_at,
+            &wall,
             "vigil",
             "scan.record",
             input.target,
             &serde_json::json!({
                 "scan_id": scan_id,
+                "scan_time": input.finished_at,
                 "status": snapshot.status().as_str(),
                 "resources": snapshot.resources.len(),
                 "opened": lifecycle.opened, "reopened": lifecycle.reopened,
@@ -524,14 +530,25 @@ fn row_to_finding(r: &rusqlite::Row) -> rusqlite::Result<Finding> {
 }
 
 /// Adds a resource version only when the document changed.
-/// The hash and stored text of a resource: its document without volatile fields.
+/// The hash and stored text of a resource: its document without volatile fields, keys in
+/// sorted order.
 pub fn content_hash(r: &Resource) -> (String, String) {
     let mut value = serde_json::to_value(r).expect("resources serialize");
     crate::drift::strip_volatile(&r.resource_type, &mut value);
     let doc = serde_json::to_string(&value).expect("resources serialize");
-    let digest = Sha256::digest(doc.as_bytes());
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    (hex, doc)
+    (sha256_hex(&doc), doc)
+}
+
+fn sha256_hex(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The hash of a document in today's canonical form.
+fn canonical_hash(doc: &serde_json::Value) -> String {
+    sha256_hex(&serde_json::to_string(doc).expect("documents serialize"))
 }
 
 /// The hash a removal is recorded under in `resource_versions` (with an empty document).
@@ -543,22 +560,36 @@ const REMOVED: &str = "removed";
 /// completely. A resource missing from a failed scope is neither removed nor changed.
 fn record_resources(tx: &Transaction, scan_id: i64, snapshot: &Snapshot) -> Result<DriftSummary> {
     use crate::drift::{self, Change, Kind};
+    use crate::model::resource::scope_wildcard;
     let mut summary = DriftSummary::default();
-    // Accounts and clusters with history: on the first scan of one, its resources are the
-    // initial inventory, not drift.
-    let known: HashSet<(String, String)> = {
+    // Scopes collected completely before: a resource new in one of them was added; a resource
+    // in a scope seen for the first time (a first scan, a new region or kind, a scope that
+    // failed until now) is inventory, not drift.
+    let known_scopes: HashSet<String> = {
         let mut stmt = tx
-            .prepare("SELECT DISTINCT provider, coalesce(account, '') FROM resources")
-            .map_err(sql("reading known accounts"))?;
+            .prepare("SELECT DISTINCT scope FROM scan_coverage WHERE status = 'complete' AND scan_id < ?1")
+            .map_err(sql("reading earlier coverage"))?;
         let rows = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .and_then(|rows| rows.collect::<Result<HashSet<_>, _>>())
-            .map_err(sql("reading known accounts"))?;
+            .query_map([scan_id], |r| r.get(0))
+            .and_then(|rows| rows.collect::<Result<HashSet<String>, _>>())
+            .map_err(sql("reading earlier coverage"))?;
         rows
     };
-    let mut current = tx
-        .prepare("SELECT current_hash FROM resources WHERE id = ?1")
-        .map_err(sql("preparing resource lookup"))?;
+    let known = |scope: &str| {
+        known_scopes.contains(scope)
+            || scope_wildcard(scope).is_some_and(|w| known_scopes.contains(&w))
+    };
+    // Every stored hash at once (one query, not one per resource).
+    let hashes: HashMap<String, String> = {
+        let mut stmt = tx
+            .prepare("SELECT id, current_hash FROM resources")
+            .map_err(sql("reading resource hashes"))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .and_then(|rows| rows.collect::<Result<HashMap<_, _>, _>>())
+            .map_err(sql("reading resource hashes"))?;
+        rows
+    };
     let mut previous_doc = tx
         .prepare("SELECT document FROM resource_versions WHERE resource_id = ?1 ORDER BY scan_id DESC LIMIT 1")
         .map_err(sql("preparing version lookup"))?;
@@ -570,6 +601,12 @@ fn record_resources(tx: &Transaction, scan_id: i64, snapshot: &Snapshot) -> Resu
                  scope = ?7, current_hash = ?8, last_seen_scan = ?9, removed_scan = NULL",
         )
         .map_err(sql("preparing resource upsert"))?;
+    let mut seen_again = tx
+        .prepare("UPDATE resources SET last_seen_scan = ?2 WHERE id = ?1")
+        .map_err(sql("preparing resource update"))?;
+    let mut rehash = tx
+        .prepare("UPDATE resources SET current_hash = ?2, last_seen_scan = ?3 WHERE id = ?1")
+        .map_err(sql("preparing resource update"))?;
     let mut version = tx
         .prepare("INSERT OR REPLACE INTO resource_versions (resource_id, scan_id, hash, document) VALUES (?1, ?2, ?3, ?4)")
         .map_err(sql("preparing version insert"))?;
@@ -594,10 +631,34 @@ fn record_resources(tx: &Transaction, scan_id: i64, snapshot: &Snapshot) -> Resu
     };
     for r in &snapshot.resources {
         let (hash, doc) = content_hash(r);
-        let prev: Option<String> = current
-            .query_row([&r.id], |row| row.get(0))
-            .optional()
-            .map_err(sql("reading resource"))?;
+        let prev = hashes.get(&r.id).map(String::as_str);
+        if prev == Some(hash.as_str()) {
+            seen_again
+                .execute(params![r.id, scan_id])
+                .map_err(sql("writing resource"))?;
+            continue;
+        }
+        let scope = r.scope();
+        let before: Option<serde_json::Value> = match prev {
+            Some(REMOVED) | None => None,
+            Some(_) => previous_doc
+                .query_row([&r.id], |row| row.get::<_, String>(0))
+                .optional()
+                .map_err(sql("reading previous version"))?
+                .and_then(|t| serde_json::from_str(&t).ok()),
+        };
+        // A version written by an older vigil hashes differently (key order, volatile
+        // fields): the same document in today's form is not a change.
+        let before = before.map(|mut b| {
+            drift::strip_volatile(&r.resource_type, &mut b);
+            b
+        });
+        if before.as_ref().is_some_and(|b| canonical_hash(b) == hash) {
+            rehash
+                .execute(params![r.id, hash, scan_id])
+                .map_err(sql("writing resource"))?;
+            continue;
+        }
         upsert
             .execute(params![
                 r.id,
@@ -606,18 +667,13 @@ fn record_resources(tx: &Transaction, scan_id: i64, snapshot: &Snapshot) -> Resu
                 r.account,
                 r.region,
                 r.name,
-                r.scope(),
+                scope,
                 hash,
                 scan_id
             ])
             .map_err(sql("writing resource"))?;
-        if prev.as_deref() == Some(hash.as_str()) {
-            continue;
-        }
-        let account_known =
-            known.contains(&(r.provider.clone(), r.account.clone().unwrap_or_default()));
-        match prev.as_deref() {
-            Some(REMOVED) | None if account_known => {
+        match before {
+            None if known(&scope) => {
                 record(
                     &r.id,
                     &r.resource_type,
@@ -627,15 +683,8 @@ fn record_resources(tx: &Transaction, scan_id: i64, snapshot: &Snapshot) -> Resu
                 )?;
                 summary.added += 1;
             }
-            Some(REMOVED) | None => {}
-            Some(_) => {
-                let before: Option<String> = previous_doc
-                    .query_row([&r.id], |row| row.get(0))
-                    .optional()
-                    .map_err(sql("reading previous version"))?;
-                let before: serde_json::Value = before
-                    .and_then(|t| serde_json::from_str(&t).ok())
-                    .unwrap_or(serde_json::Value::Null);
+            None => {}
+            Some(before) => {
                 let after: serde_json::Value = serde_json::from_str(&doc).expect("just serialized");
                 let changes = drift::diff_resources(&before, &after);
                 record(
@@ -664,6 +713,7 @@ fn record_resources(tx: &Transaction, scan_id: i64, snapshot: &Snapshot) -> Resu
     let candidates: Vec<(String, String, Option<String>, String)> = {
         let mut stmt = tx
             .prepare("SELECT id, type, account, scope FROM resources WHERE removed_scan IS NULL AND last_seen_scan < ?1")
+
             .map_err(sql("reading present resources"))?;
         let rows = stmt
             .query_map([scan_id], |r| {
@@ -706,7 +756,7 @@ fn record_idle(
     let mut upsert = tx
         .prepare(
             "INSERT INTO idle (resource_id, since, reason, first_scan) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT(resource_id) DO UPDATE SET since = min(since, ?2), reason = ?3",
+             ON CONFLICT(resource_id) DO UPDATE SET since = ?2, reason = ?3",
         )
         .map_err(sql("preparing idle upsert"))?;
     let mut clear = tx

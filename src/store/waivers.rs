@@ -40,7 +40,7 @@ impl Store {
     pub fn add_waiver(&mut self, w: &Waiver) -> Result<i64> {
         let tx = self
             .conn
-            .transaction()
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(sql("starting waiver transaction"))?;
         tx.execute(
             "INSERT INTO waivers (rule, resource, reason, owner, expires_at, created_at, created_by)
@@ -66,7 +66,7 @@ impl Store {
     pub fn remove_waiver(&mut self, id: i64, actor: &str, now: &str) -> Result<Waiver> {
         let tx = self
             .conn
-            .transaction()
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(sql("starting waiver transaction"))?;
         let changed = tx
             .execute(
@@ -102,6 +102,40 @@ impl Store {
             .query_map([], row_to_waiver)
             .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
             .map_err(sql("reading waivers"))?;
+        Ok(rows)
+    }
+
+    /// Every waiver not removed, with how many present findings (open, reopened) it matches.
+    /// A waiver overlapped by another still counts its own matches.
+    pub fn waiver_matches(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<(Waiver, usize)>> {
+        let mut stmt = self
+            .conn
+            .prepare(&format!(
+                "SELECT {FINDING_COLUMNS} FROM findings f WHERE f.status != 'resolved'"
+            ))
+            .map_err(sql("reading findings"))?;
+        let mut present = stmt
+            .query_map([], row_to_finding)
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .map_err(sql("reading findings"))?;
+        let waivers = self.waivers()?;
+        let counts = crate::model::waiver::apply(&mut present, &waivers, now);
+        Ok(waivers.into_iter().zip(counts).collect())
+    }
+
+    /// Rule ids this database has seen (in findings or per-scan counts).
+    pub fn known_rule_ids(&self) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT rule_id FROM findings UNION SELECT rule_id FROM rule_results")
+            .map_err(sql("reading rule ids"))?;
+        let rows = stmt
+            .query_map([], |r| r.get(0))
+            .and_then(|rows| rows.collect::<Result<Vec<String>, _>>())
+            .map_err(sql("reading rule ids"))?;
         Ok(rows)
     }
 

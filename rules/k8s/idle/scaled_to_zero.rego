@@ -1,6 +1,6 @@
 # METADATA
 # title: Workload in a reapable namespace has been scaled to zero for longer than idle_hours
-# description: "Only workloads whose namespace's labels match rules.params.reapable_namespace_labels (default environment=dev) are reported; a namespace that was not collected is not reapable. A Deployment or StatefulSet with spec.replicas: 0 is idle since the earliest of the time vigil's history saw it idle and, for Deployments, the lastUpdateTime of its Progressing condition. The latter is the last rollout progress, which scaling does not update: a Deployment scaled down recently after a long-finished rollout is reported at once. When neither time is known the rule does not fire."
+# description: "Only workloads whose namespace's labels match rules.params.reapable_namespace_labels (default environment=dev) are reported; a namespace that was not collected is not reapable. A Deployment or StatefulSet with spec.replicas: 0 is idle since the time vigil's history first saw it at zero. Without history (an evaluation outside vigil's store), a Deployment's Progressing lastUpdateTime is used instead: that is its last rollout, which scaling does not update, so it is only a lower bound. When neither time is known the rule does not fire."
 # custom:
 #   id: IDLE-K8S-001
 #   severity: low
@@ -16,7 +16,7 @@ import data.vigil.lib.k8s
 deny contains {"msg": msg, "path": "config.spec.replicas"} if {
 	input.config.spec.replicas == 0
 	env := k8s.reapable(input)
-	since := idle.since(input, progressing)
+	since := idle.since_or(input, progressing)
 	idle.past_idle_hours(since)
 	msg := sprintf("%s: scaled to 0 replicas since %s (%d days); %s", [input.name, since, idle.days_since(since), env])
 }

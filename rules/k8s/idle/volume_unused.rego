@@ -1,6 +1,6 @@
 # METADATA
 # title: Persistent volume or claim in a reapable namespace has been unused for longer than idle_hours
-# description: "Only objects whose namespace's labels match rules.params.reapable_namespace_labels (default environment=dev) are reported: a claim's own namespace, a volume's claim's namespace (spec.claimRef; a volume without a claim is not reapable); a namespace that was not collected is not reapable. A PersistentVolume Released or Available, a PersistentVolumeClaim Pending, or a Bound claim that no collected pod or workload references, for longer than idle_hours. A volume is idle since the earliest of the time vigil's history saw it idle and status.lastPhaseTransitionTime (an Available volume without either: its creation time); an unreferenced Bound claim since the earliest of that history time and its creation time; a Pending claim since its creation time."
+# description: "Only objects whose namespace's labels match rules.params.reapable_namespace_labels (default environment=dev) are reported: a claim's own namespace, a volume's claim's namespace (spec.claimRef; a volume without a claim is not reapable); a namespace that was not collected is not reapable. A PersistentVolume Released or Available, a PersistentVolumeClaim Pending, or a Bound claim that no collected pod or workload references, for longer than idle_hours. A volume is idle since the earliest of the time vigil's history saw it idle and status.lastPhaseTransitionTime (an Available volume without either: its creation time); an unreferenced Bound claim since the time vigil's history first saw it unused (its creation time only without history); a Pending claim since its creation time."
 # custom:
 #   id: IDLE-K8S-002
 #   severity: low
@@ -65,7 +65,7 @@ deny contains {"msg": msg, "path": "config.status.phase"} if {
 	phase == "Bound"
 	not used
 	env := k8s.reapable(input)
-	since := idle.earliest([history, created])
+	since := idle.since_or(input, [created])
 	idle.older_than_hours(since, idle_hours)
 	msg := sprintf("%s: claim is bound but no pod or workload uses it (idle since %s, %d days); %s", [input.name, since, idle.days_since(since), env])
 }
