@@ -124,46 +124,31 @@ fn walk(path: &str, a: &Value, b: &Value, out: &mut Vec<Change>) {
             keys.sort();
             keys.dedup();
             for k in keys {
-                let p = child(path, k);
-                match (x.get(k), y.get(k)) {
-                    (Some(u), Some(v)) => walk(&p, u, v, out),
-                    (Some(u), None) => out.push(Change {
-                        path: p,
-                        before: Some(u.clone()),
-                        after: None,
-                    }),
-                    (None, Some(v)) => out.push(Change {
-                        path: p,
-                        before: None,
-                        after: Some(v.clone()),
-                    }),
-                    (None, None) => {}
-                }
+                pair(child(path, k), x.get(k), y.get(k), out);
             }
         }
         (Value::Array(x), Value::Array(y)) => {
             for i in 0..x.len().max(y.len()) {
-                let p = format!("{path}[{i}]");
-                match (x.get(i), y.get(i)) {
-                    (Some(u), Some(v)) => walk(&p, u, v, out),
-                    (Some(u), None) => out.push(Change {
-                        path: p,
-                        before: Some(u.clone()),
-                        after: None,
-                    }),
-                    (None, Some(v)) => out.push(Change {
-                        path: p,
-                        before: None,
-                        after: Some(v.clone()),
-                    }),
-                    (None, None) => {}
-                }
+                pair(format!("{path}[{i}]"), x.get(i), y.get(i), out);
             }
         }
         _ => out.push(Change {
             path: path.to_string(),
             before: Some(a.clone()),
             after: Some(b.clone()),
+        }),
+    }
+}
+
+/// One member or element on either side: compared when on both, added or removed otherwise.
+fn pair(path: String, a: Option<&Value>, b: Option<&Value>, out: &mut Vec<Change>) {
+    match (a, b) {
+        (Some(u), Some(v)) => walk(&path, u, v, out),
+        (None, None) => {}
+        (u, v) => out.push(Change {
+            path,
+            before: u.cloned(),
+            after: v.cloned(),
         }),
     }
 }

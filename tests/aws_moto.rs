@@ -257,24 +257,6 @@ fn saved_snapshot_evaluates_offline_to_the_same_findings() {
     assert!(err.contains("snap.json:4:"), "{err}");
 }
 
-/// Starts tests/fixtures/throttle_proxy.py in front of moto; returns the process and its URL.
-fn throttling_proxy(moto: &Moto, action: &str, times: u32) -> (std::process::Child, String) {
-    use std::io::BufRead;
-    let port = free_port();
-    let mut child = std::process::Command::new("python3")
-        .arg(repo().join("tests/fixtures/throttle_proxy.py"))
-        .args([&moto.url, &port.to_string(), action, &times.to_string()])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.as_mut().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    assert_eq!(line.trim(), "ready");
-    (child, format!("http://127.0.0.1:{port}"))
-}
-
 fn throttled_count(child: &mut std::process::Child) -> usize {
     use std::io::Read;
     let _ = child.kill();

@@ -327,7 +327,7 @@ ec2.stop_instances(InstanceIds=['{inst}'])
             id("v_eu")
         ),
     );
-    let (mut proxy, proxy_url) = region_failing_proxy(&aws.moto, "eu-west-1");
+    let (mut proxy, proxy_url) = throttling_proxy(&aws.moto, "*@eu-west-1", 1_000_000);
     let (out, fifth) = aws.scan_via(&proxy_url, &at(21, 0), &[]);
     let _ = proxy.kill();
     let _ = proxy.wait();
@@ -381,29 +381,6 @@ ec2.stop_instances(InstanceIds=['{inst}'])
     assert_eq!(actions.iter().filter(|a| **a == "waiver.add").count(), 2);
     assert_eq!(actions.last(), Some(&"baseline.accept"));
     assert!(aws.vigil(&["audit", "verify"]).status.success());
-}
-
-/// A proxy in front of moto that fails every call signed for `region`.
-fn region_failing_proxy(moto: &Moto, region: &str) -> (std::process::Child, String) {
-    use std::io::BufRead;
-    let port = free_port();
-    let mut child = std::process::Command::new("python3")
-        .arg(repo().join("tests/fixtures/throttle_proxy.py"))
-        .args([
-            &moto.url,
-            &port.to_string(),
-            &format!("*@{region}"),
-            "1000000",
-        ])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.as_mut().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    assert_eq!(line.trim(), "ready");
-    (child, format!("http://127.0.0.1:{port}"))
 }
 
 #[test]

@@ -743,12 +743,22 @@ fn keep_status(kind: &str, root: &mut serde_json::Map<String, Value>) {
     }
 }
 
+/// Where a kind keeps its pod spec, as a JSON pointer: a Pod's own spec, a workload's
+/// template, a CronJob's job template.
+pub fn pod_spec_pointer(kind: &str) -> Option<&'static str> {
+    match kind {
+        "Pod" => Some("/spec"),
+        "CronJob" => Some("/spec/jobTemplate/spec/template/spec"),
+        "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "Job" => {
+            Some("/spec/template/spec")
+        }
+        _ => None,
+    }
+}
+
 fn redact_env(kind: &str, obj: &mut Value) {
-    let pointer = match kind {
-        "Pod" => "/spec",
-        "CronJob" => "/spec/jobTemplate/spec/template/spec",
-        "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "Job" => "/spec/template/spec",
-        _ => return,
+    let Some(pointer) = pod_spec_pointer(kind) else {
+        return;
     };
     let Some(spec) = obj.pointer_mut(pointer) else {
         return;

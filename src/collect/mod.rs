@@ -26,8 +26,6 @@ pub struct ScopeResult {
     pub scope: String,
     pub resources: Vec<Resource>,
     pub error: Option<String>,
-    /// Not collected on purpose (the kind is not served, say); `error` says why.
-    pub skipped: bool,
 }
 
 impl ScopeResult {
@@ -36,7 +34,6 @@ impl ScopeResult {
             scope,
             resources,
             error: None,
-            skipped: false,
         }
     }
     pub fn failed(scope: String, error: String) -> Self {
@@ -44,23 +41,12 @@ impl ScopeResult {
             scope,
             resources: Vec::new(),
             error: Some(error),
-            skipped: false,
-        }
-    }
-    pub fn skipped(scope: String, reason: String) -> Self {
-        ScopeResult {
-            scope,
-            resources: Vec::new(),
-            error: Some(reason),
-            skipped: true,
         }
     }
     pub fn coverage(&self) -> Coverage {
         Coverage {
             scope: self.scope.clone(),
-            status: if self.skipped {
-                CoverageStatus::Skipped
-            } else if self.error.is_some() {
+            status: if self.error.is_some() {
                 CoverageStatus::Failed
             } else {
                 CoverageStatus::Complete

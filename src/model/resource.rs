@@ -98,27 +98,45 @@ pub fn scope_key(provider: &str, account: &str, region: &str, resource_type: &st
     format!("{provider}/{account}/{region}/{resource_type}")
 }
 
+/// A scope's parts: provider, account or cluster, region or namespace, resource type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScopeParts<'a> {
+    pub provider: &'a str,
+    pub account: &'a str,
+    pub region: &'a str,
+    pub resource_type: &'a str,
+}
+
+/// `aws/123456789012/us-east-1/AWS::EC2::Volume` in its parts; None for anything else.
+pub fn parse_scope(scope: &str) -> Option<ScopeParts<'_>> {
+    let mut p = scope.splitn(4, '/');
+    Some(ScopeParts {
+        provider: p.next()?,
+        account: p.next()?,
+        region: p.next()?,
+        resource_type: p.next()?,
+    })
+}
+
 /// Whether a coverage scope covers a resource scope: equal, or equal but for a `*` region
 /// (a Kubernetes kind listed across all namespaces covers every namespace).
 pub fn scope_covers(coverage: &str, scope: &str) -> bool {
     if coverage == scope {
         return true;
     }
-    let mut c = coverage.splitn(4, '/');
-    let mut s = scope.splitn(4, '/');
-    for i in 0..4 {
-        match (c.next(), s.next()) {
-            (Some(a), Some(b)) if a == b || (i == 2 && a == "*") => {}
-            _ => return false,
-        }
+    match (parse_scope(coverage), parse_scope(scope)) {
+        (Some(c), Some(s)) => c.region == "*" && ScopeParts { region: "*", ..s } == c,
+        _ => false,
     }
-    true
 }
 
 /// The wildcard form of a scope (`p/a/*/t`), which covers it.
 pub fn scope_wildcard(scope: &str) -> Option<String> {
-    let parts: Vec<&str> = scope.splitn(4, '/').collect();
-    (parts.len() == 4).then(|| format!("{}/{}/*/{}", parts[0], parts[1], parts[3]))
+    let p = parse_scope(scope)?;
+    Some(format!(
+        "{}/{}/*/{}",
+        p.provider, p.account, p.resource_type
+    ))
 }
 
 #[cfg(test)]

@@ -124,6 +124,14 @@ enum Compiled {
 
 /// The `data` document rules see, as JSON.
 pub fn data_document(snapshot: &Snapshot, ctx: &EvalContext) -> serde_json::Value {
+    data_document_with(snapshot, ctx, &inventory::controllers(&snapshot.resources))
+}
+
+fn data_document_with(
+    snapshot: &Snapshot,
+    ctx: &EvalContext,
+    delegated: &HashMap<&str, Vec<&str>>,
+) -> serde_json::Value {
     let mut accounts: Vec<&str> = Vec::new();
     let mut regions: Vec<&str> = Vec::new();
     let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
@@ -158,7 +166,7 @@ pub fn data_document(snapshot: &Snapshot, ctx: &EvalContext) -> serde_json::Valu
                 "accounts": accounts,
                 "regions": regions,
                 "resource_counts": counts,
-                "k8s": inventory::kubernetes(snapshot),
+                "k8s": inventory::kubernetes(snapshot, delegated),
             }
         }
     })
@@ -276,9 +284,9 @@ pub fn evaluate_resources(
     resources: &[Resource],
     ctx: &EvalContext,
 ) -> EvalReport {
-    let data_json = data_document(snapshot, ctx);
-    let complete = inventory::complete_types(snapshot);
     let delegated = inventory::controllers(&snapshot.resources);
+    let data_json = data_document_with(snapshot, ctx, &delegated);
+    let complete = inventory::complete_types(snapshot);
     // Only rules that apply to a type present here are compiled. A rule with nothing to
     // check still counts as having run (its findings on deleted resources may resolve).
     let present: HashSet<&str> = resources.iter().map(|r| r.resource_type.as_str()).collect();

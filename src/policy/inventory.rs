@@ -22,25 +22,9 @@ use serde_json::{json, Map, Value};
 
 use crate::model::{CoverageStatus, Snapshot};
 
-/// Kinds that own Pods (directly or through another controller).
-pub const CONTROLLER_KINDS: &[&str] = &[
-    "Deployment",
-    "StatefulSet",
-    "DaemonSet",
-    "ReplicaSet",
-    "Job",
-    "CronJob",
-];
-
 /// The pod spec inside a Kubernetes object, if it has one.
 pub fn pod_spec<'a>(kind: &str, config: &'a Value) -> Option<&'a Value> {
-    let spec = config.get("spec")?;
-    match kind {
-        "Pod" => Some(spec),
-        "CronJob" => spec.pointer("/jobTemplate/spec/template/spec"),
-        k if CONTROLLER_KINDS.contains(&k) => spec.pointer("/template/spec"),
-        _ => None,
-    }
+    config.pointer(crate::collect::k8s::pod_spec_pointer(kind)?)
 }
 
 /// `K8s::apps::Deployment` → `Deployment`.
@@ -77,8 +61,8 @@ pub fn claims(snapshot: &Snapshot) -> HashSet<(String, String, String)> {
     out
 }
 
-/// The Kubernetes part of the inventory, keyed by cluster.
-pub fn kubernetes(snapshot: &Snapshot) -> Value {
+/// The Kubernetes part of the inventory, keyed by cluster; `delegated` is [`controllers`].
+pub fn kubernetes(snapshot: &Snapshot, delegated: &HashMap<&str, Vec<&str>>) -> Value {
     #[derive(Default)]
     struct Cluster {
         namespaces: Map<String, Value>,
@@ -146,7 +130,6 @@ pub fn kubernetes(snapshot: &Snapshot) -> Value {
             }
         }
     }
-    let delegated = controllers(&snapshot.resources);
     for r in &snapshot.resources {
         if delegated.contains_key(r.id.as_str()) {
             if let Some(c) = clusters.get_mut(r.account.as_deref().unwrap_or("-")) {
@@ -314,10 +297,12 @@ pub fn complete_types(snapshot: &Snapshot) -> HashMap<String, HashSet<String>> {
     let mut complete: HashMap<String, HashSet<String>> = HashMap::new();
     let mut failed: HashSet<(String, String)> = HashSet::new();
     for c in &snapshot.coverage {
-        // provider/account/region-or-namespace/type
-        let mut parts = c.scope.splitn(4, '/');
-        let (Some(provider), Some(account), Some(region), Some(ty)) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
+        let Some(crate::model::resource::ScopeParts {
+            provider,
+            account,
+            region,
+            resource_type: ty,
+        }) = crate::model::resource::parse_scope(&c.scope)
         else {
             continue;
         };
@@ -390,7 +375,7 @@ mod tests {
             ],
             ..Default::default()
         };
-        let inv = kubernetes(&snap);
+        let inv = kubernetes(&snap, &controllers(&snap.resources));
         let c = &inv["c1"];
         assert!(c["namespaces"]["shop"].is_object());
         assert_eq!(c["network_policies"]["shop"][0]["name"], "deny");

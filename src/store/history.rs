@@ -31,6 +31,14 @@ pub struct Baseline {
     pub accepted_at: String,
 }
 
+/// A resource as stored at some scan: its type, account, hash and document text.
+struct Stored {
+    ty: String,
+    account: Option<String>,
+    hash: String,
+    doc: String,
+}
+
 /// One entry of the audit log.
 #[derive(Debug, Clone, Serialize)]
 pub struct AuditEntry {
@@ -222,7 +230,7 @@ impl Store {
         &self,
         at: Option<i64>,
         accounts: &HashSet<(String, String)>,
-    ) -> Result<BTreeMap<String, (String, Option<String>, String, String)>> {
+    ) -> Result<BTreeMap<String, Stored>> {
         let mut stmt = self
             .conn
             .prepare(
@@ -255,7 +263,15 @@ impl Store {
             {
                 continue;
             }
-            out.insert(id, (ty, account, hash, doc));
+            out.insert(
+                id,
+                Stored {
+                    ty,
+                    account,
+                    hash,
+                    doc,
+                },
+            );
         }
         Ok(out)
     }
@@ -275,8 +291,8 @@ impl Store {
             scopes
                 .iter()
                 .filter_map(|s| {
-                    let mut p = s.splitn(3, '/');
-                    Some((p.next()?.to_string(), p.next()?.to_string()))
+                    let p = crate::model::resource::parse_scope(s)?;
+                    Some((p.provider.to_string(), p.account.to_string()))
                 })
                 .collect()
         };
@@ -304,7 +320,17 @@ impl Store {
                 changes,
             };
             match (then.get(id), now.get(id)) {
-                (Some((ty, account, ha, a)), Some((_, _, hb, b))) if ha != hb => {
+                (
+                    Some(Stored {
+                        ty,
+                        account,
+                        hash: ha,
+                        doc: a,
+                    }),
+                    Some(Stored {
+                        hash: hb, doc: b, ..
+                    }),
+                ) if ha != hb => {
                     let parse =
                         |t: &str| serde_json::from_str(t).unwrap_or(serde_json::Value::Null);
                     let changes = crate::drift::diff_resources(&parse(a), &parse(b));
@@ -313,10 +339,10 @@ impl Store {
                         out.push(event(Kind::Modified, ty, account, changes));
                     }
                 }
-                (Some((ty, account, _, _)), None) => {
+                (Some(Stored { ty, account, .. }), None) => {
                     out.push(event(Kind::Removed, ty, account, vec![]))
                 }
-                (None, Some((ty, account, _, _))) => {
+                (None, Some(Stored { ty, account, .. })) => {
                     out.push(event(Kind::Added, ty, account, vec![]))
                 }
                 _ => {}

@@ -817,8 +817,7 @@ struct Fail {
 
 /// `aws/123456789012/us-east-1/AWS::EC2::Volume` → (`aws`, `123456789012`).
 fn provider_account(scope: &str) -> Option<(&str, &str)> {
-    let mut parts = scope.splitn(3, '/');
-    Some((parts.next()?, parts.next()?))
+    crate::model::resource::parse_scope(scope).map(|p| (p.provider, p.account))
 }
 
 fn reconcile(tx: &Transaction, scan_id: i64, input: &ScanInput) -> Result<Lifecycle> {

@@ -170,10 +170,9 @@ impl Store {
                     && control
                         .as_ref()
                         .is_none_or(|c| f.controls.iter().any(|x| x.eq_ignore_ascii_case(c)))
-                    && filter
-                        .account
-                        .as_ref()
-                        .is_none_or(|a| scope.split('/').nth(1) == Some(a.as_str()))
+                    && filter.account.as_ref().is_none_or(|a| {
+                        crate::model::resource::parse_scope(scope).is_some_and(|p| p.account == a)
+                    })
             })
             .map(|(f, _)| f)
             .collect();

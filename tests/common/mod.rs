@@ -189,6 +189,26 @@ pub fn finding<'a>(
     })
 }
 
+/// Starts tests/fixtures/throttle_proxy.py in front of moto, throttling the first `times`
+/// calls of `action` (`ACTION@REGION` or `*@REGION` for one region); returns the process and
+/// its URL.
+pub fn throttling_proxy(moto: &Moto, action: &str, times: u32) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let port = free_port();
+    let mut child = std::process::Command::new("python3")
+        .arg(repo().join("tests/fixtures/throttle_proxy.py"))
+        .args([&moto.url, &port.to_string(), action, &times.to_string()])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert_eq!(line.trim(), "ready");
+    (child, format!("http://127.0.0.1:{port}"))
+}
+
 /// A stand-in Kubernetes API server (`tests/fixtures/k8s_api.py`) serving a copy of a
 /// recorded cluster from `tests/fixtures/k8s/<name>`, so a test can change the cluster
 /// between scans. Stopped on drop.

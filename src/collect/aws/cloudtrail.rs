@@ -63,13 +63,11 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     );
     vec![
         ScopeResult {
-            skipped: false,
             scope: trail_scope,
             resources: own,
             error: error.clone(),
         },
         ScopeResult {
-            skipped: false,
             scope: cov_scope,
             resources: vec![coverage],
             error,

@@ -92,7 +92,6 @@ pub async fn collect(ctx: &Ctx) -> Vec<ScopeResult> {
             // Users without their credential-report row would look compliant: the scope is
             // failed (findings stay open) but the documents are kept.
             out.push(ScopeResult {
-                skipped: false,
                 scope: scope("AWS::IAM::User"),
                 resources: users,
                 error: report_err.clone(),
@@ -132,7 +131,6 @@ pub async fn collect(ctx: &Ctx) -> Vec<ScopeResult> {
             });
             let resource = normalize_root(ctx, &map, root_virtual, report.get("<root_account>"));
             ScopeResult {
-                skipped: false,
                 scope: scope("AWS::IAM::RootUser"),
                 resources: vec![resource],
                 error: report_err,

@@ -43,7 +43,6 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
         }
     }
     vec![ScopeResult {
-        skipped: false,
         scope,
         resources,
         error: (!errors.is_empty()).then(|| errors.join("; ")),

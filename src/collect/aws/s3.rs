@@ -73,7 +73,6 @@ pub async fn collect(ctx: &Ctx, home_region: &str) -> Vec<ScopeResult> {
         }
     }
     vec![ScopeResult {
-        skipped: false,
         scope,
         resources,
         error: (!errors.is_empty()).then(|| errors.join("; ")),
