@@ -49,6 +49,82 @@ pub struct Config {
     pub rules: Rules,
     #[serde(default)]
     pub scan: Scan,
+    #[serde(default)]
+    pub daemon: Daemon,
+    /// When `vigil run` scans each target.
+    #[serde(default)]
+    pub schedules: Vec<Schedule>,
+}
+
+/// `vigil run`: where it listens and how it behaves.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Daemon {
+    /// Address of the HTTP server (health, readiness, metrics, API).
+    #[serde(default = "default_listen")]
+    pub listen: String,
+    /// API tokens: a TOML file of `[[tokens]]` with name, role and the token's SHA-256.
+    pub tokens_file: Option<PathBuf>,
+    /// Seconds a running scan may take to finish after SIGTERM before it is abandoned.
+    #[serde(default = "default_grace")]
+    pub shutdown_grace_seconds: u64,
+    /// `/readyz` fails when a scheduled target's scans have been failing this long.
+    #[serde(default = "default_max_failing")]
+    pub ready_max_failing_seconds: u64,
+    /// How often the rules directories and the config file are checked for changes.
+    #[serde(default = "default_poll")]
+    pub reload_poll_seconds: u64,
+    /// When to prune history older than `storage.retention_days` (cron, with seconds).
+    #[serde(default = "default_prune_schedule")]
+    pub prune_schedule: String,
+}
+
+fn default_listen() -> String {
+    "127.0.0.1:8080".into()
+}
+fn default_grace() -> u64 {
+    25
+}
+fn default_max_failing() -> u64 {
+    3600
+}
+fn default_poll() -> u64 {
+    10
+}
+fn default_prune_schedule() -> String {
+    "0 15 3 * * *".into()
+}
+
+impl Default for Daemon {
+    fn default() -> Self {
+        Daemon {
+            listen: default_listen(),
+            tokens_file: None,
+            shutdown_grace_seconds: default_grace(),
+            ready_max_failing_seconds: default_max_failing(),
+            reload_poll_seconds: default_poll(),
+            prune_schedule: default_prune_schedule(),
+        }
+    }
+}
+
+/// One `[[schedules]]` entry: scan `target` on `cron`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Schedule {
+    pub target: String,
+    /// Six fields, seconds first: `0 0 * * * *` is every hour on the hour.
+    pub cron: String,
+}
+
+/// Parses a six-field cron expression (seconds first) the way the scheduler does.
+pub fn parse_cron(expr: &str) -> std::result::Result<croner::Cron, String> {
+    croner::parser::CronParser::builder()
+        .seconds(croner::parser::Seconds::Required)
+        .dom_and_dow(true)
+        .build()
+        .parse(expr)
+        .map_err(|e| e.to_string())
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -329,6 +405,19 @@ const SCHEMA: &[(&str, &[(&str, Kind)])] = &[
             ("collectors", Kind::Table),
             ("rules", Kind::Table),
             ("scan", Kind::Table),
+            ("daemon", Kind::Table),
+            ("schedules", Kind::TableList),
+        ],
+    ),
+    (
+        "daemon",
+        &[
+            ("listen", Kind::Str),
+            ("tokens_file", Kind::Str),
+            ("shutdown_grace_seconds", Kind::PosInt),
+            ("ready_max_failing_seconds", Kind::PosInt),
+            ("reload_poll_seconds", Kind::PosInt),
+            ("prune_schedule", Kind::Str),
         ],
     ),
     (
@@ -485,6 +574,85 @@ pub fn validate(file: &str, text: &str) -> Vec<Problem> {
                     "regions",
                     format!("`{r}` is not an AWS region name (like us-east-1)"),
                 );
+            }
+        }
+    }
+    let daemon = doc.get("daemon").and_then(|d| d.as_table());
+    if let Some(listen) = daemon
+        .and_then(|d| d.get("listen"))
+        .and_then(|v| v.as_str())
+    {
+        if listen.parse::<std::net::SocketAddr>().is_err() {
+            push(
+                "daemon",
+                "listen",
+                format!(
+                    "`daemon.listen` `{listen}` is not an address and port (like 0.0.0.0:8080)"
+                ),
+            );
+        }
+    }
+    if let Some(cron) = daemon
+        .and_then(|d| d.get("prune_schedule"))
+        .and_then(|v| v.as_str())
+    {
+        if let Err(e) = parse_cron(cron) {
+            push(
+                "daemon",
+                "prune_schedule",
+                format!("`daemon.prune_schedule` `{cron}`: {e} (six fields, seconds first: `0 15 3 * * *`)"),
+            );
+        }
+    }
+    for (i, entry) in doc
+        .get("schedules")
+        .and_then(|c| c.as_array())
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let Some(entry) = entry.as_table() else {
+            continue;
+        };
+        let at = |key: &str| locate_in_array(text, "schedules", i, key);
+        let mut push = |line: usize, message: String| {
+            problems.push(Problem {
+                file: file.into(),
+                line,
+                message,
+            })
+        };
+        let what = format!("schedule {}", i + 1);
+        for (key, value) in entry {
+            match key.as_str() {
+                "target" => match value.as_str() {
+                    Some("aws" | "kubernetes") => {}
+                    Some(t) => push(
+                        at(key),
+                        format!("{what}: unknown target `{t}` (known: aws, kubernetes)"),
+                    ),
+                    None => push(at(key), format!("{what}: `target` must be a string")),
+                },
+                "cron" => match value.as_str() {
+                    Some(c) => {
+                        if let Err(e) = parse_cron(c) {
+                            push(
+                                at(key),
+                                format!("{what}: cron `{c}`: {e} (six fields, seconds first: `0 0 * * * *` is hourly)"),
+                            )
+                        }
+                    }
+                    None => push(at(key), format!("{what}: `cron` must be a string")),
+                },
+                _ => push(
+                    at(key),
+                    format!("{what}: unknown key `{key}` (known here: target, cron)"),
+                ),
+            }
+        }
+        for key in ["target", "cron"] {
+            if !entry.contains_key(key) {
+                push(at(key), format!("{what}: `{key}` is missing"));
             }
         }
     }

@@ -3,9 +3,11 @@
 pub mod collect;
 pub mod config;
 pub mod controls;
+pub mod daemon;
 pub mod drift;
 pub mod idle;
 pub mod model;
 pub mod policy;
 pub mod report;
+pub mod scan;
 pub mod store;

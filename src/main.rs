@@ -14,22 +14,43 @@ fn main() -> ExitCode {
     let args = cli::Cli::parse();
     // The SDK's credential chain logs every provider it tries at WARN; vigil reports the
     // outcome itself, so keep those quiet unless asked for.
-    let directive = if args.log_level.contains('=') || args.log_level.contains(',') {
-        args.log_level.clone()
+    let daemon = matches!(args.command, cli::Command::Run(_));
+    let level = args
+        .log_level
+        .clone()
+        .unwrap_or_else(|| if daemon { "info" } else { "warn" }.into());
+    let directive = if level.contains('=') || level.contains(',') {
+        level
     } else {
-        format!(
-            "{},aws_config=error,aws_smithy_runtime=error",
-            args.log_level
-        )
+        format!("{level},aws_config=error,aws_smithy_runtime=error,tokio_cron_scheduler=warn")
     };
     let filter = tracing_subscriber::EnvFilter::try_new(&directive)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    tracing_subscriber::fmt()
+    let json = match args.log_format {
+        cli::LogFormat::Json => true,
+        cli::LogFormat::Text => false,
+        cli::LogFormat::Auto => {
+            use std::io::IsTerminal as _;
+            daemon && !std::io::stderr().is_terminal()
+        }
+    };
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
+        .with_writer(std::io::stderr);
+    if json {
+        // One JSON object per line, with the current span (a scan's run id) on each.
+        logs.json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .flatten_event(true)
+            .init();
+    } else {
+        logs.init();
+    }
     let config = args.config.as_deref();
     let result = match args.command {
+        cli::Command::Run(a) => cli::run::run(a, config),
+        cli::Command::Token(c) => cli::token::run(c),
         cli::Command::Scan(a) => cli::scan::run(*a, config),
         cli::Command::Rules(c) => cli::rules::run(c, config),
         cli::Command::Config(c) => cli::config::run(c, config),

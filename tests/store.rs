@@ -88,6 +88,7 @@ fn scan(
             report: &report,
             rules_loaded: rules.rules.len(),
             rule_problems: vec![],
+            run_id: None,
             idle: &Default::default(),
         })
         .unwrap()

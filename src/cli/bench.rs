@@ -109,6 +109,7 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
             report: &report,
             rules_loaded: rules.rules.len(),
             rule_problems: Vec::new(),
+            run_id: None,
             idle: &Default::default(),
         })?;
         println!("stored in:        {:.2?}", t2.elapsed());
@@ -191,6 +192,7 @@ fn history(
             report: &report,
             rules_loaded: rules.rules.len(),
             rule_problems: Vec::new(),
+            run_id: None,
             idle: &idle,
         })?;
         stored += t.elapsed();

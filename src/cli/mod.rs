@@ -5,7 +5,9 @@ pub mod config;
 pub mod findings;
 pub mod history;
 pub mod rules;
+pub mod run;
 pub mod scan;
+pub mod token;
 
 use std::path::{Path, PathBuf};
 
@@ -25,17 +27,39 @@ pub struct Cli {
     /// Config file (TOML). Default: $VIGIL_CONFIG, else ~/.config/vigil/config.toml if it exists.
     #[arg(long, global = true, env = "VIGIL_CONFIG")]
     pub config: Option<PathBuf>,
-    /// Log level: error, warn, info, debug, trace (or a tracing filter).
-    #[arg(long, global = true, env = "VIGIL_LOG", default_value = "warn")]
-    pub log_level: String,
+    /// Log level: error, warn, info, debug, trace (or a tracing filter). Default: info for
+    /// `run`, warn otherwise.
+    #[arg(long, global = true, env = "VIGIL_LOG")]
+    pub log_level: Option<String>,
+    /// Log format. auto: JSON lines for `run` when stderr is not a terminal, text otherwise.
+    #[arg(
+        long,
+        global = true,
+        env = "VIGIL_LOG_FORMAT",
+        value_enum,
+        default_value = "auto"
+    )]
+    pub log_format: LogFormat,
     #[command(subcommand)]
     pub command: Command,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Auto,
+    Json,
+    Text,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run as a service: scheduled scans, HTTP health, metrics and API.
+    Run(run::Args),
     /// Collect, evaluate and store one scan; print its findings.
     Scan(Box<scan::Args>),
+    /// Make API tokens for `vigil run`.
+    #[command(subcommand)]
+    Token(token::Command),
     /// List or test rules.
     #[command(subcommand)]
     Rules(rules::Command),

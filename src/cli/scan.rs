@@ -8,12 +8,11 @@ use anyhow::{bail, Context as _};
 use chrono::{SecondsFormat, Utc};
 use clap::ValueEnum;
 
-use vigil::collect::aws::{self, AwsOptions};
 use vigil::collect::k8s;
 use vigil::model::{ScanStatus, Severity, Snapshot};
 use vigil::policy::{self, EvalContext};
 use vigil::report;
-use vigil::store::{ScanInput, Store};
+use vigil::store::Store;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Target {
@@ -147,63 +146,52 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
         .or(cfg.storage.path.clone())
         .unwrap_or_else(super::default_db);
     let mut store = Store::open(&db_path)?;
+    let _lock = vigil::daemon::lock::acquire(&db_path)?;
+    let stats = std::sync::Arc::new(vigil::collect::ApiStats::default());
     let snapshot = match (&args.snapshot, args.target) {
         (Some(p), _) => read_snapshot(p)?,
-        (None, Target::Aws) => collect(&args, &cfg, started)?,
-        (None, Target::Kubernetes) => collect_kubernetes(&args, &cfg, started)?,
+        (None, Target::Aws) => collect(&args, &cfg, started, stats)?,
+        (None, Target::Kubernetes) => collect_kubernetes(&args, &cfg, started, stats)?,
     };
     if let Some(p) = &args.save_snapshot {
         let text = serde_json::to_string_pretty(&snapshot)?;
         std::fs::write(p, text).with_context(|| format!("writing snapshot {}", p.display()))?;
     }
-    let idle = vigil::idle::track(&snapshot, &store.idle_since()?, started);
-    let ctx = EvalContext {
-        now: started,
-        params: cfg.params(),
-        mode: Default::default(),
-        threads: 0,
-        idle_since: vigil::idle::context(&idle),
+    let target = match &args.snapshot {
+        Some(p) => format!("snapshot:{}", p.display()),
+        None => args.target.as_str().to_string(),
     };
-    let eval = policy::evaluate(&rules, &snapshot, &ctx);
+    let recorded = vigil::scan::evaluate_and_record(
+        &mut store,
+        &rules,
+        cfg.params(),
+        &snapshot,
+        started,
+        if args.now.is_some() {
+            vigil::scan::Finish::AtStart
+        } else {
+            vigil::scan::Finish::Now
+        },
+        &target,
+        None,
+    )?;
+    let (scan, findings, life, eval) = (
+        recorded.scan,
+        recorded.findings,
+        recorded.lifecycle,
+        recorded.eval,
+    );
     for e in &eval.errors {
         eprintln!("warning: rule error: {e}");
     }
     for n in &eval.not_evaluated {
         eprintln!("note: {n}; its findings there stay open");
     }
-    let started_s = started.to_rfc3339_opts(SecondsFormat::Secs, true);
-    let finished_s = match &args.now {
-        Some(_) => started_s.clone(),
-        None => Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true),
-    };
-    let target = match &args.snapshot {
-        Some(p) => format!("snapshot:{}", p.display()),
-        None => args.target.as_str().to_string(),
-    };
-    let (scan_id, life) = store.record_scan(&ScanInput {
-        started_at: &started_s,
-        finished_at: &finished_s,
-        target: &target,
-        snapshot: &snapshot,
-        report: &eval,
-        rules_loaded: rules.rules.len(),
-        rule_problems: rules
-            .problems
-            .iter()
-            .map(|p| (p.file.clone(), p.message.clone()))
-            .collect(),
-        idle: &idle,
-    })?;
-    let scan = store.scan(scan_id)?.expect("scan just written");
-    let findings = store.scan_findings(scan_id)?;
-    // Waivers in force that no present finding matches (cargo-deny's unmatched-source).
-    for (w, matches) in store.waiver_matches(started)? {
-        if !w.expired(started) && matches == 0 {
-            eprintln!(
-                "warning: waiver {} ({} on {}) matches no finding: remove it with `vigil waive remove {}`",
-                w.id, w.rule, w.resource, w.id
-            );
-        }
+    for w in &recorded.unmatched_waivers {
+        eprintln!(
+            "warning: waiver {} ({} on {}) matches no finding: remove it with `vigil waive remove {}`",
+            w.id, w.rule, w.resource, w.id
+        );
     }
     let summary = report::summarize(&findings, life, rules.rules.len(), eval.evaluations);
     match args.format {
@@ -247,24 +235,21 @@ fn collect(
     args: &Args,
     cfg: &vigil::config::Config,
     started: chrono::DateTime<Utc>,
+    stats: std::sync::Arc<vigil::collect::ApiStats>,
 ) -> anyhow::Result<Snapshot> {
-    let a = &cfg.collectors.aws;
-    let opts = AwsOptions {
-        regions: if args.regions.is_empty() {
-            a.regions.clone()
-        } else {
-            args.regions.clone()
-        },
-        profile: args.profile.clone().or(a.profile.clone()),
-        endpoint_url: args.endpoint_url.clone().or(a.endpoint_url.clone()),
-        services: if args.services.is_empty() {
-            a.services.clone()
-        } else {
-            args.services.clone()
-        },
-        max_concurrency: a.max_concurrency,
-        max_attempts: a.max_attempts,
-    };
+    let mut opts = vigil::scan::aws_options(cfg, stats);
+    if !args.regions.is_empty() {
+        opts.regions = args.regions.clone();
+    }
+    if args.profile.is_some() {
+        opts.profile = args.profile.clone();
+    }
+    if args.endpoint_url.is_some() {
+        opts.endpoint_url = args.endpoint_url.clone();
+    }
+    if !args.services.is_empty() {
+        opts.services = args.services.clone();
+    }
     for s in &opts.services {
         if !vigil::config::AWS_SERVICES.contains(&s.as_str()) {
             bail!(
@@ -291,49 +276,27 @@ fn collect(
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let result = rt.block_on(aws::collect(&opts, &progress));
+    let result = rt.block_on(vigil::scan::collect_aws(&opts, started, &progress));
     if let Some(pb) = &spinner {
         pb.finish_and_clear();
     }
-    let (_account, scopes) = result?;
-    let mut snapshot = Snapshot {
-        version: 1,
-        collected_at: started.to_rfc3339_opts(SecondsFormat::Secs, true),
-        ..Default::default()
-    };
-    for s in scopes {
-        snapshot.coverage.push(s.coverage());
-        snapshot.resources.extend(s.resources);
-    }
-    snapshot.coverage.sort_by(|a, b| a.scope.cmp(&b.scope));
-    Ok(snapshot)
+    Ok(result?)
 }
 
 /// The clusters to scan: one from the command line when any cluster flag is given, else the
 /// config's, else the kubeconfig's current context.
-fn clusters(args: &Args, cfg: &vigil::config::Config) -> Vec<k8s::ClusterOptions> {
-    let k = &cfg.collectors.kubernetes;
-    let base = k8s::ClusterOptions {
-        page_size: k.page_size,
-        max_concurrency: k.max_concurrency,
-        timeout: std::time::Duration::from_secs(k.timeout_seconds),
-        max_attempts: k.max_attempts,
-        ..Default::default()
-    };
+fn clusters(
+    args: &Args,
+    cfg: &vigil::config::Config,
+    stats: std::sync::Arc<vigil::collect::ApiStats>,
+) -> Vec<k8s::ClusterOptions> {
     // Flags that name a cluster replace the configured ones; --namespace and --kind alone
     // narrow every configured cluster.
     let names_a_cluster = args.kubeconfig.is_some()
         || args.context.is_some()
         || args.cluster_name.is_some()
         || args.in_cluster;
-    let narrow = |configured: &[String], flag: &[String]| {
-        if flag.is_empty() {
-            configured.to_vec()
-        } else {
-            flag.to_vec()
-        }
-    };
-    if names_a_cluster || k.clusters.is_empty() {
+    if names_a_cluster || cfg.collectors.kubernetes.clusters.is_empty() {
         return vec![k8s::ClusterOptions {
             name: args.cluster_name.clone(),
             kubeconfig: args.kubeconfig.clone(),
@@ -341,102 +304,51 @@ fn clusters(args: &Args, cfg: &vigil::config::Config) -> Vec<k8s::ClusterOptions
             in_cluster: args.in_cluster,
             namespaces: args.namespaces.clone(),
             kinds: args.kinds.clone(),
-            ..base
+            ..vigil::scan::cluster_defaults(cfg, stats)
         }];
     }
-    k.clusters
-        .iter()
-        .map(|c| k8s::ClusterOptions {
-            name: c.name.clone(),
-            kubeconfig: c.kubeconfig.clone(),
-            context: c.context.clone(),
-            in_cluster: c.in_cluster,
-            namespaces: narrow(&c.namespaces, &args.namespaces),
-            kinds: narrow(&c.kinds, &args.kinds),
-            ..base.clone()
-        })
-        .collect()
-}
-
-/// The name a cluster goes by when its client cannot even be built.
-fn fallback_name(opts: &k8s::ClusterOptions) -> String {
-    match (&opts.name, &opts.context, opts.in_cluster) {
-        (Some(n), _, _) | (None, Some(n), _) => k8s::cluster_name(n),
-        (None, None, true) => "in-cluster".into(),
-        (None, None, false) => "current-context".into(),
+    let mut clusters = vigil::scan::configured_clusters(cfg, stats);
+    for c in &mut clusters {
+        if !args.namespaces.is_empty() {
+            c.namespaces = args.namespaces.clone();
+        }
+        if !args.kinds.is_empty() {
+            c.kinds = args.kinds.clone();
+        }
     }
+    clusters
 }
 
 fn collect_kubernetes(
     args: &Args,
     cfg: &vigil::config::Config,
     started: chrono::DateTime<Utc>,
+    stats: std::sync::Arc<vigil::collect::ApiStats>,
 ) -> anyhow::Result<Snapshot> {
     if !args.regions.is_empty() || args.endpoint_url.is_some() || !args.services.is_empty() {
         bail!("--region, --endpoint-url and --service are AWS options; they do not apply to --target kubernetes");
     }
-    let clusters = clusters(args, cfg);
-    for c in &clusters {
-        k8s::check(c)?;
-    }
+    let clusters = clusters(args, cfg, stats);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    // Every cluster's name is settled before anything is collected: two clusters under one
-    // name would resolve each other's findings.
-    let names: Vec<String> = rt
-        .block_on(futures::future::join_all(
-            clusters.iter().map(k8s::resolve_name),
-        ))
-        .into_iter()
-        .zip(&clusters)
-        .map(|(r, c)| r.unwrap_or_else(|_| fallback_name(c)))
-        .collect();
-    for (i, n) in names.iter().enumerate() {
-        if names[..i].contains(n) {
-            bail!("two clusters are named `{n}`; give them distinct names (`name` in [[collectors.kubernetes.clusters]], or --cluster-name)");
-        }
-    }
     let spinner = spinner("collecting Kubernetes objects…");
     let progress = |scope: &str| {
         if let Some(pb) = &spinner {
             pb.set_message(format!("collected {scope}"));
         }
     };
-    let results = rt.block_on(futures::future::join_all(
-        clusters.iter().map(|c| k8s::collect(c, &progress)),
+    let result = rt.block_on(vigil::scan::collect_kubernetes(
+        &clusters, started, &progress,
     ));
     if let Some(pb) = &spinner {
         pb.finish_and_clear();
     }
-    let mut snapshot = Snapshot {
-        version: 1,
-        collected_at: started.to_rfc3339_opts(SecondsFormat::Secs, true),
-        ..Default::default()
-    };
-    for ((opts, name), result) in clusters.iter().zip(&names).zip(results) {
-        let scopes = match result {
-            Ok(c) => {
-                if let Some(id) = c.identity {
-                    snapshot
-                        .identities
-                        .insert(format!("kubernetes/{}", c.cluster), id);
-                }
-                c.scopes
-            }
-            Err(e) => {
-                // This cluster cannot be reached at all: its scopes fail, the others go on.
-                eprintln!("error: cluster {name}: {e}");
-                k8s::failed_scopes(opts, name, &e.to_string())
-            }
-        };
-        for s in scopes {
-            snapshot.coverage.push(s.coverage());
-            snapshot.resources.extend(s.resources);
-        }
+    let collection = result?;
+    for p in &collection.problems {
+        eprintln!("error: {p}");
     }
-    snapshot.coverage.sort_by(|a, b| a.scope.cmp(&b.scope));
-    Ok(snapshot)
+    Ok(collection.snapshot)
 }
 
 fn spinner(message: &'static str) -> Option<indicatif::ProgressBar> {

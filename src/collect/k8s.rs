@@ -89,6 +89,8 @@ pub struct ClusterOptions {
     pub timeout: Duration,
     /// Attempts per request when the API is overloaded or unavailable (429, 503, 504).
     pub max_attempts: u32,
+    /// Where API calls and throttled answers are counted.
+    pub stats: std::sync::Arc<crate::collect::ApiStats>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -364,15 +366,17 @@ pub async fn collect(
     groups.sort_unstable();
     groups.dedup();
     let discovered: BTreeMap<&str, Result<ApiGroup, String>> =
-        futures::stream::iter(groups.iter().map(|g| {
+        // Futures are collected first: a `Map` with a closure in the stream's type makes the
+        // whole collection non-`Send` (rust-lang/rust#102211), and the daemon spawns it.
+        futures::stream::iter(groups.iter().copied().map(|g: &'static str| {
             let client = client.clone();
             async move {
-                let r = retrying(opts.max_attempts, || kube::discovery::group(&client, g))
+                let r = retrying(&opts.stats, opts.max_attempts, || kube::discovery::group(&client, g))
                     .await
                     .map_err(|e| describe(&e));
-                (*g, r)
+                (g, r)
             }
-        }))
+        }).collect::<Vec<_>>())
         .buffer_unordered(opts.max_concurrency.max(1))
         .collect()
         .await;
@@ -434,47 +438,57 @@ pub async fn collect(
         }
     }
 
-    let listed: Vec<(ScopeResult, Option<String>)> =
-        futures::stream::iter(jobs.into_iter().map(|job| {
-            let client = client.clone();
-            let cluster = cluster.clone();
-            async move {
-                let r = list_all(&client, &job, opts.page_size, opts.max_attempts).await;
-                match r {
-                    Ok(objects) => {
-                        let identity = (job.ar.kind == "Namespace" && job.ar.group.is_empty())
-                            .then(|| {
-                                objects.iter().find_map(|o| {
-                                    let m = o.get("metadata")?;
-                                    (m.get("name")? == "kube-system")
-                                        .then(|| m.get("uid")?.as_str().map(str::to_string))?
+    let listed: Vec<(ScopeResult, Option<String>)> = futures::stream::iter(
+        jobs.into_iter()
+            .map(|job| {
+                let client = client.clone();
+                let cluster = cluster.clone();
+                async move {
+                    let r = list_all(
+                        &client,
+                        &job,
+                        opts.page_size,
+                        opts.max_attempts,
+                        &opts.stats,
+                    )
+                    .await;
+                    match r {
+                        Ok(objects) => {
+                            let identity = (job.ar.kind == "Namespace" && job.ar.group.is_empty())
+                                .then(|| {
+                                    objects.iter().find_map(|o| {
+                                        let m = o.get("metadata")?;
+                                        (m.get("name")? == "kube-system")
+                                            .then(|| m.get("uid")?.as_str().map(str::to_string))?
+                                    })
                                 })
-                            })
-                            .flatten();
-                        let resources = objects
-                            .into_iter()
-                            .filter_map(|mut o| {
-                                // List items carry no apiVersion/kind on the wire.
-                                if let Some(m) = o.as_object_mut() {
-                                    m.insert(
-                                        "apiVersion".into(),
-                                        job.ar.api_version.clone().into(),
-                                    );
-                                    m.insert("kind".into(), job.ar.kind.clone().into());
-                                }
-                                normalize(o, &cluster)
-                            })
-                            .collect();
-                        (ScopeResult::ok(job.scope, resources), identity)
+                                .flatten();
+                            let resources = objects
+                                .into_iter()
+                                .filter_map(|mut o| {
+                                    // List items carry no apiVersion/kind on the wire.
+                                    if let Some(m) = o.as_object_mut() {
+                                        m.insert(
+                                            "apiVersion".into(),
+                                            job.ar.api_version.clone().into(),
+                                        );
+                                        m.insert("kind".into(), job.ar.kind.clone().into());
+                                    }
+                                    normalize(o, &cluster)
+                                })
+                                .collect();
+                            (ScopeResult::ok(job.scope, resources), identity)
+                        }
+                        Err(e) => (ScopeResult::failed(job.scope, e), None),
                     }
-                    Err(e) => (ScopeResult::failed(job.scope, e), None),
                 }
-            }
-        }))
-        .buffer_unordered(opts.max_concurrency.max(1))
-        .inspect(|(r, _)| progress(&r.scope))
-        .collect()
-        .await;
+            })
+            .collect::<Vec<_>>(),
+    )
+    .buffer_unordered(opts.max_concurrency.max(1))
+    .inspect(|(r, _)| progress(&r.scope))
+    .collect()
+    .await;
     let mut identity = None;
     for (r, id) in listed {
         identity = identity.or(id);
@@ -534,14 +548,23 @@ fn best_version(group: &ApiGroup, kind: &str) -> Found {
 /// Runs a request again when the API answers 429, 503 or 504 (overloaded, or an aggregated
 /// API briefly unavailable): `attempts` in all, waiting 0.5 s, 1 s, 2 s, ... in between, or
 /// the server's `retryAfterSeconds` when it gives one (at most 10 s).
-async fn retrying<T, F, Fut>(attempts: u32, mut f: F) -> Result<T, kube::Error>
+async fn retrying<T, F, Fut>(
+    stats: &crate::collect::ApiStats,
+    attempts: u32,
+    mut f: F,
+) -> Result<T, kube::Error>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<T, kube::Error>>,
 {
     let mut attempt = 1;
     loop {
-        match f().await {
+        let result = f().await;
+        stats.record("kubernetes", "apiserver", false);
+        if matches!(&result, Err(kube::Error::Api(s)) if s.code == 429) {
+            stats.record("kubernetes", "apiserver", true);
+        }
+        match result {
             Err(kube::Error::Api(s))
                 if matches!(s.code, 429 | 503 | 504) && attempt < attempts.max(1) =>
             {
@@ -574,6 +597,7 @@ async fn list_all(
     job: &Job,
     page_size: u32,
     max_attempts: u32,
+    stats: &crate::collect::ApiStats,
 ) -> Result<Vec<Value>, String> {
     use kube::Resource as _;
     let path = kube::api::DynamicObject::url_path(&job.ar, job.namespace.as_deref());
@@ -588,7 +612,7 @@ async fn list_all(
             if let Some(t) = &token {
                 lp = lp.continue_token(t);
             }
-            let page = retrying(max_attempts, || {
+            let page = retrying(stats, max_attempts, || {
                 let req = request.list(&lp).map_err(kube::Error::BuildRequest);
                 async move { client.request::<Value>(req?).await }
             })

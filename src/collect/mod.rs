@@ -69,3 +69,40 @@ pub fn prune(v: serde_json::Value) -> serde_json::Value {
         other => other,
     }
 }
+
+/// API calls and throttled answers, per provider and service, counted by the collectors of
+/// one scan (or of many, in the daemon) for metrics.
+#[derive(Debug, Default)]
+pub struct ApiStats {
+    counts: std::sync::Mutex<std::collections::BTreeMap<(String, String), ApiCount>>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ApiCount {
+    /// Requests sent, retries included.
+    pub calls: u64,
+    /// Answers that said "slow down" (HTTP 429, or a throttling error code).
+    pub throttles: u64,
+}
+
+impl ApiStats {
+    pub fn record(&self, provider: &str, service: &str, throttled: bool) {
+        let mut m = self.counts.lock().unwrap_or_else(|e| e.into_inner());
+        let c = m
+            .entry((provider.to_string(), service.to_string()))
+            .or_default();
+        if throttled {
+            c.throttles += 1;
+        } else {
+            c.calls += 1;
+        }
+    }
+
+    /// The counts so far, by (provider, service).
+    pub fn counts(&self) -> std::collections::BTreeMap<(String, String), ApiCount> {
+        self.counts
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+}

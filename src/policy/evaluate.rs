@@ -272,6 +272,16 @@ struct Partial {
 }
 
 /// Evaluates every rule on every resource of the types it names.
+/// Compiles every rule against an empty snapshot: the errors a rule set would report at
+/// evaluation before it reads any resource. The daemon checks a new rule set with this
+/// before putting it in force.
+pub fn compile_check(rules: &RuleSet, ctx: &EvalContext) -> Vec<RuleError> {
+    let snapshot = Snapshot::default();
+    let data = Value::from(data_document(&snapshot, ctx));
+    let needed = vec![true; rules.rules.len()];
+    compile_rules(rules, &needed, &data, ctx.mode).1
+}
+
 pub fn evaluate(rules: &RuleSet, snapshot: &Snapshot, ctx: &EvalContext) -> EvalReport {
     evaluate_resources(rules, snapshot, &snapshot.resources, ctx)
 }

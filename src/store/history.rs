@@ -681,3 +681,129 @@ impl Store {
             .map_err(sql("vacuuming"))
     }
 }
+
+/// One row of the scans list.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScanSummary {
+    pub id: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run_id: Option<String>,
+    pub target: String,
+    pub status: String,
+    pub started_at: String,
+    pub finished_at: String,
+    pub resources: i64,
+    pub rules: i64,
+    pub evaluations: i64,
+}
+
+/// A resource as the store knows it: where it is, its current document, and its versions.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResourceHistory {
+    pub id: String,
+    pub resource_type: String,
+    pub scope: String,
+    pub first_seen_scan: i64,
+    pub last_seen_scan: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub removed_scan: Option<i64>,
+    pub versions: Vec<ResourceVersion>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ResourceVersion {
+    pub scan_id: i64,
+    pub collected_at: String,
+    pub hash: String,
+    pub document: serde_json::Value,
+}
+
+impl Store {
+    /// Scans, newest first: at most `limit`, with ids below `before` when given.
+    pub fn scans(
+        &self,
+        target: Option<&str>,
+        run_id: Option<&str>,
+        before: Option<i64>,
+        limit: usize,
+    ) -> Result<Vec<ScanSummary>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT id, run_id, target, status, started_at, finished_at, resources, rules, evaluations
+                 FROM scans
+                 WHERE (?1 IS NULL OR target = ?1) AND (?2 IS NULL OR run_id = ?2)
+                   AND (?3 IS NULL OR id < ?3)
+                 ORDER BY id DESC LIMIT ?4",
+            )
+            .map_err(sql("listing scans"))?;
+        let rows = stmt
+            .query_map(
+                rusqlite::params![target, run_id, before, limit as i64],
+                |r| {
+                    Ok(ScanSummary {
+                        id: r.get(0)?,
+                        run_id: r.get(1)?,
+                        target: r.get(2)?,
+                        status: r.get(3)?,
+                        started_at: r.get(4)?,
+                        finished_at: r.get(5)?,
+                        resources: r.get(6)?,
+                        rules: r.get(7)?,
+                        evaluations: r.get(8)?,
+                    })
+                },
+            )
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .map_err(sql("listing scans"))?;
+        Ok(rows)
+    }
+
+    /// A resource and its stored versions, newest first.
+    pub fn resource_history(&self, id: &str) -> Result<Option<ResourceHistory>> {
+        let head = self
+            .conn
+            .query_row(
+                "SELECT id, type, scope, first_seen_scan, last_seen_scan, removed_scan
+                 FROM resources WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok(ResourceHistory {
+                        id: r.get(0)?,
+                        resource_type: r.get(1)?,
+                        scope: r.get(2)?,
+                        first_seen_scan: r.get(3)?,
+                        last_seen_scan: r.get(4)?,
+                        removed_scan: r.get(5)?,
+                        versions: Vec::new(),
+                    })
+                },
+            )
+            .optional()
+            .map_err(sql("reading resource"))?;
+        let Some(mut head) = head else {
+            return Ok(None);
+        };
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT v.scan_id, COALESCE(s.started_at, ''), v.hash, v.document
+                 FROM resource_versions v LEFT JOIN scans s ON s.id = v.scan_id
+                 WHERE v.resource_id = ?1 ORDER BY v.scan_id DESC",
+            )
+            .map_err(sql("reading resource versions"))?;
+        head.versions = stmt
+            .query_map([id], |r| {
+                let doc: String = r.get(3)?;
+                Ok(ResourceVersion {
+                    scan_id: r.get(0)?,
+                    collected_at: r.get(1)?,
+                    hash: r.get(2)?,
+                    document: serde_json::from_str(&doc).unwrap_or(serde_json::Value::Null),
+                })
+            })
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .map_err(sql("reading resource versions"))?;
+        Ok(Some(head))
+    }
+}

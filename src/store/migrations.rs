@@ -160,4 +160,9 @@ CREATE TABLE idle (
     r#"
 CREATE INDEX resources_removed ON resources(removed_scan);
 "#,
+    // 8: the run id a daemon scan's log lines carry.
+    r#"
+ALTER TABLE scans ADD COLUMN run_id TEXT;
+CREATE INDEX scans_run_id ON scans(run_id);
+"#,
 ];

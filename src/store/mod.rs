@@ -11,7 +11,10 @@ mod waivers;
 
 pub use waivers::{FindingEvent, FindingFilter};
 
-pub use history::{AuditCheck, AuditEntry, Baseline, DriftEvent, Pruned};
+pub use history::{
+    AuditCheck, AuditEntry, Baseline, DriftEvent, Pruned, ResourceHistory, ResourceVersion,
+    ScanSummary,
+};
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -91,6 +94,8 @@ pub struct ScanInput<'a> {
     pub rule_problems: Vec<(String, String)>,
     /// Idle resources of this snapshot and since when (see [`crate::idle::track`]).
     pub idle: &'a BTreeMap<String, crate::idle::Idle>,
+    /// The run that produced this scan: the id its log lines carry (the daemon's scans).
+    pub run_id: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -101,6 +106,9 @@ pub struct ScanRecord {
     pub target: String,
     pub status: ScanStatus,
     pub resources: i64,
+    /// The run id its log lines carry, for scans run by the daemon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run_id: Option<String>,
     pub coverage: Vec<crate::model::Coverage>,
 }
 
@@ -214,8 +222,8 @@ impl Store {
             }
         }
         tx.execute(
-            "INSERT INTO scans (started_at, finished_at, target, status, resources, rules, evaluations)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO scans (started_at, finished_at, target, status, resources, rules, evaluations, run_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![
                 input.started_at,
                 input.finished_at,
@@ -223,7 +231,8 @@ impl Store {
                 snapshot.status().as_str(),
                 snapshot.resources.len() as i64,
                 input.rules_loaded as i64,
-                input.report.evaluations as i64
+                input.report.evaluations as i64,
+                input.run_id,
             ],
         )
         .map_err(sql("inserting scan"))?;
@@ -326,7 +335,7 @@ impl Store {
         let row = self
             .conn
             .query_row(
-                "SELECT id, started_at, finished_at, target, status, resources FROM scans WHERE id = ?1",
+                "SELECT id, started_at, finished_at, target, status, resources, run_id FROM scans WHERE id = ?1",
                 [id],
                 |r| {
                     Ok(ScanRecord {
@@ -336,6 +345,7 @@ impl Store {
                         target: r.get(3)?,
                         status: ScanStatus::parse(&r.get::<_, String>(4)?).unwrap_or(ScanStatus::Failed),
                         resources: r.get(5)?,
+                        run_id: r.get(6)?,
                         coverage: Vec::new(),
                     })
                 },

@@ -9,7 +9,11 @@ use super::{err_text, tag_map, ts, Ctx};
 use crate::collect::ScopeResult;
 
 pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
-    let client = Client::new(&ctx.regional(region));
+    let client = Client::from_conf(
+        aws_sdk_cloudtrail::config::Builder::from(&ctx.regional(region))
+            .interceptor(ctx.counter())
+            .build(),
+    );
     let trail_scope = ctx.scope(region, "AWS::CloudTrail::Trail");
     let cov_scope = ctx.scope(region, "AWS::CloudTrail::RegionCoverage");
     let trails = match ctx
@@ -88,7 +92,11 @@ async fn trail_details(ctx: &Ctx, client: &Client, t: &Trail) -> Result<Details,
     let home_client;
     let c = match t.home_region() {
         Some(h) if Some(h) != ctx_region(client).as_deref() => {
-            home_client = Client::new(&ctx.regional(h));
+            home_client = Client::from_conf(
+                aws_sdk_cloudtrail::config::Builder::from(&ctx.regional(h))
+                    .interceptor(ctx.counter())
+                    .build(),
+            );
             &home_client
         }
         _ => client,

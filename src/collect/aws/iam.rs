@@ -43,7 +43,11 @@ fn attached(list: &[AttachedPolicy]) -> Vec<Value> {
 
 pub async fn collect(ctx: &Ctx) -> Vec<ScopeResult> {
     // IAM is global; its endpoint lives in us-east-1 for the standard partition.
-    let client = Client::new(&ctx.regional("us-east-1"));
+    let client = Client::from_conf(
+        aws_sdk_iam::config::Builder::from(&ctx.regional("us-east-1"))
+            .interceptor(ctx.counter())
+            .build(),
+    );
     let (details, report, summary, mfa) = tokio::join!(
         ctx.call(
             client

@@ -12,7 +12,11 @@ const TYPE: &str = "AWS::KMS::Key";
 
 pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     let scope = ctx.scope(region, TYPE);
-    let client = Client::new(&ctx.regional(region));
+    let client = Client::from_conf(
+        aws_sdk_kms::config::Builder::from(&ctx.regional(region))
+            .interceptor(ctx.counter())
+            .build(),
+    );
     let keys = match ctx
         .call(
             client

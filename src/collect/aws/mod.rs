@@ -30,6 +30,8 @@ pub struct AwsOptions {
     pub services: Vec<String>,
     pub max_concurrency: usize,
     pub max_attempts: u32,
+    /// Where API calls and throttled answers are counted.
+    pub stats: Arc<crate::collect::ApiStats>,
 }
 
 /// Shared by every collector task of one scan.
@@ -39,6 +41,7 @@ pub struct Ctx {
     pub sdk: SdkConfig,
     pub endpoint_url: Option<String>,
     limit: Arc<Semaphore>,
+    stats: Arc<crate::collect::ApiStats>,
 }
 
 impl Ctx {
@@ -48,6 +51,11 @@ impl Ctx {
             .to_builder()
             .region(Region::new(region.to_string()))
             .build()
+    }
+
+    /// Counts this scan's requests and throttled answers; every service client carries it.
+    pub fn counter(&self) -> CountCalls {
+        CountCalls(self.stats.clone())
     }
 
     /// Runs one API operation (or one paginated listing) while holding a permit, so at most
@@ -185,7 +193,11 @@ pub async fn connect(opts: &AwsOptions) -> Result<(Ctx, Vec<String>)> {
     } else {
         opts.regions.clone()
     };
-    let sts = aws_sdk_sts::Client::new(&sdk);
+    let sts = aws_sdk_sts::Client::from_conf(
+        aws_sdk_sts::config::Builder::from(&sdk)
+            .interceptor(CountCalls(opts.stats.clone()))
+            .build(),
+    );
     let ident = sts
         .get_caller_identity()
         .send()
@@ -207,6 +219,7 @@ pub async fn connect(opts: &AwsOptions) -> Result<(Ctx, Vec<String>)> {
             sdk,
             endpoint_url: opts.endpoint_url.clone(),
             limit: Arc::new(Semaphore::new(opts.max_concurrency.max(1))),
+            stats: opts.stats.clone(),
         },
         regions,
     ))
@@ -253,7 +266,10 @@ pub async fn collect(
         }
     }
     // Each task is spawned so regions and services really run in parallel.
-    let handles: Vec<_> = tasks.into_iter().map(tokio::spawn).collect();
+    let handles: Vec<_> = tasks
+        .into_iter()
+        .map(|t| tokio::spawn(tracing::Instrument::in_current_span(t)))
+        .collect();
     let mut out = Vec::new();
     for h in handles {
         match h.await {
@@ -277,4 +293,73 @@ pub fn tag_map<'a>(
         .into_iter()
         .filter_map(|(k, v)| Some((k?.to_string(), v.unwrap_or_default().to_string())))
         .collect()
+}
+
+/// An SDK interceptor counting every attempt sent and every throttled answer (HTTP 429, or
+/// one of the throttling error codes the SDK's own retry classifier knows).
+#[derive(Debug, Clone)]
+pub struct CountCalls(Arc<crate::collect::ApiStats>);
+
+const THROTTLING_CODES: &[&str] = &[
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottledException",
+    "TooManyRequestsException",
+    "ProvisionedThroughputExceededException",
+    "TransactionInProgressException",
+    "RequestLimitExceeded",
+    "BandwidthLimitExceeded",
+    "LimitExceededException",
+    "RequestThrottled",
+    "SlowDown",
+    "PriorRequestNotComplete",
+    "EC2ThrottledException",
+];
+
+fn service_of(cfg: &aws_smithy_types::config_bag::ConfigBag) -> String {
+    cfg.load::<aws_smithy_runtime_api::client::orchestrator::Metadata>()
+        .map(|m| m.service().to_ascii_lowercase())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+impl aws_smithy_runtime_api::client::interceptors::Intercept for CountCalls {
+    fn name(&self) -> &'static str {
+        "vigil::collect::aws::CountCalls"
+    }
+
+    fn read_before_transmit(
+        &self,
+        _ctx: &aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef<'_>,
+        _rc: &aws_smithy_runtime_api::client::runtime_components::RuntimeComponents,
+        cfg: &mut aws_smithy_types::config_bag::ConfigBag,
+    ) -> Result<(), aws_smithy_runtime_api::box_error::BoxError> {
+        self.0.record("aws", &service_of(cfg), false);
+        Ok(())
+    }
+
+    fn read_after_deserialization(
+        &self,
+        ctx: &aws_smithy_runtime_api::client::interceptors::context::AfterDeserializationInterceptorContextRef<'_>,
+        _rc: &aws_smithy_runtime_api::client::runtime_components::RuntimeComponents,
+        cfg: &mut aws_smithy_types::config_bag::ConfigBag,
+    ) -> Result<(), aws_smithy_runtime_api::box_error::BoxError> {
+        let response = ctx.response();
+        let status = response.status().as_u16();
+        let throttled = status == 429
+            || (status >= 400
+                && response.body().bytes().is_some_and(|b| {
+                    let text = String::from_utf8_lossy(&b[..b.len().min(4096)]);
+                    THROTTLING_CODES.iter().any(|code| {
+                        // As an XML element or a JSON value/`__type` suffix.
+                        text.contains(&format!(">{code}<"))
+                            || text.contains(&format!("\"{code}\""))
+                            || text.contains(&format!("#{code}\""))
+                    })
+                }));
+        if throttled {
+            self.0.record("aws", &service_of(cfg), true);
+        }
+        Ok(())
+    }
 }

@@ -12,7 +12,11 @@ const TYPE: &str = "AWS::RDS::DBInstance";
 
 pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     let scope = ctx.scope(region, TYPE);
-    let client = Client::new(&ctx.regional(region));
+    let client = Client::from_conf(
+        aws_sdk_rds::config::Builder::from(&ctx.regional(region))
+            .interceptor(ctx.counter())
+            .build(),
+    );
     match ctx
         .call(
             client

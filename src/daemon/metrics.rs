@@ -1,0 +1,312 @@
+//! Prometheus metrics of the daemon (prometheus-client, text exposition format).
+
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
+use prometheus_client::registry::Registry;
+
+use crate::model::{CoverageStatus, Finding, FindingStatus};
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct TargetLabels {
+    pub target: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ScanLabels {
+    pub target: String,
+    pub status: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct TypeLabels {
+    pub target: String,
+    pub resource_type: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct SeverityLabels {
+    pub severity: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RuleLabels {
+    pub rule: String,
+    pub severity: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ControlLabels {
+    pub control: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ScopeLabels {
+    pub scope: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ApiLabels {
+    pub provider: String,
+    pub service: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RuleIdLabels {
+    pub rule: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ResultLabels {
+    pub result: String,
+}
+
+fn duration_histogram() -> Histogram {
+    // 0.5 s .. ~4.5 h
+    Histogram::new(exponential_buckets(0.5, 2.0, 16))
+}
+
+pub struct Metrics {
+    registry: Registry,
+    pub scans: Family<ScanLabels, Counter>,
+    pub scans_skipped: Family<TargetLabels, Counter>,
+    pub scan_duration: Family<TargetLabels, Histogram, fn() -> Histogram>,
+    pub last_scan: Family<ScanLabels, Gauge>,
+    pub resources: Family<TypeLabels, Gauge>,
+    pub findings_open: Family<SeverityLabels, Gauge>,
+    pub findings_open_by_rule: Family<RuleLabels, Gauge>,
+    pub findings_open_by_control: Family<ControlLabels, Gauge>,
+    pub collector_errors: Family<ScopeLabels, Counter>,
+    pub api_calls: Family<ApiLabels, Counter>,
+    pub api_throttles: Family<ApiLabels, Counter>,
+    pub rule_seconds: Family<RuleIdLabels, Counter<f64, std::sync::atomic::AtomicU64>>,
+    pub rules_loaded: Gauge,
+    pub reloads: Family<ResultLabels, Counter>,
+    pub prunes: Family<ResultLabels, Counter>,
+    resource_labels: std::sync::Mutex<std::collections::HashMap<String, Vec<TypeLabels>>>,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Metrics {
+    pub fn new() -> Metrics {
+        let mut registry = Registry::with_prefix("vigil");
+        let m = Metrics {
+            scans: Family::default(),
+            scans_skipped: Family::default(),
+            scan_duration: Family::new_with_constructor(duration_histogram),
+            last_scan: Family::default(),
+            resources: Family::default(),
+            findings_open: Family::default(),
+            findings_open_by_rule: Family::default(),
+            findings_open_by_control: Family::default(),
+            collector_errors: Family::default(),
+            api_calls: Family::default(),
+            api_throttles: Family::default(),
+            rule_seconds: Family::default(),
+            rules_loaded: Gauge::default(),
+            reloads: Family::default(),
+            prunes: Family::default(),
+            resource_labels: Default::default(),
+            registry: Registry::default(),
+        };
+        registry.register(
+            "scans",
+            "Scans run, by target and status (complete, partial, failed, error, abandoned)",
+            m.scans.clone(),
+        );
+        registry.register(
+            "scans_skipped",
+            "Scheduled scans skipped because the previous scan of the target was still running",
+            m.scans_skipped.clone(),
+        );
+        registry.register(
+            "scan_duration_seconds",
+            "Wall time of scans, collection to commit",
+            m.scan_duration.clone(),
+        );
+        registry.register(
+            "last_scan_timestamp_seconds",
+            "When the last scan of each target finished, by its status",
+            m.last_scan.clone(),
+        );
+        registry.register(
+            "resources",
+            "Resources in the last scan of each target, by type",
+            m.resources.clone(),
+        );
+        registry.register(
+            "findings_open",
+            "Open (and reopened) findings, waived ones excluded, by severity",
+            m.findings_open.clone(),
+        );
+        registry.register(
+            "findings_open_by_rule",
+            "Open findings by rule",
+            m.findings_open_by_rule.clone(),
+        );
+        registry.register(
+            "findings_open_by_control",
+            "Open findings by NIST SP 800-53 control",
+            m.findings_open_by_control.clone(),
+        );
+        registry.register(
+            "collector_errors",
+            "Scopes that failed to collect, by scope",
+            m.collector_errors.clone(),
+        );
+        registry.register(
+            "api_calls",
+            "Provider API requests sent by collectors, retries included",
+            m.api_calls.clone(),
+        );
+        registry.register(
+            "api_throttles",
+            "Provider API answers that asked to slow down (HTTP 429 or a throttling error code)",
+            m.api_throttles.clone(),
+        );
+        registry.register(
+            "rule_evaluation_seconds",
+            "Time spent evaluating each rule",
+            m.rule_seconds.clone(),
+        );
+        registry.register(
+            "rules_loaded",
+            "Rules in the set in force",
+            m.rules_loaded.clone(),
+        );
+        registry.register(
+            "reloads",
+            "Rule and config reloads, by result (ok, rejected)",
+            m.reloads.clone(),
+        );
+        registry.register("prunes", "History prunes, by result", m.prunes.clone());
+        Metrics { registry, ..m }
+    }
+
+    /// The text exposition (OpenMetrics-compatible Prometheus text).
+    pub fn encode(&self) -> String {
+        let mut out = String::new();
+        prometheus_client::encoding::text::encode(&mut out, &self.registry)
+            .expect("writing to a String never fails");
+        out
+    }
+
+    /// Sets the open-findings gauges from the store's active findings (waived excluded).
+    pub fn set_findings(&self, findings: &[Finding]) {
+        self.findings_open.clear();
+        self.findings_open_by_rule.clear();
+        self.findings_open_by_control.clear();
+        for s in ["critical", "high", "medium", "low", "info"] {
+            self.findings_open
+                .get_or_create(&SeverityLabels { severity: s.into() })
+                .set(0);
+        }
+        for f in findings
+            .iter()
+            .filter(|f| matches!(f.status, FindingStatus::Open | FindingStatus::Reopened))
+        {
+            let severity = f.severity.to_string();
+            self.findings_open
+                .get_or_create(&SeverityLabels {
+                    severity: severity.clone(),
+                })
+                .inc();
+            self.findings_open_by_rule
+                .get_or_create(&RuleLabels {
+                    rule: f.rule_id.clone(),
+                    severity,
+                })
+                .inc();
+            for c in &f.controls {
+                self.findings_open_by_control
+                    .get_or_create(&ControlLabels { control: c.clone() })
+                    .inc();
+            }
+        }
+    }
+
+    /// Records a finished scan.
+    pub fn scan_recorded(
+        &self,
+        target: &str,
+        status: &str,
+        seconds: f64,
+        snapshot: &crate::model::Snapshot,
+        eval: &crate::policy::EvalReport,
+    ) {
+        self.scan_finished(target, status, seconds);
+        // Resource counts replace the target's previous ones, types gone included.
+        let mut seen = self
+            .resource_labels
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        for old in seen.remove(target).unwrap_or_default() {
+            self.resources.remove(&old);
+        }
+        let mut now = Vec::new();
+        for (t, n) in crate::scan::resources_by_type(snapshot) {
+            let l = TypeLabels {
+                target: target.into(),
+                resource_type: t,
+            };
+            self.resources.get_or_create(&l).set(n as i64);
+            now.push(l);
+        }
+        seen.insert(target.to_string(), now);
+        drop(seen);
+        for c in snapshot
+            .coverage
+            .iter()
+            .filter(|c| c.status == CoverageStatus::Failed)
+        {
+            self.collector_errors
+                .get_or_create(&ScopeLabels {
+                    scope: c.scope.clone(),
+                })
+                .inc();
+        }
+        for (rule, d) in &eval.rule_time {
+            self.rule_seconds
+                .get_or_create(&RuleIdLabels { rule: rule.clone() })
+                .inc_by(d.as_secs_f64());
+        }
+    }
+
+    /// Counts a scan by its outcome (also one that recorded nothing: error, abandoned).
+    pub fn scan_finished(&self, target: &str, status: &str, seconds: f64) {
+        let labels = ScanLabels {
+            target: target.into(),
+            status: status.into(),
+        };
+        self.scans.get_or_create(&labels).inc();
+        self.scan_duration
+            .get_or_create(&TargetLabels {
+                target: target.into(),
+            })
+            .observe(seconds);
+        self.last_scan
+            .get_or_create(&labels)
+            .set(chrono::Utc::now().timestamp());
+    }
+
+    pub fn api_stats(
+        &self,
+        counts: &std::collections::BTreeMap<(String, String), crate::collect::ApiCount>,
+    ) {
+        for ((provider, service), c) in counts {
+            let l = ApiLabels {
+                provider: provider.clone(),
+                service: service.clone(),
+            };
+            self.api_calls.get_or_create(&l).inc_by(c.calls);
+            self.api_throttles.get_or_create(&l).inc_by(c.throttles);
+        }
+    }
+}
