@@ -3,7 +3,10 @@
 #  1. starts moto's AWS emulator, populates it with a small estate (some of it compliant,
 #     some not) and scans two regions;
 #  2. starts a stand-in Kubernetes API server that serves a recorded cluster
-#     (tests/fixtures/k8s/cluster-a) and scans it with `--target kubernetes`.
+#     (tests/fixtures/k8s/cluster-a) and scans it with `--target kubernetes`;
+#  3. runs the daemon (`vigil run`) on the same database for a few seconds: a scan asked for
+#     through its API with a fresh token, then /readyz, /metrics and /api/v1/findings, then
+#     SIGTERM.
 #
 #   ./demo/run.sh            # table output
 #   ./demo/run.sh --format json
@@ -74,6 +77,39 @@ k8s_code=$?
 set -e
 
 echo >&2
+echo "== The daemon: vigil run, its API and metrics, then SIGTERM" >&2
+http_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$vigil" token new --name demo --role operator >demo/out/token 2>demo/out/token-entry
+grep -v '^#' demo/out/token-entry >demo/out/tokens.toml
+cat >demo/out/vigil.toml <<TOML
+[storage]
+path = "demo/out/vigil.db"
+[daemon]
+listen = "127.0.0.1:$http_port"
+tokens_file = "demo/out/tokens.toml"
+[[schedules]]
+target = "kubernetes"
+cron = "0 */15 * * * *"
+[[collectors.kubernetes.clusters]]
+name = "demo"
+kubeconfig = "demo/out/kubeconfig"
+[collectors.aws]
+regions = ["us-east-1", "eu-west-1"]
+endpoint_url = "$endpoint"
+TOML
+AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_EC2_METADATA_DISABLED=true \
+  "$vigil" run --config demo/out/vigil.toml 2>demo/out/daemon.log &
+daemon_pid=$!
+set +e
+VIGIL_URL="http://127.0.0.1:$http_port" VIGIL_TOKEN=$(cat demo/out/token) python3 demo/api.py
+api_code=$?
+kill -TERM "$daemon_pid" 2>/dev/null
+wait "$daemon_pid"
+daemon_code=$?
+set -e
+echo "The daemon's log (JSON lines, each scan line with its run id) is demo/out/daemon.log." >&2
+
+echo >&2
 echo "vigil exited $aws_code (AWS) and $k8s_code (Kubernetes): 0 nothing at or above --fail-on, 1 findings at or above it, 2 error." >&2
 echo "The demo cluster's credentials may not list ClusterRoles, so its scan is partial on purpose:" >&2
 echo "findings in a scope that was not read stay open instead of being marked resolved." >&2
@@ -82,4 +118,4 @@ echo "  $vigil scan --snapshot demo/out/snapshot.json --db demo/out/offline.db" 
 echo "Kubernetes manifests are checked before deployment with, for example:" >&2
 echo "  kubectl kustomize tests/fixtures/manifests/kustomize | $vigil scan --manifests -" >&2
 # Findings are the expected outcome of the demo; only an error fails it.
-[ "$aws_code" -le 1 ] && [ "$k8s_code" -le 1 ]
+[ "$aws_code" -le 1 ] && [ "$k8s_code" -le 1 ] && [ "$api_code" -eq 0 ] && [ "$daemon_code" -eq 0 ]

@@ -928,3 +928,91 @@ fn startup_reports_every_problem_at_once() {
     // Nothing was started: no database, no lock.
     assert!(!dir.path().join("v.db").exists());
 }
+
+#[test]
+fn kubernetes_schedule_and_daily_prune_run_in_the_daemon() {
+    let api = common::K8sApi::start("cluster-a");
+    let kubeconfig = api.kubeconfig(&[("test-a", "vigil-test-token")]);
+    let dir = tempfile::tempdir().unwrap();
+    let t = tokens_file(dir.path());
+    let cfg = format!(
+        r#"[storage]
+path = "{db}"
+retention_days = 1
+
+[daemon]
+listen = "127.0.0.1:PORT"
+tokens_file = "{tokens}"
+prune_schedule = "*/2 * * * * *"
+
+[[schedules]]
+target = "kubernetes"
+cron = "{NEVER}"
+
+[[collectors.kubernetes.clusters]]
+name = "cluster-a"
+kubeconfig = "{kubeconfig}"
+"#,
+        db = dir.path().join("vigil.db").display(),
+        tokens = dir.path().join("tokens.toml").display(),
+        kubeconfig = kubeconfig.display(),
+    );
+    let d = Daemon::start(dir.path(), &cfg, &[], &[]);
+    let (code, body) = post(d.port, "/api/v1/scans", Some(&t.operator), r#"{"target": "kubernetes"}"#);
+    assert_eq!(code, 202, "{body}");
+    let run = json(&body)["run_id"].as_str().unwrap().to_string();
+    assert!(run.starts_with("kubernetes-"));
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let scan = loop {
+        let (_, body) = get(d.port, &format!("/api/v1/scans?run_id={run}"), Some(&t.viewer));
+        if let Some(s) = json(&body)["scans"].as_array().unwrap().first() {
+            break s.clone();
+        }
+        assert!(Instant::now() < deadline, "{}", d.logs());
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert_eq!(scan["target"], "kubernetes");
+    assert!(scan["resources"].as_i64().unwrap() > 10, "{scan}");
+    let m = d.metrics();
+    assert!(metric(&m, r#"vigil_resources{target="kubernetes",resource_type="K8s::apps::Deployment"}"#).unwrap_or(0.0) >= 1.0, "{m}");
+    assert!(metric(&m, r#"vigil_api_calls_total{provider="kubernetes",service="apiserver"}"#).unwrap() >= 18.0, "{m}");
+    // The prune job runs on its schedule and keeps the latest scan.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while metric(&d.metrics(), r#"vigil_prunes_total{result="ok"}"#).unwrap_or(0.0) < 1.0 {
+        assert!(Instant::now() < deadline, "no prune ran:\n{}", d.logs());
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert!(d.logs().contains("history pruned"));
+    let (_, body) = get(d.port, "/api/v1/scans", Some(&t.viewer));
+    assert_eq!(json(&body)["scans"][0]["id"], scan["id"]);
+}
+
+#[test]
+fn readiness_fails_when_scheduled_scans_keep_failing() {
+    // Nothing listens at the endpoint: every scan fails to identify the account.
+    let dead = format!("http://127.0.0.1:{}", free_port());
+    let dir = tempfile::tempdir().unwrap();
+    let t = tokens_file(dir.path());
+    let cfg = config(dir.path(), &dead, "* * * * * *", "ready_max_failing_seconds = 2");
+    let d = Daemon::start(dir.path(), &cfg, &[], &[]);
+    d.wait_log("scan failed before anything was collected", Duration::from_secs(30));
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let body = loop {
+        let (code, body) = get(d.port, "/readyz", None);
+        if code == 503 {
+            break body;
+        }
+        assert_eq!(code, 200);
+        assert!(Instant::now() < deadline, "still ready:\n{}", d.logs());
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert!(body.contains("every scan of aws has failed since"), "{body}");
+    assert_eq!(get(d.port, "/healthz", None).0, 200, "alive, though not ready");
+    let m = d.metrics();
+    assert!(metric(&m, r#"vigil_scans_total{target="aws",status="error"}"#).unwrap() >= 2.0, "{m}");
+    let (_, body) = get(d.port, "/api/v1/status", Some(&t.viewer));
+    let status = json(&body);
+    assert_eq!(status["targets"]["aws"]["last_status"], "error", "{status}");
+    assert_eq!(status["schedules"][0]["cron"], "* * * * * *");
+    assert!(status["schedules"][0]["next"].is_string());
+}
