@@ -94,6 +94,12 @@ pub fn prune(args: PruneArgs, config: Option<&std::path::Path>) -> anyhow::Resul
         bail!("how much history to keep? pass --older-than DAYS or set storage.retention_days");
     };
     let mut store = open(&args.db, config)?;
+    // A prune deletes in bulk: not while a daemon or a scan writes (a dry run only reads).
+    let _lock = if args.dry_run {
+        None
+    } else {
+        Some(vigil::daemon::lock::acquire(store.path())?)
+    };
     let now = chrono::Utc::now();
     let cutoff = (now - chrono::Duration::days(i64::from(days)))
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);

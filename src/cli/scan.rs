@@ -145,8 +145,8 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
         .clone()
         .or(cfg.storage.path.clone())
         .unwrap_or_else(super::default_db);
-    let mut store = Store::open(&db_path)?;
     let _lock = vigil::daemon::lock::acquire(&db_path)?;
+    let mut store = Store::open(&db_path)?;
     let stats = std::sync::Arc::new(vigil::collect::ApiStats::default());
     let snapshot = match (&args.snapshot, args.target) {
         (Some(p), _) => read_snapshot(p)?,
