@@ -71,6 +71,10 @@ pub struct Daemon {
     /// `/readyz` fails when a scheduled target's scans have been failing this long.
     #[serde(default = "default_max_failing")]
     pub ready_max_failing_seconds: u64,
+    /// A scan still collecting or evaluating after this long is stopped; nothing of it is
+    /// recorded, and it counts as failing for readiness.
+    #[serde(default = "default_scan_timeout")]
+    pub scan_timeout_seconds: u64,
     /// How often the rules directories and the config file are checked for changes.
     #[serde(default = "default_poll")]
     pub reload_poll_seconds: u64,
@@ -88,6 +92,9 @@ fn default_grace() -> u64 {
 fn default_max_failing() -> u64 {
     3600
 }
+fn default_scan_timeout() -> u64 {
+    3600
+}
 fn default_poll() -> u64 {
     10
 }
@@ -102,6 +109,7 @@ impl Default for Daemon {
             tokens_file: None,
             shutdown_grace_seconds: default_grace(),
             ready_max_failing_seconds: default_max_failing(),
+            scan_timeout_seconds: default_scan_timeout(),
             reload_poll_seconds: default_poll(),
             prune_schedule: default_prune_schedule(),
         }
@@ -416,6 +424,7 @@ const SCHEMA: &[(&str, &[(&str, Kind)])] = &[
             ("tokens_file", Kind::Str),
             ("shutdown_grace_seconds", Kind::PosInt),
             ("ready_max_failing_seconds", Kind::PosInt),
+            ("scan_timeout_seconds", Kind::PosInt),
             ("reload_poll_seconds", Kind::PosInt),
             ("prune_schedule", Kind::Str),
         ],

@@ -212,19 +212,22 @@ pub enum Finish {
     AtStart,
 }
 
-/// Evaluates a snapshot and records it, with its idle-since history, in one transaction.
-#[allow(clippy::too_many_arguments)]
-pub fn evaluate_and_record(
-    store: &mut Store,
+/// A snapshot's verdicts, not yet recorded.
+pub struct Evaluated {
+    pub eval: EvalReport,
+    pub idle: BTreeMap<String, crate::idle::Idle>,
+}
+
+/// Evaluates a snapshot with vigil's idle-since history (`idle_history`: the store's
+/// [`Store::idle_since`]). Pure and possibly long: no store is held.
+pub fn evaluate(
     rules: &RuleSet,
     params: serde_json::Map<String, serde_json::Value>,
     snapshot: &Snapshot,
     started: DateTime<Utc>,
-    finish: Finish,
-    target: &str,
-    run_id: Option<&str>,
-) -> Result<Recorded> {
-    let idle = crate::idle::track(snapshot, &store.idle_since()?, started);
+    idle_history: &BTreeMap<String, DateTime<Utc>>,
+) -> Evaluated {
+    let idle = crate::idle::track(snapshot, idle_history, started);
     let ctx = EvalContext {
         now: started,
         params,
@@ -232,7 +235,25 @@ pub fn evaluate_and_record(
         threads: 0,
         idle_since: crate::idle::context(&idle),
     };
-    let eval = policy::evaluate(rules, snapshot, &ctx);
+    Evaluated {
+        eval: policy::evaluate(rules, snapshot, &ctx),
+        idle,
+    }
+}
+
+/// Records an evaluated snapshot in one transaction and reads back what it found.
+#[allow(clippy::too_many_arguments)]
+pub fn record(
+    store: &mut Store,
+    rules: &RuleSet,
+    evaluated: Evaluated,
+    snapshot: &Snapshot,
+    started: DateTime<Utc>,
+    finish: Finish,
+    target: &str,
+    run_id: Option<&str>,
+) -> Result<Recorded> {
+    let Evaluated { eval, idle } = evaluated;
     let started_s = started.to_rfc3339_opts(SecondsFormat::Secs, true);
     let finished_s = match finish {
         Finish::AtStart => started_s.clone(),
@@ -270,6 +291,24 @@ pub fn evaluate_and_record(
         eval,
         unmatched_waivers,
     })
+}
+
+/// [`evaluate`] then [`record`], for one process that owns the store (`vigil scan`).
+#[allow(clippy::too_many_arguments)]
+pub fn evaluate_and_record(
+    store: &mut Store,
+    rules: &RuleSet,
+    params: serde_json::Map<String, serde_json::Value>,
+    snapshot: &Snapshot,
+    started: DateTime<Utc>,
+    finish: Finish,
+    target: &str,
+    run_id: Option<&str>,
+) -> Result<Recorded> {
+    let evaluated = evaluate(rules, params, snapshot, started, &store.idle_since()?);
+    record(
+        store, rules, evaluated, snapshot, started, finish, target, run_id,
+    )
 }
 
 /// Resource counts by type in a snapshot, for metrics.

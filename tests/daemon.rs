@@ -19,11 +19,18 @@ struct Daemon {
 
 impl Daemon {
     fn start(dir: &Path, config: &str, args: &[&str], env: &[(&str, &str)]) -> Daemon {
-        let port = free_port();
-        let config = config.replace("PORT", &port.to_string());
+        // Port 0: the daemon binds a free port and logs it (no race with other tests).
+        let config = config.replace("PORT", "0");
         let cfg = dir.join("vigil.toml");
         std::fs::write(&cfg, config).unwrap();
-        let log = dir.join(format!("vigil-{port}.log"));
+        let log = tempfile::Builder::new()
+            .prefix("vigil-run-")
+            .suffix(".log")
+            .tempfile_in(dir)
+            .unwrap()
+            .into_temp_path()
+            .keep()
+            .unwrap();
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_vigil"));
         cmd.arg("run")
             .arg("--config")
@@ -44,13 +51,26 @@ impl Daemon {
             cmd.env(k, v);
         }
         let child = cmd.spawn().unwrap();
-        let mut d = Daemon { child, port, log };
+        let mut d = Daemon {
+            child,
+            port: 0,
+            log,
+        };
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             if let Some(status) = d.child.try_wait().unwrap() {
                 panic!("vigil run exited ({status}) before serving:\n{}", d.logs());
             }
-            if get(port, "/healthz", None).0 == 200 {
+            if d.port == 0 {
+                d.port = d
+                    .logs()
+                    .lines()
+                    .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+                    .find(|l| l["message"] == "vigil is running")
+                    .and_then(|l| l["listen"].as_str()?.rsplit(':').next()?.parse().ok())
+                    .unwrap_or(0);
+            }
+            if d.port != 0 && get(d.port, "/healthz", None).0 == 200 {
                 return d;
             }
             assert!(
@@ -448,7 +468,8 @@ fn health_metrics_api_and_tokens() {
             rid.rsplit('/').next().unwrap()
         ),
     );
-    let second = scan_now(d.port, &t.operator, &t.viewer);
+    // An admin may do what an operator may.
+    let second = scan_now(d.port, &t.admin, &t.viewer);
     let (code, body) = get(
         d.port,
         &format!("/api/v1/drift?since={id}"),
@@ -561,7 +582,7 @@ fn percent_encode(s: &str) -> String {
 }
 
 #[test]
-fn scheduled_scans_never_overlap_and_throttles_are_counted() {
+fn scheduled_scans_of_a_target_never_overlap() {
     let moto = Moto::start();
     // Every call waits 1.5 s: a scan takes several seconds, the schedule fires every second.
     let (mut proxy, url) = slow_proxy(&moto, "1.5");
@@ -686,7 +707,8 @@ fn sigterm_mid_scan_abandons_cleanly_or_lets_it_finish() {
     assert_eq!(d.wait_exit(Duration::from_secs(20)), 0, "{}", d.logs());
     let logs = d.logs();
     assert!(
-        logs.contains("scan abandoned at shutdown while collecting; nothing was recorded"),
+        logs.contains("\"message\":\"scan abandoned at shutdown; nothing was recorded\"")
+            && logs.contains("\"stage\":\"collecting\""),
         "{logs}"
     );
     assert_eq!(integrity(&db), ("ok".to_string(), 0));
@@ -711,8 +733,6 @@ fn sigterm_mid_scan_abandons_cleanly_or_lets_it_finish() {
     assert_eq!(code, 202);
     d.wait_log("scan started", Duration::from_secs(10));
     d.signal(libc::SIGTERM);
-    // Draining: no new scans, readiness fails.
-    std::thread::sleep(Duration::from_millis(300));
     assert_eq!(d.wait_exit(Duration::from_secs(90)), 0, "{}", d.logs());
     let logs = d.logs();
     assert!(logs.contains("\"message\":\"scan recorded\""), "{logs}");
@@ -737,13 +757,15 @@ fn a_second_writer_on_the_same_database_is_refused() {
     let other = tempfile::tempdir().unwrap();
     let cfg = config(dir.path(), &moto.url, NEVER, "").replace("PORT", &free_port().to_string());
     std::fs::write(other.path().join("vigil.toml"), cfg).unwrap();
-    let out = common::vigil(&[
-        "run",
-        "--config",
-        other.path().join("vigil.toml").to_str().unwrap(),
-    ]);
-    assert_eq!(out.status.code(), Some(2));
-    let err = common::stderr(&out);
+    let (code, err) = vigil_within(
+        &[
+            "run",
+            "--config",
+            other.path().join("vigil.toml").to_str().unwrap(),
+        ],
+        Duration::from_secs(60),
+    );
+    assert_eq!(code, Some(2), "{err}");
     let pid = d.child.id().to_string();
     assert!(
         err.contains("is in use by another vigil (pid ")
@@ -753,23 +775,71 @@ fn a_second_writer_on_the_same_database_is_refused() {
     );
     // So is a `vigil scan` writing to it.
     let db = dir.path().join("vigil.db");
-    let out = common::vigil(&[
-        "scan",
-        "--db",
-        db.to_str().unwrap(),
-        "--endpoint-url",
-        &moto.url,
-        "--region",
-        "us-east-1",
-    ]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        common::stderr(&out).contains("is in use by another vigil"),
-        "{}",
-        common::stderr(&out)
+    let (code, err) = vigil_within(
+        &[
+            "scan",
+            "--db",
+            db.to_str().unwrap(),
+            "--endpoint-url",
+            &moto.url,
+            "--region",
+            "us-east-1",
+        ],
+        Duration::from_secs(120),
     );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("is in use by another vigil"), "{err}");
+    // And a prune (a dry run only reads, so it may).
+    let (code, err) = vigil_within(
+        &["prune", "--db", db.to_str().unwrap(), "--older-than", "1"],
+        Duration::from_secs(60),
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("is in use by another vigil"), "{err}");
+    let (code, err) = vigil_within(
+        &[
+            "prune",
+            "--db",
+            db.to_str().unwrap(),
+            "--older-than",
+            "1",
+            "--dry-run",
+        ],
+        Duration::from_secs(60),
+    );
+    assert_eq!(code, Some(0), "{err}");
     // The daemon is unaffected.
     assert_eq!(get(d.port, "/readyz", None).0, 200);
+}
+
+/// Runs vigil, killing it after `limit` (a broken lock would otherwise hang the test).
+fn vigil_within(args: &[&str], limit: Duration) -> (Option<i32>, String) {
+    let err = tempfile::NamedTempFile::new().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vigil"))
+        .args(args)
+        .env_remove("VIGIL_CONFIG")
+        .env_remove("VIGIL_DB")
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(err.reopen().unwrap())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + limit;
+    let code = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s.code();
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("vigil {args:?} still running after {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    (code, std::fs::read_to_string(err.path()).unwrap())
 }
 
 const CUSTOM_RULE: &str = r#"# METADATA
@@ -829,12 +899,20 @@ fn a_broken_rule_reload_keeps_the_last_good_set() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
-    assert!(d.logs().contains("\"why\":\"SIGHUP\""));
+    d.wait_log("\"why\":\"SIGHUP\"", Duration::from_secs(20));
     let logs = d.logs();
     assert!(logs.contains("volume_team.rego:14"), "{logs}");
     let m = d.metrics();
     assert_eq!(metric(&m, "vigil_rules_loaded"), Some(61.0));
-    assert!(metric(&m, r#"vigil_reloads_total{result="rejected"}"#).unwrap() >= 1.0);
+    assert_eq!(
+        metric(&m, r#"vigil_reloads_total{result="rejected"}"#),
+        Some(2.0),
+        "{m}"
+    );
+    // Through the API too: 422 with the problem, nothing changes.
+    let (code, body) = post(d.port, "/api/v1/reload", Some(&t.admin), "");
+    assert_eq!(code, 422, "{body}");
+    assert!(body.contains("volume_team.rego:14"), "{body}");
     let scan = scan_now(d.port, &t.operator, &t.viewer);
     assert_eq!(scan["status"], "complete");
     let (_, body) = get(
@@ -927,6 +1005,7 @@ fn startup_reports_every_problem_at_once() {
     }
     // Nothing was started: no database, no lock.
     assert!(!dir.path().join("v.db").exists());
+    assert!(!dir.path().join("v.db.lock").exists());
 }
 
 #[test]
@@ -935,6 +1014,25 @@ fn kubernetes_schedule_and_daily_prune_run_in_the_daemon() {
     let kubeconfig = api.kubeconfig(&[("test-a", "vigil-test-token")]);
     let dir = tempfile::tempdir().unwrap();
     let t = tokens_file(dir.path());
+    let db = dir.path().join("vigil.db");
+    // A scan from 2020, long past `retention_days`, recorded by `vigil scan`.
+    let (code, err) = vigil_within(
+        &[
+            "scan",
+            "--target",
+            "kubernetes",
+            "--kubeconfig",
+            kubeconfig.to_str().unwrap(),
+            "--cluster-name",
+            "cluster-a",
+            "--db",
+            db.to_str().unwrap(),
+            "--now",
+            "2020-01-01",
+        ],
+        Duration::from_secs(120),
+    );
+    assert!(matches!(code, Some(0 | 1)), "{err}");
     let cfg = format!(
         r#"[storage]
 path = "{db}"
@@ -947,44 +1045,74 @@ prune_schedule = "*/2 * * * * *"
 
 [[schedules]]
 target = "kubernetes"
-cron = "{NEVER}"
+cron = "*/3 * * * * *"
 
 [[collectors.kubernetes.clusters]]
 name = "cluster-a"
 kubeconfig = "{kubeconfig}"
 "#,
-        db = dir.path().join("vigil.db").display(),
+        db = db.display(),
         tokens = dir.path().join("tokens.toml").display(),
         kubeconfig = kubeconfig.display(),
     );
     let d = Daemon::start(dir.path(), &cfg, &[], &[]);
-    let (code, body) = post(d.port, "/api/v1/scans", Some(&t.operator), r#"{"target": "kubernetes"}"#);
-    assert_eq!(code, 202, "{body}");
-    let run = json(&body)["run_id"].as_str().unwrap().to_string();
-    assert!(run.starts_with("kubernetes-"));
+    // The schedule scans the cluster; the prune job then drops the 2020 scan, which is no
+    // longer the target's latest.
     let deadline = Instant::now() + Duration::from_secs(60);
-    let scan = loop {
-        let (_, body) = get(d.port, &format!("/api/v1/scans?run_id={run}"), Some(&t.viewer));
-        if let Some(s) = json(&body)["scans"].as_array().unwrap().first() {
-            break s.clone();
+    let scans = loop {
+        let (_, body) = get(d.port, "/api/v1/scans", Some(&t.viewer));
+        let scans = json(&body)["scans"].as_array().unwrap().clone();
+        if !scans.is_empty() && scans.iter().all(|s| s["id"] != 1) {
+            break scans;
         }
-        assert!(Instant::now() < deadline, "{}", d.logs());
+        assert!(
+            Instant::now() < deadline,
+            "the 2020 scan was not pruned:\n{}",
+            d.logs()
+        );
         std::thread::sleep(Duration::from_millis(200));
     };
+    let scan = &scans[0];
     assert_eq!(scan["target"], "kubernetes");
+    assert!(scan["run_id"].as_str().unwrap().starts_with("kubernetes-"));
     assert!(scan["resources"].as_i64().unwrap() > 10, "{scan}");
-    let m = d.metrics();
-    assert!(metric(&m, r#"vigil_resources{target="kubernetes",resource_type="K8s::apps::Deployment"}"#).unwrap_or(0.0) >= 1.0, "{m}");
-    assert!(metric(&m, r#"vigil_api_calls_total{provider="kubernetes",service="apiserver"}"#).unwrap() >= 18.0, "{m}");
-    // The prune job runs on its schedule and keeps the latest scan.
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while metric(&d.metrics(), r#"vigil_prunes_total{result="ok"}"#).unwrap_or(0.0) < 1.0 {
-        assert!(Instant::now() < deadline, "no prune ran:\n{}", d.logs());
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    assert!(d.logs().contains("\"trigger\":\"schedule\""));
     assert!(d.logs().contains("history pruned"));
-    let (_, body) = get(d.port, "/api/v1/scans", Some(&t.viewer));
-    assert_eq!(json(&body)["scans"][0]["id"], scan["id"]);
+    let m = d.metrics();
+    assert!(
+        metric(&m, r#"vigil_prunes_total{result="ok"}"#).unwrap() >= 1.0,
+        "{m}"
+    );
+    assert!(
+        metric(
+            &m,
+            r#"vigil_resources{target="kubernetes",resource_type="K8s::apps::Deployment"}"#
+        )
+        .unwrap_or(0.0)
+            >= 1.0,
+        "{m}"
+    );
+    // Every request to the API server is counted: discovery (a group and each version) and
+    // every list page.
+    let requests = api.requests().len() as f64;
+    let counted = metric(
+        &m,
+        r#"vigil_api_calls_total{provider="kubernetes",service="apiserver"}"#,
+    )
+    .unwrap();
+    assert!(counted >= 18.0, "{m}");
+    assert!(
+        counted <= requests,
+        "counted {counted}, the server answered {requests}"
+    );
+    // The audit log records the daemon's prune.
+    drop(d);
+    let store = vigil::store::Store::open(&db).unwrap();
+    assert!(store
+        .audit_entries()
+        .unwrap()
+        .iter()
+        .any(|e| e.action == "history.prune" && e.actor == "vigil run"));
 }
 
 #[test]
@@ -993,9 +1121,14 @@ fn readiness_fails_when_scheduled_scans_keep_failing() {
     let dead = format!("http://127.0.0.1:{}", free_port());
     let dir = tempfile::tempdir().unwrap();
     let t = tokens_file(dir.path());
-    let cfg = config(dir.path(), &dead, "* * * * * *", "ready_max_failing_seconds = 2");
+    let cfg = config(
+        dir.path(),
+        &dead,
+        "* * * * * *",
+        "ready_max_failing_seconds = 2",
+    );
     let d = Daemon::start(dir.path(), &cfg, &[], &[]);
-    d.wait_log("scan failed before anything was collected", Duration::from_secs(30));
+    d.wait_log("scan failed; nothing was recorded", Duration::from_secs(30));
     let deadline = Instant::now() + Duration::from_secs(30);
     let body = loop {
         let (code, body) = get(d.port, "/readyz", None);
@@ -1006,10 +1139,20 @@ fn readiness_fails_when_scheduled_scans_keep_failing() {
         assert!(Instant::now() < deadline, "still ready:\n{}", d.logs());
         std::thread::sleep(Duration::from_millis(200));
     };
-    assert!(body.contains("every scan of aws has failed since"), "{body}");
-    assert_eq!(get(d.port, "/healthz", None).0, 200, "alive, though not ready");
+    assert!(
+        body.contains("every scan of aws has failed since"),
+        "{body}"
+    );
+    assert_eq!(
+        get(d.port, "/healthz", None).0,
+        200,
+        "alive, though not ready"
+    );
     let m = d.metrics();
-    assert!(metric(&m, r#"vigil_scans_total{target="aws",status="error"}"#).unwrap() >= 2.0, "{m}");
+    assert!(
+        metric(&m, r#"vigil_scans_total{target="aws",status="error"}"#).unwrap() >= 2.0,
+        "{m}"
+    );
     let (_, body) = get(d.port, "/api/v1/status", Some(&t.viewer));
     let status = json(&body);
     assert_eq!(status["targets"]["aws"]["last_status"], "error", "{status}");

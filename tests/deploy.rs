@@ -567,7 +567,12 @@ fn kustomizations_keep_what_the_daemon_relies_on() {
         let paths: Vec<&str> = mounts.keys().map(String::as_str).collect();
         assert_eq!(
             paths,
-            ["/etc/vigil/config", "/etc/vigil/tokens", "/tmp", "/var/lib/vigil"],
+            [
+                "/etc/vigil/config",
+                "/etc/vigil/tokens",
+                "/tmp",
+                "/var/lib/vigil"
+            ],
             "{dir}"
         );
         let (_, data) = &mounts["/var/lib/vigil"];

@@ -31,7 +31,10 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    match rt.block_on(vigil::daemon::run(opts)) {
+    let result = rt.block_on(vigil::daemon::run(opts));
+    // Work still running after `run` returned (an abandoned evaluation) is not waited for.
+    rt.shutdown_timeout(std::time::Duration::from_secs(1));
+    match result {
         Ok(()) => Ok(ExitCode::SUCCESS),
         Err(vigil::daemon::Error::Invalid(problems)) => {
             for p in &problems {

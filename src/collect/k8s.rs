@@ -374,6 +374,12 @@ pub async fn collect(
                 let r = retrying(&opts.stats, opts.max_attempts, || kube::discovery::group(&client, g))
                     .await
                     .map_err(|e| describe(&e));
+                // A group's discovery is one request for the group and one per version.
+                if let Ok(group) = &r {
+                    for _ in group.versions() {
+                        opts.stats.record("kubernetes", "apiserver", false);
+                    }
+                }
                 (g, r)
             }
         }).collect::<Vec<_>>())

@@ -52,9 +52,13 @@ fn not_found(msg: impl Into<String>) -> ApiError {
     ApiError(StatusCode::NOT_FOUND, msg.into())
 }
 
+/// The details go to the log, not to the client (they can name files and SQL).
 fn internal(e: impl std::fmt::Display) -> ApiError {
     tracing::error!(target: "daemon::http", error = %e, "request failed");
-    ApiError(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
+    ApiError(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal error; the daemon's log has the details".into(),
+    )
 }
 
 pub fn router(state: Shared) -> Router {

@@ -1,5 +1,7 @@
 //! Prometheus metrics of the daemon (prometheus-client, text exposition format).
 
+use std::collections::HashMap;
+
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -85,7 +87,9 @@ pub struct Metrics {
     pub rules_loaded: Gauge,
     pub reloads: Family<ResultLabels, Counter>,
     pub prunes: Family<ResultLabels, Counter>,
-    resource_labels: std::sync::Mutex<std::collections::HashMap<String, Vec<TypeLabels>>>,
+    resource_labels: std::sync::Mutex<HashMap<String, Vec<TypeLabels>>>,
+    #[allow(clippy::type_complexity)]
+    findings_labels: std::sync::Mutex<(Vec<RuleLabels>, Vec<ControlLabels>)>,
 }
 
 impl Default for Metrics {
@@ -114,6 +118,7 @@ impl Metrics {
             reloads: Family::default(),
             prunes: Family::default(),
             resource_labels: Default::default(),
+            findings_labels: Default::default(),
             registry: Registry::default(),
         };
         registry.register(
@@ -199,68 +204,103 @@ impl Metrics {
     }
 
     /// Sets the open-findings gauges from the store's active findings (waived excluded).
+    /// Series are set, then the ones no longer present removed, under one lock: a scrape
+    /// never sees them missing, and two scans finishing together do not mix their counts.
     pub fn set_findings(&self, findings: &[Finding]) {
-        self.findings_open.clear();
-        self.findings_open_by_rule.clear();
-        self.findings_open_by_control.clear();
-        for s in ["critical", "high", "medium", "low", "info"] {
-            self.findings_open
-                .get_or_create(&SeverityLabels { severity: s.into() })
-                .set(0);
-        }
+        let mut by_severity: HashMap<SeverityLabels, i64> =
+            ["critical", "high", "medium", "low", "info"]
+                .into_iter()
+                .map(|s| (SeverityLabels { severity: s.into() }, 0))
+                .collect();
+        let mut by_rule: HashMap<RuleLabels, i64> = HashMap::new();
+        let mut by_control: HashMap<ControlLabels, i64> = HashMap::new();
         for f in findings
             .iter()
             .filter(|f| matches!(f.status, FindingStatus::Open | FindingStatus::Reopened))
         {
             let severity = f.severity.to_string();
-            self.findings_open
-                .get_or_create(&SeverityLabels {
+            *by_severity
+                .entry(SeverityLabels {
                     severity: severity.clone(),
                 })
-                .inc();
-            self.findings_open_by_rule
-                .get_or_create(&RuleLabels {
+                .or_default() += 1;
+            *by_rule
+                .entry(RuleLabels {
                     rule: f.rule_id.clone(),
                     severity,
                 })
-                .inc();
+                .or_default() += 1;
             for c in &f.controls {
-                self.findings_open_by_control
-                    .get_or_create(&ControlLabels { control: c.clone() })
-                    .inc();
+                *by_control
+                    .entry(ControlLabels { control: c.clone() })
+                    .or_default() += 1;
             }
         }
+        let mut last = self
+            .findings_labels
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        for (l, n) in &by_severity {
+            self.findings_open.get_or_create(l).set(*n);
+        }
+        for (l, n) in &by_rule {
+            self.findings_open_by_rule.get_or_create(l).set(*n);
+        }
+        for (l, n) in &by_control {
+            self.findings_open_by_control.get_or_create(l).set(*n);
+        }
+        for l in last.0.iter().filter(|l| !by_rule.contains_key(*l)) {
+            self.findings_open_by_rule.remove(l);
+        }
+        for l in last.1.iter().filter(|l| !by_control.contains_key(*l)) {
+            self.findings_open_by_control.remove(l);
+        }
+        *last = (
+            by_rule.into_keys().collect(),
+            by_control.into_keys().collect(),
+        );
     }
 
-    /// Records a finished scan.
+    /// Records a finished scan. Resource counts replace the target's previous ones after a
+    /// complete scan; a partial one updates the types it saw; a failed one changes none.
     pub fn scan_recorded(
         &self,
         target: &str,
-        status: &str,
+        status: crate::model::ScanStatus,
         seconds: f64,
         snapshot: &crate::model::Snapshot,
         eval: &crate::policy::EvalReport,
     ) {
-        self.scan_finished(target, status, seconds);
-        // Resource counts replace the target's previous ones, types gone included.
-        let mut seen = self
-            .resource_labels
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        for old in seen.remove(target).unwrap_or_default() {
-            self.resources.remove(&old);
+        use crate::model::ScanStatus;
+        self.scan_finished(target, status.as_str(), seconds);
+        if status != ScanStatus::Failed {
+            let mut seen = self
+                .resource_labels
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            let mut now: Vec<TypeLabels> = Vec::new();
+            for (t, n) in crate::scan::resources_by_type(snapshot) {
+                let l = TypeLabels {
+                    target: target.into(),
+                    resource_type: t,
+                };
+                self.resources.get_or_create(&l).set(n as i64);
+                now.push(l);
+            }
+            let old = seen.remove(target).unwrap_or_default();
+            if status == ScanStatus::Complete {
+                for l in old.iter().filter(|l| !now.contains(l)) {
+                    self.resources.remove(l);
+                }
+            } else {
+                now.extend(
+                    old.into_iter()
+                        .filter(|l| !now.contains(l))
+                        .collect::<Vec<_>>(),
+                );
+            }
+            seen.insert(target.to_string(), now);
         }
-        let mut now = Vec::new();
-        for (t, n) in crate::scan::resources_by_type(snapshot) {
-            let l = TypeLabels {
-                target: target.into(),
-                resource_type: t,
-            };
-            self.resources.get_or_create(&l).set(n as i64);
-            now.push(l);
-        }
-        seen.insert(target.to_string(), now);
-        drop(seen);
         for c in snapshot
             .coverage
             .iter()

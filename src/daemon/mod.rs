@@ -66,10 +66,12 @@ fn rule_sources(cfg: &Config, opts: &Options) -> Vec<RuleSource> {
     s
 }
 
-/// What a reload compares: the config file, every file under the rule directories, the
-/// tokens file. Unreadable files count by their error, so a fix is seen as a change.
-fn fingerprint(opts: &Options, cfg: &Config) -> String {
+/// What a reload compares: the config file's bytes, every file under the rule directories,
+/// the tokens file. Unreadable files count by their error, so a fix is seen as a change.
+fn fingerprint(opts: &Options, cfg: &Config, config_bytes: &[u8]) -> String {
     let mut h = Sha256::new();
+    h.update(config_bytes);
+    h.update([0]);
     let mut file = |p: &Path| {
         h.update(p.as_os_str().as_encoded_bytes());
         h.update([0]);
@@ -79,9 +81,6 @@ fn fingerprint(opts: &Options, cfg: &Config) -> String {
         }
         h.update([0]);
     };
-    if let Some(c) = &opts.config {
-        file(c);
-    }
     for dir in cfg.rules.dirs.iter().chain(&opts.extra_rules) {
         let mut paths: Vec<PathBuf> = walkdir::WalkDir::new(dir)
             .follow_links(true)
@@ -107,19 +106,40 @@ fn fingerprint(opts: &Options, cfg: &Config) -> String {
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
+fn read_config(opts: &Options) -> (Vec<u8>, Result<Config, Vec<String>>) {
+    let Some(p) = &opts.config else {
+        return (Vec::new(), Ok(Config::default()));
+    };
+    let bytes = match std::fs::read(p) {
+        Ok(b) => b,
+        Err(e) => {
+            let msg = format!("reading config {}: {e}", p.display());
+            return (msg.clone().into_bytes(), Err(vec![msg]));
+        }
+    };
+    let parsed = match Config::parse(&p.display().to_string(), &String::from_utf8_lossy(&bytes)) {
+        Ok(c) => Ok(c),
+        Err(crate::config::Error::Invalid(ps)) => Err(ps.iter().map(|p| p.to_string()).collect()),
+        Err(e) => Err(vec![e.to_string()]),
+    };
+    (bytes, parsed)
+}
+
+/// The fingerprint of what a reload would load now: the config file as it is (or, when it
+/// does not parse, the paths of the set in force).
+fn current_fingerprint(opts: &Options, in_force: &Config) -> String {
+    let (bytes, parsed) = read_config(opts);
+    match parsed {
+        Ok(cfg) => fingerprint(opts, &cfg, &bytes),
+        Err(_) => fingerprint(opts, in_force, &bytes),
+    }
+}
+
 /// Loads and checks the config, the rules and the API tokens, reporting every problem.
 pub fn load(opts: &Options) -> Result<Loaded, Vec<String>> {
     let mut problems = Vec::new();
-    let config = match &opts.config {
-        Some(p) => match Config::load(p) {
-            Ok(c) => c,
-            Err(crate::config::Error::Invalid(ps)) => {
-                return Err(ps.iter().map(|p| p.to_string()).collect());
-            }
-            Err(e) => return Err(vec![e.to_string()]),
-        },
-        None => Config::default(),
-    };
+    let (bytes, parsed) = read_config(opts);
+    let config = parsed?;
     if let Some(l) = &opts.listen {
         if l.parse::<std::net::SocketAddr>().is_err() {
             problems.push(format!(
@@ -127,7 +147,9 @@ pub fn load(opts: &Options) -> Result<Loaded, Vec<String>> {
             ));
         }
     }
-    let fp = fingerprint(opts, &config);
+    // Taken before the rules and tokens are read: a change made while loading shows as a
+    // change at the next poll.
+    let fp = fingerprint(opts, &config, &bytes);
     let rules = match RuleSet::load(&rule_sources(&config, opts)) {
         Ok(r) => Some(r),
         Err(e) => {
@@ -220,15 +242,37 @@ pub struct State {
     pub metrics: metrics::Metrics,
     pub started_at: DateTime<Utc>,
     loaded: RwLock<Arc<Loaded>>,
-    writer: Mutex<Store>,
+    /// The one connection that writes; a scan holds it only while it records.
+    writer: Arc<tokio::sync::Mutex<Store>>,
     running: Mutex<BTreeMap<Target, Running>>,
+    pruning: std::sync::atomic::AtomicBool,
     health: Mutex<BTreeMap<Target, TargetHealth>>,
     phase: watch::Sender<Phase>,
     reload_tx: mpsc::Sender<oneshot::Sender<Result<usize, Vec<String>>>>,
+    /// Held for the life of the state, so it is released after the last write.
+    _lock: lock::Lock,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Removes a scan from the running set however its task ends (a panic included).
+struct RunGuard {
+    state: Arc<State>,
+    target: Target,
+}
+
+impl Drop for RunGuard {
+    fn drop(&mut self) {
+        lock(&self.state.running).remove(&self.target);
+    }
+}
+
+/// How a scan ended without a record.
+enum Unrecorded {
+    Abandoned(&'static str),
+    TimedOut,
 }
 
 impl State {
@@ -244,8 +288,18 @@ impl State {
         *self.phase.borrow()
     }
 
+    /// Moves shutdown on; under the running set's lock, so no scan starts after it.
+    fn set_phase(&self, p: Phase) {
+        let _running = lock(&self.running);
+        self.phase.send_replace(p);
+    }
+
     pub fn running(&self) -> Vec<Running> {
         lock(&self.running).values().cloned().collect()
+    }
+
+    fn busy(&self) -> bool {
+        !lock(&self.running).is_empty() || self.pruning.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     pub fn health(&self) -> BTreeMap<Target, TargetHealth> {
@@ -269,11 +323,11 @@ impl State {
         target: Target,
         trigger: &'static str,
     ) -> Result<String, StartError> {
-        if self.phase() != Phase::Running {
-            return Err(StartError::ShuttingDown);
-        }
         let run_id = {
             let mut running = lock(&self.running);
+            if self.phase() != Phase::Running {
+                return Err(StartError::ShuttingDown);
+            }
             if let Some(r) = running.get(&target) {
                 return Err(StartError::Busy {
                     target: target.as_str(),
@@ -293,12 +347,16 @@ impl State {
             run_id
         };
         let span = tracing::info_span!("scan", run = %run_id, target = target.as_str(), trigger);
+        let guard = RunGuard {
+            state: self.clone(),
+            target,
+        };
         let state = self.clone();
         let id = run_id.clone();
         tokio::spawn(
             async move {
+                let _guard = guard;
                 state.scan(target, &id).await;
-                lock(&state.running).remove(&target);
             }
             .instrument(span),
         );
@@ -332,10 +390,25 @@ impl State {
         if scan_id.is_some() {
             e.last_scan_id = scan_id;
         }
-        if matches!(status, "failed" | "error") {
+        if matches!(status, "failed" | "error" | "timeout") {
             e.failing_since.get_or_insert(now);
         } else if status != "abandoned" {
             e.failing_since = None;
+        }
+    }
+
+    /// Waits for `work`, unless shutdown's grace runs out (or the scan's time does) first.
+    async fn unless_stopped<T>(
+        &self,
+        work: impl std::future::Future<Output = T>,
+        deadline: tokio::time::Instant,
+        stage: &'static str,
+    ) -> Result<T, Unrecorded> {
+        let mut phase = self.phase.subscribe();
+        tokio::select! {
+            r = work => Ok(r),
+            _ = phase.wait_for(|p| *p == Phase::Abandon) => Err(Unrecorded::Abandoned(stage)),
+            _ = tokio::time::sleep_until(deadline) => Err(Unrecorded::TimedOut),
         }
     }
 
@@ -343,78 +416,23 @@ impl State {
     async fn scan(self: &Arc<Self>, target: Target, run_id: &str) {
         let loaded = self.current();
         let t0 = Instant::now();
+        let timeout = Duration::from_secs(loaded.config.daemon.scan_timeout_seconds);
+        let deadline = tokio::time::Instant::now() + timeout;
         let started = Utc::now();
         tracing::info!(target: "daemon", rules = loaded.rules.rules.len(), "scan started");
         let stats = Arc::new(ApiStats::default());
-        let mut collecting = tokio::spawn(
+        let collecting = tokio::spawn(
             collect_target(loaded.config.clone(), target, stats.clone(), started).in_current_span(),
         );
-        let mut phase = self.phase.subscribe();
-        let abandon = async move {
-            let _ = phase.wait_for(|p| *p == Phase::Abandon).await;
-        };
-        let collected = tokio::select! {
-            r = &mut collecting => r.unwrap_or_else(|e| Err(format!("collection panicked: {e}"))),
-            _ = abandon => {
-                collecting.abort();
-                tracing::warn!(target: "daemon", seconds = t0.elapsed().as_secs_f64(),
-                    "scan abandoned at shutdown while collecting; nothing was recorded");
-                self.metrics.api_stats(&stats.counts());
-                self.metrics.scan_finished(target.as_str(), "abandoned", t0.elapsed().as_secs_f64());
-                self.note_outcome(target, "abandoned", None);
-                return;
-            }
-        };
+        let abort = collecting.abort_handle();
+        let result = self
+            .run_stages(collecting, &loaded, target, run_id, started, deadline)
+            .await;
+        abort.abort();
         self.metrics.api_stats(&stats.counts());
-        let snapshot = match collected {
-            Ok(s) => s,
-            Err(e) => {
-                tracing::error!(target: "daemon", error = %e, "scan failed before anything was collected");
-                self.metrics
-                    .scan_finished(target.as_str(), "error", t0.elapsed().as_secs_f64());
-                self.note_outcome(target, "error", None);
-                return;
-            }
-        };
-        // Recording runs to its end even during shutdown: it is one transaction, and
-        // takes well under a second for 10k resources.
-        let state = self.clone();
-        let span = tracing::Span::current();
-        let (run, rules, params) = (
-            run_id.to_string(),
-            loaded.rules.clone(),
-            loaded.config.params(),
-        );
-        let recorded = tokio::task::spawn_blocking(move || {
-            let _enter = span.enter();
-            let mut store = lock(&state.writer);
-            let r = crate::scan::evaluate_and_record(
-                &mut store,
-                &rules,
-                params,
-                &snapshot,
-                started,
-                crate::scan::Finish::Now,
-                target.as_str(),
-                Some(&run),
-            );
-            let open = store.findings(&Default::default(), Utc::now());
-            (r, open, snapshot)
-        })
-        .await;
-        let (recorded, open, snapshot) = match recorded {
-            Ok(x) => x,
-            Err(e) => {
-                tracing::error!(target: "daemon", error = %e, "recording the scan panicked; nothing was recorded");
-                self.metrics
-                    .scan_finished(target.as_str(), "error", t0.elapsed().as_secs_f64());
-                self.note_outcome(target, "error", None);
-                return;
-            }
-        };
         let seconds = t0.elapsed().as_secs_f64();
-        match recorded {
-            Ok(rec) => {
+        match result {
+            Ok(Ok((rec, snapshot))) => {
                 for e in &rec.eval.errors {
                     tracing::warn!(target: "policy", rule = %e.rule_id, file = %e.file,
                         resource = e.resource_id.as_deref().unwrap_or(""), error = %e.message, "rule error");
@@ -441,33 +459,156 @@ impl State {
                     opened = l.opened, reopened = l.reopened, resolved = l.resolved, still_open = l.still_open,
                     stale = l.stale, added = l.drift.added, removed = l.drift.removed, modified = l.drift.modified,
                     seconds, "scan recorded");
-                self.metrics
-                    .scan_recorded(target.as_str(), status, seconds, &snapshot, &rec.eval);
-                if let Ok(open) = open {
-                    self.metrics.set_findings(&open);
-                }
+                self.metrics.scan_recorded(
+                    target.as_str(),
+                    rec.scan.status,
+                    seconds,
+                    &snapshot,
+                    &rec.eval,
+                );
                 self.note_outcome(target, status, Some(rec.scan.id));
             }
-            Err(e) => {
-                tracing::error!(target: "daemon", error = %e, "the scan could not be recorded; the database is as before it");
+            Ok(Err(e)) => {
+                tracing::error!(target: "daemon", error = %e, "scan failed; nothing was recorded");
                 self.metrics
                     .scan_finished(target.as_str(), "error", seconds);
                 self.note_outcome(target, "error", None);
             }
+            Err(Unrecorded::Abandoned(stage)) => {
+                tracing::warn!(target: "daemon", seconds, stage,
+                    "scan abandoned at shutdown; nothing was recorded");
+                self.metrics
+                    .scan_finished(target.as_str(), "abandoned", seconds);
+                self.note_outcome(target, "abandoned", None);
+            }
+            Err(Unrecorded::TimedOut) => {
+                tracing::error!(target: "daemon", seconds, timeout_seconds = timeout.as_secs(),
+                    "scan timed out (daemon.scan_timeout_seconds); nothing was recorded");
+                self.metrics
+                    .scan_finished(target.as_str(), "timeout", seconds);
+                self.note_outcome(target, "timeout", None);
+            }
         }
     }
 
-    /// Prunes history older than `storage.retention_days`.
+    /// Collect, evaluate (both abandonable), then record (one transaction, never cut short).
+    async fn run_stages(
+        self: &Arc<Self>,
+        collecting: tokio::task::JoinHandle<Result<crate::model::Snapshot, String>>,
+        loaded: &Arc<Loaded>,
+        target: Target,
+        run_id: &str,
+        started: DateTime<Utc>,
+        deadline: tokio::time::Instant,
+    ) -> Result<Result<(crate::scan::Recorded, crate::model::Snapshot), String>, Unrecorded> {
+        let snapshot = match self
+            .unless_stopped(collecting, deadline, "collecting")
+            .await?
+        {
+            Ok(Ok(s)) => s,
+            Ok(Err(e)) => return Ok(Err(format!("collection: {e}"))),
+            Err(e) => return Ok(Err(format!("collection panicked: {e}"))),
+        };
+        let snapshot = Arc::new(snapshot);
+        // Evaluation reads the idle history on its own connection and holds no lock.
+        let (db, rules, params, snap, span) = (
+            self.db_path.clone(),
+            loaded.rules.clone(),
+            loaded.config.params(),
+            snapshot.clone(),
+            tracing::Span::current(),
+        );
+        let evaluating = tokio::task::spawn_blocking(move || {
+            let _enter = span.enter();
+            let history = Store::open(&db)?.idle_since()?;
+            Ok::<_, crate::store::Error>(crate::scan::evaluate(
+                &rules, params, &snap, started, &history,
+            ))
+        });
+        let evaluated = match self
+            .unless_stopped(evaluating, deadline, "evaluating")
+            .await?
+        {
+            Ok(Ok(e)) => e,
+            Ok(Err(e)) => return Ok(Err(format!("reading idle history: {e}"))),
+            Err(e) => return Ok(Err(format!("evaluation panicked: {e}"))),
+        };
+        let store = self
+            .unless_stopped(
+                self.writer.clone().lock_owned(),
+                deadline,
+                "waiting to record",
+            )
+            .await?;
+        if self.phase() == Phase::Abandon {
+            return Err(Unrecorded::Abandoned("waiting to record"));
+        }
+        // From here the scan is one transaction: it finishes even during shutdown.
+        let (state, rules, run, span) = (
+            self.clone(),
+            loaded.rules.clone(),
+            run_id.to_string(),
+            tracing::Span::current(),
+        );
+        let recorded = tokio::task::spawn_blocking(move || {
+            let _enter = span.enter();
+            let mut store = store;
+            let r = crate::scan::record(
+                &mut store,
+                &rules,
+                evaluated,
+                &snapshot,
+                started,
+                crate::scan::Finish::Now,
+                target.as_str(),
+                Some(&run),
+            );
+            if r.is_ok() {
+                // Under the writer's lock, so the newest scan's counts are the ones shown.
+                match store.findings(&Default::default(), Utc::now()) {
+                    Ok(open) => state.metrics.set_findings(&open),
+                    Err(e) => tracing::warn!(target: "daemon", error = %e, "reading open findings for metrics"),
+                }
+            }
+            r.map(|rec| (rec, Arc::try_unwrap(snapshot).unwrap_or_else(|s| (*s).clone())))
+        })
+        .await;
+        Ok(match recorded {
+            Ok(Ok(x)) => Ok(x),
+            Ok(Err(e)) => Err(format!(
+                "recording: {e}; the database is as before the scan"
+            )),
+            Err(e) => Err(format!(
+                "recording panicked: {e}; the database is as before the scan"
+            )),
+        })
+    }
+
+    /// Prunes history older than `storage.retention_days`, unless shutting down.
     async fn prune(self: &Arc<Self>) {
+        use std::sync::atomic::Ordering;
         let Some(days) = self.current().config.storage.retention_days else {
             return;
         };
-        let state = self.clone();
+        {
+            let _running = lock(&self.running);
+            if self.phase() != Phase::Running || self.pruning.swap(true, Ordering::SeqCst) {
+                return;
+            }
+        }
+        struct Done<'a>(&'a std::sync::atomic::AtomicBool);
+        impl Drop for Done<'_> {
+            fn drop(&mut self) {
+                self.0.store(false, Ordering::SeqCst);
+            }
+        }
+        let _done = Done(&self.pruning);
+        let store = self.writer.clone().lock_owned().await;
         let r = tokio::task::spawn_blocking(move || {
+            let mut store = store;
             let now = Utc::now();
             let cutoff = (now - chrono::Duration::days(days as i64))
                 .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-            let mut store = lock(&state.writer);
             store.prune(
                 &cutoff,
                 "vigil run",
@@ -476,27 +617,26 @@ impl State {
             )
         })
         .await;
-        match r {
+        let result = match r {
             Ok(Ok(p)) => {
                 tracing::info!(target: "daemon", retention_days = days, pruned = ?p, "history pruned");
-                self.metrics
-                    .prunes
-                    .get_or_create(&metrics::ResultLabels {
-                        result: "ok".into(),
-                    })
-                    .inc();
+                "ok"
             }
             Ok(Err(e)) => {
                 tracing::error!(target: "daemon", error = %e, "pruning failed; nothing was removed");
-                self.metrics
-                    .prunes
-                    .get_or_create(&metrics::ResultLabels {
-                        result: "failed".into(),
-                    })
-                    .inc();
+                "failed"
             }
-            Err(e) => tracing::error!(target: "daemon", error = %e, "pruning panicked"),
-        }
+            Err(e) => {
+                tracing::error!(target: "daemon", error = %e, "pruning panicked; nothing was removed");
+                "failed"
+            }
+        };
+        self.metrics
+            .prunes
+            .get_or_create(&metrics::ResultLabels {
+                result: result.into(),
+            })
+            .inc();
     }
 }
 
@@ -594,35 +734,58 @@ impl Scheduler {
         if schedules == self.schedules && prune == self.prune && !self.jobs.is_empty() {
             return Ok(());
         }
-        for id in self.jobs.drain(..) {
+        // The new jobs are added before the old ones go: a failure leaves the old set whole.
+        let mut added = Vec::new();
+        let result = self.add_jobs(state, &schedules, &prune, &mut added).await;
+        if let Err(e) = result {
+            for id in added {
+                let _ = self.sched.remove(&id).await;
+            }
+            return Err(e);
+        }
+        for id in std::mem::replace(&mut self.jobs, added) {
             let _ = self.sched.remove(&id).await;
         }
-        let err = |e: tokio_cron_scheduler::JobSchedulerError| Error::Scheduler(e.to_string());
         for (target, cron) in &schedules {
-            let (st, t) = (state.clone(), *target);
-            let job = tokio_cron_scheduler::Job::new_async(cron.as_str(), move |_, _| {
-                let st = st.clone();
-                Box::pin(async move { st.scheduled(t) })
-            })
-            .map_err(err)?;
-            self.jobs.push(self.sched.add(job).await.map_err(err)?);
-            tracing::info!(target: "daemon", scan_target = target.as_str(), cron = %cron, "scheduled");
+            tracing::info!(target: "daemon", scan_target = target.as_str(), cron = %cron, "scheduled (UTC)");
         }
         if let Some(cron) = &prune {
-            let st = state.clone();
-            let job = tokio_cron_scheduler::Job::new_async(cron.as_str(), move |_, _| {
-                let st = st.clone();
-                Box::pin(async move { st.prune().await })
-            })
-            .map_err(err)?;
-            self.jobs.push(self.sched.add(job).await.map_err(err)?);
-            tracing::info!(target: "daemon", cron = %cron, "history pruning scheduled");
+            tracing::info!(target: "daemon", cron = %cron, "history pruning scheduled (UTC)");
         }
         if schedules.is_empty() {
             tracing::warn!(target: "daemon", "no [[schedules]] in the config: scans run only when asked (POST /api/v1/scans)");
         }
         self.schedules = schedules;
         self.prune = prune;
+        Ok(())
+    }
+
+    async fn add_jobs(
+        &mut self,
+        state: &Arc<State>,
+        schedules: &[(Target, String)],
+        prune: &Option<String>,
+        added: &mut Vec<uuid::Uuid>,
+    ) -> Result<(), Error> {
+        let err = |e: tokio_cron_scheduler::JobSchedulerError| Error::Scheduler(e.to_string());
+        for (target, cron) in schedules {
+            let (st, t) = (state.clone(), *target);
+            let job = tokio_cron_scheduler::Job::new_async(cron.as_str(), move |_, _| {
+                let st = st.clone();
+                Box::pin(async move { st.scheduled(t) })
+            })
+            .map_err(err)?;
+            added.push(self.sched.add(job).await.map_err(err)?);
+        }
+        if let Some(cron) = prune {
+            let st = state.clone();
+            let job = tokio_cron_scheduler::Job::new_async(cron.as_str(), move |_, _| {
+                let st = st.clone();
+                Box::pin(async move { st.prune().await })
+            })
+            .map_err(err)?;
+            added.push(self.sched.add(job).await.map_err(err)?);
+        }
         Ok(())
     }
 }
@@ -651,7 +814,6 @@ async fn reload(
                     result: "rejected".into(),
                 })
                 .inc();
-            // Remember the bad set's fingerprint so it is reported once, not every poll.
             Err(problems)
         }
         Ok(new) => {
@@ -684,6 +846,11 @@ async fn reload(
 
 /// Runs the daemon until SIGTERM or SIGINT.
 pub async fn run(opts: Options) -> Result<(), Error> {
+    // Signals first: a SIGHUP or SIGTERM while starting must not kill the process outright.
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut term = signal(SignalKind::terminate()).map_err(Error::Signal)?;
+    let mut int = signal(SignalKind::interrupt()).map_err(Error::Signal)?;
+    let mut hup = signal(SignalKind::hangup()).map_err(Error::Signal)?;
     let loaded = {
         let o = opts.clone();
         tokio::task::spawn_blocking(move || load(&o))
@@ -696,7 +863,7 @@ pub async fn run(opts: Options) -> Result<(), Error> {
         .clone()
         .or(loaded.config.storage.path.clone())
         .unwrap_or_else(|| opts.default_db.clone());
-    let _lock = lock::acquire(&db_path)?;
+    let db_lock = lock::acquire(&db_path)?;
     let store = Store::open(&db_path)?;
     let listen = opts
         .listen
@@ -708,6 +875,10 @@ pub async fn run(opts: Options) -> Result<(), Error> {
             addr: listen.clone(),
             source,
         })?;
+    let bound = listener
+        .local_addr()
+        .map(|a| a.to_string())
+        .unwrap_or(listen);
     let metrics = metrics::Metrics::new();
     metrics.rules_loaded.set(loaded.rules.rules.len() as i64);
     if let Ok(open) = store.findings(&Default::default(), Utc::now()) {
@@ -725,11 +896,13 @@ pub async fn run(opts: Options) -> Result<(), Error> {
         metrics,
         started_at: Utc::now(),
         loaded: RwLock::new(Arc::new(loaded)),
-        writer: Mutex::new(store),
+        writer: Arc::new(tokio::sync::Mutex::new(store)),
         running: Mutex::new(BTreeMap::new()),
+        pruning: Default::default(),
         health: Mutex::new(BTreeMap::new()),
         phase: phase_tx,
         reload_tx,
+        _lock: db_lock,
     });
     let mut sched = Scheduler::new().await?;
     sched.apply(&state, &state.current()).await?;
@@ -746,50 +919,59 @@ pub async fn run(opts: Options) -> Result<(), Error> {
             })
             .await
     });
-    tracing::info!(target: "daemon", listen = %listen, db = %db_path.display(), rules, tokens,
+    tracing::info!(target: "daemon", listen = %bound, db = %db_path.display(), rules, tokens,
         pid = std::process::id(), "vigil is running");
 
-    use tokio::signal::unix::{signal, SignalKind};
-    let mut term = signal(SignalKind::terminate()).map_err(Error::Signal)?;
-    let mut int = signal(SignalKind::interrupt()).map_err(Error::Signal)?;
-    let mut hup = signal(SignalKind::hangup()).map_err(Error::Signal)?;
     let mut tick = tokio::time::interval(poll);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // The fingerprint of the last set rejected: reported once, not at every poll.
     let mut rejected: Option<String> = None;
     let why = loop {
-        tokio::select! {
+        let trigger = tokio::select! {
             _ = term.recv() => break "SIGTERM",
             _ = int.recv() => break "SIGINT",
-            _ = hup.recv() => {
-                let _ = reload(&state, &mut sched, "SIGHUP").await;
+            _ = hup.recv() => Some(("SIGHUP", None)),
+            Some(answer) = reload_rx.recv() => Some(("API", Some(answer))),
+            _ = tick.tick() => None,
+        };
+        let current = state.current();
+        let (opts, cfg) = (state.opts.clone(), current.config.clone());
+        let fp = tokio::task::spawn_blocking(move || current_fingerprint(&opts, &cfg))
+            .await
+            .unwrap_or_default();
+        let (why, answer) = match trigger {
+            Some(t) => t,
+            None if fp != current.fingerprint && rejected.as_deref() != Some(fp.as_str()) => {
+                ("files changed", None)
             }
-            Some(answer) = reload_rx.recv() => {
-                let _ = answer.send(reload(&state, &mut sched, "API").await);
-            }
-            _ = tick.tick() => {
-                let current = state.current();
-                let opts = state.opts.clone();
-                let cfg = current.config.clone();
-                let fp = tokio::task::spawn_blocking(move || fingerprint(&opts, &cfg)).await.unwrap_or_default();
-                if fp != current.fingerprint && rejected.as_deref() != Some(fp.as_str()) {
-                    rejected = reload(&state, &mut sched, "files changed").await.err().map(|_| fp);
-                }
-            }
+            None => continue,
+        };
+        let result = reload(&state, &mut sched, why).await;
+        rejected = result.is_err().then_some(fp);
+        if let Some(answer) = answer {
+            let _ = answer.send(result);
         }
     };
+    drop(reload_rx);
     tracing::info!(target: "daemon", signal = why, grace_seconds = grace.as_secs(),
         running = state.running().len(), "shutting down: no new scans; running scans may finish within the grace period");
-    state.phase.send_replace(Phase::Draining);
+    state.set_phase(Phase::Draining);
     let _ = sched.sched.shutdown().await;
     let deadline = Instant::now() + grace;
-    while !state.running().is_empty() && Instant::now() < deadline {
+    while state.busy() && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    if !state.running().is_empty() {
-        tracing::warn!(target: "daemon", "grace period over: abandoning scans still collecting (a scan already writing finishes its transaction)");
-        state.phase.send_replace(Phase::Abandon);
-        while !state.running().is_empty() {
+    if state.busy() {
+        tracing::warn!(target: "daemon", "grace period over: abandoning scans still collecting or evaluating (a scan already writing finishes its transaction)");
+        state.set_phase(Phase::Abandon);
+        // Scans not yet writing return at once; a transaction in progress takes well under
+        // a second for 10k resources. Past this bound, exiting rolls it back.
+        let bound = Instant::now() + Duration::from_secs(10);
+        while state.busy() && Instant::now() < bound {
             tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        if state.busy() {
+            tracing::error!(target: "daemon", "a write is still running; exiting anyway: SQLite rolls back its unfinished transaction");
         }
     }
     match tokio::time::timeout(Duration::from_secs(5), server).await {
