@@ -149,11 +149,13 @@ impl Store {
             .conn
             .prepare(&format!(
                 "SELECT {FINDING_COLUMNS}, f.scope FROM findings f
-                 WHERE (?1 IS NULL OR f.rule_id = ?1)"
+                 WHERE (?1 IS NULL OR f.rule_id = ?1) AND (?2 OR f.status != 'resolved')"
             ))
             .map_err(sql("reading findings"))?;
+        // Resolved findings pile up with history; read them only when asked for.
+        let with_resolved = filter.statuses.contains(&FindingStatus::Resolved);
         let rows = stmt
-            .query_map([filter.rule.as_deref()], |r| {
+            .query_map(params![filter.rule.as_deref(), with_resolved], |r| {
                 Ok((row_to_finding(r)?, r.get::<_, String>(13)?))
             })
             .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
