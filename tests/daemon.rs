@@ -487,6 +487,8 @@ fn health_metrics_api_and_tokens() {
                 && e["changes"][0]["path"] == "tags.owner"),
         "{drift}"
     );
+    assert_eq!(drift["total"], 1, "{drift}");
+    assert_eq!(get(d.port, "/api/v1/drift?limit=0", Some(&t.viewer)).0, 400);
     let (_, body) = get(d.port, "/api/v1/scans?limit=1", Some(&t.viewer));
     assert_eq!(json(&body)["scans"][0]["id"], second["id"]);
 

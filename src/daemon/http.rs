@@ -444,6 +444,8 @@ struct DriftQuery {
     /// Events of scans after this one (default: the latest scan's).
     since: Option<i64>,
     resource: Option<String>,
+    /// At most this many events (default 1000, at most 1000).
+    limit: Option<usize>,
 }
 
 async fn drift(
@@ -451,7 +453,8 @@ async fn drift(
     q: Result<Query<DriftQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let Query(q) = q.map_err(|e| bad_request(e.body_text()))?;
-    let (since, events) = read(&state, move |s| {
+    let n = limit(q.limit, 1000)?;
+    let (since, mut events) = read(&state, move |s| {
         let since = match q.since {
             Some(n) => n,
             None => s.latest_scan(None).map_err(internal)?.unwrap_or(0) - 1,
@@ -463,7 +466,11 @@ async fn drift(
         ))
     })
     .await?;
-    Ok(Json(json!({ "since": since, "events": events })))
+    let total = events.len();
+    events.truncate(n);
+    Ok(Json(
+        json!({ "since": since, "events": events, "total": total, "truncated": total > n }),
+    ))
 }
 
 async fn waivers(AxState(state): AxState<Shared>) -> Result<Json<serde_json::Value>, ApiError> {
