@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 pub enum Error {
     #[error("database {db} is in use by another vigil ({holder}); one process writes to a database at a time: stop it, or ask it for a scan (POST /api/v1/scans) instead")]
     Busy { db: String, holder: String },
-    #[error("lock file {path}: {source}")]
+    #[error("lock file {path}")]
     Io {
         path: String,
         #[source]

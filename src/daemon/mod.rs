@@ -687,7 +687,7 @@ pub enum Error {
     Lock(#[from] lock::Error),
     #[error(transparent)]
     Store(#[from] crate::store::Error),
-    #[error("listening on {addr}: {source}")]
+    #[error("cannot listen on {addr} (set daemon.listen or --listen)")]
     Listen {
         addr: String,
         #[source]
