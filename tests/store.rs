@@ -401,3 +401,119 @@ fn versions_written_in_an_older_form_are_not_drift() {
     let paths: Vec<&str> = events[0].changes.iter().map(|c| c.path.as_str()).collect();
     assert_eq!(paths, ["config.Encrypted"]);
 }
+
+/// The API's SQL paging gives exactly the in-memory filter's pages (same findings, order,
+/// waived status and total) on a database with many rules, severities and a waiver.
+#[test]
+fn findings_pages_from_sqlite_match_the_in_memory_filters() {
+    use vigil::model::Severity;
+    use vigil::store::FindingFilter;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("vigil.db");
+    let vigil = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_vigil"))
+            .args(args)
+            .env("HOME", dir.path())
+            .env_remove("VIGIL_CONFIG")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    vigil(&["bench", "--resources", "3000", "--db", db.to_str().unwrap()]);
+    vigil(&[
+        "waive",
+        "add",
+        "--db",
+        db.to_str().unwrap(),
+        "--rule",
+        "NET-*",
+        "--resource",
+        "*",
+        "--reason",
+        "test",
+        "--owner",
+        "platform",
+        "--expires",
+        "2099-01-01",
+    ]);
+    let store = Store::open(&db).unwrap();
+    let now = Utc::now();
+    let all = store.findings(&FindingFilter::default(), now).unwrap();
+    assert!(all.len() > 500, "{}", all.len());
+    assert!(all.iter().any(|f| f.status == FindingStatus::Waived));
+    let some_rule = all[all.len() / 2].rule_id.clone();
+    let filters = vec![
+        FindingFilter::default(),
+        FindingFilter {
+            min_severity: Some(Severity::High),
+            ..Default::default()
+        },
+        FindingFilter {
+            rule: Some(some_rule),
+            ..Default::default()
+        },
+        FindingFilter {
+            control: Some("sc-28(1)".into()),
+            ..Default::default()
+        },
+        FindingFilter {
+            resource: Some("*bucket-1*".into()),
+            ..Default::default()
+        },
+        FindingFilter {
+            resource: Some("arn:aws:ec2:*:volume/*".into()),
+            min_severity: Some(Severity::Medium),
+            ..Default::default()
+        },
+        FindingFilter {
+            account: Some("123456789012".into()),
+            ..Default::default()
+        },
+        FindingFilter {
+            account: Some("1234".into()),
+            ..Default::default()
+        },
+        FindingFilter {
+            statuses: vec![
+                FindingStatus::Open,
+                FindingStatus::Reopened,
+                FindingStatus::Waived,
+                FindingStatus::Resolved,
+            ],
+            ..Default::default()
+        },
+    ];
+    let key = |f: &vigil::model::Finding| (f.id, f.status, f.waiver.is_some());
+    for filter in &filters {
+        let all = store.findings(filter, now).unwrap();
+        for (limit, offset) in [
+            (7, 0),
+            (7, 7),
+            (10_000, 0),
+            (5, all.len().saturating_sub(3)),
+            (5, all.len() + 10),
+        ] {
+            let (page, total) = store
+                .findings_page(filter, now, limit, offset)
+                .unwrap()
+                .unwrap();
+            assert_eq!(total, all.len(), "{filter:?}");
+            let want: Vec<_> = all.iter().skip(offset).take(limit).map(key).collect();
+            let got: Vec<_> = page.iter().map(key).collect();
+            assert_eq!(got, want, "{filter:?} limit {limit} offset {offset}");
+        }
+    }
+    // A status filter that separates waived findings from open ones is left to memory.
+    let only_open = FindingFilter {
+        statuses: vec![FindingStatus::Open],
+        ..Default::default()
+    };
+    assert!(store
+        .findings_page(&only_open, now, 10, 0)
+        .unwrap()
+        .is_none());
+}

@@ -195,6 +195,101 @@ impl Store {
         Ok(out)
     }
 
+    /// One page of [`Store::findings`], filtered, sorted and paged by SQLite, with the
+    /// number of matches. Waivers only change how a present finding shows (`waived`), so
+    /// this works when every present status is wanted (the default); otherwise it answers
+    /// None and the caller filters in memory.
+    pub fn findings_page(
+        &self,
+        filter: &FindingFilter,
+        now: chrono::DateTime<chrono::Utc>,
+        limit: usize,
+        offset: usize,
+    ) -> Result<Option<(Vec<Finding>, usize)>> {
+        let present = [
+            FindingStatus::Open,
+            FindingStatus::Reopened,
+            FindingStatus::Waived,
+        ];
+        if !filter.statuses.is_empty() && !present.iter().all(|s| filter.statuses.contains(s)) {
+            return Ok(None);
+        }
+        let with_resolved = filter.statuses.contains(&FindingStatus::Resolved);
+        let severities: Vec<&str> = [
+            Severity::Info,
+            Severity::Low,
+            Severity::Medium,
+            Severity::High,
+            Severity::Critical,
+        ]
+        .into_iter()
+        .filter(|s| filter.min_severity.is_none_or(|m| *s >= m))
+        .map(Severity::as_str)
+        .collect();
+        // `*` is the only wildcard of vigil's patterns; GLOB's own `?` and `[` are literal.
+        let resource = filter.resource.as_deref().map(|p| {
+            p.chars()
+                .map(|c| match c {
+                    '?' => "[?]".to_string(),
+                    '[' => "[[]".to_string(),
+                    c => c.to_string(),
+                })
+                .collect::<String>()
+        });
+        let wheres = "(?1 IS NULL OR f.rule_id = ?1)
+             AND (?2 OR f.status != 'resolved')
+             AND f.severity IN (SELECT value FROM json_each(?3))
+             AND (?4 IS NULL OR EXISTS (SELECT 1 FROM json_each(f.controls) c WHERE upper(c.value) = upper(?4)))
+             AND (?5 IS NULL OR f.resource_id GLOB ?5)
+             AND (?6 IS NULL OR (f.scope GLOB '*/*/*/*' AND substr(f.scope, instr(f.scope, '/') + 1,
+                  instr(substr(f.scope, instr(f.scope, '/') + 1), '/') - 1) = ?6))";
+        let severities = serde_json::to_string(&severities).expect("strings serialize");
+        let args = params![
+            filter.rule.as_deref(),
+            with_resolved,
+            severities,
+            filter.control.as_deref(),
+            resource,
+            filter.account.as_deref(),
+        ];
+        let total: i64 = self
+            .conn
+            .query_row(
+                &format!("SELECT count(*) FROM findings f WHERE {wheres}"),
+                args,
+                |r| r.get(0),
+            )
+            .map_err(sql("counting findings"))?;
+        let mut stmt = self
+            .conn
+            .prepare(&format!(
+                "SELECT {FINDING_COLUMNS} FROM findings f WHERE {wheres}
+                 ORDER BY CASE f.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1
+                   WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END,
+                   f.rule_id, f.resource_id, f.id
+                 LIMIT ?7 OFFSET ?8"
+            ))
+            .map_err(sql("reading findings"))?;
+        let mut page = stmt
+            .query_map(
+                params![
+                    filter.rule.as_deref(),
+                    with_resolved,
+                    severities,
+                    filter.control.as_deref(),
+                    resource,
+                    filter.account.as_deref(),
+                    limit as i64,
+                    offset as i64,
+                ],
+                row_to_finding,
+            )
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .map_err(sql("reading findings"))?;
+        crate::model::waiver::apply(&mut page, &self.waivers()?, now);
+        Ok(Some((page, total as usize)))
+    }
+
     /// One finding with its history, waivers applied as of `now`.
     pub fn finding(
         &self,
