@@ -372,6 +372,23 @@ impl Config {
         p
     }
 
+    /// Rule sources in order: the bundled pack (unless disabled here or by `no_bundled`),
+    /// `rules.dirs`, then `extra` (`--rules`).
+    pub fn rule_sources(
+        &self,
+        extra: &[PathBuf],
+        no_bundled: bool,
+    ) -> Vec<crate::policy::RuleSource> {
+        use crate::policy::RuleSource;
+        let mut s = Vec::new();
+        if self.rules.bundled && !no_bundled {
+            s.push(RuleSource::Bundled);
+        }
+        s.extend(self.rules.dirs.iter().cloned().map(RuleSource::Dir));
+        s.extend(extra.iter().cloned().map(RuleSource::Dir));
+        s
+    }
+
     pub fn fail_on(&self) -> Severity {
         self.scan.fail_on.parse().unwrap_or(Severity::High)
     }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{free_port, repo, Moto};
+use common::{free_port, Moto};
 use serde_json::Value;
 
 /// A `vigil run` process; killed on drop.
@@ -288,21 +288,7 @@ fn metric(text: &str, series: &str) -> Option<f64> {
 
 /// Starts the slow proxy: every call to moto waits `delay` seconds.
 fn slow_proxy(moto: &Moto, delay: &str) -> (Child, String) {
-    use std::io::BufRead as _;
-    let port = free_port();
-    let mut child = Command::new("python3")
-        .arg(repo().join("tests/fixtures/throttle_proxy.py"))
-        .args([&moto.url, &port.to_string(), "NoSuchAction", "0"])
-        .env("PROXY_DELAY_SECONDS", delay)
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.as_mut().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    assert_eq!(line.trim(), "ready");
-    (child, format!("http://127.0.0.1:{port}"))
+    common::proxy(moto, "NoSuchAction", 0, &[("PROXY_DELAY_SECONDS", delay)])
 }
 
 #[test]

@@ -111,13 +111,7 @@ pub fn load_config(explicit: Option<&Path>) -> anyhow::Result<Config> {
 
 /// Rule sources in order: the bundled pack (unless disabled), config dirs, then `--rules`.
 pub fn rule_sources(cfg: &Config, extra: &[PathBuf], no_bundled: bool) -> Vec<RuleSource> {
-    let mut s = Vec::new();
-    if cfg.rules.bundled && !no_bundled {
-        s.push(RuleSource::Bundled);
-    }
-    s.extend(cfg.rules.dirs.iter().cloned().map(RuleSource::Dir));
-    s.extend(extra.iter().cloned().map(RuleSource::Dir));
-    s
+    cfg.rule_sources(extra, no_bundled)
 }
 
 pub fn load_rules(sources: &[RuleSource]) -> anyhow::Result<RuleSet> {

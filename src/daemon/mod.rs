@@ -21,7 +21,7 @@ use tracing::Instrument as _;
 
 use crate::collect::ApiStats;
 use crate::config::Config;
-use crate::policy::{EvalContext, RuleSet, RuleSource};
+use crate::policy::{EvalContext, RuleSet};
 use crate::scan::Target;
 use crate::store::Store;
 
@@ -54,16 +54,6 @@ impl Loaded {
             .filter_map(|s| Target::parse(&s.target).map(|t| (t, s.cron.clone())))
             .collect()
     }
-}
-
-fn rule_sources(cfg: &Config, opts: &Options) -> Vec<RuleSource> {
-    let mut s = Vec::new();
-    if cfg.rules.bundled && !opts.no_bundled_rules {
-        s.push(RuleSource::Bundled);
-    }
-    s.extend(cfg.rules.dirs.iter().cloned().map(RuleSource::Dir));
-    s.extend(opts.extra_rules.iter().cloned().map(RuleSource::Dir));
-    s
 }
 
 /// What a reload compares: the config file's bytes, every file under the rule directories,
@@ -150,7 +140,8 @@ pub fn load(opts: &Options) -> Result<Loaded, Vec<String>> {
     // Taken before the rules and tokens are read: a change made while loading shows as a
     // change at the next poll.
     let fp = fingerprint(opts, &config, &bytes);
-    let rules = match RuleSet::load(&rule_sources(&config, opts)) {
+    let rules = match RuleSet::load(&config.rule_sources(&opts.extra_rules, opts.no_bundled_rules))
+    {
         Ok(r) => Some(r),
         Err(e) => {
             problems.push(format!("rules: {e}"));

@@ -193,11 +193,22 @@ pub fn finding<'a>(
 /// calls of `action` (`ACTION@REGION` or `*@REGION` for one region); returns the process and
 /// its URL.
 pub fn throttling_proxy(moto: &Moto, action: &str, times: u32) -> (std::process::Child, String) {
+    proxy(moto, action, times, &[])
+}
+
+/// Starts tests/fixtures/throttle_proxy.py with extra environment (`PROXY_DELAY_SECONDS`).
+pub fn proxy(
+    moto: &Moto,
+    action: &str,
+    times: u32,
+    env: &[(&str, &str)],
+) -> (std::process::Child, String) {
     use std::io::BufRead;
     let port = free_port();
     let mut child = std::process::Command::new("python3")
         .arg(repo().join("tests/fixtures/throttle_proxy.py"))
         .args([&moto.url, &port.to_string(), action, &times.to_string()])
+        .envs(env.iter().copied())
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
