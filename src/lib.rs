@@ -8,6 +8,7 @@ pub mod drift;
 pub mod idle;
 pub mod model;
 pub mod policy;
+pub mod redact;
 pub mod report;
 pub mod scan;
 pub mod store;

@@ -12,6 +12,7 @@ use crate::collect::{k8s, ApiStats};
 use crate::config::Config;
 use crate::model::{Finding, Snapshot};
 use crate::policy::{self, EvalContext, EvalReport, RuleSet};
+use crate::redact::Redactor;
 use crate::store::{Lifecycle, ScanInput, ScanRecord, Store};
 
 #[derive(Debug, thiserror::Error)]
@@ -113,8 +114,12 @@ fn empty_snapshot(started: DateTime<Utc>) -> Snapshot {
 
 /// Collects one AWS account. An account that cannot be identified fails the whole call;
 /// a region or service that fails is a failed scope in the snapshot.
+///
+/// Every resource goes through `redactor` before the snapshot is returned: nothing a
+/// caller stores, prints or evaluates carries a credential-looking value.
 pub async fn collect_aws(
     opts: &AwsOptions,
+    redactor: &Redactor,
     started: DateTime<Utc>,
     progress: &(dyn Fn(&str) + Sync),
 ) -> Result<Snapshot> {
@@ -125,7 +130,16 @@ pub async fn collect_aws(
         snapshot.resources.extend(s.resources);
     }
     snapshot.coverage.sort_by(|a, b| a.scope.cmp(&b.scope));
+    redact(redactor, &mut snapshot);
     Ok(snapshot)
+}
+
+/// Redacts a snapshot (see [`crate::redact`]) and logs how many values it replaced.
+pub fn redact(redactor: &Redactor, snapshot: &mut Snapshot) {
+    let n = redactor.snapshot(snapshot);
+    if n > 0 {
+        tracing::info!(target: "collect", values = n, "redacted credential-looking values");
+    }
 }
 
 /// The name a cluster goes by when its client cannot even be built.
@@ -146,8 +160,10 @@ pub struct Collection {
 }
 
 /// Collects several clusters concurrently; one unreachable cluster fails only its scopes.
+/// Every object goes through `redactor` before the snapshot is returned.
 pub async fn collect_kubernetes(
     clusters: &[k8s::ClusterOptions],
+    redactor: &Redactor,
     started: DateTime<Utc>,
     progress: &(dyn Fn(&str) + Sync),
 ) -> Result<Collection> {
@@ -192,6 +208,7 @@ pub async fn collect_kubernetes(
         }
     }
     snapshot.coverage.sort_by(|a, b| a.scope.cmp(&b.scope));
+    redact(redactor, &mut snapshot);
     Ok(Collection { snapshot, problems })
 }
 

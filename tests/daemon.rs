@@ -519,7 +519,10 @@ fn health_metrics_api_and_tokens() {
     );
     assert!(m.contains("vigil_rule_evaluation_seconds_total{rule=\"EBS-AWS-001\"}"));
     assert!(m.contains("vigil_scan_duration_seconds_count{target=\"aws\"} 2"));
-    assert_eq!(metric(&m, "vigil_rules_loaded"), Some(60.0));
+    assert_eq!(
+        metric(&m, "vigil_rules_loaded"),
+        Some(bundled_rules() as f64)
+    );
 
     // Readiness: database open, rules loaded, no failing target.
     let (code, body) = get(d.port, "/readyz", None);
@@ -867,10 +870,13 @@ fn a_broken_rule_reload_keeps_the_last_good_set() {
         &["--rules", rules.to_str().unwrap()],
         &[],
     );
-    assert_eq!(metric(&d.metrics(), "vigil_rules_loaded"), Some(61.0));
+    assert_eq!(
+        metric(&d.metrics(), "vigil_rules_loaded"),
+        Some(bundled_rules() as f64 + 1.0)
+    );
 
     // A syntax error: seen in the directory, rejected with file:line; SIGHUP tries again
-    // and is rejected again. The 61 rules stay in force.
+    // and is rejected again. The bundled rules and the custom one stay in force.
     std::fs::write(
         &rule,
         CUSTOM_RULE.replace("deny contains f if {", "deny contains f if {{{"),
@@ -891,7 +897,10 @@ fn a_broken_rule_reload_keeps_the_last_good_set() {
     let logs = d.logs();
     assert!(logs.contains("volume_team.rego:14"), "{logs}");
     let m = d.metrics();
-    assert_eq!(metric(&m, "vigil_rules_loaded"), Some(61.0));
+    assert_eq!(
+        metric(&m, "vigil_rules_loaded"),
+        Some(bundled_rules() as f64 + 1.0)
+    );
     assert_eq!(
         metric(&m, r#"vigil_reloads_total{result="rejected"}"#),
         Some(2.0),
@@ -925,7 +934,7 @@ fn a_broken_rule_reload_keeps_the_last_good_set() {
     )
     .unwrap();
     let deadline = Instant::now() + Duration::from_secs(20);
-    while metric(&d.metrics(), "vigil_rules_loaded") != Some(62.0) {
+    while metric(&d.metrics(), "vigil_rules_loaded") != Some(bundled_rules() as f64 + 2.0) {
         assert!(
             Instant::now() < deadline,
             "the fixed rules were not reloaded:\n{}",
@@ -1146,4 +1155,28 @@ fn readiness_fails_when_scheduled_scans_keep_failing() {
     assert_eq!(status["targets"]["aws"]["last_status"], "error", "{status}");
     assert_eq!(status["schedules"][0]["cron"], "* * * * * *");
     assert!(status["schedules"][0]["next"].is_string());
+}
+
+/// The bundled rule pack's size: every rule file under rules/ (not the tests, not lib/).
+fn bundled_rules() -> usize {
+    walk(&common::repo().join("rules"))
+        .into_iter()
+        .filter(|p| {
+            let s = p.to_string_lossy();
+            s.ends_with(".rego") && !s.ends_with("_test.rego") && !s.contains("/lib/")
+        })
+        .count()
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
 }

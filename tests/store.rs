@@ -517,3 +517,81 @@ fn findings_pages_from_sqlite_match_the_in_memory_filters() {
         .unwrap()
         .is_none());
 }
+
+/// History written before credentials were redacted everywhere (a tag holding a password,
+/// kept verbatim with its drift) is redacted once when a writer opens the database: no
+/// byte of the file keeps the value, and the next scan of the same resource is no drift.
+#[test]
+fn history_stored_verbatim_is_redacted_once_and_the_file_keeps_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.db");
+    let rules = rules();
+    let tagged = |value: &str| {
+        let mut v = volume("us-east-1", "vol-a", true);
+        v.tags.insert("db_password".into(), value.into());
+        v.tags.insert("owner".into(), "shop".into());
+        v
+    };
+    {
+        let mut store = Store::open(&path).unwrap();
+        scan(
+            &mut store,
+            &rules,
+            vec![tagged("hunter2-first")],
+            vec![cov("us-east-1", true)],
+            1,
+        );
+        scan(
+            &mut store,
+            &rules,
+            vec![tagged("hunter2-second")],
+            vec![cov("us-east-1", true)],
+            2,
+        );
+        let drift = store.drift_since(1, None).unwrap();
+        assert!(serde_json::to_string(&drift)
+            .unwrap()
+            .contains("hunter2-second"));
+    }
+    let read_all = || {
+        let mut bytes = Vec::new();
+        for e in std::fs::read_dir(dir.path()).unwrap() {
+            bytes.extend(std::fs::read(e.unwrap().path()).unwrap());
+        }
+        String::from_utf8_lossy(&bytes).into_owned()
+    };
+    assert!(
+        read_all().contains("hunter2-first"),
+        "the test plants what it looks for"
+    );
+
+    let mut store = Store::open(&path).unwrap();
+    let done = store.scrub_history().unwrap();
+    assert_eq!(done.versions, 2, "{done:?}");
+    assert_eq!(done.drift_events, 1, "{done:?}");
+    let drift = store.drift_since(1, None).unwrap();
+    let text = serde_json::to_string(&drift).unwrap();
+    assert!(
+        text.contains("tags.db_password") && text.contains("(redacted by vigil) hmac-sha256:"),
+        "{text}"
+    );
+    assert_eq!(store.scrub_history().unwrap().total(), 0, "once is enough");
+
+    // The next scan collects the same value, redacted on the way in: not a change.
+    let mut current = tagged("hunter2-second");
+    store.redactor().unwrap().resource(&mut current);
+    let s3 = scan(
+        &mut store,
+        &rules,
+        vec![current],
+        vec![cov("us-east-1", true)],
+        3,
+    );
+    assert!(store.drift_since(s3 - 1, None).unwrap().is_empty());
+    drop(store);
+    let all = read_all();
+    assert!(
+        !all.contains("hunter2"),
+        "a planted value survived in the database files"
+    );
+}

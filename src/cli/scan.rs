@@ -147,11 +147,18 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
         .unwrap_or_else(super::default_db);
     let _lock = vigil::daemon::lock::acquire(&db_path)?;
     let mut store = Store::open(&db_path)?;
+    store.scrub_history()?;
+    let redactor = store.redactor()?;
     let stats = std::sync::Arc::new(vigil::collect::ApiStats::default());
     let snapshot = match (&args.snapshot, args.target) {
-        (Some(p), _) => read_snapshot(p)?,
-        (None, Target::Aws) => collect(&args, &cfg, started, stats)?,
-        (None, Target::Kubernetes) => collect_kubernetes(&args, &cfg, started, stats)?,
+        (Some(p), _) => {
+            // A snapshot written by an older vigil may hold what this one redacts.
+            let mut s = read_snapshot(p)?;
+            vigil::scan::redact(&redactor, &mut s);
+            s
+        }
+        (None, Target::Aws) => collect(&args, &cfg, &redactor, started, stats)?,
+        (None, Target::Kubernetes) => collect_kubernetes(&args, &cfg, &redactor, started, stats)?,
     };
     if let Some(p) = &args.save_snapshot {
         let text = serde_json::to_string_pretty(&snapshot)?;
@@ -234,6 +241,7 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
 fn collect(
     args: &Args,
     cfg: &vigil::config::Config,
+    redactor: &vigil::redact::Redactor,
     started: chrono::DateTime<Utc>,
     stats: std::sync::Arc<vigil::collect::ApiStats>,
 ) -> anyhow::Result<Snapshot> {
@@ -276,7 +284,9 @@ fn collect(
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let result = rt.block_on(vigil::scan::collect_aws(&opts, started, &progress));
+    let result = rt.block_on(vigil::scan::collect_aws(
+        &opts, redactor, started, &progress,
+    ));
     if let Some(pb) = &spinner {
         pb.finish_and_clear();
     }
@@ -322,6 +332,7 @@ fn clusters(
 fn collect_kubernetes(
     args: &Args,
     cfg: &vigil::config::Config,
+    redactor: &vigil::redact::Redactor,
     started: chrono::DateTime<Utc>,
     stats: std::sync::Arc<vigil::collect::ApiStats>,
 ) -> anyhow::Result<Snapshot> {
@@ -339,7 +350,7 @@ fn collect_kubernetes(
         }
     };
     let result = rt.block_on(vigil::scan::collect_kubernetes(
-        &clusters, started, &progress,
+        &clusters, redactor, started, &progress,
     ));
     if let Some(pb) = &spinner {
         pb.finish_and_clear();
@@ -372,13 +383,15 @@ fn scan_manifests(
     for e in &loaded.errors {
         eprintln!("error: {e}");
     }
-    let snapshot = Snapshot {
+    let mut snapshot = Snapshot {
         version: 1,
         collected_at: Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true),
         coverage: Vec::new(),
         resources: loaded.resources,
         identities: Default::default(),
     };
+    // Nothing is kept from a manifest scan: a fresh key, whose hashes mean nothing later.
+    vigil::scan::redact(&vigil::redact::Redactor::ephemeral(), &mut snapshot);
     let ctx = EvalContext {
         now: Utc::now(),
         params: cfg.params(),

@@ -658,11 +658,8 @@ async fn list_all(
 }
 
 /// Annotations that are never kept: a copy of the whole object as last applied (bulky, and
-/// it would carry env values past the redaction below).
+/// it would carry env values and arguments past redaction).
 const DROPPED_ANNOTATIONS: &[&str] = &["kubectl.kubernetes.io/last-applied-configuration"];
-
-/// What replaces a literal environment variable value.
-pub const REDACTED: &str = "(redacted by vigil)";
 
 /// A Kubernetes object as a resource; None for kinds vigil has no rules for, and always for
 /// Secrets (their values are never read).
@@ -670,8 +667,9 @@ pub const REDACTED: &str = "(redacted by vigil)";
 /// Normalization removes what changes on every read or duplicates the object
 /// (`managedFields`, `resourceVersion`, `generation`, `uid`, `selfLink`, the last-applied
 /// annotation), keeps only the status fields rules read (phases, a Deployment's conditions,
-/// a PV's last phase transition), and replaces literal container env values with
-/// [`REDACTED`]: credentials put there must not enter a snapshot or the database.
+/// a PV's last phase transition). Credentials in env values, arguments, labels and
+/// annotations are replaced by [`crate::redact`], which every collected snapshot goes
+/// through before anything stores or prints it.
 pub fn normalize(mut obj: Value, cluster: &str) -> Option<Resource> {
     let api = obj.get("apiVersion")?.as_str()?.to_string();
     let kind = obj.get("kind")?.as_str()?.to_string();
@@ -717,7 +715,6 @@ pub fn normalize(mut obj: Value, cluster: &str) -> Option<Resource> {
         })
         .unwrap_or_default();
     keep_status(&kind, root);
-    redact_env(&kind, &mut obj);
     let scope = namespace.clone().unwrap_or_else(|| "_cluster".into());
     Some(Resource {
         id: format!("k8s://{cluster}/{scope}/{group}/{kind}/{name}"),
@@ -786,32 +783,6 @@ pub fn pod_spec_pointer(kind: &str) -> Option<&'static str> {
     }
 }
 
-fn redact_env(kind: &str, obj: &mut Value) {
-    let Some(pointer) = pod_spec_pointer(kind) else {
-        return;
-    };
-    let Some(spec) = obj.pointer_mut(pointer) else {
-        return;
-    };
-    for list in ["containers", "initContainers", "ephemeralContainers"] {
-        let Some(Value::Array(containers)) = spec.get_mut(list) else {
-            continue;
-        };
-        for c in containers {
-            let Some(Value::Array(env)) = c.get_mut("env") else {
-                continue;
-            };
-            for e in env {
-                if let Some(v) = e.get_mut("value") {
-                    if v.as_str().is_some_and(|s| !s.is_empty()) {
-                        *v = Value::String(REDACTED.into());
-                    }
-                }
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -848,13 +819,17 @@ mod tests {
             "status": {"phase": "Running", "podIP": "10.0.0.1",
                 "containerStatuses": [{"restartCount": 3}]}
         });
-        let r = normalize(pod, "c1").unwrap();
+        let mut r = normalize(pod, "c1").unwrap();
+        crate::redact::Redactor::new([7; 32]).resource(&mut r);
         let m = &r.config["metadata"];
         assert!(m.get("uid").is_none() && m.get("managedFields").is_none());
         assert!(m.get("annotations").is_none());
         assert_eq!(m["creationTimestamp"], "2026-01-01T00:00:00Z");
         let env = &r.config["spec"]["containers"][0]["env"];
-        assert_eq!(env[0]["value"], REDACTED);
+        assert!(env[0]["value"]
+            .as_str()
+            .unwrap()
+            .starts_with(crate::redact::REDACTED));
         assert_eq!(env[1]["value"], "");
         assert_eq!(env[2]["valueFrom"]["secretKeyRef"]["name"], "s");
         assert!(!r.config.to_string().contains("hunter2"));

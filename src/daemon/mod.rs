@@ -240,6 +240,8 @@ pub struct State {
     health: Mutex<BTreeMap<Target, TargetHealth>>,
     phase: watch::Sender<Phase>,
     reload_tx: mpsc::Sender<oneshot::Sender<Result<usize, Vec<String>>>>,
+    /// Redacts every collected snapshot with the database's key.
+    redactor: crate::redact::Redactor,
     /// Held for the life of the state, so it is released after the last write.
     _lock: lock::Lock,
 }
@@ -413,7 +415,14 @@ impl State {
         tracing::info!(target: "daemon", rules = loaded.rules.rules.len(), "scan started");
         let stats = Arc::new(ApiStats::default());
         let collecting = tokio::spawn(
-            collect_target(loaded.config.clone(), target, stats.clone(), started).in_current_span(),
+            collect_target(
+                loaded.config.clone(),
+                target,
+                stats.clone(),
+                self.redactor.clone(),
+                started,
+            )
+            .in_current_span(),
         );
         let abort = collecting.abort_handle();
         let result = self
@@ -636,19 +645,20 @@ async fn collect_target(
     config: Config,
     target: Target,
     stats: Arc<ApiStats>,
+    redactor: crate::redact::Redactor,
     started: DateTime<Utc>,
 ) -> Result<crate::model::Snapshot, String> {
     let progress = |scope: &str| tracing::debug!(target: "collect", scope, "collected");
     match target {
         Target::Aws => {
             let opts = crate::scan::aws_options(&config, stats);
-            crate::scan::collect_aws(&opts, started, &progress)
+            crate::scan::collect_aws(&opts, &redactor, started, &progress)
                 .await
                 .map_err(|e| e.to_string())
         }
         Target::Kubernetes => {
             let clusters = crate::scan::configured_clusters(&config, stats);
-            let c = crate::scan::collect_kubernetes(&clusters, started, &progress)
+            let c = crate::scan::collect_kubernetes(&clusters, &redactor, started, &progress)
                 .await
                 .map_err(|e| e.to_string())?;
             for p in &c.problems {
@@ -855,7 +865,9 @@ pub async fn run(opts: Options) -> Result<(), Error> {
         .or(loaded.config.storage.path.clone())
         .unwrap_or_else(|| opts.default_db.clone());
     let db_lock = lock::acquire(&db_path)?;
-    let store = Store::open(&db_path)?;
+    let mut store = Store::open(&db_path)?;
+    store.scrub_history()?;
+    let redactor = store.redactor()?;
     let listen = opts
         .listen
         .clone()
@@ -893,6 +905,7 @@ pub async fn run(opts: Options) -> Result<(), Error> {
         health: Mutex::new(BTreeMap::new()),
         phase: phase_tx,
         reload_tx,
+        redactor,
         _lock: db_lock,
     });
     let mut sched = Scheduler::new().await?;

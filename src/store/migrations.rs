@@ -165,4 +165,13 @@ CREATE INDEX resources_removed ON resources(removed_scan);
 ALTER TABLE scans ADD COLUMN run_id TEXT;
 CREATE INDEX scans_run_id ON scans(run_id);
 "#,
+    // 9: the key of the keyed hashes beside redacted values, and how far stored history has
+    // been redacted (see store::redaction).
+    r#"
+CREATE TABLE redaction (
+    id       INTEGER PRIMARY KEY CHECK (id = 1),
+    key      BLOB NOT NULL CHECK (length(key) = 32),
+    scrubbed INTEGER NOT NULL DEFAULT 0
+);
+"#,
 ];

@@ -7,7 +7,10 @@
 
 mod history;
 mod migrations;
+mod redaction;
 mod waivers;
+
+pub use redaction::Scrubbed;
 
 pub use waivers::{FindingEvent, FindingFilter};
 

@@ -1,0 +1,41 @@
+# METADATA
+# title: Credential in an annotation or label
+# custom:
+#   id: SEC-K8S-003
+#   severity: high
+#   controls: [IA-5(7), SC-28]
+#   resource_types: ["K8s::core::Pod", "K8s::apps::Deployment", "K8s::apps::StatefulSet", "K8s::apps::DaemonSet", "K8s::apps::ReplicaSet", "K8s::batch::Job", "K8s::batch::CronJob", "K8s::core::Service", "K8s::core::Namespace", "K8s::core::ServiceAccount", "K8s::core::PersistentVolume", "K8s::core::PersistentVolumeClaim", "K8s::networking.k8s.io::Ingress", "K8s::networking.k8s.io::NetworkPolicy", "K8s::rbac.authorization.k8s.io::Role", "K8s::rbac.authorization.k8s.io::ClusterRole", "K8s::rbac.authorization.k8s.io::RoleBinding", "K8s::rbac.authorization.k8s.io::ClusterRoleBinding"]
+#   remediation: Move the credential into a Secret (or the secret store the annotation's consumer supports) and reference it; annotations and labels are readable by everyone who may get or list the object.
+package vigil.rules.k8s.secrets.no_secrets_in_metadata
+
+import data.vigil.lib.k8s
+
+# vigil replaces credential-looking values with this text (and a keyed hash) before rules
+# run, so a rule sees where a credential was, never the credential.
+redacted := "(redacted by vigil)"
+
+deny contains {"msg": msg, "path": sprintf("%s.%s[%q]", [place.path, field, key])} if {
+	some place in places
+	some field in ["annotations", "labels"]
+	some key, value in object.get(place.metadata, field, {})
+	is_string(value)
+	contains(value, redacted)
+	msg := sprintf("%s: %s %s carries a credential", [place.what, trim_suffix(field, "s"), key])
+}
+
+# An object's own metadata, unless vigil checks it on its controller (a Pod's
+# annotations come from its Deployment's template), and its pod template's.
+places contains {"what": input.name, "path": "config.metadata", "metadata": k8s.metadata(input)} if {
+	not k8s.controlled(input)
+}
+
+places contains {"what": sprintf("%s: pod template", [input.name]), "path": "config.spec.template.metadata", "metadata": m} if {
+	input.type in k8s.workload_types
+	not k8s.controlled(input)
+	m := object.get(input.config, ["spec", "template", "metadata"], {})
+}
+
+places contains {"what": sprintf("%s: pod template", [input.name]), "path": "config.spec.jobTemplate.spec.template.metadata", "metadata": m} if {
+	input.type == "K8s::batch::CronJob"
+	m := object.get(input.config, ["spec", "jobTemplate", "spec", "template", "metadata"], {})
+}

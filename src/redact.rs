@@ -1,0 +1,564 @@
+//! Credentials never stored: one redaction pass every collected resource goes through before
+//! anything stores, prints, logs or evaluates it.
+//!
+//! What is redacted, the way gitleaks, trufflehog and detect-secrets look for secrets:
+//! - **by key** where a user chooses keys: AWS tags, Kubernetes labels and annotations (an
+//!   object's own and its pod template's), container `args` and `command` (`--db-password=…`,
+//!   `--token VALUE`, `DB_PASSWORD=…`, and such assignments inside a shell script), HTTP
+//!   probe headers. A key is sensitive when one of its words names a credential (`password`,
+//!   `token`, `secret`, `api key`, `credentials`, …) and none says it only describes one
+//!   (`secret_name`, `token-ttl`, `password-file`);
+//! - **every literal container `env` value**, whatever its name;
+//! - **by shape** in every string of a resource: AWS access key ids (`AKIA…`, `ASIA…`),
+//!   private key blocks, bearer tokens, JWTs, `user:password@` URLs, GitHub, GitLab, Slack,
+//!   Stripe and Google API keys.
+//!
+//! The key stays and the value becomes `(redacted by vigil) hmac-sha256:<32 hex>`: an HMAC
+//! of the value under a key kept in the database (never a bare hash of the secret, which
+//! would give a short password away), so drift still shows that a value changed.
+
+use std::sync::LazyLock;
+
+use hmac::{Hmac, KeyInit as _, Mac as _};
+use regex::Regex;
+use serde_json::Value;
+use sha2::Sha256;
+
+use crate::model::{Resource, Snapshot};
+
+/// The text every redacted value starts with.
+pub const REDACTED: &str = "(redacted by vigil)";
+
+/// Whether a value was redacted by vigil (it starts with [`REDACTED`]).
+pub fn is_redacted(s: &str) -> bool {
+    s.contains(REDACTED)
+}
+
+/// Redacts with one key: the database's ([`crate::store::Store::redaction_key`]), or a
+/// random one where nothing is kept (manifest scans).
+#[derive(Clone)]
+pub struct Redactor {
+    key: [u8; 32],
+}
+
+impl std::fmt::Debug for Redactor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Redactor { key: (not shown) }")
+    }
+}
+
+impl Redactor {
+    pub fn new(key: [u8; 32]) -> Redactor {
+        Redactor { key }
+    }
+
+    /// A redactor with a fresh random key: its hashes mean nothing beyond this process.
+    pub fn ephemeral() -> Redactor {
+        let mut key = [0u8; 32];
+        getrandom::fill(&mut key).expect("the OS gives random bytes");
+        Redactor { key }
+    }
+
+    /// What replaces a secret: [`REDACTED`] and the value's keyed hash (128 bits).
+    pub fn marker(&self, secret: &str) -> String {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).expect("HMAC takes any key");
+        mac.update(secret.as_bytes());
+        let tag = mac.finalize().into_bytes();
+        let hex: String = tag[..16].iter().map(|b| format!("{b:02x}")).collect();
+        format!("{REDACTED} hmac-sha256:{hex}")
+    }
+
+    /// Redacts a snapshot's resources and coverage errors; returns how many values changed.
+    pub fn snapshot(&self, s: &mut Snapshot) -> usize {
+        let mut n = 0;
+        for r in &mut s.resources {
+            n += self.resource(r);
+        }
+        for c in &mut s.coverage {
+            if let Some(e) = &mut c.error {
+                n += usize::from(self.text(e));
+            }
+        }
+        n
+    }
+
+    /// Redacts one resource in place; returns how many values changed.
+    pub fn resource(&self, r: &mut Resource) -> usize {
+        let mut n = 0;
+        for (k, v) in r.tags.iter_mut() {
+            n += usize::from(self.keyed(k, v));
+        }
+        if let Some(name) = &mut r.name {
+            n += usize::from(self.text(name));
+        }
+        n + self.walk(&mut r.config, None)
+    }
+
+    /// A value under a user-chosen key (tag, label, annotation, header): all of it when the
+    /// key names a credential or the value has a credential's shape.
+    pub fn keyed(&self, key: &str, value: &mut String) -> bool {
+        if is_redacted(value) {
+            return false;
+        }
+        if (sensitive_key(key) && !inert_value(value)) || shape(value).is_some() {
+            *value = self.marker(value);
+            return true;
+        }
+        false
+    }
+
+    /// Free text: all of it when it has a credential's shape.
+    pub fn text(&self, value: &mut String) -> bool {
+        if is_redacted(value) || shape(value).is_none() {
+            return false;
+        }
+        *value = self.marker(value);
+        true
+    }
+
+    /// A command line (`args` or `command`): `--flag=value` and `KEY=value` keep their key,
+    /// `--flag value` keeps the flag and loses the next word, a shell script keeps all but
+    /// the values of its credential assignments, and a word with a credential's shape goes.
+    pub fn args(&self, args: &mut [Value]) -> usize {
+        let mut n = 0;
+        let mut next_is_secret = false;
+        for a in args.iter_mut() {
+            let Value::String(s) = a else {
+                next_is_secret = false;
+                continue;
+            };
+            if std::mem::take(&mut next_is_secret) && !s.starts_with('-') && !is_redacted(s) {
+                if !inert_value(s) {
+                    *s = self.marker(s);
+                    n += 1;
+                }
+                continue;
+            }
+            if let Some(flag) = bare_flag(s) {
+                next_is_secret = sensitive_key(flag);
+                continue;
+            }
+            n += usize::from(self.word(s));
+        }
+        n
+    }
+
+    /// One word of a command line, or a script.
+    fn word(&self, s: &mut String) -> bool {
+        if is_redacted(s) {
+            return false;
+        }
+        // --flag=value, -flag=value, KEY=value as one word: the key stays.
+        if let Some(caps) = ASSIGNMENT.captures(s) {
+            let (key, value) = (&caps["key"], caps.name("value").expect("the value group"));
+            if (sensitive_key(key) && !inert_value(value.as_str()))
+                || shape(value.as_str()).is_some()
+            {
+                let keep = value.start();
+                let marker = self.marker(&s[keep..]);
+                s.replace_range(keep.., &marker);
+                return true;
+            }
+            return false;
+        }
+        if shape(s).is_some() {
+            *s = self.marker(s);
+            return true;
+        }
+        self.script(s)
+    }
+
+    /// Credential assignments inside a script (`--password x`, `TOKEN=x`, `"password": "x"`):
+    /// each value is replaced, the rest of the script stays readable.
+    fn script(&self, s: &mut String) -> bool {
+        let mut edits: Vec<(usize, usize)> = Vec::new();
+        let mut after = 0;
+        for key in SCRIPT_KEY.find_iter(s) {
+            if key.start() < after || !sensitive_key(key.as_str()) {
+                continue;
+            }
+            let Some(caps) = SCRIPT_VALUE.captures(&s[key.end()..]) else {
+                continue;
+            };
+            let spaced = caps["sep"].trim().is_empty();
+            if spaced && !key.as_str().starts_with('-') {
+                continue; // `token bucket`: words, not an assignment
+            }
+            let value = caps.name("value").expect("the value group");
+            let v = value.as_str().trim_matches(|c| c == '"' || c == '\'');
+            if inert_value(v) || is_redacted(v) {
+                continue;
+            }
+            let (start, end) = (key.end() + value.start(), key.end() + value.end());
+            edits.push((start, end));
+            after = end;
+        }
+        for &(start, end) in edits.iter().rev() {
+            let marker = self.marker(&s[start..end]);
+            s.replace_range(start..end, &marker);
+        }
+        !edits.is_empty()
+    }
+
+    /// Walks a resource's document: key/value places by key, every other string by shape.
+    fn walk(&self, v: &mut Value, field: Option<&str>) -> usize {
+        match v {
+            Value::String(s) => usize::from(self.text(s)),
+            Value::Array(items) => match field {
+                Some("args" | "command") if items.iter().all(Value::is_string) => self.args(items),
+                Some("env") => items.iter_mut().map(|e| self.env(e)).sum(),
+                Some("httpHeaders") => items
+                    .iter_mut()
+                    .map(|h| self.pair(h, "name", "value"))
+                    .sum(),
+                _ => items.iter_mut().map(|i| self.walk(i, None)).sum(),
+            },
+            Value::Object(m) => {
+                if matches!(field, Some("labels" | "annotations")) {
+                    return m
+                        .iter_mut()
+                        .map(|(k, v)| match v {
+                            Value::String(s) => usize::from(self.keyed(k, s)),
+                            other => self.walk(other, None),
+                        })
+                        .sum();
+                }
+                // AWS's tag shape, wherever an API returns it: {"Key": k, "Value": v}.
+                if m.get("Key").is_some_and(Value::is_string) && m.contains_key("Value") {
+                    return self.pair(v, "Key", "Value");
+                }
+                m.iter_mut().map(|(k, v)| self.walk(v, Some(k))).sum()
+            }
+            _ => 0,
+        }
+    }
+
+    /// `{name_field: key, value_field: value}`: the value by its key.
+    fn pair(&self, v: &mut Value, name_field: &str, value_field: &str) -> usize {
+        let Value::Object(m) = v else {
+            return self.walk(v, None);
+        };
+        let key = m
+            .get(name_field)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let mut n = 0;
+        for (k, v) in m.iter_mut() {
+            n += match v {
+                Value::String(s) if k == value_field => usize::from(self.keyed(&key, s)),
+                other => self.walk(other, Some(k)),
+            };
+        }
+        n
+    }
+
+    /// A container env entry: a literal value goes whatever the variable's name.
+    fn env(&self, e: &mut Value) -> usize {
+        let Value::Object(m) = e else {
+            return self.walk(e, None);
+        };
+        let mut n = 0;
+        for (k, v) in m.iter_mut() {
+            n += match v {
+                Value::String(s) if k == "value" => {
+                    if s.is_empty() || is_redacted(s) {
+                        0
+                    } else {
+                        *s = self.marker(s);
+                        1
+                    }
+                }
+                other => self.walk(other, Some(k)),
+            };
+        }
+        n
+    }
+}
+
+/// `--flag` or `-flag` alone (its value is the next word).
+fn bare_flag(s: &str) -> Option<&str> {
+    let name = s.strip_prefix("--").or_else(|| s.strip_prefix('-'))?;
+    (!name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+    .then_some(s)
+}
+
+/// `--flag=value`, `-flag=value`, `KEY=value` as one word (no space in the value).
+static ASSIGNMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?P<key>-{0,2}[A-Za-z_][A-Za-z0-9_.-]*)=(?P<value>\S*)$").expect("valid")
+});
+
+/// A key or flag inside a longer text.
+static SCRIPT_KEY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"-{0,2}[A-Za-z_][A-Za-z0-9_.-]*").expect("valid"));
+
+/// What follows a key in a script: `=`, `:` or (after a flag) spaces, then the value.
+static SCRIPT_VALUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^"?(?P<sep>\s*[=:]\s*|\s+)(?P<value>"[^"]*"|'[^']*'|[^\s"'&;|,}]+)"#)
+        .expect("valid")
+});
+
+/// Words that name a credential.
+const SECRET_WORDS: &[&str] = &[
+    "password",
+    "passwd",
+    "passphrase",
+    "pwd",
+    "pass",
+    "secret",
+    "secrets",
+    "token",
+    "tokens",
+    "apikey",
+    "credential",
+    "credentials",
+    "creds",
+    "dsn",
+    "privatekey",
+    "secretkey",
+    "accesskey",
+    "clientsecret",
+    "authorization",
+];
+
+/// Parts of a word that name a credential inside it (`PGPASSWORD`, `githubtoken`).
+const SECRET_INFIXES: &[&str] = &[
+    "password",
+    "passwd",
+    "passphrase",
+    "secret",
+    "token",
+    "credential",
+];
+
+/// Two words that together name a credential (`api key`, `private_key`).
+const SECRET_PAIRS: &[(&str, &str)] = &[
+    ("api", "key"),
+    ("access", "key"),
+    ("secret", "key"),
+    ("private", "key"),
+    ("signing", "key"),
+    ("encryption", "key"),
+    ("master", "key"),
+    ("client", "secret"),
+    ("connection", "string"),
+    ("conn", "str"),
+    ("auth", "key"),
+];
+
+/// Words that say a key describes a credential rather than holding one.
+const META_WORDS: &[&str] = &[
+    "name",
+    "names",
+    "file",
+    "files",
+    "path",
+    "dir",
+    "ref",
+    "arn",
+    "id",
+    "type",
+    "kind",
+    "mode",
+    "length",
+    "ttl",
+    "expiry",
+    "expiration",
+    "expires",
+    "lifetime",
+    "duration",
+    "timeout",
+    "age",
+    "rotation",
+    "rotate",
+    "policy",
+    "version",
+    "enabled",
+    "required",
+    "provider",
+    "endpoint",
+    "audience",
+    "issuer",
+    "count",
+    "size",
+    "limit",
+    "format",
+    "mount",
+    "volume",
+    "store",
+    "manager",
+    "inject",
+    "template",
+    "checksum",
+    "hash",
+    "sha",
+    "digest",
+    "owner",
+    "status",
+    "url",
+    "uri",
+    "header",
+    "algorithm",
+    "method",
+    "source",
+    "namespace",
+    "key_id",
+    "reset",
+    "last",
+    "used",
+    "changed",
+    "min",
+    "max",
+    "complexity",
+    "strength",
+    "prompt",
+    "stdin",
+    "env",
+];
+
+/// The words of a key: lower-case, split at non-alphanumerics and camelCase boundaries
+/// (`dbPassword`, `DB_PASSWORD`, `example.com/db-credentials`).
+fn words(key: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for c in key.chars() {
+        if !c.is_ascii_alphanumeric() {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            prev_lower = false;
+            continue;
+        }
+        if c.is_ascii_uppercase() && prev_lower && !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        cur.push(c.to_ascii_lowercase());
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// Whether a key (tag, label, annotation, flag, variable) says it holds a credential.
+pub fn sensitive_key(key: &str) -> bool {
+    let w = words(key);
+    let names = w.iter().any(|x| {
+        SECRET_WORDS.contains(&x.as_str()) || SECRET_INFIXES.iter().any(|s| x.contains(s))
+    }) || w
+        .windows(2)
+        .any(|p| SECRET_PAIRS.contains(&(p[0].as_str(), p[1].as_str())));
+    names && !w.iter().any(|x| META_WORDS.contains(&x.as_str()))
+}
+
+/// Values that hold no credential even under a credential's key: empty, a switch, a number,
+/// a reference to something else (`$VAR`, `${VAR}`, `{{ … }}`, a file path, an ARN).
+fn inert_value(v: &str) -> bool {
+    let v = v.trim();
+    let lower = v.to_ascii_lowercase();
+    v.is_empty()
+        || matches!(
+            lower.as_str(),
+            "true"
+                | "false"
+                | "yes"
+                | "no"
+                | "on"
+                | "off"
+                | "enabled"
+                | "disabled"
+                | "none"
+                | "null"
+                | "required"
+                | "optional"
+                | "n/a"
+        )
+        || v.chars().all(|c| c.is_ascii_digit())
+        || (v.starts_with('$') && !v.contains(char::is_whitespace))
+        || (v.starts_with("{{") && v.ends_with("}}"))
+        || (v.starts_with('/') && !v.contains(char::is_whitespace))
+        || lower.starts_with("arn:")
+}
+
+/// Shapes that are credentials whatever key they sit under, each named.
+const SHAPES: &[(&str, &str)] = &[
+    (
+        "AWS access key id",
+        r"\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\b",
+    ),
+    (
+        "private key",
+        r"-----BEGIN[ A-Z0-9]*PRIVATE KEY( BLOCK)?-----",
+    ),
+    ("bearer token", r"(?i)\bbearer\s+[a-z0-9._~+/-]{16,}=*"),
+    (
+        "basic credentials",
+        r"(?i)\bauthorization:\s*basic\s+[a-z0-9+/]{8,}=*",
+    ),
+    (
+        "URL with a password",
+        r"(?i)\b[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@",
+    ),
+    (
+        "JWT",
+        r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
+    ),
+    (
+        "GitHub token",
+        r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}\b|\bgithub_pat_[A-Za-z0-9_]{40,}",
+    ),
+    ("GitLab token", r"\bglpat-[A-Za-z0-9_-]{20}\b"),
+    ("Slack token", r"\bxox[abposr]-[A-Za-z0-9-]{10,}"),
+    ("Stripe key", r"\b(?:sk|rk)_live_[A-Za-z0-9]{16,}"),
+    ("Google API key", r"\bAIza[0-9A-Za-z_-]{35}\b"),
+];
+
+static SHAPE_SET: LazyLock<regex::RegexSet> =
+    LazyLock::new(|| regex::RegexSet::new(SHAPES.iter().map(|(_, re)| re)).expect("valid"));
+
+/// The kind of credential a text contains, if it has one's shape.
+pub fn shape(s: &str) -> Option<&'static str> {
+    // Every shape is at least 16 characters long: most strings are shorter.
+    if s.len() < 16 {
+        return None;
+    }
+    SHAPE_SET.matches(s).iter().next().map(|i| SHAPES[i].0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_split_into_words() {
+        assert_eq!(words("dbPassword"), ["db", "password"]);
+        assert_eq!(words("DB_PASSWORD"), ["db", "password"]);
+        assert_eq!(
+            words("example.com/db-credentials"),
+            ["example", "com", "db", "credentials"]
+        );
+        assert_eq!(words("--api-key"), ["api", "key"]);
+        assert!(sensitive_key("aws_secret_access_key"));
+        assert!(!sensitive_key("secret_name"));
+        assert!(!sensitive_key("keyboard"));
+    }
+
+    #[test]
+    fn markers_are_keyed_and_stable() {
+        let a = Redactor::new([1; 32]);
+        let b = Redactor::new([2; 32]);
+        assert_eq!(a.marker("hunter2"), a.marker("hunter2"));
+        assert_ne!(a.marker("hunter2"), a.marker("hunter3"));
+        assert_ne!(a.marker("hunter2"), b.marker("hunter2"));
+        assert!(a
+            .marker("x")
+            .starts_with("(redacted by vigil) hmac-sha256:"));
+        assert_eq!(a.marker("x").len(), REDACTED.len() + 13 + 32);
+        assert!(format!("{a:?}").contains("not shown"));
+    }
+}
