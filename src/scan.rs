@@ -157,6 +157,8 @@ pub struct Collection {
     /// Clusters that could not be reached at all (`cluster NAME: reason`); their scopes are
     /// failed in the snapshot, the other clusters' are not affected.
     pub problems: Vec<String>,
+    /// What the user should know about how clusters were read (namespaces fallen back to).
+    pub notes: Vec<String>,
 }
 
 /// Collects several clusters concurrently; one unreachable cluster fails only its scopes.
@@ -187,6 +189,7 @@ pub async fn collect_kubernetes(
         futures::future::join_all(clusters.iter().map(|c| k8s::collect(c, progress))).await;
     let mut snapshot = empty_snapshot(started);
     let mut problems = Vec::new();
+    let mut notes = Vec::new();
     for ((opts, name), result) in clusters.iter().zip(&names).zip(results) {
         let scopes = match result {
             Ok(c) => {
@@ -195,6 +198,7 @@ pub async fn collect_kubernetes(
                         .identities
                         .insert(format!("kubernetes/{}", c.cluster), id);
                 }
+                notes.extend(c.notes);
                 c.scopes
             }
             Err(e) => {
@@ -209,7 +213,11 @@ pub async fn collect_kubernetes(
     }
     snapshot.coverage.sort_by(|a, b| a.scope.cmp(&b.scope));
     redact(redactor, &mut snapshot);
-    Ok(Collection { snapshot, problems })
+    Ok(Collection {
+        snapshot,
+        problems,
+        notes,
+    })
 }
 
 /// A recorded scan and what it found.

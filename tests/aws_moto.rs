@@ -347,3 +347,113 @@ fn throttling_is_retried_with_backoff_and_reported_when_retries_run_out() {
         "open"
     );
 }
+
+/// Tags that hold credentials (by their key, or by the shape of their value) are redacted
+/// before anything is stored or printed: no planted value is in the database files, the
+/// snapshot, the JSON or table output or the log, and SEC-AWS-001 names each tag.
+#[test]
+fn credentials_in_tags_never_reach_the_database_a_snapshot_the_output_or_the_log() {
+    let moto = Moto::start();
+    boto(
+        &moto,
+        r#"
+ec2 = c('ec2')
+vol = ec2.create_volume(AvailabilityZone='us-east-1a', Size=8, Encrypted=True, TagSpecifications=[{'ResourceType': 'volume', 'Tags': [
+    {'Key': 'db_password', 'Value': 'PLANT-aws-password-1'},
+    {'Key': 'Name', 'Value': 'AKIAPLANTAWSXTWOABCD'},
+    {'Key': 'owner', 'Value': 'shop'}]}])
+ec2.create_security_group(GroupName='web', Description='web', TagSpecifications=[{'ResourceType': 'security-group', 'Tags': [
+    {'Key': 'callback', 'Value': 'https://admin:PLANT-aws-url-3@hooks.example.com/x'},
+    {'Key': 'deploy-key', 'Value': '-----BEGIN RSA PRIVATE KEY-----PLANT-aws-key-4'}]}])
+s3 = c('s3')
+s3.create_bucket(Bucket='plant-bucket')
+s3.put_bucket_tagging(Bucket='plant-bucket', Tagging={'TagSet': [
+    {'Key': 'api-key', 'Value': 'PLANT-aws-api-5'}, {'Key': 'environment', 'Value': 'dev'}]})
+"#,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    let dbpath = data.join("vigil.db").display().to_string();
+    let snap = dir.path().join("snap.json");
+    let (json_run, doc) = scan(
+        &moto,
+        &dbpath,
+        &[
+            "--save-snapshot",
+            snap.to_str().unwrap(),
+            "--log-level",
+            "debug",
+        ],
+    );
+    assert_eq!(doc["scan"]["status"], "complete", "{}", stderr(&json_run));
+    let table_run = vigil(&[
+        "scan",
+        "--endpoint-url",
+        &moto.url,
+        "--db",
+        &dbpath,
+        "--region",
+        "us-east-1",
+        "--region",
+        "eu-west-1",
+        "--log-level",
+        "debug",
+    ]);
+    let findings = vigil(&["findings", "list", "--db", &dbpath, "--format", "json"]);
+    let api = moto_dump(&moto);
+    assert!(
+        api.contains("PLANT-aws-password-1") && api.contains("AKIAPLANTAWSXTWOABCD"),
+        "the test plants what it looks for"
+    );
+    for (what, text) in [
+        ("the database files", all_bytes(&data)),
+        ("the snapshot", std::fs::read_to_string(&snap).unwrap()),
+        (
+            "scan --format json",
+            format!("{}{}", stdout(&json_run), stderr(&json_run)),
+        ),
+        (
+            "scan --format table",
+            format!("{}{}", stdout(&table_run), stderr(&table_run)),
+        ),
+        ("findings list", stdout(&findings)),
+    ] {
+        assert!(!text.contains("PLANT"), "{what} holds a planted value");
+    }
+    let sec: Vec<String> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "SEC-AWS-001")
+        .flat_map(|f| {
+            f["message"]
+                .as_str()
+                .unwrap()
+                .split("; ")
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    for tag in ["db_password", "Name", "callback", "deploy-key", "api-key"] {
+        assert!(
+            sec.iter()
+                .any(|m| m.ends_with(&format!("tag {tag} carries a credential"))),
+            "no SEC-AWS-001 for {tag}: {sec:#?}"
+        );
+    }
+    assert!(!sec
+        .iter()
+        .any(|m| m.contains("tag owner") || m.contains("tag environment")));
+}
+
+/// What moto holds, as its own API answers it (to prove the planted values are there).
+fn moto_dump(moto: &Moto) -> String {
+    boto(
+        moto,
+        r#"
+print(json.dumps(c('ec2').describe_volumes()['Volumes'], default=str))
+print(json.dumps(c('s3').get_bucket_tagging(Bucket='plant-bucket')['TagSet']))
+"#,
+    )
+}

@@ -184,7 +184,7 @@ fn pretty(v: &impl serde::Serialize) -> String {
 
 /// The kinds vigil collects, as (API group, Kind), read from src/collect/k8s.rs's KINDS.
 fn collected_kinds() -> Vec<(String, String)> {
-    let src = read("src/collect/k8s.rs");
+    let src = read("src/collect/k8s/mod.rs");
     let start = src
         .find("pub const KINDS")
         .expect("src/collect/k8s.rs defines KINDS");

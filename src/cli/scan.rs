@@ -359,6 +359,9 @@ fn collect_kubernetes(
     for p in &collection.problems {
         eprintln!("error: {p}");
     }
+    for n in &collection.notes {
+        eprintln!("note: {n}");
+    }
     Ok(collection.snapshot)
 }
 

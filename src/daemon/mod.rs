@@ -664,6 +664,9 @@ async fn collect_target(
             for p in &c.problems {
                 tracing::error!(target: "collect", problem = %p, "cluster not collected");
             }
+            for n in &c.notes {
+                tracing::warn!(target: "collect", note = %n, "cluster read in part");
+            }
             Ok(c.snapshot)
         }
     }

@@ -339,3 +339,96 @@ impl Drop for K8sApi {
         let _ = self.child.wait();
     }
 }
+
+/// A real kube-apiserver (with etcd) started by the start script named in
+/// `VIGIL_KUBE_APISERVER_START` (`.ci/run` sets it), on free loopback ports; stopped on drop.
+/// Its kubeconfig has the contexts `admin` (system:masters) and `reader` (user `reader`,
+/// no rights until a Role or ClusterRole binds it).
+pub struct RealKube {
+    pub kubeconfig: PathBuf,
+    stop: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl RealKube {
+    /// None (and a note on stderr) when no API server is available here.
+    pub fn start() -> Option<RealKube> {
+        let Some(script) = std::env::var_os("VIGIL_KUBE_APISERVER_START") else {
+            eprintln!("SKIPPED: VIGIL_KUBE_APISERVER_START is not set (.ci/run sets it to the real kube-apiserver's start script)");
+            return None;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let run = dir.path().join("k8s");
+        let out = Command::new(&script)
+            .arg(&run)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {}: {e}", PathBuf::from(&script).display()));
+        assert!(
+            out.status.success(),
+            "the API server did not start:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Some(RealKube {
+            kubeconfig: run.join("kubeconfig"),
+            stop: run.join("stop.sh"),
+            _dir: dir,
+        })
+    }
+
+    /// Runs kubectl as admin (unless `args` name another context), with `stdin` if given.
+    pub fn kubectl(&self, args: &[&str], stdin: Option<&str>) -> String {
+        let mut cmd = Command::new("kubectl");
+        cmd.arg("--kubeconfig")
+            .arg(&self.kubeconfig)
+            .args(args)
+            .stdin(if stdin.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().expect("kubectl runs");
+        if let Some(text) = stdin {
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(text.as_bytes())
+                .unwrap();
+        }
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "kubectl {args:?} failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// `kubectl apply -f -` as admin.
+    pub fn apply(&self, yaml: &str) {
+        self.kubectl(&["apply", "-f", "-"], Some(yaml));
+    }
+}
+
+impl Drop for RealKube {
+    fn drop(&mut self) {
+        let _ = Command::new(&self.stop).status();
+    }
+}
+
+/// Every file under `dir` (recursively) as one lossy string, to search for planted values.
+pub fn all_bytes(dir: &Path) -> String {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(all_bytes(&p).into_bytes());
+        } else {
+            out.extend(std::fs::read(&p).unwrap());
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}

@@ -16,6 +16,8 @@ use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::discovery::{ApiGroup, ApiResource, Scope};
 use serde_json::Value;
 
+mod fallback;
+
 use super::ScopeResult;
 use crate::model::resource::is_known_type;
 use crate::model::Resource;
@@ -342,6 +344,9 @@ pub struct Collected {
     /// for its whole life and no other cluster has. None when Namespaces could not be listed.
     pub identity: Option<String>,
     pub scopes: Vec<ScopeResult>,
+    /// What the scan should tell its user about this cluster's collection (the namespaces
+    /// it fell back to when cluster-wide lists were forbidden).
+    pub notes: Vec<String>,
 }
 
 pub async fn collect(
@@ -356,6 +361,8 @@ pub async fn collect(
     // which would stall a scan on one unavailable aggregated API for many minutes; vigil
     // retries a bounded number of times itself (`max_attempts`).
     cfg.default_retry = false;
+    // The context's namespace (`default` when it names none), as kubectl reads it.
+    let default_namespace = cfg.default_namespace.clone();
     let client = kube::Client::try_from(cfg).map_err(|e| Error::Client {
         cluster: cluster.clone(),
         message: chain(&e),
@@ -444,11 +451,62 @@ pub async fn collect(
         }
     }
 
-    let listed: Vec<(ScopeResult, Option<String>)> = futures::stream::iter(
+    let mut listed = list_jobs(&client, &cluster, jobs, opts, progress).await;
+    let mut notes = Vec::new();
+    if opts.namespaces.is_empty() {
+        // Credentials that may not list a kind across all namespaces may still read it in
+        // some: the context's namespace, and those a SelfSubjectRulesReview grants.
+        if let Some(mut plan) =
+            fallback::plan(&client, opts, &cluster, &default_namespace, &listed).await
+        {
+            let jobs = std::mem::take(&mut plan.jobs);
+            let more = list_jobs(&client, &cluster, jobs, opts, progress).await;
+            for l in &mut listed {
+                if let (Some(why), Some(e)) = (plan.explain(&l.result.scope), &mut l.result.error) {
+                    e.push_str("; ");
+                    e.push_str(&why);
+                }
+            }
+            notes.push(plan.note);
+            listed.extend(more);
+        }
+    }
+    let mut identity = None;
+    for l in listed {
+        identity = identity.or(l.identity);
+        results.push(l.result);
+    }
+    results.sort_by(|a, b| a.scope.cmp(&b.scope));
+    Ok(Collected {
+        cluster,
+        identity: identity.map(|uid| format!("kube-system-uid:{uid}")),
+        scopes: results,
+        notes,
+    })
+}
+
+/// One listing's outcome.
+struct Listed {
+    result: ScopeResult,
+    /// The kube-system namespace's UID, from the Namespace listing.
+    identity: Option<String>,
+    /// The HTTP status of a failed listing, when the API answered.
+    code: Option<u16>,
+    job: Job,
+}
+
+/// Lists jobs concurrently (at most `max_concurrency` at once) and normalizes their objects.
+async fn list_jobs(
+    client: &kube::Client,
+    cluster: &str,
+    jobs: Vec<Job>,
+    opts: &ClusterOptions,
+    progress: &(dyn Fn(&str) + Sync),
+) -> Vec<Listed> {
+    futures::stream::iter(
         jobs.into_iter()
             .map(|job| {
                 let client = client.clone();
-                let cluster = cluster.clone();
                 async move {
                     let r = list_all(
                         &client,
@@ -480,32 +538,31 @@ pub async fn collect(
                                         );
                                         m.insert("kind".into(), job.ar.kind.clone().into());
                                     }
-                                    normalize(o, &cluster)
+                                    normalize(o, cluster)
                                 })
                                 .collect();
-                            (ScopeResult::ok(job.scope, resources), identity)
+                            Listed {
+                                result: ScopeResult::ok(job.scope.clone(), resources),
+                                identity,
+                                code: None,
+                                job,
+                            }
                         }
-                        Err(e) => (ScopeResult::failed(job.scope, e), None),
+                        Err(e) => Listed {
+                            result: ScopeResult::failed(job.scope.clone(), e.message),
+                            identity: None,
+                            code: e.code,
+                            job,
+                        },
                     }
                 }
             })
             .collect::<Vec<_>>(),
     )
     .buffer_unordered(opts.max_concurrency.max(1))
-    .inspect(|(r, _)| progress(&r.scope))
+    .inspect(|l| progress(&l.result.scope))
     .collect()
-    .await;
-    let mut identity = None;
-    for (r, id) in listed {
-        identity = identity.or(id);
-        results.push(r);
-    }
-    results.sort_by(|a, b| a.scope.cmp(&b.scope));
-    Ok(Collected {
-        cluster,
-        identity: identity.map(|uid| format!("kube-system-uid:{uid}")),
-        scopes: results,
-    })
+    .await
 }
 
 /// Failed scopes for every selected kind of a cluster whose client could not be built.
@@ -596,6 +653,12 @@ struct Job {
     scope: String,
 }
 
+/// A listing that failed: the API's HTTP status when it answered, and the message.
+struct ListError {
+    code: Option<u16>,
+    message: String,
+}
+
 /// Lists every object of a job, page by page. A continue token that expires mid-way (410)
 /// restarts the list, twice at most.
 async fn list_all(
@@ -604,7 +667,7 @@ async fn list_all(
     page_size: u32,
     max_attempts: u32,
     stats: &crate::collect::ApiStats,
-) -> Result<Vec<Value>, String> {
+) -> Result<Vec<Value>, ListError> {
     use kube::Resource as _;
     let path = kube::api::DynamicObject::url_path(&job.ar, job.namespace.as_deref());
     let request = kube::core::Request::new(path);
@@ -631,18 +694,28 @@ async fn list_all(
                     continue 'restart;
                 }
                 Err(e) => {
-                    return Err(if pages == 0 {
+                    let code = match &e {
+                        kube::Error::Api(s) => Some(s.code),
+                        _ => None,
+                    };
+                    let message = if pages == 0 {
                         describe(&e)
                     } else {
                         format!("page {} of the list: {}", pages + 1, describe(&e))
-                    })
+                    };
+                    return Err(ListError { code, message });
                 }
             };
             pages += 1;
             match page.get("items") {
                 Some(Value::Array(a)) => items.extend(a.iter().cloned()),
                 Some(Value::Null) | None => {}
-                Some(_) => return Err("the list's `items` is not an array".into()),
+                Some(_) => {
+                    return Err(ListError {
+                        code: None,
+                        message: "the list's `items` is not an array".into(),
+                    })
+                }
             }
             token = page
                 .pointer("/metadata/continue")
