@@ -301,6 +301,12 @@ static SCRIPT_VALUE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid")
 });
 
+/// A cheap first look: the letters every credential name in [`SECRET_WORDS`],
+/// [`SECRET_INFIXES`] and [`SECRET_PAIRS`] contains one of.
+static MAYBE_SECRET: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)pass|pwd|secret|token|key|cred|dsn|auth|conn").expect("valid")
+});
+
 /// Words that name a credential.
 const SECRET_WORDS: &[&str] = &[
     "password",
@@ -447,6 +453,10 @@ fn words(key: &str) -> Vec<String> {
 
 /// Whether a key (tag, label, annotation, flag, variable) says it holds a credential.
 pub fn sensitive_key(key: &str) -> bool {
+    // Most keys (`app`, `team`, `--port`) have no part of a credential's name at all.
+    if !MAYBE_SECRET.is_match(key) {
+        return false;
+    }
     let w = words(key);
     let names = w.iter().any(|x| {
         SECRET_WORDS.contains(&x.as_str()) || SECRET_INFIXES.iter().any(|s| x.contains(s))

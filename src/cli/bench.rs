@@ -59,11 +59,16 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
         return history(&args, &cfg, &rules, scans);
     }
     let t0 = Instant::now();
-    let snapshot = match args.estate {
+    let mut snapshot = match args.estate {
         Estate::Aws => vigil::model::synthetic::estate(args.resources),
         Estate::Kubernetes => vigil::model::synthetic::cluster(args.resources),
     };
     let gen = t0.elapsed();
+    // Every collected snapshot goes through redaction before evaluation; its cost belongs
+    // to a scan's.
+    let t_redact = Instant::now();
+    let redacted = vigil::redact::Redactor::ephemeral().snapshot(&mut snapshot);
+    let redaction = t_redact.elapsed();
     let rss_after_generation = peak_rss_kb();
     let ctx = EvalContext {
         now: Utc::now(),
@@ -82,6 +87,11 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
     println!("rules:            {}", rules.rules.len());
     println!("resources:        {}", snapshot.resources.len());
     println!("generated in:     {:.2?}", gen);
+    println!(
+        "redacted in:      {:.2?} ({:.0} resources/s, {redacted} values replaced)",
+        redaction,
+        snapshot.resources.len() as f64 / redaction.as_secs_f64()
+    );
     println!(
         "evaluated in:     {:.2?} ({} rule evaluations, {} failing results, {} errors)",
         eval,

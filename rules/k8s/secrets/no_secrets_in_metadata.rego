@@ -14,28 +14,31 @@ import data.vigil.lib.k8s
 # run, so a rule sees where a credential was, never the credential.
 redacted := "(redacted by vigil)"
 
-deny contains {"msg": msg, "path": sprintf("%s.%s[%q]", [place.path, field, key])} if {
-	some place in places
-	some field in ["annotations", "labels"]
-	some key, value in object.get(place.metadata, field, {})
-	is_string(value)
-	contains(value, redacted)
-	msg := sprintf("%s: %s %s carries a credential", [place.what, trim_suffix(field, "s"), key])
-}
-
-# An object's own metadata, unless vigil checks it on its controller (a Pod's
-# annotations come from its Deployment's template), and its pod template's.
-places contains {"what": input.name, "path": "config.metadata", "metadata": k8s.metadata(input)} if {
+# An object's own metadata, unless vigil checks it on its controller (a Pod's annotations
+# come from its Deployment's template), and its pod template's.
+deny contains f if {
 	not k8s.controlled(input)
+	some f in carried(k8s.metadata(input), "config.metadata", input.name)
 }
 
-places contains {"what": sprintf("%s: pod template", [input.name]), "path": "config.spec.template.metadata", "metadata": m} if {
+deny contains f if {
 	input.type in k8s.workload_types
 	not k8s.controlled(input)
 	m := object.get(input.config, ["spec", "template", "metadata"], {})
+	some f in carried(m, "config.spec.template.metadata", sprintf("%s: pod template", [input.name]))
 }
 
-places contains {"what": sprintf("%s: pod template", [input.name]), "path": "config.spec.jobTemplate.spec.template.metadata", "metadata": m} if {
+deny contains f if {
 	input.type == "K8s::batch::CronJob"
 	m := object.get(input.config, ["spec", "jobTemplate", "spec", "template", "metadata"], {})
+	some f in carried(m, "config.spec.jobTemplate.spec.template.metadata", sprintf("%s: pod template", [input.name]))
+}
+
+# The annotations and labels of one metadata object that carry a redacted credential.
+carried(meta, path, what) := {{"msg": msg, "path": sprintf("%s.%s[%q]", [path, field, key])} |
+	some field in ["annotations", "labels"]
+	some key, value in object.get(meta, field, {})
+	is_string(value)
+	contains(value, redacted)
+	msg := sprintf("%s: %s %s carries a credential", [what, trim_suffix(field, "s"), key])
 }
