@@ -77,8 +77,9 @@ class Estate:
         serial = iam.create_virtual_mfa_device(VirtualMFADeviceName="bob")["VirtualMFADevice"]["SerialNumber"]
         iam.enable_mfa_device(UserName="bob", SerialNumber=serial,
                               AuthenticationCode1="123456", AuthenticationCode2="654321")
-        # Programmatic only (access key); gets the s3:* policy below.
-        iam.create_user(UserName="ci-bot", Tags=tag_list())
+        # Programmatic only (access key); gets the s3:* policy below. SEC-AWS-001: someone
+        # left a deploy token in a tag; vigil stores and prints it only redacted.
+        iam.create_user(UserName="ci-bot", Tags=tag_list(extra={"deploy_token": "demo-token-not-a-real-one-0042"}))
         iam.create_access_key(UserName="ci-bot")
         self.count("iam users", 3)
 

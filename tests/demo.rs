@@ -54,6 +54,15 @@ fn demo_estate_triggers_the_intended_rules_and_spares_compliant_resources() {
         "critical findings fail the default gate"
     );
 
+    // The deploy token left in ci-bot's tags is reported by its key and stored redacted.
+    assert!(!stdout(&out).contains("demo-token-not-a-real-one"));
+    assert!(!all_bytes(dir.path()).contains("demo-token-not-a-real-one"));
+    let token =
+        finding(&doc, "SEC-AWS-001", ":user/ci-bot").expect("the tag's credential is reported");
+    assert!(token["message"]
+        .as_str()
+        .unwrap()
+        .contains("tag deploy_token carries a credential"));
     let fired: BTreeSet<String> = active(&doc).into_iter().map(|(r, _)| r).collect();
     let expected = [
         "CT-AWS-001",
