@@ -86,6 +86,12 @@ pub fn strip_volatile(resource_type: &str, doc: &mut Value) {
 /// `tags` are its labels, which `config.metadata.labels` already shows: reported once.
 pub fn diff_resources(before: &Value, after: &Value) -> Vec<Change> {
     let mut changes = diff(before, after);
+    // A value an older vigil stored as a bare `(redacted by vigil)` now carries its keyed
+    // hash: the same redacted value, not a change.
+    changes.retain(|c| {
+        !matches!((&c.before, &c.after), (Some(Value::String(b)), Some(Value::String(a)))
+            if b == crate::redact::REDACTED && a.starts_with(crate::redact::REDACTED))
+    });
     if after.get("provider").and_then(Value::as_str) == Some("kubernetes") {
         changes.retain(|c| {
             !(c.path == "tags" || c.path.starts_with("tags.") || c.path.starts_with("tags["))

@@ -120,8 +120,13 @@ impl Redactor {
     /// `--flag value` keeps the flag and loses the next word, a shell script keeps all but
     /// the values of its credential assignments, and a word with a credential's shape goes.
     pub fn args(&self, args: &mut [Value]) -> usize {
+        self.args_after(args, false)
+    }
+
+    /// [`Redactor::args`], the first word being a credential flag's value when
+    /// `next_is_secret` (a container's `args` continue its `command`).
+    fn args_after(&self, args: &mut [Value], mut next_is_secret: bool) -> usize {
         let mut n = 0;
-        let mut next_is_secret = false;
         for a in args.iter_mut() {
             let Value::String(s) = a else {
                 next_is_secret = false;
@@ -159,7 +164,8 @@ impl Redactor {
                 s.replace_range(keep.., &marker);
                 return true;
             }
-            return false;
+            // `--set=auth.password=x`, `--from-literal=password=x`: look inside.
+            return self.script(s);
         }
         if shape(s).is_some() {
             *s = self.marker(s);
@@ -189,7 +195,13 @@ impl Redactor {
             if inert_value(v) || is_redacted(v) {
                 continue;
             }
-            let (start, end) = (key.end() + value.start(), key.end() + value.end());
+            let (start, mut end) = (key.end() + value.start(), key.end() + value.end());
+            // `Authorization: Bearer x`, `Token x`: the credential is the word after.
+            if SCHEMES.contains(&v.to_ascii_lowercase().as_str()) {
+                if let Some(next) = NEXT_WORD.find(&s[end..]) {
+                    end += next.end();
+                }
+            }
             edits.push((start, end));
             after = end;
         }
@@ -218,10 +230,31 @@ impl Redactor {
                     return m
                         .iter_mut()
                         .map(|(k, v)| match v {
-                            Value::String(s) => usize::from(self.keyed(k, s)),
+                            Value::String(s) => self.embedded(s) + usize::from(self.keyed(k, s)),
                             other => self.walk(other, None),
                         })
                         .sum();
+                }
+                // A container's `args` continue its `command`: `[app, --token]` + `[x]`.
+                let carry = match m.get("command") {
+                    Some(Value::Array(c)) => c
+                        .last()
+                        .and_then(Value::as_str)
+                        .and_then(bare_flag)
+                        .is_some_and(sensitive_key),
+                    _ => false,
+                };
+                if carry {
+                    if let Some(Value::Array(args)) = m.get_mut("args") {
+                        if args.iter().all(Value::is_string) {
+                            let n = self.args_after(args, true);
+                            return n + m
+                                .iter_mut()
+                                .filter(|(k, _)| k.as_str() != "args")
+                                .map(|(k, v)| self.walk(v, Some(k)))
+                                .sum::<usize>();
+                        }
+                    }
                 }
                 // AWS's tag shape, wherever an API returns it: {"Key": k, "Value": v}.
                 if m.get("Key").is_some_and(Value::is_string) && m.contains_key("Value") {
@@ -230,6 +263,63 @@ impl Redactor {
                 m.iter_mut().map(|(k, v)| self.walk(v, Some(k))).sum()
             }
             _ => 0,
+        }
+    }
+
+    /// An annotation holding a JSON document (a tool's copy of the object): redacted as a
+    /// document, so env values and arguments in the copy go too.
+    fn embedded(&self, s: &mut String) -> usize {
+        let t = s.trim_start();
+        if !(t.starts_with('{') || t.starts_with('[')) {
+            return 0;
+        }
+        let Ok(mut doc) = serde_json::from_str::<Value>(s) else {
+            return 0;
+        };
+        let n = self.walk(&mut doc, None);
+        if n > 0 {
+            *s = doc.to_string();
+        }
+        n
+    }
+
+    /// A value found in a drift record at `path` (`config.spec.containers[0].args[1]`,
+    /// `tags["db_password"]`), its key known only from the path: redacted as it would have
+    /// been in place, or whole where the path cannot tell (an argument on its own).
+    pub fn at_path(&self, path: &str, v: &mut Value) -> usize {
+        let (parent, last) = split_path(path);
+        let parent_field = split_path(parent).1;
+        match (v, last) {
+            (Value::String(s), PathPart::Key(k))
+                if matches!(
+                    parent_field,
+                    PathPart::Key("labels" | "annotations" | "tags")
+                ) =>
+            {
+                self.embedded(s) + usize::from(self.keyed(k, s))
+            }
+            (Value::String(s), PathPart::Index)
+                if matches!(parent_field, PathPart::Key("args" | "command")) =>
+            {
+                if is_redacted(s) {
+                    0
+                } else if s.starts_with('-') || s.contains('=') {
+                    usize::from(self.word(s))
+                } else {
+                    *s = self.marker(s);
+                    1
+                }
+            }
+            (Value::String(s), PathPart::Key("value")) if path.contains(".env[") => {
+                if s.is_empty() || is_redacted(s) {
+                    0
+                } else {
+                    *s = self.marker(s);
+                    1
+                }
+            }
+            (v, PathPart::Key(k)) => self.walk(v, Some(k)),
+            (v, _) => self.walk(v, None),
         }
     }
 
@@ -297,9 +387,16 @@ static SCRIPT_KEY: LazyLock<Regex> =
 
 /// What follows a key in a script: `=`, `:` or (after a flag) spaces, then the value.
 static SCRIPT_VALUE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^"?(?P<sep>\s*[=:]\s*|\s+)(?P<value>"[^"]*"|'[^']*'|[^\s"'&;|,}]+)"#)
+    Regex::new(r#"^"?(?P<sep>\s*[=:]\s*|\s+)(?P<value>"[^"]*"|'[^']*'|[^\s"'&;|]+)"#)
         .expect("valid")
 });
+
+/// Authentication schemes: after one, the credential is the next word.
+const SCHEMES: &[&str] = &["bearer", "token", "basic", "digest", "apikey"];
+
+/// The next word of a script.
+static NEXT_WORD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"^\s+[^\s"'&;|]+"#).expect("valid"));
 
 /// A cheap first look: the letters every credential name in [`SECRET_WORDS`],
 /// [`SECRET_INFIXES`] and [`SECRET_PAIRS`] contains one of.
@@ -458,12 +555,69 @@ pub fn sensitive_key(key: &str) -> bool {
         return false;
     }
     let w = words(key);
-    let names = w.iter().any(|x| {
-        SECRET_WORDS.contains(&x.as_str()) || SECRET_INFIXES.iter().any(|s| x.contains(s))
-    }) || w
+    // The last word that names a credential: a word that describes one counts only after
+    // it (`secret_name`, `token-ttl`, `password-file`, but `keyStorePassword`).
+    let single = w.iter().rposition(|x| names_credential(x));
+    let pair = w
         .windows(2)
-        .any(|p| SECRET_PAIRS.contains(&(p[0].as_str(), p[1].as_str())));
-    names && !w.iter().any(|x| META_WORDS.contains(&x.as_str()))
+        .rposition(|p| SECRET_PAIRS.contains(&(p[0].as_str(), p[1].as_str())))
+        .map(|i| i + 1);
+    let Some(last) = single.max(pair) else {
+        return false;
+    };
+    !w[last + 1..]
+        .iter()
+        .any(|x| META_WORDS.contains(&x.as_str()))
+        && !w.iter().any(|x| ANYWHERE_META.contains(&x.as_str()))
+}
+
+fn names_credential(word: &str) -> bool {
+    SECRET_WORDS.contains(&word)
+        || SECRET_INFIXES.iter().any(|s| word.contains(s))
+        || (word.ends_with("pass") && !NOT_PASS.contains(&word))
+}
+
+/// Words ending in `pass` that are not `storepass`, `dbpass`.
+const NOT_PASS: &[&str] = &[
+    "bypass",
+    "compass",
+    "surpass",
+    "overpass",
+    "underpass",
+    "trespass",
+    "encompass",
+];
+
+/// Words that say a key describes a credential wherever they stand (`checksum/secret`,
+/// `vault.hashicorp.com/agent-inject-secret-db`).
+const ANYWHERE_META: &[&str] = &["checksum", "hash", "sha", "digest", "inject", "template"];
+
+/// A path segment of a drift record: a key, or an array index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PathPart<'a> {
+    Key(&'a str),
+    Index,
+    None,
+}
+
+/// `a.b[0]["x.y"]` into (`a.b[0]`, `x.y`): the parent path and the last segment.
+fn split_path(path: &str) -> (&str, PathPart<'_>) {
+    if let Some(inner) = path.strip_suffix(']') {
+        if let Some(open) = inner.rfind('[') {
+            let seg = &inner[open + 1..];
+            let part = if seg.starts_with('"') {
+                PathPart::Key(seg.trim_matches('"'))
+            } else {
+                PathPart::Index
+            };
+            return (&path[..open], part);
+        }
+    }
+    match path.rfind('.') {
+        Some(dot) => (&path[..dot], PathPart::Key(&path[dot + 1..])),
+        None if path.is_empty() => ("", PathPart::None),
+        None => ("", PathPart::Key(path)),
+    }
 }
 
 /// Values that hold no credential even under a credential's key: empty, a switch, a number,
@@ -488,11 +642,31 @@ fn inert_value(v: &str) -> bool {
                 | "optional"
                 | "n/a"
         )
-        || v.chars().all(|c| c.is_ascii_digit())
-        || (v.starts_with('$') && !v.contains(char::is_whitespace))
+        || REFERENCE.is_match(v)
         || (v.starts_with("{{") && v.ends_with("}}"))
-        || (v.starts_with('/') && !v.contains(char::is_whitespace))
+        || file_path(v)
         || lower.starts_with("arn:")
+}
+
+/// `${VAR}`, `$(VAR)` and an upper-case `$VAR`: a reference, not a value (`$ecr3tPass` is
+/// a value: Kubernetes expands only `$(VAR)`, and variables are upper-case by convention).
+static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\$(?:[A-Z_][A-Z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\}|\([A-Za-z_][A-Za-z0-9_]*\))$")
+        .expect("valid")
+});
+
+/// An absolute file path (`/run/secrets/db`), not a base64 string that starts with `/`:
+/// segments of path characters, none with more than three capitals.
+fn file_path(v: &str) -> bool {
+    v.starts_with('/')
+        && v.len() > 1
+        && v[1..].split('/').all(|seg| {
+            seg.len() <= 64
+                && seg
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+                && seg.chars().filter(char::is_ascii_uppercase).count() <= 3
+        })
 }
 
 /// Shapes that are credentials whatever key they sit under, each named.
@@ -512,7 +686,7 @@ const SHAPES: &[(&str, &str)] = &[
     ),
     (
         "URL with a password",
-        r"(?i)\b[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@",
+        r"(?i)\b[a-z][a-z0-9+.-]*://[^/\s:@]*:[^/\s@]+@",
     ),
     (
         "JWT",
@@ -533,8 +707,8 @@ static SHAPE_SET: LazyLock<regex::RegexSet> =
 
 /// The kind of credential a text contains, if it has one's shape.
 pub fn shape(s: &str) -> Option<&'static str> {
-    // Every shape is at least 16 characters long: most strings are shorter.
-    if s.len() < 16 {
+    // Every shape is longer than this (`ftp://u:p@h` is 11): most strings are shorter.
+    if s.len() < 10 {
         return None;
     }
     SHAPE_SET.matches(s).iter().next().map(|i| SHAPES[i].0)

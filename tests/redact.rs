@@ -177,6 +177,78 @@ fn a_resource_is_redacted_everywhere_a_credential_hides() {
 }
 
 #[test]
+fn args_continue_the_command_and_json_annotations_are_documents() {
+    let r = redactor();
+    let mut pod: vigil::model::Resource = serde_json::from_value(json!({
+        "id": "k8s://c/shop/core/Pod/web", "type": "K8s::core::Pod", "provider": "kubernetes",
+        "config": {"metadata": {"name": "web", "annotations": {
+            "kapp.k14s.io/original": "{\"spec\":{\"containers\":[{\"env\":[{\"name\":\"X\",\"value\":\"hunter2-copy\"}]}]}}"}},
+          "spec": {"containers": [{"name": "app", "command": ["/app", "--token"], "args": ["hunter2-arg", "--port", "80"]}]}}
+    }))
+    .unwrap();
+    r.resource(&mut pod);
+    let text = serde_json::to_string(&pod).unwrap();
+    assert!(!text.contains("hunter2"), "{text}");
+    assert_eq!(pod.config["spec"]["containers"][0]["args"][2], "80");
+}
+
+#[test]
+fn drift_values_are_redacted_by_their_path() {
+    let r = redactor();
+    let cases = [
+        (
+            "config.spec.template.spec.containers[0].args[0]",
+            json!("--db-password=hunter2"),
+            true,
+        ),
+        (
+            "config.spec.template.spec.containers[0].args[1]",
+            json!("hunter2"),
+            true,
+        ),
+        (
+            "config.spec.template.spec.containers[0].args[2]",
+            json!("--log-level=info"),
+            false,
+        ),
+        ("tags[\"ci:deploy-token\"]", json!("hunter2"), true),
+        ("tags.db_password", json!("hunter2"), true),
+        ("tags.owner", json!("shop"), false),
+        ("config.metadata.labels.app", json!("web"), false),
+        (
+            "config.spec.containers[1]",
+            json!({"name": "side", "args": ["--token", "hunter2"]}),
+            true,
+        ),
+        (
+            "config.spec.containers[0].args",
+            json!(["--password=hunter2"]),
+            true,
+        ),
+        (
+            "config.spec.containers[0].env[0].value",
+            json!("hunter2"),
+            true,
+        ),
+        ("config.Description", json!("AKIAIOSFODNN7EXAMPLE"), true),
+        ("config.Description", json!("web servers"), false),
+    ];
+    for (path, value, redacted) in cases {
+        let mut v = value.clone();
+        let n = r.at_path(path, &mut v);
+        assert_eq!(n > 0, redacted, "{path}: {value} became {v}");
+        if redacted {
+            assert!(
+                !v.to_string().contains("hunter2") && !v.to_string().contains("AKIA"),
+                "{path}: {v}"
+            );
+        } else {
+            assert_eq!(v, value);
+        }
+    }
+}
+
+#[test]
 fn the_hash_shows_a_change_and_depends_on_the_key() {
     let (a, b) = (Redactor::new([1; 32]), Redactor::new([2; 32]));
     let mut x = vec![json!("--token=one")];

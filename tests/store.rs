@@ -595,3 +595,45 @@ fn history_stored_verbatim_is_redacted_once_and_the_file_keeps_nothing() {
         "a planted value survived in the database files"
     );
 }
+
+/// An env value an older vigil stored as a bare "(redacted by vigil)" gains its keyed hash
+/// at the next scan: a new version, but no drift.
+#[test]
+fn a_legacy_redaction_marker_gaining_its_hash_is_no_drift() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("v.db")).unwrap();
+    let rules = rules();
+    let with_env = |value: String| {
+        let mut v = volume("us-east-1", "vol-a", true);
+        v.config["env"] = json!([{"name": "MODE", "value": value}]);
+        v
+    };
+    scan(
+        &mut store,
+        &rules,
+        vec![with_env("(redacted by vigil)".into())],
+        vec![cov("us-east-1", true)],
+        1,
+    );
+    let marker = store.redactor().unwrap().marker("prod");
+    let s2 = scan(
+        &mut store,
+        &rules,
+        vec![with_env(marker.clone())],
+        vec![cov("us-east-1", true)],
+        2,
+    );
+    assert!(store.drift_since(s2 - 1, None).unwrap().is_empty());
+    // A real change after that is drift again.
+    let other = store.redactor().unwrap().marker("dev");
+    let s3 = scan(
+        &mut store,
+        &rules,
+        vec![with_env(other)],
+        vec![cov("us-east-1", true)],
+        3,
+    );
+    let drift = store.drift_since(s3 - 1, None).unwrap();
+    assert_eq!(drift.len(), 1);
+    assert_eq!(drift[0].changes[0].path, "config.env[0].value");
+}

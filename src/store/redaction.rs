@@ -27,20 +27,6 @@ impl Scrubbed {
     }
 }
 
-/// Paths under which a drift event's values had a key beside them that the value alone
-/// no longer shows: such values are replaced whole.
-const KEYED_PLACES: &[&str] = &[
-    ".args[",
-    ".command[",
-    ".env[",
-    "labels.",
-    "annotations.",
-    "tags.",
-    "httpHeaders[",
-    "labels",
-    "annotations",
-];
-
 impl Store {
     /// This database's redaction key, made (32 random bytes from the OS) on first use. It
     /// never leaves the database: the hashes beside redacted values mean nothing without it.
@@ -92,19 +78,30 @@ impl Store {
         scrub_drift(&tx, &redactor, &mut done)?;
         scrub_text(&tx, &redactor, "findings", "message", &mut done.findings)?;
         scrub_text(&tx, &redactor, "scan_coverage", "error", &mut done.coverage)?;
+        scrub_text(&tx, &redactor, "scan_errors", "message", &mut done.coverage)?;
         scrub_text(&tx, &redactor, "resources", "name", &mut done.versions)?;
-        tx.execute(
-            "UPDATE redaction SET scrubbed = ?1 WHERE id = 1",
-            [SCRUB_LEVEL],
-        )
-        .map_err(sql("recording the history redaction"))?;
         tx.commit()
             .map_err(sql("committing the history redaction"))?;
+        // Old text lives on in freed pages and in the write-ahead log until both go; the
+        // level is recorded only once they have, so a failure here is retried next time.
+        self.conn
+            .execute_batch("VACUUM;")
+            .map_err(sql("compacting the database after redaction"))?;
+        let busy: i64 = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))
+            .map_err(sql("checkpointing the database after redaction"))?;
+        if busy != 0 {
+            tracing::warn!(target: "store", "the write-ahead log is in use by another reader; its redaction is retried at the next start");
+            return Ok(done);
+        }
+        self.conn
+            .execute(
+                "UPDATE redaction SET scrubbed = ?1 WHERE id = 1",
+                [SCRUB_LEVEL],
+            )
+            .map_err(sql("recording the history redaction"))?;
         if done.total() > 0 {
-            // Old text lives on in freed pages and in the write-ahead log until both go.
-            self.conn
-                .execute_batch("VACUUM; PRAGMA wal_checkpoint(TRUNCATE);")
-                .map_err(sql("compacting the database after redaction"))?;
             tracing::warn!(target: "store", versions = done.versions, drift_events = done.drift_events,
                 findings = done.findings, coverage = done.coverage,
                 "redacted credential-looking values stored by an earlier vigil");
@@ -178,9 +175,8 @@ fn scrub_drift(tx: &rusqlite::Transaction, redactor: &Redactor, done: &mut Scrub
         };
         let mut n = 0;
         for c in &mut changes {
-            let keyed = KEYED_PLACES.iter().any(|p| c.path.contains(p));
             for v in [&mut c.before, &mut c.after].into_iter().flatten() {
-                n += redact_value(redactor, v, keyed);
+                n += redactor.at_path(&c.path, v);
             }
         }
         if n > 0 {
@@ -194,28 +190,6 @@ fn scrub_drift(tx: &rusqlite::Transaction, redactor: &Redactor, done: &mut Scrub
         }
     }
     Ok(())
-}
-
-/// A drift value: whole (every string in it) where its key is not beside it, else by shape.
-fn redact_value(redactor: &Redactor, v: &mut serde_json::Value, keyed: bool) -> usize {
-    use serde_json::Value;
-    match v {
-        Value::String(s) if keyed => {
-            if s.is_empty() || crate::redact::is_redacted(s) {
-                0
-            } else {
-                *s = redactor.marker(s);
-                1
-            }
-        }
-        Value::String(s) => usize::from(redactor.text(s)),
-        Value::Array(a) => a.iter_mut().map(|x| redact_value(redactor, x, keyed)).sum(),
-        Value::Object(m) => m
-            .values_mut()
-            .map(|x| redact_value(redactor, x, keyed))
-            .sum(),
-        _ => 0,
-    }
 }
 
 fn scrub_text(

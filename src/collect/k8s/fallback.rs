@@ -194,6 +194,11 @@ pub(super) async fn plan(
     })
 }
 
+/// A list for a message: at most ten names, then how many more.
 fn join<'a>(items: impl Iterator<Item = &'a str>) -> String {
-    items.collect::<Vec<_>>().join(", ")
+    let all: Vec<&str> = items.collect();
+    match all.len() {
+        0..=10 => all.join(", "),
+        n => format!("{} and {} more", all[..10].join(", "), n - 10),
+    }
 }
