@@ -1,6 +1,6 @@
 //! End to end against moto's server: real SDK calls, the real binary, SQLite on disk.
 
-mod common;
+use crate::common;
 
 use common::*;
 

@@ -1,7 +1,7 @@
 //! The command line as a user meets it: config templates and checks, rule listing and
 //! testing, exit codes.
 
-mod common;
+use crate::common;
 
 use common::*;
 

@@ -1,7 +1,7 @@
 //! `vigil run` as a process against moto: schedules, health, readiness, metrics, the API and
 //! its tokens, SIGTERM during a scan, the one-writer lock, and rule reloads.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

@@ -1,7 +1,7 @@
 //! The bundled demo estate (demo/populate.py) scanned end to end against moto: every rule the
 //! estate is built to break fires, the compliant resources stay clean.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::process::Command;

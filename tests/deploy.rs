@@ -3,7 +3,7 @@
 //! without Secrets, locked-down pods), and the IAM policy lists exactly the AWS calls the
 //! collectors make.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write as _;

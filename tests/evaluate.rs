@@ -1,7 +1,7 @@
 //! The evaluator: VM and interpreter agree; bad rules are reported and skipped; the CLI
 //! reports a broken rule file with its location and still scans with the rest.
 
-mod common;
+use crate::common;
 
 use chrono::{TimeZone, Utc};
 use vigil::policy::evaluate::EngineMode;

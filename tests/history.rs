@@ -2,7 +2,7 @@
 //! `--now`: drift events and baselines, idle-since and reaping candidates, the findings'
 //! lifecycle, waivers, a failing region, the audit log, pruning.
 
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::json;

@@ -2,7 +2,7 @@
 //! planted in objects never reach the database, a snapshot, the output or the log; a
 //! kubeconfig limited to one namespace by a Role gets a partial scan of that namespace.
 
-mod common;
+use crate::common;
 
 use common::{all_bytes, json, stderr, stdout, vigil, RealKube};
 

@@ -2,7 +2,7 @@
 //! (`tests/fixtures/k8s/cluster-a`: Kubernetes 1.20-style discovery with CronJob only at
 //! batch/v1beta1, ClusterRoles forbidden to the scanner) with the real `kube::Client`.
 
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::json;

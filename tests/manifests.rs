@@ -1,6 +1,6 @@
 //! `vigil scan --manifests`: Kubernetes rules on YAML/JSON files before deployment.
 
-mod common;
+use crate::common;
 
 use common::*;
 

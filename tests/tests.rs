@@ -1,0 +1,19 @@
+//! The integration tests, as one test crate (one binary to link, as ripgrep does): each
+//! module is one area, run against real parts — moto's server, a real kube-apiserver, the
+//! stand-in API for what a real server will not do on demand, SQLite files, the real binary.
+
+mod common;
+
+mod aws_moto;
+mod cli;
+mod daemon;
+mod demo;
+mod deploy;
+mod evaluate;
+mod history;
+mod k8s_apiserver;
+mod k8s_cluster;
+mod manifests;
+mod redact;
+mod rules;
+mod store;
