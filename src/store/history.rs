@@ -258,7 +258,7 @@ impl Store {
         for row in rows {
             let (id, ty, provider, account, hash, doc) =
                 row.map_err(sql("reading resource versions"))?;
-            if hash == super::REMOVED
+            if hash == super::resources::REMOVED
                 || !accounts.contains(&(provider, account.clone().unwrap_or_default()))
             {
                 continue;

@@ -3,8 +3,9 @@
 use rusqlite::{params, OptionalExtension as _};
 use serde::Serialize;
 
+use super::findings::row_to_finding;
 use super::history::append_audit;
-use super::{row_to_finding, sql, Error, Result, Store};
+use super::{sql, Error, Result, Store};
 use crate::model::{Finding, FindingStatus, Severity, Waiver};
 
 /// A step in a finding's life.

@@ -1,0 +1,251 @@
+//! Resource versions and drift: a new version only when a resource's document changed,
+//! with the drift event that names what changed; removals only in complete scopes.
+
+use std::collections::{HashMap, HashSet};
+
+use rusqlite::{params, OptionalExtension as _, Transaction};
+use serde::Serialize;
+use sha2::{Digest as _, Sha256};
+
+use super::{sql, Result, Store};
+use crate::model::{CoverageStatus, Resource, Snapshot};
+
+/// Adds a resource version only when the document changed.
+/// The hash and stored text of a resource: its document without volatile fields, keys in
+/// sorted order.
+pub fn content_hash(r: &Resource) -> (String, String) {
+    let mut value = serde_json::to_value(r).expect("resources serialize");
+    crate::drift::strip_volatile(&r.resource_type, &mut value);
+    let doc = serde_json::to_string(&value).expect("resources serialize");
+    (sha256_hex(&doc), doc)
+}
+
+pub(super) fn sha256_hex(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The hash of a document in today's canonical form.
+pub(super) fn canonical_hash(doc: &serde_json::Value) -> String {
+    sha256_hex(&serde_json::to_string(doc).expect("documents serialize"))
+}
+
+/// The hash a removal is recorded under in `resource_versions` (with an empty document).
+pub(super) const REMOVED: &str = "removed";
+
+/// Resource versions and drift: a new version only when a resource's document changed (with
+/// a drift event naming the changed paths), `added` for a resource not seen before in an
+/// account already scanned, `removed` for a resource missing from a scope collected
+/// completely. A resource missing from a failed scope is neither removed nor changed.
+pub(super) fn record_resources(
+    tx: &Transaction,
+    scan_id: i64,
+    snapshot: &Snapshot,
+) -> Result<DriftSummary> {
+    use crate::drift::{self, Change, Kind};
+    let mut summary = DriftSummary::default();
+    // Scopes collected completely before: a resource new in one of them was added; a resource
+    // in a scope seen for the first time (a first scan, a new region or kind, a scope that
+    // failed until now) is inventory, not drift.
+    let known_scopes: HashSet<String> = {
+        let mut stmt = tx
+            .prepare("SELECT DISTINCT scope FROM scan_coverage WHERE status = 'complete' AND scan_id < ?1")
+            .map_err(sql("reading earlier coverage"))?;
+        let rows = stmt
+            .query_map([scan_id], |r| r.get(0))
+            .and_then(|rows| rows.collect::<Result<HashSet<String>, _>>())
+            .map_err(sql("reading earlier coverage"))?;
+        rows
+    };
+    let known = |scope: &str| super::covers(&known_scopes, scope);
+    // Every stored hash at once (one query, not one per resource).
+    let hashes: HashMap<String, String> = {
+        let mut stmt = tx
+            .prepare("SELECT id, current_hash FROM resources")
+            .map_err(sql("reading resource hashes"))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .and_then(|rows| rows.collect::<Result<HashMap<_, _>, _>>())
+            .map_err(sql("reading resource hashes"))?;
+        rows
+    };
+    let mut previous_doc = tx
+        .prepare("SELECT document FROM resource_versions WHERE resource_id = ?1 ORDER BY scan_id DESC LIMIT 1")
+        .map_err(sql("preparing version lookup"))?;
+    let mut upsert = tx
+        .prepare(
+            "INSERT INTO resources (id, type, provider, account, region, name, scope, current_hash, first_seen_scan, last_seen_scan)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)
+             ON CONFLICT(id) DO UPDATE SET type = ?2, provider = ?3, account = ?4, region = ?5, name = ?6,
+                 scope = ?7, current_hash = ?8, last_seen_scan = ?9, removed_scan = NULL",
+        )
+        .map_err(sql("preparing resource upsert"))?;
+    let mut seen_again = tx
+        .prepare("UPDATE resources SET last_seen_scan = ?2 WHERE id = ?1")
+        .map_err(sql("preparing resource update"))?;
+    let mut rehash = tx
+        .prepare("UPDATE resources SET current_hash = ?2, last_seen_scan = ?3 WHERE id = ?1")
+        .map_err(sql("preparing resource update"))?;
+    let mut version = tx
+        .prepare("INSERT OR REPLACE INTO resource_versions (resource_id, scan_id, hash, document) VALUES (?1, ?2, ?3, ?4)")
+        .map_err(sql("preparing version insert"))?;
+    let mut event = tx
+        .prepare(
+            "INSERT INTO drift_events (scan_id, resource_id, resource_type, account, change, changes)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )
+        .map_err(sql("preparing drift event"))?;
+    let mut record = |id: &str, ty: &str, account: Option<&str>, kind: Kind, changes: &[Change]| {
+        event
+            .execute(params![
+                scan_id,
+                id,
+                ty,
+                account,
+                kind.as_str(),
+                serde_json::to_string(changes).expect("changes serialize")
+            ])
+            .map(|_| ())
+            .map_err(sql("writing drift event"))
+    };
+    for r in &snapshot.resources {
+        let (hash, doc) = content_hash(r);
+        let prev = hashes.get(&r.id).map(String::as_str);
+        if prev == Some(hash.as_str()) {
+            seen_again
+                .execute(params![r.id, scan_id])
+                .map_err(sql("writing resource"))?;
+            continue;
+        }
+        let scope = r.scope();
+        let before: Option<serde_json::Value> = match prev {
+            Some(REMOVED) | None => None,
+            Some(_) => previous_doc
+                .query_row([&r.id], |row| row.get::<_, String>(0))
+                .optional()
+                .map_err(sql("reading previous version"))?
+                .and_then(|t| serde_json::from_str(&t).ok()),
+        };
+        // A version written by an older vigil hashes differently (key order, volatile
+        // fields): the same document in today's form is not a change.
+        let before = before.map(|mut b| {
+            drift::strip_volatile(&r.resource_type, &mut b);
+            b
+        });
+        if before.as_ref().is_some_and(|b| canonical_hash(b) == hash) {
+            rehash
+                .execute(params![r.id, hash, scan_id])
+                .map_err(sql("writing resource"))?;
+            continue;
+        }
+        upsert
+            .execute(params![
+                r.id,
+                r.resource_type,
+                r.provider,
+                r.account,
+                r.region,
+                r.name,
+                scope,
+                hash,
+                scan_id
+            ])
+            .map_err(sql("writing resource"))?;
+        match before {
+            None if known(&scope) => {
+                record(
+                    &r.id,
+                    &r.resource_type,
+                    r.account.as_deref(),
+                    Kind::Added,
+                    &[],
+                )?;
+                summary.added += 1;
+            }
+            None => {}
+            Some(before) => {
+                let after: serde_json::Value = serde_json::from_str(&doc).expect("just serialized");
+                let changes = drift::diff_resources(&before, &after);
+                // Nothing left once legacy redaction markers are set aside: no drift.
+                if !changes.is_empty() {
+                    record(
+                        &r.id,
+                        &r.resource_type,
+                        r.account.as_deref(),
+                        Kind::Modified,
+                        &changes,
+                    )?;
+                    summary.modified += 1;
+                }
+            }
+        }
+        version
+            .execute(params![r.id, scan_id, hash, doc])
+            .map_err(sql("writing resource version"))?;
+    }
+
+    // Removed: present before, absent now, in a scope this scan collected completely.
+    let complete: HashSet<&str> = snapshot
+        .coverage
+        .iter()
+        .filter(|c| c.status == CoverageStatus::Complete)
+        .map(|c| c.scope.as_str())
+        .collect();
+    let seen: HashSet<&str> = snapshot.resources.iter().map(|r| r.id.as_str()).collect();
+    let candidates: Vec<(String, String, Option<String>, String)> = {
+        let mut stmt = tx
+            .prepare("SELECT id, type, account, scope FROM resources WHERE removed_scan IS NULL AND last_seen_scan < ?1")
+
+            .map_err(sql("reading present resources"))?;
+        let rows = stmt
+            .query_map([scan_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .map_err(sql("reading present resources"))?;
+        rows
+    };
+    let mut remove = tx
+        .prepare("UPDATE resources SET removed_scan = ?2, current_hash = ?3 WHERE id = ?1")
+        .map_err(sql("preparing removal"))?;
+    for (id, ty, account, scope) in candidates {
+        if !super::covers(&complete, &scope) || seen.contains(id.as_str()) {
+            continue;
+        }
+        remove
+            .execute(params![id, scan_id, REMOVED])
+            .map_err(sql("recording removal"))?;
+        version
+            .execute(params![id, scan_id, REMOVED, ""])
+            .map_err(sql("recording removal"))?;
+        record(&id, &ty, account.as_deref(), Kind::Removed, &[])?;
+        summary.removed += 1;
+    }
+    Ok(summary)
+}
+
+/// Resources added, removed and modified in one scan.
+#[derive(Debug, Default, Clone, Copy, Serialize, PartialEq, Eq)]
+pub struct DriftSummary {
+    pub added: usize,
+    pub removed: usize,
+    pub modified: usize,
+}
+
+impl Store {
+    /// The latest stored document of a resource.
+    pub fn document(&self, resource_id: &str) -> Result<Option<serde_json::Value>> {
+        let doc: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT document FROM resource_versions WHERE resource_id = ?1 ORDER BY scan_id DESC LIMIT 1",
+                [resource_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(sql("reading resource version"))?;
+        Ok(doc.and_then(|d| serde_json::from_str(&d).ok()))
+    }
+}
