@@ -98,7 +98,7 @@ pub fn prune(args: PruneArgs, config: Option<&std::path::Path>) -> anyhow::Resul
     let _lock = if args.dry_run {
         None
     } else {
-        Some(vigil::daemon::lock::acquire(store.path())?)
+        Some(vigil::store::lock::acquire(store.path())?)
     };
     let now = chrono::Utc::now();
     let cutoff = (now - chrono::Duration::days(i64::from(days)))

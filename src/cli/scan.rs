@@ -145,7 +145,7 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
         .clone()
         .or(cfg.storage.path.clone())
         .unwrap_or_else(super::default_db);
-    let _lock = vigil::daemon::lock::acquire(&db_path)?;
+    let _lock = vigil::store::lock::acquire(&db_path)?;
     let mut store = Store::open(&db_path)?;
     store.scrub_history()?;
     let redactor = store.redactor()?;

@@ -6,7 +6,6 @@
 
 pub mod auth;
 pub mod http;
-pub mod lock;
 pub mod metrics;
 
 use std::collections::BTreeMap;
@@ -243,7 +242,7 @@ pub struct State {
     /// Redacts every collected snapshot with the database's key.
     redactor: crate::redact::Redactor,
     /// Held for the life of the state, so it is released after the last write.
-    _lock: lock::Lock,
+    _lock: crate::store::lock::Lock,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -688,7 +687,7 @@ pub enum Error {
     #[error("{}", .0.join("\n"))]
     Invalid(Vec<String>),
     #[error(transparent)]
-    Lock(#[from] lock::Error),
+    Lock(#[from] crate::store::lock::Error),
     #[error(transparent)]
     Store(#[from] crate::store::Error),
     #[error("cannot listen on {addr} (set daemon.listen or --listen)")]
@@ -867,7 +866,7 @@ pub async fn run(opts: Options) -> Result<(), Error> {
         .clone()
         .or(loaded.config.storage.path.clone())
         .unwrap_or_else(|| opts.default_db.clone());
-    let db_lock = lock::acquire(&db_path)?;
+    let db_lock = crate::store::lock::acquire(&db_path)?;
     let mut store = Store::open(&db_path)?;
     store.scrub_history()?;
     let redactor = store.redactor()?;

@@ -9,11 +9,12 @@
 //! (versions and drift events), `idle` (idle-since), `findings` (the lifecycle: reconcile),
 //! `waivers` (waivers and finding queries), `history` (drift and baselines read back, the
 //! audit log, retention), `redaction` (the redaction key, history redaction),
-//! `migrations` (the schema).
+//! `migrations` (the schema), `lock` (one writer per database: the lock file).
 
 mod findings;
 mod history;
 mod idle;
+pub mod lock;
 mod migrations;
 mod redaction;
 mod resources;
