@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use rusqlite::{params, OptionalExtension as _, Transaction};
 
 use super::scans::{Lifecycle, ScanInput};
-use super::{sql, Result, Store};
+use super::{query_rows, sql, Result, Store};
 use crate::model::{CoverageStatus, Finding, FindingStatus, Severity};
 
 pub(super) fn row_to_finding(r: &rusqlite::Row) -> rusqlite::Result<Finding> {
@@ -94,18 +94,13 @@ pub(super) fn reconcile(tx: &Transaction, scan_id: i64, input: &ScanInput) -> Re
         .map_err(sql("preparing finding event"))?;
 
     // Existing findings that are active: still failing, resolved, or stale.
-    let active: Vec<(i64, String, String, String)> = {
-        let mut stmt = tx
-            .prepare(
-                "SELECT id, rule_id, resource_id, scope FROM findings WHERE status != 'resolved'",
-            )
-            .map_err(sql("reading active findings"))?;
-        let rows = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-            .map_err(sql("reading active findings"))?;
-        rows
-    };
+    let active: Vec<(i64, String, String, String)> = query_rows(
+        tx,
+        "reading active findings",
+        "SELECT id, rule_id, resource_id, scope FROM findings WHERE status != 'resolved'",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+    )?;
     // Accounts and clusters this scan looked at: findings elsewhere (another target, another
     // cluster) are neither re-checked nor marked stale by it.
     let attempted: HashSet<(&str, &str)> = snapshot

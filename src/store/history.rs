@@ -6,7 +6,7 @@ use rusqlite::{params, OptionalExtension as _, Transaction};
 use serde::Serialize;
 use sha2::{Digest as _, Sha256};
 
-use super::{sql, Error, Result, Store};
+use super::{query_rows, sql, Error, Result, Store};
 use crate::drift::{Change, Kind};
 
 /// One resource's change in one scan.
@@ -206,20 +206,19 @@ impl Store {
     }
 
     pub fn baselines(&self) -> Result<Vec<Baseline>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT target, scan_id, accepted_at FROM baselines ORDER BY target")
-            .map_err(sql("reading baselines"))?;
-        let rows = stmt
-            .query_map([], |r| {
+        let rows: Vec<_> = query_rows(
+            &self.conn,
+            "reading baselines",
+            "SELECT target, scan_id, accepted_at FROM baselines ORDER BY target",
+            [],
+            |r| {
                 Ok(Baseline {
                     target: r.get(0)?,
                     scan_id: r.get(1)?,
                     accepted_at: r.get(2)?,
                 })
-            })
-            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-            .map_err(sql("reading baselines"))?;
+            },
+        )?;
         Ok(rows)
     }
 
@@ -280,14 +279,13 @@ impl Store {
     /// baseline: one entry per added, removed or modified resource.
     pub fn drift_from_baseline(&self, baseline: &Baseline) -> Result<Vec<DriftEvent>> {
         let accounts: HashSet<(String, String)> = {
-            let mut stmt = self
-                .conn
-                .prepare("SELECT scope FROM scan_coverage WHERE scan_id = ?1")
-                .map_err(sql("reading coverage"))?;
-            let scopes = stmt
-                .query_map([baseline.scan_id], |r| r.get::<_, String>(0))
-                .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-                .map_err(sql("reading coverage"))?;
+            let scopes: Vec<_> = query_rows(
+                &self.conn,
+                "reading coverage",
+                "SELECT scope FROM scan_coverage WHERE scan_id = ?1",
+                [baseline.scan_id],
+                |r| r.get::<_, String>(0),
+            )?;
             scopes
                 .iter()
                 .filter_map(|s| {
@@ -473,14 +471,12 @@ impl Store {
                 )
             })
             .collect();
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT id, rule, resource, reason, owner, expires_at, removed_at FROM waivers",
-            )
-            .map_err(sql("reading waivers"))?;
-        let waivers = stmt
-            .query_map([], |r| {
+        let waivers: Vec<_> = query_rows(
+            &self.conn,
+            "reading waivers",
+            "SELECT id, rule, resource, reason, owner, expires_at, removed_at FROM waivers",
+            [],
+            |r| {
                 Ok((
                     r.get::<_, i64>(0)?,
                     serde_json::json!({"rule": r.get::<_, String>(1)?, "resource": r.get::<_, String>(2)?,
@@ -488,9 +484,8 @@ impl Store {
                         "expires_at": r.get::<_, String>(5)?}),
                     r.get::<_, Option<String>>(6)?,
                 ))
-            })
-            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-            .map_err(sql("reading waivers"))?;
+            },
+        )?;
         for (id, recorded, removed_at) in waivers {
             let subject = format!("waiver {id}");
             match entries
@@ -555,20 +550,15 @@ impl Store {
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(sql("starting prune"))?;
         // Scans to delete: finished before the cutoff, not a baseline, not a target's latest.
-        let doomed: Vec<i64> = {
-            let mut stmt = tx
-                .prepare(
-                    "SELECT id FROM scans WHERE finished_at < ?1
+        let doomed: Vec<i64> = query_rows(
+            &tx,
+            "reading scans to prune",
+            "SELECT id FROM scans WHERE finished_at < ?1
                        AND id NOT IN (SELECT scan_id FROM baselines)
                        AND id NOT IN (SELECT max(id) FROM scans GROUP BY target)",
-                )
-                .map_err(sql("reading scans to prune"))?;
-            let rows = stmt
-                .query_map([cutoff], |r| r.get(0))
-                .and_then(|rows| rows.collect::<Result<Vec<i64>, _>>())
-                .map_err(sql("reading scans to prune"))?;
-            rows
-        };
+            [cutoff],
+            |r| r.get(0),
+        )?;
         let oldest_kept: i64 = tx
             .query_row(
                 "SELECT coalesce(min(id), 0) FROM scans WHERE finished_at >= ?1",
@@ -727,19 +717,11 @@ impl Store {
         before: Option<i64>,
         limit: usize,
     ) -> Result<Vec<ScanSummary>> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT id, run_id, target, status, started_at, finished_at, resources, rules, evaluations
+        let rows: Vec<_> = query_rows(&self.conn, "listing scans", "SELECT id, run_id, target, status, started_at, finished_at, resources, rules, evaluations
                  FROM scans
                  WHERE (?1 IS NULL OR target = ?1) AND (?2 IS NULL OR run_id = ?2)
                    AND (?3 IS NULL OR id < ?3)
-                 ORDER BY id DESC LIMIT ?4",
-            )
-            .map_err(sql("listing scans"))?;
-        let rows = stmt
-            .query_map(
-                rusqlite::params![target, run_id, before, limit as i64],
+                 ORDER BY id DESC LIMIT ?4", rusqlite::params![target, run_id, before, limit as i64],
                 |r| {
                     Ok(ScanSummary {
                         id: r.get(0)?,
@@ -752,10 +734,7 @@ impl Store {
                         rules: r.get(7)?,
                         evaluations: r.get(8)?,
                     })
-                },
-            )
-            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-            .map_err(sql("listing scans"))?;
+                },)?;
         Ok(rows)
     }
 

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use rusqlite::{params, Transaction};
 use serde::Serialize;
 
-use super::{sql, Result, Store};
+use super::{query_rows, sql, Result, Store};
 use crate::model::Snapshot;
 
 /// Idle-since of the snapshot's resources: idle ones keep (or get) their time, resources in
@@ -64,14 +64,13 @@ pub struct IdleResource {
 impl Store {
     /// Since when each resource known idle has been idle.
     pub fn idle_since(&self) -> Result<BTreeMap<String, chrono::DateTime<chrono::Utc>>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT resource_id, since FROM idle")
-            .map_err(sql("reading idle resources"))?;
-        let rows = stmt
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
-            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-            .map_err(sql("reading idle resources"))?;
+        let rows: Vec<_> = query_rows(
+            &self.conn,
+            "reading idle resources",
+            "SELECT resource_id, since FROM idle",
+            [],
+            |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
+        )?;
         Ok(rows
             .into_iter()
             .filter_map(|(id, t)| {

@@ -96,6 +96,28 @@ where
             .is_some_and(|w| scopes.contains(w.as_str()))
 }
 
+/// Runs a query and collects its mapped rows: prepare, query_map, collect, each failure
+/// named by `op`, in one place.
+fn query_rows<C, T, P, F>(
+    conn: &Connection,
+    op: &'static str,
+    query: &str,
+    params: P,
+    map: F,
+) -> Result<C>
+where
+    C: FromIterator<T>,
+    P: rusqlite::Params,
+    F: FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+{
+    let mut stmt = conn.prepare(query).map_err(sql(op))?;
+    let rows = stmt
+        .query_map(params, map)
+        .and_then(|rows| rows.collect::<rusqlite::Result<C>>())
+        .map_err(sql(op))?;
+    Ok(rows)
+}
+
 fn sql(op: &'static str) -> impl FnOnce(rusqlite::Error) -> Error {
     move |source| Error::Sql { op, source }
 }

@@ -3,7 +3,7 @@
 
 use rusqlite::{params, OptionalExtension as _};
 
-use super::{content_hash, sql, Result, Store};
+use super::{content_hash, query_rows, sql, Result, Store};
 use crate::drift::Change;
 use crate::model::Resource;
 use crate::redact::Redactor;
@@ -115,18 +115,13 @@ fn scrub_versions(
     redactor: &Redactor,
     done: &mut Scrubbed,
 ) -> Result<()> {
-    let rows: Vec<(String, i64, String)> = {
-        let mut stmt = tx
-            .prepare(
-                "SELECT resource_id, scan_id, document FROM resource_versions WHERE document != ''",
-            )
-            .map_err(sql("reading resource versions"))?;
-        let rows = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-            .map_err(sql("reading resource versions"))?;
-        rows
-    };
+    let rows: Vec<(String, i64, String)> = query_rows(
+        tx,
+        "reading resource versions",
+        "SELECT resource_id, scan_id, document FROM resource_versions WHERE document != ''",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
     let mut write = tx
         .prepare("UPDATE resource_versions SET hash = ?3, document = ?4 WHERE resource_id = ?1 AND scan_id = ?2")
         .map_err(sql("preparing version rewrite"))?;
@@ -156,16 +151,13 @@ fn scrub_versions(
 }
 
 fn scrub_drift(tx: &rusqlite::Transaction, redactor: &Redactor, done: &mut Scrubbed) -> Result<()> {
-    let rows: Vec<(i64, String)> = {
-        let mut stmt = tx
-            .prepare("SELECT id, changes FROM drift_events WHERE changes != '[]'")
-            .map_err(sql("reading drift events"))?;
-        let rows = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-            .map_err(sql("reading drift events"))?;
-        rows
-    };
+    let rows: Vec<(i64, String)> = query_rows(
+        tx,
+        "reading drift events",
+        "SELECT id, changes FROM drift_events WHERE changes != '[]'",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
     let mut write = tx
         .prepare("UPDATE drift_events SET changes = ?2 WHERE id = ?1")
         .map_err(sql("preparing drift rewrite"))?;
@@ -199,18 +191,13 @@ fn scrub_text(
     column: &str,
     count: &mut usize,
 ) -> Result<()> {
-    let rows: Vec<(i64, String)> = {
-        let mut stmt = tx
-            .prepare(&format!(
-                "SELECT rowid, {column} FROM {table} WHERE {column} IS NOT NULL"
-            ))
-            .map_err(sql("reading stored text"))?;
-        let rows = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-            .map_err(sql("reading stored text"))?;
-        rows
-    };
+    let rows: Vec<(i64, String)> = query_rows(
+        tx,
+        "reading stored text",
+        &format!("SELECT rowid, {column} FROM {table} WHERE {column} IS NOT NULL"),
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
     let mut write = tx
         .prepare(&format!(
             "UPDATE {table} SET {column} = ?2 WHERE rowid = ?1"

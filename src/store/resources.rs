@@ -7,7 +7,7 @@ use rusqlite::{params, OptionalExtension as _, Transaction};
 use serde::Serialize;
 use sha2::{Digest as _, Sha256};
 
-use super::{sql, Result, Store};
+use super::{query_rows, sql, Result, Store};
 use crate::model::{CoverageStatus, Resource, Snapshot};
 
 /// Adds a resource version only when the document changed.
@@ -61,16 +61,13 @@ pub(super) fn record_resources(
     };
     let known = |scope: &str| super::covers(&known_scopes, scope);
     // Every stored hash at once (one query, not one per resource).
-    let hashes: HashMap<String, String> = {
-        let mut stmt = tx
-            .prepare("SELECT id, current_hash FROM resources")
-            .map_err(sql("reading resource hashes"))?;
-        let rows = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .and_then(|rows| rows.collect::<Result<HashMap<_, _>, _>>())
-            .map_err(sql("reading resource hashes"))?;
-        rows
-    };
+    let hashes: HashMap<String, String> = query_rows(
+        tx,
+        "reading resource hashes",
+        "SELECT id, current_hash FROM resources",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
     let mut previous_doc = tx
         .prepare("SELECT document FROM resource_versions WHERE resource_id = ?1 ORDER BY scan_id DESC LIMIT 1")
         .map_err(sql("preparing version lookup"))?;
@@ -194,19 +191,9 @@ pub(super) fn record_resources(
         .map(|c| c.scope.as_str())
         .collect();
     let seen: HashSet<&str> = snapshot.resources.iter().map(|r| r.id.as_str()).collect();
-    let candidates: Vec<(String, String, Option<String>, String)> = {
-        let mut stmt = tx
-            .prepare("SELECT id, type, account, scope FROM resources WHERE removed_scan IS NULL AND last_seen_scan < ?1")
-
-            .map_err(sql("reading present resources"))?;
-        let rows = stmt
-            .query_map([scan_id], |r| {
+    let candidates: Vec<(String, String, Option<String>, String)> = query_rows(tx, "reading present resources", "SELECT id, type, account, scope FROM resources WHERE removed_scan IS NULL AND last_seen_scan < ?1", [scan_id], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-            })
-            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-            .map_err(sql("reading present resources"))?;
-        rows
-    };
+            })?;
     let mut remove = tx
         .prepare("UPDATE resources SET removed_scan = ?2, current_hash = ?3 WHERE id = ?1")
         .map_err(sql("preparing removal"))?;

@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::findings::reconcile;
 use super::idle::record_idle;
 use super::resources::{record_resources, DriftSummary};
-use super::{history, sql, Error, Result, Store};
+use super::{history, query_rows, sql, Error, Result, Store};
 use crate::model::{CoverageStatus, ScanStatus, Snapshot};
 use crate::policy::EvalReport;
 
@@ -149,16 +149,13 @@ impl Store {
 
     /// PASS / FAIL / error counts per rule for one scan.
     pub fn rule_results(&self, scan_id: i64) -> Result<BTreeMap<String, (i64, i64, i64)>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT rule_id, pass, fail, error FROM rule_results WHERE scan_id = ?1")
-            .map_err(sql("reading rule results"))?;
-        let rows = stmt
-            .query_map([scan_id], |r| {
-                Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?, r.get(3)?)))
-            })
-            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-            .map_err(sql("reading rule results"))?;
+        let rows: Vec<_> = query_rows(
+            &self.conn,
+            "reading rule results",
+            "SELECT rule_id, pass, fail, error FROM rule_results WHERE scan_id = ?1",
+            [scan_id],
+            |r| Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?, r.get(3)?))),
+        )?;
         Ok(rows.into_iter().collect())
     }
 }

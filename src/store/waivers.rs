@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::findings::row_to_finding;
 use super::history::append_audit;
-use super::{sql, Error, Result, Store};
+use super::{query_rows, sql, Error, Result, Store};
 use crate::model::{Finding, FindingStatus, Severity, Waiver};
 
 /// A step in a finding's life.
@@ -93,16 +93,13 @@ impl Store {
 
     /// Waivers not removed (expired ones included), by id.
     pub fn waivers(&self) -> Result<Vec<Waiver>> {
-        let mut stmt = self
-            .conn
-            .prepare(&format!(
-                "SELECT {WAIVER_COLUMNS} FROM waivers WHERE removed_at IS NULL ORDER BY id"
-            ))
-            .map_err(sql("reading waivers"))?;
-        let rows = stmt
-            .query_map([], row_to_waiver)
-            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-            .map_err(sql("reading waivers"))?;
+        let rows: Vec<_> = query_rows(
+            &self.conn,
+            "reading waivers",
+            &format!("SELECT {WAIVER_COLUMNS} FROM waivers WHERE removed_at IS NULL ORDER BY id"),
+            [],
+            row_to_waiver,
+        )?;
         Ok(rows)
     }
 
@@ -129,14 +126,13 @@ impl Store {
 
     /// Rule ids this database has seen (in findings or per-scan counts).
     pub fn known_rule_ids(&self) -> Result<Vec<String>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT rule_id FROM findings UNION SELECT rule_id FROM rule_results")
-            .map_err(sql("reading rule ids"))?;
-        let rows = stmt
-            .query_map([], |r| r.get(0))
-            .and_then(|rows| rows.collect::<Result<Vec<String>, _>>())
-            .map_err(sql("reading rule ids"))?;
+        let rows: Vec<String> = query_rows(
+            &self.conn,
+            "reading rule ids",
+            "SELECT rule_id FROM findings UNION SELECT rule_id FROM rule_results",
+            [],
+            |r| r.get(0),
+        )?;
         Ok(rows)
     }
 
@@ -310,20 +306,13 @@ impl Store {
         let mut one = [f];
         crate::model::waiver::apply(&mut one, &self.waivers()?, now);
         let [f] = one;
-        let mut stmt = self
-            .conn
-            .prepare("SELECT scan_id, event, at FROM finding_events WHERE finding_id = ?1 ORDER BY scan_id, rowid")
-            .map_err(sql("reading finding events"))?;
-        let events = stmt
-            .query_map([id], |r| {
+        let events: Vec<_> = query_rows(&self.conn, "reading finding events", "SELECT scan_id, event, at FROM finding_events WHERE finding_id = ?1 ORDER BY scan_id, rowid", [id], |r| {
                 Ok(FindingEvent {
                     scan_id: r.get(0)?,
                     event: r.get(1)?,
                     at: r.get(2)?,
                 })
-            })
-            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-            .map_err(sql("reading finding events"))?;
+            })?;
         Ok(Some((f, events)))
     }
 }
