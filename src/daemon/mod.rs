@@ -1,7 +1,7 @@
 //! `vigil run`: scheduled scans, reloads, graceful shutdown, and the HTTP server.
 //!
 //! The daemon only schedules and serves: a scan is the same pipeline `vigil scan` runs
-//! ([`crate::scan`]). One process writes to a database ([`lock`]); scans of one target never
+//! ([`crate::scan`]). One process writes to a database ([`crate::store::lock`]); scans of one target never
 //! overlap; a rule or config change is checked whole before it replaces the set in force.
 
 pub mod auth;

@@ -55,7 +55,7 @@ impl Store {
     /// Redacts what an older vigil stored verbatim: resource versions (with their hashes,
     /// so the next scan sees no drift), resource names, drift events, finding messages and
     /// coverage errors, then rewrites the file so no freed page keeps the old text. Runs
-    /// once per [`SCRUB_LEVEL`]; nothing to do on a database that is up to date.
+    /// once per redaction level (`SCRUB_LEVEL`); nothing to do on a database that is up to date.
     pub fn scrub_history(&mut self) -> Result<Scrubbed> {
         let redactor = self.redactor()?;
         let level: i64 = self
