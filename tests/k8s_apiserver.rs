@@ -284,6 +284,25 @@ fn scopes(doc: &serde_json::Value) -> Vec<(String, String, String)> {
         .collect()
 }
 
+/// `vigil scan --target kubernetes` as one kubeconfig context, into one database, as JSON.
+fn scan_as(kubeconfig: &str, context: &str, db: &str, extra: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "scan",
+        "--target",
+        "kubernetes",
+        "--kubeconfig",
+        kubeconfig,
+        "--context",
+        context,
+        "--db",
+        db,
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    vigil(&args)
+}
+
 #[test]
 fn a_kubeconfig_limited_to_one_namespace_scans_that_namespace() {
     let Some(kube) = RealKube::start() else {
@@ -300,19 +319,7 @@ fn a_kubeconfig_limited_to_one_namespace_scans_that_namespace() {
     let db = common::db(dir.path());
 
     // 1. The context names the namespace, as kubectl users set it.
-    let run = vigil(&[
-        "scan",
-        "--target",
-        "kubernetes",
-        "--kubeconfig",
-        &kc,
-        "--context",
-        "reader",
-        "--db",
-        &db,
-        "--format",
-        "json",
-    ]);
+    let run = scan_as(&kc, "reader", &db, &[]);
     assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
     let doc = json(&run);
     assert_eq!(doc["scan"]["status"], "partial");
@@ -360,40 +367,14 @@ fn a_kubeconfig_limited_to_one_namespace_scans_that_namespace() {
 
     // 2. An admin scan finds both; then the reader's scan leaves web's findings open
     //    (stale), since it could not look there, and re-checks shop's.
-    let admin = vigil(&[
-        "scan",
-        "--target",
-        "kubernetes",
-        "--kubeconfig",
-        &kc,
-        "--context",
-        "admin",
-        "--cluster-name",
-        "reader",
-        "--db",
-        &db,
-        "--format",
-        "json",
-    ]);
+    let admin = scan_as(&kc, "admin", &db, &["--cluster-name", "reader"]);
     assert_eq!(
         json(&admin)["scan"]["status"],
         "complete",
         "{}",
         stderr(&admin)
     );
-    let again = vigil(&[
-        "scan",
-        "--target",
-        "kubernetes",
-        "--kubeconfig",
-        &kc,
-        "--context",
-        "reader",
-        "--db",
-        &db,
-        "--format",
-        "json",
-    ]);
+    let again = scan_as(&kc, "reader", &db, &[]);
     let doc = json(&again);
     let site = doc["findings"]
         .as_array()
@@ -430,19 +411,7 @@ subjects: [{kind: User, name: reader, apiGroup: rbac.authorization.k8s.io}]
         None,
     );
     let other = tempfile::tempdir().unwrap();
-    let run = vigil(&[
-        "scan",
-        "--target",
-        "kubernetes",
-        "--kubeconfig",
-        &kc,
-        "--context",
-        "reader",
-        "--db",
-        &common::db(other.path()),
-        "--format",
-        "json",
-    ]);
+    let run = scan_as(&kc, "reader", &common::db(other.path()), &[]);
     let doc = json(&run);
     assert_eq!(doc["scan"]["status"], "partial", "{}", stderr(&run));
     assert!(
@@ -469,19 +438,7 @@ subjects: [{kind: User, name: reader, apiGroup: rbac.authorization.k8s.io}]
         &["delete", "clusterrolebinding", "reader-list-namespaces"],
         None,
     );
-    let run = vigil(&[
-        "scan",
-        "--target",
-        "kubernetes",
-        "--kubeconfig",
-        &kc,
-        "--context",
-        "reader",
-        "--db",
-        &common::db(other.path()),
-        "--format",
-        "json",
-    ]);
+    let run = scan_as(&kc, "reader", &common::db(other.path()), &[]);
     assert_eq!(run.status.code(), Some(2), "{}", stderr(&run));
     assert!(
         stderr(&run).contains("and no namespace was found where they may (checked: default)"),
