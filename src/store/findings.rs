@@ -1,14 +1,39 @@
-//! The findings' lifecycle (reconcile): open → resolved → reopened, and the rule that must
-//! never break — a finding is resolved only when its scope was collected completely in this
-//! scan and its rule ran cleanly on it; otherwise it stays open and is marked stale.
+//! Reading findings back: a filtered list, one page of it, one finding with its history,
+//! a scan's findings. Waivers apply as of the time asked about.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use rusqlite::params;
+use serde::Serialize;
 
-use rusqlite::{params, OptionalExtension as _, Transaction};
+use super::{query_opt, query_rows, sql, Result, Store};
+use crate::model::{Finding, FindingStatus, Severity};
 
-use super::scans::{Lifecycle, ScanInput};
-use super::{query_rows, sql, Result, Store};
-use crate::model::{CoverageStatus, Finding, FindingStatus, Severity};
+/// A step in a finding's life.
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingEvent {
+    pub scan_id: i64,
+    pub event: String,
+    pub at: String,
+}
+
+/// Which findings `findings list` shows. Empty fields do not filter.
+#[derive(Debug, Clone, Default)]
+pub struct FindingFilter {
+    /// open, reopened, waived, resolved; empty: open, reopened and waived.
+    pub statuses: Vec<FindingStatus>,
+    /// At or above.
+    pub min_severity: Option<Severity>,
+    pub rule: Option<String>,
+    /// A NIST control (`AC-6`, `ac-6`); an enhancement matches its own id only.
+    pub control: Option<String>,
+    /// Resource id pattern (`*` wildcards).
+    pub resource: Option<String>,
+    /// Account or cluster name.
+    pub account: Option<String>,
+}
+
+pub(super) const FINDING_COLUMNS: &str =
+    "f.id, f.rule_id, f.resource_id, f.resource_type, f.severity, f.controls, f.message, f.path,
+     f.status, f.stale, f.first_seen, f.last_seen, f.resolved_at";
 
 pub(super) fn row_to_finding(r: &rusqlite::Row) -> rusqlite::Result<Finding> {
     let controls: String = r.get(5)?;
@@ -32,192 +57,31 @@ pub(super) fn row_to_finding(r: &rusqlite::Row) -> rusqlite::Result<Finding> {
     })
 }
 
-struct Fail {
-    resource_type: String,
-    scope: String,
-    severity: Severity,
-    controls: std::sync::Arc<[String]>,
-    messages: Vec<String>,
-    paths: Vec<String>,
-}
-
-/// `aws/123456789012/us-east-1/AWS::EC2::Volume` → (`aws`, `123456789012`).
-fn provider_account(scope: &str) -> Option<(&str, &str)> {
-    crate::model::resource::parse_scope(scope).map(|p| (p.provider, p.account))
-}
-
-pub(super) fn reconcile(tx: &Transaction, scan_id: i64, input: &ScanInput) -> Result<Lifecycle> {
-    let now = input.finished_at;
-    let snapshot = input.snapshot;
-    let report = input.report;
-    let resource_scope: HashMap<&str, String> = snapshot
-        .resources
-        .iter()
-        .map(|r| (r.id.as_str(), r.scope()))
-        .collect();
-    let complete: HashSet<&str> = snapshot
-        .coverage
-        .iter()
-        .filter(|c| c.status == CoverageStatus::Complete)
-        .map(|c| c.scope.as_str())
-        .collect();
-
-    // Group FAIL verdicts by (rule, resource): one finding each, every message kept.
-    let mut fails: BTreeMap<(String, String), Fail> = BTreeMap::new();
-    for r in &report.results {
-        let f = fails
-            .entry((r.rule_id.clone(), r.resource_id.clone()))
-            .or_insert_with(|| Fail {
-                resource_type: r.resource_type.clone(),
-                scope: resource_scope
-                    .get(r.resource_id.as_str())
-                    .cloned()
-                    .unwrap_or_default(),
-                severity: r.severity,
-                controls: r.controls.clone(),
-                messages: Vec::new(),
-                paths: Vec::new(),
-            });
-        if !f.messages.contains(&r.message) {
-            f.messages.push(r.message.clone());
-        }
-        if !r.path.is_empty() && !f.paths.contains(&r.path) {
-            f.paths.push(r.path.clone());
-        }
-    }
-
-    let mut life = Lifecycle::default();
-    let mut event = tx
-        .prepare(
-            "INSERT INTO finding_events (finding_id, scan_id, event, at) VALUES (?1, ?2, ?3, ?4)",
-        )
-        .map_err(sql("preparing finding event"))?;
-
-    // Existing findings that are active: still failing, resolved, or stale.
-    let active: Vec<(i64, String, String, String)> = query_rows(
-        tx,
-        "reading active findings",
-        "SELECT id, rule_id, resource_id, scope FROM findings WHERE status != 'resolved'",
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-    )?;
-    // Accounts and clusters this scan looked at: findings elsewhere (another target, another
-    // cluster) are neither re-checked nor marked stale by it.
-    let attempted: HashSet<(&str, &str)> = snapshot
-        .coverage
-        .iter()
-        .filter_map(|c| provider_account(&c.scope))
-        .collect();
-    for (id, rule, resource, scope) in active {
-        let key = (rule.clone(), resource.clone());
-        if fails.contains_key(&key) {
-            continue; // updated below
-        }
-        if !snapshot.coverage.is_empty()
-            && provider_account(&scope).is_some_and(|pa| !attempted.contains(&pa))
-        {
-            continue;
-        }
-        let rule_ran = report.counts.contains_key(&rule);
-        let errored = report.errored.contains(&key);
-        if super::covers(&complete, &scope) && rule_ran && !errored {
-            tx.execute(
-                "UPDATE findings SET status = 'resolved', stale = 0, resolved_at = ?2, last_scan = ?3 WHERE id = ?1",
-                params![id, now, scan_id],
-            )
-            .map_err(sql("resolving finding"))?;
-            event
-                .execute(params![id, scan_id, "resolved", now])
-                .map_err(sql("writing finding event"))?;
-            life.resolved += 1;
-        } else {
-            tx.execute("UPDATE findings SET stale = 1 WHERE id = ?1", [id])
-                .map_err(sql("marking finding stale"))?;
-            life.stale += 1;
-        }
-    }
-
-    for ((rule, resource), f) in fails {
-        let controls = serde_json::to_string(&f.controls).expect("controls serialize");
-        let message = f.messages.join("; ");
-        let path = f.paths.join(", ");
-        let existing: Option<(i64, String)> = tx
-            .query_row(
-                "SELECT id, status FROM findings WHERE rule_id = ?1 AND resource_id = ?2",
-                params![rule, resource],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()
-            .map_err(sql("reading finding"))?;
-        match existing {
-            None => {
-                tx.execute(
-                    "INSERT INTO findings (rule_id, resource_id, resource_type, scope, severity, controls, message, path,
-                         status, stale, first_seen, last_seen, first_scan, last_scan)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'open', 0, ?9, ?9, ?10, ?10)",
-                    params![rule, resource, f.resource_type, f.scope, f.severity.as_str(), controls, message, path, now, scan_id],
-                )
-                .map_err(sql("inserting finding"))?;
-                let id = tx.last_insert_rowid();
-                event
-                    .execute(params![id, scan_id, "opened", now])
-                    .map_err(sql("writing finding event"))?;
-                life.opened += 1;
-            }
-            Some((id, status)) => {
-                let reopen = status == "resolved";
-                tx.execute(
-                    "UPDATE findings SET resource_type = ?2, scope = ?3, severity = ?4, controls = ?5, message = ?6, path = ?7,
-                         status = CASE WHEN status = 'resolved' THEN 'reopened' ELSE status END,
-                         stale = 0, last_seen = ?8, last_scan = ?9, resolved_at = NULL
-                     WHERE id = ?1",
-                    params![id, f.resource_type, f.scope, f.severity.as_str(), controls, message, path, now, scan_id],
-                )
-                .map_err(sql("updating finding"))?;
-                if reopen {
-                    event
-                        .execute(params![id, scan_id, "reopened", now])
-                        .map_err(sql("writing finding event"))?;
-                    life.reopened += 1;
-                } else {
-                    life.still_open += 1;
-                }
-            }
-        }
-    }
-    Ok(life)
-}
-
 impl Store {
     /// The findings a scan reports: every active finding in the scan's scopes, and those the
     /// scan resolved, with waivers applied as of the scan's time. Sorted by severity (highest
     /// first), rule, resource.
     pub fn scan_findings(&self, scan_id: i64) -> Result<Vec<Finding>> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT f.id, f.rule_id, f.resource_id, f.resource_type, f.severity, f.controls, f.message, f.path,
-                        f.status, f.stale, f.first_seen, f.last_seen, f.resolved_at
-                 FROM findings f
+        let mut out: Vec<Finding> = query_rows(
+            &self.conn,
+            "reading findings",
+            &format!(
+                "SELECT {FINDING_COLUMNS} FROM findings f
                  WHERE (f.status != 'resolved' AND (f.last_scan = ?1 OR f.scope IN (SELECT scope FROM scan_coverage WHERE scan_id = ?1)
                         OR EXISTS (SELECT 1 FROM scan_coverage c WHERE c.scan_id = ?1 AND instr(c.scope, '/*/') > 0 AND f.scope GLOB c.scope)))
-                    OR (f.status = 'resolved' AND f.last_scan = ?1)",
-            )
-            .map_err(sql("reading findings"))?;
-        let mut out: Vec<Finding> = stmt
-            .query_map([scan_id], row_to_finding)
-            .and_then(|rows| rows.collect())
-            .map_err(sql("reading findings"))?;
+                    OR (f.status = 'resolved' AND f.last_scan = ?1)"
+            ),
+            [scan_id],
+            row_to_finding,
+        )?;
         // Waivers as of the scan's time.
-        let at: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT finished_at FROM scans WHERE id = ?1",
-                [scan_id],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(sql("reading scan"))?;
+        let at: Option<String> = query_opt(
+            &self.conn,
+            "reading scan",
+            "SELECT finished_at FROM scans WHERE id = ?1",
+            [scan_id],
+            |r| r.get(0),
+        )?;
         let now = at
             .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
             .map(|t| t.with_timezone(&chrono::Utc))
@@ -232,5 +96,188 @@ impl Store {
             ))
         });
         Ok(out)
+    }
+
+    /// Rule ids this database has seen (in findings or per-scan counts).
+    pub fn known_rule_ids(&self) -> Result<Vec<String>> {
+        let rows: Vec<String> = query_rows(
+            &self.conn,
+            "reading rule ids",
+            "SELECT rule_id FROM findings UNION SELECT rule_id FROM rule_results",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(rows)
+    }
+
+    /// Findings matching a filter, waivers applied as of `now`, highest severity first.
+    pub fn findings(
+        &self,
+        filter: &FindingFilter,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<Finding>> {
+        // Resolved findings pile up with history; read them only when asked for.
+        let with_resolved = filter.statuses.contains(&FindingStatus::Resolved);
+        let rows: Vec<(Finding, String)> = query_rows(
+            &self.conn,
+            "reading findings",
+            &format!(
+                "SELECT {FINDING_COLUMNS}, f.scope FROM findings f
+                 WHERE (?1 IS NULL OR f.rule_id = ?1) AND (?2 OR f.status != 'resolved')"
+            ),
+            params![filter.rule.as_deref(), with_resolved],
+            |r| Ok((row_to_finding(r)?, r.get::<_, String>(13)?)),
+        )?;
+        let resource = filter.resource.as_deref().map(crate::model::waiver::glob);
+        let control = filter.control.as_deref().map(|c| c.to_ascii_uppercase());
+        let mut out: Vec<Finding> = rows
+            .into_iter()
+            .filter(|(f, scope)| {
+                filter.min_severity.is_none_or(|s| f.severity >= s)
+                    && resource
+                        .as_ref()
+                        .is_none_or(|re| re.is_match(&f.resource_id))
+                    && control
+                        .as_ref()
+                        .is_none_or(|c| f.controls.iter().any(|x| x.eq_ignore_ascii_case(c)))
+                    && filter.account.as_ref().is_none_or(|a| {
+                        crate::model::resource::parse_scope(scope).is_some_and(|p| p.account == a)
+                    })
+            })
+            .map(|(f, _)| f)
+            .collect();
+        crate::model::waiver::apply(&mut out, &self.waivers()?, now);
+        let wanted = if filter.statuses.is_empty() {
+            vec![
+                FindingStatus::Open,
+                FindingStatus::Reopened,
+                FindingStatus::Waived,
+            ]
+        } else {
+            filter.statuses.clone()
+        };
+        out.retain(|f| wanted.contains(&f.status));
+        out.sort_by(|a, b| {
+            (b.severity, &a.rule_id, &a.resource_id).cmp(&(a.severity, &b.rule_id, &b.resource_id))
+        });
+        Ok(out)
+    }
+
+    /// One page of [`Store::findings`], filtered, sorted and paged by SQLite, with the
+    /// number of matches. Waivers only change how a present finding shows (`waived`), so
+    /// this works when every present status is wanted (the default); otherwise it answers
+    /// None and the caller filters in memory.
+    pub fn findings_page(
+        &self,
+        filter: &FindingFilter,
+        now: chrono::DateTime<chrono::Utc>,
+        limit: usize,
+        offset: usize,
+    ) -> Result<Option<(Vec<Finding>, usize)>> {
+        let present = [
+            FindingStatus::Open,
+            FindingStatus::Reopened,
+            FindingStatus::Waived,
+        ];
+        if !filter.statuses.is_empty() && !present.iter().all(|s| filter.statuses.contains(s)) {
+            return Ok(None);
+        }
+        let with_resolved = filter.statuses.contains(&FindingStatus::Resolved);
+        let severities: Vec<&str> = [
+            Severity::Info,
+            Severity::Low,
+            Severity::Medium,
+            Severity::High,
+            Severity::Critical,
+        ]
+        .into_iter()
+        .filter(|s| filter.min_severity.is_none_or(|m| *s >= m))
+        .map(Severity::as_str)
+        .collect();
+        // `*` is the only wildcard of vigil's patterns; GLOB's own `?` and `[` are literal.
+        let resource = filter.resource.as_deref().map(|p| {
+            p.chars()
+                .map(|c| match c {
+                    '?' => "[?]".to_string(),
+                    '[' => "[[]".to_string(),
+                    c => c.to_string(),
+                })
+                .collect::<String>()
+        });
+        let wheres = "(?1 IS NULL OR f.rule_id = ?1)
+             AND (?2 OR f.status != 'resolved')
+             AND f.severity IN (SELECT value FROM json_each(?3))
+             AND (?4 IS NULL OR EXISTS (SELECT 1 FROM json_each(f.controls) c WHERE upper(c.value) = upper(?4)))
+             AND (?5 IS NULL OR f.resource_id GLOB ?5)
+             AND (?6 IS NULL OR (f.scope GLOB '*/*/*/*' AND substr(f.scope, instr(f.scope, '/') + 1,
+                  instr(substr(f.scope, instr(f.scope, '/') + 1), '/') - 1) = ?6))";
+        let severities = serde_json::to_string(&severities).expect("strings serialize");
+        let args = params![
+            filter.rule.as_deref(),
+            with_resolved,
+            severities,
+            filter.control.as_deref(),
+            resource,
+            filter.account.as_deref(),
+        ];
+        let total: i64 = self
+            .conn
+            .query_row(
+                &format!("SELECT count(*) FROM findings f WHERE {wheres}"),
+                args,
+                |r| r.get(0),
+            )
+            .map_err(sql("counting findings"))?;
+        let mut page: Vec<Finding> = query_rows(
+            &self.conn,
+            "reading findings",
+            &format!(
+                "SELECT {FINDING_COLUMNS} FROM findings f WHERE {wheres}
+                 ORDER BY CASE f.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1
+                   WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END,
+                   f.rule_id, f.resource_id, f.id
+                 LIMIT ?7 OFFSET ?8"
+            ),
+            params![
+                filter.rule.as_deref(),
+                with_resolved,
+                severities,
+                filter.control.as_deref(),
+                resource,
+                filter.account.as_deref(),
+                limit as i64,
+                offset as i64,
+            ],
+            row_to_finding,
+        )?;
+        crate::model::waiver::apply(&mut page, &self.waivers()?, now);
+        Ok(Some((page, total as usize)))
+    }
+
+    /// One finding with its history, waivers applied as of `now`.
+    pub fn finding(
+        &self,
+        id: i64,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<(Finding, Vec<FindingEvent>)>> {
+        let f = query_opt(
+            &self.conn,
+            "reading finding",
+            &format!("SELECT {FINDING_COLUMNS} FROM findings f WHERE f.id = ?1"),
+            [id],
+            row_to_finding,
+        )?;
+        let Some(f) = f else { return Ok(None) };
+        let mut one = [f];
+        crate::model::waiver::apply(&mut one, &self.waivers()?, now);
+        let [f] = one;
+        let events: Vec<_> = query_rows(&self.conn, "reading finding events", "SELECT scan_id, event, at FROM finding_events WHERE finding_id = ?1 ORDER BY scan_id, rowid", [id], |r| {
+                Ok(FindingEvent {
+                    scan_id: r.get(0)?,
+                    event: r.get(1)?,
+                    at: r.get(2)?,
+                })
+            })?;
+        Ok(Some((f, events)))
     }
 }

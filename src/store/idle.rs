@@ -83,18 +83,16 @@ impl Store {
 
     /// Idle resources with their type, reason and since when, and the latest document.
     pub fn idle_resources(&self) -> Result<Vec<IdleResource>> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT i.resource_id, r.type, r.account, i.since, i.reason,
-                        (SELECT document FROM resource_versions v WHERE v.resource_id = i.resource_id
-                         ORDER BY v.scan_id DESC LIMIT 1)
-                 FROM idle i JOIN resources r ON r.id = i.resource_id
-                 WHERE r.removed_scan IS NULL ORDER BY i.since",
-            )
-            .map_err(sql("reading idle resources"))?;
-        let rows = stmt
-            .query_map([], |r| {
+        query_rows(
+            &self.conn,
+            "reading idle resources",
+            "SELECT i.resource_id, r.type, r.account, i.since, i.reason,
+                    (SELECT document FROM resource_versions v WHERE v.resource_id = i.resource_id
+                     ORDER BY v.scan_id DESC LIMIT 1)
+             FROM idle i JOIN resources r ON r.id = i.resource_id
+             WHERE r.removed_scan IS NULL ORDER BY i.since",
+            [],
+            |r| {
                 let doc: Option<String> = r.get(5)?;
                 Ok(IdleResource {
                     resource_id: r.get(0)?,
@@ -106,9 +104,7 @@ impl Store {
                         .and_then(|d| serde_json::from_str(&d).ok())
                         .unwrap_or(serde_json::Value::Null),
                 })
-            })
-            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-            .map_err(sql("reading idle resources"))?;
-        Ok(rows)
+            },
+        )
     }
 }

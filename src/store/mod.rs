@@ -7,17 +7,22 @@
 //!
 //! Rooms: `scans` (recording a scan as a list of steps, reading scans), `resources`
 //! (versions and drift events), `idle` (idle-since), `findings` (the lifecycle: reconcile),
-//! `waivers` (waivers and finding queries), `history` (drift and baselines read back, the
-//! audit log, retention), `redaction` (the redaction key, history redaction),
+//! `waivers` (waivers and finding queries), `drift` (drift and baselines read back),
+//! `audit` (the hash-chained audit log), `retention` (prune, size, vacuum), `history` (the
+//! scans list, one resource's versions), `redaction` (the redaction key, history redaction),
 //! `migrations` (the schema), `lock` (one writer per database: the lock file).
 
+mod audit;
+mod drift;
 mod findings;
 mod history;
 mod idle;
 pub mod lock;
 mod migrations;
+mod reconcile;
 mod redaction;
 mod resources;
+mod retention;
 mod scans;
 mod waivers;
 
@@ -27,12 +32,12 @@ pub use scans::{Lifecycle, ScanInput, ScanRecord};
 
 pub use redaction::Scrubbed;
 
-pub use waivers::{FindingEvent, FindingFilter};
+pub use findings::{FindingEvent, FindingFilter};
 
-pub use history::{
-    AuditCheck, AuditEntry, Baseline, DriftEvent, Pruned, ResourceHistory, ResourceVersion,
-    ScanSummary,
-};
+pub use audit::{AuditCheck, AuditEntry};
+pub use drift::{Baseline, DriftEvent};
+pub use history::{ResourceHistory, ResourceVersion, ScanSummary};
+pub use retention::Pruned;
 
 use std::path::{Path, PathBuf};
 
@@ -116,6 +121,24 @@ where
         .and_then(|rows| rows.collect::<rusqlite::Result<C>>())
         .map_err(sql(op))?;
     Ok(rows)
+}
+
+/// Runs a query that answers at most one row: None when it answers none.
+fn query_opt<T, P, F>(
+    conn: &Connection,
+    op: &'static str,
+    query: &str,
+    params: P,
+    map: F,
+) -> Result<Option<T>>
+where
+    P: rusqlite::Params,
+    F: FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+{
+    use rusqlite::OptionalExtension as _;
+    conn.query_row(query, params, map)
+        .optional()
+        .map_err(sql(op))
 }
 
 fn sql(op: &'static str) -> impl FnOnce(rusqlite::Error) -> Error {

@@ -1,9 +1,9 @@
 //! The database's redaction key, and the one-time redaction of history stored by a vigil
 //! that redacted less (container args, annotations and tags were kept verbatim before).
 
-use rusqlite::{params, OptionalExtension as _};
+use rusqlite::params;
 
-use super::{content_hash, query_rows, sql, Result, Store};
+use super::{content_hash, query_opt, query_rows, sql, Result, Store};
 use crate::drift::Change;
 use crate::model::Resource;
 use crate::redact::Redactor;
@@ -58,14 +58,14 @@ impl Store {
     /// once per redaction level (`SCRUB_LEVEL`); nothing to do on a database that is up to date.
     pub fn scrub_history(&mut self) -> Result<Scrubbed> {
         let redactor = self.redactor()?;
-        let level: i64 = self
-            .conn
-            .query_row("SELECT scrubbed FROM redaction WHERE id = 1", [], |r| {
-                r.get(0)
-            })
-            .optional()
-            .map_err(sql("reading the redaction level"))?
-            .unwrap_or(0);
+        let level: i64 = query_opt(
+            &self.conn,
+            "reading the redaction level",
+            "SELECT scrubbed FROM redaction WHERE id = 1",
+            [],
+            |r| r.get(0),
+        )?
+        .unwrap_or(0);
         if level >= SCRUB_LEVEL {
             return Ok(Scrubbed::default());
         }

@@ -7,7 +7,7 @@ use rusqlite::{params, OptionalExtension as _, Transaction};
 use serde::Serialize;
 use sha2::{Digest as _, Sha256};
 
-use super::{query_rows, sql, Result, Store};
+use super::{query_opt, query_rows, sql, Result, Store};
 use crate::model::{CoverageStatus, Resource, Snapshot};
 
 /// Adds a resource version only when the document changed.
@@ -49,16 +49,13 @@ pub(super) fn record_resources(
     // Scopes collected completely before: a resource new in one of them was added; a resource
     // in a scope seen for the first time (a first scan, a new region or kind, a scope that
     // failed until now) is inventory, not drift.
-    let known_scopes: HashSet<String> = {
-        let mut stmt = tx
-            .prepare("SELECT DISTINCT scope FROM scan_coverage WHERE status = 'complete' AND scan_id < ?1")
-            .map_err(sql("reading earlier coverage"))?;
-        let rows = stmt
-            .query_map([scan_id], |r| r.get(0))
-            .and_then(|rows| rows.collect::<Result<HashSet<String>, _>>())
-            .map_err(sql("reading earlier coverage"))?;
-        rows
-    };
+    let known_scopes: HashSet<String> = query_rows(
+        tx,
+        "reading earlier coverage",
+        "SELECT DISTINCT scope FROM scan_coverage WHERE status = 'complete' AND scan_id < ?1",
+        [scan_id],
+        |r| r.get(0),
+    )?;
     let known = |scope: &str| super::covers(&known_scopes, scope);
     // Every stored hash at once (one query, not one per resource).
     let hashes: HashMap<String, String> = query_rows(
@@ -224,15 +221,9 @@ pub struct DriftSummary {
 impl Store {
     /// The latest stored document of a resource.
     pub fn document(&self, resource_id: &str) -> Result<Option<serde_json::Value>> {
-        let doc: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT document FROM resource_versions WHERE resource_id = ?1 ORDER BY scan_id DESC LIMIT 1",
+        let doc: Option<String> = query_opt(&self.conn, "reading resource version", "SELECT document FROM resource_versions WHERE resource_id = ?1 ORDER BY scan_id DESC LIMIT 1",
                 [resource_id],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(sql("reading resource version"))?;
+                |r| r.get(0))?;
         Ok(doc.and_then(|d| serde_json::from_str(&d).ok()))
     }
 }

@@ -4,13 +4,14 @@
 
 use std::collections::BTreeMap;
 
-use rusqlite::{params, OptionalExtension as _, Transaction};
+use rusqlite::{params, Transaction};
 use serde::Serialize;
 
-use super::findings::reconcile;
+use super::audit::append_audit;
 use super::idle::record_idle;
+use super::reconcile::reconcile;
 use super::resources::{record_resources, DriftSummary};
-use super::{history, query_rows, sql, Error, Result, Store};
+use super::{query_opt, query_rows, sql, Error, Result, Store};
 use crate::model::{CoverageStatus, ScanStatus, Snapshot};
 use crate::policy::EvalReport;
 
@@ -74,7 +75,7 @@ impl Store {
         lifecycle.drift = drift;
         // The audit log keeps the wall clock, whatever clock the scan itself ran on (`--now`).
         let wall = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        let audit = history::append_audit(
+        let audit = append_audit(
             &tx,
             &wall,
             "vigil",
@@ -102,10 +103,7 @@ impl Store {
     }
 
     pub fn scan(&self, id: i64) -> Result<Option<ScanRecord>> {
-        let row = self
-            .conn
-            .query_row(
-                "SELECT id, started_at, finished_at, target, status, resources, run_id FROM scans WHERE id = ?1",
+        let row = query_opt(&self.conn, "reading scan", "SELECT id, started_at, finished_at, target, status, resources, run_id FROM scans WHERE id = ?1",
                 [id],
                 |r| {
                     Ok(ScanRecord {
@@ -118,19 +116,14 @@ impl Store {
                         run_id: r.get(6)?,
                         coverage: Vec::new(),
                     })
-                },
-            )
-            .optional()
-            .map_err(sql("reading scan"))?;
+                })?;
         let Some(mut scan) = row else { return Ok(None) };
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT scope, status, error FROM scan_coverage WHERE scan_id = ?1 ORDER BY scope",
-            )
-            .map_err(sql("reading coverage"))?;
-        scan.coverage = stmt
-            .query_map([id], |r| {
+        scan.coverage = query_rows(
+            &self.conn,
+            "reading coverage",
+            "SELECT scope, status, error FROM scan_coverage WHERE scan_id = ?1 ORDER BY scope",
+            [id],
+            |r| {
                 let status: String = r.get(1)?;
                 Ok(crate::model::Coverage {
                     scope: r.get(0)?,
@@ -141,9 +134,8 @@ impl Store {
                     },
                     error: r.get(2)?,
                 })
-            })
-            .and_then(|rows| rows.collect())
-            .map_err(sql("reading coverage"))?;
+            },
+        )?;
         Ok(Some(scan))
     }
 
@@ -163,14 +155,13 @@ impl Store {
 /// A known account or cluster name that now belongs to another identity refuses the scan.
 fn check_identities(tx: &Transaction, snapshot: &Snapshot) -> Result<()> {
     for (account, identity) in &snapshot.identities {
-        let stored: Option<String> = tx
-            .query_row(
-                "SELECT identity FROM identities WHERE account = ?1",
-                [account],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(sql("reading identities"))?;
+        let stored: Option<String> = query_opt(
+            tx,
+            "reading identities",
+            "SELECT identity FROM identities WHERE account = ?1",
+            [account],
+            |r| r.get(0),
+        )?;
         if let Some(stored) = stored.filter(|s| s != identity) {
             return Err(Error::IdentityMismatch {
                 account: account.clone(),
