@@ -727,11 +727,11 @@ pub fn validate(file: &str, text: &str) -> Vec<Problem> {
             .flatten()
             .filter_map(|k| k.as_str())
         {
-            if !crate::collect::k8s::KINDS
+            if !crate::model::k8s::KINDS
                 .iter()
                 .any(|known| known.kind.eq_ignore_ascii_case(k))
             {
-                let known: Vec<&str> = crate::collect::k8s::KINDS.iter().map(|k| k.kind).collect();
+                let known: Vec<&str> = crate::model::k8s::KINDS.iter().map(|k| k.kind).collect();
                 push(
                     at("kinds"),
                     format!("{what}: unknown kind `{k}` (known: {})", known.join(", ")),
@@ -745,7 +745,7 @@ pub fn validate(file: &str, text: &str) -> Vec<Problem> {
             .flatten()
             .filter_map(|k| k.as_str())
         {
-            if !crate::collect::k8s::valid_namespace(ns) {
+            if !crate::model::k8s::valid_namespace(ns) {
                 push(
                     at("namespaces"),
                     format!("{what}: `{ns}` is not a Kubernetes namespace name (lower-case letters, digits and `-`, at most 63)"),
@@ -763,7 +763,7 @@ pub fn validate(file: &str, text: &str) -> Vec<Problem> {
             .get("name")
             .or(entry.get("context"))
             .and_then(|v| v.as_str())
-            .map(crate::collect::k8s::cluster_name)
+            .map(crate::model::k8s::cluster_name)
             .unwrap_or_else(|| {
                 if in_cluster {
                     "in-cluster".into()

@@ -68,18 +68,6 @@ fn api_since(r: &Resource) -> Option<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
-/// The kinds that can use a claim: whether a Bound claim is unused is known only where all
-/// of them were collected completely (IDLE-K8S-002 needs the same).
-const CLAIM_USERS: &[&str] = &[
-    "K8s::core::Pod",
-    "K8s::apps::Deployment",
-    "K8s::apps::StatefulSet",
-    "K8s::apps::DaemonSet",
-    "K8s::apps::ReplicaSet",
-    "K8s::batch::Job",
-    "K8s::batch::CronJob",
-];
-
 /// One idle resource.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Idle {
@@ -105,9 +93,10 @@ pub fn track(
             && r.config.pointer("/status/phase").and_then(Value::as_str) == Some("Bound")
         {
             let done = complete.get(r.account.as_deref().unwrap_or_default());
-            if !CLAIM_USERS
-                .iter()
-                .all(|t| done.is_some_and(|d| d.contains(*t)))
+            // The kinds that can use a claim: whether a Bound claim is unused is known only
+            // where all of them were collected completely (IDLE-K8S-002 needs the same).
+            if !crate::model::k8s::pod_bearing_types()
+                .all(|t| done.is_some_and(|d| d.contains(t.as_str())))
             {
                 if let Some(s) = stored.get(&r.id) {
                     out.insert(
@@ -215,8 +204,7 @@ mod tests {
                     json!({"spec": {"replicas": 0}}),
                 ),
             ],
-            coverage: CLAIM_USERS
-                .iter()
+            coverage: crate::model::k8s::pod_bearing_types()
                 .map(|t| crate::model::Coverage {
                     scope: format!("kubernetes/c1/*/{t}"),
                     status: crate::model::CoverageStatus::Complete,

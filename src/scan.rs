@@ -145,7 +145,7 @@ pub fn redact(redactor: &Redactor, snapshot: &mut Snapshot) {
 /// The name a cluster goes by when its client cannot even be built.
 fn fallback_name(opts: &k8s::ClusterOptions) -> String {
     match (&opts.name, &opts.context, opts.in_cluster) {
-        (Some(n), _, _) | (None, Some(n), _) => k8s::cluster_name(n),
+        (Some(n), _, _) | (None, Some(n), _) => crate::model::k8s::cluster_name(n),
         (None, None, true) => "in-cluster".into(),
         (None, None, false) => "current-context".into(),
     }

@@ -182,23 +182,12 @@ fn pretty(v: &impl serde::Serialize) -> String {
     serde_json::to_string_pretty(v).unwrap()
 }
 
-/// The kinds vigil collects, as (API group, Kind), read from src/collect/k8s.rs's KINDS.
+/// The kinds vigil collects, as (API group, Kind): `vigil::model::k8s::KINDS`.
 fn collected_kinds() -> Vec<(String, String)> {
-    let src = read("src/collect/k8s/mod.rs");
-    let start = src
-        .find("pub const KINDS")
-        .expect("src/collect/k8s.rs defines KINDS");
-    let end = start + src[start..].find("];").expect("KINDS ends with ];");
-    let re = regex::Regex::new(r#"k\("([^"]*)",\s*"([A-Za-z]+)"\)"#).unwrap();
-    let kinds: Vec<(String, String)> = re
-        .captures_iter(&src[start..end])
-        .map(|c| (c[1].to_string(), c[2].to_string()))
-        .collect();
-    assert!(
-        kinds.len() >= 10,
-        "could not read the KINDS list of src/collect/k8s.rs: {kinds:?}"
-    );
-    kinds
+    vigil::model::k8s::KINDS
+        .iter()
+        .map(|k| (k.group.to_string(), k.kind.to_string()))
+        .collect()
 }
 
 /// A Kind's resource name in RBAC rules: Ingress → ingresses, NetworkPolicy → networkpolicies.
@@ -667,7 +656,7 @@ fn kustomizations_keep_what_the_daemon_relies_on() {
             .collect();
         assert_eq!(
             grants, wanted,
-            "{dir}: the ClusterRole must grant exactly the kinds of src/collect/k8s.rs KINDS"
+            "{dir}: the ClusterRole must grant exactly the kinds of vigil::model::k8s::KINDS"
         );
         let binding = find(&docs, "ClusterRoleBinding", "vigil-read");
         assert_eq!(binding["roleRef"]["kind"], "ClusterRole", "{dir}");

@@ -403,7 +403,13 @@ pub fn idle(args: IdleArgs, config: Option<&std::path::Path>) -> anyhow::Result<
                 .and_then(|v| v.as_str());
             match (ns, &r.account) {
                 (Some(ns), Some(cluster)) => store
-                    .document(&format!("k8s://{cluster}/_cluster/core/Namespace/{ns}"))?
+                    .document(&vigil::model::k8s::resource_id(
+                        cluster,
+                        None,
+                        "core",
+                        "Namespace",
+                        ns,
+                    ))?
                     .and_then(|d| d.get("tags").cloned())
                     .unwrap_or_default(),
                 _ => serde_json::Value::Null,

@@ -56,6 +56,23 @@ impl ScopeResult {
     }
 }
 
+/// An error and its causes, each once, joined by `: ` (a cause whose text its parent
+/// already quotes is not repeated). Used by every collector; Kubernetes first sets aside the
+/// errors that may quote credentials.
+pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut s = e.to_string();
+    let mut src = e.source();
+    while let Some(cause) = src {
+        let c = cause.to_string();
+        if !s.contains(&c) {
+            s.push_str(": ");
+            s.push_str(&c);
+        }
+        src = cause.source();
+    }
+    s
+}
+
 /// Removes `null` members recursively, so absent values are absent keys.
 pub fn prune(v: serde_json::Value) -> serde_json::Value {
     match v {

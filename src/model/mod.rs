@@ -1,6 +1,8 @@
-//! Plain data: resources, snapshots, findings, severities. No I/O.
+//! Plain data: resources, snapshots, findings, severities, and the shape facts of
+//! Kubernetes objects (`k8s`). No I/O.
 
 pub mod finding;
+pub mod k8s;
 pub mod resource;
 pub mod severity;
 pub mod snapshot;

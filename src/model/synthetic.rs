@@ -228,7 +228,7 @@ pub fn cluster(n: usize) -> Snapshot {
         .into_iter()
         .filter_map(|o| crate::collect::k8s::normalize(o, cluster))
         .collect();
-    let coverage = crate::collect::k8s::KINDS
+    let coverage = crate::model::k8s::KINDS
         .iter()
         .map(|k| Coverage {
             scope: format!("kubernetes/{cluster}/*/{}", k.resource_type()),

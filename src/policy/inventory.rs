@@ -24,7 +24,7 @@ use crate::model::{CoverageStatus, Snapshot};
 
 /// The pod spec inside a Kubernetes object, if it has one.
 pub fn pod_spec<'a>(kind: &str, config: &'a Value) -> Option<&'a Value> {
-    config.pointer(crate::collect::k8s::pod_spec_pointer(kind)?)
+    config.pointer(crate::model::k8s::pod_spec_pointer(kind)?)
 }
 
 /// `K8s::apps::Deployment` → `Deployment`.
@@ -188,7 +188,7 @@ pub fn controllers(resources: &[crate::model::Resource]) -> HashMap<&str, Vec<&s
             .iter()
             .find(|o| o.get("controller").and_then(Value::as_bool) == Some(true))?;
         let api = c.get("apiVersion")?.as_str()?;
-        let group = crate::collect::k8s::group_of(api);
+        let group = crate::model::k8s::group_of(api);
         by_key
             .get(&key(
                 r.account.as_deref().unwrap_or_default(),

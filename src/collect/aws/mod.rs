@@ -9,6 +9,7 @@ pub mod kms;
 pub mod rds;
 pub mod s3;
 
+use crate::collect::error_chain;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -122,10 +123,10 @@ where
             match (code, msg) {
                 (Some(code), Some(msg)) => format!("{code} (HTTP {status}): {msg}"),
                 (Some(code), None) => format!("{code} (HTTP {status})"),
-                _ => format!("HTTP {status}: {}", chain(e)),
+                _ => format!("HTTP {status}: {}", error_chain(e)),
             }
         }
-        other => chain(other),
+        other => error_chain(other),
     }
 }
 
@@ -134,21 +135,6 @@ fn xml_tag(body: &str, tag: &str) -> Option<String> {
     let start = body.find(&open)? + open.len();
     let end = body[start..].find(&format!("</{tag}>"))? + start;
     Some(body[start..end].to_string())
-}
-
-/// An error and its causes, each once, joined by `: `.
-pub fn chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut s = e.to_string();
-    let mut src = e.source();
-    while let Some(cause) = src {
-        let c = cause.to_string();
-        if !s.contains(&c) {
-            s.push_str(": ");
-            s.push_str(&c);
-        }
-        src = cause.source();
-    }
-    s
 }
 
 /// An SDK error's service error code, when the service returned one.

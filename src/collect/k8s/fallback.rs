@@ -103,7 +103,7 @@ pub(super) async fn plan(
     }
     // The context's namespace, and every namespace this scan could list.
     let mut candidates: BTreeSet<String> = BTreeSet::new();
-    if super::valid_namespace(context_namespace) {
+    if crate::model::k8s::valid_namespace(context_namespace) {
         candidates.insert(context_namespace.to_string());
     }
     if let Some(ns) = listed.iter().find(|l| {
