@@ -548,7 +548,11 @@ async fn reload(
             StatusCode::UNPROCESSABLE_ENTITY,
             format!(
                 "the new rules or config are invalid; the set in force stays:\n{}",
-                problems.join("\n")
+                problems
+                    .iter()
+                    .map(|p| p.to_string())
+                    .collect::<Vec<_>>()
+                    .join("\n")
             ),
         )),
     }
