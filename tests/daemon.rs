@@ -993,10 +993,10 @@ fn startup_reports_every_problem_at_once() {
     assert_eq!(out.status.code(), Some(2));
     let err = common::stderr(&out);
     for want in [
-        "bad.toml:2: `daemon.listen` `nowhere` is not an address",
-        "bad.toml:3: unknown key `daemon.bogus`",
-        "bad.toml:6: schedule 1: unknown target `gcp`",
-        "bad.toml:7: schedule 1: cron `every hour`",
+        "bad.toml:2: `daemon.listen`: `nowhere` is not an address",
+        "bad.toml:3: unknown key `daemon.bogus` (known here: listen,",
+        "bad.toml:6: `schedules[1].target`: unknown target `gcp`",
+        "bad.toml:7: `schedules[1].cron`: `every hour`",
     ] {
         assert!(err.contains(want), "missing `{want}` in:\n{err}");
     }

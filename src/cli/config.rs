@@ -46,19 +46,21 @@ pub fn run(cmd: Command, global: Option<&std::path::Path>) -> anyhow::Result<Exi
             let text = std::fs::read_to_string(&path)
                 .with_context(|| format!("reading {}", path.display()))?;
             let file = path.display().to_string();
-            let mut problems: Vec<String> = config::validate(&file, &text)
-                .iter()
-                .map(|p| p.to_string())
-                .collect();
-            if problems.is_empty() {
-                let cfg = Config::parse(&file, &text)?;
-                for d in &cfg.rules.dirs {
-                    match vigil::policy::RuleSet::load(&[vigil::policy::RuleSource::Dir(d.clone())])
-                    {
-                        Ok(rs) => problems.extend(rs.problems.iter().map(|p| p.to_string())),
-                        Err(e) => problems.push(format!("{file}: rules.dirs: {e}")),
+            let mut problems: Vec<String> = Vec::new();
+            match Config::parse(&file, &text) {
+                Ok(cfg) => {
+                    for d in &cfg.rules.dirs {
+                        let source = vigil::policy::RuleSource::Dir(d.clone());
+                        match vigil::policy::RuleSet::load(&[source]) {
+                            Ok(rs) => problems.extend(rs.problems.iter().map(|p| p.to_string())),
+                            Err(e) => problems.push(format!("{file}: rules.dirs: {e}")),
+                        }
                     }
                 }
+                Err(config::Error::Invalid(ps)) => {
+                    problems.extend(ps.iter().map(|p| p.to_string()))
+                }
+                Err(e) => problems.push(e.to_string()),
             }
             for p in &problems {
                 println!("{p}");

@@ -1,0 +1,557 @@
+//! The TOML config file. The structs here are the one list of keys: adding a key touches
+//! its struct only. Reading a file reports every problem at once, each at its line
+//! ([`validate`]: the TOML parser's spans, serde's errors, the field validators).
+
+mod validate;
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::model::Severity;
+
+/// The commented template written by `vigil config init`.
+pub const TEMPLATE: &str = include_str!("../../deploy/config.example.toml");
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("reading config {path}: {source}")]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}", .0.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n"))]
+    Invalid(Vec<Problem>),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// One problem in a config file, with its location.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub file: String,
+    pub line: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}: {}", self.file, self.line, self.message)
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub storage: Storage,
+    #[serde(default)]
+    pub collectors: Collectors,
+    #[serde(default)]
+    pub rules: Rules,
+    #[serde(default)]
+    pub scan: Scan,
+    #[serde(default)]
+    pub daemon: Daemon,
+    /// When `vigil run` scans each target.
+    #[serde(default)]
+    pub schedules: Vec<Schedule>,
+}
+
+/// `vigil run`: where it listens and how it behaves.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Daemon {
+    /// Address of the HTTP server (health, readiness, metrics, API).
+    #[serde(default = "default_listen", deserialize_with = "validate::listen")]
+    pub listen: String,
+    /// API tokens: a TOML file of `[[tokens]]` with name, role and the token's SHA-256.
+    pub tokens_file: Option<PathBuf>,
+    /// Seconds a running scan may take to finish after SIGTERM before it is abandoned.
+    #[serde(default = "default_grace", deserialize_with = "validate::positive")]
+    pub shutdown_grace_seconds: u64,
+    /// `/readyz` fails when a scheduled target's scans have been failing this long.
+    #[serde(
+        default = "default_max_failing",
+        deserialize_with = "validate::positive"
+    )]
+    pub ready_max_failing_seconds: u64,
+    /// A scan still collecting or evaluating after this long is stopped; nothing of it is
+    /// recorded, and it counts as failing for readiness.
+    #[serde(
+        default = "default_scan_timeout",
+        deserialize_with = "validate::positive"
+    )]
+    pub scan_timeout_seconds: u64,
+    /// How often the rules directories and the config file are checked for changes.
+    #[serde(default = "default_poll", deserialize_with = "validate::positive")]
+    pub reload_poll_seconds: u64,
+    /// When to prune history older than `storage.retention_days` (cron, with seconds).
+    #[serde(
+        default = "default_prune_schedule",
+        deserialize_with = "validate::cron"
+    )]
+    pub prune_schedule: String,
+}
+
+fn default_listen() -> String {
+    "127.0.0.1:8080".into()
+}
+fn default_grace() -> u64 {
+    25
+}
+fn default_max_failing() -> u64 {
+    3600
+}
+fn default_scan_timeout() -> u64 {
+    3600
+}
+fn default_poll() -> u64 {
+    10
+}
+fn default_prune_schedule() -> String {
+    "0 15 3 * * *".into()
+}
+
+impl Default for Daemon {
+    fn default() -> Self {
+        Daemon {
+            listen: default_listen(),
+            tokens_file: None,
+            shutdown_grace_seconds: default_grace(),
+            ready_max_failing_seconds: default_max_failing(),
+            scan_timeout_seconds: default_scan_timeout(),
+            reload_poll_seconds: default_poll(),
+            prune_schedule: default_prune_schedule(),
+        }
+    }
+}
+
+/// One `[[schedules]]` entry: scan `target` on `cron`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Schedule {
+    /// `aws` or `kubernetes`.
+    #[serde(default, deserialize_with = "validate::target")]
+    pub target: String,
+    /// Six fields, seconds first: `0 0 * * * *` is every hour on the hour.
+    #[serde(default, deserialize_with = "validate::cron")]
+    pub cron: String,
+}
+
+/// Parses a six-field cron expression (seconds first) the way the scheduler does.
+pub fn parse_cron(expr: &str) -> std::result::Result<croner::Cron, String> {
+    croner::parser::CronParser::builder()
+        .seconds(croner::parser::Seconds::Required)
+        .dom_and_dow(true)
+        .build()
+        .parse(expr)
+        .map_err(|e| e.to_string())
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Storage {
+    /// SQLite database file. Default: the user's data directory.
+    pub path: Option<PathBuf>,
+    /// Days of scans, drift and superseded resource versions to keep (`vigil prune`; the
+    /// daemon prunes daily). None: keep everything.
+    #[serde(default, deserialize_with = "validate::positive_opt")]
+    pub retention_days: Option<u32>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Collectors {
+    #[serde(default)]
+    pub aws: Aws,
+    #[serde(default)]
+    pub kubernetes: Kubernetes,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Kubernetes {
+    /// Clusters to scan; empty: the kubeconfig's current context (or the pod's service
+    /// account in a cluster).
+    #[serde(default)]
+    pub clusters: Vec<Cluster>,
+    /// Objects per list page (`limit`); the rest follows with `continue` tokens.
+    #[serde(default = "default_page_size", deserialize_with = "validate::positive")]
+    pub page_size: u32,
+    /// List requests in flight at once per cluster.
+    #[serde(
+        default = "default_k8s_concurrency",
+        deserialize_with = "validate::positive"
+    )]
+    pub max_concurrency: usize,
+    /// Timeout of one API request, in seconds.
+    #[serde(
+        default = "default_k8s_timeout",
+        deserialize_with = "validate::positive"
+    )]
+    pub timeout_seconds: u64,
+    /// Attempts per request when the API answers 429, 503 or 504.
+    #[serde(
+        default = "default_k8s_attempts",
+        deserialize_with = "validate::positive"
+    )]
+    pub max_attempts: u32,
+}
+
+fn default_page_size() -> u32 {
+    500
+}
+fn default_k8s_concurrency() -> usize {
+    8
+}
+fn default_k8s_timeout() -> u64 {
+    30
+}
+fn default_k8s_attempts() -> u32 {
+    4
+}
+
+impl Default for Kubernetes {
+    fn default() -> Self {
+        Kubernetes {
+            clusters: Vec::new(),
+            page_size: default_page_size(),
+            max_concurrency: default_k8s_concurrency(),
+            timeout_seconds: default_k8s_timeout(),
+            max_attempts: default_k8s_attempts(),
+        }
+    }
+}
+
+/// One cluster to scan.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cluster {
+    /// Name in resource ids (`k8s://<name>/...`). Default: the context's name.
+    pub name: Option<String>,
+    /// Kubeconfig file. Default: $KUBECONFIG, else ~/.kube/config.
+    pub kubeconfig: Option<PathBuf>,
+    /// Kubeconfig context. Default: the current context.
+    pub context: Option<String>,
+    /// Use the pod's service account instead of a kubeconfig.
+    #[serde(default)]
+    pub in_cluster: bool,
+    /// Only these namespaces (for credentials limited to them); empty: all.
+    #[serde(default, deserialize_with = "validate::namespaces")]
+    pub namespaces: Vec<String>,
+    /// Only these kinds (Pod, Deployment, ...); empty: all that vigil reads.
+    #[serde(default, deserialize_with = "validate::kinds")]
+    pub kinds: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Aws {
+    /// Regions to scan. Empty: the region of the environment / profile.
+    #[serde(default, deserialize_with = "validate::regions")]
+    pub regions: Vec<String>,
+    /// Named profile from the shared AWS config files.
+    pub profile: Option<String>,
+    /// Endpoint override (emulators such as moto).
+    pub endpoint_url: Option<String>,
+    /// Services to collect; empty means all.
+    #[serde(default, deserialize_with = "validate::services")]
+    pub services: Vec<String>,
+    /// Bound on API calls in flight at once, across services and regions.
+    #[serde(
+        default = "default_concurrency",
+        deserialize_with = "validate::positive"
+    )]
+    pub max_concurrency: usize,
+    /// Attempts per call (1 = no retry); throttling backs off exponentially.
+    #[serde(default = "default_attempts", deserialize_with = "validate::positive")]
+    pub max_attempts: u32,
+}
+
+fn default_concurrency() -> usize {
+    16
+}
+fn default_attempts() -> u32 {
+    5
+}
+
+impl Default for Aws {
+    fn default() -> Self {
+        Aws {
+            regions: Vec::new(),
+            profile: None,
+            endpoint_url: None,
+            services: Vec::new(),
+            max_concurrency: default_concurrency(),
+            max_attempts: default_attempts(),
+        }
+    }
+}
+
+pub const AWS_SERVICES: &[&str] = &["ec2", "iam", "s3", "kms", "rds", "cloudtrail"];
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rules {
+    /// Use the rule pack built into vigil.
+    #[serde(default = "yes")]
+    pub bundled: bool,
+    /// Extra rule directories; a rule with the id of a bundled one replaces it.
+    #[serde(default)]
+    pub dirs: Vec<PathBuf>,
+    /// Rule parameters, visible to rules as `data.vigil.context.params`.
+    #[serde(default)]
+    pub params: toml::Table,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Rules {
+            bundled: true,
+            dirs: Vec::new(),
+            params: toml::Table::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scan {
+    /// Exit 1 when an open finding is at or above this severity.
+    #[serde(default = "default_fail_on", deserialize_with = "validate::severity")]
+    pub fail_on: String,
+}
+
+fn default_fail_on() -> String {
+    "high".into()
+}
+
+impl Default for Scan {
+    fn default() -> Self {
+        Scan {
+            fail_on: default_fail_on(),
+        }
+    }
+}
+
+/// Default rule parameters; the config's `[rules.params]` overrides them key by key.
+pub fn default_params() -> serde_json::Map<String, serde_json::Value> {
+    let v = serde_json::json!({
+        "required_tags": ["owner", "environment", "cost-center", "data-classification"],
+        "idle_hours": 72,
+        "unused_credential_days": 90,
+        "allowed_environments": ["prod", "production", "staging", "stage", "dev", "test", "sandbox"],
+        "data_classifications": ["public", "internal", "confidential", "restricted"],
+        "allowed_ssl_ports": [],
+        "allowed_registries": [],
+        "cluster_admin_subjects": ["system:masters"],
+        "secret_reader_roles": [],
+        "required_labels": ["app.kubernetes.io/name", "app.kubernetes.io/part-of", "owner"],
+        "required_namespace_labels": ["owner", "environment", "data-classification"],
+        "system_namespaces": ["kube-system", "kube-public", "kube-node-lease"],
+        "reapable_tags": {"environment": ["dev"]},
+        "reapable_namespace_labels": {"environment": ["dev"]},
+    });
+    match v {
+        serde_json::Value::Object(m) => m,
+        _ => unreachable!(),
+    }
+}
+
+impl Config {
+    /// Reads and validates a config file. Every problem is reported at once.
+    pub fn load(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Self::parse(&path.display().to_string(), &text)
+    }
+
+    /// Parses a config text; `file` names it in problems.
+    pub fn parse(file: &str, text: &str) -> Result<Config> {
+        validate::parse(file, text).map_err(Error::Invalid)
+    }
+
+    /// The rule parameters: defaults overridden by `[rules.params]`.
+    pub fn params(&self) -> serde_json::Map<String, serde_json::Value> {
+        let mut p = default_params();
+        for (k, v) in &self.rules.params {
+            p.insert(
+                k.clone(),
+                serde_json::to_value(v).unwrap_or(serde_json::Value::Null),
+            );
+        }
+        p
+    }
+
+    /// Rule sources in order: the bundled pack (unless disabled here or by `no_bundled`),
+    /// `rules.dirs`, then `extra` (`--rules`).
+    pub fn rule_sources(
+        &self,
+        extra: &[PathBuf],
+        no_bundled: bool,
+    ) -> Vec<crate::policy::RuleSource> {
+        use crate::policy::RuleSource;
+        let mut s = Vec::new();
+        if self.rules.bundled && !no_bundled {
+            s.push(RuleSource::Bundled);
+        }
+        s.extend(self.rules.dirs.iter().cloned().map(RuleSource::Dir));
+        s.extend(extra.iter().cloned().map(RuleSource::Dir));
+        s
+    }
+
+    pub fn fail_on(&self) -> Severity {
+        self.scan.fail_on.parse().unwrap_or(Severity::High)
+    }
+}
+
+pub fn looks_like_region(r: &str) -> bool {
+    let parts: Vec<&str> = r.split('-').collect();
+    parts.len() >= 3
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
+        && parts
+            .last()
+            .is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems(file: &str, text: &str) -> Vec<Problem> {
+        match Config::parse(file, text) {
+            Err(Error::Invalid(ps)) => ps,
+            other => panic!("expected problems, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn template_is_valid() {
+        let c = Config::parse("template", TEMPLATE).unwrap();
+        assert!(c.rules.bundled);
+    }
+
+    #[test]
+    fn reports_every_problem_with_its_line() {
+        let text = "[storage]\npath = 3\n\n[collectors.aws]\nregions = [\"us-east-1\", \"mars\"]\nmax_concurrency = 0\ncolour = \"red\"\n\n[rules.params]\nidle_hours = \"soon\"\n\n[scan]\nfail_on = \"urgent\"\n";
+        let problems = problems("vigil.toml", text);
+        let lines: Vec<usize> = problems.iter().map(|p| p.line).collect();
+        assert_eq!(lines, vec![2, 5, 6, 7, 10, 13], "{problems:#?}");
+        assert!(problems[3].message.contains("colour"));
+        assert!(problems[5].message.contains("urgent"));
+        let messages: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "`storage.path`: invalid type: integer `3`, expected path string",
+                "`collectors.aws.regions`: `mars` is not an AWS region name (like us-east-1)",
+                "`collectors.aws.max_concurrency`: must be a positive integer",
+                "unknown key `collectors.aws.colour` (known here: regions, profile, endpoint_url, services, max_concurrency, max_attempts)",
+                "`rules.params.idle_hours`: must be a positive integer",
+                "`scan.fail_on`: unknown severity `urgent` (expected one of: critical, high, medium, low, info)",
+            ],
+        );
+    }
+
+    #[test]
+    fn syntax_error_has_a_line() {
+        let problems = problems("v.toml", "[scan]\nfail_on = \n");
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].line, 2, "{problems:?}");
+    }
+
+    #[test]
+    fn schedules_and_daemon_keys_are_checked() {
+        let text = "[daemon]\nlisten = \"localhost\"\nprune_schedule = \"daily\"\nbogus = 1\n\n[[schedules]]\ntarget = \"gcp\"\ncron = \"0 0 * * * *\"\n\n[[schedules]]\ncron = \"0 0 * * *\"\n";
+        let problems = problems("vigil.toml", text);
+        let got: Vec<(usize, &str)> = problems
+            .iter()
+            .map(|p| (p.line, p.message.as_str()))
+            .collect();
+        assert_eq!(got.len(), 6, "{problems:#?}");
+        assert_eq!(got[0].0, 2);
+        assert!(got[0]
+            .1
+            .starts_with("`daemon.listen`: `localhost` is not an address"));
+        assert_eq!(got[1].0, 3);
+        assert!(got[1].1.starts_with("`daemon.prune_schedule`: `daily`"));
+        assert_eq!(got[2].0, 4);
+        assert!(got[2]
+            .1
+            .starts_with("unknown key `daemon.bogus` (known here: listen,"));
+        assert_eq!(
+            got[3],
+            (
+                7,
+                "`schedules[1].target`: unknown target `gcp` (known: aws, kubernetes)"
+            )
+        );
+        assert_eq!(got[4].0, 10, "{problems:#?}");
+        assert_eq!(got[4].1, "`schedules[2]`: `target` is missing");
+        assert_eq!(got[5].0, 11);
+        assert!(got[5].1.starts_with("`schedules[2].cron`: `0 0 * * *`:"));
+    }
+
+    #[test]
+    fn params_override_defaults() {
+        let c = Config::parse(
+            "c",
+            "[rules.params]\nrequired_tags = [\"team\"]\ncustom = 5\n",
+        )
+        .unwrap();
+        let p = c.params();
+        assert_eq!(p["required_tags"], serde_json::json!(["team"]));
+        assert_eq!(p["idle_hours"], serde_json::json!(72));
+        assert_eq!(p["custom"], serde_json::json!(5));
+    }
+
+    #[test]
+    fn cluster_entries_are_checked_one_by_one() {
+        let text = "[collectors.kubernetes]\npage_size = 100\n\n[[collectors.kubernetes.clusters]]\nname = \"prod\"\ncontext = \"prod-admin\"\n\n[[collectors.kubernetes.clusters]] # the second\nname = \"prod\"\nkinds = [\"Pod\", \"Secret\"]\nzone = 3\nnamespaces = [\"*\"]\n";
+        let problems = problems("vigil.toml", text);
+        let got: Vec<(usize, bool)> = problems
+            .iter()
+            .map(|p| {
+                let m = &p.message;
+                let entry = "collectors.kubernetes.clusters[2]";
+                (
+                    p.line,
+                    m.starts_with(&format!("`{entry}")) || m.contains(entry),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![(9, true), (10, true), (11, true), (12, true)],
+            "{problems:#?}"
+        );
+        assert!(problems[0].message.contains("already named `prod`"));
+        assert!(problems[1].message.contains("unknown kind `Secret`"));
+        assert!(problems[2].message.contains("zone"));
+        assert!(problems[3]
+            .message
+            .contains("`*` is not a Kubernetes namespace"));
+        let ok = Config::parse(
+            "c",
+            "[[collectors.kubernetes.clusters]]\ncontext = \"kind-dev\"\nnamespaces = [\"shop\"]\n",
+        )
+        .unwrap();
+        assert_eq!(
+            ok.collectors.kubernetes.clusters[0].namespaces,
+            vec!["shop"]
+        );
+        assert_eq!(ok.collectors.kubernetes.page_size, 500);
+    }
+}
