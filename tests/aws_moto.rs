@@ -457,3 +457,76 @@ print(json.dumps(c('s3').get_bucket_tagging(Bucket='plant-bucket')['TagSet']))
 "#,
     )
 }
+
+/// Every request a full scan sends is an operation of `vigil::collect::aws::services` (the
+/// table `deploy/iam-policy.json` is tested against), and every operation listed there is sent
+/// by a scan of an estate that has each kind of resource.
+#[test]
+fn every_request_a_scan_sends_is_in_the_service_table() {
+    let moto = Moto::start();
+    boto(
+        &moto,
+        r#"
+c('ec2').create_volume(AvailabilityZone='us-east-1a', Size=8)
+s3 = c('s3')
+s3.create_bucket(Bucket='logs')
+s3.put_bucket_tagging(Bucket='logs', Tagging={'TagSet': [{'Key': 'owner', 'Value': 'shop'}]})
+s3.put_bucket_policy(Bucket='logs', Policy=json.dumps({'Version': '2012-10-17', 'Statement': [{'Effect': 'Deny', 'Principal': '*', 'Action': 's3:*', 'Resource': 'arn:aws:s3:::logs/*', 'Condition': {'Bool': {'aws:SecureTransport': 'false'}}}]}))
+c('kms').create_key(Tags=[{'TagKey': 'owner', 'TagValue': 'shop'}])
+c('cloudtrail').create_trail(Name='main', S3BucketName='logs', IsMultiRegionTrail=True)
+c('iam').create_user(UserName='ci-bot')
+c('rds').create_db_instance(DBInstanceIdentifier='db', DBInstanceClass='db.t3.micro', Engine='postgres', MasterUsername='u', MasterUserPassword='p4ssw0rd-long')
+"#,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let dbpath = db(dir.path());
+    let out = vigil_env(
+        &[
+            "scan",
+            "--endpoint-url",
+            &moto.url,
+            "--db",
+            &dbpath,
+            "--region",
+            "us-east-1",
+        ],
+        &[
+            ("VIGIL_LOG", "collect::aws::api=debug"),
+            ("VIGIL_LOG_FORMAT", "json"),
+        ],
+    );
+    let log = stderr(&out);
+    let sent: std::collections::BTreeSet<(String, String)> = log
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["target"] == "collect::aws::api")
+        .map(|v| {
+            (
+                v["service"].as_str().unwrap().to_string(),
+                v["operation"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    use vigil::collect::aws::services::{IDENTITY, SERVICES};
+    let mut listed: std::collections::BTreeSet<(String, String)> = SERVICES
+        .iter()
+        .flat_map(|s| {
+            s.calls
+                .iter()
+                .map(|c| (s.name.to_string(), c.operation.to_string()))
+        })
+        .collect();
+    listed.insert(("sts".into(), IDENTITY.operation.into()));
+    let unlisted: Vec<_> = sent.difference(&listed).collect();
+    assert!(
+        unlisted.is_empty(),
+        "a scan sends operations the service table does not list; add each to its service in \
+         src/collect/aws/services.rs with its IAM action, and the action to \
+         deploy/iam-policy.json: {unlisted:?}\n{log}"
+    );
+    let unsent: Vec<_> = listed.difference(&sent).collect();
+    assert!(
+        unsent.is_empty(),
+        "the service table lists operations no scan sent: {unsent:?}\n{log}"
+    );
+}

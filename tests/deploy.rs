@@ -20,44 +20,6 @@ const KUSTOMIZATIONS: &[(&str, &str)] = &[
     ("deploy/kustomize/overlays/prod", "prod"),
 ];
 
-/// Every AWS SDK operation the collectors in src/collect/aws call, by file, with the IAM action
-/// it needs (None: no permission needed). S3's action names differ from its API names.
-/// A collector that calls something new fails `iam_policy_lists_exactly_the_collectors_calls`
-/// until the call is added here and its action to deploy/iam-policy.json.
-#[rustfmt::skip]
-const SDK_CALLS: &[(&str, &str, Option<&str>)] = &[
-    // STS GetCallerIdentity works for every principal; IAM policies cannot deny it.
-    ("mod.rs", "get_caller_identity", None),
-    ("ec2.rs", "describe_instances", Some("ec2:DescribeInstances")),
-    ("ec2.rs", "describe_volumes", Some("ec2:DescribeVolumes")),
-    ("ec2.rs", "describe_snapshots", Some("ec2:DescribeSnapshots")),
-    ("ec2.rs", "describe_addresses", Some("ec2:DescribeAddresses")),
-    ("ec2.rs", "describe_security_groups", Some("ec2:DescribeSecurityGroups")),
-    ("ec2.rs", "describe_vpcs", Some("ec2:DescribeVpcs")),
-    ("ec2.rs", "describe_flow_logs", Some("ec2:DescribeFlowLogs")),
-    ("ec2.rs", "get_ebs_encryption_by_default", Some("ec2:GetEbsEncryptionByDefault")),
-    ("iam.rs", "get_account_authorization_details", Some("iam:GetAccountAuthorizationDetails")),
-    ("iam.rs", "get_account_summary", Some("iam:GetAccountSummary")),
-    ("iam.rs", "list_virtual_mfa_devices", Some("iam:ListVirtualMFADevices")),
-    ("iam.rs", "generate_credential_report", Some("iam:GenerateCredentialReport")),
-    ("iam.rs", "get_credential_report", Some("iam:GetCredentialReport")),
-    ("s3.rs", "list_buckets", Some("s3:ListAllMyBuckets")),
-    ("s3.rs", "get_bucket_location", Some("s3:GetBucketLocation")),
-    ("s3.rs", "get_bucket_encryption", Some("s3:GetEncryptionConfiguration")),
-    ("s3.rs", "get_public_access_block", Some("s3:GetBucketPublicAccessBlock")),
-    ("s3.rs", "get_bucket_policy", Some("s3:GetBucketPolicy")),
-    ("s3.rs", "get_bucket_tagging", Some("s3:GetBucketTagging")),
-    ("kms.rs", "list_keys", Some("kms:ListKeys")),
-    ("kms.rs", "describe_key", Some("kms:DescribeKey")),
-    ("kms.rs", "get_key_rotation_status", Some("kms:GetKeyRotationStatus")),
-    ("kms.rs", "list_resource_tags", Some("kms:ListResourceTags")),
-    ("rds.rs", "describe_db_instances", Some("rds:DescribeDBInstances")),
-    ("cloudtrail.rs", "describe_trails", Some("cloudtrail:DescribeTrails")),
-    ("cloudtrail.rs", "get_trail_status", Some("cloudtrail:GetTrailStatus")),
-    ("cloudtrail.rs", "get_event_selectors", Some("cloudtrail:GetEventSelectors")),
-    ("cloudtrail.rs", "list_tags", Some("cloudtrail:ListTags")),
-];
-
 /// Kinds that are not namespaced, among those vigil collects.
 const CLUSTER_SCOPED: &[&str] = &[
     "Namespace",
@@ -278,85 +240,6 @@ fn policy_snapshot(document: &Value) -> Value {
             }
         }]
     })
-}
-
-/// Drops `//` comments (but not the `//` of a URL) from one line of Rust.
-fn strip_comment(line: &str) -> &str {
-    let mut from = 0;
-    while let Some(i) = line[from..].find("//").map(|i| i + from) {
-        if i > 0 && line.as_bytes()[i - 1] == b':' {
-            from = i + 2;
-            continue;
-        }
-        return &line[..i];
-    }
-    line
-}
-
-/// The SDK operations a Rust source calls: for every `.send()`, the first method of the
-/// builder chain it ends (`client.describe_key().key_id(id).send()` → `describe_key`,
-/// `home.list_buckets().into_paginator().send()` → `list_buckets`). Whitespace and comments
-/// are ignored, so chains split over lines are read whole.
-fn sdk_operations(file: &str, source: &str) -> Vec<String> {
-    let code: String = source
-        .lines()
-        .map(strip_comment)
-        .collect::<Vec<_>>()
-        .join("\n");
-    let s: Vec<char> = code.chars().filter(|c| !c.is_whitespace()).collect();
-    let needle: Vec<char> = ".send()".chars().collect();
-    let mut ops = Vec::new();
-    let mut i = 0;
-    while i + needle.len() <= s.len() {
-        if s[i..i + needle.len()] != needle[..] {
-            i += 1;
-            continue;
-        }
-        // Walk back over the `.method(args)` links before this `.send()`; the last one read
-        // (the first of the chain, right after the client) is the operation.
-        let mut end = i;
-        let mut first: Option<String> = None;
-        loop {
-            if end == 0 || s[end - 1] != ')' {
-                break;
-            }
-            let mut depth = 0i32;
-            let mut j = end - 1;
-            let open = loop {
-                if s[j] == ')' {
-                    depth += 1;
-                } else if s[j] == '(' {
-                    depth -= 1;
-                    if depth == 0 {
-                        break Some(j);
-                    }
-                }
-                if j == 0 {
-                    break None;
-                }
-                j -= 1;
-            };
-            let Some(open) = open else { break };
-            let mut start = open;
-            while start > 0 && (s[start - 1].is_ascii_alphanumeric() || s[start - 1] == '_') {
-                start -= 1;
-            }
-            if start == open || start == 0 || s[start - 1] != '.' {
-                break;
-            }
-            first = Some(s[start..open].iter().collect());
-            end = start - 1;
-        }
-        let context: String = s[i.saturating_sub(80)..i + needle.len()].iter().collect();
-        ops.push(first.unwrap_or_else(|| {
-            panic!(
-                "src/collect/aws/{file}: cannot tell which SDK operation this .send() ends \
-                 (teach sdk_operations in tests/deploy.rs): ...{context}"
-            )
-        }));
-        i += needle.len();
-    }
-    ops
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -867,44 +750,14 @@ fn iam_policy_is_grouped_by_service_without_wildcards() {
     }
 }
 
+/// The actions the collectors need come from their service table
+/// (`vigil::collect::aws::services`); `aws_moto::every_request_a_scan_sends_is_in_the_service_table`
+/// keeps that table equal to what a scan sends.
 #[test]
 fn iam_policy_lists_exactly_the_collectors_calls() {
-    let dir = repo().join("src/collect/aws");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
-        .collect();
-    files.sort();
-    let mut called: BTreeSet<(String, String)> = BTreeSet::new();
-    for path in &files {
-        let file = path.file_name().unwrap().to_str().unwrap().to_string();
-        let source = std::fs::read_to_string(path).unwrap();
-        for op in sdk_operations(&file, &source) {
-            called.insert((file.clone(), op));
-        }
-    }
-    let table: BTreeSet<(String, String)> = SDK_CALLS
-        .iter()
-        .map(|(f, op, _)| (f.to_string(), op.to_string()))
-        .collect();
-    let unknown: Vec<_> = called.difference(&table).collect();
-    assert!(
-        unknown.is_empty(),
-        "collectors call SDK operations this test does not know; add each to SDK_CALLS in \
-         tests/deploy.rs with its IAM action (Service Authorization Reference) and the action \
-         to deploy/iam-policy.json: {unknown:?}"
-    );
-    let stale: Vec<_> = table.difference(&called).collect();
-    assert!(
-        stale.is_empty(),
-        "SDK_CALLS lists operations no collector calls any more; remove them here and their \
-         actions from deploy/iam-policy.json: {stale:?}"
-    );
-
-    let needed: BTreeSet<String> = SDK_CALLS
-        .iter()
-        .filter_map(|(_, _, action)| action.map(str::to_string))
+    let needed: BTreeSet<String> = vigil::collect::aws::services::actions()
+        .into_iter()
+        .map(str::to_string)
         .collect();
     let mut listed: Vec<String> = Vec::new();
     for s in iam_policy()["Statement"].as_array().unwrap() {
@@ -922,32 +775,5 @@ fn iam_policy_lists_exactly_the_collectors_calls() {
         missing.is_empty() && extra.is_empty(),
         "deploy/iam-policy.json must grant exactly the collectors' actions; \
          missing: {missing:?}, not needed: {extra:?}"
-    );
-}
-
-#[test]
-fn sdk_operation_scanner_reads_chains() {
-    let src = r#"
-        let a = ctx.call(client.describe_trails().include_shadow_trails(true).send()).await;
-        let b = home.list_buckets().into_paginator().send().try_collect();
-        // c.not_a_call().send()
-        let c = client
-            .describe_snapshots()
-            .owner_ids("self")
-            .into_paginator()
-            .items()
-            .send();
-        let d = aws_sdk_sts::Client::new(&sdk).get_caller_identity().send();
-        let e = c.get_bucket_tagging().bucket(f(name, g(x))).send();
-    "#;
-    assert_eq!(
-        sdk_operations("test.rs", src),
-        [
-            "describe_trails",
-            "list_buckets",
-            "describe_snapshots",
-            "get_caller_identity",
-            "get_bucket_tagging"
-        ]
     );
 }

@@ -259,10 +259,10 @@ fn collect(
         opts.services = args.services.clone();
     }
     for s in &opts.services {
-        if !vigil::config::AWS_SERVICES.contains(&s.as_str()) {
+        if vigil::collect::aws::services::service(s).is_none() {
             bail!(
                 "unknown AWS service `{s}` (known: {})",
-                vigil::config::AWS_SERVICES.join(", ")
+                vigil::collect::aws::services::names().join(", ")
             );
         }
     }

@@ -43,6 +43,27 @@ impl ScopeResult {
             error: Some(error),
         }
     }
+    /// The resources read, and the scope failed when something of it could not be read
+    /// (the documents are kept; the scope's findings stay open).
+    pub fn partial(scope: String, resources: Vec<Resource>, error: Option<String>) -> Self {
+        ScopeResult {
+            scope,
+            resources,
+            error,
+        }
+    }
+    /// A scope with some of its resources and the errors met reading the rest, joined.
+    pub fn with_errors(scope: String, resources: Vec<Resource>, errors: Vec<String>) -> Self {
+        let error = (!errors.is_empty()).then(|| errors.join("; "));
+        Self::partial(scope, resources, error)
+    }
+    /// A listing's outcome: all of the scope, or why none of it.
+    pub fn of(scope: String, listed: Result<Vec<Resource>, String>) -> Self {
+        match listed {
+            Ok(v) => Self::ok(scope, v),
+            Err(e) => Self::failed(scope, e),
+        }
+    }
     pub fn coverage(&self) -> Coverage {
         Coverage {
             scope: self.scope.clone(),

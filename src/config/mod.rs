@@ -290,8 +290,6 @@ impl Default for Aws {
     }
 }
 
-pub const AWS_SERVICES: &[&str] = &["ec2", "iam", "s3", "kms", "rds", "cloudtrail"];
-
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rules {

@@ -350,7 +350,7 @@ pub(super) fn regions<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D:
 
 pub(super) fn services<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     checked(d, |v: &Vec<String>| {
-        let known = super::AWS_SERVICES;
+        let known = crate::collect::aws::services::names();
         match v.iter().find(|s| !known.contains(&s.as_str())) {
             Some(s) => Err(format!(
                 "unknown AWS service `{s}` (known: {})",

@@ -66,16 +66,8 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
         json!({"Trails": covering}),
     );
     vec![
-        ScopeResult {
-            scope: trail_scope,
-            resources: own,
-            error: error.clone(),
-        },
-        ScopeResult {
-            scope: cov_scope,
-            resources: vec![coverage],
-            error,
-        },
+        ScopeResult::partial(trail_scope, own, error.clone()),
+        ScopeResult::partial(cov_scope, vec![coverage], error),
     ]
 }
 

@@ -34,11 +34,7 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
 }
 
 fn done(ctx: &Ctx, region: &str, t: &str, r: Result<Vec<Resource>, String>) -> ScopeResult {
-    let scope = ctx.scope(region, t);
-    match r {
-        Ok(v) => ScopeResult::ok(scope, v),
-        Err(e) => ScopeResult::failed(scope, e),
-    }
+    ScopeResult::of(ctx.scope(region, t), r)
 }
 
 async fn instances(ctx: &Ctx, client: &Client, region: &str) -> ScopeResult {

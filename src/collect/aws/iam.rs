@@ -95,11 +95,11 @@ pub async fn collect(ctx: &Ctx) -> Vec<ScopeResult> {
                 .collect();
             // Users without their credential-report row would look compliant: the scope is
             // failed (findings stay open) but the documents are kept.
-            out.push(ScopeResult {
-                scope: scope("AWS::IAM::User"),
-                resources: users,
-                error: report_err.clone(),
-            });
+            out.push(ScopeResult::partial(
+                scope("AWS::IAM::User"),
+                users,
+                report_err.clone(),
+            ));
             out.push(ScopeResult::ok(
                 scope("AWS::IAM::Role"),
                 pages
@@ -134,11 +134,7 @@ pub async fn collect(ctx: &Ctx) -> Vec<ScopeResult> {
                     || d.serial_number().ends_with("/root-account-mfa-device")
             });
             let resource = normalize_root(ctx, &map, root_virtual, report.get("<root_account>"));
-            ScopeResult {
-                scope: scope("AWS::IAM::RootUser"),
-                resources: vec![resource],
-                error: report_err,
-            }
+            ScopeResult::partial(scope("AWS::IAM::RootUser"), vec![resource], report_err)
         }
         (Err(e), _) => ScopeResult::failed(
             scope("AWS::IAM::RootUser"),

@@ -8,6 +8,7 @@ pub mod iam;
 pub mod kms;
 pub mod rds;
 pub mod s3;
+pub mod services;
 
 use crate::collect::error_chain;
 use std::collections::BTreeMap;
@@ -215,40 +216,21 @@ fn wanted(opts: &AwsOptions, service: &str) -> bool {
     opts.services.is_empty() || opts.services.iter().any(|s| s == service)
 }
 
-/// Collects every selected service in every region concurrently.
+/// Collects every selected service ([`services::SERVICES`]) in every region concurrently:
+/// global services once, from the first region.
 pub async fn collect(
     opts: &AwsOptions,
     on_progress: &(dyn Fn(&str) + Sync),
 ) -> Result<(String, Vec<ScopeResult>)> {
     let (ctx, regions) = connect(opts).await?;
-    let mut tasks: Vec<
-        std::pin::Pin<Box<dyn std::future::Future<Output = Vec<ScopeResult>> + Send>>,
-    > = Vec::new();
-    let home = regions[0].clone();
-    if wanted(opts, "iam") {
-        let c = ctx.clone();
-        tasks.push(Box::pin(async move { iam::collect(&c).await }));
-    }
-    if wanted(opts, "s3") {
-        let (c, h) = (ctx.clone(), home.clone());
-        tasks.push(Box::pin(async move { s3::collect(&c, &h).await }));
-    }
-    for region in &regions {
-        if wanted(opts, "ec2") {
-            let (c, r) = (ctx.clone(), region.clone());
-            tasks.push(Box::pin(async move { ec2::collect(&c, &r).await }));
-        }
-        if wanted(opts, "kms") {
-            let (c, r) = (ctx.clone(), region.clone());
-            tasks.push(Box::pin(async move { kms::collect(&c, &r).await }));
-        }
-        if wanted(opts, "rds") {
-            let (c, r) = (ctx.clone(), region.clone());
-            tasks.push(Box::pin(async move { rds::collect(&c, &r).await }));
-        }
-        if wanted(opts, "cloudtrail") {
-            let (c, r) = (ctx.clone(), region.clone());
-            tasks.push(Box::pin(async move { cloudtrail::collect(&c, &r).await }));
+    let mut tasks = Vec::new();
+    for service in services::SERVICES.iter().filter(|s| wanted(opts, s.name)) {
+        let run_in: &[String] = match service.reach {
+            services::Reach::Global => &regions[..1],
+            services::Reach::Regional => &regions,
+        };
+        for region in run_in {
+            tasks.push((service.collect)(ctx.clone(), region.clone()));
         }
     }
     // Each task is spawned so regions and services really run in parallel.
@@ -320,7 +302,12 @@ impl aws_smithy_runtime_api::client::interceptors::Intercept for CountCalls {
         _rc: &aws_smithy_runtime_api::client::runtime_components::RuntimeComponents,
         cfg: &mut aws_smithy_types::config_bag::ConfigBag,
     ) -> Result<(), aws_smithy_runtime_api::box_error::BoxError> {
-        self.0.record("aws", &service_of(cfg), false);
+        let service = service_of(cfg);
+        if let Some(m) = cfg.load::<aws_smithy_runtime_api::client::orchestrator::Metadata>() {
+            // `--log-level collect::aws::api=debug` lists every request (retries included).
+            tracing::debug!(target: "collect::aws::api", service = %service, operation = m.name(), "request");
+        }
+        self.0.record("aws", &service, false);
         Ok(())
     }
 

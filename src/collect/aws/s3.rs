@@ -72,11 +72,7 @@ pub async fn collect(ctx: &Ctx, home_region: &str) -> Vec<ScopeResult> {
             Err(e) => errors.push(e),
         }
     }
-    vec![ScopeResult {
-        scope,
-        resources,
-        error: (!errors.is_empty()).then(|| errors.join("; ")),
-    }]
+    vec![ScopeResult::with_errors(scope, resources, errors)]
 }
 
 async fn bucket(
