@@ -13,7 +13,28 @@ trails := object.get(input.config, "Trails", [])
 
 logs_management(t) if {
 	t.IsLogging == true
-	t.ManagementEvents == true
+	management_events(t)
+}
+
+# A trail records management events when it has no selectors at all (CloudTrail's default
+# selector: all management events), a basic selector that includes them for reads and
+# writes, or an advanced selector on eventCategory = Management.
+management_events(t) if {
+	count(object.get(t, "EventSelectors", [])) == 0
+	count(object.get(t, "AdvancedEventSelectors", [])) == 0
+}
+
+management_events(t) if {
+	some s in object.get(t, "EventSelectors", [])
+	object.get(s, "IncludeManagementEvents", true) != false
+	object.get(s, "ReadWriteType", "All") == "All"
+}
+
+management_events(t) if {
+	some a in object.get(t, "AdvancedEventSelectors", [])
+	some f in object.get(a, "FieldSelectors", [])
+	f.Field == "eventCategory"
+	"Management" in object.get(f, "Equals", [])
 }
 
 good(t) if {
@@ -40,14 +61,16 @@ name(t) := n if {
 } else := object.get(t, "TrailARN", "unnamed trail")
 
 # What keeps a trail from counting; a missing field counts as false.
-problems(t) := [p |
-	some [field, p] in [
-		["IsMultiRegionTrail", "single-region"],
-		["IsLogging", "not logging"],
-		["ManagementEvents", "no management events"],
-	]
-	object.get(t, field, false) != true
-]
+problems(t) := array.concat(
+	[p |
+		some [field, p] in [
+			["IsMultiRegionTrail", "single-region"],
+			["IsLogging", "not logging"],
+		]
+		object.get(t, field, false) != true
+	],
+	[p | not management_events(t); p := "no management events"],
+)
 
 deny contains {"msg": msg, "path": "config.Trails"} if {
 	count(trails) == 0

@@ -1,8 +1,8 @@
 package vigil.rules.aws.cloudtrail.region_covered_by_trail
 
-org := {"TrailARN": "arn:aws:cloudtrail:us-east-1:123456789012:trail/org", "IsMultiRegionTrail": true, "HomeRegion": "us-east-1", "IsLogging": true, "ManagementEvents": true}
+org := {"TrailARN": "arn:aws:cloudtrail:us-east-1:123456789012:trail/org", "IsMultiRegionTrail": true, "HomeRegion": "us-east-1", "IsLogging": true}
 
-local := {"TrailARN": "arn:aws:cloudtrail:eu-west-1:123456789012:trail/local", "IsMultiRegionTrail": false, "HomeRegion": "eu-west-1", "IsLogging": true, "ManagementEvents": true}
+local := {"TrailARN": "arn:aws:cloudtrail:eu-west-1:123456789012:trail/local", "IsMultiRegionTrail": false, "HomeRegion": "eu-west-1", "IsLogging": true}
 
 coverage(trails) := {"type": "AWS::CloudTrail::RegionCoverage", "region": "eu-west-1", "config": {"Trails": trails}}
 
@@ -27,7 +27,7 @@ test_deny_multi_region_not_logging if {
 
 test_deny_no_management_events if {
 	r := deny with input as coverage([
-		object.union(org, {"ManagementEvents": false}),
+		object.union(org, {"EventSelectors": [{"ReadWriteType": "All", "IncludeManagementEvents": false}]}),
 		object.union(local, {"IsLogging": false}),
 	])
 	count(r) == 1
@@ -48,4 +48,28 @@ test_allow_multi_region_from_other_home if {
 
 test_allow_multi_region_among_others if {
 	count(deny) == 0 with input as coverage([local, object.union(org, {"IsLogging": false, "TrailARN": "arn:aws:cloudtrail:us-east-1:123456789012:trail/old"}), org])
+}
+
+write_only := [{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": true}]
+
+test_deny_write_only_management_events if {
+	r := deny with input as coverage([object.union(org, {"EventSelectors": write_only})])
+	some f in r
+	endswith(f.msg, "trails seen: org (no management events)")
+}
+
+test_allow_basic_selector_with_management_events if {
+	selectors := [{"ReadWriteType": "All", "IncludeManagementEvents": true}]
+	count(deny) == 0 with input as coverage([object.union(org, {"EventSelectors": selectors})])
+}
+
+test_allow_advanced_selector_on_management_events if {
+	advanced := [{"Name": "mgmt", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}]}]
+	count(deny) == 0 with input as coverage([object.union(org, {"AdvancedEventSelectors": advanced})])
+}
+
+test_deny_advanced_selector_on_data_events_only if {
+	advanced := [{"Name": "s3", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Data"]}, {"Field": "resources.type", "Equals": ["AWS::S3::Object"]}]}]
+	r := deny with input as coverage([object.union(org, {"AdvancedEventSelectors": advanced})])
+	count(r) == 1
 }

@@ -34,7 +34,7 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     let mut errors = Vec::new();
     for t in &trails {
         match trail_details(ctx, &client, t).await {
-            Ok((status, selectors, management, tags)) => {
+            Ok((status, selectors, tags)) => {
                 let is_logging = status
                     .get("IsLogging")
                     .and_then(Value::as_bool)
@@ -44,7 +44,8 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
                     "IsMultiRegionTrail": t.is_multi_region_trail().unwrap_or(false),
                     "HomeRegion": t.home_region(),
                     "IsLogging": is_logging,
-                    "ManagementEvents": management,
+                    "EventSelectors": selectors["EventSelectors"],
+                    "AdvancedEventSelectors": selectors["AdvancedEventSelectors"],
                 }));
                 if t.home_region() == Some(region) {
                     own.push(normalize_trail(ctx, region, t, status, selectors, tags));
@@ -71,12 +72,10 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     ]
 }
 
-type Details = (
-    Value,
-    Vec<Value>,
-    bool,
-    std::collections::BTreeMap<String, String>,
-);
+/// A trail's status, its event selectors (`{EventSelectors, AdvancedEventSelectors}`, as
+/// the API gives them: whether they log management events is the rules' judgement), and
+/// its tags.
+type Details = (Value, Value, std::collections::BTreeMap<String, String>);
 
 async fn trail_details(ctx: &Ctx, client: &Client, t: &Trail) -> Result<Details, String> {
     let arn = t.trail_arn().unwrap_or_default();
@@ -101,29 +100,7 @@ async fn trail_details(ctx: &Ctx, client: &Client, t: &Trail) -> Result<Details,
         .call(c.get_event_selectors().trail_name(arn).send())
         .await
         .map_err(|e| format!("cloudtrail:GetEventSelectors {arn}: {}", err_text(&e)))?;
-    let basic: Vec<Value> = selectors
-        .event_selectors()
-        .iter()
-        .map(|s| {
-            json!({
-                "ReadWriteType": s.read_write_type().map(|r| r.as_str()),
-                "IncludeManagementEvents": s.include_management_events(),
-            })
-        })
-        .collect();
-    // A trail without selectors logs all management events (CloudTrail's default selector).
-    let defaults =
-        selectors.event_selectors().is_empty() && selectors.advanced_event_selectors().is_empty();
-    let management = defaults
-        || selectors.event_selectors().iter().any(|s| {
-            s.include_management_events().unwrap_or(true)
-                && s.read_write_type().is_none_or(|r| r.as_str() == "All")
-        })
-        || selectors.advanced_event_selectors().iter().any(|a| {
-            a.field_selectors().iter().any(|f| {
-                f.field() == "eventCategory" && f.equals().iter().any(|v| v == "Management")
-            })
-        });
+    let selectors = normalize_selectors(&selectors);
     let tags = match ctx.call(c.list_tags().resource_id_list(arn).send()).await {
         Ok(o) => tag_map(
             o.resource_tag_list()
@@ -137,7 +114,7 @@ async fn trail_details(ctx: &Ctx, client: &Client, t: &Trail) -> Result<Details,
         "IsLogging": status.is_logging().unwrap_or(false),
         "LatestCloudWatchLogsDeliveryTime": status.latest_cloud_watch_logs_delivery_time().map(ts),
     });
-    Ok((status, basic, management, tags))
+    Ok((status, selectors, tags))
 }
 
 fn ctx_region(client: &Client) -> Option<String> {
@@ -149,7 +126,7 @@ fn normalize_trail(
     region: &str,
     t: &Trail,
     status: Value,
-    selectors: Vec<Value>,
+    selectors: Value,
     tags: std::collections::BTreeMap<String, String>,
 ) -> crate::model::Resource {
     let arn = t.trail_arn().unwrap_or_default();
@@ -165,7 +142,8 @@ fn normalize_trail(
         "KmsKeyId": t.kms_key_id(),
         "CloudWatchLogsLogGroupArn": t.cloud_watch_logs_log_group_arn(),
         "Status": prune_status(status),
-        "EventSelectors": selectors,
+        "EventSelectors": selectors["EventSelectors"],
+        "AdvancedEventSelectors": selectors["AdvancedEventSelectors"],
     });
     ctx.resource(
         arn.to_string(),
@@ -177,6 +155,83 @@ fn normalize_trail(
     )
 }
 
+/// A trail's selectors as documents: the basic ones' `ReadWriteType` and
+/// `IncludeManagementEvents`, the advanced ones' field selectors.
+pub fn normalize_selectors(
+    out: &aws_sdk_cloudtrail::operation::get_event_selectors::GetEventSelectorsOutput,
+) -> Value {
+    let basic: Vec<Value> = out
+        .event_selectors()
+        .iter()
+        .map(|s| {
+            json!({
+                "ReadWriteType": s.read_write_type().map(|r| r.as_str()),
+                "IncludeManagementEvents": s.include_management_events(),
+            })
+        })
+        .collect();
+    let advanced: Vec<Value> = out
+        .advanced_event_selectors()
+        .iter()
+        .map(|a| {
+            let fields: Vec<Value> = a
+                .field_selectors()
+                .iter()
+                .map(|f| json!({"Field": f.field(), "Equals": f.equals()}))
+                .collect();
+            json!({"Name": a.name(), "FieldSelectors": fields})
+        })
+        .collect();
+    crate::collect::prune(json!({"EventSelectors": basic, "AdvancedEventSelectors": advanced}))
+}
+
 fn prune_status(v: Value) -> Value {
     crate::collect::prune(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_cloudtrail::operation::get_event_selectors::GetEventSelectorsOutput;
+    use aws_sdk_cloudtrail::types::{
+        AdvancedEventSelector, AdvancedFieldSelector, EventSelector, ReadWriteType,
+    };
+
+    #[test]
+    fn selectors_are_kept_as_the_api_gives_them() {
+        let none = GetEventSelectorsOutput::builder().build();
+        assert_eq!(
+            normalize_selectors(&none),
+            json!({"EventSelectors": [], "AdvancedEventSelectors": []})
+        );
+        let out = GetEventSelectorsOutput::builder()
+            .event_selectors(
+                EventSelector::builder()
+                    .read_write_type(ReadWriteType::WriteOnly)
+                    .include_management_events(true)
+                    .build(),
+            )
+            .advanced_event_selectors(
+                AdvancedEventSelector::builder()
+                    .name("mgmt")
+                    .field_selectors(
+                        AdvancedFieldSelector::builder()
+                            .field("eventCategory")
+                            .equals("Management")
+                            .build()
+                            .unwrap(),
+                    )
+                    .build()
+                    .unwrap(),
+            )
+            .build();
+        assert_eq!(
+            normalize_selectors(&out),
+            json!({
+                "EventSelectors": [{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": true}],
+                "AdvancedEventSelectors": [{"Name": "mgmt", "FieldSelectors": [
+                    {"Field": "eventCategory", "Equals": ["Management"]}]}]
+            })
+        );
+    }
 }

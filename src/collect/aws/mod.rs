@@ -94,6 +94,20 @@ impl Ctx {
     }
 }
 
+/// A context for unit tests of the `normalize_*` functions: account 123456789012, no I/O.
+#[cfg(test)]
+pub(crate) fn test_ctx() -> Ctx {
+    Ctx {
+        account: "123456789012".into(),
+        sdk: SdkConfig::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .build(),
+        endpoint_url: None,
+        limit: Arc::new(Semaphore::new(1)),
+        stats: Default::default(),
+    }
+}
+
 /// An SDK error as one line: the service's error code and message with the HTTP status, or
 /// the transport problem (timeout, connection refused, no credentials) with its causes.
 pub fn err_text<E>(e: &aws_sdk_ec2::error::SdkError<E, HttpResponse>) -> String

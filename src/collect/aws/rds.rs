@@ -61,3 +61,38 @@ pub fn normalize(ctx: &Ctx, region: &str, d: &DbInstance) -> Resource {
     let tags = tag_map(d.tag_list().iter().map(|t| (t.key(), t.value())));
     ctx.resource(arn, TYPE, region, Some(id.to_string()), tags, config)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_rds::types::{DbInstance, Tag};
+
+    #[test]
+    fn db_instance_document() {
+        let d = DbInstance::builder()
+            .db_instance_identifier("orders")
+            .db_instance_class("db.t3.micro")
+            .engine("postgres")
+            .db_instance_status("available")
+            .storage_encrypted(false)
+            .publicly_accessible(true)
+            .backup_retention_period(0)
+            .tag_list(Tag::builder().key("owner").value("shop").build())
+            .build();
+        let r = normalize(&crate::collect::aws::test_ctx(), "eu-west-1", &d);
+        assert_eq!(
+            r.id, "arn:aws:rds:eu-west-1:123456789012:db:orders",
+            "an ARN when the API gives none"
+        );
+        assert_eq!(r.name.as_deref(), Some("orders"));
+        assert_eq!(r.tags["owner"], "shop");
+        assert_eq!(
+            r.config,
+            serde_json::json!({"DBInstanceIdentifier": "orders",
+                "DBInstanceArn": "arn:aws:rds:eu-west-1:123456789012:db:orders",
+                "DBInstanceClass": "db.t3.micro", "Engine": "postgres",
+                "DBInstanceStatus": "available", "StorageEncrypted": false,
+                "PubliclyAccessible": true, "MultiAZ": false, "BackupRetentionPeriod": 0})
+        );
+    }
+}
