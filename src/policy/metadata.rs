@@ -45,6 +45,32 @@ struct RawCustom {
     inventory: Vec<String>,
 }
 
+/// Names a rule may use in `resource_types` and `inventory` for a group of types.
+const GROUPS: &[&str] = &["@k8s-pods", "@k8s"];
+
+/// Types with groups replaced by their members, each once, in order: `@k8s-pods` is the
+/// kinds that carry a pod spec (a Pod and the six workload kinds), `@k8s` every kind vigil
+/// collects.
+fn expand(types: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for t in types {
+        let members: Vec<String> = match t.as_str() {
+            "@k8s-pods" => crate::model::k8s::pod_bearing_types().collect(),
+            "@k8s" => crate::model::k8s::KINDS
+                .iter()
+                .map(|k| k.resource_type())
+                .collect(),
+            other => vec![other.to_string()],
+        };
+        for m in members {
+            if !out.contains(&m) {
+                out.push(m);
+            }
+        }
+    }
+    out
+}
+
 /// Finds the leading `# METADATA` comment block. Returns the YAML text and the 1-based line
 /// number of its first YAML line, or None when the file has no such block.
 pub fn extract_block(text: &str) -> Option<(String, usize)> {
@@ -147,21 +173,26 @@ pub fn parse(file: &str, text: &str) -> Result<RuleMeta> {
             }
         }
     }
-    if c.resource_types.is_empty() {
+    let resource_types = expand(&c.resource_types);
+    let inventory = expand(&c.inventory);
+    if resource_types.is_empty() {
         return Err(err(
             line_of("resource_types"),
             "a rule must name at least one resource type".into(),
         ));
     }
-    for t in &c.resource_types {
+    for t in &resource_types {
         if !is_known_type(t) {
             return Err(err(
                 line_of("resource_types"),
-                format!("unknown resource type `{t}` (see docs/resources.md)"),
+                format!(
+                    "unknown resource type `{t}` (see docs/resources.md; groups: {})",
+                    GROUPS.join(", ")
+                ),
             ));
         }
     }
-    for t in &c.inventory {
+    for t in &inventory {
         if !is_known_type(t) {
             return Err(err(
                 line_of("inventory"),
@@ -178,9 +209,9 @@ pub fn parse(file: &str, text: &str) -> Result<RuleMeta> {
         description: raw.description,
         severity,
         controls: labels.into(),
-        resource_types: c.resource_types,
+        resource_types,
         remediation: c.remediation,
-        inventory: c.inventory,
+        inventory,
     })
 }
 
@@ -198,6 +229,35 @@ mod tests {
         assert_eq!(
             &m.controls[..],
             &["SC-28(1)".to_string(), "SC-13".to_string()]
+        );
+    }
+
+    #[test]
+    fn groups_name_their_types() {
+        let text = GOOD.replace(
+            "[\"AWS::EC2::Volume\"]",
+            "[\"@k8s-pods\", \"K8s::core::Pod\", \"K8s::core::Service\"]\n#   inventory: [\"@k8s\"]",
+        );
+        let m = parse("x.rego", &text).unwrap();
+        assert_eq!(
+            m.resource_types,
+            [
+                "K8s::core::Pod",
+                "K8s::apps::Deployment",
+                "K8s::apps::StatefulSet",
+                "K8s::apps::DaemonSet",
+                "K8s::apps::ReplicaSet",
+                "K8s::batch::Job",
+                "K8s::batch::CronJob",
+                "K8s::core::Service"
+            ]
+        );
+        assert_eq!(m.inventory.len(), crate::model::k8s::KINDS.len());
+        let unknown = GOOD.replace("[\"AWS::EC2::Volume\"]", "[\"@pods\"]");
+        let e = parse("x.rego", &unknown).unwrap_err().to_string();
+        assert!(
+            e.contains("unknown resource type `@pods`") && e.contains("@k8s-pods"),
+            "{e}"
         );
     }
 

@@ -6,7 +6,7 @@
 #   severity: low
 #   controls: [CM-7(1), CM-8]
 #   resource_types: ["K8s::core::PersistentVolume", "K8s::core::PersistentVolumeClaim"]
-#   inventory: ["K8s::core::Namespace", "K8s::core::Pod", "K8s::apps::Deployment", "K8s::apps::StatefulSet", "K8s::apps::DaemonSet", "K8s::apps::ReplicaSet", "K8s::batch::Job", "K8s::batch::CronJob"]
+#   inventory: ["K8s::core::Namespace", "@k8s-pods"]
 #   remediation: Back up the data if it is still needed, then delete the claim or volume (check the volume's reclaim policy; a Retain volume keeps its storage until deleted at the provider). To keep the volumes of an environment from being reported, leave its namespace label value out of rules.params.reapable_namespace_labels.
 package vigil.rules.k8s.idle.volume_unused
 

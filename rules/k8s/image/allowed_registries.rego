@@ -4,7 +4,7 @@
 #   id: IMG-K8S-003
 #   severity: medium
 #   controls: [CM-6]
-#   resource_types: ["K8s::core::Pod", "K8s::apps::Deployment", "K8s::apps::StatefulSet", "K8s::apps::DaemonSet", "K8s::apps::ReplicaSet", "K8s::batch::Job", "K8s::batch::CronJob"]
+#   resource_types: ["@k8s-pods"]
 #   remediation: Pull images only from the registries in rules.params.allowed_registries (e.g. your ECR).
 package vigil.rules.k8s.image.allowed_registries
 

@@ -4,7 +4,7 @@
 #   id: IMG-K8S-001
 #   severity: medium
 #   controls: [CM-2, CM-6, SI-7]
-#   resource_types: ["K8s::core::Pod", "K8s::apps::Deployment", "K8s::apps::StatefulSet", "K8s::apps::DaemonSet", "K8s::apps::ReplicaSet", "K8s::batch::Job", "K8s::batch::CronJob"]
+#   resource_types: ["@k8s-pods"]
 #   remediation: Reference images by digest (repo@sha256:...), e.g. with your CI's image promotion step.
 package vigil.rules.k8s.image.image_digest
 

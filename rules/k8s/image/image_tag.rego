@@ -4,7 +4,7 @@
 #   id: IMG-K8S-002
 #   severity: medium
 #   controls: [CM-2, CM-6]
-#   resource_types: ["K8s::core::Pod", "K8s::apps::Deployment", "K8s::apps::StatefulSet", "K8s::apps::DaemonSet", "K8s::apps::ReplicaSet", "K8s::batch::Job", "K8s::batch::CronJob"]
+#   resource_types: ["@k8s-pods"]
 #   remediation: Pin an explicit version tag (or a digest) instead of latest or no tag.
 package vigil.rules.k8s.image.image_tag
 

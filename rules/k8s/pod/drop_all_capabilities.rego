@@ -4,7 +4,7 @@
 #   id: POD-K8S-002
 #   severity: high
 #   controls: [AC-4, CM-6, AC-6]
-#   resource_types: ["K8s::core::Pod", "K8s::apps::Deployment", "K8s::apps::StatefulSet", "K8s::apps::DaemonSet", "K8s::apps::ReplicaSet", "K8s::batch::Job", "K8s::batch::CronJob"]
+#   resource_types: ["@k8s-pods"]
 #   remediation: "Set securityContext.capabilities.drop: [ALL] on every container and add back only NET_BIND_SERVICE if needed."
 package vigil.rules.k8s.pod.drop_all_capabilities
 

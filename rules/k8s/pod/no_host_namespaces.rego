@@ -4,7 +4,7 @@
 #   id: POD-K8S-006
 #   severity: high
 #   controls: [CM-3(8), CM-6, CM-7(9), RA-5(3), SA-10(1), SC-7(4)]
-#   resource_types: ["K8s::core::Pod", "K8s::apps::Deployment", "K8s::apps::StatefulSet", "K8s::apps::DaemonSet", "K8s::apps::ReplicaSet", "K8s::batch::Job", "K8s::batch::CronJob"]
+#   resource_types: ["@k8s-pods"]
 #   remediation: Remove hostNetwork, hostPID and hostIPC from the pod spec.
 package vigil.rules.k8s.pod.no_host_namespaces
 

@@ -4,7 +4,7 @@
 #   id: POD-K8S-003
 #   severity: high
 #   controls: [CM-6, CM-7]
-#   resource_types: ["K8s::core::Pod", "K8s::apps::Deployment", "K8s::apps::StatefulSet", "K8s::apps::DaemonSet", "K8s::apps::ReplicaSet", "K8s::batch::Job", "K8s::batch::CronJob"]
+#   resource_types: ["@k8s-pods"]
 #   remediation: "Set securityContext.seccompProfile.type: RuntimeDefault on the pod (or Localhost with a reviewed profile)."
 package vigil.rules.k8s.pod.seccomp_profile
 

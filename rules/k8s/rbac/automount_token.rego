@@ -5,7 +5,7 @@
 #   id: RBAC-K8S-004
 #   severity: medium
 #   controls: [AC-6]
-#   resource_types: ["K8s::core::Pod", "K8s::apps::Deployment", "K8s::apps::StatefulSet", "K8s::apps::DaemonSet", "K8s::apps::ReplicaSet", "K8s::batch::Job", "K8s::batch::CronJob"]
+#   resource_types: ["@k8s-pods"]
 #   remediation: "Set automountServiceAccountToken: false on the pod spec or its ServiceAccount, or annotate the workload vigil.dev/needs-api-access: \"true\" when it calls the API."
 package vigil.rules.k8s.rbac.automount_token
 

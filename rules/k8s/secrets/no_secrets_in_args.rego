@@ -4,7 +4,7 @@
 #   id: SEC-K8S-002
 #   severity: high
 #   controls: [IA-5(7), SC-28, IA-5]
-#   resource_types: ["K8s::core::Pod", "K8s::apps::Deployment", "K8s::apps::StatefulSet", "K8s::apps::DaemonSet", "K8s::apps::ReplicaSet", "K8s::batch::Job", "K8s::batch::CronJob"]
+#   resource_types: ["@k8s-pods"]
 #   remediation: Read the credential from a mounted Secret file (or a workload identity) instead of passing it in args or command, where anyone who can read the object, and the node's process list, sees it.
 package vigil.rules.k8s.secrets.no_secrets_in_args
 

@@ -4,7 +4,7 @@
 #   id: SEC-K8S-001
 #   severity: high
 #   controls: [IA-5(7), SC-28]
-#   resource_types: ["K8s::core::Pod", "K8s::apps::Deployment", "K8s::apps::StatefulSet", "K8s::apps::DaemonSet", "K8s::apps::ReplicaSet", "K8s::batch::Job", "K8s::batch::CronJob"]
+#   resource_types: ["@k8s-pods"]
 #   remediation: Mount secrets as files (volumes) instead of environment variables; never put secret values in the manifest.
 package vigil.rules.k8s.secrets.no_secrets_in_env
 

@@ -4,7 +4,7 @@
 #   id: SEC-K8S-003
 #   severity: high
 #   controls: [IA-5(7), SC-28]
-#   resource_types: ["K8s::core::Pod", "K8s::apps::Deployment", "K8s::apps::StatefulSet", "K8s::apps::DaemonSet", "K8s::apps::ReplicaSet", "K8s::batch::Job", "K8s::batch::CronJob", "K8s::core::Service", "K8s::core::Namespace", "K8s::core::ServiceAccount", "K8s::core::PersistentVolume", "K8s::core::PersistentVolumeClaim", "K8s::networking.k8s.io::Ingress", "K8s::networking.k8s.io::NetworkPolicy", "K8s::rbac.authorization.k8s.io::Role", "K8s::rbac.authorization.k8s.io::ClusterRole", "K8s::rbac.authorization.k8s.io::RoleBinding", "K8s::rbac.authorization.k8s.io::ClusterRoleBinding"]
+#   resource_types: ["@k8s"]
 #   remediation: Move the credential into a Secret (or the secret store the annotation's consumer supports) and reference it; annotations and labels are readable by everyone who may get or list the object.
 package vigil.rules.k8s.secrets.no_secrets_in_metadata
 
