@@ -417,6 +417,29 @@ fn health_metrics_api_and_tokens() {
     let (code, body) = get(d.port, "/api/v1/findings?severity=bogus", Some(&t.viewer));
     assert_eq!(code, 400);
     assert!(body.contains("unknown severity `bogus`"), "{body}");
+    // A control written as users write it is the catalog's control, as in the CLI.
+    let by_label = json(
+        &get(
+            d.port,
+            "/api/v1/findings?control=SC-28(1)&limit=500",
+            Some(&t.viewer),
+        )
+        .1,
+    );
+    let (code, body) = get(
+        d.port,
+        "/api/v1/findings?control=sc-28.1&limit=500",
+        Some(&t.viewer),
+    );
+    assert_eq!(code, 200, "{body}");
+    assert!(by_label["total"].as_u64().unwrap() > 0, "{by_label}");
+    assert_eq!(json(&body)["total"], by_label["total"]);
+    let (code, body) = get(d.port, "/api/v1/findings?control=XX-99", Some(&t.viewer));
+    assert_eq!(code, 400);
+    assert!(
+        body.contains("`XX-99` is not a NIST SP 800-53 Rev. 5 control"),
+        "{body}"
+    );
     let (code, body) = get(
         d.port,
         &format!("/api/v1/findings/{}", vol["id"]),

@@ -9,7 +9,7 @@ use super::history::{actor, open, DbArgs};
 use super::Format;
 use vigil::model::{FindingStatus, Severity, Waiver};
 use vigil::report::short_id;
-use vigil::store::FindingFilter;
+use vigil::store::{FilterQuery, FindingFilter};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum FindingsCommand {
@@ -100,21 +100,6 @@ pub fn parse_when(s: &str) -> anyhow::Result<DateTime<Utc>> {
     bail!("`{s}` is not a date (YYYY-MM-DD) or an RFC 3339 time")
 }
 
-fn status_of(s: &str) -> anyhow::Result<Vec<FindingStatus>> {
-    if s == "all" {
-        return Ok(vec![
-            FindingStatus::Open,
-            FindingStatus::Reopened,
-            FindingStatus::Waived,
-            FindingStatus::Resolved,
-        ]);
-    }
-    match FindingStatus::parse(s) {
-        Some(x) => Ok(vec![x]),
-        None => bail!("unknown status `{s}` (open, reopened, waived, resolved, all)"),
-    }
-}
-
 pub fn findings(
     cmd: FindingsCommand,
     config: Option<&std::path::Path>,
@@ -122,28 +107,15 @@ pub fn findings(
     let now = Utc::now();
     match cmd {
         FindingsCommand::List(a) => {
-            let mut statuses = Vec::new();
-            for s in &a.statuses {
-                statuses.extend(status_of(s)?);
-            }
-            if let Some(c) = &a.control {
-                if vigil::controls::catalog().get(c).is_none() {
-                    bail!("`{c}` is not a NIST SP 800-53 Rev. 5 control");
-                }
-            }
-            let filter = FindingFilter {
-                statuses,
-                min_severity: a.severity,
+            let filter = FindingFilter::parse(FilterQuery {
+                statuses: a.statuses.clone(),
+                severity: a.severity.map(|s| s.to_string()),
                 rule: a.rule.clone(),
-                control: a.control.as_deref().map(|c| {
-                    vigil::controls::catalog()
-                        .get(c)
-                        .map(|x| x.label.clone())
-                        .unwrap_or_else(|| c.to_string())
-                }),
+                control: a.control.clone(),
                 resource: a.resource.clone(),
                 account: a.account.clone(),
-            };
+            })
+            .map_err(anyhow::Error::msg)?;
             let store = open(&a.db, config)?;
             let list = store.findings(&filter, now)?;
             match a.format {

@@ -22,9 +22,8 @@ use serde_json::json;
 
 use super::auth::{Principal, Role};
 use super::{Phase, StartError, State};
-use crate::model::{FindingStatus, Severity};
 use crate::scan::Target;
-use crate::store::{FindingFilter, Store};
+use crate::store::{FilterQuery, FindingFilter, Store};
 
 type Shared = Arc<State>;
 
@@ -359,30 +358,20 @@ async fn findings(
     q: Result<Query<FindingsQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let Query(q) = q.map_err(|e| bad_request(e.body_text()))?;
-    let mut filter = FindingFilter::default();
-    for s in q
-        .status
-        .iter()
-        .flat_map(|s| s.split(','))
-        .filter(|s| !s.is_empty())
-    {
-        filter.statuses.push(FindingStatus::parse(s).ok_or_else(|| {
-            bad_request(format!(
-                "unknown status `{s}` (known: open, reopened, waived, resolved)"
-            ))
-        })?);
-    }
-    if let Some(s) = &q.severity {
-        filter.min_severity = Some(s.parse::<Severity>().map_err(|_| {
-            bad_request(format!(
-                "unknown severity `{s}` (known: critical, high, medium, low, info)"
-            ))
-        })?);
-    }
-    filter.rule = q.rule;
-    filter.control = q.control;
-    filter.resource = q.resource;
-    filter.account = q.account;
+    let filter = FindingFilter::parse(FilterQuery {
+        statuses: q
+            .status
+            .iter()
+            .flat_map(|s| s.split(','))
+            .map(str::to_string)
+            .collect(),
+        severity: q.severity,
+        rule: q.rule,
+        control: q.control,
+        resource: q.resource,
+        account: q.account,
+    })
+    .map_err(bad_request)?;
     let n = limit(q.limit, 100)?;
     let offset = q.offset.unwrap_or(0);
     let (page, total) = read(&state, move |s| {

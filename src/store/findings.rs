@@ -31,6 +31,68 @@ pub struct FindingFilter {
     pub account: Option<String>,
 }
 
+/// A finding filter as users write it (`vigil findings list` flags, the API's query
+/// parameters), before it is checked.
+#[derive(Debug, Clone, Default)]
+pub struct FilterQuery {
+    /// open, reopened, waived, resolved, or all.
+    pub statuses: Vec<String>,
+    pub severity: Option<String>,
+    pub rule: Option<String>,
+    pub control: Option<String>,
+    pub resource: Option<String>,
+    pub account: Option<String>,
+}
+
+impl FindingFilter {
+    /// Checks a filter and spells it as the store does: every status known (`all` for all
+    /// four), a known severity, a NIST SP 800-53 Rev. 5 control written any way the catalog
+    /// reads it (`sc-28.1`, `SC-28(1)`) as its label. The error says what is wrong.
+    pub fn parse(q: FilterQuery) -> std::result::Result<FindingFilter, String> {
+        let mut statuses = Vec::new();
+        for s in q
+            .statuses
+            .iter()
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+        {
+            if s == "all" {
+                statuses.extend([
+                    FindingStatus::Open,
+                    FindingStatus::Reopened,
+                    FindingStatus::Waived,
+                    FindingStatus::Resolved,
+                ]);
+                continue;
+            }
+            statuses.push(FindingStatus::parse(s).ok_or_else(|| {
+                format!("unknown status `{s}` (known: open, reopened, waived, resolved, all)")
+            })?);
+        }
+        let min_severity = match &q.severity {
+            Some(s) => Some(s.parse::<Severity>()?),
+            None => None,
+        };
+        let control = match &q.control {
+            Some(c) => Some(
+                crate::controls::catalog()
+                    .get(c)
+                    .map(|x| x.label.clone())
+                    .ok_or_else(|| format!("`{c}` is not a NIST SP 800-53 Rev. 5 control"))?,
+            ),
+            None => None,
+        };
+        Ok(FindingFilter {
+            statuses,
+            min_severity,
+            rule: q.rule,
+            control,
+            resource: q.resource,
+            account: q.account,
+        })
+    }
+}
+
 pub(super) const FINDING_COLUMNS: &str =
     "f.id, f.rule_id, f.resource_id, f.resource_type, f.severity, f.controls, f.message, f.path,
      f.status, f.stale, f.first_seen, f.last_seen, f.resolved_at";

@@ -32,7 +32,7 @@ pub use scans::{Lifecycle, ScanInput, ScanRecord};
 
 pub use redaction::Scrubbed;
 
-pub use findings::{FindingEvent, FindingFilter};
+pub use findings::{FilterQuery, FindingEvent, FindingFilter};
 
 pub use audit::{AuditCheck, AuditEntry};
 pub use drift::{Baseline, DriftEvent};
