@@ -33,12 +33,8 @@ pub struct Args {
     /// Use the interpreter for every rule instead of the bytecode VM.
     #[arg(long)]
     pub interpreter: bool,
-    /// Extra rule directory (repeatable), e.g. to measure your own rules.
-    #[arg(long = "rules")]
-    pub rules: Vec<PathBuf>,
-    /// Do not load the bundled rule pack.
-    #[arg(long)]
-    pub no_bundled_rules: bool,
+    #[command(flatten)]
+    pub rule_set: super::args::RulesArgs,
     /// Record this many scans of the estate in `--db`, changing `--change` of the resources
     /// between scans, and report the database's growth (history storage cost).
     #[arg(long, requires = "db")]
@@ -52,8 +48,8 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
     let cfg = super::load_config(config)?;
     let rules = super::load_rules(&super::rule_sources(
         &cfg,
-        &args.rules,
-        args.no_bundled_rules,
+        &args.rule_set.rules,
+        args.rule_set.no_bundled_rules,
     ))?;
     if let Some(scans) = args.history {
         return history(&args, &cfg, &rules, scans);

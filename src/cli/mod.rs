@@ -1,13 +1,21 @@
-//! Command-line interface: one module per subcommand.
+//! Command-line interface: one file per subcommand, and `args` for the arguments several
+//! share (`--db`, `--rules`). Subcommands parse arguments, call the library and print what
+//! `vigil::report` renders.
 
+pub mod args;
+pub mod audit;
+pub mod baseline;
 pub mod bench;
 pub mod config;
+pub mod drift;
 pub mod findings;
-pub mod history;
+pub mod idle;
+pub mod prune;
 pub mod rules;
 pub mod run;
 pub mod scan;
 pub mod token;
+pub mod waive;
 
 use std::path::{Path, PathBuf};
 
@@ -71,19 +79,19 @@ pub enum Command {
     Findings(findings::FindingsCommand),
     /// Accept a finding's risk for a while: add, list or remove waivers.
     #[command(subcommand)]
-    Waive(findings::WaiveCommand),
+    Waive(waive::WaiveCommand),
     /// Idle resources: since when, their environment, and which are reaping candidates.
-    Idle(findings::IdleArgs),
+    Idle(idle::IdleArgs),
     /// Delete history older than the retention period.
-    Prune(history::PruneArgs),
+    Prune(prune::PruneArgs),
     /// What changed between scans, or since an accepted baseline.
-    Drift(history::DriftArgs),
+    Drift(drift::DriftArgs),
     /// Accept a scan as the baseline drift is measured against.
     #[command(subcommand)]
-    Baseline(history::BaselineCommand),
+    Baseline(baseline::BaselineCommand),
     /// Verify or list the hash-chained audit log.
     #[command(subcommand)]
-    Audit(history::AuditCommand),
+    Audit(audit::AuditCommand),
     /// Measure evaluation speed and memory on a synthetic estate.
     Bench(bench::Args),
 }

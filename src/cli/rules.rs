@@ -1,6 +1,5 @@
 //! `vigil rules list|test`.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::Format;
@@ -22,12 +21,8 @@ pub enum Command {
 
 #[derive(Debug, clap::Args)]
 pub struct Common {
-    /// Extra rule directory (repeatable).
-    #[arg(long = "rules")]
-    pub rules: Vec<PathBuf>,
-    /// Do not load the bundled rule pack.
-    #[arg(long)]
-    pub no_bundled_rules: bool,
+    #[command(flatten)]
+    pub rule_set: super::args::RulesArgs,
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
 }
@@ -36,8 +31,11 @@ pub fn run(cmd: Command, config: Option<&std::path::Path>) -> anyhow::Result<Exi
     let cfg = super::load_config(config)?;
     match cmd {
         Command::List(c) => {
-            let rules =
-                super::load_rules(&super::rule_sources(&cfg, &c.rules, c.no_bundled_rules))?;
+            let rules = super::load_rules(&super::rule_sources(
+                &cfg,
+                &c.rule_set.rules,
+                c.rule_set.no_bundled_rules,
+            ))?;
             match c.format {
                 Format::Json => {
                     let list: Vec<_> = rules.rules.iter().map(|r| serde_json::json!({
@@ -95,8 +93,8 @@ pub fn run(cmd: Command, config: Option<&std::path::Path>) -> anyhow::Result<Exi
         Command::Test { common, filter } => {
             let rules = super::load_rules(&super::rule_sources(
                 &cfg,
-                &common.rules,
-                common.no_bundled_rules,
+                &common.rule_set.rules,
+                common.rule_set.no_bundled_rules,
             ))?;
             let outcomes = testing::run_tests(&rules, cfg.params(), filter.as_deref());
             let failed: Vec<_> = outcomes.iter().filter(|o| !o.passed).collect();

@@ -11,12 +11,8 @@ pub struct Args {
     /// Address of the HTTP server (default: config `daemon.listen`, else 127.0.0.1:8080).
     #[arg(long, env = "VIGIL_LISTEN")]
     pub listen: Option<String>,
-    /// Extra rule directory (repeatable), watched for changes like the config's `rules.dirs`.
-    #[arg(long = "rules")]
-    pub rules: Vec<PathBuf>,
-    /// Do not load the bundled rule pack.
-    #[arg(long)]
-    pub no_bundled_rules: bool,
+    #[command(flatten)]
+    pub rule_set: super::args::RulesArgs,
 }
 
 pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitCode> {
@@ -24,8 +20,8 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
         config: config.map(PathBuf::from),
         db: args.db,
         listen: args.listen,
-        extra_rules: args.rules,
-        no_bundled_rules: args.no_bundled_rules,
+        extra_rules: args.rule_set.rules,
+        no_bundled_rules: args.rule_set.no_bundled_rules,
         default_db: super::default_db(),
     };
     let rt = tokio::runtime::Builder::new_multi_thread()

@@ -74,12 +74,8 @@ pub struct Args {
     /// Kubernetes: only this kind (repeatable): Pod, Deployment, ClusterRole, ...
     #[arg(long = "kind")]
     pub kinds: Vec<String>,
-    /// Extra rule directory (repeatable); its rules add to or replace bundled ones by id.
-    #[arg(long = "rules")]
-    pub rules: Vec<PathBuf>,
-    /// Do not load the bundled rule pack.
-    #[arg(long)]
-    pub no_bundled_rules: bool,
+    #[command(flatten)]
+    pub rule_set: super::args::RulesArgs,
     /// SQLite database. Default: config `storage.path`, else the user's data directory.
     #[arg(long, env = "VIGIL_DB")]
     pub db: Option<PathBuf>,
@@ -123,8 +119,8 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
     let fail_on = args.fail_on.unwrap_or_else(|| cfg.fail_on());
     let rules = super::load_rules(&super::rule_sources(
         &cfg,
-        &args.rules,
-        args.no_bundled_rules,
+        &args.rule_set.rules,
+        args.rule_set.no_bundled_rules,
     ))?;
     if rules.rules.is_empty() {
         bail!("no rules loaded (check --rules and [rules] in the config)");
@@ -137,7 +133,7 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
     }
     // The clock of this scan: now, or `--now` (tests and replays of old snapshots).
     let started = match &args.now {
-        Some(t) => super::findings::parse_when(t)?,
+        Some(t) => super::waive::parse_when(t)?,
         None => Utc::now(),
     };
     let db_path = args
@@ -382,7 +378,7 @@ fn scan_manifests(
     fail_on: Severity,
 ) -> anyhow::Result<ExitCode> {
     use vigil::collect::manifests;
-    let loaded = manifests::load(&args.manifests);
+    let mut loaded = manifests::load(&args.manifests);
     for e in &loaded.errors {
         eprintln!("error: {e}");
     }
@@ -390,7 +386,7 @@ fn scan_manifests(
         version: 1,
         collected_at: Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true),
         coverage: Vec::new(),
-        resources: loaded.resources,
+        resources: std::mem::take(&mut loaded.resources),
         identities: Default::default(),
     };
     // Nothing is kept from a manifest scan: a fresh key, whose hashes mean nothing later.
@@ -406,30 +402,7 @@ fn scan_manifests(
     for e in &eval.errors {
         eprintln!("warning: rule error: {e}");
     }
-    let mut findings: Vec<serde_json::Value> = eval
-        .results
-        .iter()
-        .map(|r| {
-            let origin = loaded.origins.get(&r.resource_id);
-            serde_json::json!({
-                "rule_id": r.rule_id, "resource_id": r.resource_id, "resource_type": r.resource_type,
-                "severity": r.severity, "controls": r.controls, "message": r.message, "path": r.path,
-                "file": origin.map(|o| o.file.clone()), "document": origin.map(|o| o.document),
-                "line": origin.map(|o| o.line),
-            })
-        })
-        .collect();
-    let sev = |v: &serde_json::Value| {
-        v["severity"]
-            .as_str()
-            .and_then(|s| s.parse::<Severity>().ok())
-    };
-    findings.sort_by(|a, b| {
-        sev(b)
-            .cmp(&sev(a))
-            .then_with(|| a["file"].as_str().cmp(&b["file"].as_str()))
-            .then_with(|| a["document"].as_u64().cmp(&b["document"].as_u64()))
-    });
+    let findings = report::manifests::findings(&eval.results, &loaded);
     match args.format {
         ScanFormat::Sarif => {
             let locate = |r: &vigil::model::RuleResult| {
@@ -457,52 +430,10 @@ fn scan_manifests(
                 "errors": {"rules": eval.errors},
             }))?
         ),
-        ScanFormat::Table => {
-            if findings.is_empty() {
-                println!("No findings.");
-            } else {
-                let at = |f: &serde_json::Value| {
-                    format!("{}:{}", f["file"].as_str().unwrap_or("?"), f["line"])
-                };
-                let width = findings
-                    .iter()
-                    .map(|f| at(f).len())
-                    .max()
-                    .unwrap_or(8)
-                    .max(8);
-                println!(
-                    "{:<9} {:<12} {:<36} {:<width$} MESSAGE",
-                    "SEVERITY", "RULE", "OBJECT", "LOCATION"
-                );
-                for f in &findings {
-                    // k8s://manifests/<ns>/<group>/<Kind>/<name> -> <Kind>/<name>
-                    let id = f["resource_id"].as_str().unwrap_or_default();
-                    let object: Vec<&str> = id.rsplitn(3, '/').take(2).collect();
-                    let object = format!(
-                        "{}/{}",
-                        object.get(1).unwrap_or(&""),
-                        object.first().unwrap_or(&"")
-                    );
-                    println!(
-                        "{:<9} {:<12} {:<36} {:<width$} {}",
-                        f["severity"].as_str().unwrap_or_default(),
-                        f["rule_id"].as_str().unwrap_or_default(),
-                        object,
-                        at(f),
-                        f["message"].as_str().unwrap_or_default()
-                    );
-                }
-            }
-            println!(
-                "\n{} files, {} documents, {} objects checked ({} of kinds no rule covers), {} findings, {} unreadable files",
-                loaded.files,
-                loaded.documents,
-                snapshot.resources.len(),
-                loaded.skipped,
-                findings.len(),
-                loaded.errors.len()
-            );
-        }
+        ScanFormat::Table => print!(
+            "{}",
+            report::manifests::table(&findings, &loaded, snapshot.resources.len())
+        ),
     }
     if !loaded.errors.is_empty() {
         return Ok(ExitCode::from(2));

@@ -1,5 +1,11 @@
-//! Output of scan results: a terminal table, one JSON document, SARIF.
+//! Rendering: what vigil prints. A scan's table and JSON document here; SARIF, manifest
+//! findings, the findings list, idle resources and drift in their own files. The CLI only
+//! chooses a renderer and prints.
 
+pub mod drift;
+pub mod findings;
+pub mod idle;
+pub mod manifests;
 pub mod sarif;
 
 use serde::Serialize;
@@ -69,7 +75,7 @@ pub fn summarize(
     s
 }
 
-fn cut(s: &str, width: usize) -> String {
+pub(crate) fn cut(s: &str, width: usize) -> String {
     if s.chars().count() <= width {
         s.to_string()
     } else {

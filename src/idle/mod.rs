@@ -1,10 +1,13 @@
-//! Idle resources: which resources are idle in a snapshot, and since when (pure).
+//! Idle resources: which resources are idle in a snapshot, and since when (pure); and
+//! which of them are reaping candidates ([`reaping`], read from the store).
 //!
 //! The API rarely says since when something has been idle; vigil's own history does. A
 //! resource first seen idle is idle since that scan (or since the API's own time, when it
 //! gives an earlier one: an instance's stop time, a claim pending since its creation, a
 //! volume's last phase transition). It stays idle-since that time until a scan sees it in use
 //! again. Idle rules read the result as `data.vigil.context.idle_since`.
+
+pub mod reaping;
 
 use std::collections::{BTreeMap, HashSet};
 
