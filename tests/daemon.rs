@@ -700,60 +700,50 @@ fn sigterm_mid_scan_abandons_cleanly_or_lets_it_finish() {
     let t = tokens_file(dir.path());
     let db = dir.path().join("vigil.db");
 
+    // A daemon behind a proxy that delays each AWS call by `delay` seconds, with `grace`,
+    // asked for a scan and sent SIGTERM `settle` after the scan started: its logs.
+    let run = |delay: &str, grace: u64, settle: Duration, exit_within: u64| {
+        let (mut proxy, url) = slow_proxy(&moto, delay);
+        let grace = format!("shutdown_grace_seconds = {grace}");
+        let mut d = Daemon::start(
+            dir.path(),
+            &config(dir.path(), &url, NEVER, &grace),
+            &[],
+            &[],
+        );
+        let (code, _) = post(
+            d.port,
+            "/api/v1/scans",
+            Some(&t.operator),
+            r#"{"target":"aws"}"#,
+        );
+        assert_eq!(code, 202);
+        d.wait_log("scan started", Duration::from_secs(10));
+        std::thread::sleep(settle);
+        d.signal(libc::SIGTERM);
+        let exit = d.wait_exit(Duration::from_secs(exit_within));
+        assert_eq!(exit, 0, "{}", d.logs());
+        let logs = d.logs();
+        drop(d);
+        let _ = proxy.kill();
+        let _ = proxy.wait();
+        logs
+    };
+
     // 1. A slow scan and a 1 s grace period: the scan is abandoned, nothing is recorded.
-    let (mut proxy, url) = slow_proxy(&moto, "4");
-    let mut d = Daemon::start(
-        dir.path(),
-        &config(dir.path(), &url, NEVER, "shutdown_grace_seconds = 1"),
-        &[],
-        &[],
-    );
-    let (code, _) = post(
-        d.port,
-        "/api/v1/scans",
-        Some(&t.operator),
-        r#"{"target":"aws"}"#,
-    );
-    assert_eq!(code, 202);
-    d.wait_log("scan started", Duration::from_secs(10));
-    std::thread::sleep(Duration::from_millis(500));
-    d.signal(libc::SIGTERM);
-    assert_eq!(d.wait_exit(Duration::from_secs(20)), 0, "{}", d.logs());
-    let logs = d.logs();
+    let logs = run("4", 1, Duration::from_millis(500), 20);
     assert!(
         logs.contains("\"message\":\"scan abandoned at shutdown; nothing was recorded\"")
             && logs.contains("\"stage\":\"collecting\""),
         "{logs}"
     );
     assert_eq!(integrity(&db), ("ok".to_string(), 0));
-    drop(d);
-    let _ = proxy.kill();
-    let _ = proxy.wait();
 
     // 2. The next start works; a scan slowed to ~1 s per call finishes within a 60 s grace.
-    let (mut proxy, url) = slow_proxy(&moto, "1");
-    let mut d = Daemon::start(
-        dir.path(),
-        &config(dir.path(), &url, NEVER, "shutdown_grace_seconds = 60"),
-        &[],
-        &[],
-    );
-    let (code, _) = post(
-        d.port,
-        "/api/v1/scans",
-        Some(&t.operator),
-        r#"{"target":"aws"}"#,
-    );
-    assert_eq!(code, 202);
-    d.wait_log("scan started", Duration::from_secs(10));
-    d.signal(libc::SIGTERM);
-    assert_eq!(d.wait_exit(Duration::from_secs(90)), 0, "{}", d.logs());
-    let logs = d.logs();
+    let logs = run("1", 60, Duration::ZERO, 90);
     assert!(logs.contains("\"message\":\"scan recorded\""), "{logs}");
     assert!(!logs.contains("abandoned"), "{logs}");
     assert_eq!(integrity(&db), ("ok".to_string(), 1));
-    let _ = proxy.kill();
-    let _ = proxy.wait();
 }
 
 #[test]

@@ -35,37 +35,6 @@ fn read(path: &str) -> String {
     std::fs::read_to_string(repo().join(path)).unwrap_or_else(|e| panic!("reading {path}: {e}"))
 }
 
-/// `kubectl kustomize DIR`; None (after saying so) when kubectl is not installed, except in CI
-/// (`CI=true`), where a missing kubectl fails the test.
-fn kustomize(dir: &str) -> Option<String> {
-    let in_ci = std::env::var("CI").map(|v| v == "true").unwrap_or(false);
-    match Command::new("kubectl")
-        .arg("kustomize")
-        .arg(repo().join(dir))
-        .stdin(Stdio::null())
-        .output()
-    {
-        Ok(out) => {
-            assert!(
-                out.status.success(),
-                "kubectl kustomize {dir} failed:\n{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            Some(String::from_utf8(out.stdout).expect("kustomize writes UTF-8"))
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !in_ci => {
-            eprintln!(
-                "SKIPPED: kubectl is not installed, so {dir} cannot be rendered \
-                 (install kubectl to run this test; with CI=true it fails instead)"
-            );
-            None
-        }
-        Err(e) => {
-            panic!("cannot run `kubectl kustomize {dir}` ({e}); CI needs kubectl on its PATH")
-        }
-    }
-}
-
 /// Every document of a multi-document YAML stream, as JSON values.
 fn documents(yaml: &str) -> Vec<Value> {
     serde_yaml_ng::Deserializer::from_str(yaml)

@@ -515,57 +515,36 @@ fn unreachable_or_misconfigured_clusters_fail_clearly() {
         "{first}"
     );
 
-    // A kubeconfig that does not exist, and a context that does not.
-    let out = vigil(&[
-        "scan",
-        "--target",
-        "kubernetes",
-        "--kubeconfig",
-        "/nonexistent/kubeconfig",
-        "--db",
-        &db,
-    ]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("/nonexistent/kubeconfig"),
-        "{}",
-        stderr(&out)
-    );
-    let out = vigil(&[
-        "scan",
-        "--target",
-        "kubernetes",
-        "--kubeconfig",
-        kubeconfig.to_str().unwrap(),
-        "--context",
-        "nope",
-        "--db",
-        &db,
-    ]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("no context `nope`") && stderr(&out).contains("gone"),
-        "{}",
-        stderr(&out)
-    );
-    // An unknown kind is refused before anything is contacted.
-    let out = vigil(&[
-        "scan",
-        "--target",
-        "kubernetes",
-        "--kubeconfig",
-        kubeconfig.to_str().unwrap(),
-        "--kind",
-        "Secret",
-        "--db",
-        &db,
-    ]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("unknown Kubernetes kind `Secret`"),
-        "{}",
-        stderr(&out)
-    );
+    // Misconfigurations are refused with exit 2 and a message that names what is wrong;
+    // an unknown kind before anything is contacted.
+    let kc = kubeconfig.to_str().unwrap();
+    let cases: &[(&[&str], &[&str])] = &[
+        (
+            &["--kubeconfig", "/nonexistent/kubeconfig"],
+            &["/nonexistent/kubeconfig"],
+        ),
+        (
+            &["--kubeconfig", kc, "--context", "nope"],
+            &["no context `nope`", "gone"],
+        ),
+        (
+            &["--kubeconfig", kc, "--kind", "Secret"],
+            &["unknown Kubernetes kind `Secret`"],
+        ),
+    ];
+    for (extra, needles) in cases {
+        let mut args = vec!["scan", "--target", "kubernetes", "--db", &db];
+        args.extend_from_slice(extra);
+        let out = vigil(&args);
+        assert_eq!(out.status.code(), Some(2), "{extra:?}: {}", stderr(&out));
+        for n in *needles {
+            assert!(
+                stderr(&out).contains(n),
+                "{extra:?}: no `{n}` in {}",
+                stderr(&out)
+            );
+        }
+    }
 }
 
 #[test]

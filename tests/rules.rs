@@ -13,7 +13,13 @@ fn bundled() -> RuleSet {
 fn every_bundled_rule_loads() {
     let rules = bundled();
     assert!(rules.problems.is_empty(), "{:#?}", rules.problems);
-    assert!(rules.rules.len() >= 30, "only {} rules", rules.rules.len());
+    let ids = std::fs::read_to_string(crate::common::repo().join("tests/snapshots/rule_ids.txt"))
+        .unwrap();
+    assert_eq!(
+        rules.rules.len(),
+        ids.lines().count(),
+        "one rule per id of tests/snapshots/rule_ids.txt"
+    );
 }
 
 #[test]

@@ -10,6 +10,7 @@ mod daemon;
 mod demo;
 mod deploy;
 mod evaluate;
+mod golden;
 mod history;
 mod k8s_apiserver;
 mod k8s_cluster;

@@ -432,3 +432,34 @@ pub fn all_bytes(dir: &Path) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
+
+/// `kubectl kustomize DIR`; None (after saying so) when kubectl is not installed, except in CI
+/// (`CI=true`), where a missing kubectl fails the test.
+pub fn kustomize(dir: &str) -> Option<String> {
+    let in_ci = std::env::var("CI").map(|v| v == "true").unwrap_or(false);
+    match Command::new("kubectl")
+        .arg("kustomize")
+        .arg(repo().join(dir))
+        .stdin(Stdio::null())
+        .output()
+    {
+        Ok(out) => {
+            assert!(
+                out.status.success(),
+                "kubectl kustomize {dir} failed:\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            Some(String::from_utf8(out.stdout).expect("kustomize writes UTF-8"))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !in_ci => {
+            eprintln!(
+                "SKIPPED: kubectl is not installed, so {dir} cannot be rendered \
+                 (install kubectl to run this test; with CI=true it fails instead)"
+            );
+            None
+        }
+        Err(e) => {
+            panic!("cannot run `kubectl kustomize {dir}` ({e}); CI needs kubectl on its PATH")
+        }
+    }
+}
