@@ -24,25 +24,39 @@ fn provider_account(scope: &str) -> Option<(&str, &str)> {
     crate::model::resource::parse_scope(scope).map(|p| (p.provider, p.account))
 }
 
+/// Reconciles a scan's verdicts with the stored findings: every FAIL opens, keeps open or
+/// reopens its finding; an active finding without a FAIL resolves where its scope was
+/// collected completely and its rule ran cleanly on it, and is marked stale otherwise.
 pub(super) fn reconcile(tx: &Transaction, scan_id: i64, input: &ScanInput) -> Result<Lifecycle> {
-    let now = input.finished_at;
-    let snapshot = input.snapshot;
-    let report = input.report;
-    let resource_scope: HashMap<&str, String> = snapshot
+    let fails = group_fails(input);
+    let mut books = Books {
+        tx,
+        scan_id,
+        now: input.finished_at,
+        event: tx
+            .prepare(
+                "INSERT INTO finding_events (finding_id, scan_id, event, at) VALUES (?1, ?2, ?3, ?4)",
+            )
+            .map_err(sql("preparing finding event"))?,
+        life: Lifecycle::default(),
+    };
+    books.settle_absent(input, &fails)?;
+    for ((rule, resource), f) in &fails {
+        books.record_fail(rule, resource, f)?;
+    }
+    Ok(books.life)
+}
+
+/// FAIL verdicts grouped by (rule, resource): one finding each, every message kept.
+fn group_fails(input: &ScanInput) -> BTreeMap<(String, String), Fail> {
+    let resource_scope: HashMap<&str, String> = input
+        .snapshot
         .resources
         .iter()
         .map(|r| (r.id.as_str(), r.scope()))
         .collect();
-    let complete: HashSet<&str> = snapshot
-        .coverage
-        .iter()
-        .filter(|c| c.status == CoverageStatus::Complete)
-        .map(|c| c.scope.as_str())
-        .collect();
-
-    // Group FAIL verdicts by (rule, resource): one finding each, every message kept.
     let mut fails: BTreeMap<(String, String), Fail> = BTreeMap::new();
-    for r in &report.results {
+    for r in &input.report.results {
         let f = fails
             .entry((r.rule_id.clone(), r.resource_id.clone()))
             .or_insert_with(|| Fail {
@@ -63,59 +77,86 @@ pub(super) fn reconcile(tx: &Transaction, scan_id: i64, input: &ScanInput) -> Re
             f.paths.push(r.path.clone());
         }
     }
+    fails
+}
 
-    let mut life = Lifecycle::default();
-    let mut event = tx
-        .prepare(
-            "INSERT INTO finding_events (finding_id, scan_id, event, at) VALUES (?1, ?2, ?3, ?4)",
-        )
-        .map_err(sql("preparing finding event"))?;
+/// One scan's writes to the findings, and their tally.
+struct Books<'t> {
+    tx: &'t Transaction<'t>,
+    scan_id: i64,
+    now: &'t str,
+    event: rusqlite::Statement<'t>,
+    life: Lifecycle,
+}
 
-    // Existing findings that are active: still failing, resolved, or stale.
-    let active: Vec<(i64, String, String, String)> = query_rows(
-        tx,
-        "reading active findings",
-        "SELECT id, rule_id, resource_id, scope FROM findings WHERE status != 'resolved'",
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-    )?;
-    // Accounts and clusters this scan looked at: findings elsewhere (another target, another
-    // cluster) are neither re-checked nor marked stale by it.
-    let attempted: HashSet<(&str, &str)> = snapshot
-        .coverage
-        .iter()
-        .filter_map(|c| provider_account(&c.scope))
-        .collect();
-    for (id, rule, resource, scope) in active {
-        let key = (rule.clone(), resource.clone());
-        if fails.contains_key(&key) {
-            continue; // updated below
-        }
-        if !snapshot.coverage.is_empty()
-            && provider_account(&scope).is_some_and(|pa| !attempted.contains(&pa))
-        {
-            continue;
-        }
-        let rule_ran = report.counts.contains_key(&rule);
-        let errored = report.errored.contains(&key);
-        if super::covers(&complete, &scope) && rule_ran && !errored {
-            tx.execute(
-                "UPDATE findings SET status = 'resolved', stale = 0, resolved_at = ?2, last_scan = ?3 WHERE id = ?1",
-                params![id, now, scan_id],
-            )
-            .map_err(sql("resolving finding"))?;
-            event
-                .execute(params![id, scan_id, "resolved", now])
-                .map_err(sql("writing finding event"))?;
-            life.resolved += 1;
-        } else {
-            tx.execute("UPDATE findings SET stale = 1 WHERE id = ?1", [id])
-                .map_err(sql("marking finding stale"))?;
-            life.stale += 1;
-        }
+impl Books<'_> {
+    fn log(&mut self, id: i64, what: &str) -> Result<()> {
+        self.event
+            .execute(params![id, self.scan_id, what, self.now])
+            .map(|_| ())
+            .map_err(sql("writing finding event"))
     }
 
-    for ((rule, resource), f) in fails {
+    /// Active findings this scan did not report: resolved, or stale. Findings of accounts
+    /// and clusters this scan did not look at are left alone.
+    fn settle_absent(
+        &mut self,
+        input: &ScanInput,
+        fails: &BTreeMap<(String, String), Fail>,
+    ) -> Result<()> {
+        let (snapshot, report) = (input.snapshot, input.report);
+        let complete: HashSet<&str> = snapshot
+            .coverage
+            .iter()
+            .filter(|c| c.status == CoverageStatus::Complete)
+            .map(|c| c.scope.as_str())
+            .collect();
+        let active: Vec<(i64, String, String, String)> = query_rows(
+            self.tx,
+            "reading active findings",
+            "SELECT id, rule_id, resource_id, scope FROM findings WHERE status != 'resolved'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?;
+        let attempted: HashSet<(&str, &str)> = snapshot
+            .coverage
+            .iter()
+            .filter_map(|c| provider_account(&c.scope))
+            .collect();
+        for (id, rule, resource, scope) in active {
+            let key = (rule, resource);
+            if fails.contains_key(&key) {
+                continue; // recorded as a FAIL
+            }
+            if !snapshot.coverage.is_empty()
+                && provider_account(&scope).is_some_and(|pa| !attempted.contains(&pa))
+            {
+                continue;
+            }
+            let rule_ran = report.counts.contains_key(&key.0);
+            let errored = report.errored.contains(&key);
+            if super::covers(&complete, &scope) && rule_ran && !errored {
+                self.tx
+                    .execute(
+                        "UPDATE findings SET status = 'resolved', stale = 0, resolved_at = ?2, last_scan = ?3 WHERE id = ?1",
+                        params![id, self.now, self.scan_id],
+                    )
+                    .map_err(sql("resolving finding"))?;
+                self.log(id, "resolved")?;
+                self.life.resolved += 1;
+            } else {
+                self.tx
+                    .execute("UPDATE findings SET stale = 1 WHERE id = ?1", [id])
+                    .map_err(sql("marking finding stale"))?;
+                self.life.stale += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// One FAIL: a new finding, or the stored one updated (reopened when it was resolved).
+    fn record_fail(&mut self, rule: &str, resource: &str, f: &Fail) -> Result<()> {
+        let (tx, now, scan_id) = (self.tx, self.now, self.scan_id);
         let controls = serde_json::to_string(&f.controls).expect("controls serialize");
         let message = f.messages.join("; ");
         let path = f.paths.join(", ");
@@ -126,41 +167,32 @@ pub(super) fn reconcile(tx: &Transaction, scan_id: i64, input: &ScanInput) -> Re
             params![rule, resource],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        match existing {
-            None => {
-                tx.execute(
-                    "INSERT INTO findings (rule_id, resource_id, resource_type, scope, severity, controls, message, path,
-                         status, stale, first_seen, last_seen, first_scan, last_scan)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'open', 0, ?9, ?9, ?10, ?10)",
-                    params![rule, resource, f.resource_type, f.scope, f.severity.as_str(), controls, message, path, now, scan_id],
-                )
-                .map_err(sql("inserting finding"))?;
-                let id = tx.last_insert_rowid();
-                event
-                    .execute(params![id, scan_id, "opened", now])
-                    .map_err(sql("writing finding event"))?;
-                life.opened += 1;
-            }
-            Some((id, status)) => {
-                let reopen = status == "resolved";
-                tx.execute(
-                    "UPDATE findings SET resource_type = ?2, scope = ?3, severity = ?4, controls = ?5, message = ?6, path = ?7,
-                         status = CASE WHEN status = 'resolved' THEN 'reopened' ELSE status END,
-                         stale = 0, last_seen = ?8, last_scan = ?9, resolved_at = NULL
-                     WHERE id = ?1",
-                    params![id, f.resource_type, f.scope, f.severity.as_str(), controls, message, path, now, scan_id],
-                )
-                .map_err(sql("updating finding"))?;
-                if reopen {
-                    event
-                        .execute(params![id, scan_id, "reopened", now])
-                        .map_err(sql("writing finding event"))?;
-                    life.reopened += 1;
-                } else {
-                    life.still_open += 1;
-                }
-            }
+        let Some((id, status)) = existing else {
+            tx.execute(
+                "INSERT INTO findings (rule_id, resource_id, resource_type, scope, severity, controls, message, path,
+                     status, stale, first_seen, last_seen, first_scan, last_scan)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'open', 0, ?9, ?9, ?10, ?10)",
+                params![rule, resource, f.resource_type, f.scope, f.severity.as_str(), controls, message, path, now, scan_id],
+            )
+            .map_err(sql("inserting finding"))?;
+            self.log(tx.last_insert_rowid(), "opened")?;
+            self.life.opened += 1;
+            return Ok(());
+        };
+        tx.execute(
+            "UPDATE findings SET resource_type = ?2, scope = ?3, severity = ?4, controls = ?5, message = ?6, path = ?7,
+                 status = CASE WHEN status = 'resolved' THEN 'reopened' ELSE status END,
+                 stale = 0, last_seen = ?8, last_scan = ?9, resolved_at = NULL
+             WHERE id = ?1",
+            params![id, f.resource_type, f.scope, f.severity.as_str(), controls, message, path, now, scan_id],
+        )
+        .map_err(sql("updating finding"))?;
+        if status == "resolved" {
+            self.log(id, "reopened")?;
+            self.life.reopened += 1;
+        } else {
+            self.life.still_open += 1;
         }
+        Ok(())
     }
-    Ok(life)
 }

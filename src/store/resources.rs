@@ -8,9 +8,9 @@ use serde::Serialize;
 use sha2::{Digest as _, Sha256};
 
 use super::{query_opt, query_rows, sql, Result, Store};
+use crate::drift::{self, Change, Kind};
 use crate::model::{CoverageStatus, Resource, Snapshot};
 
-/// Adds a resource version only when the document changed.
 /// The hash and stored text of a resource: its document without volatile fields, keys in
 /// sorted order.
 pub fn content_hash(r: &Resource) -> (String, String) {
@@ -44,8 +44,6 @@ pub(super) fn record_resources(
     scan_id: i64,
     snapshot: &Snapshot,
 ) -> Result<DriftSummary> {
-    use crate::drift::{self, Change, Kind};
-    let mut summary = DriftSummary::default();
     // Scopes collected completely before: a resource new in one of them was added; a resource
     // in a scope seen for the first time (a first scan, a new region or kind, a scope that
     // failed until now) is inventory, not drift.
@@ -56,7 +54,6 @@ pub(super) fn record_resources(
         [scan_id],
         |r| r.get(0),
     )?;
-    let known = |scope: &str| super::covers(&known_scopes, scope);
     // Every stored hash at once (one query, not one per resource).
     let hashes: HashMap<String, String> = query_rows(
         tx,
@@ -65,76 +62,139 @@ pub(super) fn record_resources(
         [],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
-    let mut previous_doc = tx
-        .prepare("SELECT document FROM resource_versions WHERE resource_id = ?1 ORDER BY scan_id DESC LIMIT 1")
-        .map_err(sql("preparing version lookup"))?;
-    let mut upsert = tx
-        .prepare(
-            "INSERT INTO resources (id, type, provider, account, region, name, scope, current_hash, first_seen_scan, last_seen_scan)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)
-             ON CONFLICT(id) DO UPDATE SET type = ?2, provider = ?3, account = ?4, region = ?5, name = ?6,
-                 scope = ?7, current_hash = ?8, last_seen_scan = ?9, removed_scan = NULL",
-        )
-        .map_err(sql("preparing resource upsert"))?;
-    let mut seen_again = tx
-        .prepare("UPDATE resources SET last_seen_scan = ?2 WHERE id = ?1")
-        .map_err(sql("preparing resource update"))?;
-    let mut rehash = tx
-        .prepare("UPDATE resources SET current_hash = ?2, last_seen_scan = ?3 WHERE id = ?1")
-        .map_err(sql("preparing resource update"))?;
-    let mut version = tx
-        .prepare("INSERT OR REPLACE INTO resource_versions (resource_id, scan_id, hash, document) VALUES (?1, ?2, ?3, ?4)")
-        .map_err(sql("preparing version insert"))?;
-    let mut event = tx
-        .prepare(
-            "INSERT INTO drift_events (scan_id, resource_id, resource_type, account, change, changes)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )
-        .map_err(sql("preparing drift event"))?;
-    let mut record = |id: &str, ty: &str, account: Option<&str>, kind: Kind, changes: &[Change]| {
-        event
+    let mut w = Writer::prepare(tx, scan_id)?;
+    let mut summary = DriftSummary::default();
+    for r in &snapshot.resources {
+        let prev = hashes.get(&r.id).map(String::as_str);
+        match w.present(r, prev, &known_scopes)? {
+            Some(Kind::Added) => summary.added += 1,
+            Some(Kind::Modified) => summary.modified += 1,
+            _ => {}
+        }
+    }
+    summary.removed = w.removals(tx, snapshot)?;
+    Ok(summary)
+}
+
+/// The statements one scan's resource writes reuse.
+struct Writer<'t> {
+    scan_id: i64,
+    previous_doc: rusqlite::Statement<'t>,
+    upsert: rusqlite::Statement<'t>,
+    seen_again: rusqlite::Statement<'t>,
+    rehash: rusqlite::Statement<'t>,
+    version: rusqlite::Statement<'t>,
+    event: rusqlite::Statement<'t>,
+    remove: rusqlite::Statement<'t>,
+}
+
+impl<'t> Writer<'t> {
+    fn prepare(tx: &'t Transaction, scan_id: i64) -> Result<Writer<'t>> {
+        let prepare = |op: &'static str, q: &str| tx.prepare(q).map_err(sql(op));
+        Ok(Writer {
+            scan_id,
+            previous_doc: prepare(
+                "preparing version lookup",
+                "SELECT document FROM resource_versions WHERE resource_id = ?1 ORDER BY scan_id DESC LIMIT 1",
+            )?,
+            upsert: prepare(
+                "preparing resource upsert",
+                "INSERT INTO resources (id, type, provider, account, region, name, scope, current_hash, first_seen_scan, last_seen_scan)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)
+                 ON CONFLICT(id) DO UPDATE SET type = ?2, provider = ?3, account = ?4, region = ?5, name = ?6,
+                     scope = ?7, current_hash = ?8, last_seen_scan = ?9, removed_scan = NULL",
+            )?,
+            seen_again: prepare(
+                "preparing resource update",
+                "UPDATE resources SET last_seen_scan = ?2 WHERE id = ?1",
+            )?,
+            rehash: prepare(
+                "preparing resource update",
+                "UPDATE resources SET current_hash = ?2, last_seen_scan = ?3 WHERE id = ?1",
+            )?,
+            version: prepare(
+                "preparing version insert",
+                "INSERT OR REPLACE INTO resource_versions (resource_id, scan_id, hash, document) VALUES (?1, ?2, ?3, ?4)",
+            )?,
+            event: prepare(
+                "preparing drift event",
+                "INSERT INTO drift_events (scan_id, resource_id, resource_type, account, change, changes)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?,
+            remove: prepare(
+                "preparing removal",
+                "UPDATE resources SET removed_scan = ?2, current_hash = ?3 WHERE id = ?1",
+            )?,
+        })
+    }
+
+    fn drift_event(
+        &mut self,
+        id: &str,
+        ty: &str,
+        account: Option<&str>,
+        kind: Kind,
+        changes: &[Change],
+    ) -> Result<()> {
+        let changes = serde_json::to_string(changes).expect("changes serialize");
+        self.event
             .execute(params![
-                scan_id,
+                self.scan_id,
                 id,
                 ty,
                 account,
                 kind.as_str(),
-                serde_json::to_string(changes).expect("changes serialize")
+                changes
             ])
             .map(|_| ())
             .map_err(sql("writing drift event"))
-    };
-    for r in &snapshot.resources {
-        let (hash, doc) = content_hash(r);
-        let prev = hashes.get(&r.id).map(String::as_str);
-        if prev == Some(hash.as_str()) {
-            seen_again
-                .execute(params![r.id, scan_id])
-                .map_err(sql("writing resource"))?;
-            continue;
+    }
+
+    /// The resource's previous document, in today's canonical form; None for a resource
+    /// new or removed until now.
+    fn before(&mut self, r: &Resource, prev: Option<&str>) -> Result<Option<serde_json::Value>> {
+        if matches!(prev, Some(REMOVED) | None) {
+            return Ok(None);
         }
-        let scope = r.scope();
-        let before: Option<serde_json::Value> = match prev {
-            Some(REMOVED) | None => None,
-            Some(_) => previous_doc
-                .query_row([&r.id], |row| row.get::<_, String>(0))
-                .optional()
-                .map_err(sql("reading previous version"))?
-                .and_then(|t| serde_json::from_str(&t).ok()),
-        };
+        let text = self
+            .previous_doc
+            .query_row([&r.id], |row| row.get::<_, String>(0))
+            .optional()
+            .map_err(sql("reading previous version"))?;
+        Ok(text
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .map(|mut b| {
+                drift::strip_volatile(&r.resource_type, &mut b);
+                b
+            }))
+    }
+
+    /// Records one collected resource: seen again, or a new version with its drift event.
+    /// Returns the drift it counts as.
+    fn present(
+        &mut self,
+        r: &Resource,
+        prev: Option<&str>,
+        known_scopes: &HashSet<String>,
+    ) -> Result<Option<Kind>> {
+        let (hash, doc) = content_hash(r);
+        if prev == Some(hash.as_str()) {
+            self.seen_again
+                .execute(params![r.id, self.scan_id])
+                .map_err(sql("writing resource"))?;
+            return Ok(None);
+        }
+        let before = self.before(r, prev)?;
         // A version written by an older vigil hashes differently (key order, volatile
         // fields): the same document in today's form is not a change.
-        let before = before.map(|mut b| {
-            drift::strip_volatile(&r.resource_type, &mut b);
-            b
-        });
         if before.as_ref().is_some_and(|b| canonical_hash(b) == hash) {
-            rehash
-                .execute(params![r.id, hash, scan_id])
+            self.rehash
+                .execute(params![r.id, hash, self.scan_id])
                 .map_err(sql("writing resource"))?;
-            continue;
+            return Ok(None);
         }
-        upsert
+        let scope = r.scope();
+        self.upsert
             .execute(params![
                 r.id,
                 r.resource_type,
@@ -144,70 +204,67 @@ pub(super) fn record_resources(
                 r.name,
                 scope,
                 hash,
-                scan_id
+                self.scan_id
             ])
             .map_err(sql("writing resource"))?;
-        match before {
-            None if known(&scope) => {
-                record(
-                    &r.id,
-                    &r.resource_type,
-                    r.account.as_deref(),
-                    Kind::Added,
-                    &[],
-                )?;
-                summary.added += 1;
+        let account = r.account.as_deref();
+        let drift = match before {
+            None if super::covers(known_scopes, &scope) => {
+                self.drift_event(&r.id, &r.resource_type, account, Kind::Added, &[])?;
+                Some(Kind::Added)
             }
-            None => {}
+            None => None,
             Some(before) => {
                 let after: serde_json::Value = serde_json::from_str(&doc).expect("just serialized");
                 let changes = drift::diff_resources(&before, &after);
                 // Nothing left once legacy redaction markers are set aside: no drift.
-                if !changes.is_empty() {
-                    record(
-                        &r.id,
-                        &r.resource_type,
-                        r.account.as_deref(),
-                        Kind::Modified,
-                        &changes,
-                    )?;
-                    summary.modified += 1;
+                if changes.is_empty() {
+                    None
+                } else {
+                    self.drift_event(&r.id, &r.resource_type, account, Kind::Modified, &changes)?;
+                    Some(Kind::Modified)
                 }
             }
-        }
-        version
-            .execute(params![r.id, scan_id, hash, doc])
+        };
+        self.version
+            .execute(params![r.id, self.scan_id, hash, doc])
             .map_err(sql("writing resource version"))?;
+        Ok(drift)
     }
 
-    // Removed: present before, absent now, in a scope this scan collected completely.
-    let complete: HashSet<&str> = snapshot
-        .coverage
-        .iter()
-        .filter(|c| c.status == CoverageStatus::Complete)
-        .map(|c| c.scope.as_str())
-        .collect();
-    let seen: HashSet<&str> = snapshot.resources.iter().map(|r| r.id.as_str()).collect();
-    let candidates: Vec<(String, String, Option<String>, String)> = query_rows(tx, "reading present resources", "SELECT id, type, account, scope FROM resources WHERE removed_scan IS NULL AND last_seen_scan < ?1", [scan_id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-            })?;
-    let mut remove = tx
-        .prepare("UPDATE resources SET removed_scan = ?2, current_hash = ?3 WHERE id = ?1")
-        .map_err(sql("preparing removal"))?;
-    for (id, ty, account, scope) in candidates {
-        if !super::covers(&complete, &scope) || seen.contains(id.as_str()) {
-            continue;
+    /// Removed: present before, absent now, in a scope this scan collected completely.
+    /// Returns how many.
+    fn removals(&mut self, tx: &Transaction, snapshot: &Snapshot) -> Result<usize> {
+        let complete: HashSet<&str> = snapshot
+            .coverage
+            .iter()
+            .filter(|c| c.status == CoverageStatus::Complete)
+            .map(|c| c.scope.as_str())
+            .collect();
+        let seen: HashSet<&str> = snapshot.resources.iter().map(|r| r.id.as_str()).collect();
+        let candidates: Vec<(String, String, Option<String>, String)> = query_rows(
+            tx,
+            "reading present resources",
+            "SELECT id, type, account, scope FROM resources WHERE removed_scan IS NULL AND last_seen_scan < ?1",
+            [self.scan_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?;
+        let mut removed = 0;
+        for (id, ty, account, scope) in candidates {
+            if !super::covers(&complete, &scope) || seen.contains(id.as_str()) {
+                continue;
+            }
+            self.remove
+                .execute(params![id, self.scan_id, REMOVED])
+                .map_err(sql("recording removal"))?;
+            self.version
+                .execute(params![id, self.scan_id, REMOVED, ""])
+                .map_err(sql("recording removal"))?;
+            self.drift_event(&id, &ty, account.as_deref(), Kind::Removed, &[])?;
+            removed += 1;
         }
-        remove
-            .execute(params![id, scan_id, REMOVED])
-            .map_err(sql("recording removal"))?;
-        version
-            .execute(params![id, scan_id, REMOVED, ""])
-            .map_err(sql("recording removal"))?;
-        record(&id, &ty, account.as_deref(), Kind::Removed, &[])?;
-        summary.removed += 1;
+        Ok(removed)
     }
-    Ok(summary)
 }
 
 /// Resources added, removed and modified in one scan.
