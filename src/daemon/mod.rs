@@ -28,7 +28,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use chrono::Utc;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::store::Store;
 use scheduler::{reload, Scheduler};
@@ -65,13 +65,11 @@ pub enum Error {
     Signal(#[source] std::io::Error),
 }
 
-/// Runs the daemon until SIGTERM or SIGINT.
+/// Runs the daemon until SIGTERM or SIGINT: load and check everything, open the database,
+/// listen, schedule, serve; reload on SIGHUP, the API or changed files; then drain.
 pub async fn run(opts: Options) -> Result<(), Error> {
     // Signals first: a SIGHUP or SIGTERM while starting must not kill the process outright.
-    use tokio::signal::unix::{signal, SignalKind};
-    let mut term = signal(SignalKind::terminate()).map_err(Error::Signal)?;
-    let mut int = signal(SignalKind::interrupt()).map_err(Error::Signal)?;
-    let mut hup = signal(SignalKind::hangup()).map_err(Error::Signal)?;
+    let mut signals = Signals::install()?;
     let loaded = {
         let o = opts.clone();
         tokio::task::spawn_blocking(move || load(&o))
@@ -79,19 +77,15 @@ pub async fn run(opts: Options) -> Result<(), Error> {
             .map_err(|e| Error::Invalid(vec![Problem::Panicked(e.to_string())]))?
             .map_err(Error::Invalid)?
     };
-    let db_path = opts
-        .db
-        .clone()
-        .or(loaded.config.storage.path.clone())
-        .unwrap_or_else(|| opts.default_db.clone());
-    let db_lock = crate::store::lock::acquire(&db_path)?;
-    let mut store = Store::open(&db_path)?;
-    store.scrub_history()?;
-    let redactor = store.redactor()?;
     let listen = opts
         .listen
         .clone()
         .unwrap_or_else(|| loaded.config.daemon.listen.clone());
+    let grace = Duration::from_secs(loaded.config.daemon.shutdown_grace_seconds);
+    let poll = Duration::from_secs(loaded.config.daemon.reload_poll_seconds.max(1));
+    let (tokens, rules) = (loaded.tokens.len(), loaded.rules.rules.len());
+    let (reload_tx, mut reload_rx) = mpsc::channel(4);
+    let state = open_state(opts, loaded, reload_tx)?;
     let listener = tokio::net::TcpListener::bind(&listen)
         .await
         .map_err(|source| Error::Listen {
@@ -102,20 +96,68 @@ pub async fn run(opts: Options) -> Result<(), Error> {
         .local_addr()
         .map(|a| a.to_string())
         .unwrap_or(listen);
+    let mut sched = Scheduler::new().await?;
+    sched.apply(&state, &state.current()).await?;
+    if tokens == 0 {
+        tracing::warn!(target: "daemon", "no API tokens (daemon.tokens_file, VIGIL_API_TOKENS): every /api/v1 request will be refused");
+    }
+    let server = serve(&state, listener);
+    tracing::info!(target: "daemon", listen = %bound, db = %state.db_path.display(), rules, tokens,
+        pid = std::process::id(), "vigil is running");
+    let why = watch_for_changes(&state, &mut sched, &mut signals, &mut reload_rx, poll).await;
+    drop(reload_rx);
+    shutdown::drain(&state, &mut sched, why, grace).await;
+    match tokio::time::timeout(Duration::from_secs(5), server).await {
+        Ok(Ok(Ok(()))) => {}
+        Ok(Ok(Err(e))) => tracing::error!(target: "daemon", error = %e, "HTTP server"),
+        _ => tracing::warn!(target: "daemon", "HTTP connections still open at exit"),
+    }
+    tracing::info!(target: "daemon", "stopped");
+    Ok(())
+}
+
+/// SIGTERM, SIGINT (stop) and SIGHUP (reload).
+struct Signals {
+    term: tokio::signal::unix::Signal,
+    int: tokio::signal::unix::Signal,
+    hup: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn install() -> Result<Signals, Error> {
+        use tokio::signal::unix::{signal, SignalKind};
+        Ok(Signals {
+            term: signal(SignalKind::terminate()).map_err(Error::Signal)?,
+            int: signal(SignalKind::interrupt()).map_err(Error::Signal)?,
+            hup: signal(SignalKind::hangup()).map_err(Error::Signal)?,
+        })
+    }
+}
+
+/// The database (locked, its history redacted) and the state every task shares.
+fn open_state(
+    opts: Options,
+    loaded: Loaded,
+    reload_tx: mpsc::Sender<oneshot::Sender<Result<usize, Vec<Problem>>>>,
+) -> Result<Arc<State>, Error> {
+    let db_path = opts
+        .db
+        .clone()
+        .or(loaded.config.storage.path.clone())
+        .unwrap_or_else(|| opts.default_db.clone());
+    let db_lock = crate::store::lock::acquire(&db_path)?;
+    let mut store = Store::open(&db_path)?;
+    store.scrub_history()?;
+    let redactor = store.redactor()?;
     let metrics = metrics::Metrics::new();
     metrics.rules_loaded.set(loaded.rules.rules.len() as i64);
     if let Ok(open) = store.findings(&Default::default(), Utc::now()) {
         metrics.set_findings(&open);
     }
     let (phase_tx, _) = watch::channel(Phase::Running);
-    let (reload_tx, mut reload_rx) = mpsc::channel(4);
-    let grace = Duration::from_secs(loaded.config.daemon.shutdown_grace_seconds);
-    let poll = Duration::from_secs(loaded.config.daemon.reload_poll_seconds.max(1));
-    let tokens = loaded.tokens.len();
-    let rules = loaded.rules.rules.len();
-    let state = Arc::new(State {
-        opts: opts.clone(),
-        db_path: db_path.clone(),
+    Ok(Arc::new(State {
+        opts,
+        db_path,
         metrics,
         started_at: Utc::now(),
         loaded: RwLock::new(Arc::new(loaded)),
@@ -127,34 +169,43 @@ pub async fn run(opts: Options) -> Result<(), Error> {
         reload_tx,
         redactor,
         _lock: db_lock,
-    });
-    let mut sched = Scheduler::new().await?;
-    sched.apply(&state, &state.current()).await?;
-    if tokens == 0 {
-        tracing::warn!(target: "daemon", "no API tokens (daemon.tokens_file, VIGIL_API_TOKENS): every /api/v1 request will be refused");
-    }
+    }))
+}
 
+/// The HTTP server, until shutdown begins.
+fn serve(
+    state: &Arc<State>,
+    listener: tokio::net::TcpListener,
+) -> tokio::task::JoinHandle<std::io::Result<()>> {
     let app = http::router(state.clone());
     let mut phase_rx = state.phase.subscribe();
-    let server = tokio::spawn(async move {
+    tokio::spawn(async move {
         axum::serve(listener, app)
             .with_graceful_shutdown(async move {
                 let _ = phase_rx.wait_for(|p| *p != Phase::Running).await;
             })
             .await
-    });
-    tracing::info!(target: "daemon", listen = %bound, db = %db_path.display(), rules, tokens,
-        pid = std::process::id(), "vigil is running");
+    })
+}
 
+/// Reloads on SIGHUP, on an API request, or when the files changed (polled), until SIGTERM
+/// or SIGINT; returns which stopped it.
+async fn watch_for_changes(
+    state: &Arc<State>,
+    sched: &mut Scheduler,
+    signals: &mut Signals,
+    reload_rx: &mut mpsc::Receiver<oneshot::Sender<Result<usize, Vec<Problem>>>>,
+    poll: Duration,
+) -> &'static str {
     let mut tick = tokio::time::interval(poll);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     // The fingerprint of the last set rejected: reported once, not at every poll.
     let mut rejected: Option<String> = None;
-    let why = loop {
+    loop {
         let trigger = tokio::select! {
-            _ = term.recv() => break "SIGTERM",
-            _ = int.recv() => break "SIGINT",
-            _ = hup.recv() => Some(("SIGHUP", None)),
+            _ = signals.term.recv() => return "SIGTERM",
+            _ = signals.int.recv() => return "SIGINT",
+            _ = signals.hup.recv() => Some(("SIGHUP", None)),
             Some(answer) = reload_rx.recv() => Some(("API", Some(answer))),
             _ = tick.tick() => None,
         };
@@ -170,19 +221,10 @@ pub async fn run(opts: Options) -> Result<(), Error> {
             }
             None => continue,
         };
-        let result = reload(&state, &mut sched, why).await;
+        let result = reload(state, sched, why).await;
         rejected = result.is_err().then_some(fp);
         if let Some(answer) = answer {
             let _ = answer.send(result);
         }
-    };
-    drop(reload_rx);
-    shutdown::drain(&state, &mut sched, why, grace).await;
-    match tokio::time::timeout(Duration::from_secs(5), server).await {
-        Ok(Ok(Ok(()))) => {}
-        Ok(Ok(Err(e))) => tracing::error!(target: "daemon", error = %e, "HTTP server"),
-        _ => tracing::warn!(target: "daemon", "HTTP connections still open at exit"),
     }
-    tracing::info!(target: "daemon", "stopped");
-    Ok(())
 }

@@ -297,10 +297,20 @@ pub fn evaluate_resources(
     let delegated = inventory::controllers(&snapshot.resources);
     let data_json = data_document_with(snapshot, ctx, &delegated);
     let complete = inventory::complete_types(snapshot);
-    // Only rules that apply to a type present here are compiled. A rule with nothing to
-    // check still counts as having run (its findings on deleted resources may resolve).
+    let facts = Facts {
+        complete: &complete,
+        delegated: &delegated,
+    };
+    let needed = needed_rules(rules, resources);
+    let partials = run_workers(rules, &needed, &data_json, ctx, &facts, resources);
+    merge(rules, &needed, partials, &complete)
+}
+
+/// Which rules apply to a type present here: only those are compiled. A rule with nothing
+/// to check still counts as having run (its findings on deleted resources may resolve).
+fn needed_rules(rules: &RuleSet, resources: &[Resource]) -> Vec<bool> {
     let present: HashSet<&str> = resources.iter().map(|r| r.resource_type.as_str()).collect();
-    let needed: Vec<bool> = rules
+    rules
         .rules
         .iter()
         .map(|r| {
@@ -309,20 +319,32 @@ pub fn evaluate_resources(
                 .iter()
                 .any(|t| present.contains(t.as_str()))
         })
-        .collect();
+        .collect()
+}
 
+/// What one worker returns: its verdicts, which rules compiled, and the compile errors.
+type WorkerOutput = (Partial, Vec<bool>, Vec<RuleError>);
+
+/// Evaluates the resources in one chunk per worker thread.
+fn run_workers(
+    rules: &RuleSet,
+    needed: &[bool],
+    data_json: &serde_json::Value,
+    ctx: &EvalContext,
+    facts: &Facts,
+    resources: &[Resource],
+) -> Vec<WorkerOutput> {
     let threads = if ctx.threads == 0 {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     } else {
         ctx.threads
     };
     let chunk = resources.len().div_ceil(threads.max(1)).max(1);
-    let partials: Vec<(Partial, Vec<bool>, Vec<RuleError>)> = std::thread::scope(|s| {
+    std::thread::scope(|s| {
         let handles: Vec<_> = resources
             .chunks(chunk)
             .map(|part| {
-                let (needed, data_json, mode, complete, delegated) =
-                    (&needed, &data_json, ctx.mode, &complete, &delegated);
+                let mode = ctx.mode;
                 // Each worker compiles its own programs and data, so threads share no
                 // reference-counted values (shared atomic counters made two threads barely
                 // faster than one).
@@ -339,17 +361,7 @@ pub fn evaluate_resources(
                     }
                     let ok = compiled.iter().map(Option::is_some).collect();
                     (
-                        eval_chunk(
-                            rules,
-                            &compiled,
-                            &by_type,
-                            &data,
-                            &Facts {
-                                complete,
-                                delegated,
-                            },
-                            part,
-                        ),
+                        eval_chunk(rules, &compiled, &by_type, &data, facts, part),
                         ok,
                         errors,
                     )
@@ -360,8 +372,17 @@ pub fn evaluate_resources(
             .into_iter()
             .map(|h| h.join().expect("evaluation thread panicked"))
             .collect()
-    });
+    })
+}
 
+/// The workers' outputs as one report: counts per rule, errors, the resources each rule
+/// could not judge, results sorted.
+fn merge(
+    rules: &RuleSet,
+    needed: &[bool],
+    partials: Vec<WorkerOutput>,
+    complete: &HashMap<String, HashSet<String>>,
+) -> EvalReport {
     // Every worker compiles the same rules the same way: the first one speaks for all.
     let (compiled_ok, compile_errors) = match partials.first() {
         Some((_, ok, errors)) => (ok.clone(), errors.clone()),
