@@ -237,6 +237,16 @@ pub enum Finish {
     AtStart,
 }
 
+/// One scan's identity and clock, as recorded: which target, which daemon run (None for
+/// `vigil scan`), when it started, and how its finish time is taken.
+#[derive(Debug, Clone, Copy)]
+pub struct ScanRun<'a> {
+    pub target: &'a str,
+    pub run_id: Option<&'a str>,
+    pub started: DateTime<Utc>,
+    pub finish: Finish,
+}
+
 /// A snapshot's verdicts, not yet recorded.
 pub struct Evaluated {
     pub eval: EvalReport,
@@ -267,17 +277,19 @@ pub fn evaluate(
 }
 
 /// Records an evaluated snapshot in one transaction and reads back what it found.
-#[allow(clippy::too_many_arguments)]
 pub fn record(
     store: &mut Store,
     rules: &RuleSet,
     evaluated: Evaluated,
     snapshot: &Snapshot,
-    started: DateTime<Utc>,
-    finish: Finish,
-    target: &str,
-    run_id: Option<&str>,
+    run: ScanRun,
 ) -> Result<Recorded> {
+    let ScanRun {
+        target,
+        run_id,
+        started,
+        finish,
+    } = run;
     let Evaluated { eval, idle } = evaluated;
     let started_s = started.to_rfc3339_opts(SecondsFormat::Secs, true);
     let finished_s = match finish {
@@ -319,21 +331,15 @@ pub fn record(
 }
 
 /// [`evaluate`] then [`record`], for one process that owns the store (`vigil scan`).
-#[allow(clippy::too_many_arguments)]
 pub fn evaluate_and_record(
     store: &mut Store,
     rules: &RuleSet,
     params: serde_json::Map<String, serde_json::Value>,
     snapshot: &Snapshot,
-    started: DateTime<Utc>,
-    finish: Finish,
-    target: &str,
-    run_id: Option<&str>,
+    run: ScanRun,
 ) -> Result<Recorded> {
-    let evaluated = evaluate(rules, params, snapshot, started, &store.idle_since()?);
-    record(
-        store, rules, evaluated, snapshot, started, finish, target, run_id,
-    )
+    let evaluated = evaluate(rules, params, snapshot, run.started, &store.idle_since()?);
+    record(store, rules, evaluated, snapshot, run)
 }
 
 /// Resource counts by type in a snapshot, for metrics.

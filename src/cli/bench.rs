@@ -107,17 +107,14 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
         let mut store = vigil::store::Store::open(db)?;
         let t2 = Instant::now();
         let now = Utc::now().to_rfc3339();
-        store.record_scan(&vigil::store::ScanInput {
-            started_at: &now,
-            finished_at: &now,
-            target: "bench",
-            snapshot: &snapshot,
-            report: &report,
-            rules_loaded: rules.rules.len(),
-            rule_problems: Vec::new(),
-            run_id: None,
-            idle: &Default::default(),
-        })?;
+        record(
+            &mut store,
+            &now,
+            &snapshot,
+            &report,
+            &rules,
+            &Default::default(),
+        )?;
         println!("stored in:        {:.2?}", t2.elapsed());
     }
     let mut slow: Vec<_> = report.rule_time.iter().collect();
@@ -190,17 +187,7 @@ fn history(
         };
         let report = policy::evaluate(rules, &snapshot, &ctx);
         let t = Instant::now();
-        store.record_scan(&vigil::store::ScanInput {
-            started_at: &stamp,
-            finished_at: &stamp,
-            target: "bench",
-            snapshot: &snapshot,
-            report: &report,
-            rules_loaded: rules.rules.len(),
-            rule_problems: Vec::new(),
-            run_id: None,
-            idle: &idle,
-        })?;
+        record(&mut store, &stamp, &snapshot, &report, rules, &idle)?;
         stored += t.elapsed();
         if scan == 0 || scan + 1 == scans || (scan + 1) % 25 == 0 {
             sizes.push((scan + 1, store.size_bytes()?));
@@ -231,4 +218,27 @@ fn peak_rss_kb() -> Option<u64> {
         .lines()
         .find_map(|l| l.strip_prefix("VmHWM:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+/// Records a benchmark scan (target `bench`) at `at`.
+fn record(
+    store: &mut vigil::store::Store,
+    at: &str,
+    snapshot: &vigil::model::Snapshot,
+    report: &vigil::policy::EvalReport,
+    rules: &vigil::policy::RuleSet,
+    idle: &std::collections::BTreeMap<String, vigil::idle::Idle>,
+) -> anyhow::Result<()> {
+    store.record_scan(&vigil::store::ScanInput {
+        started_at: at,
+        finished_at: at,
+        target: "bench",
+        snapshot,
+        report,
+        rules_loaded: rules.rules.len(),
+        rule_problems: Vec::new(),
+        run_id: None,
+        idle,
+    })?;
+    Ok(())
 }

@@ -169,14 +169,16 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
         &rules,
         cfg.params(),
         &snapshot,
-        started,
-        if args.now.is_some() {
-            vigil::scan::Finish::AtStart
-        } else {
-            vigil::scan::Finish::Now
+        vigil::scan::ScanRun {
+            target: &target,
+            run_id: None,
+            started,
+            finish: if args.now.is_some() {
+                vigil::scan::Finish::AtStart
+            } else {
+                vigil::scan::Finish::Now
+            },
         },
-        &target,
-        None,
     )?;
     let (scan, findings, life, eval) = (
         recorded.scan,

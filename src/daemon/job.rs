@@ -302,10 +302,12 @@ impl State {
                 &rules,
                 evaluated,
                 &snapshot,
-                started,
-                crate::scan::Finish::Now,
-                target.as_str(),
-                Some(&run),
+                crate::scan::ScanRun {
+                    target: target.as_str(),
+                    run_id: Some(&run),
+                    started,
+                    finish: crate::scan::Finish::Now,
+                },
             );
             if r.is_ok() {
                 // Under the writer's lock, so the newest scan's counts are the ones shown.

@@ -1,6 +1,7 @@
 //! Plain data: resources, snapshots, findings, severities, and the shape facts of
 //! Kubernetes objects (`k8s`). No I/O.
 
+pub mod aws;
 pub mod finding;
 pub mod k8s;
 pub mod resource;

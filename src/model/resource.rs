@@ -24,52 +24,21 @@ pub struct Resource {
     pub config: serde_json::Value,
 }
 
-/// Every resource type a collector can produce. Rules may only name these.
-pub const KNOWN_TYPES: &[&str] = &[
-    "AWS::EC2::Instance",
-    "AWS::EC2::Volume",
-    "AWS::EC2::Snapshot",
-    "AWS::EC2::EIP",
-    "AWS::EC2::SecurityGroup",
-    "AWS::EC2::VPC",
-    "AWS::EC2::EBSEncryptionDefault",
-    "AWS::IAM::User",
-    "AWS::IAM::Role",
-    "AWS::IAM::Group",
-    "AWS::IAM::Policy",
-    "AWS::IAM::RootUser",
-    "AWS::S3::Bucket",
-    "AWS::KMS::Key",
-    "AWS::RDS::DBInstance",
-    "AWS::CloudTrail::Trail",
-    "AWS::CloudTrail::RegionCoverage",
-    "K8s::core::Pod",
-    "K8s::apps::Deployment",
-    "K8s::apps::StatefulSet",
-    "K8s::apps::DaemonSet",
-    "K8s::apps::ReplicaSet",
-    "K8s::batch::Job",
-    "K8s::batch::CronJob",
-    "K8s::core::Service",
-    "K8s::core::Namespace",
-    "K8s::core::ServiceAccount",
-    "K8s::core::PersistentVolume",
-    "K8s::core::PersistentVolumeClaim",
-    "K8s::networking.k8s.io::Ingress",
-    "K8s::networking.k8s.io::NetworkPolicy",
-    "K8s::rbac.authorization.k8s.io::Role",
-    "K8s::rbac.authorization.k8s.io::ClusterRole",
-    "K8s::rbac.authorization.k8s.io::RoleBinding",
-    "K8s::rbac.authorization.k8s.io::ClusterRoleBinding",
-];
-
 /// Types collected once per account rather than per region.
 pub fn is_global_type(t: &str) -> bool {
-    t.starts_with("AWS::IAM::") || t.starts_with("AWS::S3::")
+    super::aws::GLOBAL.iter().any(|ts| ts.contains(&t))
 }
 
+/// Whether a collector produces this type ([`super::aws`], [`super::k8s::KINDS`]): rules may
+/// only name these.
 pub fn is_known_type(t: &str) -> bool {
-    KNOWN_TYPES.contains(&t)
+    static K8S: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
+        super::k8s::KINDS
+            .iter()
+            .map(|k| k.resource_type())
+            .collect()
+    });
+    super::aws::is_type(t) || K8S.iter().any(|k| k == t)
 }
 
 impl Resource {

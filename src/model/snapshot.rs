@@ -80,6 +80,15 @@ impl ScanStatus {
 }
 
 impl Snapshot {
+    /// The scopes this snapshot collected completely.
+    pub fn complete_scopes(&self) -> std::collections::HashSet<&str> {
+        self.coverage
+            .iter()
+            .filter(|c| c.status == CoverageStatus::Complete)
+            .map(|c| c.scope.as_str())
+            .collect()
+    }
+
     /// complete when every scope is complete or skipped, failed when nothing was collected,
     /// partial otherwise.
     pub fn status(&self) -> ScanStatus {

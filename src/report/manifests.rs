@@ -6,18 +6,13 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::collect::manifests::Loaded;
-use crate::model::{RuleResult, Severity};
+use crate::model::RuleResult;
 
-/// A finding on a manifest object.
+/// A finding on a manifest object: the rule's verdict and where the object is.
 #[derive(Debug, Clone, Serialize)]
 pub struct ManifestFinding {
-    pub rule_id: String,
-    pub resource_id: String,
-    pub resource_type: String,
-    pub severity: Severity,
-    pub controls: std::sync::Arc<[String]>,
-    pub message: String,
-    pub path: String,
+    #[serde(flatten)]
+    pub result: RuleResult,
     pub file: Option<String>,
     /// The document's index in its file, from 0.
     pub document: Option<usize>,
@@ -31,13 +26,7 @@ pub fn findings(results: &[RuleResult], loaded: &Loaded) -> Vec<ManifestFinding>
         .map(|r| {
             let origin = loaded.origins.get(&r.resource_id);
             ManifestFinding {
-                rule_id: r.rule_id.clone(),
-                resource_id: r.resource_id.clone(),
-                resource_type: r.resource_type.clone(),
-                severity: r.severity,
-                controls: r.controls.clone(),
-                message: r.message.clone(),
-                path: r.path.clone(),
+                result: r.clone(),
                 file: origin.map(|o| o.file.clone()),
                 document: origin.map(|o| o.document),
                 line: origin.map(|o| o.line),
@@ -45,8 +34,9 @@ pub fn findings(results: &[RuleResult], loaded: &Loaded) -> Vec<ManifestFinding>
         })
         .collect();
     out.sort_by(|a, b| {
-        b.severity
-            .cmp(&a.severity)
+        b.result
+            .severity
+            .cmp(&a.result.severity)
             .then_with(|| a.file.cmp(&b.file))
             .then_with(|| a.document.cmp(&b.document))
     });
@@ -86,11 +76,11 @@ pub fn table(findings: &[ManifestFinding], loaded: &Loaded, objects: usize) -> S
             let _ = writeln!(
                 out,
                 "{:<9} {:<12} {:<36} {:<width$} {}",
-                f.severity.to_string(),
-                f.rule_id,
-                object(&f.resource_id),
+                f.result.severity.to_string(),
+                f.result.rule_id,
+                object(&f.result.resource_id),
                 at(f),
-                f.message
+                f.result.message
             );
         }
     }

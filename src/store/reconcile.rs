@@ -8,7 +8,7 @@ use rusqlite::{params, Transaction};
 
 use super::scans::{Lifecycle, ScanInput};
 use super::{query_opt, query_rows, sql, Result};
-use crate::model::{CoverageStatus, Severity};
+use crate::model::Severity;
 
 struct Fail {
     resource_type: String,
@@ -105,12 +105,7 @@ impl Books<'_> {
         fails: &BTreeMap<(String, String), Fail>,
     ) -> Result<()> {
         let (snapshot, report) = (input.snapshot, input.report);
-        let complete: HashSet<&str> = snapshot
-            .coverage
-            .iter()
-            .filter(|c| c.status == CoverageStatus::Complete)
-            .map(|c| c.scope.as_str())
-            .collect();
+        let complete = snapshot.complete_scopes();
         let active: Vec<(i64, String, String, String)> = query_rows(
             self.tx,
             "reading active findings",

@@ -9,7 +9,7 @@ use sha2::{Digest as _, Sha256};
 
 use super::{query_opt, query_rows, sql, Result, Store};
 use crate::drift::{self, Change, Kind};
-use crate::model::{CoverageStatus, Resource, Snapshot};
+use crate::model::{Resource, Snapshot};
 
 /// The hash and stored text of a resource: its document without volatile fields, keys in
 /// sorted order.
@@ -235,12 +235,7 @@ impl<'t> Writer<'t> {
     /// Removed: present before, absent now, in a scope this scan collected completely.
     /// Returns how many.
     fn removals(&mut self, tx: &Transaction, snapshot: &Snapshot) -> Result<usize> {
-        let complete: HashSet<&str> = snapshot
-            .coverage
-            .iter()
-            .filter(|c| c.status == CoverageStatus::Complete)
-            .map(|c| c.scope.as_str())
-            .collect();
+        let complete = snapshot.complete_scopes();
         let seen: HashSet<&str> = snapshot.resources.iter().map(|r| r.id.as_str()).collect();
         let candidates: Vec<(String, String, Option<String>, String)> = query_rows(
             tx,

@@ -12,6 +12,7 @@ use std::pin::Pin;
 
 use super::{cloudtrail, ec2, iam, kms, rds, s3, Ctx};
 use crate::collect::ScopeResult;
+use crate::model;
 
 /// Where a service's collector runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,15 +71,7 @@ pub const SERVICES: &[Service] = &[
             call("DescribeFlowLogs", "ec2:DescribeFlowLogs"),
             call("GetEbsEncryptionByDefault", "ec2:GetEbsEncryptionByDefault"),
         ],
-        resource_types: &[
-            "AWS::EC2::Instance",
-            "AWS::EC2::Volume",
-            "AWS::EC2::Snapshot",
-            "AWS::EC2::EIP",
-            "AWS::EC2::SecurityGroup",
-            "AWS::EC2::VPC",
-            "AWS::EC2::EBSEncryptionDefault",
-        ],
+        resource_types: model::aws::EC2,
         collect: |c, r| Box::pin(async move { ec2::collect(&c, &r).await }),
     },
     Service {
@@ -94,13 +87,7 @@ pub const SERVICES: &[Service] = &[
             call("GenerateCredentialReport", "iam:GenerateCredentialReport"),
             call("GetCredentialReport", "iam:GetCredentialReport"),
         ],
-        resource_types: &[
-            "AWS::IAM::User",
-            "AWS::IAM::Role",
-            "AWS::IAM::Group",
-            "AWS::IAM::Policy",
-            "AWS::IAM::RootUser",
-        ],
+        resource_types: model::aws::IAM,
         collect: |c, _| Box::pin(async move { iam::collect(&c).await }),
     },
     Service {
@@ -115,7 +102,7 @@ pub const SERVICES: &[Service] = &[
             call("GetBucketPolicy", "s3:GetBucketPolicy"),
             call("GetBucketTagging", "s3:GetBucketTagging"),
         ],
-        resource_types: &["AWS::S3::Bucket"],
+        resource_types: model::aws::S3,
         collect: |c, home| Box::pin(async move { s3::collect(&c, &home).await }),
     },
     Service {
@@ -127,14 +114,14 @@ pub const SERVICES: &[Service] = &[
             call("GetKeyRotationStatus", "kms:GetKeyRotationStatus"),
             call("ListResourceTags", "kms:ListResourceTags"),
         ],
-        resource_types: &["AWS::KMS::Key"],
+        resource_types: model::aws::KMS,
         collect: |c, r| Box::pin(async move { kms::collect(&c, &r).await }),
     },
     Service {
         name: "rds",
         reach: Reach::Regional,
         calls: &[call("DescribeDBInstances", "rds:DescribeDBInstances")],
-        resource_types: &["AWS::RDS::DBInstance"],
+        resource_types: model::aws::RDS,
         collect: |c, r| Box::pin(async move { rds::collect(&c, &r).await }),
     },
     Service {
@@ -146,7 +133,7 @@ pub const SERVICES: &[Service] = &[
             call("GetEventSelectors", "cloudtrail:GetEventSelectors"),
             call("ListTags", "cloudtrail:ListTags"),
         ],
-        resource_types: &["AWS::CloudTrail::Trail", "AWS::CloudTrail::RegionCoverage"],
+        resource_types: model::aws::CLOUDTRAIL,
         collect: |c, r| Box::pin(async move { cloudtrail::collect(&c, &r).await }),
     },
 ];
@@ -176,30 +163,29 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_type_is_known_and_every_known_aws_type_has_a_service() {
-        let ours: Vec<&str> = SERVICES
+    fn every_aws_type_has_one_service_and_its_reach_is_its_scope() {
+        let mut ours: Vec<&str> = SERVICES
             .iter()
             .flat_map(|s| s.resource_types.iter().copied())
             .collect();
-        for t in &ours {
-            assert!(crate::model::resource::is_known_type(t), "{t}");
-        }
-        for t in crate::model::resource::KNOWN_TYPES {
-            if t.starts_with("AWS::") {
-                assert!(ours.contains(t), "{t} is known but no service produces it");
+        let mut all: Vec<&str> = model::aws::TYPES
+            .iter()
+            .flat_map(|t| t.iter().copied())
+            .collect();
+        ours.sort_unstable();
+        all.sort_unstable();
+        assert_eq!(
+            ours, all,
+            "each type of model::aws is made by exactly one service"
+        );
+        for s in SERVICES {
+            for t in s.resource_types {
+                assert_eq!(
+                    model::resource::is_global_type(t),
+                    s.reach == Reach::Global,
+                    "{t}: the scope of its resources and its service's reach disagree"
+                );
             }
-        }
-        let global: Vec<&str> = SERVICES
-            .iter()
-            .filter(|s| s.reach == Reach::Global)
-            .flat_map(|s| s.resource_types.iter().copied())
-            .collect();
-        for t in &ours {
-            assert_eq!(
-                crate::model::resource::is_global_type(t),
-                global.contains(t),
-                "{t}: the scope of its resources and its service's reach disagree"
-            );
         }
     }
 }
