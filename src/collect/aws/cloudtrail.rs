@@ -9,11 +9,7 @@ use super::{err_text, tag_map, ts, Ctx};
 use crate::collect::ScopeResult;
 
 pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
-    let client = Client::from_conf(
-        aws_sdk_cloudtrail::config::Builder::from(&ctx.regional(region))
-            .interceptor(ctx.counter())
-            .build(),
-    );
+    let client = super::client!(aws_sdk_cloudtrail, ctx, region);
     let trail_scope = ctx.scope(region, "AWS::CloudTrail::Trail");
     let cov_scope = ctx.scope(region, "AWS::CloudTrail::RegionCoverage");
     let trails = match ctx
@@ -83,11 +79,7 @@ async fn trail_details(ctx: &Ctx, client: &Client, t: &Trail) -> Result<Details,
     let home_client;
     let c = match t.home_region() {
         Some(h) if Some(h) != ctx_region(client).as_deref() => {
-            home_client = Client::from_conf(
-                aws_sdk_cloudtrail::config::Builder::from(&ctx.regional(h))
-                    .interceptor(ctx.counter())
-                    .build(),
-            );
+            home_client = super::client!(aws_sdk_cloudtrail, ctx, h);
             &home_client
         }
         _ => client,

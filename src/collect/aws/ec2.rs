@@ -16,11 +16,7 @@ fn tags(t: &[Tag]) -> std::collections::BTreeMap<String, String> {
 }
 
 pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
-    let client = Client::from_conf(
-        aws_sdk_ec2::config::Builder::from(&ctx.regional(region))
-            .interceptor(ctx.counter())
-            .build(),
-    );
+    let client = super::client!(aws_sdk_ec2, ctx, region);
     let (a, b, c, d, e, f, g) = tokio::join!(
         instances(ctx, &client, region),
         volumes(ctx, &client, region),

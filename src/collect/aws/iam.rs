@@ -43,11 +43,7 @@ fn attached(list: &[AttachedPolicy]) -> Vec<Value> {
 
 pub async fn collect(ctx: &Ctx) -> Vec<ScopeResult> {
     // IAM is global; its endpoint lives in us-east-1 for the standard partition.
-    let client = Client::from_conf(
-        aws_sdk_iam::config::Builder::from(&ctx.regional("us-east-1"))
-            .interceptor(ctx.counter())
-            .build(),
-    );
+    let client = super::client!(aws_sdk_iam, ctx, "us-east-1");
     let (details, report, summary, mfa) = tokio::join!(
         ctx.call(
             client

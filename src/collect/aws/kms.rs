@@ -12,11 +12,7 @@ const TYPE: &str = "AWS::KMS::Key";
 
 pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     let scope = ctx.scope(region, TYPE);
-    let client = Client::from_conf(
-        aws_sdk_kms::config::Builder::from(&ctx.regional(region))
-            .interceptor(ctx.counter())
-            .build(),
-    );
+    let client = super::client!(aws_sdk_kms, ctx, region);
     let keys = match ctx
         .call(
             client

@@ -36,6 +36,19 @@ pub struct AwsOptions {
     pub stats: Arc<crate::collect::ApiStats>,
 }
 
+/// A service's client for one region, its calls counted:
+/// `client!(aws_sdk_kms, ctx, region)`.
+macro_rules! client {
+    ($sdk:ident, $ctx:expr, $region:expr) => {
+        $sdk::Client::from_conf(
+            $sdk::config::Builder::from(&$ctx.regional($region))
+                .interceptor($ctx.counter())
+                .build(),
+        )
+    };
+}
+pub(crate) use client;
+
 /// Shared by every collector task of one scan.
 #[derive(Clone)]
 pub struct Ctx {

@@ -1,7 +1,6 @@
 //! RDS: DB instances with their tags.
 
 use aws_sdk_rds::types::DbInstance;
-use aws_sdk_rds::Client;
 use serde_json::json;
 
 use super::{err_text, tag_map, Ctx};
@@ -12,11 +11,7 @@ const TYPE: &str = "AWS::RDS::DBInstance";
 
 pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     let scope = ctx.scope(region, TYPE);
-    let client = Client::from_conf(
-        aws_sdk_rds::config::Builder::from(&ctx.regional(region))
-            .interceptor(ctx.counter())
-            .build(),
-    );
+    let client = super::client!(aws_sdk_rds, ctx, region);
     match ctx
         .call(
             client
