@@ -18,7 +18,7 @@ use crate::store::{Lifecycle, ScanInput, ScanRecord, Store};
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error(transparent)]
-    Aws(#[from] crate::collect::Error),
+    Aws(#[from] crate::collect::aws::Error),
     #[error(transparent)]
     Kubernetes(#[from] k8s::Error),
     #[error("two clusters are named `{0}`; give them distinct names (`name` in [[collectors.kubernetes.clusters]], or --cluster-name)")]

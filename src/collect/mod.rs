@@ -7,18 +7,6 @@ pub mod manifests;
 
 use crate::model::{Coverage, CoverageStatus, Resource};
 
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    #[error("no AWS region: pass --region, set AWS_REGION, or set `collectors.aws.regions` in the config")]
-    NoRegion,
-    #[error("`{0}` is not an AWS region name (like us-east-1)")]
-    BadRegion(String),
-    #[error("identifying the AWS account (sts:GetCallerIdentity): {0}")]
-    Identity(String),
-}
-
-pub type Result<T, E = Error> = std::result::Result<T, E>;
-
 /// What one collector task produced for one scope: its resources (possibly some, even when
 /// the scope failed part-way) and whether the scope is complete.
 #[derive(Debug)]

@@ -19,7 +19,7 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use tokio::sync::Semaphore;
 
-use super::{Error, Result, ScopeResult};
+use super::ScopeResult;
 use crate::model::resource::scope_key;
 use crate::model::Resource;
 
@@ -35,6 +35,20 @@ pub struct AwsOptions {
     /// Where API calls and throttled answers are counted.
     pub stats: Arc<crate::collect::ApiStats>,
 }
+
+/// Why AWS collection could not start (a region or the account itself); a service or
+/// region that fails later fails only its scopes.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("no AWS region: pass --region, set AWS_REGION, or set `collectors.aws.regions` in the config")]
+    NoRegion,
+    #[error("`{0}` is not an AWS region name (like us-east-1)")]
+    BadRegion(String),
+    #[error("identifying the AWS account (sts:GetCallerIdentity): {0}")]
+    Identity(String),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// A service's client for one region, its calls counted:
 /// `client!(aws_sdk_kms, ctx, region)`.
