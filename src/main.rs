@@ -1,3 +1,6 @@
+//! The `vigil` binary: parses the command line, sets up logging, and hands each
+//! subcommand to `cli`.
+
 use std::process::ExitCode;
 
 use clap::Parser as _;

@@ -1,6 +1,6 @@
 //! The TOML config file. The structs here are the one list of keys: adding a key touches
 //! its struct only. Reading a file reports every problem at once, each at its line
-//! ([`validate`]: the TOML parser's spans, serde's errors, the field validators).
+//! (`validate`: the TOML parser's spans, serde's errors, the field validators).
 
 mod validate;
 

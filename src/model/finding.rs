@@ -1,3 +1,5 @@
+//! A rule's verdict on a resource, and a finding: a FAIL remembered across scans.
+
 use serde::{Deserialize, Serialize};
 
 use super::Severity;

@@ -1,3 +1,5 @@
+//! A collected resource, its coverage scope, and which resource types exist.
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};

@@ -1,3 +1,5 @@
+//! Severities, ordered info < low < medium < high < critical.
+
 use std::fmt;
 use std::str::FromStr;
 

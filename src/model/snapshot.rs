@@ -1,3 +1,5 @@
+//! A snapshot: what one scan collected, and per scope whether it was collected completely.
+
 use serde::{Deserialize, Serialize};
 
 use super::Resource;
