@@ -120,7 +120,7 @@ fn clean_manifests_pass_the_gate() {
 fn sarif_multitool() -> Option<std::path::PathBuf> {
     match std::env::var_os("SARIF_MULTITOOL") {
         Some(p) => Some(p.into()),
-        None if std::env::var_os("CI").is_some() => {
+        None if crate::common::in_ci() => {
             panic!("CI must set SARIF_MULTITOOL (see .ci/run)")
         }
         None => {
