@@ -144,42 +144,61 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
     let _lock = vigil::store::lock::acquire(&db_path)?;
     let mut store = Store::open(&db_path)?;
     store.scrub_history()?;
-    let redactor = store.redactor()?;
+    let snapshot = snapshot(&args, &cfg, &store.redactor()?, started)?;
+    let target = match &args.snapshot {
+        Some(p) => format!("snapshot:{}", p.display()),
+        None => args.target.as_str().to_string(),
+    };
+    let finish = if args.now.is_some() {
+        vigil::scan::Finish::AtStart
+    } else {
+        vigil::scan::Finish::Now
+    };
+    let run = vigil::scan::ScanRun {
+        target: &target,
+        run_id: None,
+        started,
+        finish,
+    };
+    let recorded =
+        vigil::scan::evaluate_and_record(&mut store, &rules, cfg.params(), &snapshot, run)?;
+    print_recorded(&args, &rules, recorded, fail_on)
+}
+
+/// The snapshot to evaluate: collected now, or read from `--snapshot` (redacted again: an
+/// older vigil may have kept what this one redacts); written to `--save-snapshot`.
+fn snapshot(
+    args: &Args,
+    cfg: &vigil::config::Config,
+    redactor: &vigil::redact::Redactor,
+    started: chrono::DateTime<Utc>,
+) -> anyhow::Result<Snapshot> {
     let stats = std::sync::Arc::new(vigil::collect::ApiStats::default());
     let snapshot = match (&args.snapshot, args.target) {
         (Some(p), _) => {
-            // A snapshot written by an older vigil may hold what this one redacts.
             let mut s = read_snapshot(p)?;
-            vigil::scan::redact(&redactor, &mut s);
+            vigil::scan::redact(redactor, &mut s);
             s
         }
-        (None, Target::Aws) => collect(&args, &cfg, &redactor, started, stats)?,
-        (None, Target::Kubernetes) => collect_kubernetes(&args, &cfg, &redactor, started, stats)?,
+        (None, Target::Aws) => collect(args, cfg, redactor, started, stats)?,
+        (None, Target::Kubernetes) => collect_kubernetes(args, cfg, redactor, started, stats)?,
     };
     if let Some(p) = &args.save_snapshot {
         let text = serde_json::to_string_pretty(&snapshot)?;
         std::fs::write(p, text).with_context(|| format!("writing snapshot {}", p.display()))?;
     }
-    let target = match &args.snapshot {
-        Some(p) => format!("snapshot:{}", p.display()),
-        None => args.target.as_str().to_string(),
-    };
-    let recorded = vigil::scan::evaluate_and_record(
-        &mut store,
-        &rules,
-        cfg.params(),
-        &snapshot,
-        vigil::scan::ScanRun {
-            target: &target,
-            run_id: None,
-            started,
-            finish: if args.now.is_some() {
-                vigil::scan::Finish::AtStart
-            } else {
-                vigil::scan::Finish::Now
-            },
-        },
-    )?;
+    Ok(snapshot)
+}
+
+/// Prints a recorded scan (warnings to stderr, the result as a table or JSON) and returns
+/// its exit code: 2 when nothing was collected, 1 when an open finding is at or above
+/// `fail_on`.
+fn print_recorded(
+    args: &Args,
+    rules: &vigil::policy::RuleSet,
+    recorded: vigil::scan::Recorded,
+    fail_on: Severity,
+) -> anyhow::Result<ExitCode> {
     let (scan, findings, life, eval) = (
         recorded.scan,
         recorded.findings,
@@ -221,7 +240,7 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
             println!("{}", serde_json::to_string_pretty(&doc)?);
         }
         ScanFormat::Table => print!("{}", report::table(&scan, &findings, &summary)),
-        ScanFormat::Sarif => unreachable!("refused above"),
+        ScanFormat::Sarif => unreachable!("refused before the scan"),
     }
     if scan.status == ScanStatus::Failed {
         eprintln!("error: the scan failed: no scope was collected (see the failed scopes above)");

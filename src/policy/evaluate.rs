@@ -8,17 +8,20 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, SecondsFormat, Utc};
-use regorus::languages::rego::compiler::Compiler;
+use chrono::{DateTime, Utc};
 use regorus::rvm::program::Program;
 use regorus::rvm::vm::RegoVM;
-use regorus::{CompiledPolicy, Rc, Value};
+use regorus::Value;
 use serde::Serialize;
 
+use super::compile::{compile_rules, Compiled};
+use super::data::data_document_with;
 use super::inventory;
-use super::loader::{Rule, RuleSet};
-use crate::controls;
+use super::loader::RuleSet;
 use crate::model::{Resource, RuleResult, Snapshot};
+
+pub use super::compile::compile_check;
+pub use super::data::{data_document, to_input};
 
 /// Upper bound of VM instructions for one rule on one resource.
 const MAX_INSTRUCTIONS: usize = 5_000_000;
@@ -117,150 +120,6 @@ impl std::fmt::Display for NotEvaluated {
     }
 }
 
-enum Compiled {
-    Vm(Arc<Program>),
-    Interp(CompiledPolicy),
-}
-
-/// The `data` document rules see, as JSON.
-pub fn data_document(snapshot: &Snapshot, ctx: &EvalContext) -> serde_json::Value {
-    data_document_with(snapshot, ctx, &inventory::controllers(&snapshot.resources))
-}
-
-fn data_document_with(
-    snapshot: &Snapshot,
-    ctx: &EvalContext,
-    delegated: &HashMap<&str, Vec<&str>>,
-) -> serde_json::Value {
-    let mut accounts: Vec<&str> = Vec::new();
-    let mut regions: Vec<&str> = Vec::new();
-    let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
-    for r in &snapshot.resources {
-        if let Some(a) = r.account.as_deref() {
-            if !accounts.contains(&a) {
-                accounts.push(a);
-            }
-        }
-        if let Some(g) = r.region.as_deref() {
-            if !regions.contains(&g) {
-                regions.push(g);
-            }
-        }
-        *counts.entry(r.resource_type.as_str()).or_default() += 1;
-    }
-    let controls: serde_json::Map<String, serde_json::Value> = controls::catalog()
-        .ids()
-        .map(|id| (id.to_string(), serde_json::Value::Bool(true)))
-        .collect();
-    let now_ns = ctx.now.timestamp_nanos_opt().unwrap_or(i64::MAX);
-    serde_json::json!({
-        "vigil": {
-            "context": {
-                "now": ctx.now.to_rfc3339_opts(SecondsFormat::Secs, true),
-                "now_ns": now_ns,
-                "params": ctx.params,
-                "idle_since": ctx.idle_since,
-            },
-            "controls": controls,
-            "inventory": {
-                "accounts": accounts,
-                "regions": regions,
-                "resource_counts": counts,
-                "k8s": inventory::kubernetes(snapshot, delegated),
-            }
-        }
-    })
-}
-
-/// Compiles the rules marked `needed` (the others stay None and report nothing).
-fn compile_rules(
-    rules: &RuleSet,
-    needed: &[bool],
-    data: &Value,
-    mode: EngineMode,
-) -> (Vec<Option<Compiled>>, Vec<RuleError>) {
-    let mut engine = rules.engine.clone();
-    let mut errors = Vec::new();
-    if let Err(e) = engine.add_data(data.clone()) {
-        // Data is ours; this would be a bug, but report it per rule rather than panic.
-        for r in &rules.rules {
-            errors.push(compile_error(r, format!("loading data: {e}")));
-        }
-        return (rules.rules.iter().map(|_| None).collect(), errors);
-    }
-    let compiled = rules
-        .rules
-        .iter()
-        .zip(needed)
-        .map(|(rule, needed)| {
-            if !needed {
-                return None;
-            }
-            let path: Rc<str> = rule.deny_path().into();
-            let policy = match engine.compile_with_entrypoint(&path) {
-                Ok(p) => p,
-                Err(e) => {
-                    errors.push(compile_error(rule, e.to_string()));
-                    return None;
-                }
-            };
-            if mode == EngineMode::Interpreter {
-                return Some(Compiled::Interp(policy));
-            }
-            match Compiler::compile_from_policy(&policy, &[&path]) {
-                Ok(program) => Some(Compiled::Vm(program)),
-                Err(e) => {
-                    tracing::debug!(target: "policy", rule = %rule.meta.id, error = %e,
-                        "rule does not compile to the VM; using the interpreter");
-                    Some(Compiled::Interp(policy))
-                }
-            }
-        })
-        .collect();
-    (compiled, errors)
-}
-
-fn compile_error(rule: &Rule, message: String) -> RuleError {
-    RuleError {
-        rule_id: rule.meta.id.clone(),
-        file: rule.file.clone(),
-        resource_id: None,
-        message,
-    }
-}
-
-/// Converts one resource to the engine's value type, reading the JSON tree in place (no
-/// intermediate copy of the document).
-pub fn to_input(r: &Resource) -> Value {
-    use serde::Deserialize as _;
-    let mut obj = Value::new_object();
-    let map = obj.as_object_mut().expect("new object");
-    let s = |v: &str| Value::String(v.into());
-    map.insert(s("id"), s(&r.id));
-    map.insert(s("type"), s(&r.resource_type));
-    map.insert(s("provider"), s(&r.provider));
-    for (key, value) in [
-        ("account", &r.account),
-        ("region", &r.region),
-        ("name", &r.name),
-    ] {
-        if let Some(v) = value {
-            map.insert(s(key), s(v));
-        }
-    }
-    let mut tags = Value::new_object();
-    let t = tags.as_object_mut().expect("new object");
-    for (k, v) in &r.tags {
-        t.insert(s(k), s(v));
-    }
-    map.insert(s("tags"), tags);
-    map.insert(
-        s("config"),
-        Value::deserialize(&r.config).unwrap_or(Value::Undefined),
-    );
-    obj
-}
-
 struct Partial {
     results: Vec<RuleResult>,
     counts: Vec<RuleCount>,
@@ -272,16 +131,6 @@ struct Partial {
 }
 
 /// Evaluates every rule on every resource of the types it names.
-/// Compiles every rule against an empty snapshot: the errors a rule set would report at
-/// evaluation before it reads any resource. The daemon checks a new rule set with this
-/// before putting it in force.
-pub fn compile_check(rules: &RuleSet, ctx: &EvalContext) -> Vec<RuleError> {
-    let snapshot = Snapshot::default();
-    let data = Value::from(data_document(&snapshot, ctx));
-    let needed = vec![true; rules.rules.len()];
-    compile_rules(rules, &needed, &data, ctx.mode).1
-}
-
 pub fn evaluate(rules: &RuleSet, snapshot: &Snapshot, ctx: &EvalContext) -> EvalReport {
     evaluate_resources(rules, snapshot, &snapshot.resources, ctx)
 }

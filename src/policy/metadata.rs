@@ -71,6 +71,47 @@ fn expand(types: &[String]) -> Vec<String> {
     out
 }
 
+/// A rule id is upper-case words and digits joined by `-`.
+fn check_id(id: &str) -> std::result::Result<(), String> {
+    let ok = !id.is_empty()
+        && id.split('-').all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit())
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "rule id `{id}` must be upper-case words and digits joined by `-` (e.g. S3-AWS-001)"
+        ))
+    }
+}
+
+/// The controls as the catalog labels them, each once; a control that is not in NIST SP
+/// 800-53 Rev. 5, or is withdrawn there, is an error.
+fn control_labels(controls: &[String]) -> std::result::Result<Vec<String>, String> {
+    if controls.is_empty() {
+        return Err("a rule must name at least one NIST control".into());
+    }
+    let catalog = controls::catalog();
+    let mut labels = Vec::with_capacity(controls.len());
+    for ctl in controls {
+        match catalog.get(ctl) {
+            None => return Err(format!("`{ctl}` is not a NIST SP 800-53 Rev. 5 control")),
+            Some(found) if found.withdrawn => {
+                return Err(format!("`{ctl}` is withdrawn in NIST SP 800-53 Rev. 5"))
+            }
+            Some(found) => {
+                if !labels.contains(&found.label) {
+                    labels.push(found.label.clone())
+                }
+            }
+        }
+    }
+    Ok(labels)
+}
+
 /// Finds the leading `# METADATA` comment block. Returns the YAML text and the 1-based line
 /// number of its first YAML line, or None when the file has no such block.
 pub fn extract_block(text: &str) -> Option<(String, usize)> {
@@ -125,54 +166,12 @@ pub fn parse(file: &str, text: &str) -> Result<RuleMeta> {
             .unwrap_or(start)
     };
     let c = raw.custom;
-    let id_ok = !c.id.is_empty()
-        && c.id.split('-').all(|p| {
-            !p.is_empty()
-                && p.chars()
-                    .all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit())
-        });
-    if !id_ok {
-        return Err(err(
-            line_of("id"),
-            format!(
-                "rule id `{}` must be upper-case words and digits joined by `-` (e.g. S3-AWS-001)",
-                c.id
-            ),
-        ));
-    }
+    check_id(&c.id).map_err(|m| err(line_of("id"), m))?;
     let severity: Severity = c
         .severity
         .parse()
         .map_err(|e: String| err(line_of("severity"), e))?;
-    if c.controls.is_empty() {
-        return Err(err(
-            line_of("controls"),
-            "a rule must name at least one NIST control".into(),
-        ));
-    }
-    let catalog = controls::catalog();
-    let mut labels = Vec::with_capacity(c.controls.len());
-    for ctl in &c.controls {
-        match catalog.get(ctl) {
-            None => {
-                return Err(err(
-                    line_of("controls"),
-                    format!("`{ctl}` is not a NIST SP 800-53 Rev. 5 control"),
-                ))
-            }
-            Some(found) if found.withdrawn => {
-                return Err(err(
-                    line_of("controls"),
-                    format!("`{ctl}` is withdrawn in NIST SP 800-53 Rev. 5"),
-                ))
-            }
-            Some(found) => {
-                if !labels.contains(&found.label) {
-                    labels.push(found.label.clone())
-                }
-            }
-        }
-    }
+    let labels = control_labels(&c.controls).map_err(|m| err(line_of("controls"), m))?;
     let resource_types = expand(&c.resource_types);
     let inventory = expand(&c.inventory);
     if resource_types.is_empty() {
@@ -181,24 +180,14 @@ pub fn parse(file: &str, text: &str) -> Result<RuleMeta> {
             "a rule must name at least one resource type".into(),
         ));
     }
-    for t in &resource_types {
-        if !is_known_type(t) {
-            return Err(err(
-                line_of("resource_types"),
-                format!(
-                    "unknown resource type `{t}` (see docs/resources.md; groups: {})",
-                    GROUPS.join(", ")
-                ),
-            ));
-        }
+    let groups = GROUPS.join(", ");
+    if let Some(t) = resource_types.iter().find(|t| !is_known_type(t)) {
+        let m = format!("unknown resource type `{t}` (see docs/resources.md; groups: {groups})");
+        return Err(err(line_of("resource_types"), m));
     }
-    for t in &inventory {
-        if !is_known_type(t) {
-            return Err(err(
-                line_of("inventory"),
-                format!("unknown resource type `{t}` in inventory (see docs/resources.md)"),
-            ));
-        }
+    if let Some(t) = inventory.iter().find(|t| !is_known_type(t)) {
+        let m = format!("unknown resource type `{t}` in inventory (see docs/resources.md)");
+        return Err(err(line_of("inventory"), m));
     }
     if raw.title.trim().is_empty() {
         return Err(err(line_of("title"), "title is empty".into()));

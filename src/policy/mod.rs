@@ -1,6 +1,8 @@
 //! Rules: loading Rego files with their METADATA, evaluating them on snapshots (pure), and
 //! running their tests.
 
+mod compile;
+mod data;
 pub mod evaluate;
 pub mod inventory;
 pub mod loader;

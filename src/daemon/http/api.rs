@@ -1,245 +1,23 @@
-//! The daemon's HTTP server (axum): health, readiness and metrics without a token; the JSON
-//! API under `/api/v1` with bearer tokens and roles.
-//!
-//! | route | role |
-//! |---|---|
-//! | `GET /healthz`, `GET /readyz`, `GET /metrics` | none |
-//! | `GET /api/v1/status`, `/scans`, `/scans/{id}`, `/findings`, `/findings/{id}`, `/resources?id=`, `/drift`, `/waivers` | viewer |
-//! | `POST /api/v1/scans` | operator |
-//! | `POST /api/v1/reload` | admin |
+//! The `/api/v1` handlers: status, scans, findings, resources, drift and waivers to read
+//! (viewer), scans to start (operator), reloads (admin). Each read runs on its own
+//! connection, off the async threads.
 
-use std::sync::Arc;
-use std::time::Instant;
-
-use axum::extract::{Path, Query, Request, State as AxState};
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::middleware::{self, Next};
+use axum::extract::{Path, Query, State as AxState};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Extension, Json, Router};
+use axum::{Extension, Json};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::auth::{Principal, Role};
-use super::{Phase, StartError, State};
+use super::{bad_request, internal, not_found, read, ApiError, Shared};
+use crate::daemon::auth::Principal;
+use crate::daemon::StartError;
 use crate::scan::Target;
-use crate::store::{FilterQuery, FindingFilter, Store};
+use crate::store::{FilterQuery, FindingFilter};
 
-type Shared = Arc<State>;
-
-/// An API error: a status and a message, as `{"error": "..."}`.
-pub struct ApiError(StatusCode, String);
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let mut r = (self.0, Json(json!({ "error": self.1 }))).into_response();
-        if self.0 == StatusCode::UNAUTHORIZED {
-            r.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Bearer realm=\"vigil\""),
-            );
-        }
-        r
-    }
-}
-
-fn bad_request(msg: impl Into<String>) -> ApiError {
-    ApiError(StatusCode::BAD_REQUEST, msg.into())
-}
-
-fn not_found(msg: impl Into<String>) -> ApiError {
-    ApiError(StatusCode::NOT_FOUND, msg.into())
-}
-
-/// The details go to the log, not to the client (they can name files and SQL).
-fn internal(e: impl std::fmt::Display) -> ApiError {
-    tracing::error!(target: "daemon::http", error = %e, "request failed");
-    ApiError(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "internal error; the daemon's log has the details".into(),
-    )
-}
-
-pub fn router(state: Shared) -> Router {
-    let viewer = Router::new()
-        .route("/api/v1/status", get(status))
-        .route("/api/v1/scans", get(scans))
-        .route("/api/v1/scans/{id}", get(scan))
-        .route("/api/v1/findings", get(findings))
-        .route("/api/v1/findings/{id}", get(finding))
-        .route("/api/v1/resources", get(resource))
-        .route("/api/v1/drift", get(drift))
-        .route("/api/v1/waivers", get(waivers))
-        .route_layer(middleware::from_fn_with_state(
-            (state.clone(), Role::Viewer),
-            authorize,
-        ));
-    let operator = Router::new()
-        .route("/api/v1/scans", post(start_scan))
-        .route_layer(middleware::from_fn_with_state(
-            (state.clone(), Role::Operator),
-            authorize,
-        ));
-    let admin = Router::new()
-        .route("/api/v1/reload", post(reload))
-        .route_layer(middleware::from_fn_with_state(
-            (state.clone(), Role::Admin),
-            authorize,
-        ));
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
-        .route("/metrics", get(metrics))
-        .merge(viewer)
-        .merge(operator)
-        .merge(admin)
-        .fallback(|| async { ApiError(StatusCode::NOT_FOUND, "no such route".into()) })
-        .layer(middleware::from_fn(access_log))
-        .with_state(state)
-}
-
-/// One line per API request: method, path, status, who, how long. Never headers, so never
-/// a token.
-async fn access_log(req: Request, next: Next) -> Response {
-    let (method, path) = (req.method().clone(), req.uri().path().to_string());
-    let t0 = Instant::now();
-    let resp = next.run(req).await;
-    let who = resp
-        .extensions()
-        .get::<Principal>()
-        .map(|p| p.name.clone())
-        .unwrap_or_default();
-    if path.starts_with("/api/") || !resp.status().is_success() {
-        tracing::info!(target: "daemon::http", %method, path, status = resp.status().as_u16(),
-            principal = who, ms = t0.elapsed().as_millis() as u64, "request");
-    }
-    resp
-}
-
-/// 401 without a known token, 403 with a token whose role is too low.
-async fn authorize(
-    AxState((state, need)): AxState<(Shared, Role)>,
-    mut req: Request,
-    next: Next,
-) -> Response {
-    let token = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            let (scheme, rest) = v.split_once(' ')?;
-            scheme.eq_ignore_ascii_case("bearer").then(|| rest.trim())
-        });
-    let Some(token) = token else {
-        return ApiError(
-            StatusCode::UNAUTHORIZED,
-            "this route needs a bearer token (Authorization: Bearer TOKEN)".into(),
-        )
-        .into_response();
-    };
-    let tokens = state.current().tokens.clone();
-    let Some(who) = tokens.check(token).cloned() else {
-        return ApiError(StatusCode::UNAUTHORIZED, "unknown token".into()).into_response();
-    };
-    if who.role < need {
-        let mut r = ApiError(
-            StatusCode::FORBIDDEN,
-            format!(
-                "this route needs the {} role; token `{}` has {}",
-                need.as_str(),
-                who.name,
-                who.role.as_str()
-            ),
-        )
-        .into_response();
-        r.extensions_mut().insert(who);
-        return r;
-    }
-    req.extensions_mut().insert(who.clone());
-    let mut r = next.run(req).await;
-    r.extensions_mut().insert(who);
-    r
-}
-
-async fn healthz() -> &'static str {
-    "ok\n"
-}
-
-/// Ready when the database opens, rules are loaded, and no scheduled target has been
-/// failing for longer than `daemon.ready_max_failing_seconds`.
-async fn readyz(AxState(state): AxState<Shared>) -> Response {
-    let loaded = state.current();
-    let mut problems: Vec<String> = Vec::new();
-    let db = state.db_path.clone();
-    let db_ok =
-        tokio::task::spawn_blocking(move || Store::open(&db).and_then(|s| s.count("scans")))
-            .await
-            .map_err(|e| e.to_string())
-            .and_then(|r| r.map_err(|e| e.to_string()));
-    if let Err(e) = &db_ok {
-        problems.push(format!("database: {e}"));
-    }
-    if loaded.rules.rules.is_empty() {
-        problems.push("no rules loaded".into());
-    }
-    if state.phase() != Phase::Running {
-        problems.push("shutting down".into());
-    }
-    let max = chrono::Duration::seconds(loaded.config.daemon.ready_max_failing_seconds as i64);
-    let health = state.health();
-    let scheduled: std::collections::BTreeSet<Target> =
-        loaded.schedules().into_iter().map(|(t, _)| t).collect();
-    for t in &scheduled {
-        if let Some(since) = health.get(t).and_then(|h| h.failing_since) {
-            if chrono::Utc::now() - since > max {
-                problems.push(format!(
-                    "every scan of {} has failed since {} (longer than daemon.ready_max_failing_seconds = {})",
-                    t.as_str(),
-                    since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                    max.num_seconds()
-                ));
-            }
-        }
-    }
-    let body = json!({
-        "ready": problems.is_empty(),
-        "problems": problems,
-        "rules": loaded.rules.rules.len(),
-        "targets": health,
-    });
-    let code = if problems.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::SERVICE_UNAVAILABLE
-    };
-    (code, Json(body)).into_response()
-}
-
-async fn metrics(AxState(state): AxState<Shared>) -> Response {
-    let mut r = state.metrics.encode().into_response();
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/openmetrics-text; version=1.0.0; charset=utf-8"),
-    );
-    r
-}
-
-/// Runs a read against its own connection, off the async threads.
-async fn read<T, F>(state: &Shared, f: F) -> Result<T, ApiError>
-where
-    T: Send + 'static,
-    F: FnOnce(&Store) -> Result<T, ApiError> + Send + 'static,
-{
-    let db = state.db_path.clone();
-    tokio::task::spawn_blocking(move || {
-        let store = Store::open(&db).map_err(internal)?;
-        f(&store)
-    })
-    .await
-    .map_err(internal)?
-}
-
-async fn status(AxState(state): AxState<Shared>) -> Result<Json<serde_json::Value>, ApiError> {
+pub(super) async fn status(
+    AxState(state): AxState<Shared>,
+) -> Result<Json<serde_json::Value>, ApiError> {
     let loaded = state.current();
     let now = chrono::Utc::now();
     let schedules: Vec<serde_json::Value> = loaded
@@ -266,7 +44,7 @@ async fn status(AxState(state): AxState<Shared>) -> Result<Json<serde_json::Valu
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ScansQuery {
+pub(super) struct ScansQuery {
     target: Option<String>,
     run_id: Option<String>,
     before: Option<i64>,
@@ -284,7 +62,7 @@ fn limit(l: Option<usize>, default: usize) -> Result<usize, ApiError> {
     }
 }
 
-async fn scans(
+pub(super) async fn scans(
     AxState(state): AxState<Shared>,
     q: Result<Query<ScansQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
@@ -306,7 +84,7 @@ fn parse_id(raw: &str, what: &str) -> Result<i64, ApiError> {
         .map_err(|_| bad_request(format!("`{raw}` is not a {what} id (a number)")))
 }
 
-async fn scan(
+pub(super) async fn scan(
     AxState(state): AxState<Shared>,
     Path(id): Path<String>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
@@ -340,7 +118,7 @@ async fn scan(
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct FindingsQuery {
+pub(super) struct FindingsQuery {
     /// Comma-separated: open, reopened, waived, resolved.
     status: Option<String>,
     /// At or above.
@@ -353,7 +131,7 @@ struct FindingsQuery {
     offset: Option<usize>,
 }
 
-async fn findings(
+pub(super) async fn findings(
     AxState(state): AxState<Shared>,
     q: Result<Query<FindingsQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
@@ -399,7 +177,7 @@ async fn findings(
     })))
 }
 
-async fn finding(
+pub(super) async fn finding(
     AxState(state): AxState<Shared>,
     Path(id): Path<String>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
@@ -415,11 +193,11 @@ async fn finding(
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ResourceQuery {
+pub(super) struct ResourceQuery {
     id: Option<String>,
 }
 
-async fn resource(
+pub(super) async fn resource(
     AxState(state): AxState<Shared>,
     q: Result<Query<ResourceQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
@@ -438,7 +216,7 @@ async fn resource(
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct DriftQuery {
+pub(super) struct DriftQuery {
     /// Events of scans after this one (default: the latest scan's).
     since: Option<i64>,
     resource: Option<String>,
@@ -446,7 +224,7 @@ struct DriftQuery {
     limit: Option<usize>,
 }
 
-async fn drift(
+pub(super) async fn drift(
     AxState(state): AxState<Shared>,
     q: Result<Query<DriftQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
@@ -471,7 +249,9 @@ async fn drift(
     ))
 }
 
-async fn waivers(AxState(state): AxState<Shared>) -> Result<Json<serde_json::Value>, ApiError> {
+pub(super) async fn waivers(
+    AxState(state): AxState<Shared>,
+) -> Result<Json<serde_json::Value>, ApiError> {
     let now = chrono::Utc::now();
     let rows = read(&state, move |s| s.waiver_matches(now).map_err(internal)).await?;
     let out: Vec<serde_json::Value> = rows
@@ -486,11 +266,11 @@ async fn waivers(AxState(state): AxState<Shared>) -> Result<Json<serde_json::Val
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct StartScan {
+pub(super) struct StartScan {
     target: String,
 }
 
-async fn start_scan(
+pub(super) async fn start_scan(
     AxState(state): AxState<Shared>,
     Extension(who): Extension<Principal>,
     body: axum::body::Bytes,
@@ -526,7 +306,7 @@ async fn start_scan(
     }
 }
 
-async fn reload(
+pub(super) async fn reload(
     AxState(state): AxState<Shared>,
     Extension(who): Extension<Principal>,
 ) -> Result<Json<serde_json::Value>, ApiError> {

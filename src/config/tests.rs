@@ -1,0 +1,128 @@
+//! Reading config files: every problem at once, each at its line.
+
+use super::*;
+
+fn problems(file: &str, text: &str) -> Vec<Problem> {
+    match Config::parse(file, text) {
+        Err(Error::Invalid(ps)) => ps,
+        other => panic!("expected problems, got {other:?}"),
+    }
+}
+
+#[test]
+fn template_is_valid() {
+    let c = Config::parse("template", TEMPLATE).unwrap();
+    assert!(c.rules.bundled);
+}
+
+#[test]
+fn reports_every_problem_with_its_line() {
+    let text = "[storage]\npath = 3\n\n[collectors.aws]\nregions = [\"us-east-1\", \"mars\"]\nmax_concurrency = 0\ncolour = \"red\"\n\n[rules.params]\nidle_hours = \"soon\"\n\n[scan]\nfail_on = \"urgent\"\n";
+    let problems = problems("vigil.toml", text);
+    let lines: Vec<usize> = problems.iter().map(|p| p.line).collect();
+    assert_eq!(lines, vec![2, 5, 6, 7, 10, 13], "{problems:#?}");
+    assert!(problems[3].message.contains("colour"));
+    assert!(problems[5].message.contains("urgent"));
+    let messages: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "`storage.path`: invalid type: integer `3`, expected path string",
+            "`collectors.aws.regions`: `mars` is not an AWS region name (like us-east-1)",
+            "`collectors.aws.max_concurrency`: must be a positive integer",
+            "unknown key `collectors.aws.colour` (known here: regions, profile, endpoint_url, services, max_concurrency, max_attempts)",
+            "`rules.params.idle_hours`: must be a positive integer",
+            "`scan.fail_on`: unknown severity `urgent` (expected one of: critical, high, medium, low, info)",
+        ],
+    );
+}
+
+#[test]
+fn syntax_error_has_a_line() {
+    let problems = problems("v.toml", "[scan]\nfail_on = \n");
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].line, 2, "{problems:?}");
+}
+
+#[test]
+fn schedules_and_daemon_keys_are_checked() {
+    let text = "[daemon]\nlisten = \"localhost\"\nprune_schedule = \"daily\"\nbogus = 1\n\n[[schedules]]\ntarget = \"gcp\"\ncron = \"0 0 * * * *\"\n\n[[schedules]]\ncron = \"0 0 * * *\"\n";
+    let problems = problems("vigil.toml", text);
+    let got: Vec<(usize, &str)> = problems
+        .iter()
+        .map(|p| (p.line, p.message.as_str()))
+        .collect();
+    assert_eq!(got.len(), 6, "{problems:#?}");
+    assert_eq!(got[0].0, 2);
+    assert!(got[0]
+        .1
+        .starts_with("`daemon.listen`: `localhost` is not an address"));
+    assert_eq!(got[1].0, 3);
+    assert!(got[1].1.starts_with("`daemon.prune_schedule`: `daily`"));
+    assert_eq!(got[2].0, 4);
+    assert!(got[2]
+        .1
+        .starts_with("unknown key `daemon.bogus` (known here: listen,"));
+    assert_eq!(
+        got[3],
+        (
+            7,
+            "`schedules[1].target`: unknown target `gcp` (known: aws, kubernetes)"
+        )
+    );
+    assert_eq!(got[4].0, 10, "{problems:#?}");
+    assert_eq!(got[4].1, "`schedules[2]`: `target` is missing");
+    assert_eq!(got[5].0, 11);
+    assert!(got[5].1.starts_with("`schedules[2].cron`: `0 0 * * *`:"));
+}
+
+#[test]
+fn params_override_defaults() {
+    let c = Config::parse(
+        "c",
+        "[rules.params]\nrequired_tags = [\"team\"]\ncustom = 5\n",
+    )
+    .unwrap();
+    let p = c.params();
+    assert_eq!(p["required_tags"], serde_json::json!(["team"]));
+    assert_eq!(p["idle_hours"], serde_json::json!(72));
+    assert_eq!(p["custom"], serde_json::json!(5));
+}
+
+#[test]
+fn cluster_entries_are_checked_one_by_one() {
+    let text = "[collectors.kubernetes]\npage_size = 100\n\n[[collectors.kubernetes.clusters]]\nname = \"prod\"\ncontext = \"prod-admin\"\n\n[[collectors.kubernetes.clusters]] # the second\nname = \"prod\"\nkinds = [\"Pod\", \"Secret\"]\nzone = 3\nnamespaces = [\"*\"]\n";
+    let problems = problems("vigil.toml", text);
+    let got: Vec<(usize, bool)> = problems
+        .iter()
+        .map(|p| {
+            let m = &p.message;
+            let entry = "collectors.kubernetes.clusters[2]";
+            (
+                p.line,
+                m.starts_with(&format!("`{entry}")) || m.contains(entry),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![(9, true), (10, true), (11, true), (12, true)],
+        "{problems:#?}"
+    );
+    assert!(problems[0].message.contains("already named `prod`"));
+    assert!(problems[1].message.contains("unknown kind `Secret`"));
+    assert!(problems[2].message.contains("zone"));
+    assert!(problems[3]
+        .message
+        .contains("`*` is not a Kubernetes namespace"));
+    let ok = Config::parse(
+        "c",
+        "[[collectors.kubernetes.clusters]]\ncontext = \"kind-dev\"\nnamespaces = [\"shop\"]\n",
+    )
+    .unwrap();
+    assert_eq!(
+        ok.collectors.kubernetes.clusters[0].namespaces,
+        vec!["shop"]
+    );
+    assert_eq!(ok.collectors.kubernetes.page_size, 500);
+}
