@@ -68,92 +68,8 @@ pub fn waive(cmd: WaiveCommand, config: Option<&std::path::Path>) -> anyhow::Res
             owner,
             expires,
             db,
-        } => {
-            let expires = parse_when(&expires)?;
-            if expires <= now {
-                bail!("--expires {} is in the past", expires.to_rfc3339());
-            }
-            if reason.trim().is_empty() || owner.trim().is_empty() {
-                bail!("a waiver needs a --reason and an --owner");
-            }
-            let cfg = super::load_config(config)?;
-            let rules = super::load_rules(&super::rule_sources(&cfg, &[], false))?;
-            let mut store = open(&db, config)?;
-            let pattern = vigil::model::waiver::glob(&rule);
-            // Rules loaded now, or seen by earlier scans (rules from `scan --rules DIR`).
-            let known = store.known_rule_ids()?;
-            if !rules.rules.iter().any(|r| pattern.is_match(&r.meta.id))
-                && !known.iter().any(|r| pattern.is_match(r))
-            {
-                bail!("no rule matches `{rule}` (see `vigil rules list`)");
-            }
-            let w = Waiver {
-                id: 0,
-                rule,
-                resource,
-                reason,
-                owner,
-                expires_at: expires.to_rfc3339_opts(SecondsFormat::Secs, true),
-                created_at: stamp,
-                created_by: actor(),
-            };
-            let id = store.add_waiver(&w)?;
-            let matched = store
-                .waiver_matches(now)?
-                .into_iter()
-                .find(|(w, _)| w.id == id)
-                .map_or(0, |(_, n)| n);
-            println!(
-                "waiver {id}: {} on {} until {} ({} finding(s) waived now)",
-                w.rule, w.resource, w.expires_at, matched
-            );
-            if matched == 0 {
-                eprintln!("warning: waiver {id} matches no open finding");
-            }
-        }
-        WaiveCommand::List { format, db } => {
-            let store = open(&db, config)?;
-            let counted = store.waiver_matches(now)?;
-            let waivers: Vec<Waiver> = counted.iter().map(|(w, _)| w.clone()).collect();
-            let matched = |id: i64| {
-                counted
-                    .iter()
-                    .find(|(w, _)| w.id == id)
-                    .map_or(0, |(_, n)| *n)
-            };
-            match format {
-                Format::Json => {
-                    let list: Vec<_> = waivers
-                        .iter()
-                        .map(|w| serde_json::json!({"waiver": w, "expired": w.expired(now), "matches": matched(w.id)}))
-                        .collect();
-                    println!("{}", serde_json::to_string_pretty(&list)?);
-                }
-                Format::Table => {
-                    if waivers.is_empty() {
-                        println!("No waivers.");
-                    }
-                    for w in &waivers {
-                        let n = matched(w.id);
-                        println!(
-                            "{:<4} {:<8} {:<14} {:<44} {:<16} until {}  {}  {}",
-                            w.id,
-                            if w.expired(now) { "expired" } else { "active" },
-                            w.rule,
-                            w.resource,
-                            w.owner,
-                            w.expires_at,
-                            if n == 0 {
-                                "matches nothing".to_string()
-                            } else {
-                                format!("{n} finding(s)")
-                            },
-                            w.reason
-                        );
-                    }
-                }
-            }
-        }
+        } => add(rule, resource, reason, owner, &expires, &db, config)?,
+        WaiveCommand::List { format, db } => list(format, &db, config)?,
         WaiveCommand::Remove { id, db } => {
             let mut store = open(&db, config)?;
             let w = store.remove_waiver(id, &actor(), &stamp)?;
@@ -161,4 +77,108 @@ pub fn waive(cmd: WaiveCommand, config: Option<&std::path::Path>) -> anyhow::Res
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `vigil waive add`: a waiver for a rule (pattern) a loaded or an earlier scan's rule
+/// matches, with a reason, an owner and an expiry in the future (audited).
+fn add(
+    rule: String,
+    resource: String,
+    reason: String,
+    owner: String,
+    expires: &str,
+    db: &DbArgs,
+    config: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    let now = Utc::now();
+    let stamp = now.to_rfc3339_opts(SecondsFormat::Secs, true);
+    let expires = parse_when(expires)?;
+    if expires <= now {
+        bail!("--expires {} is in the past", expires.to_rfc3339());
+    }
+    if reason.trim().is_empty() || owner.trim().is_empty() {
+        bail!("a waiver needs a --reason and an --owner");
+    }
+    let cfg = super::load_config(config)?;
+    let rules = super::load_rules(&super::rule_sources(&cfg, &[], false))?;
+    let mut store = open(db, config)?;
+    let pattern = vigil::model::waiver::glob(&rule);
+    // Rules loaded now, or seen by earlier scans (rules from `scan --rules DIR`).
+    let known = store.known_rule_ids()?;
+    if !rules.rules.iter().any(|r| pattern.is_match(&r.meta.id))
+        && !known.iter().any(|r| pattern.is_match(r))
+    {
+        bail!("no rule matches `{rule}` (see `vigil rules list`)");
+    }
+    let w = Waiver {
+        id: 0,
+        rule,
+        resource,
+        reason,
+        owner,
+        expires_at: expires.to_rfc3339_opts(SecondsFormat::Secs, true),
+        created_at: stamp,
+        created_by: actor(),
+    };
+    let id = store.add_waiver(&w)?;
+    let matched = store
+        .waiver_matches(now)?
+        .into_iter()
+        .find(|(w, _)| w.id == id)
+        .map_or(0, |(_, n)| n);
+    println!(
+        "waiver {id}: {} on {} until {} ({} finding(s) waived now)",
+        w.rule, w.resource, w.expires_at, matched
+    );
+    if matched == 0 {
+        eprintln!("warning: waiver {id} matches no open finding");
+    }
+    Ok(())
+}
+
+/// `vigil waive list`: every waiver in force or expired, with how many findings it matches.
+fn list(format: Format, db: &DbArgs, config: Option<&std::path::Path>) -> anyhow::Result<()> {
+    let now = Utc::now();
+    let store = open(db, config)?;
+    let counted = store.waiver_matches(now)?;
+    let waivers: Vec<Waiver> = counted.iter().map(|(w, _)| w.clone()).collect();
+    let matched = |id: i64| {
+        counted
+            .iter()
+            .find(|(w, _)| w.id == id)
+            .map_or(0, |(_, n)| *n)
+    };
+    match format {
+        Format::Json => {
+            let list: Vec<_> = waivers
+                .iter()
+                .map(|w| serde_json::json!({"waiver": w, "expired": w.expired(now), "matches": matched(w.id)}))
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&list)?);
+        }
+        Format::Table => {
+            if waivers.is_empty() {
+                println!("No waivers.");
+            }
+            for w in &waivers {
+                let n = matched(w.id);
+                println!(
+                    "{:<4} {:<8} {:<14} {:<44} {:<16} until {}  {}  {}",
+                    w.id,
+                    if w.expired(now) { "expired" } else { "active" },
+                    w.rule,
+                    w.resource,
+                    w.owner,
+                    w.expires_at,
+                    if n == 0 {
+                        "matches nothing".to_string()
+                    } else {
+                        format!("{n} finding(s)")
+                    },
+                    w.reason
+                );
+            }
+        }
+    }
+    Ok(())
 }
