@@ -366,6 +366,75 @@ pub fn normalize_root(
 mod tests {
     use super::*;
 
+    // Shapes as GetAccountAuthorizationDetails answers them: policy documents URL-encoded,
+    // the default version marked, moto leaving out a managed policy's name.
+    const WILDCARD: &str = "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22%2A%22%2C%22Resource%22%3A%22%2A%22%7D%5D%7D";
+
+    #[test]
+    fn managed_policy_document_is_the_default_version_decoded() {
+        use aws_sdk_iam::types::{ManagedPolicyDetail, PolicyVersion};
+        let p = ManagedPolicyDetail::builder()
+            .arn("arn:aws:iam::123456789012:policy/admin-all")
+            .policy_id("ANPA1")
+            .default_version_id("v2")
+            .attachment_count(1)
+            .is_attachable(true)
+            .policy_version_list(
+                PolicyVersion::builder()
+                    .version_id("v1")
+                    .is_default_version(false)
+                    .document("%7B%7D")
+                    .build(),
+            )
+            .policy_version_list(
+                PolicyVersion::builder()
+                    .version_id("v2")
+                    .is_default_version(true)
+                    .document(WILDCARD)
+                    .build(),
+            )
+            .build();
+        let r = normalize_policy(&crate::collect::aws::test_ctx(), &p);
+        assert_eq!(r.id, "arn:aws:iam::123456789012:policy/admin-all");
+        assert_eq!(r.name.as_deref(), Some("admin-all"), "named by its ARN");
+        assert_eq!(r.region.as_deref(), Some("global"));
+        assert_eq!(r.config["PolicyName"], "admin-all");
+        assert_eq!(
+            r.config["Document"],
+            json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
+        );
+    }
+
+    #[test]
+    fn role_document_with_trust_policy_and_inline_policies() {
+        use aws_sdk_iam::types::{PolicyDetail, RoleDetail, Tag};
+        let role = RoleDetail::builder()
+            .role_name("deployer")
+            .arn("arn:aws:iam::123456789012:role/deployer")
+            .assume_role_policy_document(WILDCARD)
+            .role_policy_list(
+                PolicyDetail::builder()
+                    .policy_name("inline")
+                    .policy_document(WILDCARD)
+                    .build(),
+            )
+            .tags(Tag::builder().key("owner").value("ci").build().unwrap())
+            .build();
+        let r = normalize_role(&crate::collect::aws::test_ctx(), &role);
+        assert_eq!(r.resource_type, "AWS::IAM::Role");
+        assert_eq!(r.tags["owner"], "ci");
+        assert_eq!(
+            r.config["AssumeRolePolicyDocument"]["Statement"][0]["Action"],
+            "*"
+        );
+        assert_eq!(r.config["RolePolicyList"][0]["PolicyName"], "inline");
+        assert_eq!(
+            r.config["RolePolicyList"][0]["PolicyDocument"]["Statement"][0]["Resource"],
+            "*"
+        );
+        assert_eq!(r.config["AttachedManagedPolicies"], json!([]));
+    }
+
     #[test]
     fn decodes_url_encoded_policies() {
         let enc = "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22%2A%22%2C%22Resource%22%3A%22%2A%22%7D%5D%7D";
