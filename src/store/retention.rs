@@ -42,75 +42,16 @@ impl Store {
                 |r| r.get(0),
             )
             .map_err(sql("reading scans"))?;
-        let mut out = Pruned {
-            scans: doomed.len(),
-            ..Default::default()
-        };
-        // A version is needed while it was written at or after the oldest kept scan, or is
-        // the one current at that scan (the state the kept history starts from), or is its
-        // resource's latest, or the one current at a baseline scan.
-        let needed = "resource_versions.scan_id >= ?1
-            OR resource_versions.scan_id = (SELECT max(v.scan_id) FROM resource_versions v WHERE v.resource_id = resource_versions.resource_id AND v.scan_id <= ?1)
-            OR resource_versions.scan_id = (SELECT max(v.scan_id) FROM resource_versions v WHERE v.resource_id = resource_versions.resource_id)
-            OR EXISTS (SELECT 1 FROM baselines b WHERE resource_versions.scan_id =
-                (SELECT max(v.scan_id) FROM resource_versions v WHERE v.resource_id = resource_versions.resource_id AND v.scan_id <= b.scan_id))";
-        // A removed resource goes only when no baseline could still show it (every baseline
-        // was accepted after its removal).
-        let removed_gone = "SELECT r.id FROM resources r JOIN scans s ON s.id = r.removed_scan
-            WHERE s.finished_at < ?1 AND NOT EXISTS (SELECT 1 FROM baselines b WHERE b.scan_id < r.removed_scan)";
         let bound = if oldest_kept == 0 {
             i64::MAX
         } else {
             oldest_kept
         };
-        out.resource_versions = tx
-            .query_row(
-                &format!("SELECT count(*) FROM resource_versions WHERE NOT ({needed})"),
-                [bound],
-                |r| r.get::<_, i64>(0),
-            )
-            .map_err(sql("counting versions to prune"))? as usize;
-        out.removed_resources = tx
-            .query_row(
-                &format!("SELECT count(*) FROM ({removed_gone})"),
-                [cutoff],
-                |r| r.get::<_, i64>(0),
-            )
-            .map_err(sql("counting removed resources"))? as usize;
-        out.resolved_findings = tx
-            .query_row(
-                "SELECT count(*) FROM findings WHERE status = 'resolved' AND resolved_at < ?1",
-                [cutoff],
-                |r| r.get::<_, i64>(0),
-            )
-            .map_err(sql("counting resolved findings"))? as usize;
+        let out = count(&tx, cutoff, bound, doomed.len())?;
         if dry_run {
             return Ok(out);
         }
-        tx.execute(
-            &format!("DELETE FROM resource_versions WHERE NOT ({needed})"),
-            [bound],
-        )
-        .map_err(sql("pruning versions"))?;
-        tx.execute(
-            &format!("DELETE FROM resource_versions WHERE resource_id IN ({removed_gone})"),
-            [cutoff],
-        )
-        .map_err(sql("pruning removed resources"))?;
-        tx.execute(
-            &format!("DELETE FROM resources WHERE id IN ({removed_gone})"),
-            [cutoff],
-        )
-        .map_err(sql("pruning removed resources"))?;
-        tx.execute(
-            "DELETE FROM findings WHERE status = 'resolved' AND resolved_at < ?1",
-            [cutoff],
-        )
-        .map_err(sql("pruning resolved findings"))?;
-        for id in &doomed {
-            tx.execute("DELETE FROM scans WHERE id = ?1", [id])
-                .map_err(sql("pruning scans"))?;
-        }
+        delete(&tx, cutoff, bound, &doomed)?;
         append_audit(
             &tx,
             now,
@@ -146,4 +87,74 @@ impl Store {
             .execute_batch("PRAGMA wal_checkpoint(TRUNCATE); VACUUM;")
             .map_err(sql("vacuuming"))
     }
+}
+
+/// A version is needed while it was written at or after the oldest kept scan (`?1`), or is
+/// the one current at that scan (the state the kept history starts from), or is its
+/// resource's latest, or the one current at a baseline scan.
+const NEEDED: &str = "resource_versions.scan_id >= ?1
+    OR resource_versions.scan_id = (SELECT max(v.scan_id) FROM resource_versions v WHERE v.resource_id = resource_versions.resource_id AND v.scan_id <= ?1)
+    OR resource_versions.scan_id = (SELECT max(v.scan_id) FROM resource_versions v WHERE v.resource_id = resource_versions.resource_id)
+    OR EXISTS (SELECT 1 FROM baselines b WHERE resource_versions.scan_id =
+        (SELECT max(v.scan_id) FROM resource_versions v WHERE v.resource_id = resource_versions.resource_id AND v.scan_id <= b.scan_id))";
+
+/// A removed resource goes only when no baseline could still show it (every baseline was
+/// accepted after its removal).
+const REMOVED_GONE: &str = "SELECT r.id FROM resources r JOIN scans s ON s.id = r.removed_scan
+    WHERE s.finished_at < ?1 AND NOT EXISTS (SELECT 1 FROM baselines b WHERE b.scan_id < r.removed_scan)";
+
+/// What a prune at `cutoff` would remove.
+fn count(tx: &rusqlite::Transaction, cutoff: &str, bound: i64, scans: usize) -> Result<Pruned> {
+    let n = |op: &'static str, q: &str, p: &dyn rusqlite::ToSql| -> Result<usize> {
+        tx.query_row(q, [p], |r| r.get::<_, i64>(0))
+            .map(|n| n as usize)
+            .map_err(sql(op))
+    };
+    Ok(Pruned {
+        scans,
+        resource_versions: n(
+            "counting versions to prune",
+            &format!("SELECT count(*) FROM resource_versions WHERE NOT ({NEEDED})"),
+            &bound,
+        )?,
+        removed_resources: n(
+            "counting removed resources",
+            &format!("SELECT count(*) FROM ({REMOVED_GONE})"),
+            &cutoff,
+        )?,
+        resolved_findings: n(
+            "counting resolved findings",
+            "SELECT count(*) FROM findings WHERE status = 'resolved' AND resolved_at < ?1",
+            &cutoff,
+        )?,
+    })
+}
+
+/// Deletes what [`count`] counted.
+fn delete(tx: &rusqlite::Transaction, cutoff: &str, bound: i64, doomed: &[i64]) -> Result<()> {
+    tx.execute(
+        &format!("DELETE FROM resource_versions WHERE NOT ({NEEDED})"),
+        [bound],
+    )
+    .map_err(sql("pruning versions"))?;
+    tx.execute(
+        &format!("DELETE FROM resource_versions WHERE resource_id IN ({REMOVED_GONE})"),
+        [cutoff],
+    )
+    .map_err(sql("pruning removed resources"))?;
+    tx.execute(
+        &format!("DELETE FROM resources WHERE id IN ({REMOVED_GONE})"),
+        [cutoff],
+    )
+    .map_err(sql("pruning removed resources"))?;
+    tx.execute(
+        "DELETE FROM findings WHERE status = 'resolved' AND resolved_at < ?1",
+        [cutoff],
+    )
+    .map_err(sql("pruning resolved findings"))?;
+    for id in doomed {
+        tx.execute("DELETE FROM scans WHERE id = ?1", [id])
+            .map_err(sql("pruning scans"))?;
+    }
+    Ok(())
 }
