@@ -4,6 +4,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use aws_sdk_iam::operation::get_account_authorization_details::GetAccountAuthorizationDetailsOutput;
+use aws_sdk_iam::operation::get_account_summary::GetAccountSummaryOutput;
+use aws_sdk_iam::types::VirtualMfaDevice;
 use aws_sdk_iam::types::{
     AttachedPolicy, EntityType, GroupDetail, ManagedPolicyDetail, PolicyDetail, ReportStateType,
     RoleDetail, SummaryKeyType, Tag, UserDetail,
@@ -67,82 +70,91 @@ pub async fn collect(ctx: &Ctx) -> Vec<ScopeResult> {
                 .try_collect()
         ),
     );
+    let details =
+        details.map_err(|e| format!("iam:GetAccountAuthorizationDetails: {}", err_text(&e)));
+    let root = match (summary, mfa) {
+        (Ok(summary), Ok(devices)) => Ok((summary, devices)),
+        (Err(e), _) => Err(format!("iam:GetAccountSummary: {}", err_text(&e))),
+        (_, Err(e)) => Err(format!("iam:ListVirtualMFADevices: {}", err_text(&e))),
+    };
+    let mut out = principals(ctx, details, &report);
+    out.push(root_user(ctx, root, &report));
+    out
+}
+
+/// Users, roles, groups and managed policies from the authorization details. Users without
+/// their credential-report row would look compliant: then their scope is failed (findings
+/// stay open) but the documents are kept.
+fn principals(
+    ctx: &Ctx,
+    details: Result<Vec<GetAccountAuthorizationDetailsOutput>, String>,
+    report: &Result<HashMap<String, Map<String, Value>>, String>,
+) -> Vec<ScopeResult> {
     let scope = |t: &str| ctx.scope(REGION, t);
-    let mut out = Vec::new();
-    let report_err = report.as_ref().err().cloned();
-    let report = report.unwrap_or_default();
-    match details {
-        Err(e) => {
-            let msg = format!("iam:GetAccountAuthorizationDetails: {}", err_text(&e));
-            for t in [
+    let pages = match details {
+        Ok(pages) => pages,
+        Err(msg) => {
+            return [
                 "AWS::IAM::User",
                 "AWS::IAM::Role",
                 "AWS::IAM::Group",
                 "AWS::IAM::Policy",
-            ] {
-                out.push(ScopeResult::failed(scope(t), msg.clone()));
-            }
+            ]
+            .into_iter()
+            .map(|t| ScopeResult::failed(scope(t), msg.clone()))
+            .collect()
         }
-        Ok(pages) => {
-            let users: Vec<Resource> = pages
-                .iter()
-                .flat_map(|p| p.user_detail_list())
-                .map(|u| normalize_user(ctx, u, &report))
-                .collect();
-            // Users without their credential-report row would look compliant: the scope is
-            // failed (findings stay open) but the documents are kept.
-            out.push(ScopeResult::partial(
-                scope("AWS::IAM::User"),
-                users,
-                report_err.clone(),
-            ));
-            out.push(ScopeResult::ok(
-                scope("AWS::IAM::Role"),
-                pages
-                    .iter()
-                    .flat_map(|p| p.role_detail_list())
-                    .map(|r| normalize_role(ctx, r))
-                    .collect(),
-            ));
-            out.push(ScopeResult::ok(
-                scope("AWS::IAM::Group"),
-                pages
-                    .iter()
-                    .flat_map(|p| p.group_detail_list())
-                    .map(|g| normalize_group(ctx, g))
-                    .collect(),
-            ));
-            out.push(ScopeResult::ok(
-                scope("AWS::IAM::Policy"),
-                pages
-                    .iter()
-                    .flat_map(|p| p.policies())
-                    .map(|p| normalize_policy(ctx, p))
-                    .collect(),
-            ));
-        }
-    }
-    let root = match (summary, mfa) {
-        (Ok(summary), Ok(devices)) => {
-            let map = summary.summary_map().cloned().unwrap_or_default();
-            let root_virtual = devices.iter().any(|d| {
-                d.user().is_some_and(|u| u.arn().ends_with(":root"))
-                    || d.serial_number().ends_with("/root-account-mfa-device")
-            });
-            let resource = normalize_root(ctx, &map, root_virtual, report.get("<root_account>"));
-            ScopeResult::partial(scope("AWS::IAM::RootUser"), vec![resource], report_err)
-        }
-        (Err(e), _) => ScopeResult::failed(
-            scope("AWS::IAM::RootUser"),
-            format!("iam:GetAccountSummary: {}", err_text(&e)),
-        ),
-        (_, Err(e)) => ScopeResult::failed(
-            scope("AWS::IAM::RootUser"),
-            format!("iam:ListVirtualMFADevices: {}", err_text(&e)),
-        ),
     };
-    out.push(root);
-    out
+    let empty = HashMap::new();
+    let rows = report.as_ref().unwrap_or(&empty);
+    let users = pages
+        .iter()
+        .flat_map(|p| p.user_detail_list())
+        .map(|u| normalize_user(ctx, u, rows))
+        .collect();
+    let roles = pages
+        .iter()
+        .flat_map(|p| p.role_detail_list())
+        .map(|r| normalize_role(ctx, r))
+        .collect();
+    let groups = pages
+        .iter()
+        .flat_map(|p| p.group_detail_list())
+        .map(|g| normalize_group(ctx, g))
+        .collect();
+    let policies = pages
+        .iter()
+        .flat_map(|p| p.policies())
+        .map(|p| normalize_policy(ctx, p))
+        .collect();
+    vec![
+        ScopeResult::partial(scope("AWS::IAM::User"), users, report.clone().err()),
+        ScopeResult::ok(scope("AWS::IAM::Role"), roles),
+        ScopeResult::ok(scope("AWS::IAM::Group"), groups),
+        ScopeResult::ok(scope("AWS::IAM::Policy"), policies),
+    ]
+}
+
+/// The root user: the account summary, whether a virtual MFA device is the root's, its
+/// credential-report row.
+fn root_user(
+    ctx: &Ctx,
+    root: Result<(GetAccountSummaryOutput, Vec<VirtualMfaDevice>), String>,
+    report: &Result<HashMap<String, Map<String, Value>>, String>,
+) -> ScopeResult {
+    let scope = ctx.scope(REGION, "AWS::IAM::RootUser");
+    let (summary, devices) = match root {
+        Ok(x) => x,
+        Err(msg) => return ScopeResult::failed(scope, msg),
+    };
+    let map = summary.summary_map().cloned().unwrap_or_default();
+    let root_virtual = devices.iter().any(|d| {
+        d.user().is_some_and(|u| u.arn().ends_with(":root"))
+            || d.serial_number().ends_with("/root-account-mfa-device")
+    });
+    let row = report.as_ref().ok().and_then(|r| r.get("<root_account>"));
+    let resource = normalize_root(ctx, &map, root_virtual, row);
+    ScopeResult::partial(scope, vec![resource], report.clone().err())
 }
 
 /// Generates the credential report (waiting for it) and returns its rows by user name.
