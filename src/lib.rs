@@ -9,6 +9,7 @@ pub mod idle;
 pub mod model;
 pub mod policy;
 pub mod redact;
+pub mod remediate;
 pub mod report;
 pub mod scan;
 pub mod store;
