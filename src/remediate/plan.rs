@@ -260,7 +260,11 @@ mod tests {
         let a = delete_volume();
         let h = plan_hash(std::slice::from_ref(&a));
         assert_eq!(h.len(), 64);
-        assert_eq!(h, plan_hash(&[delete_volume()]), "the same actions, built again");
+        assert_eq!(
+            h,
+            plan_hash(&[delete_volume()]),
+            "the same actions, built again"
+        );
         let mut other_target = a.clone();
         other_target.target.push('2');
         let mut other_param = a.clone();
