@@ -3,6 +3,8 @@
 //! in, and whether an idle rule reports it (idle longer than `idle_hours` in a reapable
 //! environment). Marking, not deleting: what happens next is a plan an operator approves.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -39,6 +41,14 @@ pub fn idle_rows(
         ..Default::default()
     };
     let findings = store.findings(&open, now)?;
+    // The idle rules that report each resource, gathered once.
+    let mut idle_rules: HashMap<&str, Vec<String>> = HashMap::new();
+    for f in findings.iter().filter(|f| f.rule_id.starts_with("IDLE-")) {
+        idle_rules
+            .entry(f.resource_id.as_str())
+            .or_default()
+            .push(f.rule_id.clone());
+    }
     let env_keys = |param: &str| -> Vec<String> {
         params
             .get(param)
@@ -65,11 +75,9 @@ pub fn idle_rows(
                 Some(format!("{k}={v}"))
             })
             .collect();
-        let rules: Vec<String> = findings
-            .iter()
-            .filter(|f| f.rule_id.starts_with("IDLE-") && f.resource_id == r.resource_id)
-            .map(|f| f.rule_id.clone())
-            .collect();
+        let rules = idle_rules
+            .remove(r.resource_id.as_str())
+            .unwrap_or_default();
         rows.push(IdleRow {
             idle_hours: (now - since).num_hours(),
             candidate: !rules.is_empty(),

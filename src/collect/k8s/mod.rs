@@ -16,7 +16,7 @@ mod fallback;
 mod list;
 mod normalize;
 
-pub use crate::model::k8s::{Kind, KINDS};
+use crate::model::k8s::{Kind, KINDS};
 pub use normalize::normalize;
 
 use super::ScopeResult;
