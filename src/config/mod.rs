@@ -2,7 +2,12 @@
 //! its struct only. Reading a file reports every problem at once, each at its line
 //! (`validate`: the TOML parser's spans, serde's errors, the field validators).
 
+mod plans;
 mod validate;
+
+pub use plans::{
+    Approvers, Plans, Remediation, RemediationAws, RemediationKubernetes, REAPING_RULES,
+};
 
 use std::path::{Path, PathBuf};
 
@@ -57,6 +62,12 @@ pub struct Config {
     /// When `vigil run` scans each target.
     #[serde(default)]
     pub schedules: Vec<Schedule>,
+    #[serde(default)]
+    pub plans: Plans,
+    #[serde(default)]
+    pub approvers: Approvers,
+    #[serde(default)]
+    pub remediation: Remediation,
 }
 
 /// `vigil run`: where it listens and how it behaves.

@@ -332,6 +332,15 @@ pub(super) fn severity<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Err
     })
 }
 
+pub(super) fn apply_mode<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    checked(d, |s: &String| match s.as_str() {
+        "manual" | "on-approval" => Ok(()),
+        m => Err(format!(
+            "unknown apply mode `{m}` (known: manual, on-approval)"
+        )),
+    })
+}
+
 pub(super) fn target<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     checked(d, |s: &String| match s.as_str() {
         "aws" | "kubernetes" => Ok(()),

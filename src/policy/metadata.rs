@@ -22,6 +22,10 @@ pub struct RuleMeta {
     /// one of them was not collected completely in the resource's cluster or account, the
     /// rule is not evaluated there and its findings stay open.
     pub inventory: Vec<String>,
+    /// The remediation action that answers the rule's findings (`custom.action`), for rules
+    /// vigil does not know already; see `remediate::propose::action_for_rule`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<crate::remediate::ActionKind>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -43,6 +47,8 @@ struct RawCustom {
     remediation: String,
     #[serde(default)]
     inventory: Vec<String>,
+    #[serde(default)]
+    action: Option<crate::remediate::ActionKind>,
 }
 
 /// Names a rule may use in `resource_types` and `inventory` for a group of types.
@@ -201,6 +207,7 @@ pub fn parse(file: &str, text: &str) -> Result<RuleMeta> {
         resource_types,
         remediation: c.remediation,
         inventory,
+        action: c.action,
     })
 }
 

@@ -5,6 +5,10 @@
 //! approvals name, the states and the moves between them). The proposing, approving and
 //! applying steps build on it.
 
+pub mod approvers;
 pub mod plan;
+pub mod propose;
+pub mod record;
 
-pub use plan::{Action, ActionKind, Call, PlanState, Reversibility};
+pub use plan::{Action, ActionKind, Call, PlanState, Precondition, Reversibility};
+pub use record::{Approval, Execution, NewPlan, Plan, PlanFinding};

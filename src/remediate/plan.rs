@@ -88,15 +88,55 @@ pub enum Reversibility {
     },
 }
 
+/// What must still hold when the action runs: a field of the target's document, as the
+/// collector reads it, re-read from the API just before any write.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Precondition {
+    /// Dotted path into the resource document: `config.State`, `tags.owner`.
+    pub path: String,
+    pub equals: serde_json::Value,
+}
+
+impl Precondition {
+    pub fn new(path: &str, equals: impl Into<serde_json::Value>) -> Precondition {
+        Precondition {
+            path: path.into(),
+            equals: equals.into(),
+        }
+    }
+
+    /// The value at `path` in a resource document, if any.
+    pub fn read<'a>(&self, doc: &'a serde_json::Value) -> Option<&'a serde_json::Value> {
+        self.path.split('.').try_fold(doc, |v, seg| match v {
+            serde_json::Value::Array(a) => seg.parse::<usize>().ok().and_then(|i| a.get(i)),
+            _ => v.get(seg),
+        })
+    }
+
+    /// Whether the document still has the value; a missing field equals `null`.
+    pub fn holds(&self, doc: &serde_json::Value) -> bool {
+        self.read(doc).unwrap_or(&serde_json::Value::Null) == &self.equals
+    }
+}
+
+impl fmt::Display for Precondition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} = {}", self.path, self.equals)
+    }
+}
+
 /// One step of a plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Action {
     pub kind: ActionKind,
     /// The resource id the action changes.
     pub target: String,
-    /// What must still hold at apply time, re-read from the API (`State=available`,
-    /// `Attachments=[]`, the stored version hash).
-    pub preconditions: Vec<String>,
+    /// The hash of the target's document when the plan was made: a target read again at
+    /// apply time with another hash has changed, and the plan is stale.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// What must still hold at apply time, re-read from the API.
+    pub preconditions: Vec<Precondition>,
     /// The exact calls, in order. Empty for `Manual`.
     pub calls: Vec<Call>,
     #[serde(flatten)]
@@ -186,6 +226,31 @@ impl PlanState {
         }
     }
 
+    pub fn parse(s: &str) -> Option<PlanState> {
+        use PlanState::*;
+        [
+            Proposed,
+            Approved,
+            Rejected,
+            Expired,
+            Stale,
+            Applying,
+            Applied,
+            Failed,
+            PartiallyApplied,
+            Verified,
+            VerifyFailed,
+        ]
+        .into_iter()
+        .find(|st| st.as_str() == s)
+    }
+
+    /// A plan in one of these states holds its findings: they are not planned again.
+    pub fn is_open(self) -> bool {
+        use PlanState::*;
+        matches!(self, Proposed | Approved | Applying | Applied)
+    }
+
     /// The states a plan may move to from this one: proposed → approved | rejected | expired |
     /// stale; approved → applying | expired | stale; applying → applied | failed |
     /// partially_applied; applied → verified | verify_failed. The rest are final.
@@ -220,7 +285,11 @@ mod tests {
         Action {
             kind: ActionKind::EbsSnapshotThenDelete,
             target: "arn:aws:ec2:us-east-1:123456789012:volume/vol-1".into(),
-            preconditions: vec!["State=available".into(), "Attachments=[]".into()],
+            version: Some("abc".into()),
+            preconditions: vec![
+                Precondition::new("config.State", "available"),
+                Precondition::new("config.Attachments", serde_json::json!([])),
+            ],
             calls: vec![
                 Call::new("ec2:CreateSnapshot")
                     .param("VolumeId", "vol-1")
@@ -273,7 +342,15 @@ mod tests {
         other_pre.preconditions.pop();
         let mut other_undo = a.clone();
         other_undo.reversibility = Reversibility::No { why: "x".into() };
-        for changed in [other_target, other_param, other_pre, other_undo] {
+        let mut other_version = a.clone();
+        other_version.version = Some("abd".into());
+        for changed in [
+            other_target,
+            other_param,
+            other_pre,
+            other_undo,
+            other_version,
+        ] {
             assert_ne!(plan_hash(&[changed]), h);
         }
         assert_ne!(plan_hash(&[a.clone(), a.clone()]), h);
@@ -290,6 +367,23 @@ mod tests {
         assert_eq!(v["calls"][1]["api"], "ec2:DeleteVolume");
         let back: Action = serde_json::from_value(v).unwrap();
         assert_eq!(back, a);
+    }
+
+    #[test]
+    fn preconditions_read_the_document_by_path() {
+        let doc = serde_json::json!({"config": {"State": "available", "Attachments": [],
+            "IpPermissions": [{"FromPort": 22}]}, "tags": {"owner": "a"}});
+        let a = delete_volume();
+        assert!(a.preconditions.iter().all(|p| p.holds(&doc)));
+        assert!(Precondition::new("config.IpPermissions.0.FromPort", 22).holds(&doc));
+        assert!(Precondition::new("tags.environment", serde_json::Value::Null).holds(&doc));
+        assert!(!Precondition::new("tags.owner", "b").holds(&doc));
+        let attached = serde_json::json!({"config": {"State": "in-use", "Attachments": [{}]}});
+        assert!(!a.preconditions[0].holds(&attached));
+        assert_eq!(
+            a.preconditions[0].to_string(),
+            "config.State = \"available\""
+        );
     }
 
     #[test]

@@ -150,6 +150,7 @@ impl Store {
         problems.extend(self.scan_link_problems(&rows)?);
         problems.extend(self.waiver_problems(&rows)?);
         problems.extend(self.baseline_problems(&rows)?);
+        problems.extend(self.plan_problems(&rows)?);
         Ok(AuditCheck {
             entries: rows.len(),
             head,
@@ -228,6 +229,68 @@ impl Store {
             if removed_at.is_some() != logged_removal {
                 problems.push(format!(
                     "waiver {id}: its removal does not match the audit log"
+                ));
+            }
+        }
+        Ok(problems)
+    }
+
+    /// Each plan was proposed with the hash it has, is in the state the log moved it to
+    /// last, and each approval it holds was audited with that approver and hash.
+    fn plan_problems(&self, rows: &[Row]) -> Result<Vec<String>> {
+        let mut problems = Vec::new();
+        let plans: Vec<(i64, String, String)> = query_rows(
+            &self.conn,
+            "reading plans",
+            "SELECT id, state, plan_hash FROM plans",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        let approvals: Vec<(i64, String, String)> = query_rows(
+            &self.conn,
+            "reading approvals",
+            "SELECT plan_id, principal, plan_hash FROM approvals",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        for (id, state, hash) in plans {
+            let subject = format!("plan {id}");
+            let mine: Vec<&Row> = rows.iter().filter(|r| r.subject == subject).collect();
+            let hash_of = |r: &Row| {
+                r.details()
+                    .get("hash")
+                    .and_then(|v| v.as_str().map(str::to_string))
+            };
+            match mine.iter().find(|r| r.action == "plan.propose") {
+                None => problems.push(format!("plan {id}: no audit entry proposed it")),
+                Some(r) if hash_of(r).as_deref() != Some(hash.as_str()) => problems.push(
+                    format!("plan {id}: its actions differ from what the audit log recorded when it was proposed (hash)"),
+                ),
+                _ => {}
+            }
+            let last = mine.iter().rev().find_map(|r| {
+                r.details()
+                    .get("to")
+                    .and_then(|v| v.as_str().map(str::to_string))
+            });
+            if last.as_deref() != Some(state.as_str()) {
+                problems.push(format!(
+                    "plan {id}: it is {state}, but the audit log last moved it to {}",
+                    last.as_deref().unwrap_or("nothing")
+                ));
+            }
+        }
+        for (id, principal, hash) in approvals {
+            let subject = format!("plan {id}");
+            let logged = rows.iter().any(|r| {
+                r.action == "plan.approve"
+                    && r.subject == subject
+                    && r.actor == principal
+                    && r.details().get("hash").and_then(|v| v.as_str()) == Some(hash.as_str())
+            });
+            if !logged {
+                problems.push(format!(
+                    "plan {id}: the approval by {principal} has no audit entry"
                 ));
             }
         }

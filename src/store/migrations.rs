@@ -174,4 +174,60 @@ CREATE TABLE redaction (
     scrubbed INTEGER NOT NULL DEFAULT 0
 );
 "#,
+    // 10: remediation plans, the findings they answer, approvals, the calls applies made,
+    // and each approver's last accepted TOTP time step (the secrets live in a file).
+    r#"
+CREATE TABLE plans (
+    id                  INTEGER PRIMARY KEY,
+    state               TEXT NOT NULL CHECK (state IN ('proposed', 'approved', 'rejected',
+                          'expired', 'stale', 'applying', 'applied', 'failed',
+                          'partially_applied', 'verified', 'verify_failed')),
+    plan_hash           TEXT NOT NULL,
+    requester           TEXT NOT NULL,
+    created_at          TEXT NOT NULL,
+    updated_at          TEXT NOT NULL,
+    production          INTEGER NOT NULL,
+    approvals_required  INTEGER NOT NULL,
+    expires_at          TEXT,
+    reason              TEXT,
+    scopes              TEXT NOT NULL,
+    actions             TEXT NOT NULL
+);
+CREATE INDEX plans_state ON plans(state);
+CREATE TABLE plan_findings (
+    plan_id     INTEGER NOT NULL REFERENCES plans(id),
+    finding_id  INTEGER NOT NULL,
+    rule_id     TEXT NOT NULL,
+    resource_id TEXT NOT NULL,
+    severity    TEXT NOT NULL,
+    controls    TEXT NOT NULL,
+    message     TEXT NOT NULL,
+    PRIMARY KEY (plan_id, finding_id)
+);
+CREATE INDEX plan_findings_finding ON plan_findings(finding_id);
+CREATE TABLE approvals (
+    plan_id    INTEGER NOT NULL REFERENCES plans(id),
+    principal  TEXT NOT NULL,
+    plan_hash  TEXT NOT NULL,
+    at         TEXT NOT NULL,
+    totp_step  INTEGER NOT NULL,
+    PRIMARY KEY (plan_id, principal)
+);
+CREATE TABLE executions (
+    id       INTEGER PRIMARY KEY,
+    plan_id  INTEGER NOT NULL REFERENCES plans(id),
+    action   INTEGER NOT NULL,
+    call     TEXT NOT NULL,
+    at       TEXT NOT NULL,
+    outcome  TEXT NOT NULL CHECK (outcome IN ('ok', 'failed')),
+    answer   TEXT NOT NULL
+);
+CREATE INDEX executions_plan ON executions(plan_id);
+CREATE TABLE mfa_state (
+    principal     TEXT PRIMARY KEY,
+    last_step     INTEGER NOT NULL DEFAULT 0,
+    failures      INTEGER NOT NULL DEFAULT 0,
+    locked_until  TEXT
+);
+"#,
 ];

@@ -9,7 +9,8 @@
 //! (versions and drift events), `idle` (idle-since), `findings` (the lifecycle: reconcile),
 //! `waivers` (waivers and finding queries), `drift` (drift and baselines read back),
 //! `audit` (the hash-chained audit log), `retention` (prune, size, vacuum), `history` (the
-//! scans list, one resource's versions), `redaction` (the redaction key, history redaction),
+//! scans list, one resource's versions), `plans` (remediation plans, approvals, the calls
+//! applies made), `redaction` (the redaction key, history redaction),
 //! `migrations` (the schema), `lock` (one writer per database: the lock file).
 
 mod audit;
@@ -19,6 +20,7 @@ mod history;
 mod idle;
 pub mod lock;
 mod migrations;
+mod plans;
 mod reconcile;
 mod redaction;
 mod resources;
@@ -37,6 +39,7 @@ pub use findings::{FilterQuery, FindingEvent, FindingFilter};
 pub use audit::{AuditCheck, AuditEntry};
 pub use drift::{Baseline, DriftEvent};
 pub use history::{ResourceHistory, ResourceVersion, ScanSummary};
+pub use plans::{ApprovalRequest, Approved};
 pub use retention::Pruned;
 
 use std::path::{Path, PathBuf};
@@ -78,6 +81,10 @@ pub enum Error {
     },
     #[error("no {0} in this database")]
     NotFound(String),
+    /// A request the store turned down (a lifecycle move not allowed, an approval refused):
+    /// the message says why.
+    #[error("refused: {0}")]
+    Refused(String),
     #[error("{op}: {source}")]
     Sql {
         op: &'static str,

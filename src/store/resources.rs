@@ -278,4 +278,21 @@ impl Store {
                 |r| r.get(0))?;
         Ok(doc.and_then(|d| serde_json::from_str(&d).ok()))
     }
+
+    /// A resource as last stored and its version hash; None when it is unknown or was
+    /// removed.
+    pub fn current(&self, resource_id: &str) -> Result<Option<(Resource, String)>> {
+        let hash: Option<String> = query_opt(
+            &self.conn,
+            "reading resource",
+            "SELECT current_hash FROM resources WHERE id = ?1 AND removed_scan IS NULL",
+            [resource_id],
+            |r| r.get(0),
+        )?;
+        let Some(hash) = hash else { return Ok(None) };
+        Ok(self
+            .document(resource_id)?
+            .and_then(|d| serde_json::from_value::<Resource>(d).ok())
+            .map(|r| (r, hash)))
+    }
 }

@@ -1,0 +1,166 @@
+//! `[plans]`, `[approvers]` and `[remediation.*]`: how remediation plans are proposed,
+//! approved and applied, and the credentials that apply them (never the scanner's).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+use super::validate;
+
+/// `[plans]`: proposing and approving remediation plans.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Plans {
+    /// Rules whose open findings the daemon puts into plans after each complete scan.
+    /// Default: the idle-resource (reaping) rules, so reaping is mark → notify → plan.
+    #[serde(default = "default_auto_propose")]
+    pub auto_propose: Vec<String>,
+    /// `manual`: approved plans wait for `vigil plan apply`; `on-approval`: the daemon
+    /// applies a plan once it is approved.
+    #[serde(default = "default_apply", deserialize_with = "validate::apply_mode")]
+    pub apply: String,
+    /// Hours an approval stays valid; a plan not applied by then expires.
+    #[serde(default = "default_ttl", deserialize_with = "validate::positive")]
+    pub approval_ttl_hours: u32,
+    /// Distinct approvers a plan needs (none of them its requester).
+    #[serde(default = "one", deserialize_with = "validate::positive")]
+    pub approvals_required: u32,
+    /// Distinct approvers a production plan needs.
+    #[serde(default = "two", deserialize_with = "validate::positive")]
+    pub prod_approvals_required: u32,
+    /// AWS tags that make a resource production: tag key → values.
+    #[serde(default = "default_prod")]
+    pub prod_tags: BTreeMap<String, Vec<String>>,
+    /// Namespace labels that make a Kubernetes object production: label key → values.
+    #[serde(default = "default_prod")]
+    pub prod_namespace_labels: BTreeMap<String, Vec<String>>,
+    /// Most actions one plan may hold; a proposal with more is refused.
+    #[serde(
+        default = "default_max_actions",
+        deserialize_with = "validate::positive"
+    )]
+    pub max_actions: usize,
+}
+
+/// The idle-resource rules whose plans reap (snapshot-then-delete a volume, release an
+/// address, the manual steps for a stopped instance).
+pub const REAPING_RULES: &[&str] = &["IDLE-AWS-001", "IDLE-AWS-002", "IDLE-AWS-003"];
+
+fn default_auto_propose() -> Vec<String> {
+    REAPING_RULES.iter().map(|s| s.to_string()).collect()
+}
+fn default_apply() -> String {
+    "manual".into()
+}
+fn default_ttl() -> u32 {
+    24
+}
+fn one() -> u32 {
+    1
+}
+fn two() -> u32 {
+    2
+}
+fn default_prod() -> BTreeMap<String, Vec<String>> {
+    BTreeMap::from([(
+        "environment".to_string(),
+        vec!["prod".to_string(), "production".to_string()],
+    )])
+}
+fn default_max_actions() -> usize {
+    50
+}
+
+impl Default for Plans {
+    fn default() -> Self {
+        Plans {
+            auto_propose: default_auto_propose(),
+            apply: default_apply(),
+            approval_ttl_hours: default_ttl(),
+            approvals_required: one(),
+            prod_approvals_required: two(),
+            prod_tags: default_prod(),
+            prod_namespace_labels: default_prod(),
+            max_actions: default_max_actions(),
+        }
+    }
+}
+
+/// `[approvers]`: who may approve, and where their TOTP secrets are.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Approvers {
+    /// The approvers' TOTP secrets: a TOML file only its owner may read (mode 0600),
+    /// written by `vigil approver add`. Never kept in the database.
+    pub totp_file: Option<PathBuf>,
+    /// Time steps (30 s each) a code may be off by, before or after (RFC 6238 §5.2).
+    #[serde(default = "one_step")]
+    pub totp_skew: u8,
+    /// Failed codes in a row after which an approver is locked out for `lockout_minutes`.
+    #[serde(
+        default = "default_max_failures",
+        deserialize_with = "validate::positive"
+    )]
+    pub max_failures: u32,
+    #[serde(default = "default_lockout", deserialize_with = "validate::positive")]
+    pub lockout_minutes: u32,
+}
+
+fn one_step() -> u8 {
+    1
+}
+fn default_max_failures() -> u32 {
+    5
+}
+fn default_lockout() -> u32 {
+    15
+}
+
+impl Default for Approvers {
+    fn default() -> Self {
+        Approvers {
+            totp_file: None,
+            totp_skew: one_step(),
+            max_failures: default_max_failures(),
+            lockout_minutes: default_lockout(),
+        }
+    }
+}
+
+/// `[remediation]`: the credentials plans are applied with, apart from the scanner's.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Remediation {
+    #[serde(default)]
+    pub aws: RemediationAws,
+    #[serde(default)]
+    pub kubernetes: RemediationKubernetes,
+}
+
+/// `[remediation.aws]`: a profile, a role to assume, or both; an endpoint for emulators.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RemediationAws {
+    /// Named profile from the shared AWS config files.
+    pub profile: Option<String>,
+    /// Role assumed for the apply (its session names the plan, so CloudTrail shows it).
+    pub role_arn: Option<String>,
+    /// Endpoint override (emulators such as moto).
+    pub endpoint_url: Option<String>,
+}
+
+/// `[remediation.kubernetes]`: the kubeconfig and context patches are applied with.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RemediationKubernetes {
+    pub kubeconfig: Option<PathBuf>,
+    pub context: Option<String>,
+}
+
+impl RemediationAws {
+    /// Whether any remediation credentials are named: without them, nothing is applied.
+    pub fn is_set(&self) -> bool {
+        self.profile.is_some() || self.role_arn.is_some()
+    }
+}

@@ -1,0 +1,455 @@
+//! From open findings to a plan: each finding's rule names the action that answers it
+//! (bundled rules in [`action_for_rule`]; anything else is `manual`), built from the target's
+//! stored document. Findings on one resource that one action answers share it (four
+//! public-access flags, one `s3:PutPublicAccessBlock`; several missing tags, one merge).
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+
+use super::plan::{Action, ActionKind, Call, Precondition, Reversibility};
+use super::record::{NewPlan, PlanFinding};
+use crate::config::Plans;
+use crate::model::{Finding, Resource};
+
+/// A finding to plan for, with its target as last stored.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub finding: Finding,
+    /// The target's stored document and its version hash; None when it is gone.
+    pub target: Option<(Resource, String)>,
+    /// The rule's remediation text, for manual actions.
+    pub remediation: String,
+    /// The action the rule's metadata names (`custom.action`), if any.
+    pub declared: Option<ActionKind>,
+}
+
+/// What a proposal needs besides the findings.
+#[derive(Debug, Clone)]
+pub struct Options<'a> {
+    pub plans: &'a Plans,
+    /// Values for tags the plan adds (`--tag KEY=VALUE`); keys without one stay manual.
+    pub tag_values: BTreeMap<String, String>,
+    /// The tags rules require (`rules.params.required_tags`).
+    pub required_tags: Vec<String>,
+}
+
+/// Why no plan was made.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum Error {
+    #[error("no open finding matches: nothing to plan")]
+    Nothing,
+    #[error("{0} actions are more than one plan may hold (plans.max_actions = {1}); narrow the selection")]
+    TooMany(usize, usize),
+}
+
+/// The executable action that answers a rule: the one its metadata declares, else the
+/// bundled rule's own, else none (manual).
+pub fn action_for_rule(rule: &str, declared: Option<ActionKind>) -> Option<ActionKind> {
+    use ActionKind::*;
+    if declared.is_some() {
+        return declared.filter(|k| *k != Manual);
+    }
+    Some(match rule {
+        "IDLE-AWS-002" => EbsSnapshotThenDelete,
+        "IDLE-AWS-003" => EipRelease,
+        "NET-AWS-005" => S3BlockPublicAccess,
+        "S3-AWS-001" => S3DefaultEncryption,
+        "KMS-AWS-001" => KmsEnableRotation,
+        "EBS-AWS-002" => EbsEncryptionByDefault,
+        "NET-AWS-001" | "NET-AWS-002" => RevokeIngress,
+        "TAG-AWS-001" | "TAG-AWS-002" | "TAG-AWS-003" | "TAG-AWS-004" => AddTags,
+        _ => return None,
+    })
+}
+
+/// Builds the plan for `candidates`: actions, the findings they answer, the scopes a
+/// verifying scan must cover, and how many approvals it needs.
+pub fn propose(
+    candidates: &[Candidate],
+    requester: &str,
+    opts: &Options,
+) -> Result<NewPlan, Error> {
+    if candidates.is_empty() {
+        return Err(Error::Nothing);
+    }
+    let mut actions: Vec<Action> = Vec::new();
+    let mut scopes: Vec<String> = Vec::new();
+    let mut production = false;
+    for c in candidates {
+        let action = build(c, opts);
+        if let Some((r, _)) = &c.target {
+            production |= is_production(r, opts.plans);
+            let scope = r.scope();
+            if !scopes.contains(&scope) {
+                scopes.push(scope);
+            }
+        }
+        merge(&mut actions, action);
+    }
+    if actions.len() > opts.plans.max_actions {
+        return Err(Error::TooMany(actions.len(), opts.plans.max_actions));
+    }
+    scopes.sort();
+    Ok(NewPlan {
+        requester: requester.into(),
+        production,
+        approvals_required: if production {
+            opts.plans.prod_approvals_required
+        } else {
+            opts.plans.approvals_required
+        },
+        actions,
+        findings: candidates
+            .iter()
+            .map(|c| PlanFinding {
+                id: c.finding.id,
+                rule_id: c.finding.rule_id.clone(),
+                resource_id: c.finding.resource_id.clone(),
+                severity: c.finding.severity.as_str().into(),
+                controls: c.finding.controls.clone(),
+                message: c.finding.message.clone(),
+            })
+            .collect(),
+        scopes,
+    })
+}
+
+/// A resource is production when one of its tags matches `plans.prod_tags`.
+pub fn is_production(r: &Resource, plans: &Plans) -> bool {
+    r.tags.iter().any(|(k, v)| {
+        plans
+            .prod_tags
+            .get(k)
+            .is_some_and(|vals| vals.iter().any(|x| x.eq_ignore_ascii_case(v)))
+    })
+}
+
+/// Adds an action unless an equal one is there: findings on one target that one action
+/// answers share it.
+fn merge(actions: &mut Vec<Action>, a: Action) {
+    if !actions.contains(&a) {
+        actions.push(a);
+    }
+}
+
+/// The parameter of a tag call that holds the tags added.
+pub const TAGS_PARAM: &str = "Tags";
+
+fn manual(c: &Candidate, why: Option<&str>) -> Action {
+    let mut text = c.remediation.clone();
+    if let Some(w) = why {
+        text = format!("{text} ({w})");
+    }
+    Action {
+        kind: ActionKind::Manual,
+        target: c.finding.resource_id.clone(),
+        version: None,
+        preconditions: Vec::new(),
+        calls: Vec::new(),
+        reversibility: Reversibility::No {
+            why: "made outside vigil, through the infrastructure's code".into(),
+        },
+        suggestion: Some(
+            suggestion(&c.finding.rule_id).map_or(text.clone(), |s| format!("{text}\n{s}")),
+        ),
+    }
+}
+
+/// Suggested content for changes that belong in IaC.
+fn suggestion(rule: &str) -> Option<&'static str> {
+    Some(match rule {
+        "IAM-AWS-001" | "IAM-AWS-002" => concat!(
+            "Replace the wildcard statement with the actions and resources the principal uses ",
+            "(IAM Access Analyzer's policy generation lists them from CloudTrail), e.g.\n",
+            "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", ",
+            "\"Action\": [\"s3:GetObject\"], \"Resource\": [\"arn:aws:s3:::BUCKET/PREFIX/*\"]}]}"
+        ),
+        "POD-K8S-001" | "POD-K8S-002" | "POD-K8S-003" | "POD-K8S-004" | "POD-K8S-005" => concat!(
+            "securityContext:\n  runAsNonRoot: true\n  allowPrivilegeEscalation: false\n",
+            "  privileged: false\n  capabilities:\n    drop: [\"ALL\"]\n",
+            "  seccompProfile:\n    type: RuntimeDefault"
+        ),
+        _ => return None,
+    })
+}
+
+fn build(c: &Candidate, opts: &Options) -> Action {
+    let Some((r, version)) = &c.target else {
+        return manual(c, Some("the resource is no longer in the store"));
+    };
+    let Some(kind) = action_for_rule(&c.finding.rule_id, c.declared) else {
+        return manual(c, None);
+    };
+    let cfg = &r.config;
+    let s = |k: &str| {
+        cfg.get(k)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    let mut a = Action {
+        kind,
+        target: r.id.clone(),
+        version: Some(version.clone()),
+        preconditions: Vec::new(),
+        calls: Vec::new(),
+        reversibility: Reversibility::No { why: String::new() },
+        suggestion: None,
+    };
+    match kind {
+        ActionKind::EbsSnapshotThenDelete => {
+            let vol = s("VolumeId");
+            a.preconditions = vec![
+                Precondition::new("config.State", "available"),
+                Precondition::new("config.Attachments", json!([])),
+            ];
+            a.calls = vec![
+                Call::new("ec2:CreateSnapshot")
+                    .param("VolumeId", vol.as_str())
+                    .param("Description", format!("vigil: {vol} before deletion"))
+                    .param(
+                        "TagSpecifications",
+                        json!([{"ResourceType": "snapshot",
+                        "Tags": [{"Key": "vigil:source-volume", "Value": vol}]}]),
+                    ),
+                Call::new("ec2:DescribeSnapshots")
+                    .param("SnapshotIds", "$snapshot")
+                    .param("WaitFor", "completed"),
+                Call::new("ec2:DeleteVolume").param("VolumeId", vol.as_str()),
+            ];
+            a.reversibility = Reversibility::Partly {
+                undo: vec![Call::new("ec2:CreateVolume")
+                    .param("SnapshotId", "$snapshot")
+                    .param("AvailabilityZone", s("AvailabilityZone"))
+                    .param("VolumeType", s("VolumeType"))],
+                loses: "the volume id and its tags; the data is in the snapshot".into(),
+            };
+        }
+        ActionKind::EipRelease => {
+            a.preconditions = vec![
+                Precondition::new("config.AssociationId", Value::Null),
+                Precondition::new("config.InstanceId", Value::Null),
+            ];
+            a.calls =
+                vec![Call::new("ec2:ReleaseAddress").param("AllocationId", s("AllocationId"))];
+            a.reversibility = Reversibility::Partly {
+                undo: vec![Call::new("ec2:AllocateAddress")
+                    .param("Address", s("PublicIp"))
+                    .param("Domain", "vpc")],
+                loses: "its tags, and the address itself once another account allocates it".into(),
+            };
+        }
+        ActionKind::Ec2Stop => {
+            a.preconditions = vec![Precondition::new("config.State.Name", "running")];
+            a.calls =
+                vec![Call::new("ec2:StopInstances").param("InstanceIds", json!([s("InstanceId")]))];
+            a.reversibility = Reversibility::Partly {
+                undo: vec![
+                    Call::new("ec2:StartInstances").param("InstanceIds", json!([s("InstanceId")]))
+                ],
+                loses: "instance-store data and an auto-assigned public IPv4 address".into(),
+            };
+        }
+        ActionKind::S3BlockPublicAccess => {
+            let b = s("Name");
+            a.preconditions = vec![Precondition::new(
+                "config.PublicAccessBlockConfiguration",
+                cfg.get("PublicAccessBlockConfiguration")
+                    .cloned()
+                    .unwrap_or(Value::Null),
+            )];
+            a.calls = vec![
+                Call::new("s3:GetPublicAccessBlock").param("Bucket", b.as_str()),
+                Call::new("s3:PutPublicAccessBlock")
+                    .param("Bucket", b.as_str())
+                    .param(
+                        "PublicAccessBlockConfiguration",
+                        json!({"BlockPublicAcls": true, "IgnorePublicAcls": true,
+                        "BlockPublicPolicy": true, "RestrictPublicBuckets": true}),
+                    ),
+            ];
+            a.reversibility = Reversibility::Yes {
+                undo: vec![Call::new("s3:PutPublicAccessBlock")
+                    .param("Bucket", b.as_str())
+                    .param("PublicAccessBlockConfiguration", "$prior")],
+            };
+        }
+        ActionKind::S3DefaultEncryption => {
+            let b = s("Name");
+            a.preconditions = vec![Precondition::new(
+                "config.ServerSideEncryptionConfiguration",
+                cfg.get("ServerSideEncryptionConfiguration")
+                    .cloned()
+                    .unwrap_or(Value::Null),
+            )];
+            a.calls = vec![
+                Call::new("s3:GetBucketEncryption").param("Bucket", b.as_str()),
+                Call::new("s3:PutBucketEncryption")
+                    .param("Bucket", b.as_str())
+                    .param(
+                        "ServerSideEncryptionConfiguration",
+                        json!({"Rules": [{"ApplyServerSideEncryptionByDefault":
+                        {"SSEAlgorithm": "aws:kms"}, "BucketKeyEnabled": true}]}),
+                    ),
+            ];
+            a.reversibility = Reversibility::Yes {
+                undo: vec![Call::new("s3:PutBucketEncryption")
+                    .param("Bucket", b.as_str())
+                    .param("ServerSideEncryptionConfiguration", "$prior")],
+            };
+        }
+        ActionKind::KmsEnableRotation => {
+            a.preconditions = vec![
+                Precondition::new("config.KeyManager", "CUSTOMER"),
+                Precondition::new("config.KeySpec", "SYMMETRIC_DEFAULT"),
+                Precondition::new("config.KeyState", "Enabled"),
+                Precondition::new("config.KeyRotationEnabled", false),
+            ];
+            a.calls = vec![Call::new("kms:EnableKeyRotation").param("KeyId", s("KeyId"))];
+            a.reversibility = Reversibility::Yes {
+                undo: vec![Call::new("kms:DisableKeyRotation").param("KeyId", s("KeyId"))],
+            };
+        }
+        ActionKind::EbsEncryptionByDefault => {
+            a.preconditions = vec![Precondition::new("config.EbsEncryptionByDefault", false)];
+            a.calls = vec![Call::new("ec2:EnableEbsEncryptionByDefault")];
+            a.reversibility = Reversibility::Yes {
+                undo: vec![Call::new("ec2:DisableEbsEncryptionByDefault")],
+            };
+        }
+        ActionKind::RevokeIngress => return revoke_ingress(c, r, a),
+        ActionKind::AddTags => return add_tags(c, r, a, opts),
+        ActionKind::K8sApplyPatch | ActionKind::K8sScaleToZero | ActionKind::Manual => {
+            return manual(c, None)
+        }
+    }
+    a
+}
+
+/// Revokes the world-open ranges (0.0.0.0/0, ::/0) of the permission the finding names
+/// (`config.IpPermissions[i]`), keeping its other sources.
+fn revoke_ingress(c: &Candidate, r: &Resource, mut a: Action) -> Action {
+    let index = c
+        .finding
+        .path
+        .strip_prefix("config.IpPermissions[")
+        .and_then(|p| p.strip_suffix(']'))
+        .and_then(|i| i.parse::<usize>().ok());
+    let Some((i, p)) = index.and_then(|i| Some((i, r.config.get("IpPermissions")?.get(i)?))) else {
+        return manual(
+            c,
+            Some("the finding names no ingress permission vigil can revoke"),
+        );
+    };
+    let world = |list: &str, key: &str, open: &str| -> Vec<Value> {
+        p.get(list)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|x| x.get(key).and_then(Value::as_str) == Some(open))
+            .map(|_| json!({key: open}))
+            .collect()
+    };
+    let mut perm = json!({"IpProtocol": p.get("IpProtocol"), "IpRanges": world("IpRanges", "CidrIp", "0.0.0.0/0"),
+        "Ipv6Ranges": world("Ipv6Ranges", "CidrIpv6", "::/0")});
+    for k in ["FromPort", "ToPort"] {
+        if let Some(v) = p.get(k).filter(|v| !v.is_null()) {
+            perm[k] = v.clone();
+        }
+    }
+    let group = r
+        .config
+        .get("GroupId")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    a.preconditions = vec![Precondition::new(
+        &format!("config.IpPermissions.{i}"),
+        p.clone(),
+    )];
+    a.calls = vec![Call::new("ec2:RevokeSecurityGroupIngress")
+        .param("GroupId", group)
+        .param("IpPermissions", json!([perm.clone()]))];
+    a.reversibility = Reversibility::Yes {
+        undo: vec![Call::new("ec2:AuthorizeSecurityGroupIngress")
+            .param("GroupId", group)
+            .param("IpPermissions", json!([perm]))],
+    };
+    a
+}
+
+/// Adds the required tags missing from the target, with the values the proposer gave:
+/// EC2 `CreateTags` and KMS `TagResource` add to the set; S3's `PutBucketTagging` replaces
+/// it, so the apply merges the additions into the set it reads first. Keys without a value
+/// leave the finding to a manual action.
+fn add_tags(c: &Candidate, r: &Resource, mut a: Action, opts: &Options) -> Action {
+    let missing: Vec<&String> = opts
+        .required_tags
+        .iter()
+        .filter(|k| r.tags.get(*k).is_none_or(|v| v.trim().is_empty()))
+        .collect();
+    let unknown: Vec<&str> = missing
+        .iter()
+        .filter(|k| !opts.tag_values.contains_key(**k))
+        .map(|k| k.as_str())
+        .collect();
+    if missing.is_empty() || !unknown.is_empty() {
+        let why = format!(
+            "no value for {}: pass --tag KEY=VALUE to `vigil plan propose`",
+            unknown.join(", ")
+        );
+        return manual(c, (!unknown.is_empty()).then_some(why.as_str()));
+    }
+    let tags: serde_json::Map<String, Value> = missing
+        .iter()
+        .map(|k| ((*k).clone(), Value::String(opts.tag_values[*k].clone())))
+        .collect();
+    a.preconditions = missing
+        .iter()
+        .map(|k| Precondition::new(&format!("tags.{k}"), Value::Null))
+        .collect();
+    let id = |k: &str| {
+        r.config
+            .get(k)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    let (call, undo) = match r.resource_type.as_str() {
+        "AWS::S3::Bucket" => {
+            a.calls
+                .push(Call::new("s3:GetBucketTagging").param("Bucket", id("Name")));
+            (
+                Call::new("s3:PutBucketTagging").param("Bucket", id("Name")),
+                Call::new("s3:PutBucketTagging")
+                    .param("Bucket", id("Name"))
+                    .param("TagSet", "$prior"),
+            )
+        }
+        "AWS::KMS::Key" => (
+            Call::new("kms:TagResource").param("KeyId", id("KeyId")),
+            Call::new("kms:UntagResource")
+                .param("KeyId", id("KeyId"))
+                .param("TagKeys", json!(missing)),
+        ),
+        t if t.starts_with("AWS::EC2::") => {
+            let ec2_id = r.id.rsplit('/').next().unwrap_or_default().to_string();
+            (
+                Call::new("ec2:CreateTags").param("Resources", json!([ec2_id.clone()])),
+                Call::new("ec2:DeleteTags")
+                    .param("Resources", json!([ec2_id]))
+                    .param(
+                        "Tags",
+                        json!(missing
+                            .iter()
+                            .map(|k| json!({"Key": k}))
+                            .collect::<Vec<_>>()),
+                    ),
+            )
+        }
+        _ => return manual(c, Some("vigil adds tags to EC2, S3 and KMS resources only")),
+    };
+    a.calls.push(call.param(TAGS_PARAM, Value::Object(tags)));
+    a.reversibility = Reversibility::Yes { undo: vec![undo] };
+    a
+}

@@ -1,0 +1,618 @@
+//! Remediation plans: proposing (a finding is in one open plan at most), moving a plan
+//! along its lifecycle, approvals with the approver's TOTP time step consumed once, and the
+//! calls an apply made. Every write is one transaction with its audit entry.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::{params, Transaction};
+
+use super::audit::append_audit;
+use super::{query_opt, query_rows, sql, Error, Result, Store};
+use crate::remediate::{
+    plan::plan_hash, Approval, Execution, NewPlan, Plan, PlanFinding, PlanState,
+};
+
+/// An approval as asked for: by whom, of which hash, and what their TOTP code matched
+/// (`None`: the code matched no current time step).
+#[derive(Debug, Clone)]
+pub struct ApprovalRequest<'a> {
+    pub plan: i64,
+    pub principal: &'a str,
+    pub hash: &'a str,
+    pub totp_step: Option<u64>,
+    pub ttl_hours: u32,
+    pub max_failures: u32,
+    pub lockout_minutes: u32,
+}
+
+/// What an accepted approval did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Approved {
+    /// Valid approvals the plan has now, and how many it needs.
+    pub approvals: u32,
+    pub required: u32,
+    pub state: PlanState,
+}
+
+fn stamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+const PLAN_COLUMNS: &str = "id, state, plan_hash, requester, created_at, updated_at, production,
+    approvals_required, expires_at, reason, scopes, actions";
+
+fn json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> rusqlite::Result<T> {
+    serde_json::from_str(text).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(
+            0,
+            rusqlite::types::Type::Text,
+            format!("stored plan {what}: {e}").into(),
+        )
+    })
+}
+
+fn row_to_plan(r: &rusqlite::Row<'_>) -> rusqlite::Result<Plan> {
+    let state: String = r.get(1)?;
+    Ok(Plan {
+        id: r.get(0)?,
+        state: PlanState::parse(&state).ok_or_else(|| {
+            rusqlite::Error::FromSqlConversionFailure(
+                1,
+                rusqlite::types::Type::Text,
+                format!("unknown plan state {state}").into(),
+            )
+        })?,
+        hash: r.get(2)?,
+        requester: r.get(3)?,
+        created_at: r.get(4)?,
+        updated_at: r.get(5)?,
+        production: r.get(6)?,
+        approvals_required: r.get(7)?,
+        expires_at: r.get(8)?,
+        reason: r.get(9)?,
+        scopes: json(&r.get::<_, String>(10)?, "scopes")?,
+        actions: json(&r.get::<_, String>(11)?, "actions")?,
+        findings: Vec::new(),
+        approvals: Vec::new(),
+        executions: Vec::new(),
+    })
+}
+
+/// Moves a plan inside a transaction when the lifecycle allows it, with its audit entry;
+/// answers the state it left.
+fn move_in(
+    tx: &Transaction,
+    id: i64,
+    to: PlanState,
+    actor: &str,
+    now: &str,
+    reason: Option<&str>,
+    details: serde_json::Value,
+) -> Result<PlanState> {
+    let (from, hash): (String, String) = query_opt(
+        tx,
+        "reading plan",
+        "SELECT state, plan_hash FROM plans WHERE id = ?1",
+        [id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?
+    .ok_or_else(|| Error::NotFound(format!("plan {id}")))?;
+    let from = PlanState::parse(&from).unwrap_or(PlanState::Failed);
+    if !from.can_move_to(to) {
+        return Err(Error::Refused(format!(
+            "plan {id} is {from}; it cannot become {to} (from {from} it may become: {})",
+            list(from.next())
+        )));
+    }
+    tx.execute(
+        "UPDATE plans SET state = ?2, updated_at = ?3, reason = coalesce(?4, reason) WHERE id = ?1",
+        params![id, to.as_str(), now, reason],
+    )
+    .map_err(sql("moving plan"))?;
+    let mut d = serde_json::json!({"from": from, "to": to, "hash": hash});
+    if let Some(r) = reason {
+        d["reason"] = r.into();
+    }
+    if let (Some(m), serde_json::Value::Object(extra)) = (d.as_object_mut(), details) {
+        m.extend(extra);
+    }
+    append_audit(
+        tx,
+        now,
+        actor,
+        &format!("plan.{to}"),
+        &format!("plan {id}"),
+        &d,
+    )?;
+    Ok(from)
+}
+
+fn list(states: &[PlanState]) -> String {
+    if states.is_empty() {
+        return "nothing, it is final".into();
+    }
+    states
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Store {
+    fn begin(&mut self, op: &'static str) -> Result<Transaction<'_>> {
+        self.conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(sql(op))
+    }
+
+    /// Records a proposed plan (audited) and answers its id. Refused when one of its
+    /// findings is already in an open plan.
+    pub fn propose_plan(&mut self, p: &NewPlan, now: &str) -> Result<i64> {
+        let tx = self.begin("starting plan transaction")?;
+        let held: Vec<(i64, i64)> = query_rows(
+            &tx,
+            "reading planned findings",
+            "SELECT pf.finding_id, p.id FROM plan_findings pf JOIN plans p ON p.id = pf.plan_id
+             WHERE p.state IN ('proposed', 'approved', 'applying', 'applied')",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        if let Some((f, plan)) = held
+            .iter()
+            .find(|(f, _)| p.findings.iter().any(|x| x.id == *f))
+        {
+            return Err(Error::Refused(format!(
+                "finding {f} is already in plan {plan}, which is open"
+            )));
+        }
+        let hash = plan_hash(&p.actions);
+        tx.execute(
+            "INSERT INTO plans (state, plan_hash, requester, created_at, updated_at, production,
+                 approvals_required, scopes, actions)
+             VALUES ('proposed', ?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                hash,
+                p.requester,
+                now,
+                p.production,
+                p.approvals_required,
+                serde_json::to_string(&p.scopes).expect("scopes serialize"),
+                serde_json::to_string(&p.actions).expect("actions serialize"),
+            ],
+        )
+        .map_err(sql("writing plan"))?;
+        let id = tx.last_insert_rowid();
+        for f in &p.findings {
+            tx.execute(
+                "INSERT INTO plan_findings (plan_id, finding_id, rule_id, resource_id, severity, controls, message)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![id, f.id, f.rule_id, f.resource_id, f.severity,
+                    serde_json::to_string(&f.controls).expect("controls serialize"), f.message],
+            )
+            .map_err(sql("writing plan findings"))?;
+        }
+        append_audit(
+            &tx,
+            now,
+            &p.requester,
+            "plan.propose",
+            &format!("plan {id}"),
+            &serde_json::json!({"to": PlanState::Proposed, "hash": hash,
+                "findings": p.findings.iter().map(|f| f.id).collect::<Vec<_>>(),
+                "actions": p.actions.len(), "production": p.production,
+                "approvals_required": p.approvals_required}),
+        )?;
+        tx.commit().map_err(sql("committing plan"))?;
+        Ok(id)
+    }
+
+    /// Finding ids held by open plans (proposed, approved, applying, applied).
+    pub fn planned_findings(&self) -> Result<HashSet<i64>> {
+        query_rows(
+            &self.conn,
+            "reading planned findings",
+            "SELECT pf.finding_id FROM plan_findings pf JOIN plans p ON p.id = pf.plan_id
+             WHERE p.state IN ('proposed', 'approved', 'applying', 'applied')",
+            [],
+            |r| r.get(0),
+        )
+    }
+
+    /// Plans, newest first, in any of `states` (all when empty).
+    pub fn plans(&self, states: &[PlanState]) -> Result<Vec<Plan>> {
+        let all: Vec<(i64, String)> = query_rows(
+            &self.conn,
+            "reading plans",
+            "SELECT id, state FROM plans ORDER BY id DESC",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let ids: Vec<i64> = all
+            .into_iter()
+            .filter(|(_, s): &(i64, String)| {
+                states.is_empty() || states.iter().any(|w| w.as_str() == s)
+            })
+            .map(|(id, _)| id)
+            .collect();
+        ids.into_iter()
+            .filter_map(|id| self.plan(id).transpose())
+            .collect()
+    }
+
+    /// One plan with its findings, approvals and recorded calls.
+    pub fn plan(&self, id: i64) -> Result<Option<Plan>> {
+        let Some(mut p) = query_opt(
+            &self.conn,
+            "reading plan",
+            &format!("SELECT {PLAN_COLUMNS} FROM plans WHERE id = ?1"),
+            [id],
+            row_to_plan,
+        )?
+        else {
+            return Ok(None);
+        };
+        p.findings = query_rows(
+            &self.conn,
+            "reading plan findings",
+            "SELECT finding_id, rule_id, resource_id, severity, controls, message
+             FROM plan_findings WHERE plan_id = ?1 ORDER BY finding_id",
+            [id],
+            |r| {
+                Ok(PlanFinding {
+                    id: r.get(0)?,
+                    rule_id: r.get(1)?,
+                    resource_id: r.get(2)?,
+                    severity: r.get(3)?,
+                    controls: json(&r.get::<_, String>(4)?, "controls")?,
+                    message: r.get(5)?,
+                })
+            },
+        )?;
+        p.approvals = query_rows(
+            &self.conn,
+            "reading approvals",
+            "SELECT principal, at, plan_hash FROM approvals WHERE plan_id = ?1 ORDER BY at, principal",
+            [id],
+            |r| {
+                Ok(Approval {
+                    principal: r.get(0)?,
+                    at: r.get(1)?,
+                    hash: r.get(2)?,
+                })
+            },
+        )?;
+        p.executions = query_rows(
+            &self.conn,
+            "reading executions",
+            "SELECT action, call, at, outcome, answer FROM executions WHERE plan_id = ?1 ORDER BY id",
+            [id],
+            |r| {
+                Ok(Execution {
+                    action: r.get::<_, i64>(0)? as usize,
+                    call: r.get(1)?,
+                    at: r.get(2)?,
+                    outcome: r.get(3)?,
+                    answer: json(&r.get::<_, String>(4)?, "answer")?,
+                })
+            },
+        )?;
+        Ok(Some(p))
+    }
+
+    /// Moves a plan to `to` when its lifecycle allows (audited); answers the plan as it is
+    /// now. `reason` says why (a rejection, what made it stale, the failed call).
+    pub fn move_plan(
+        &mut self,
+        id: i64,
+        to: PlanState,
+        actor: &str,
+        now: &str,
+        reason: Option<&str>,
+        details: serde_json::Value,
+    ) -> Result<Plan> {
+        let tx = self.begin("starting plan transaction")?;
+        move_in(&tx, id, to, actor, now, reason, details)?;
+        tx.commit().map_err(sql("committing plan"))?;
+        Ok(self.plan(id)?.expect("just moved"))
+    }
+
+    /// Starts applying an approved plan: refused when its approval has run out (the plan
+    /// expires) or when another plan applying now has one of its targets.
+    pub fn start_apply(&mut self, id: i64, actor: &str, now: DateTime<Utc>) -> Result<Plan> {
+        let plan = self
+            .plan(id)?
+            .ok_or_else(|| Error::NotFound(format!("plan {id}")))?;
+        let at = stamp(now);
+        if plan.state == PlanState::Approved
+            && plan
+                .expires_at
+                .as_deref()
+                .and_then(|e| DateTime::parse_from_rfc3339(e).ok())
+                .is_some_and(|e| e <= now)
+        {
+            let reason = format!(
+                "its approval ran out at {}",
+                plan.expires_at.as_deref().unwrap_or("?")
+            );
+            self.move_plan(
+                id,
+                PlanState::Expired,
+                actor,
+                &at,
+                Some(&reason),
+                serde_json::json!({}),
+            )?;
+            return Err(Error::Refused(format!(
+                "plan {id} expired: {reason}; propose it again"
+            )));
+        }
+        let tx = self.begin("starting plan transaction")?;
+        let applying: Vec<Plan> = query_rows(
+            &tx,
+            "reading plans",
+            &format!("SELECT {PLAN_COLUMNS} FROM plans WHERE state = 'applying' AND id != ?1"),
+            [id],
+            row_to_plan,
+        )?;
+        let mine: HashSet<&str> = plan.actions.iter().map(|a| a.target.as_str()).collect();
+        if let Some((other, target)) = applying.iter().find_map(|o| {
+            o.actions
+                .iter()
+                .find(|a| mine.contains(a.target.as_str()))
+                .map(|a| (o.id, a.target.clone()))
+        }) {
+            return Err(Error::Refused(format!(
+                "plan {other} is applying to {target} now; one plan applies to a resource at a time"
+            )));
+        }
+        let approvals: Vec<String> = plan.approvals.iter().map(|a| a.principal.clone()).collect();
+        move_in(
+            &tx,
+            id,
+            PlanState::Applying,
+            actor,
+            &at,
+            None,
+            serde_json::json!({"approvals": approvals}),
+        )?;
+        tx.commit().map_err(sql("committing plan"))?;
+        Ok(self.plan(id)?.expect("just moved"))
+    }
+
+    /// Records one call an apply made and its answer.
+    pub fn record_call(&mut self, id: i64, e: &Execution) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO executions (plan_id, action, call, at, outcome, answer)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    id,
+                    e.action as i64,
+                    e.call,
+                    e.at,
+                    e.outcome,
+                    serde_json::to_string(&e.answer).expect("answers serialize")
+                ],
+            )
+            .map_err(sql("recording a call"))?;
+        Ok(())
+    }
+
+    /// Audits one action's result (`ok` or `failed`, with the error).
+    pub fn record_action(
+        &mut self,
+        id: i64,
+        action: usize,
+        outcome: &str,
+        error: Option<&str>,
+        actor: &str,
+        now: &str,
+    ) -> Result<()> {
+        let tx = self.begin("starting plan transaction")?;
+        let mut d = serde_json::json!({"action": action, "outcome": outcome});
+        if let Some(e) = error {
+            d["error"] = e.into();
+        }
+        append_audit(&tx, now, actor, "plan.action", &format!("plan {id}"), &d)?;
+        tx.commit().map_err(sql("committing plan"))
+    }
+
+    /// An approval: the approver's code must match a time step not used before (consumed
+    /// here, once), they must not be locked out, the plan must be proposed, the hash must be
+    /// the plan's and the approver not its requester. Refusals are audited and change
+    /// nothing else (a failed code counts towards the lockout). Enough valid approvals make
+    /// the plan approved, for `ttl_hours`.
+    pub fn approve_plan(&mut self, a: &ApprovalRequest, now: DateTime<Utc>) -> Result<Approved> {
+        let at = stamp(now);
+        let tx = self.begin("starting approval transaction")?;
+        let outcome = approve_in(&tx, a, now, &at);
+        if let Err(Error::Refused(reason)) = &outcome {
+            append_audit(
+                &tx,
+                &at,
+                a.principal,
+                "plan.approve_refused",
+                &format!("plan {}", a.plan),
+                &serde_json::json!({"hash": a.hash, "reason": reason}),
+            )?;
+        } else if outcome.is_err() {
+            return outcome;
+        }
+        tx.commit().map_err(sql("committing approval"))?;
+        outcome
+    }
+
+    /// Plans approved whose approval has run out, moved to expired (audited).
+    pub fn expire_plans(&mut self, actor: &str, now: DateTime<Utc>) -> Result<Vec<i64>> {
+        let due: Vec<(i64, String)> = query_rows(
+            &self.conn,
+            "reading plans",
+            "SELECT id, expires_at FROM plans WHERE state = 'approved' AND expires_at IS NOT NULL",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let mut out = Vec::new();
+        for (id, e) in due {
+            if DateTime::parse_from_rfc3339(&e).is_ok_and(|e| e <= now) {
+                let reason = format!("its approval ran out at {e}");
+                self.move_plan(
+                    id,
+                    PlanState::Expired,
+                    actor,
+                    &stamp(now),
+                    Some(&reason),
+                    serde_json::json!({}),
+                )?;
+                out.push(id);
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn approve_in(
+    tx: &Transaction,
+    a: &ApprovalRequest,
+    now: DateTime<Utc>,
+    at: &str,
+) -> Result<Approved> {
+    let refuse = |m: String| Err(Error::Refused(m));
+    let id = a.plan;
+    tx.execute(
+        "INSERT OR IGNORE INTO mfa_state (principal) VALUES (?1)",
+        [a.principal],
+    )
+    .map_err(sql("reading MFA state"))?;
+    let (failures, locked_until): (u32, Option<String>) = tx
+        .query_row(
+            "SELECT failures, locked_until FROM mfa_state WHERE principal = ?1",
+            [a.principal],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .map_err(sql("reading MFA state"))?;
+    if let Some(until) = locked_until
+        .as_deref()
+        .filter(|u| DateTime::parse_from_rfc3339(u).is_ok_and(|u| u > now))
+    {
+        return refuse(format!(
+            "{} is locked out until {until} after {failures} failed codes",
+            a.principal
+        ));
+    }
+    let fail = |why: &str| -> Result<Approved> {
+        let failures = failures + 1;
+        let lock = (failures >= a.max_failures)
+            .then(|| stamp(now + chrono::Duration::minutes(a.lockout_minutes as i64)));
+        tx.execute(
+            "UPDATE mfa_state SET failures = ?2, locked_until = ?3 WHERE principal = ?1",
+            params![a.principal, failures, lock],
+        )
+        .map_err(sql("recording a failed code"))?;
+        let then = lock
+            .map(|l| format!("; locked out until {l}"))
+            .unwrap_or_default();
+        refuse(format!("{why} ({failures} failed in a row{then})"))
+    };
+    let Some(step) = a.totp_step else {
+        return fail(&format!("the TOTP code is not current for {}", a.principal));
+    };
+    let consumed = tx
+        .execute(
+            "UPDATE mfa_state SET last_step = ?2, failures = 0, locked_until = NULL
+             WHERE principal = ?1 AND last_step < ?2",
+            params![a.principal, step as i64],
+        )
+        .map_err(sql("consuming a TOTP step"))?;
+    if consumed == 0 {
+        return fail("this TOTP code (or a later one) was already used; wait for the next code");
+    }
+    let plan = query_opt(
+        tx,
+        "reading plan",
+        &format!("SELECT {PLAN_COLUMNS} FROM plans WHERE id = ?1"),
+        [id],
+        row_to_plan,
+    )?
+    .ok_or_else(|| Error::NotFound(format!("plan {id}")))?;
+    if plan.state != PlanState::Proposed {
+        return refuse(format!(
+            "plan {id} is {}; only a proposed plan takes approvals",
+            plan.state
+        ));
+    }
+    if a.hash != plan.hash {
+        return refuse(format!(
+            "hash {} is not plan {id}'s ({}): approve the plan as `vigil plan show {id}` shows it now",
+            a.hash, plan.hash
+        ));
+    }
+    if a.principal == plan.requester {
+        return refuse(format!(
+            "{} requested plan {id} and cannot approve it (separation of duties)",
+            a.principal
+        ));
+    }
+    let cutoff = stamp(now - chrono::Duration::hours(a.ttl_hours as i64));
+    let prior: Option<String> = query_opt(
+        tx,
+        "reading approvals",
+        "SELECT at FROM approvals WHERE plan_id = ?1 AND principal = ?2 AND plan_hash = ?3",
+        params![id, a.principal, plan.hash],
+        |r| r.get(0),
+    )?;
+    if prior.as_deref().is_some_and(|p| p > cutoff.as_str()) {
+        return refuse(format!("{} has already approved plan {id}", a.principal));
+    }
+    tx.execute(
+        "INSERT OR REPLACE INTO approvals (plan_id, principal, plan_hash, at, totp_step)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![id, a.principal, plan.hash, at, step as i64],
+    )
+    .map_err(sql("writing approval"))?;
+    let valid: Vec<String> = query_rows(
+        tx,
+        "reading approvals",
+        "SELECT at FROM approvals WHERE plan_id = ?1 AND plan_hash = ?2 AND at > ?3 ORDER BY at",
+        params![id, plan.hash, cutoff],
+        |r| r.get(0),
+    )?;
+    let n = valid.len() as u32;
+    append_audit(
+        tx,
+        at,
+        a.principal,
+        "plan.approve",
+        &format!("plan {id}"),
+        &serde_json::json!({"hash": plan.hash, "totp_step": step, "approvals": n,
+            "required": plan.approvals_required}),
+    )?;
+    let mut state = PlanState::Proposed;
+    if n >= plan.approvals_required {
+        // The approval runs out `ttl` after the oldest one it rests on.
+        let oldest = DateTime::parse_from_rfc3339(&valid[0])
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or(now);
+        let expires = stamp(oldest + chrono::Duration::hours(a.ttl_hours as i64));
+        tx.execute(
+            "UPDATE plans SET expires_at = ?2 WHERE id = ?1",
+            params![id, expires],
+        )
+        .map_err(sql("writing plan"))?;
+        move_in(
+            tx,
+            id,
+            PlanState::Approved,
+            a.principal,
+            at,
+            None,
+            serde_json::json!({"expires_at": expires}),
+        )?;
+        state = PlanState::Approved;
+    }
+    Ok(Approved {
+        approvals: n,
+        required: plan.approvals_required,
+        state,
+    })
+}
