@@ -64,6 +64,8 @@ fn main() -> ExitCode {
         cli::Command::Prune(a) => cli::prune::prune(a, config),
         cli::Command::Waive(c) => cli::waive::waive(c, config),
         cli::Command::Baseline(c) => cli::baseline::baseline(c, config),
+        cli::Command::Plan(c) => cli::plan::plan(c, config),
+        cli::Command::Approver(c) => cli::approver::approver(c, config),
         cli::Command::Audit(c) => cli::audit::audit(c, config),
     };
     match result {

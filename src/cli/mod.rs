@@ -2,6 +2,7 @@
 //! share (`--db`, `--rules`). Subcommands parse arguments, call the library and print what
 //! `vigil::report` renders.
 
+pub mod approver;
 pub mod args;
 pub mod audit;
 pub mod baseline;
@@ -10,6 +11,7 @@ pub mod config;
 pub mod drift;
 pub mod findings;
 pub mod idle;
+pub mod plan;
 pub mod prune;
 pub mod rules;
 pub mod run;
@@ -89,6 +91,12 @@ pub enum Command {
     /// Accept a scan as the baseline drift is measured against.
     #[command(subcommand)]
     Baseline(baseline::BaselineCommand),
+    /// Remediation plans: propose, list, show, approve, reject, apply.
+    #[command(subcommand)]
+    Plan(plan::PlanCommand),
+    /// Enroll the approvers of plans (TOTP).
+    #[command(subcommand)]
+    Approver(approver::ApproverCommand),
     /// Verify or list the hash-chained audit log.
     #[command(subcommand)]
     Audit(audit::AuditCommand),

@@ -9,6 +9,7 @@ pub mod approvers;
 pub mod plan;
 pub mod propose;
 pub mod record;
+pub mod select;
 
 pub use plan::{Action, ActionKind, Call, PlanState, Precondition, Reversibility};
 pub use record::{Approval, Execution, NewPlan, Plan, PlanFinding};

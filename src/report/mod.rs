@@ -6,6 +6,7 @@ pub mod drift;
 pub mod findings;
 pub mod idle;
 pub mod manifests;
+pub mod plans;
 pub mod rules;
 pub mod sarif;
 

@@ -443,6 +443,28 @@ impl Store {
         outcome
     }
 
+    /// Audits an approval refused before it reached the plan (the principal is no
+    /// approver, the approvers file cannot be read).
+    pub fn refuse_approval(
+        &mut self,
+        plan: i64,
+        principal: &str,
+        hash: &str,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let tx = self.begin("starting approval transaction")?;
+        append_audit(
+            &tx,
+            &stamp(now),
+            principal,
+            "plan.approve_refused",
+            &format!("plan {plan}"),
+            &serde_json::json!({"hash": hash, "reason": reason}),
+        )?;
+        tx.commit().map_err(sql("committing approval"))
+    }
+
     /// Plans approved whose approval has run out, moved to expired (audited).
     pub fn expire_plans(&mut self, actor: &str, now: DateTime<Utc>) -> Result<Vec<i64>> {
         let due: Vec<(i64, String)> = query_rows(

@@ -1,0 +1,287 @@
+//! `vigil plan propose|list|show|approve|reject|apply`: remediation plans.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{bail, Context as _};
+use chrono::{SecondsFormat, Utc};
+
+use super::args::{actor, open, DbArgs, RulesArgs};
+use super::Format;
+use vigil::remediate::approvers::Approvers;
+use vigil::remediate::propose::{self, Options};
+use vigil::remediate::select::{self, Selection};
+use vigil::remediate::{Plan, PlanState};
+use vigil::store::{ApprovalRequest, Store};
+
+#[derive(Debug, clap::Subcommand)]
+pub enum PlanCommand {
+    /// Group open findings into a plan of actions, for approval.
+    Propose(ProposeArgs),
+    /// Plans, newest first.
+    List {
+        /// Only plans in this state (repeatable).
+        #[arg(long = "state")]
+        states: Vec<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// A plan in full: its findings, each action's preconditions and exact calls, approvals
+    /// and the calls an apply made.
+    Show {
+        id: i64,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Approve a plan's hash, with a current TOTP code.
+    Approve {
+        id: i64,
+        /// The plan's hash as `vigil plan show` prints it: what is approved.
+        #[arg(long)]
+        hash: String,
+        /// The approver's current TOTP code.
+        #[arg(long)]
+        totp: String,
+        /// Who approves (default: the OS user); an enrolled approver.
+        #[arg(long = "as")]
+        principal: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Reject a proposed plan.
+    Reject {
+        id: i64,
+        #[arg(long)]
+        reason: String,
+        #[arg(long = "as")]
+        principal: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["finding", "rule", "reaping"])))]
+pub struct ProposeArgs {
+    /// Finding ids (repeatable).
+    #[arg(long, num_args = 1..)]
+    finding: Vec<i64>,
+    /// Rule id or pattern with `*`: its open findings.
+    #[arg(long)]
+    rule: Option<String>,
+    /// With --rule: only resources whose id matches this pattern.
+    #[arg(long, requires = "rule")]
+    resource: Option<String>,
+    /// The reaping candidates: open findings of the idle-resource rules.
+    #[arg(long)]
+    reaping: bool,
+    /// A value for a tag the plan adds, KEY=VALUE (repeatable).
+    #[arg(long = "tag")]
+    tags: Vec<String>,
+    /// Who requests the plan (default: the OS user). They can never approve it.
+    #[arg(long = "as")]
+    principal: Option<String>,
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+    #[command(flatten)]
+    rules: RulesArgs,
+    #[command(flatten)]
+    db: DbArgs,
+}
+
+pub fn plan(cmd: PlanCommand, config: Option<&Path>) -> anyhow::Result<ExitCode> {
+    match cmd {
+        PlanCommand::Propose(a) => propose_cmd(a, config),
+        PlanCommand::List { states, format, db } => {
+            let states = states
+                .iter()
+                .map(|s| {
+                    PlanState::parse(s).with_context(|| {
+                        format!("unknown plan state `{s}` (proposed, approved, rejected, expired, stale, applying, applied, failed, partially_applied, verified, verify_failed)")
+                    })
+                })
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let plans = open(&db, config)?.plans(&states)?;
+            match format {
+                Format::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(
+                        &plans
+                            .iter()
+                            .map(vigil::report::plans::json)
+                            .collect::<Vec<_>>()
+                    )?
+                ),
+                Format::Table => print!("{}", vigil::report::plans::table(&plans)),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        PlanCommand::Show { id, format, db } => {
+            print_plan(&get(&open(&db, config)?, id)?, format);
+            Ok(ExitCode::SUCCESS)
+        }
+        PlanCommand::Approve {
+            id,
+            hash,
+            totp,
+            principal,
+            format,
+            db,
+        } => approve(id, &hash, &totp, principal, format, &db, config),
+        PlanCommand::Reject {
+            id,
+            reason,
+            principal,
+            format,
+            db,
+        } => {
+            let who = principal.unwrap_or_else(actor);
+            let mut store = open(&db, config)?;
+            let now = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true);
+            let p = store.move_plan(
+                id,
+                PlanState::Rejected,
+                &who,
+                &now,
+                Some(&reason),
+                serde_json::json!({}),
+            )?;
+            print_plan(&p, format);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn get(store: &Store, id: i64) -> anyhow::Result<Plan> {
+    store
+        .plan(id)?
+        .with_context(|| format!("no plan {id} in this database (`vigil plan list`)"))
+}
+
+fn print_plan(p: &Plan, format: Format) {
+    match format {
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&vigil::report::plans::json(p)).expect("json")
+        ),
+        Format::Table => print!("{}", vigil::report::plans::detail(p)),
+    }
+}
+
+fn propose_cmd(a: ProposeArgs, config: Option<&Path>) -> anyhow::Result<ExitCode> {
+    let cfg = super::load_config(config)?;
+    let rules = super::load_rules(&super::rule_sources(
+        &cfg,
+        &a.rules.rules,
+        a.rules.no_bundled_rules,
+    ))?;
+    let mut store = open(&a.db, config)?;
+    let sel = if !a.finding.is_empty() {
+        Selection::Findings(a.finding.clone())
+    } else if let Some(rule) = a.rule.clone() {
+        Selection::Rule {
+            rule,
+            resource: a.resource.clone(),
+        }
+    } else {
+        Selection::Rules(
+            vigil::config::REAPING_RULES
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        )
+    };
+    let now = Utc::now();
+    let (cands, skipped) = select::candidates(&store, &rules, &sel, now)?;
+    if !skipped.is_empty() {
+        eprintln!(
+            "note: left out findings already in open plans: {}",
+            skipped
+                .iter()
+                .map(|i| i.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    let mut tag_values = BTreeMap::new();
+    for t in &a.tags {
+        let (k, v) = t
+            .split_once('=')
+            .filter(|(k, _)| !k.is_empty())
+            .with_context(|| format!("--tag `{t}`: expected KEY=VALUE"))?;
+        tag_values.insert(k.to_string(), v.to_string());
+    }
+    let params = cfg.params();
+    let required_tags = params
+        .get("required_tags")
+        .and_then(|v| v.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    let opts = Options {
+        plans: &cfg.plans,
+        tag_values,
+        required_tags,
+    };
+    let who = a.principal.unwrap_or_else(actor);
+    let new = propose::propose(&cands, &who, &opts)?;
+    let id = store.propose_plan(&new, &now.to_rfc3339_opts(SecondsFormat::Secs, true))?;
+    print_plan(&get(&store, id)?, a.format);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn approve(
+    id: i64,
+    hash: &str,
+    code: &str,
+    principal: Option<String>,
+    format: Format,
+    db: &DbArgs,
+    config: Option<&Path>,
+) -> anyhow::Result<ExitCode> {
+    let cfg = super::load_config(config)?;
+    let who = principal.unwrap_or_else(actor);
+    let mut store = open(db, config)?;
+    let approvers = Approvers::load(cfg.approvers.totp_file.as_deref(), cfg.approvers.totp_skew)?;
+    let now = Utc::now();
+    let step = match approvers.check(&who, code, now.timestamp() as u64) {
+        Ok(step) => step,
+        Err(e) => {
+            store.refuse_approval(id, &who, hash, &e.to_string(), now)?;
+            bail!("refused: {e}");
+        }
+    };
+    let ok = store.approve_plan(
+        &ApprovalRequest {
+            plan: id,
+            principal: &who,
+            hash,
+            totp_step: step,
+            ttl_hours: cfg.plans.approval_ttl_hours,
+            max_failures: cfg.approvers.max_failures,
+            lockout_minutes: cfg.approvers.lockout_minutes,
+        },
+        now,
+    )?;
+    let p = get(&store, id)?;
+    match format {
+        Format::Json => print_plan(&p, format),
+        Format::Table => println!(
+            "plan {id}: approved by {who} ({} of {} approvals); it is {}",
+            ok.approvals, ok.required, ok.state
+        ),
+    }
+    Ok(ExitCode::SUCCESS)
+}
