@@ -66,6 +66,7 @@ pub fn aws_options(cfg: &Config, stats: Arc<ApiStats>) -> AwsOptions {
         services: a.services.clone(),
         max_concurrency: a.max_concurrency,
         max_attempts: a.max_attempts,
+        role: None,
         stats,
     }
 }

@@ -15,6 +15,7 @@ mod history;
 mod k8s_apiserver;
 mod k8s_cluster;
 mod manifests;
+mod plans_aws;
 mod redact;
 mod rules;
 mod store;

@@ -67,6 +67,19 @@ pub enum PlanCommand {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Apply an approved plan with the remediation credentials; --dry-run reads every
+    /// target again and says what would happen, writing nothing.
+    Apply {
+        id: i64,
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long = "as")]
+        principal: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -137,6 +150,13 @@ pub fn plan(cmd: PlanCommand, config: Option<&Path>) -> anyhow::Result<ExitCode>
             format,
             db,
         } => approve(id, &hash, &totp, principal, format, &db, config),
+        PlanCommand::Apply {
+            id,
+            dry_run,
+            principal,
+            format,
+            db,
+        } => apply(id, dry_run, principal, format, &db, config),
         PlanCommand::Reject {
             id,
             reason,
@@ -284,4 +304,63 @@ fn approve(
         ),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn apply(
+    id: i64,
+    dry_run: bool,
+    principal: Option<String>,
+    format: Format,
+    db: &DbArgs,
+    config: Option<&Path>,
+) -> anyhow::Result<ExitCode> {
+    let cfg = super::load_config(config)?;
+    let who = principal.unwrap_or_else(actor);
+    let mut store = open(db, config)?;
+    // One writer at a time: a plan left `applying` under this lock was interrupted.
+    let _lock = vigil::store::lock::acquire(store.path())?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let done = rt.block_on(vigil::remediate::apply::apply(
+        &mut store, &cfg, id, &who, dry_run,
+    ))?;
+    match format {
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({
+                "plan": vigil::report::plans::json(&done.plan),
+                "checks": done.checks,
+                "dry_run": done.dry_run,
+            }))?
+        ),
+        Format::Table => {
+            for c in &done.checks {
+                match &c.problem {
+                    None => println!(
+                        "ok    action {} {}: as the plan expects",
+                        c.action + 1,
+                        c.target
+                    ),
+                    Some(p) => println!("STALE action {} {}: {p}", c.action + 1, c.target),
+                }
+            }
+            if done.dry_run {
+                println!(
+                    "dry run: nothing written. `vigil plan apply {id}` would make these calls:"
+                );
+                for a in &done.plan.actions {
+                    for c in &a.calls {
+                        println!("  {c}");
+                    }
+                }
+            } else {
+                print!("{}", vigil::report::plans::detail(&done.plan));
+            }
+        }
+    }
+    Ok(match done.plan.state {
+        PlanState::Failed | PlanState::PartiallyApplied => ExitCode::from(1),
+        _ => ExitCode::SUCCESS,
+    })
 }

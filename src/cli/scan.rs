@@ -211,6 +211,12 @@ fn print_recorded(
     for n in &eval.not_evaluated {
         eprintln!("note: {n}; its findings there stay open");
     }
+    if life.plans_verified + life.plans_verify_failed > 0 {
+        eprintln!(
+            "note: remediation plans: {} verified, {} still failing (`vigil plan list`)",
+            life.plans_verified, life.plans_verify_failed
+        );
+    }
     for w in &recorded.unmatched_waivers {
         eprintln!(
             "warning: waiver {} ({} on {}) matches no finding: remove it with `vigil waive remove {}`",

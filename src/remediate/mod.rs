@@ -5,6 +5,7 @@
 //! approvals name, the states and the moves between them). The proposing, approving and
 //! applying steps build on it.
 
+pub mod apply;
 pub mod approvers;
 pub mod plan;
 pub mod propose;

@@ -190,6 +190,7 @@ CREATE TABLE plans (
     approvals_required  INTEGER NOT NULL,
     expires_at          TEXT,
     reason              TEXT,
+    applied_scan        INTEGER,
     scopes              TEXT NOT NULL,
     actions             TEXT NOT NULL
 );

@@ -54,6 +54,12 @@ pub struct Lifecycle {
     pub stale: usize,
     /// Resources added, removed and modified since the previous scan.
     pub drift: DriftSummary,
+    /// Applied plans this scan verified (their findings resolved), and those it found
+    /// still failing.
+    #[serde(skip)]
+    pub plans_verified: usize,
+    #[serde(skip)]
+    pub plans_verify_failed: usize,
 }
 
 impl Store {
@@ -75,6 +81,9 @@ impl Store {
         lifecycle.drift = drift;
         // The audit log keeps the wall clock, whatever clock the scan itself ran on (`--now`).
         let wall = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let (verified, failed) = super::plans::verify_plans(&tx, scan_id, &wall)?;
+        lifecycle.plans_verified = verified;
+        lifecycle.plans_verify_failed = failed;
         let audit = append_audit(
             &tx,
             &wall,

@@ -339,21 +339,33 @@ pub fn normalize_vpc(ctx: &Ctx, region: &str, v: &Vpc, logs: &[FlowLog]) -> Reso
 }
 
 async fn ebs_default(ctx: &Ctx, client: &Client, region: &str) -> ScopeResult {
-    let r =
-        ctx.call(client.get_ebs_encryption_by_default().send())
-            .await
-            .map_err(|e| format!("ec2:GetEbsEncryptionByDefault: {}", err_text(&e)))
-            .map(|out| {
-                vec![ctx.resource(
-                format!("arn:aws:ec2:{region}:{}:ebs-encryption-by-default", ctx.account),
-                "AWS::EC2::EBSEncryptionDefault",
+    let r = ctx
+        .call(client.get_ebs_encryption_by_default().send())
+        .await
+        .map_err(|e| format!("ec2:GetEbsEncryptionByDefault: {}", err_text(&e)))
+        .map(|out| {
+            vec![normalize_ebs_default(
+                ctx,
                 region,
-                Some(format!("EBS encryption by default ({region})")),
-                Default::default(),
-                json!({"EbsEncryptionByDefault": out.ebs_encryption_by_default().unwrap_or(false)}),
+                out.ebs_encryption_by_default().unwrap_or(false),
             )]
-            });
+        });
     done(ctx, region, "AWS::EC2::EBSEncryptionDefault", r)
+}
+
+/// A region's EBS encryption-by-default setting as one resource.
+pub fn normalize_ebs_default(ctx: &Ctx, region: &str, enabled: bool) -> Resource {
+    ctx.resource(
+        format!(
+            "arn:aws:ec2:{region}:{}:ebs-encryption-by-default",
+            ctx.account
+        ),
+        "AWS::EC2::EBSEncryptionDefault",
+        region,
+        Some(format!("EBS encryption by default ({region})")),
+        Default::default(),
+        json!({"EbsEncryptionByDefault": enabled}),
+    )
 }
 
 #[cfg(test)]

@@ -45,7 +45,7 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     vec![ScopeResult::with_errors(scope, resources, errors)]
 }
 
-async fn key(
+pub(super) async fn key(
     ctx: &Ctx,
     client: &Client,
     region: &str,

@@ -7,6 +7,7 @@ pub mod ec2;
 pub mod iam;
 pub mod kms;
 pub mod rds;
+pub mod read;
 pub mod s3;
 pub mod services;
 
@@ -32,6 +33,8 @@ pub struct AwsOptions {
     pub services: Vec<String>,
     pub max_concurrency: usize,
     pub max_attempts: u32,
+    /// A role to assume, and the session name CloudTrail shows for it (remediation).
+    pub role: Option<(String, String)>,
     /// Where API calls and throttled answers are counted.
     pub stats: Arc<crate::collect::ApiStats>,
 }
@@ -212,7 +215,20 @@ pub async fn connect(opts: &AwsOptions) -> Result<(Ctx, Vec<String>)> {
     if let Some(url) = &opts.endpoint_url {
         loader = loader.endpoint_url(url);
     }
-    let sdk = loader.load().await;
+    let mut sdk = loader.load().await;
+    if let Some((role, session)) = &opts.role {
+        let provider = aws_config::sts::AssumeRoleProvider::builder(role.clone())
+            .session_name(session.clone())
+            .configure(&sdk)
+            .build()
+            .await;
+        sdk = sdk
+            .to_builder()
+            .credentials_provider(aws_sdk_sts::config::SharedCredentialsProvider::new(
+                provider,
+            ))
+            .build();
+    }
     let regions = if opts.regions.is_empty() {
         match sdk.region() {
             Some(r) => vec![r.to_string()],

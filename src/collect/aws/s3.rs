@@ -12,7 +12,7 @@ use crate::model::Resource;
 
 const TYPE: &str = "AWS::S3::Bucket";
 
-fn client_for(ctx: &Ctx, region: &str) -> Client {
+pub(super) fn client_for(ctx: &Ctx, region: &str) -> Client {
     let mut b = aws_sdk_s3::config::Builder::from(&ctx.regional(region)).interceptor(ctx.counter());
     if ctx.endpoint_url.is_some() {
         // Emulators serve buckets by path, not by virtual host.
@@ -75,7 +75,7 @@ pub async fn collect(ctx: &Ctx, home_region: &str) -> Vec<ScopeResult> {
     vec![ScopeResult::with_errors(scope, resources, errors)]
 }
 
-async fn bucket(
+pub(super) async fn bucket(
     ctx: &Ctx,
     c: &Client,
     name: &str,

@@ -1,0 +1,113 @@
+//! One resource read again, exactly as the collector reads it (the same calls, the same
+//! normalizing): what an apply checks its preconditions and version hash against.
+
+use aws_sdk_ec2::types::Filter;
+
+use super::{client, ec2, err_text, kms, s3, ts, Ctx};
+use crate::model::Resource;
+
+/// The resource `r` (as stored) as the API answers now; None when it is gone.
+pub async fn read_again(ctx: &Ctx, r: &Resource) -> Result<Option<Resource>, String> {
+    let region = r.region.as_deref().unwrap_or_default();
+    let native = r.id.rsplit('/').next().unwrap_or_default();
+    let gone =
+        |code: Option<String>, codes: &[&str]| code.is_some_and(|c| codes.contains(&c.as_str()));
+    match r.resource_type.as_str() {
+        "AWS::EC2::Volume" => {
+            let c = client!(aws_sdk_ec2, ctx, region);
+            match ctx
+                .call(c.describe_volumes().volume_ids(native).send())
+                .await
+            {
+                Ok(o) => Ok(o
+                    .volumes()
+                    .first()
+                    .map(|v| ec2::normalize_volume(ctx, region, v))),
+                Err(e) if gone(super::err_code(&e), &["InvalidVolume.NotFound"]) => Ok(None),
+                Err(e) => Err(format!("ec2:DescribeVolumes {native}: {}", err_text(&e))),
+            }
+        }
+        "AWS::EC2::EIP" => {
+            let c = client!(aws_sdk_ec2, ctx, region);
+            let f = Filter::builder()
+                .name("allocation-id")
+                .values(native)
+                .build();
+            match ctx.call(c.describe_addresses().filters(f).send()).await {
+                Ok(o) => Ok(o
+                    .addresses()
+                    .first()
+                    .map(|a| ec2::normalize_address(ctx, region, a))),
+                Err(e) => Err(format!("ec2:DescribeAddresses {native}: {}", err_text(&e))),
+            }
+        }
+        "AWS::EC2::Instance" => {
+            let c = client!(aws_sdk_ec2, ctx, region);
+            match ctx
+                .call(c.describe_instances().instance_ids(native).send())
+                .await
+            {
+                Ok(o) => Ok(o
+                    .reservations()
+                    .iter()
+                    .flat_map(|r| r.instances())
+                    .next()
+                    .map(|i| ec2::normalize_instance(ctx, region, i))),
+                Err(e) if gone(super::err_code(&e), &["InvalidInstanceID.NotFound"]) => Ok(None),
+                Err(e) => Err(format!("ec2:DescribeInstances {native}: {}", err_text(&e))),
+            }
+        }
+        "AWS::EC2::SecurityGroup" => {
+            let c = client!(aws_sdk_ec2, ctx, region);
+            match ctx
+                .call(c.describe_security_groups().group_ids(native).send())
+                .await
+            {
+                Ok(o) => Ok(o
+                    .security_groups()
+                    .first()
+                    .map(|g| ec2::normalize_security_group(ctx, region, g))),
+                Err(e) if gone(super::err_code(&e), &["InvalidGroup.NotFound"]) => Ok(None),
+                Err(e) => Err(format!(
+                    "ec2:DescribeSecurityGroups {native}: {}",
+                    err_text(&e)
+                )),
+            }
+        }
+        "AWS::EC2::EBSEncryptionDefault" => {
+            let c = client!(aws_sdk_ec2, ctx, region);
+            let o = ctx
+                .call(c.get_ebs_encryption_by_default().send())
+                .await
+                .map_err(|e| format!("ec2:GetEbsEncryptionByDefault: {}", err_text(&e)))?;
+            Ok(Some(ec2::normalize_ebs_default(
+                ctx,
+                region,
+                o.ebs_encryption_by_default().unwrap_or(false),
+            )))
+        }
+        "AWS::S3::Bucket" => {
+            let name = r.id.strip_prefix("arn:aws:s3:::").unwrap_or(native);
+            let c = s3::client_for(ctx, region);
+            let listed = ctx
+                .call(c.list_buckets().into_paginator().send().try_collect())
+                .await
+                .map_err(|e| format!("s3:ListBuckets: {}", err_text(&e)))?;
+            let Some(b) = listed
+                .iter()
+                .flat_map(|p| p.buckets())
+                .find(|b| b.name() == Some(name))
+            else {
+                return Ok(None);
+            };
+            s3::bucket(ctx, &c, name, region, b.creation_date().map(ts))
+                .await
+                .map(Some)
+        }
+        "AWS::KMS::Key" => {
+            let c = client!(aws_sdk_kms, ctx, region);
+            kms::key(ctx, &c, region, native).await
+        }
+        t => Err(format!("vigil does not read {t} again for remediation")),
+    }
+}

@@ -1,0 +1,592 @@
+//! AWS actions: the remediation credentials (`[remediation.aws]`: a profile, a role assumed
+//! with the plan in its session name, an endpoint for emulators), targets read again as
+//! the collector reads them, and each call of an action sent as the plan shows it.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use aws_sdk_ec2::types::{IpPermission, IpRange, Ipv6Range, ResourceType, Tag, TagSpecification};
+use serde_json::{json, Value};
+
+use crate::collect::aws::{client, connect, err_text, AwsOptions, Ctx};
+use crate::config::RemediationAws;
+use crate::model::Resource;
+use crate::remediate::plan::{Action, Call};
+use crate::remediate::propose::TAGS_PARAM;
+use crate::remediate::Execution;
+
+/// The write calls actions make, each with the IAM action it needs.
+/// `deploy/iam-remediation-policy.json` grants exactly these and [`READS`] (a test keeps
+/// them equal).
+pub const WRITES: &[(&str, &str)] = &[
+    ("ec2:CreateSnapshot", "ec2:CreateSnapshot"),
+    ("ec2:CreateTags", "ec2:CreateTags"),
+    ("ec2:DeleteVolume", "ec2:DeleteVolume"),
+    ("ec2:ReleaseAddress", "ec2:ReleaseAddress"),
+    ("ec2:StopInstances", "ec2:StopInstances"),
+    (
+        "ec2:EnableEbsEncryptionByDefault",
+        "ec2:EnableEbsEncryptionByDefault",
+    ),
+    (
+        "ec2:RevokeSecurityGroupIngress",
+        "ec2:RevokeSecurityGroupIngress",
+    ),
+    ("s3:PutPublicAccessBlock", "s3:PutBucketPublicAccessBlock"),
+    ("s3:PutBucketEncryption", "s3:PutEncryptionConfiguration"),
+    ("s3:PutBucketTagging", "s3:PutBucketTagging"),
+    ("kms:EnableKeyRotation", "kms:EnableKeyRotation"),
+    ("kms:TagResource", "kms:TagResource"),
+];
+
+/// The reads an apply makes: the prior configuration it saves, the wait for a snapshot,
+/// and reading targets again (the collector's own calls for those types).
+pub const READS: &[(&str, &str)] = &[
+    ("sts:GetCallerIdentity", "sts:GetCallerIdentity"),
+    ("ec2:DescribeSnapshots", "ec2:DescribeSnapshots"),
+    ("ec2:DescribeVolumes", "ec2:DescribeVolumes"),
+    ("ec2:DescribeAddresses", "ec2:DescribeAddresses"),
+    ("ec2:DescribeInstances", "ec2:DescribeInstances"),
+    ("ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroups"),
+    (
+        "ec2:GetEbsEncryptionByDefault",
+        "ec2:GetEbsEncryptionByDefault",
+    ),
+    ("s3:ListBuckets", "s3:ListAllMyBuckets"),
+    ("s3:GetPublicAccessBlock", "s3:GetBucketPublicAccessBlock"),
+    ("s3:GetBucketEncryption", "s3:GetEncryptionConfiguration"),
+    ("s3:GetBucketPolicy", "s3:GetBucketPolicy"),
+    ("s3:GetBucketTagging", "s3:GetBucketTagging"),
+    ("kms:DescribeKey", "kms:DescribeKey"),
+    ("kms:GetKeyRotationStatus", "kms:GetKeyRotationStatus"),
+    ("kms:ListResourceTags", "kms:ListResourceTags"),
+];
+
+/// How long an apply waits for a snapshot to complete before it fails the action (the
+/// volume is not deleted).
+const SNAPSHOT_WAIT: Duration = Duration::from_secs(30 * 60);
+
+/// Connected with the remediation credentials.
+pub struct Remediator {
+    ctx: Ctx,
+}
+
+type Record<'a> = dyn FnMut(Execution) -> crate::store::Result<()> + 'a;
+
+/// A call's parameters, read by name.
+struct Params<'a>(&'a Call);
+
+impl Params<'_> {
+    fn str(&self, k: &str) -> Result<String, String> {
+        self.0
+            .params
+            .get(k)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .ok_or_else(|| format!("{}: no {k}", self.0.api))
+    }
+    fn strs(&self, k: &str) -> Result<Vec<String>, String> {
+        self.0
+            .params
+            .get(k)
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .ok_or_else(|| format!("{}: no {k}", self.0.api))
+    }
+    fn value(&self, k: &str) -> Option<&Value> {
+        self.0.params.get(k)
+    }
+    fn tags(&self) -> BTreeMap<String, String> {
+        self.value(TAGS_PARAM)
+            .and_then(Value::as_object)
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+fn flag(v: Option<&Value>, k: &str) -> bool {
+    v.and_then(|v| v.get(k))
+        .and_then(Value::as_bool)
+        .unwrap_or(false)
+}
+
+impl Remediator {
+    /// Connects with `[remediation.aws]`; refused without a profile or role there, so the
+    /// scanner's read-only credentials are never the ones that write.
+    pub async fn connect(
+        cfg: &RemediationAws,
+        regions: &[String],
+        plan: i64,
+    ) -> Result<Remediator, String> {
+        if !cfg.is_set() {
+            return Err("none configured: set `[remediation.aws] profile` or `role_arn` (the scanner's own credentials stay read-only)".into());
+        }
+        let mut regions: Vec<String> = regions.to_vec();
+        regions.sort();
+        regions.dedup();
+        let opts = AwsOptions {
+            regions,
+            profile: cfg.profile.clone(),
+            endpoint_url: cfg.endpoint_url.clone(),
+            services: Vec::new(),
+            max_concurrency: 4,
+            max_attempts: 3,
+            role: cfg
+                .role_arn
+                .clone()
+                .map(|r| (r, format!("vigil-plan-{plan}"))),
+            stats: Default::default(),
+        };
+        let (ctx, _) = connect(&opts).await.map_err(|e| e.to_string())?;
+        Ok(Remediator { ctx })
+    }
+
+    /// The target as the API answers now.
+    pub async fn read(&self, r: &Resource) -> Result<Option<Resource>, String> {
+        if r.account.as_deref().is_some_and(|a| a != self.ctx.account) {
+            return Err(format!(
+                "the remediation credentials are for account {}, the target is in {}",
+                self.ctx.account,
+                r.account.as_deref().unwrap_or("?")
+            ));
+        }
+        crate::collect::aws::read::read_again(&self.ctx, r).await
+    }
+
+    /// Runs one action's calls in order, recording each with its answer; the first error
+    /// ends the action.
+    pub async fn run(
+        &self,
+        index: usize,
+        a: &Action,
+        target: &Resource,
+        record: &mut Record<'_>,
+    ) -> Result<(), String> {
+        let region = target.region.as_deref().unwrap_or_default();
+        // Values a call answers that later calls use: `$snapshot`, `$prior`.
+        let mut vars: BTreeMap<&str, Value> = BTreeMap::new();
+        for c in &a.calls {
+            let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+            let result = self.call(c, region, &mut vars).await;
+            let (outcome, answer) = match &result {
+                Ok(v) => ("ok", v.clone()),
+                Err(e) => ("failed", json!({"error": e})),
+            };
+            record(Execution {
+                action: index,
+                call: c.to_string(),
+                at,
+                outcome: outcome.into(),
+                answer,
+            })
+            .map_err(|e| format!("recording {}: {e}", c.api))?;
+            result?;
+        }
+        Ok(())
+    }
+
+    async fn call(
+        &self,
+        c: &Call,
+        region: &str,
+        vars: &mut BTreeMap<&'static str, Value>,
+    ) -> Result<Value, String> {
+        let ctx = &self.ctx;
+        let p = Params(c);
+        let fail = |e: String| format!("{}: {e}", c.api);
+        match c.api.as_str() {
+            "ec2:CreateSnapshot" => {
+                let ec2 = client!(aws_sdk_ec2, ctx, region);
+                let tags = p
+                    .value("TagSpecifications")
+                    .and_then(|v| v.get(0))
+                    .and_then(|s| s.get("Tags"))
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default();
+                let spec = TagSpecification::builder()
+                    .resource_type(ResourceType::Snapshot)
+                    .set_tags(Some(
+                        tags.iter()
+                            .map(|t| {
+                                Tag::builder()
+                                    .key(t["Key"].as_str().unwrap_or_default())
+                                    .value(t["Value"].as_str().unwrap_or_default())
+                                    .build()
+                            })
+                            .collect(),
+                    ))
+                    .build();
+                let o = ec2
+                    .create_snapshot()
+                    .volume_id(p.str("VolumeId")?)
+                    .description(p.str("Description")?)
+                    .tag_specifications(spec)
+                    .send()
+                    .await
+                    .map_err(|e| fail(err_text(&e)))?;
+                let id = o.snapshot_id().unwrap_or_default().to_string();
+                vars.insert("$snapshot", json!(id));
+                Ok(json!({"SnapshotId": id, "State": o.state().map(|s| s.as_str())}))
+            }
+            "ec2:DescribeSnapshots" => {
+                let ec2 = client!(aws_sdk_ec2, ctx, region);
+                let id = vars
+                    .get("$snapshot")
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| fail("no snapshot made before".into()))?
+                    .to_string();
+                let state = wait_for(SNAPSHOT_WAIT, Duration::from_secs(5), || async {
+                    let o = ec2
+                        .describe_snapshots()
+                        .snapshot_ids(&id)
+                        .send()
+                        .await
+                        .map_err(|e| err_text(&e))?;
+                    Ok(o.snapshots()
+                        .first()
+                        .and_then(|s| s.state())
+                        .map(|s| s.as_str().to_string())
+                        .unwrap_or_default())
+                })
+                .await
+                .map_err(fail)?;
+                Ok(json!({"SnapshotId": id, "State": state}))
+            }
+            "ec2:DeleteVolume" => {
+                let ec2 = client!(aws_sdk_ec2, ctx, region);
+                ec2.delete_volume()
+                    .volume_id(p.str("VolumeId")?)
+                    .send()
+                    .await
+                    .map_err(|e| fail(err_text(&e)))?;
+                Ok(json!({}))
+            }
+            "ec2:ReleaseAddress" => {
+                let ec2 = client!(aws_sdk_ec2, ctx, region);
+                ec2.release_address()
+                    .allocation_id(p.str("AllocationId")?)
+                    .send()
+                    .await
+                    .map_err(|e| fail(err_text(&e)))?;
+                Ok(json!({}))
+            }
+            "ec2:StopInstances" => {
+                let ec2 = client!(aws_sdk_ec2, ctx, region);
+                let o = ec2
+                    .stop_instances()
+                    .set_instance_ids(Some(p.strs("InstanceIds")?))
+                    .send()
+                    .await
+                    .map_err(|e| fail(err_text(&e)))?;
+                Ok(json!({"Stopping": o.stopping_instances().iter()
+                    .map(|i| i.instance_id().unwrap_or_default()).collect::<Vec<_>>()}))
+            }
+            "ec2:EnableEbsEncryptionByDefault" => {
+                let ec2 = client!(aws_sdk_ec2, ctx, region);
+                let o = ec2
+                    .enable_ebs_encryption_by_default()
+                    .send()
+                    .await
+                    .map_err(|e| fail(err_text(&e)))?;
+                Ok(json!({"EbsEncryptionByDefault": o.ebs_encryption_by_default()}))
+            }
+            "ec2:RevokeSecurityGroupIngress" => {
+                let ec2 = client!(aws_sdk_ec2, ctx, region);
+                let perms = p
+                    .value("IpPermissions")
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default();
+                let o = ec2
+                    .revoke_security_group_ingress()
+                    .group_id(p.str("GroupId")?)
+                    .set_ip_permissions(Some(perms.iter().map(ip_permission).collect()))
+                    .send()
+                    .await
+                    .map_err(|e| fail(err_text(&e)))?;
+                Ok(json!({"Return": o.r#return()}))
+            }
+            "ec2:CreateTags" => {
+                let ec2 = client!(aws_sdk_ec2, ctx, region);
+                let tags: Vec<Tag> = p
+                    .tags()
+                    .into_iter()
+                    .map(|(k, v)| Tag::builder().key(k).value(v).build())
+                    .collect();
+                ec2.create_tags()
+                    .set_resources(Some(p.strs("Resources")?))
+                    .set_tags(Some(tags))
+                    .send()
+                    .await
+                    .map_err(|e| fail(err_text(&e)))?;
+                Ok(json!({}))
+            }
+            "s3:GetPublicAccessBlock" | "s3:GetBucketEncryption" | "s3:GetBucketTagging" => {
+                let prior = self
+                    .s3_prior(c, region, &p.str("Bucket")?)
+                    .await
+                    .map_err(fail)?;
+                vars.insert("$prior", prior.clone());
+                Ok(json!({"prior": prior}))
+            }
+            "s3:PutPublicAccessBlock" => {
+                use aws_sdk_s3::types::PublicAccessBlockConfiguration as Pab;
+                let v = p.value("PublicAccessBlockConfiguration");
+                let s3 = self.s3(region);
+                s3.put_public_access_block()
+                    .bucket(p.str("Bucket")?)
+                    .public_access_block_configuration(
+                        Pab::builder()
+                            .block_public_acls(flag(v, "BlockPublicAcls"))
+                            .ignore_public_acls(flag(v, "IgnorePublicAcls"))
+                            .block_public_policy(flag(v, "BlockPublicPolicy"))
+                            .restrict_public_buckets(flag(v, "RestrictPublicBuckets"))
+                            .build(),
+                    )
+                    .send()
+                    .await
+                    .map_err(|e| fail(err_text(&e)))?;
+                Ok(json!({}))
+            }
+            "s3:PutBucketEncryption" => {
+                use aws_sdk_s3::types::{
+                    ServerSideEncryption, ServerSideEncryptionByDefault as ByDefault,
+                    ServerSideEncryptionConfiguration as Sse, ServerSideEncryptionRule as Rule,
+                };
+                let rule = p
+                    .value("ServerSideEncryptionConfiguration")
+                    .and_then(|v| v.get("Rules"))
+                    .and_then(|r| r.get(0))
+                    .cloned()
+                    .unwrap_or_default();
+                let d = &rule["ApplyServerSideEncryptionByDefault"];
+                let by_default = ByDefault::builder()
+                    .sse_algorithm(ServerSideEncryption::from(
+                        d["SSEAlgorithm"].as_str().unwrap_or("aws:kms"),
+                    ))
+                    .set_kms_master_key_id(d["KMSMasterKeyID"].as_str().map(str::to_string))
+                    .build()
+                    .map_err(|e| fail(e.to_string()))?;
+                let sse = Sse::builder()
+                    .rules(
+                        Rule::builder()
+                            .apply_server_side_encryption_by_default(by_default)
+                            .set_bucket_key_enabled(rule["BucketKeyEnabled"].as_bool())
+                            .build(),
+                    )
+                    .build()
+                    .map_err(|e| fail(e.to_string()))?;
+                self.s3(region)
+                    .put_bucket_encryption()
+                    .bucket(p.str("Bucket")?)
+                    .server_side_encryption_configuration(sse)
+                    .send()
+                    .await
+                    .map_err(|e| fail(err_text(&e)))?;
+                Ok(json!({}))
+            }
+            "s3:PutBucketTagging" => {
+                // S3 replaces the whole set: the additions merge into the set read just
+                // before (never a replacement of tags the plan did not name).
+                let mut set: BTreeMap<String, String> = vars
+                    .get("$prior")
+                    .and_then(Value::as_object)
+                    .map(|m| {
+                        m.iter()
+                            .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                            .collect()
+                    })
+                    .ok_or_else(|| fail("the tag set was not read first".into()))?;
+                set.extend(p.tags());
+                let tagging = aws_sdk_s3::types::Tagging::builder()
+                    .set_tag_set(Some(
+                        set.iter()
+                            .map(|(k, v)| aws_sdk_s3::types::Tag::builder().key(k).value(v).build())
+                            .collect::<Result<Vec<_>, _>>()
+                            .map_err(|e| fail(e.to_string()))?,
+                    ))
+                    .build()
+                    .map_err(|e| fail(e.to_string()))?;
+                self.s3(region)
+                    .put_bucket_tagging()
+                    .bucket(p.str("Bucket")?)
+                    .tagging(tagging)
+                    .send()
+                    .await
+                    .map_err(|e| fail(err_text(&e)))?;
+                Ok(json!({"TagSet": set}))
+            }
+            "kms:EnableKeyRotation" => {
+                let kms = client!(aws_sdk_kms, ctx, region);
+                kms.enable_key_rotation()
+                    .key_id(p.str("KeyId")?)
+                    .send()
+                    .await
+                    .map_err(|e| fail(err_text(&e)))?;
+                Ok(json!({}))
+            }
+            "kms:TagResource" => {
+                let kms = client!(aws_sdk_kms, ctx, region);
+                let tags = p
+                    .tags()
+                    .into_iter()
+                    .map(|(k, v)| {
+                        aws_sdk_kms::types::Tag::builder()
+                            .tag_key(k)
+                            .tag_value(v)
+                            .build()
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|e| fail(e.to_string()))?;
+                kms.tag_resource()
+                    .key_id(p.str("KeyId")?)
+                    .set_tags(Some(tags))
+                    .send()
+                    .await
+                    .map_err(|e| fail(err_text(&e)))?;
+                Ok(json!({}))
+            }
+            other => Err(format!("vigil does not make {other} calls")),
+        }
+    }
+
+    fn s3(&self, region: &str) -> aws_sdk_s3::Client {
+        let mut b = aws_sdk_s3::config::Builder::from(&self.ctx.regional(region))
+            .interceptor(self.ctx.counter());
+        if self.ctx.endpoint_url.is_some() {
+            b = b.force_path_style(true);
+        }
+        aws_sdk_s3::Client::from_conf(b.build())
+    }
+
+    /// The bucket setting a call replaces, as it is now (`null` when none is set).
+    async fn s3_prior(&self, c: &Call, region: &str, bucket: &str) -> Result<Value, String> {
+        let s3 = self.s3(region);
+        let absent = |code: Option<String>, codes: &[&str]| {
+            code.is_some_and(|x| codes.contains(&x.as_str()))
+        };
+        match c.api.as_str() {
+            "s3:GetPublicAccessBlock" => match s3.get_public_access_block().bucket(bucket).send().await {
+                Ok(o) => Ok(o.public_access_block_configuration().map_or(Value::Null, |p| {
+                    json!({"BlockPublicAcls": p.block_public_acls(), "IgnorePublicAcls": p.ignore_public_acls(),
+                        "BlockPublicPolicy": p.block_public_policy(), "RestrictPublicBuckets": p.restrict_public_buckets()})
+                })),
+                Err(e) if absent(crate::collect::aws::err_code(&e), &["NoSuchPublicAccessBlockConfiguration"]) => Ok(Value::Null),
+                Err(e) => Err(err_text(&e)),
+            },
+            "s3:GetBucketEncryption" => match s3.get_bucket_encryption().bucket(bucket).send().await {
+                Ok(o) => Ok(o.server_side_encryption_configuration().map_or(Value::Null, |cfg| {
+                    json!({"Rules": cfg.rules().iter().map(|r| json!({
+                        "ApplyServerSideEncryptionByDefault": r.apply_server_side_encryption_by_default().map(|d| json!({
+                            "SSEAlgorithm": d.sse_algorithm().as_str(), "KMSMasterKeyID": d.kms_master_key_id()})),
+                        "BucketKeyEnabled": r.bucket_key_enabled()})).collect::<Vec<_>>()})
+                })),
+                Err(e) if absent(crate::collect::aws::err_code(&e), &["ServerSideEncryptionConfigurationNotFoundError"]) => Ok(Value::Null),
+                Err(e) => Err(err_text(&e)),
+            },
+            _ => match s3.get_bucket_tagging().bucket(bucket).send().await {
+                Ok(o) => Ok(Value::Object(
+                    o.tag_set().iter().map(|t| (t.key().to_string(), json!(t.value()))).collect(),
+                )),
+                Err(e) if absent(crate::collect::aws::err_code(&e), &["NoSuchTagSet", "NoSuchTagSetError"]) => Ok(json!({})),
+                Err(e) => Err(err_text(&e)),
+            },
+        }
+    }
+}
+
+/// An EC2 permission from the plan's JSON (`IpProtocol`, ports, the ranges to revoke).
+fn ip_permission(v: &Value) -> IpPermission {
+    IpPermission::builder()
+        .set_ip_protocol(v["IpProtocol"].as_str().map(str::to_string))
+        .set_from_port(v["FromPort"].as_i64().map(|p| p as i32))
+        .set_to_port(v["ToPort"].as_i64().map(|p| p as i32))
+        .set_ip_ranges(Some(
+            v["IpRanges"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|r| {
+                    IpRange::builder()
+                        .set_cidr_ip(r["CidrIp"].as_str().map(str::to_string))
+                        .build()
+                })
+                .collect(),
+        ))
+        .set_ipv6_ranges(Some(
+            v["Ipv6Ranges"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|r| {
+                    Ipv6Range::builder()
+                        .set_cidr_ipv6(r["CidrIpv6"].as_str().map(str::to_string))
+                        .build()
+                })
+                .collect(),
+        ))
+        .build()
+}
+
+/// Polls `state` until it answers `completed`, fails on `error`, and gives up after `limit`.
+pub async fn wait_for<F, Fut>(
+    limit: Duration,
+    every: Duration,
+    mut state: F,
+) -> Result<String, String>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<String, String>>,
+{
+    let started = tokio::time::Instant::now();
+    loop {
+        let s = state().await?;
+        match s.as_str() {
+            "completed" => return Ok(s),
+            "error" => {
+                return Err("the snapshot failed (state error); the volume was not deleted".into())
+            }
+            _ if started.elapsed() >= limit => {
+                return Err(format!(
+                    "the snapshot is still {s} after {} s; the volume was not deleted",
+                    limit.as_secs()
+                ))
+            }
+            _ => tokio::time::sleep(every).await,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn the_wait_for_a_snapshot_ends_on_completed_error_or_time() {
+        let answers = std::cell::RefCell::new(vec!["pending", "pending", "completed"].into_iter());
+        let next = || async {
+            Ok(answers
+                .borrow_mut()
+                .next()
+                .unwrap_or("completed")
+                .to_string())
+        };
+        let got = wait_for(Duration::from_secs(60), Duration::from_secs(5), next).await;
+        assert_eq!(got.unwrap(), "completed");
+        let failing = || async { Ok("error".to_string()) };
+        let got = wait_for(Duration::from_secs(60), Duration::from_secs(5), failing).await;
+        assert!(got.unwrap_err().contains("not deleted"));
+        let stuck = || async { Ok("pending".to_string()) };
+        let got = wait_for(Duration::from_secs(60), Duration::from_secs(5), stuck).await;
+        assert!(got.unwrap_err().contains("still pending after 60 s"));
+    }
+}

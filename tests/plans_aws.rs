@@ -1,0 +1,440 @@
+//! Remediation plans end to end against moto: propose from a scan's findings, approve with
+//! TOTP codes computed here from the enrolled secret (an implementation of RFC 6238 apart
+//! from vigil's), apply with separate remediation credentials, and verify by a re-scan.
+
+use crate::common;
+
+use common::*;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+/// A moto account, a database, a config naming the approvers file and the remediation
+/// profile, and the AWS config file that defines that profile.
+struct Estate {
+    moto: Moto,
+    dir: tempfile::TempDir,
+}
+
+impl Estate {
+    fn new(moto: Moto, remediation: (&str, &str), endpoint: Option<&str>) -> Estate {
+        let dir = tempfile::tempdir().unwrap();
+        let e = Estate { moto, dir };
+        std::fs::write(
+            e.path("aws.config"),
+            format!(
+                "[profile remediation]\nregion = us-east-1\naws_access_key_id = {}\naws_secret_access_key = {}\n",
+                remediation.0, remediation.1
+            ),
+        )
+        .unwrap();
+        std::fs::write(
+            e.path("config.toml"),
+            format!(
+                "[approvers]\ntotp_file = \"{}\"\n\n[remediation.aws]\nprofile = \"remediation\"\nendpoint_url = \"{}\"\n",
+                e.path("totp.toml").display(),
+                endpoint.unwrap_or(&e.moto.url)
+            ),
+        )
+        .unwrap();
+        e
+    }
+
+    fn path(&self, f: &str) -> PathBuf {
+        self.dir.path().join(f)
+    }
+
+    /// `vigil ARGS --db … --config …` with the scanner's credentials in the environment.
+    fn vigil(&self, args: &[&str]) -> Output {
+        self.vigil_as(args, ("testing", "testing"))
+    }
+
+    fn vigil_as(&self, args: &[&str], keys: (&str, &str)) -> Output {
+        let db = db(self.dir.path());
+        let config = self.path("config.toml").display().to_string();
+        let aws_config = self.path("aws.config").display().to_string();
+        vigil_env(
+            args,
+            &[
+                ("VIGIL_DB", &db),
+                ("VIGIL_CONFIG", &config),
+                ("AWS_CONFIG_FILE", &aws_config),
+                ("AWS_ACCESS_KEY_ID", keys.0),
+                ("AWS_SECRET_ACCESS_KEY", keys.1),
+            ],
+        )
+    }
+
+    fn scan(&self, now: &str) -> serde_json::Value {
+        let out = self.vigil(&[
+            "scan",
+            "--endpoint-url",
+            &self.moto.url,
+            "--region",
+            "us-east-1",
+            "--format",
+            "json",
+            "--now",
+            now,
+        ]);
+        json(&out)
+    }
+
+    fn enroll(&self, name: &str) {
+        let out = self.vigil(&["approver", "add", name]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(stdout(&out).starts_with(&format!("otpauth://totp/vigil:{name}?secret=")));
+    }
+
+    /// The approver's TOTP code `offset` steps from now, computed by Python's hmac.
+    fn code(&self, name: &str, offset: i64) -> String {
+        totp_code(&self.path("totp.toml"), name, offset)
+    }
+}
+
+pub fn totp_code(file: &Path, name: &str, offset: i64) -> String {
+    let out = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(
+            r#"
+import base64, hmac, hashlib, struct, sys, time, tomllib
+d = tomllib.load(open(sys.argv[1], 'rb'))
+s = [a['secret'] for a in d['approvers'] if a['name'] == sys.argv[2]][0]
+k = base64.b32decode(s + '=' * (-len(s) % 8))
+h = hmac.new(k, struct.pack('>Q', int(time.time()) // 30 + int(sys.argv[3])), hashlib.sha1).digest()
+o = h[-1] & 15
+print('%06d' % ((struct.unpack('>I', h[o:o + 4])[0] & 0x7fffffff) % 1000000))
+"#,
+        )
+        .args([
+            file.display().to_string(),
+            name.to_string(),
+            offset.to_string(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+fn ids(doc: &serde_json::Value, rules: &[&str]) -> Vec<String> {
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| rules.contains(&f["rule_id"].as_str().unwrap()) && f["status"] != "resolved")
+        .map(|f| f["id"].to_string())
+        .collect()
+}
+
+/// The moto estate: an idle dev volume, an idle dev address, a bucket with neither public
+/// access block nor default encryption and a tag of its own, a key without rotation, a
+/// world-open SSH rule, EBS encryption by default off.
+const ESTATE: &str = r#"
+ec2 = c('ec2'); s3 = c('s3'); kms = c('kms')
+tags = [{'Key': 'environment', 'Value': 'dev'}, {'Key': 'owner', 'Value': 'web'},
+        {'Key': 'cost-center', 'Value': 'cc-1'}, {'Key': 'data-classification', 'Value': 'internal'}]
+vol = ec2.create_volume(AvailabilityZone='us-east-1a', Size=8, Encrypted=True,
+    TagSpecifications=[{'ResourceType': 'volume', 'Tags': tags}])['VolumeId']
+bare = ec2.create_volume(AvailabilityZone='us-east-1a', Size=1, Encrypted=True)['VolumeId']
+eip = ec2.allocate_address(Domain='vpc')['AllocationId']
+ec2.create_tags(Resources=[eip], Tags=tags)
+s3.create_bucket(Bucket='plan-bucket')
+s3.put_bucket_tagging(Bucket='plan-bucket', Tagging={'TagSet': [{'Key': 'team', 'Value': 'storage'}]})
+key = kms.create_key(Description='no rotation')['KeyMetadata']['KeyId']
+sg = ec2.create_security_group(GroupName='ssh-open', Description='ssh')['GroupId']
+ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=[{'IpProtocol': 'tcp', 'FromPort': 22, 'ToPort': 22,
+    'IpRanges': [{'CidrIp': '0.0.0.0/0'}, {'CidrIp': '10.0.0.0/8'}]}])
+print(json.dumps({'vol': vol, 'bare': bare, 'eip': eip, 'key': key, 'sg': sg}))
+"#;
+
+const RULES: &[&str] = &[
+    "IDLE-AWS-002",
+    "IDLE-AWS-003",
+    "NET-AWS-005",
+    "S3-AWS-001",
+    "KMS-AWS-001",
+    "EBS-AWS-002",
+    "NET-AWS-001",
+    "TAG-AWS-002",
+    "TAG-AWS-003",
+];
+
+#[test]
+fn a_plan_is_proposed_approved_applied_and_verified_against_moto() {
+    let e = Estate::new(Moto::start(), ("testing", "testing"), None);
+    let made: serde_json::Value = serde_json::from_str(&boto(&e.moto, ESTATE)).unwrap();
+    let vol = made["vol"].as_str().unwrap();
+    // vigil sees the dev volume and address idle now; four days on they are past the 72 h
+    // idle threshold.
+    e.scan(&chrono::Utc::now().to_rfc3339());
+    let now = (chrono::Utc::now() + chrono::Duration::days(4)).to_rfc3339();
+    let doc = e.scan(&now);
+    let found = ids(&doc, RULES);
+    let mut args = vec!["plan", "propose", "--as", "alice", "--format", "json"];
+    for id in &found {
+        args.extend(["--finding", id]);
+    }
+    for t in [
+        "owner=platform",
+        "environment=dev",
+        "cost-center=cc-9",
+        "data-classification=internal",
+    ] {
+        args.extend(["--tag", t]);
+    }
+    let out = e.vigil(&args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let plan = json(&out);
+    assert_eq!(plan["state"], "proposed");
+    assert_eq!(plan["approvals_required"], 1, "dev resources: one approver");
+    let kinds: std::collections::BTreeSet<&str> = plan["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["kind"].as_str().unwrap())
+        .collect();
+    for k in [
+        "ebs_snapshot_then_delete",
+        "eip_release",
+        "s3_block_public_access",
+        "s3_default_encryption",
+        "kms_enable_rotation",
+        "ebs_encryption_by_default",
+        "revoke_ingress",
+        "add_tags",
+    ] {
+        assert!(kinds.contains(k), "no {k} action in {kinds:?}");
+    }
+    let dry: Vec<String> = plan["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|a| {
+            a["dry_run"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c.as_str().unwrap().to_string())
+        })
+        .collect();
+    let snap = dry.iter().position(|c| {
+        c.starts_with(&format!(
+            "ec2:CreateSnapshot Description=\"vigil: {vol} before deletion\""
+        ))
+    });
+    let del = dry
+        .iter()
+        .position(|c| c == &format!("ec2:DeleteVolume VolumeId={vol}"));
+    assert!(
+        snap.is_some() && del.is_some() && snap < del,
+        "snapshot before delete: {dry:#?}"
+    );
+    let id = plan["id"].to_string();
+    let hash = plan["hash"].as_str().unwrap().to_string();
+
+    e.enroll("alice");
+    e.enroll("bob");
+    // The requester may not approve, even enrolled and with a current code.
+    let out = e.vigil(&[
+        "plan",
+        "approve",
+        &id,
+        "--hash",
+        &hash,
+        "--as",
+        "alice",
+        "--totp",
+        &e.code("alice", 0),
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("separation of duties"),
+        "{}",
+        stderr(&out)
+    );
+    // A wrong hash is refused, and the code it carried is spent.
+    let code = e.code("bob", 0);
+    let out = e.vigil(&[
+        "plan",
+        "approve",
+        &id,
+        "--hash",
+        &"0".repeat(64),
+        "--as",
+        "bob",
+        "--totp",
+        &code,
+    ]);
+    assert!(stderr(&out).contains("is not plan"), "{}", stderr(&out));
+    let out = e.vigil(&[
+        "plan", "approve", &id, "--hash", &hash, "--as", "bob", "--totp", &code,
+    ]);
+    assert!(
+        stderr(&out).contains("already used"),
+        "a replayed code: {}",
+        stderr(&out)
+    );
+    let out = e.vigil(&[
+        "plan", "approve", &id, "--hash", &hash, "--as", "bob", "--totp", "000000",
+    ]);
+    assert!(!out.status.success(), "a wrong code");
+    let out = e.vigil(&[
+        "plan",
+        "approve",
+        &id,
+        "--hash",
+        &hash,
+        "--as",
+        "bob",
+        "--totp",
+        &e.code("bob", 1),
+        "--format",
+        "json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json(&out)["state"], "approved");
+
+    // A dry run reads every target again and writes nothing.
+    let out = e.vigil(&["plan", "apply", &id, "--dry-run", "--format", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let dry = json(&out);
+    assert_eq!(dry["plan"]["state"], "approved");
+    assert!(
+        dry["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["problem"].is_null()),
+        "{dry:#}"
+    );
+
+    let out = e.vigil(&["plan", "apply", &id, "--format", "json"]);
+    assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
+    let applied = json(&out)["plan"].clone();
+    assert_eq!(applied["state"], "applied", "{applied:#}");
+    let calls = applied["executions"].as_array().unwrap();
+    assert!(calls.iter().all(|c| c["outcome"] == "ok"));
+    let snapshot_id = calls
+        .iter()
+        .find(|c| {
+            c["call"]
+                .as_str()
+                .unwrap()
+                .starts_with("ec2:CreateSnapshot")
+        })
+        .unwrap()["answer"]["SnapshotId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // What moto holds now.
+    let state: serde_json::Value = serde_json::from_str(&boto(
+        &e.moto,
+        &format!(
+            r#"
+ec2 = c('ec2'); s3 = c('s3'); kms = c('kms')
+vols = [v['VolumeId'] for v in ec2.describe_volumes()['Volumes']]
+snap = ec2.describe_snapshots(SnapshotIds=['{snapshot_id}'])['Snapshots'][0]
+eips = [a['AllocationId'] for a in ec2.describe_addresses()['Addresses']]
+pab = s3.get_public_access_block(Bucket='plan-bucket')['PublicAccessBlockConfiguration']
+enc = s3.get_bucket_encryption(Bucket='plan-bucket')['ServerSideEncryptionConfiguration']['Rules'][0]
+btags = {{t['Key']: t['Value'] for t in s3.get_bucket_tagging(Bucket='plan-bucket')['TagSet']}}
+rot = kms.get_key_rotation_status(KeyId='{key}')['KeyRotationEnabled']
+ebs = ec2.get_ebs_encryption_by_default()['EbsEncryptionByDefault']
+perms = ec2.describe_security_groups(GroupIds=['{sg}'])['SecurityGroups'][0]['IpPermissions']
+bare = {{t['Key']: t['Value'] for t in ec2.describe_volumes(VolumeIds=['{bare}'])['Volumes'][0].get('Tags', [])}}
+print(json.dumps({{'vols': vols, 'snap_tags': snap.get('Tags', []), 'snap_vol': snap['VolumeId'], 'eips': eips,
+  'pab': pab, 'sse': enc['ApplyServerSideEncryptionByDefault']['SSEAlgorithm'], 'btags': btags, 'rot': rot,
+  'ebs': ebs, 'ranges': [r['CidrIp'] for p in perms for r in p['IpRanges']], 'bare': bare}}))
+"#,
+            key = made["key"].as_str().unwrap(),
+            sg = made["sg"].as_str().unwrap(),
+            bare = made["bare"].as_str().unwrap(),
+        ),
+    ))
+    .unwrap();
+    assert!(
+        !state["vols"].as_array().unwrap().iter().any(|v| v == vol),
+        "volume deleted: {state}"
+    );
+    assert_eq!(
+        state["snap_vol"], vol,
+        "the snapshot is of the deleted volume"
+    );
+    assert!(
+        state["snap_tags"]
+            .to_string()
+            .contains("vigil:source-volume"),
+        "{state}"
+    );
+    assert!(
+        !state["eips"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| *a == made["eip"]),
+        "address released"
+    );
+    assert_eq!(
+        state["pab"],
+        serde_json::json!({"BlockPublicAcls": true, "IgnorePublicAcls": true, "BlockPublicPolicy": true, "RestrictPublicBuckets": true})
+    );
+    assert_eq!(state["sse"], "aws:kms");
+    assert_eq!(
+        state["btags"]["team"], "storage",
+        "the bucket's own tag kept: {state}"
+    );
+    assert_eq!(state["btags"]["owner"], "platform");
+    assert_eq!(state["rot"], true);
+    assert_eq!(state["ebs"], true);
+    assert_eq!(
+        state["ranges"],
+        serde_json::json!(["10.0.0.0/8"]),
+        "only the world-open range revoked"
+    );
+    assert_eq!(
+        state["bare"]["owner"], "platform",
+        "missing tags added to the bare volume"
+    );
+
+    // The next complete scan resolves the findings and verifies the plan.
+    let later = (chrono::Utc::now() + chrono::Duration::days(4) + chrono::Duration::minutes(5))
+        .to_rfc3339();
+    let doc = e.scan(&later);
+    let still: Vec<String> = ids(&doc, RULES);
+    let planned: Vec<String> = plan["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].to_string())
+        .collect();
+    assert!(
+        still.iter().all(|f| !planned.contains(f)),
+        "planned findings still open: {still:?}"
+    );
+    let shown = json(&e.vigil(&["plan", "show", &id, "--format", "json"]));
+    assert_eq!(shown["state"], "verified", "{shown:#}");
+
+    let out = e.vigil(&["audit", "verify"]);
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    let audit = stdout(&e.vigil(&["audit", "list", "--format", "json"]));
+    for step in [
+        "plan.propose",
+        "plan.approve_refused",
+        "plan.approve",
+        "plan.approved",
+        "plan.applying",
+        "plan.action",
+        "plan.applied",
+        "plan.verified",
+    ] {
+        assert!(
+            audit.contains(&format!("\"{step}\"")),
+            "no {step} in the audit log"
+        );
+    }
+}
