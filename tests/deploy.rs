@@ -746,3 +746,47 @@ fn iam_policy_lists_exactly_the_collectors_calls() {
          missing: {missing:?}, not needed: {extra:?}"
     );
 }
+
+/// The remediation credentials' policy grants exactly what actions call and read
+/// (`vigil::remediate::apply::aws::{WRITES, READS}`), grouped by service, no wildcards; the
+/// scanner's policy grants none of the writes.
+#[test]
+fn remediation_policy_lists_exactly_the_actions_calls() {
+    let policy: serde_json::Value =
+        serde_json::from_str(&read("deploy/iam-remediation-policy.json"))
+            .expect("deploy/iam-remediation-policy.json is JSON");
+    let mut listed = Vec::new();
+    for s in policy["Statement"].as_array().unwrap() {
+        assert_eq!(s["Effect"], "Allow");
+        let actions = strs(&s["Action"]);
+        let services: BTreeSet<&str> = actions
+            .iter()
+            .map(|a| a.split(':').next().unwrap())
+            .collect();
+        assert_eq!(services.len(), 1, "one service per statement: {actions:?}");
+        assert!(actions.iter().all(|a| !a.contains('*')), "{actions:?}");
+        listed.extend(actions);
+    }
+    let granted: BTreeSet<String> = listed.iter().cloned().collect();
+    assert_eq!(granted.len(), listed.len(), "an action repeats: {listed:?}");
+    let needed: BTreeSet<String> = vigil::remediate::apply::aws::actions()
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    let missing: Vec<_> = needed.difference(&granted).collect();
+    let extra: Vec<_> = granted.difference(&needed).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "deploy/iam-remediation-policy.json must grant exactly the actions' calls; missing: {missing:?}, not needed: {extra:?}"
+    );
+    let read_only: BTreeSet<String> = vigil::collect::aws::services::actions()
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    for (_, w) in vigil::remediate::apply::aws::WRITES {
+        assert!(
+            !read_only.contains(*w),
+            "the scanner's policy grants the write {w}"
+        );
+    }
+}

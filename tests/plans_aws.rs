@@ -48,6 +48,19 @@ impl Estate {
         self.vigil_as(args, ("testing", "testing"))
     }
 
+    fn vigil_env(&self, args: &[&str], extra: &[(&str, &str)]) -> Output {
+        let db = db(self.dir.path());
+        let config = self.path("config.toml").display().to_string();
+        let aws_config = self.path("aws.config").display().to_string();
+        let mut env = vec![
+            ("VIGIL_DB", db.as_str()),
+            ("VIGIL_CONFIG", config.as_str()),
+            ("AWS_CONFIG_FILE", aws_config.as_str()),
+        ];
+        env.extend_from_slice(extra);
+        vigil_env(args, &env)
+    }
+
     fn vigil_as(&self, args: &[&str], keys: (&str, &str)) -> Output {
         let db = db(self.dir.path());
         let config = self.path("config.toml").display().to_string();
@@ -65,7 +78,8 @@ impl Estate {
     }
 
     fn scan(&self, now: &str) -> serde_json::Value {
-        let out = self.vigil(&[
+        let rules = self.path("rules").display().to_string();
+        let mut args = vec![
             "scan",
             "--endpoint-url",
             &self.moto.url,
@@ -75,8 +89,17 @@ impl Estate {
             "json",
             "--now",
             now,
-        ]);
-        json(&out)
+        ];
+        if self.path("rules").exists() {
+            args.extend(["--rules", &rules]);
+        }
+        json(&self.vigil(&args))
+    }
+
+    /// A rule of the operator's own that names its action in its metadata.
+    fn with_stop_rule(&self) {
+        std::fs::create_dir_all(self.path("rules")).unwrap();
+        std::fs::write(self.path("rules/dev_running.rego"), STOP_RULE).unwrap();
     }
 
     fn enroll(&self, name: &str) {
@@ -148,10 +171,31 @@ key = kms.create_key(Description='no rotation')['KeyMetadata']['KeyId']
 sg = ec2.create_security_group(GroupName='ssh-open', Description='ssh')['GroupId']
 ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=[{'IpProtocol': 'tcp', 'FromPort': 22, 'ToPort': 22,
     'IpRanges': [{'CidrIp': '0.0.0.0/0'}, {'CidrIp': '10.0.0.0/8'}]}])
-print(json.dumps({'vol': vol, 'bare': bare, 'eip': eip, 'key': key, 'sg': sg}))
+inst = ec2.run_instances(ImageId='ami-12345678', MinCount=1, MaxCount=1, InstanceType='t3.micro',
+    TagSpecifications=[{'ResourceType': 'instance', 'Tags': tags}])['Instances'][0]['InstanceId']
+print(json.dumps({'vol': vol, 'bare': bare, 'eip': eip, 'key': key, 'sg': sg, 'inst': inst}))
+"#;
+
+const STOP_RULE: &str = r#"# METADATA
+# title: Dev instance left running
+# custom:
+#   id: OPS-AWS-001
+#   severity: low
+#   controls: [CM-7]
+#   resource_types: ["AWS::EC2::Instance"]
+#   remediation: Stop the instance.
+#   action: ec2_stop
+package ops.dev_running
+
+deny contains {"msg": "dev instance running", "path": "config.State.Name"} if {
+	input.config.State.Name == "running"
+	input.tags.environment == "dev"
+}
 "#;
 
 const RULES: &[&str] = &[
+    "OPS-AWS-001",
+    "TAG-AWS-004",
     "IDLE-AWS-002",
     "IDLE-AWS-003",
     "NET-AWS-005",
@@ -166,6 +210,7 @@ const RULES: &[&str] = &[
 #[test]
 fn a_plan_is_proposed_approved_applied_and_verified_against_moto() {
     let e = Estate::new(Moto::start(), ("testing", "testing"), None);
+    e.with_stop_rule();
     let made: serde_json::Value = serde_json::from_str(&boto(&e.moto, ESTATE)).unwrap();
     let vol = made["vol"].as_str().unwrap();
     // vigil sees the dev volume and address idle now; four days on they are past the 72 h
@@ -174,7 +219,10 @@ fn a_plan_is_proposed_approved_applied_and_verified_against_moto() {
     let now = (chrono::Utc::now() + chrono::Duration::days(4)).to_rfc3339();
     let doc = e.scan(&now);
     let found = ids(&doc, RULES);
-    let mut args = vec!["plan", "propose", "--as", "alice", "--format", "json"];
+    let rules = e.path("rules").display().to_string();
+    let mut args = vec![
+        "plan", "propose", "--as", "alice", "--format", "json", "--rules", &rules,
+    ];
     for id in &found {
         args.extend(["--finding", id]);
     }
@@ -206,6 +254,7 @@ fn a_plan_is_proposed_approved_applied_and_verified_against_moto() {
         "ebs_encryption_by_default",
         "revoke_ingress",
         "add_tags",
+        "ec2_stop",
     ] {
         assert!(kinds.contains(k), "no {k} action in {kinds:?}");
     }
@@ -312,9 +361,44 @@ fn a_plan_is_proposed_approved_applied_and_verified_against_moto() {
         "{dry:#}"
     );
 
-    let out = e.vigil(&["plan", "apply", &id, "--format", "json"]);
+    let out = e.vigil_env(
+        &["plan", "apply", &id, "--format", "json"],
+        &[
+            ("VIGIL_LOG", "collect::aws::api=debug"),
+            ("VIGIL_LOG_FORMAT", "json"),
+        ],
+    );
     assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
     let applied = json(&out)["plan"].clone();
+    // Every request the apply sent is one the remediation policy grants; every write it
+    // knows was made.
+    let sent: std::collections::BTreeSet<String> = stderr(&out)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["target"] == "collect::aws::api")
+        .map(|v| {
+            format!(
+                "{}:{}",
+                v["service"].as_str().unwrap(),
+                v["operation"].as_str().unwrap()
+            )
+        })
+        .collect();
+    use vigil::remediate::apply::aws::{READS, WRITES};
+    let listed: std::collections::BTreeSet<String> = WRITES
+        .iter()
+        .chain(READS)
+        .map(|(c, _)| c.to_string())
+        .chain(["sts:GetCallerIdentity".to_string()])
+        .collect();
+    let unlisted: Vec<_> = sent.difference(&listed).collect();
+    assert!(
+        unlisted.is_empty(),
+        "calls not in apply::aws::{{WRITES, READS}}: {unlisted:?}"
+    );
+    for (w, _) in WRITES {
+        assert!(sent.contains(*w), "the apply made no {w}: {sent:?}");
+    }
     assert_eq!(applied["state"], "applied", "{applied:#}");
     let calls = applied["executions"].as_array().unwrap();
     assert!(calls.iter().all(|c| c["outcome"] == "ok"));
@@ -346,14 +430,17 @@ btags = {{t['Key']: t['Value'] for t in s3.get_bucket_tagging(Bucket='plan-bucke
 rot = kms.get_key_rotation_status(KeyId='{key}')['KeyRotationEnabled']
 ebs = ec2.get_ebs_encryption_by_default()['EbsEncryptionByDefault']
 perms = ec2.describe_security_groups(GroupIds=['{sg}'])['SecurityGroups'][0]['IpPermissions']
+inst = ec2.describe_instances(InstanceIds=['{inst}'])['Reservations'][0]['Instances'][0]['State']['Name']
+ktags = {{t['TagKey']: t['TagValue'] for t in kms.list_resource_tags(KeyId='{key}')['Tags']}}
 bare = {{t['Key']: t['Value'] for t in ec2.describe_volumes(VolumeIds=['{bare}'])['Volumes'][0].get('Tags', [])}}
 print(json.dumps({{'vols': vols, 'snap_tags': snap.get('Tags', []), 'snap_vol': snap['VolumeId'], 'eips': eips,
   'pab': pab, 'sse': enc['ApplyServerSideEncryptionByDefault']['SSEAlgorithm'], 'btags': btags, 'rot': rot,
-  'ebs': ebs, 'ranges': [r['CidrIp'] for p in perms for r in p['IpRanges']], 'bare': bare}}))
+  'ebs': ebs, 'inst': inst, 'ktags': ktags, 'ranges': [r['CidrIp'] for p in perms for r in p['IpRanges']], 'bare': bare}}))
 "#,
             key = made["key"].as_str().unwrap(),
             sg = made["sg"].as_str().unwrap(),
             bare = made["bare"].as_str().unwrap(),
+            inst = made["inst"].as_str().unwrap(),
         ),
     ))
     .unwrap();

@@ -74,6 +74,24 @@ pub async fn read_again(ctx: &Ctx, r: &Resource) -> Result<Option<Resource>, Str
                 )),
             }
         }
+        "AWS::EC2::VPC" => {
+            let c = client!(aws_sdk_ec2, ctx, region);
+            let f = Filter::builder().name("resource-id").values(native).build();
+            let (vpcs, logs) = tokio::join!(
+                ctx.call(c.describe_vpcs().vpc_ids(native).send()),
+                ctx.call(c.describe_flow_logs().filter(f).send()),
+            );
+            let logs =
+                logs.map_err(|e| format!("ec2:DescribeFlowLogs {native}: {}", err_text(&e)))?;
+            match vpcs {
+                Ok(o) => Ok(o
+                    .vpcs()
+                    .first()
+                    .map(|v| ec2::normalize_vpc(ctx, region, v, logs.flow_logs()))),
+                Err(e) if gone(super::err_code(&e), &["InvalidVpcID.NotFound"]) => Ok(None),
+                Err(e) => Err(format!("ec2:DescribeVpcs {native}: {}", err_text(&e))),
+            }
+        }
         "AWS::EC2::EBSEncryptionDefault" => {
             let c = client!(aws_sdk_ec2, ctx, region);
             let o = ctx

@@ -41,13 +41,15 @@ pub const WRITES: &[(&str, &str)] = &[
 
 /// The reads an apply makes: the prior configuration it saves, the wait for a snapshot,
 /// and reading targets again (the collector's own calls for those types).
+/// (`sts:GetCallerIdentity`, which names the account, needs no permission.)
 pub const READS: &[(&str, &str)] = &[
-    ("sts:GetCallerIdentity", "sts:GetCallerIdentity"),
     ("ec2:DescribeSnapshots", "ec2:DescribeSnapshots"),
     ("ec2:DescribeVolumes", "ec2:DescribeVolumes"),
     ("ec2:DescribeAddresses", "ec2:DescribeAddresses"),
     ("ec2:DescribeInstances", "ec2:DescribeInstances"),
     ("ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroups"),
+    ("ec2:DescribeVpcs", "ec2:DescribeVpcs"),
+    ("ec2:DescribeFlowLogs", "ec2:DescribeFlowLogs"),
     (
         "ec2:GetEbsEncryptionByDefault",
         "ec2:GetEbsEncryptionByDefault",
@@ -61,6 +63,11 @@ pub const READS: &[(&str, &str)] = &[
     ("kms:GetKeyRotationStatus", "kms:GetKeyRotationStatus"),
     ("kms:ListResourceTags", "kms:ListResourceTags"),
 ];
+
+/// The IAM actions the remediation credentials need: [`WRITES`] and [`READS`].
+pub fn actions() -> std::collections::BTreeSet<&'static str> {
+    WRITES.iter().chain(READS).map(|(_, a)| *a).collect()
+}
 
 /// How long an apply waits for a snapshot to complete before it fails the action (the
 /// volume is not deleted).
