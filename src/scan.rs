@@ -67,6 +67,7 @@ pub fn aws_options(cfg: &Config, stats: Arc<ApiStats>) -> AwsOptions {
         max_concurrency: a.max_concurrency,
         max_attempts: a.max_attempts,
         role: None,
+        profile_only: false,
         stats,
     }
 }

@@ -525,3 +525,256 @@ print(json.dumps({{'vols': vols, 'snap_tags': snap.get('Tags', []), 'snap_vol': 
         );
     }
 }
+
+/// Scans, proposes a plan for the findings of `rules` (in that order) as alice, and has
+/// bob approve it; answers the plan id.
+fn approved_plan(e: &Estate, rules: &[&str]) -> String {
+    let doc = e.scan(&chrono::Utc::now().to_rfc3339());
+    let mut args = vec!["plan", "propose", "--as", "alice", "--format", "json"];
+    let mut found = Vec::new();
+    for r in rules {
+        found.extend(ids(&doc, &[r]));
+    }
+    assert!(!found.is_empty(), "no findings of {rules:?}: {doc:#}");
+    for id in &found {
+        args.extend(["--finding", id]);
+    }
+    let out = e.vigil(&args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let plan = json(&out);
+    let (id, hash) = (
+        plan["id"].to_string(),
+        plan["hash"].as_str().unwrap().to_string(),
+    );
+    e.enroll("bob");
+    let out = e.vigil(&[
+        "plan",
+        "approve",
+        &id,
+        "--hash",
+        &hash,
+        "--as",
+        "bob",
+        "--totp",
+        &e.code("bob", 0),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    id
+}
+
+const OPEN_SSH: &str = r#"
+ec2 = c('ec2')
+sg = ec2.create_security_group(GroupName='ssh-open', Description='ssh')['GroupId']
+ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=[{'IpProtocol': 'tcp', 'FromPort': 22, 'ToPort': 22, 'IpRanges': [{'CidrIp': '0.0.0.0/0'}]}])
+print(sg)
+"#;
+
+#[test]
+fn a_target_changed_after_approval_makes_the_plan_stale_and_nothing_is_written() {
+    let e = Estate::new(Moto::start(), ("testing", "testing"), None);
+    let sg = boto(&e.moto, OPEN_SSH).trim().to_string();
+    let id = approved_plan(&e, &["NET-AWS-001"]);
+    // Someone changes the group between approval and apply.
+    boto(&e.moto, &format!("c('ec2').authorize_security_group_ingress(GroupId='{sg}', IpPermissions=[{{'IpProtocol': 'tcp', 'FromPort': 443, 'ToPort': 443, 'IpRanges': [{{'CidrIp': '10.0.0.0/8'}}]}}])"));
+    let out = e.vigil(&["plan", "apply", &id]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("stale and nothing was written")
+            && err.contains("changed since the plan was made"),
+        "{err}"
+    );
+    assert!(
+        err.contains("config.IpPermissions"),
+        "names what changed: {err}"
+    );
+    let shown = json(&e.vigil(&["plan", "show", &id, "--format", "json"]));
+    assert_eq!(shown["state"], "stale");
+    assert_eq!(shown["executions"], serde_json::json!([]), "no call made");
+    let ranges = boto(&e.moto, &format!("print([r['CidrIp'] for p in c('ec2').describe_security_groups(GroupIds=['{sg}'])['SecurityGroups'][0]['IpPermissions'] for r in p['IpRanges']])"));
+    assert!(
+        ranges.contains("0.0.0.0/0"),
+        "the world-open rule is still there: {ranges}"
+    );
+    // A stale plan is not applied again; its findings may be planned anew.
+    let out = e.vigil(&["plan", "apply", &id]);
+    assert!(
+        stderr(&out).contains("only an approved plan is applied"),
+        "{}",
+        stderr(&out)
+    );
+    let out = e.vigil(&["plan", "propose", "--rule", "NET-AWS-001", "--as", "alice"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn a_denied_call_stops_the_plan_and_earlier_actions_stay_recorded() {
+    // moto enforces IAM once these 6 unauthenticated calls are spent.
+    let moto = Moto::start_with(&[("INITIAL_NO_AUTH_ACTION_COUNT", "6")]);
+    let keys = boto(
+        &moto,
+        r#"
+iam = c('iam')
+policy = json.load(open(os.environ['POLICY']))
+# The fixer may do what the remediation policy grants but block public access. (moto checks
+# S3 calls under their operation names, GetBucketEncryption, not IAM's
+# s3:GetEncryptionConfiguration: its reads are allowed by pattern here.)
+policy['Statement'] += [{'Effect': 'Allow', 'Action': ['sts:GetCallerIdentity', 's3:Get*', 's3:List*'], 'Resource': '*'},
+    {'Effect': 'Deny', 'Action': ['s3:PutBucketPublicAccessBlock', 's3:PutPublicAccessBlock'], 'Resource': '*'}]
+out = []
+for user, doc in [('scanner', {'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Action': '*', 'Resource': '*'}]}), ('fixer', policy)]:
+    iam.create_user(UserName=user)
+    iam.put_user_policy(UserName=user, PolicyName='p', PolicyDocument=json.dumps(doc))
+    k = iam.create_access_key(UserName=user)['AccessKey']
+    out += [k['AccessKeyId'], k['SecretAccessKey']]
+print(' '.join(out))
+"#
+        .replace("os.environ['POLICY']", &format!("'{}'", repo().join("deploy/iam-remediation-policy.json").display()))
+        .as_str(),
+    );
+    let k: Vec<&str> = keys.split_whitespace().collect();
+    let e = Estate::new(moto, (k[2], k[3]), None);
+    boto_as(
+        &e.moto,
+        "c('kms').create_key(Description='no rotation')\nc('s3').create_bucket(Bucket='open-bucket')",
+        k[0],
+        k[1],
+    );
+    let scan = |e: &Estate| {
+        json(&e.vigil_as(
+            &[
+                "scan",
+                "--endpoint-url",
+                &e.moto.url,
+                "--region",
+                "us-east-1",
+                "--format",
+                "json",
+            ],
+            (k[0], k[1]),
+        ))
+    };
+    let doc = scan(&e);
+    let mut args = vec!["plan", "propose", "--as", "alice", "--format", "json"];
+    let found: Vec<String> = ids(&doc, &["KMS-AWS-001"])
+        .into_iter()
+        .chain(ids(&doc, &["NET-AWS-005"]))
+        .collect();
+    assert_eq!(found.len(), 2, "{doc:#}");
+    for id in &found {
+        args.extend(["--finding", id]);
+    }
+    let plan = json(&e.vigil_as(&args, (k[0], k[1])));
+    let (id, hash) = (
+        plan["id"].to_string(),
+        plan["hash"].as_str().unwrap().to_string(),
+    );
+    e.enroll("bob");
+    let out = e.vigil(&[
+        "plan",
+        "approve",
+        &id,
+        "--hash",
+        &hash,
+        "--as",
+        "bob",
+        "--totp",
+        &e.code("bob", 0),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let out = e.vigil(&["plan", "apply", &id, "--format", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}\n{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let p = json(&out)["plan"].clone();
+    assert_eq!(p["state"], "partially_applied", "{p:#}");
+    assert!(
+        p["reason"]
+            .as_str()
+            .unwrap()
+            .contains("s3:PutPublicAccessBlock"),
+        "{p:#}"
+    );
+    let calls = p["executions"].as_array().unwrap();
+    let last = calls.last().unwrap();
+    assert_eq!(last["outcome"], "failed");
+    assert!(
+        last["answer"]["error"]
+            .as_str()
+            .unwrap()
+            .contains("AccessDenied"),
+        "{last:#}"
+    );
+    assert!(calls.iter().any(|c| c["call"]
+        .as_str()
+        .unwrap()
+        .starts_with("kms:EnableKeyRotation")
+        && c["outcome"] == "ok"));
+    assert_eq!(
+        p["actions"][0]["reversible"], "yes",
+        "the done action keeps its inverse: {p:#}"
+    );
+    assert!(p["actions"][0]["undo"][0]["api"] == "kms:DisableKeyRotation");
+    let rot = boto_as(&e.moto, "k = c('kms').list_keys()['Keys'][0]['KeyId']\nprint(c('kms').get_key_rotation_status(KeyId=k)['KeyRotationEnabled'])", k[0], k[1]);
+    assert_eq!(rot.trim(), "True");
+    let audit = stdout(&e.vigil(&["audit", "list", "--format", "json"]));
+    assert!(
+        audit.contains("\"plan.partially_applied\"") && audit.contains("\"failed\""),
+        "{audit}"
+    );
+}
+
+#[test]
+fn a_plan_killed_while_applying_is_reported_and_not_run_again() {
+    let moto = Moto::start();
+    // Every call the apply makes waits 2 s in the proxy, so it can be killed mid-way.
+    let (mut proxy, slow) = proxy(&moto, "none", 0, &[("PROXY_DELAY_SECONDS", "2")]);
+    let e = Estate::new(moto, ("testing", "testing"), Some(&slow));
+    boto(&e.moto, OPEN_SSH);
+    let id = approved_plan(&e, &["NET-AWS-001"]);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_vigil"))
+        .args(["plan", "apply", &id])
+        .env("VIGIL_DB", db(e.dir.path()))
+        .env("VIGIL_CONFIG", e.path("config.toml"))
+        .env("AWS_CONFIG_FILE", e.path("aws.config"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let shown = json(&e.vigil(&["plan", "show", &id, "--format", "json"]));
+        if shown["state"] == "applying" {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never applying: {shown:#}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    // SIGKILL: no cleanup of any kind runs.
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let out = e.vigil(&["plan", "apply", &id]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("was being applied when vigil stopped"),
+        "{}",
+        stderr(&out)
+    );
+    let shown = json(&e.vigil(&["plan", "show", &id, "--format", "json"]));
+    assert_eq!(
+        shown["state"], "applying",
+        "left as it was, for a person to check"
+    );
+    let out = e.vigil(&["audit", "verify"]);
+    assert!(out.status.success(), "{}", stdout(&out));
+    let _ = proxy.kill();
+}

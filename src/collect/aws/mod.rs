@@ -35,6 +35,9 @@ pub struct AwsOptions {
     pub max_attempts: u32,
     /// A role to assume, and the session name CloudTrail shows for it (remediation).
     pub role: Option<(String, String)>,
+    /// Take credentials from `profile` only, never from the environment (remediation: the
+    /// scanner's credentials in the environment must not be the ones that write).
+    pub profile_only: bool,
     /// Where API calls and throttled answers are counted.
     pub stats: Arc<crate::collect::ApiStats>,
 }
@@ -208,6 +211,13 @@ pub async fn connect(opts: &AwsOptions) -> Result<(Ctx, Vec<String>)> {
         .retry_config(RetryConfig::standard().with_max_attempts(opts.max_attempts.max(1)));
     if let Some(p) = &opts.profile {
         loader = loader.profile_name(p);
+        if opts.profile_only {
+            loader = loader.credentials_provider(
+                aws_config::profile::ProfileFileCredentialsProvider::builder()
+                    .profile_name(p)
+                    .build(),
+            );
+        }
     }
     if let Some(first) = opts.regions.first() {
         loader = loader.region(Region::new(first.clone()));

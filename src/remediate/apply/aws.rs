@@ -150,6 +150,7 @@ impl Remediator {
                 .role_arn
                 .clone()
                 .map(|r| (r, format!("vigil-plan-{plan}"))),
+            profile_only: true,
             stats: Default::default(),
         };
         let (ctx, _) = connect(&opts).await.map_err(|e| e.to_string())?;

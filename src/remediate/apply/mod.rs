@@ -31,6 +31,8 @@ pub enum Error {
     Duties(i64, String),
     #[error("plan {0} is stale and nothing was written: {1}. Propose it again from the next scan")]
     Stale(i64, String),
+    #[error("plan {0}: nothing was written, and it stays approved: {1}")]
+    Unreadable(i64, String),
     #[error("remediation credentials: {0}")]
     Credentials(String),
 }
@@ -40,8 +42,12 @@ pub enum Error {
 pub struct Check {
     pub action: usize,
     pub target: String,
-    /// None when the target is as the plan expects; else what changed.
+    /// None when the target is as the plan expects; else what changed, or why it could
+    /// not be read.
     pub problem: Option<String>,
+    /// The target could not be read (denied, throttled): nothing is known to have changed.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub unreadable: bool,
 }
 
 /// What `apply` did: the plan as it is now, and the checks made before any write.
@@ -184,11 +190,14 @@ pub async fn apply(
     };
     let mut checks = Vec::new();
     for (i, a, r) in &stored {
-        let problem = match (r, &aws) {
-            (None, _) => Some(format!("{} is no longer in the store", a.target)),
+        let (problem, unreadable) = match (r, &aws) {
+            (None, _) => (
+                Some(format!("{} is no longer in the store", a.target)),
+                false,
+            ),
             (Some(r), Some(aws)) => match aws.read(r).await {
-                Ok(fresh) => compare(a, r, fresh, &redactor),
-                Err(e) => Some(format!("reading {} again: {e}", a.target)),
+                Ok(fresh) => (compare(a, r, fresh, &redactor), false),
+                Err(e) => (Some(format!("reading {} again: {e}", a.target)), true),
             },
             (Some(_), None) => unreachable!("credentials are connected when there is work"),
         };
@@ -196,9 +205,9 @@ pub async fn apply(
             action: *i,
             target: a.target.clone(),
             problem,
+            unreadable,
         });
     }
-    let problems: Vec<&str> = checks.iter().filter_map(|c| c.problem.as_deref()).collect();
     if dry_run {
         return Ok(Applied {
             plan,
@@ -206,6 +215,15 @@ pub async fn apply(
             dry_run: true,
         });
     }
+    let unreadable: Vec<&str> = checks
+        .iter()
+        .filter(|c| c.unreadable)
+        .filter_map(|c| c.problem.as_deref())
+        .collect();
+    if !unreadable.is_empty() {
+        return Err(Error::Unreadable(id, unreadable.join("; ")));
+    }
+    let problems: Vec<&str> = checks.iter().filter_map(|c| c.problem.as_deref()).collect();
     if !problems.is_empty() {
         let reason = problems.join("; ");
         store.move_plan(
