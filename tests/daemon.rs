@@ -11,14 +11,14 @@ use common::{free_port, Moto};
 use serde_json::Value;
 
 /// A `vigil run` process; killed on drop.
-struct Daemon {
+pub(crate) struct Daemon {
     child: Child,
     pub port: u16,
     pub log: PathBuf,
 }
 
 impl Daemon {
-    fn start(dir: &Path, config: &str, args: &[&str], env: &[(&str, &str)]) -> Daemon {
+    pub(crate) fn start(dir: &Path, config: &str, args: &[&str], env: &[(&str, &str)]) -> Daemon {
         // Port 0: the daemon binds a free port and logs it (no race with other tests).
         let config = config.replace("PORT", "0");
         let cfg = dir.join("vigil.toml");
@@ -82,7 +82,7 @@ impl Daemon {
         }
     }
 
-    fn logs(&self) -> String {
+    pub(crate) fn logs(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
@@ -132,7 +132,7 @@ impl Daemon {
         }
     }
 
-    fn metrics(&self) -> String {
+    pub(crate) fn metrics(&self) -> String {
         let (code, body) = get(self.port, "/metrics", None);
         assert_eq!(code, 200);
         body
@@ -154,7 +154,7 @@ fn agent() -> ureq::Agent {
         .into()
 }
 
-fn get(port: u16, path: &str, token: Option<&str>) -> (u16, String) {
+pub(crate) fn get(port: u16, path: &str, token: Option<&str>) -> (u16, String) {
     let mut req = agent().get(format!("http://127.0.0.1:{port}{path}"));
     if let Some(t) = token {
         req = req.header("Authorization", format!("Bearer {t}"));
@@ -168,7 +168,7 @@ fn get(port: u16, path: &str, token: Option<&str>) -> (u16, String) {
     }
 }
 
-fn post(port: u16, path: &str, token: Option<&str>, body: &str) -> (u16, String) {
+pub(crate) fn post(port: u16, path: &str, token: Option<&str>, body: &str) -> (u16, String) {
     let mut req = agent()
         .post(format!("http://127.0.0.1:{port}{path}"))
         .header("Content-Type", "application/json");
@@ -182,12 +182,12 @@ fn post(port: u16, path: &str, token: Option<&str>, body: &str) -> (u16, String)
     )
 }
 
-fn json(s: &str) -> Value {
+pub(crate) fn json(s: &str) -> Value {
     serde_json::from_str(s).unwrap_or_else(|e| panic!("not JSON ({e}): {s}"))
 }
 
 /// Makes a token with `vigil token new`; returns (token, its `[[tokens]]` entry).
-fn token(name: &str, role: &str) -> (String, String) {
+pub(crate) fn token(name: &str, role: &str) -> (String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_vigil"))
         .args(["token", "new", "--name", name, "--role", role])
         .output()
@@ -250,7 +250,7 @@ max_attempts = 1
 const NEVER: &str = "0 0 0 1 1 *";
 
 /// Starts a scan through the API and waits for it to be recorded; returns the scan.
-fn scan_now(port: u16, operator: &str, viewer: &str) -> Value {
+pub(crate) fn scan_now(port: u16, operator: &str, viewer: &str) -> Value {
     let (code, body) = post(
         port,
         "/api/v1/scans",
@@ -276,7 +276,7 @@ fn scan_now(port: u16, operator: &str, viewer: &str) -> Value {
 }
 
 /// The value of one metric line (exact name and labels).
-fn metric(text: &str, series: &str) -> Option<f64> {
+pub(crate) fn metric(text: &str, series: &str) -> Option<f64> {
     text.lines().find_map(|l| {
         l.strip_prefix(series)?
             .strip_prefix(' ')?

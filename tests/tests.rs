@@ -16,6 +16,7 @@ mod k8s_apiserver;
 mod k8s_cluster;
 mod manifests;
 mod plans_aws;
+mod plans_daemon;
 mod plans_store;
 mod redact;
 mod rules;

@@ -4,16 +4,15 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::{bail, Context as _};
+use anyhow::Context as _;
 use chrono::{SecondsFormat, Utc};
 
 use super::args::{actor, open, DbArgs, RulesArgs};
 use super::Format;
-use vigil::remediate::approvers::Approvers;
-use vigil::remediate::propose::{self, Options};
-use vigil::remediate::select::{self, Selection};
+use vigil::remediate::flow;
+use vigil::remediate::select::Selection;
 use vigil::remediate::{Plan, PlanState};
-use vigil::store::{ApprovalRequest, Store};
+use vigil::store::Store;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum PlanCommand {
@@ -220,18 +219,6 @@ fn propose_cmd(a: ProposeArgs, config: Option<&Path>) -> anyhow::Result<ExitCode
                 .collect(),
         )
     };
-    let now = Utc::now();
-    let (cands, skipped) = select::candidates(&store, &rules, &sel, now)?;
-    if !skipped.is_empty() {
-        eprintln!(
-            "note: left out findings already in open plans: {}",
-            skipped
-                .iter()
-                .map(|i| i.to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-    }
     let mut tag_values = BTreeMap::new();
     for t in &a.tags {
         let (k, v) = t
@@ -240,24 +227,19 @@ fn propose_cmd(a: ProposeArgs, config: Option<&Path>) -> anyhow::Result<ExitCode
             .with_context(|| format!("--tag `{t}`: expected KEY=VALUE"))?;
         tag_values.insert(k.to_string(), v.to_string());
     }
-    let params = cfg.params();
-    let required_tags = params
-        .get("required_tags")
-        .and_then(|v| v.as_array())
-        .map(|a| {
-            a.iter()
-                .filter_map(|x| x.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default();
-    let opts = Options {
-        plans: &cfg.plans,
-        tag_values,
-        required_tags,
-    };
     let who = a.principal.unwrap_or_else(actor);
-    let new = propose::propose(&cands, &who, &opts)?;
-    let id = store.propose_plan(&new, &now.to_rfc3339_opts(SecondsFormat::Secs, true))?;
+    let done = flow::propose_plan(&mut store, &cfg, &rules, &sel, &who, tag_values, Utc::now())?;
+    if !done.skipped.is_empty() {
+        eprintln!(
+            "note: left out findings already in open plans: {}",
+            done.skipped
+                .iter()
+                .map(|i| i.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    let id = done.id;
     print_plan(&get(&store, id)?, a.format);
     Ok(ExitCode::SUCCESS)
 }
@@ -274,27 +256,7 @@ fn approve(
     let cfg = super::load_config(config)?;
     let who = principal.unwrap_or_else(actor);
     let mut store = open(db, config)?;
-    let approvers = Approvers::load(cfg.approvers.totp_file.as_deref(), cfg.approvers.totp_skew)?;
-    let now = Utc::now();
-    let step = match approvers.check(&who, code, now.timestamp() as u64) {
-        Ok(step) => step,
-        Err(e) => {
-            store.refuse_approval(id, &who, hash, &e.to_string(), now)?;
-            bail!("refused: {e}");
-        }
-    };
-    let ok = store.approve_plan(
-        &ApprovalRequest {
-            plan: id,
-            principal: &who,
-            hash,
-            totp_step: step,
-            ttl_hours: cfg.plans.approval_ttl_hours,
-            max_failures: cfg.approvers.max_failures,
-            lockout_minutes: cfg.approvers.lockout_minutes,
-        },
-        now,
-    )?;
+    let ok = flow::approve_plan(&mut store, &cfg, id, &who, hash, code, Utc::now())?;
     let p = get(&store, id)?;
     match format {
         Format::Json => print_plan(&p, format),

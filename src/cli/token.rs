@@ -20,6 +20,10 @@ pub struct NewArgs {
     /// viewer (read), operator (also start scans), admin (also reload).
     #[arg(long, value_parser = ["viewer", "operator", "admin"])]
     pub role: String,
+    /// The holder may also approve remediation plans (with a TOTP code from
+    /// `vigil approver add NAME`); no role implies it.
+    #[arg(long)]
+    pub approver: bool,
 }
 
 pub fn run(cmd: Command) -> anyhow::Result<ExitCode> {
@@ -37,14 +41,16 @@ pub fn run(cmd: Command) -> anyhow::Result<ExitCode> {
             let sha = auth::hash(&token);
             eprintln!("# Add to the tokens file (daemon.tokens_file):");
             eprintln!(
-                "[[tokens]]\nname = \"{}\"\nrole = \"{}\"\nsha256 = \"{sha}\"",
+                "[[tokens]]\nname = \"{}\"\nrole = \"{}\"\nsha256 = \"{sha}\"{}",
                 a.name,
-                role.as_str()
+                role.as_str(),
+                if a.approver { "\napprover = true" } else { "" }
             );
             eprintln!(
-                "# or to VIGIL_API_TOKENS: {}:{}:{sha}",
+                "# or to VIGIL_API_TOKENS: {}:{}{}:{sha}",
                 a.name,
-                role.as_str()
+                role.as_str(),
+                if a.approver { "+approver" } else { "" }
             );
             eprintln!(
                 "# The token is printed once, on standard output; vigil keeps only its hash."

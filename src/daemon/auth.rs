@@ -46,6 +46,9 @@ impl Role {
 pub struct Principal {
     pub name: String,
     pub role: Role,
+    /// May approve remediation plans (with a TOTP code). A capability of its own: no role
+    /// implies it, `admin` included.
+    pub approver: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -73,6 +76,8 @@ struct Entry {
     name: String,
     role: Role,
     sha256: String,
+    #[serde(default)]
+    approver: bool,
 }
 
 /// Token hashes (hex SHA-256) → who they belong to.
@@ -130,13 +135,19 @@ impl Tokens {
                 Ok(f) => {
                     for (i, e) in f.tokens.into_iter().enumerate() {
                         let at = format!("{}: token {} (`{}`)", path.display(), i + 1, e.name);
-                        tokens.add(&at, e.name, e.role, &e.sha256, &mut problems);
+                        let who = Principal {
+                            name: e.name,
+                            role: e.role,
+                            approver: e.approver,
+                        };
+                        tokens.add(&at, who, &e.sha256, &mut problems);
                     }
                 }
             }
         }
         if let Some(env) = env {
-            // name:role:sha256, separated by commas or whitespace.
+            // name:role:sha256 (role `ROLE+approver` for an approver), separated by commas
+            // or whitespace.
             for (i, item) in env
                 .split(|c: char| c == ',' || c.is_whitespace())
                 .filter(|s| !s.is_empty())
@@ -145,12 +156,25 @@ impl Tokens {
                 let at = format!("VIGIL_API_TOKENS entry {}", i + 1);
                 let parts: Vec<&str> = item.split(':').collect();
                 match parts.as_slice() {
-                    [name, role, sha] => match Role::parse(role) {
-                        Some(role) => tokens.add(&at, name.to_string(), role, sha, &mut problems),
-                        None => problems.push(format!(
-                            "{at}: unknown role `{role}` (known: viewer, operator, admin)"
-                        )),
-                    },
+                    [name, role, sha] => {
+                        let (role, approver) = match role.strip_suffix("+approver") {
+                            Some(r) => (r, true),
+                            None => (*role, false),
+                        };
+                        match Role::parse(role) {
+                            Some(role) => {
+                                let who = Principal {
+                                    name: name.to_string(),
+                                    role,
+                                    approver,
+                                };
+                                tokens.add(&at, who, sha, &mut problems)
+                            }
+                            None => problems.push(format!(
+                                "{at}: unknown role `{role}` (known: viewer, operator, admin; `+approver` adds approving plans)"
+                            )),
+                        }
+                    }
                     _ => problems.push(format!(
                         "{at}: expected NAME:ROLE:SHA256 (from `vigil token new`)"
                     )),
@@ -164,13 +188,13 @@ impl Tokens {
         }
     }
 
-    fn add(&mut self, at: &str, name: String, role: Role, sha: &str, problems: &mut Vec<String>) {
+    fn add(&mut self, at: &str, who: Principal, sha: &str, problems: &mut Vec<String>) {
         let sha = sha.to_ascii_lowercase();
         if !valid_hash(&sha) {
             problems.push(format!(
                 "{at}: `sha256` must be the token's SHA-256 in 64 hex digits (never the token itself; `vigil token new` prints it)"
             ));
-        } else if name.is_empty() {
+        } else if who.name.is_empty() {
             problems.push(format!("{at}: the token needs a name"));
         } else if let Some(other) = self.by_hash.get(&sha) {
             problems.push(format!(
@@ -178,7 +202,7 @@ impl Tokens {
                 other.name
             ));
         } else {
-            self.by_hash.insert(sha, Principal { name, role });
+            self.by_hash.insert(sha, who);
         }
     }
 

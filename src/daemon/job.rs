@@ -175,7 +175,14 @@ impl State {
         self.metrics.api_stats(&stats.counts());
         let seconds = t0.elapsed().as_secs_f64();
         match result {
-            Ok((rec, snapshot)) => self.recorded(target, &rec, &snapshot, seconds),
+            Ok((rec, snapshot)) => {
+                self.recorded(target, &rec, &snapshot, seconds);
+                // Reaping is mark → notify → plan: a complete scan proposes, nothing applies.
+                if rec.scan.status == crate::model::ScanStatus::Complete {
+                    super::plans::auto_propose(self).await;
+                }
+                super::plans::refresh_gauge(self).await;
+            }
             Err(failure) => {
                 match &failure {
                     ScanFailure::Abandoned(stage) => {

@@ -61,6 +61,11 @@ pub struct RuleIdLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct StateLabels {
+    pub state: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct ResultLabels {
     pub result: String,
 }
@@ -87,6 +92,9 @@ pub struct Metrics {
     pub rules_loaded: Gauge,
     pub reloads: Family<ResultLabels, Counter>,
     pub prunes: Family<ResultLabels, Counter>,
+    pub plans: Family<StateLabels, Gauge>,
+    pub plans_proposed: Counter,
+    pub plan_calls: Family<ResultLabels, Counter>,
     resource_labels: std::sync::Mutex<HashMap<String, Vec<TypeLabels>>>,
     #[allow(clippy::type_complexity)]
     findings_labels: std::sync::Mutex<(Vec<RuleLabels>, Vec<ControlLabels>)>,
@@ -117,6 +125,9 @@ impl Metrics {
             rules_loaded: Gauge::default(),
             reloads: Family::default(),
             prunes: Family::default(),
+            plans: Family::default(),
+            plans_proposed: Counter::default(),
+            plan_calls: Family::default(),
             resource_labels: Default::default(),
             findings_labels: Default::default(),
             registry: Registry::default(),
@@ -192,7 +203,51 @@ impl Metrics {
             m.reloads.clone(),
         );
         registry.register("prunes", "History prunes, by result", m.prunes.clone());
+        registry.register("plans", "Remediation plans, by state", m.plans.clone());
+        registry.register(
+            "plans_proposed",
+            "Plans the daemon proposed itself after complete scans (auto_propose)",
+            m.plans_proposed.clone(),
+        );
+        registry.register(
+            "plan_calls",
+            "API calls plans made when applied, by result (ok, failed)",
+            m.plan_calls.clone(),
+        );
         Metrics { registry, ..m }
+    }
+
+    /// Plans by state: every state listed, 0 when none is in it.
+    pub fn set_plans(&self, plans: &[crate::remediate::Plan]) {
+        use crate::remediate::PlanState::*;
+        for st in [
+            Proposed,
+            Approved,
+            Rejected,
+            Expired,
+            Stale,
+            Applying,
+            Applied,
+            Failed,
+            PartiallyApplied,
+            Verified,
+            VerifyFailed,
+        ] {
+            let n = plans.iter().filter(|p| p.state == st).count();
+            self.plans
+                .get_or_create(&StateLabels {
+                    state: st.as_str().into(),
+                })
+                .set(n as i64);
+        }
+    }
+
+    pub fn plan_call(&self, outcome: &str) {
+        self.plan_calls
+            .get_or_create(&ResultLabels {
+                result: outcome.into(),
+            })
+            .inc();
     }
 
     /// The text exposition (OpenMetrics-compatible Prometheus text).

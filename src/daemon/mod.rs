@@ -15,6 +15,7 @@ pub mod http;
 mod job;
 mod loaded;
 pub mod metrics;
+pub(crate) mod plans;
 mod scheduler;
 mod shutdown;
 mod state;
@@ -101,11 +102,14 @@ pub async fn run(opts: Options) -> Result<(), Error> {
     if tokens == 0 {
         tracing::warn!(target: "daemon", "no API tokens (daemon.tokens_file, VIGIL_API_TOKENS): every /api/v1 request will be refused");
     }
+    plans::report_interrupted(&state).await;
+    let sweeper = tokio::spawn(plans::sweep_loop(state.clone(), poll));
     let server = serve(&state, listener);
     tracing::info!(target: "daemon", listen = %bound, db = %state.db_path.display(), rules, tokens,
         pid = std::process::id(), "vigil is running");
     let why = watch_for_changes(&state, &mut sched, &mut signals, &mut reload_rx, poll).await;
     drop(reload_rx);
+    sweeper.abort();
     shutdown::drain(&state, &mut sched, why, grace).await;
     match tokio::time::timeout(Duration::from_secs(5), server).await {
         Ok(Ok(Ok(()))) => {}

@@ -7,6 +7,7 @@
 
 pub mod apply;
 pub mod approvers;
+pub mod flow;
 pub mod plan;
 pub mod propose;
 pub mod record;

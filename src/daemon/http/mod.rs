@@ -5,7 +5,9 @@
 //! |---|---|
 //! | `GET /healthz`, `GET /readyz`, `GET /metrics` | none |
 //! | `GET /api/v1/status`, `/scans`, `/scans/{id}`, `/findings`, `/findings/{id}`, `/resources?id=`, `/drift`, `/waivers` | viewer |
-//! | `POST /api/v1/scans` | operator |
+//! | `GET /api/v1/plans`, `/plans/{id}` | viewer |
+//! | `POST /api/v1/plans/{id}/approve` | a token with `approver = true` (any role) |
+//! | `POST /api/v1/scans`, `/plans/{id}/reject`, `/plans/{id}/apply` | operator |
 //! | `POST /api/v1/reload` | admin |
 
 use std::sync::Arc;
@@ -20,6 +22,7 @@ use axum::{Json, Router};
 use serde_json::json;
 
 mod api;
+mod plans;
 
 use super::auth::{Principal, Role};
 use super::{Phase, State};
@@ -72,12 +75,18 @@ pub fn router(state: Shared) -> Router {
         .route("/api/v1/resources", get(resource))
         .route("/api/v1/drift", get(drift))
         .route("/api/v1/waivers", get(waivers))
+        .route("/api/v1/plans", get(plans::list))
+        .route("/api/v1/plans/{id}", get(plans::get))
+        // The approver capability is checked (and a refusal audited) by the handler.
+        .route("/api/v1/plans/{id}/approve", post(plans::approve))
         .route_layer(middleware::from_fn_with_state(
             (state.clone(), Role::Viewer),
             authorize,
         ));
     let operator = Router::new()
         .route("/api/v1/scans", post(start_scan))
+        .route("/api/v1/plans/{id}/reject", post(plans::reject))
+        .route("/api/v1/plans/{id}/apply", post(plans::apply))
         .route_layer(middleware::from_fn_with_state(
             (state.clone(), Role::Operator),
             authorize,

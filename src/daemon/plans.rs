@@ -1,0 +1,171 @@
+//! Remediation plans in the daemon: proposing after complete scans (`[plans] auto_propose`),
+//! the periodic sweep (approvals that ran out expire; with `[plans] apply = "on-approval"`
+//! approved plans are applied), applying on request, and the report at start of plans an
+//! earlier process left applying. Plan writes use connections of their own (SQLite's
+//! busy timeout orders them with the scans' writer), off the async threads.
+
+use std::sync::Arc;
+
+use chrono::Utc;
+
+use super::State;
+use crate::remediate::select::Selection;
+use crate::remediate::PlanState;
+use crate::store::Store;
+
+/// Who the daemon's own proposals and applies are recorded as.
+pub const REAPER: &str = "vigil:reaper";
+
+/// Runs `f` with a connection of its own on a blocking thread (apply's async calls run on
+/// this runtime from there).
+pub(super) async fn with_store<T, F>(state: &Arc<State>, f: F) -> Result<T, String>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut Store) -> Result<T, String> + Send + 'static,
+{
+    let db = state.db_path.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut store = Store::open(&db).map_err(|e| e.to_string())?;
+        f(&mut store)
+    })
+    .await
+    .map_err(|e| format!("plan task panicked: {e}"))?
+}
+
+/// After a complete scan: the open findings of the `auto_propose` rules not yet in a plan
+/// become one plan, requested by [`REAPER`] (so any approver may approve it).
+pub(super) async fn auto_propose(state: &Arc<State>) {
+    let loaded = state.current();
+    let rules = loaded.config.plans.auto_propose.clone();
+    if rules.is_empty() {
+        return;
+    }
+    let done = with_store(state, move |store| {
+        let sel = Selection::Rules(rules);
+        match crate::remediate::flow::propose_plan(
+            store,
+            &loaded.config,
+            &loaded.rules,
+            &sel,
+            REAPER,
+            Default::default(),
+            Utc::now(),
+        ) {
+            Ok(p) => Ok(Some(p.id)),
+            Err(crate::remediate::flow::Error::Propose(
+                crate::remediate::propose::Error::Nothing,
+            )) => Ok(None),
+            Err(e) => Err(e.to_string()),
+        }
+    })
+    .await;
+    match done {
+        Ok(Some(id)) => {
+            state.metrics.plans_proposed.inc();
+            tracing::info!(target: "remediate", plan = id, requester = REAPER, "plan proposed for reaping candidates; it waits for approval")
+        }
+        Ok(None) => {}
+        Err(e) => tracing::warn!(target: "remediate", error = %e, "auto-propose"),
+    }
+}
+
+/// Applies one approved plan as `actor`; answers the plan after the apply.
+pub(super) async fn apply(
+    state: &Arc<State>,
+    id: i64,
+    actor: String,
+    dry_run: bool,
+) -> Result<crate::remediate::apply::Applied, crate::remediate::apply::Error> {
+    let config = state.current().config.clone();
+    let db = state.db_path.clone();
+    let handle = tokio::runtime::Handle::current();
+    let out = tokio::task::spawn_blocking(move || {
+        let mut store = Store::open(&db)?;
+        handle.block_on(crate::remediate::apply::apply(
+            &mut store, &config, id, &actor, dry_run,
+        ))
+    })
+    .await
+    .unwrap_or_else(|e| {
+        Err(crate::remediate::apply::Error::Credentials(format!(
+            "the apply panicked: {e}"
+        )))
+    });
+    if let Ok(a) = &out {
+        for e in &a.plan.executions {
+            state.metrics.plan_call(&e.outcome);
+        }
+        tracing::info!(target: "remediate", plan = id, state = %a.plan.state, dry_run, "plan applied");
+    }
+    out
+}
+
+/// The sweep: expire approvals that ran out; apply approved plans when the config says
+/// `on-approval`; refresh the plans-by-state gauge.
+pub(super) async fn sweep(state: &Arc<State>) {
+    let expired = with_store(state, |store| {
+        store
+            .expire_plans("vigil", Utc::now())
+            .map_err(|e| e.to_string())
+    })
+    .await;
+    match expired {
+        Ok(ids) if !ids.is_empty() => {
+            tracing::info!(target: "remediate", plans = ?ids, "approvals ran out: plans expired")
+        }
+        Ok(_) => {}
+        Err(e) => tracing::warn!(target: "remediate", error = %e, "expiring plans"),
+    }
+    if state.current().config.plans.apply == "on-approval" {
+        let approved = with_store(state, |store| {
+            store
+                .plans(&[PlanState::Approved])
+                .map_err(|e| e.to_string())
+        })
+        .await
+        .unwrap_or_default();
+        for p in approved {
+            if let Err(e) = apply(state, p.id, REAPER.to_string(), false).await {
+                tracing::warn!(target: "remediate", plan = p.id, error = %e, "apply on approval");
+            }
+        }
+    }
+    refresh_gauge(state).await;
+}
+
+/// Sweeps every `every` until shutdown begins.
+pub(super) async fn sweep_loop(state: Arc<State>, every: std::time::Duration) {
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if state.phase() != super::Phase::Running {
+            return;
+        }
+        sweep(&state).await;
+    }
+}
+
+/// Plans by state, for `vigil_plans`.
+pub(super) async fn refresh_gauge(state: &Arc<State>) {
+    let all = with_store(state, |store| store.plans(&[]).map_err(|e| e.to_string())).await;
+    if let Ok(all) = all {
+        state.metrics.set_plans(&all);
+    }
+}
+
+/// At start: plans an earlier process left `applying` were interrupted (this process holds
+/// the database's lock, so nothing else applies them). They are reported, never re-run.
+pub(super) async fn report_interrupted(state: &Arc<State>) {
+    let left = with_store(state, |store| {
+        store
+            .plans(&[PlanState::Applying])
+            .map_err(|e| e.to_string())
+    })
+    .await
+    .unwrap_or_default();
+    for p in left {
+        tracing::warn!(target: "remediate", plan = p.id, since = %p.updated_at, calls = p.executions.len(),
+            "plan was being applied when vigil stopped; it is not run again: check its recorded calls (vigil plan show) and the resources, then propose anew");
+    }
+}
