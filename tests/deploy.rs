@@ -790,3 +790,40 @@ fn remediation_policy_lists_exactly_the_actions_calls() {
         );
     }
 }
+
+/// The opt-in remediation ClusterRole grants `get` and `patch` on exactly the kinds plans
+/// patch (`vigil::remediate::k8s::PATCHED`), `create` only on NetworkPolicies, no wildcards.
+#[test]
+fn remediation_clusterrole_lists_exactly_the_patched_kinds() {
+    let role: serde_json::Value = serde_yaml_ng::from_str(&read(
+        "deploy/kustomize/components/remediation/clusterrole.yaml",
+    ))
+    .unwrap();
+    let mut granted = BTreeSet::new();
+    for r in role["rules"].as_array().unwrap() {
+        for g in strs(&r["apiGroups"]) {
+            for res in strs(&r["resources"]) {
+                for v in strs(&r["verbs"]) {
+                    assert!(!format!("{g}{res}{v}").contains('*'), "no wildcards");
+                    granted.insert((g.clone(), res.clone(), v));
+                }
+            }
+        }
+    }
+    let mut needed = BTreeSet::new();
+    for (group, _, kind) in vigil::remediate::k8s::PATCHED {
+        let plural = match *kind {
+            "NetworkPolicy" => "networkpolicies".to_string(),
+            k => format!("{}s", k.to_ascii_lowercase()),
+        };
+        for v in ["get", "patch"] {
+            needed.insert((group.to_string(), plural.clone(), v.to_string()));
+        }
+    }
+    needed.insert((
+        "networking.k8s.io".into(),
+        "networkpolicies".into(),
+        "create".into(),
+    ));
+    assert_eq!(granted, needed);
+}

@@ -36,6 +36,7 @@ fn plan(key: &str, prod: bool, finding: i64) -> NewPlan {
         plans: &plans,
         tag_values: Default::default(),
         required_tags: vec![],
+        required_namespace_labels: vec![],
     };
     let c = Candidate {
         finding: f,

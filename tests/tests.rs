@@ -17,6 +17,7 @@ mod k8s_cluster;
 mod manifests;
 mod plans_aws;
 mod plans_daemon;
+mod plans_k8s;
 mod plans_store;
 mod redact;
 mod rules;

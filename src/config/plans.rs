@@ -156,6 +156,16 @@ pub struct RemediationAws {
 pub struct RemediationKubernetes {
     pub kubeconfig: Option<PathBuf>,
     pub context: Option<String>,
+    /// The cluster's name in resource ids, as scans name it; default: the context's name.
+    /// Plans for other clusters are refused.
+    pub name: Option<String>,
+}
+
+impl RemediationKubernetes {
+    /// Whether a kubeconfig or context is named: without one, nothing is patched.
+    pub fn is_set(&self) -> bool {
+        self.kubeconfig.is_some() || self.context.is_some()
+    }
 }
 
 impl RemediationAws {

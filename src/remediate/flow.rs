@@ -42,20 +42,23 @@ pub fn propose_plan(
     now: DateTime<Utc>,
 ) -> Result<Proposed, Error> {
     let (cands, skipped) = select::candidates(store, rules, sel, now)?;
-    let required_tags = cfg
-        .params()
-        .get("required_tags")
-        .and_then(|v| v.as_array())
-        .map(|a| {
-            a.iter()
-                .filter_map(|x| x.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default();
+    let params = cfg.params();
+    let list = |k: &str| -> Vec<String> {
+        params
+            .get(k)
+            .and_then(|v| v.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
     let opts = Options {
         plans: &cfg.plans,
         tag_values,
-        required_tags,
+        required_tags: list("required_tags"),
+        required_namespace_labels: list("required_namespace_labels"),
     };
     let new = propose::propose(&cands, requester, &opts)?;
     let id = store.propose_plan(&new, &now.to_rfc3339_opts(SecondsFormat::Secs, true))?;

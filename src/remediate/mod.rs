@@ -8,6 +8,7 @@
 pub mod apply;
 pub mod approvers;
 pub mod flow;
+pub mod k8s;
 pub mod plan;
 pub mod propose;
 pub mod record;

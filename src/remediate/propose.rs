@@ -32,6 +32,9 @@ pub struct Options<'a> {
     pub tag_values: BTreeMap<String, String>,
     /// The tags rules require (`rules.params.required_tags`).
     pub required_tags: Vec<String>,
+    /// The labels namespaces must carry (`rules.params.required_namespace_labels`); values
+    /// come from `tag_values` too.
+    pub required_namespace_labels: Vec<String>,
 }
 
 /// Why no plan was made.
@@ -59,6 +62,7 @@ pub fn action_for_rule(rule: &str, declared: Option<ActionKind>) -> Option<Actio
         "EBS-AWS-002" => EbsEncryptionByDefault,
         "NET-AWS-001" | "NET-AWS-002" => RevokeIngress,
         "TAG-AWS-001" | "TAG-AWS-002" | "TAG-AWS-003" | "TAG-AWS-004" => AddTags,
+        r if super::k8s::patches(r) => K8sApplyPatch,
         _ => return None,
     })
 }
@@ -76,8 +80,17 @@ pub fn propose(
     let mut actions: Vec<Action> = Vec::new();
     let mut scopes: Vec<String> = Vec::new();
     let mut production = false;
+    // The pod rules failing on each target: one patch answers them all.
+    let mut pod_rules: std::collections::HashMap<&str, std::collections::BTreeSet<String>> =
+        Default::default();
     for c in candidates {
-        let action = build(c, opts);
+        pod_rules
+            .entry(c.finding.resource_id.as_str())
+            .or_default()
+            .insert(c.finding.rule_id.clone());
+    }
+    for c in candidates {
+        let action = build(c, opts, &pod_rules[c.finding.resource_id.as_str()]);
         if let Some((r, _)) = &c.target {
             production |= is_production(r, opts.plans);
             let scope = r.scope();
@@ -174,7 +187,7 @@ fn suggestion(rule: &str) -> Option<&'static str> {
     })
 }
 
-fn build(c: &Candidate, opts: &Options) -> Action {
+fn build(c: &Candidate, opts: &Options, pod_rules: &std::collections::BTreeSet<String>) -> Action {
     let Some((r, version)) = &c.target else {
         return manual(c, Some("the resource is no longer in the store"));
     };
@@ -320,11 +333,44 @@ fn build(c: &Candidate, opts: &Options) -> Action {
         }
         ActionKind::RevokeIngress => return revoke_ingress(c, r, a),
         ActionKind::AddTags => return add_tags(c, r, a, opts),
-        ActionKind::K8sApplyPatch | ActionKind::K8sScaleToZero | ActionKind::Manual => {
-            return manual(c, None)
+        ActionKind::K8sApplyPatch => {
+            let labels = namespace_labels(r, opts);
+            return super::k8s::build(a, &c.finding.rule_id, r, pod_rules, labels)
+                .unwrap_or_else(|why| manual(c, Some(&why)));
         }
+        ActionKind::K8sScaleToZero | ActionKind::Manual => return manual(c, None),
     }
     a
+}
+
+/// The missing required labels of a namespace with the values the proposer gave.
+fn namespace_labels(
+    r: &Resource,
+    opts: &Options,
+) -> Result<serde_json::Map<String, Value>, String> {
+    let missing: Vec<&String> = opts
+        .required_namespace_labels
+        .iter()
+        .filter(|k| r.tags.get(*k).is_none_or(|v| v.trim().is_empty()))
+        .collect();
+    let unknown: Vec<&str> = missing
+        .iter()
+        .filter(|k| !opts.tag_values.contains_key(**k))
+        .map(|k| k.as_str())
+        .collect();
+    if missing.is_empty() {
+        return Err("no required label is missing".into());
+    }
+    if !unknown.is_empty() {
+        return Err(format!(
+            "no value for {}: pass --tag KEY=VALUE to `vigil plan propose`",
+            unknown.join(", ")
+        ));
+    }
+    Ok(missing
+        .into_iter()
+        .map(|k| (k.clone(), Value::String(opts.tag_values[k].clone())))
+        .collect())
 }
 
 /// Revokes the world-open ranges (0.0.0.0/0, ::/0) of the permission the finding names

@@ -157,7 +157,8 @@ pub async fn collect(
 
 /// The client, the cluster's name and the context's namespace (`default` when it names
 /// none, as kubectl reads it).
-async fn connect(opts: &ClusterOptions) -> Result<(kube::Client, String, String), Error> {
+/// A client for the cluster, its name, and the context's default namespace.
+pub async fn connect(opts: &ClusterOptions) -> Result<(kube::Client, String, String), Error> {
     let (mut cfg, cluster) = client_config(opts).await?;
     cfg.read_timeout = Some(opts.timeout);
     cfg.connect_timeout = Some(opts.timeout);

@@ -8,6 +8,7 @@
 //! reading targets again, the calls).
 
 pub mod aws;
+pub mod k8s;
 
 use chrono::{SecondsFormat, Utc};
 use serde::Serialize;
@@ -139,6 +140,38 @@ fn compare(
     None
 }
 
+/// The remediation connections a plan needs, one per provider of its targets.
+struct Providers<'a> {
+    aws: Option<&'a aws::Remediator>,
+    kube: Option<&'a k8s::KubeRemediator>,
+}
+
+type Record<'a> = dyn FnMut(Execution) -> crate::store::Result<()> + 'a;
+
+impl Providers<'_> {
+    async fn read(&self, r: &Resource) -> Result<Option<Resource>, String> {
+        match (r.provider.as_str(), self.aws, self.kube) {
+            ("aws", Some(aws), _) => aws.read(r).await,
+            ("kubernetes", _, Some(kube)) => kube.read(r).await,
+            (p, _, _) => Err(format!("no remediation connection for {p}")),
+        }
+    }
+
+    async fn run(
+        &self,
+        i: usize,
+        a: &Action,
+        r: &Resource,
+        record: &mut Record<'_>,
+    ) -> Result<(), String> {
+        match (r.provider.as_str(), self.aws, self.kube) {
+            ("aws", Some(aws), _) => aws.run(i, a, r, record).await,
+            ("kubernetes", _, Some(kube)) => kube.run(i, a, record).await,
+            (p, _, _) => Err(format!("no remediation connection for {p}")),
+        }
+    }
+}
+
 /// Applies plan `id` (or, with `dry_run`, only reads its targets again and says what it
 /// would do). `actor` is who asked (the audit names them and the approvals relied on).
 pub async fn apply(
@@ -175,31 +208,49 @@ pub async fn apply(
         let r = store.current(&a.target)?.map(|(r, _)| r);
         stored.push((*i, *a, r));
     }
-    let aws = if executable.is_empty() {
-        None
-    } else {
+    let needs = |provider: &str| {
+        stored
+            .iter()
+            .any(|(_, _, r)| r.as_ref().is_some_and(|r| r.provider == provider))
+    };
+    let aws = if needs("aws") {
         let regions: Vec<String> = stored
             .iter()
-            .filter_map(|(_, _, r)| r.as_ref().and_then(|r| r.region.clone()))
+            .filter_map(|(_, _, r)| r.as_ref().filter(|r| r.provider == "aws"))
+            .filter_map(|r| r.region.clone())
             .collect();
         Some(
             aws::Remediator::connect(&cfg.remediation.aws, &regions, id)
                 .await
                 .map_err(Error::Credentials)?,
         )
+    } else {
+        None
+    };
+    let kube = if needs("kubernetes") {
+        Some(
+            k8s::KubeRemediator::connect(&cfg.remediation.kubernetes)
+                .await
+                .map_err(Error::Credentials)?,
+        )
+    } else {
+        None
+    };
+    let providers = Providers {
+        aws: aws.as_ref(),
+        kube: kube.as_ref(),
     };
     let mut checks = Vec::new();
     for (i, a, r) in &stored {
-        let (problem, unreadable) = match (r, &aws) {
-            (None, _) => (
+        let (problem, unreadable) = match r {
+            None => (
                 Some(format!("{} is no longer in the store", a.target)),
                 false,
             ),
-            (Some(r), Some(aws)) => match aws.read(r).await {
+            Some(r) => match providers.read(r).await {
                 Ok(fresh) => (compare(a, r, fresh, &redactor), false),
                 Err(e) => (Some(format!("reading {} again: {e}", a.target)), true),
             },
-            (Some(_), None) => unreachable!("credentials are connected when there is work"),
         };
         checks.push(Check {
             action: *i,
@@ -240,11 +291,11 @@ pub async fn apply(
     let mut done = 0usize;
     let mut failure: Option<String> = None;
     for (i, a, r) in &stored {
-        let (Some(r), Some(aws)) = (r, &aws) else {
+        let Some(r) = r else {
             continue;
         };
         let mut record = |e: Execution| store.record_call(id, &e);
-        let result = aws.run(*i, a, r, &mut record).await;
+        let result = providers.run(*i, a, r, &mut record).await;
         match result {
             Ok(()) => {
                 store.record_action(id, *i, "ok", None, actor, &now())?;
