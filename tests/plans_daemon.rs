@@ -186,4 +186,18 @@ endpoint_url = "{url}"
         "{m}"
     );
     assert_eq!(metric(&m, "vigil_plans_proposed_total"), Some(1.0), "{m}");
+    // Each step reached the notifier (the log here; mail plugs into the same seam).
+    let events: Vec<String> = daemon
+        .logs()
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|l| l["target"] == "notify")
+        .map(|l| l["event"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(
+        events,
+        ["Proposed", "Approved", "Applied", "Verified"],
+        "{}",
+        daemon.logs()
+    );
 }

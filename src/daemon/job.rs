@@ -178,6 +178,9 @@ impl State {
             Ok((rec, snapshot)) => {
                 self.recorded(target, &rec, &snapshot, seconds);
                 // Reaping is mark → notify → plan: a complete scan proposes, nothing applies.
+                if rec.lifecycle.plans_verified + rec.lifecycle.plans_verify_failed > 0 {
+                    super::plans::after_scan(self, rec.scan.id).await;
+                }
                 if rec.scan.status == crate::model::ScanStatus::Complete {
                     super::plans::auto_propose(self).await;
                 }

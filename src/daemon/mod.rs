@@ -172,6 +172,7 @@ fn open_state(
         phase: phase_tx,
         reload_tx,
         redactor,
+        notifier: Arc::new(crate::remediate::notify::Log),
         _lock: db_lock,
     }))
 }

@@ -32,6 +32,43 @@ where
     .map_err(|e| format!("plan task panicked: {e}"))?
 }
 
+/// Tells the notifier about plan `id` in the state it is in now.
+pub(super) async fn notify(state: &Arc<State>, id: i64) {
+    let plan = with_store(state, move |s| s.plan(id).map_err(|e| e.to_string())).await;
+    if let Ok(Some(p)) = plan {
+        if let Some(e) = crate::remediate::notify::Event::of(p.state) {
+            state.notifier.notify(e, &p);
+        }
+    }
+}
+
+/// After a scan: the plans it verified (or found still failing) are told about.
+pub(super) async fn after_scan(state: &Arc<State>, scan_id: i64) {
+    let done = with_store(state, |s| {
+        s.plans(&[PlanState::Verified, PlanState::VerifyFailed])
+            .map_err(|e| e.to_string())
+    })
+    .await
+    .unwrap_or_default();
+    let tag = format!("\"scan_id\":{scan_id}");
+    let audit = with_store(state, |s| s.audit_entries().map_err(|e| e.to_string()))
+        .await
+        .unwrap_or_default();
+    for p in done {
+        let subject = format!("plan {}", p.id);
+        let by_this_scan = audit.iter().any(|e| {
+            e.subject == subject
+                && (e.action == "plan.verified" || e.action == "plan.verify_failed")
+                && e.details.to_string().contains(&tag)
+        });
+        if by_this_scan {
+            if let Some(e) = crate::remediate::notify::Event::of(p.state) {
+                state.notifier.notify(e, &p);
+            }
+        }
+    }
+}
+
 /// After a complete scan: the open findings of the `auto_propose` rules not yet in a plan
 /// become one plan, requested by [`REAPER`] (so any approver may approve it).
 pub(super) async fn auto_propose(state: &Arc<State>) {
@@ -62,6 +99,7 @@ pub(super) async fn auto_propose(state: &Arc<State>) {
     match done {
         Ok(Some(id)) => {
             state.metrics.plans_proposed.inc();
+            notify(state, id).await;
             tracing::info!(target: "remediate", plan = id, requester = REAPER, "plan proposed for reaping candidates; it waits for approval")
         }
         Ok(None) => {}
@@ -94,6 +132,9 @@ pub(super) async fn apply(
     if let Ok(a) = &out {
         for e in &a.plan.executions {
             state.metrics.plan_call(&e.outcome);
+        }
+        if !a.dry_run {
+            notify(state, id).await;
         }
         tracing::info!(target: "remediate", plan = id, state = %a.plan.state, dry_run, "plan applied");
     }

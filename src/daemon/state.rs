@@ -69,6 +69,8 @@ pub struct State {
     pub(super) reload_tx: mpsc::Sender<oneshot::Sender<Result<usize, Vec<Problem>>>>,
     /// Redacts every collected snapshot with the database's key.
     pub(super) redactor: crate::redact::Redactor,
+    /// Where plan events go (the log; mail plugs in here).
+    pub(super) notifier: Arc<dyn crate::remediate::notify::Notifier>,
     /// Held for the life of the state, so it is released after the last write.
     pub(super) _lock: crate::store::lock::Lock,
 }

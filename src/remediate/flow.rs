@@ -62,6 +62,11 @@ pub fn propose_plan(
     };
     let new = propose::propose(&cands, requester, &opts)?;
     let id = store.propose_plan(&new, &now.to_rfc3339_opts(SecondsFormat::Secs, true))?;
+    // The actions and hash are fixed; the summary is written from them, apart.
+    if let Some(plan) = store.plan(id)? {
+        use super::summary::Summarizer as _;
+        store.set_summary(id, &super::summary::Template.summarize(&plan))?;
+    }
     Ok(Proposed { id, skipped })
 }
 

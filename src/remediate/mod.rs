@@ -9,10 +9,12 @@ pub mod apply;
 pub mod approvers;
 pub mod flow;
 pub mod k8s;
+pub mod notify;
 pub mod plan;
 pub mod propose;
 pub mod record;
 pub mod select;
+pub mod summary;
 
 pub use plan::{Action, ActionKind, Call, PlanState, Precondition, Reversibility};
 pub use record::{Approval, Execution, NewPlan, Plan, PlanFinding};

@@ -68,6 +68,9 @@ pub struct Plan {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     pub scopes: Vec<String>,
+    /// What an approver reads: written apart from the actions, never hashed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<super::summary::Summary>,
     pub actions: Vec<Action>,
     pub findings: Vec<PlanFinding>,
     pub approvals: Vec<Approval>,

@@ -76,6 +76,10 @@ pub fn detail(p: &Plan) -> String {
     if let Some(r) = &p.reason {
         let _ = writeln!(o, "reason     {r}");
     }
+    if let Some(s) = &p.summary {
+        let _ = writeln!(o, "\nsummary ({}, not part of what is approved):", s.source);
+        let _ = writeln!(o, "  {}", s.text);
+    }
     let _ = writeln!(o, "\nfindings ({}):", p.findings.len());
     for f in &p.findings {
         let _ = writeln!(

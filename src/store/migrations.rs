@@ -231,4 +231,8 @@ CREATE TABLE mfa_state (
     locked_until  TEXT
 );
 "#,
+    // 11: a plan's summary for humans, apart from its actions (never part of the hash).
+    r#"
+ALTER TABLE plans ADD COLUMN summary TEXT;
+"#,
 ];

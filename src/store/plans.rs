@@ -40,7 +40,7 @@ fn stamp(t: DateTime<Utc>) -> String {
 }
 
 const PLAN_COLUMNS: &str = "id, state, plan_hash, requester, created_at, updated_at, production,
-    approvals_required, expires_at, reason, scopes, actions";
+    approvals_required, expires_at, reason, scopes, actions, summary";
 
 fn json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> rusqlite::Result<T> {
     serde_json::from_str(text).map_err(|e| {
@@ -73,6 +73,9 @@ fn row_to_plan(r: &rusqlite::Row<'_>) -> rusqlite::Result<Plan> {
         reason: r.get(9)?,
         scopes: json(&r.get::<_, String>(10)?, "scopes")?,
         actions: json(&r.get::<_, String>(11)?, "actions")?,
+        summary: r
+            .get::<_, Option<String>>(12)?
+            .and_then(|s| serde_json::from_str(&s).ok()),
         findings: Vec::new(),
         approvals: Vec::new(),
         executions: Vec::new(),
@@ -213,6 +216,25 @@ impl Store {
         )?;
         tx.commit().map_err(sql("committing plan"))?;
         Ok(id)
+    }
+
+    /// Stores a plan's summary (not audited: it is text for a human, outside the hash and
+    /// the lifecycle).
+    pub fn set_summary(
+        &mut self,
+        id: i64,
+        summary: &crate::remediate::summary::Summary,
+    ) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE plans SET summary = ?2 WHERE id = ?1",
+                params![
+                    id,
+                    serde_json::to_string(summary).expect("summaries serialize")
+                ],
+            )
+            .map_err(sql("writing the plan summary"))?;
+        Ok(())
     }
 
     /// Finding ids held by open plans (proposed, approved, applying, applied).

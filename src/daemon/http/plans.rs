@@ -112,6 +112,9 @@ pub(super) async fn approve(
     tracing::info!(target: "remediate", plan = id, principal = %who.name, approvals = done.approvals,
         required = done.required, state = %done.state, "plan approval");
     plans::refresh_gauge(&state).await;
+    if done.state == PlanState::Approved {
+        plans::notify(&state, id).await;
+    }
     if done.state == PlanState::Approved && state.current().config.plans.apply == "on-approval" {
         let s = state.clone();
         tokio::spawn(async move { plans::sweep(&s).await });
@@ -156,6 +159,7 @@ pub(super) async fn reject(
     .await
     .map_err(internal)??;
     plans::refresh_gauge(&state).await;
+    plans::notify(&state, id).await;
     Ok(Json(crate::report::plans::json(&p)))
 }
 
