@@ -20,6 +20,16 @@ pub fn approver(cmd: ApproverCommand, config: Option<&Path>) -> anyhow::Result<E
         ApproverCommand::Add { name } => {
             let uri = a.add(&name)?;
             println!("{uri}");
+            // On a terminal, the same URI as a QR code for the authenticator app to scan.
+            if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+                if let Ok(code) = qrcode::QrCode::new(uri.as_bytes()) {
+                    let art = code
+                        .render::<qrcode::render::unicode::Dense1x2>()
+                        .quiet_zone(true)
+                        .build();
+                    eprintln!("{art}");
+                }
+            }
             eprintln!(
                 "{name} is an approver. Add the URI above to their authenticator app now: it is not shown again."
             );

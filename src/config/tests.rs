@@ -126,3 +126,36 @@ fn cluster_entries_are_checked_one_by_one() {
     );
     assert_eq!(ok.collectors.kubernetes.page_size, 500);
 }
+
+#[test]
+fn plan_keys_are_checked_where_they_are() {
+    let text = "[plans]\napply = \"always\"\napproval_ttl_hours = 0\n\n[approvers]\ntotp_file = \"/etc/vigil/totp.toml\"\nmax_failures = 0\n\n[remediation.aws]\nprofile = \"fix\"\nrole = \"x\"\n";
+    let messages: Vec<String> = problems("vigil.toml", text)
+        .iter()
+        .map(|p| format!("{}: {}", p.line, p.message))
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "2: `plans.apply`: unknown apply mode `always` (known: manual, on-approval)",
+            "3: `plans.approval_ttl_hours`: must be a positive integer",
+            "7: `approvers.max_failures`: must be a positive integer",
+            "11: unknown key `remediation.aws.role` (known here: profile, role_arn, endpoint_url)",
+        ]
+    );
+    let c = Config::parse(
+        "t",
+        "[plans]\napply = \"on-approval\"\nprod_approvals_required = 3\n",
+    )
+    .unwrap();
+    assert_eq!(c.plans.apply, "on-approval");
+    assert_eq!(c.plans.prod_approvals_required, 3);
+    assert_eq!(
+        c.plans.auto_propose, REAPING_RULES,
+        "the reaping rules by default"
+    );
+    assert!(
+        !c.remediation.aws.is_set(),
+        "no remediation credentials unless named"
+    );
+}
