@@ -42,6 +42,39 @@ spec:
         securityContext: {runAsNonRoot: false}
 "#;
 
+/// A reaping candidate of the operator's own rule, which says to scale it to zero.
+const IDLE_DEV: &str = r#"
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: batch, namespace: shop, labels: {environment: dev}}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: batch}}
+  template:
+    metadata: {labels: {app: batch}}
+    spec:
+      containers:
+      - name: batch
+        image: registry.example.com/batch:1.0
+"#;
+
+const SCALE_RULE: &str = r#"# METADATA
+# title: Dev workload left running
+# custom:
+#   id: OPS-K8S-001
+#   severity: low
+#   controls: [CM-7]
+#   resource_types: ["K8s::apps::Deployment"]
+#   remediation: Scale it to zero.
+#   action: k8s_scale_to_zero
+package ops.dev_workload
+
+deny contains {"msg": "dev workload running", "path": "config.spec.replicas"} if {
+	input.config.metadata.labels.environment == "dev"
+	input.config.spec.replicas > 0
+}
+"#;
+
 const GET_ONLY: &str = r#"
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
@@ -84,7 +117,14 @@ impl Setup {
             "c1",
             "--format",
             "json",
+            "--rules",
+            &self.rules(),
         ]))
+    }
+
+    /// The operator's own rules (OPS-K8S-001).
+    fn rules(&self) -> String {
+        self.dir.path().join("rules").display().to_string()
     }
 
     /// Proposes for the open findings of `rule` on resources matching `resource`, has
@@ -113,6 +153,8 @@ impl Setup {
             "data-classification=internal",
             "--format",
             "json",
+            "--rules",
+            &self.rules(),
         ]);
         assert!(out.status.success(), "{}", stderr(&out));
         let plan = json(&out);
@@ -148,8 +190,11 @@ fn kubernetes_plans_dry_run_first_never_force_and_fail_without_rights() {
         ],
         Some(GITOPS),
     );
+    kube.apply(IDLE_DEV);
     kube.apply(GET_ONLY);
     let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("rules")).unwrap();
+    std::fs::write(dir.path().join("rules/dev_workload.rego"), SCALE_RULE).unwrap();
     std::fs::write(
         dir.path().join("config.toml"),
         format!(
@@ -160,7 +205,7 @@ fn kubernetes_plans_dry_run_first_never_force_and_fail_without_rights() {
     )
     .unwrap();
     let s = Setup { kube, dir };
-    for a in ["bob", "carol", "dave", "erin", "frank"] {
+    for a in ["bob", "carol", "dave", "erin", "frank", "gina"] {
         assert!(s.vigil(&["approver", "add", a]).status.success());
     }
     let doc = s.scan();
@@ -337,6 +382,29 @@ fn kubernetes_plans_dry_run_first_never_force_and_fail_without_rights() {
     );
     assert_eq!(labels, "shop-team");
 
+    // The operator's rule says its reaping candidates are scaled to zero (scale subresource).
+    let (_, out) = s.plan_and_apply("OPS-K8S-001", "k8s://c1/shop/apps/Deployment/batch", "gina");
+    let p = json(&out)["plan"].clone();
+    assert_eq!(p["state"], "applied", "{p:#}");
+    assert_eq!(p["actions"][0]["kind"], "k8s_scale_to_zero");
+    assert_eq!(
+        p["actions"][0]["undo"][0]["params"]["replicas"], 2,
+        "undone by scaling back"
+    );
+    let replicas = s.kube.kubectl(
+        &[
+            "get",
+            "deployment",
+            "batch",
+            "-n",
+            "shop",
+            "-o",
+            "jsonpath={.spec.replicas}",
+        ],
+        None,
+    );
+    assert_eq!(replicas, "0");
+
     // The next scan verifies the applied plans.
     s.scan();
     let plans = json(&s.vigil(&["plan", "list", "--format", "json"]));
@@ -348,7 +416,7 @@ fn kubernetes_plans_dry_run_first_never_force_and_fail_without_rights() {
         .collect();
     assert_eq!(
         states.iter().filter(|s| **s == "verified").count(),
-        3,
+        4,
         "{states:?}"
     );
 }

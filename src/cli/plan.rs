@@ -118,7 +118,7 @@ pub fn plan(cmd: PlanCommand, config: Option<&Path>) -> anyhow::Result<ExitCode>
                 .iter()
                 .map(|s| {
                     PlanState::parse(s).with_context(|| {
-                        format!("unknown plan state `{s}` (proposed, approved, rejected, expired, stale, applying, applied, failed, partially_applied, verified, verify_failed)")
+                        format!("unknown plan state `{s}` (known: {})", PlanState::names())
                     })
                 })
                 .collect::<anyhow::Result<Vec<_>>>()?;

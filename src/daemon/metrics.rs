@@ -219,20 +219,7 @@ impl Metrics {
 
     /// Plans by state: every state listed, 0 when none is in it.
     pub fn set_plans(&self, plans: &[crate::remediate::Plan]) {
-        use crate::remediate::PlanState::*;
-        for st in [
-            Proposed,
-            Approved,
-            Rejected,
-            Expired,
-            Stale,
-            Applying,
-            Applied,
-            Failed,
-            PartiallyApplied,
-            Verified,
-            VerifyFailed,
-        ] {
+        for st in crate::remediate::PlanState::ALL {
             let n = plans.iter().filter(|p| p.state == st).count();
             self.plans
                 .get_or_create(&StateLabels {

@@ -158,8 +158,8 @@ impl Approvers {
         std::fs::rename(&tmp, &self.path).map_err(io(&self.path))
     }
 
-    /// The time step an approver's code matches at `unix_time` (within the skew), or None.
-    pub fn check(&self, name: &str, code: &str, unix_time: u64) -> Result<Option<u64>, Error> {
+    /// The approver's TOTP, from their stored secret.
+    fn totp_of(&self, name: &str) -> Result<Totp, Error> {
         let e = self
             .file
             .approvers
@@ -171,29 +171,17 @@ impl Approvers {
             message: format!("the secret of {name}: {message}"),
         };
         let secret = Secret::try_from_base32(&e.secret).map_err(|e| invalid(e.to_string()))?;
-        let t = totp(name, secret.as_bytes().to_vec(), self.skew).map_err(invalid)?;
-        Ok(t.check(code.trim(), unix_time))
+        totp(name, secret.as_bytes().to_vec(), self.skew).map_err(invalid)
     }
 
-    /// The current code of an approver (for tests and for `vigil approver code` in a demo).
+    /// The time step an approver's code matches at `unix_time` (within the skew), or None.
+    pub fn check(&self, name: &str, code: &str, unix_time: u64) -> Result<Option<u64>, Error> {
+        Ok(self.totp_of(name)?.check(code.trim(), unix_time))
+    }
+
+    /// An approver's code at `unix_time`, as their authenticator app shows it.
     pub fn code_at(&self, name: &str, unix_time: u64) -> Result<String, Error> {
-        let e = self
-            .file
-            .approvers
-            .iter()
-            .find(|e| e.name == name)
-            .ok_or_else(|| Error::NotEnrolled(name.into()))?;
-        let secret = Secret::try_from_base32(&e.secret).map_err(|err| Error::Invalid {
-            path: self.path.display().to_string(),
-            message: err.to_string(),
-        })?;
-        let t = totp(name, secret.as_bytes().to_vec(), self.skew).map_err(|message| {
-            Error::Invalid {
-                path: self.path.display().to_string(),
-                message,
-            }
-        })?;
-        Ok(t.generate(unix_time).to_string())
+        Ok(self.totp_of(name)?.generate(unix_time).to_string())
     }
 }
 

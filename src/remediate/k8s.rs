@@ -39,6 +39,50 @@ pub const PATCHED: &[(&str, &str, &str)] = &[
     ("networking.k8s.io", "v1", "NetworkPolicy"),
 ];
 
+/// The workload kinds a reaping rule may scale to zero (`custom.action:
+/// k8s_scale_to_zero`), through their `scale` subresource.
+pub const SCALED: &[(&str, &str)] = &[("apps", "Deployment"), ("apps", "StatefulSet")];
+
+/// Scales a workload to zero replicas through its `scale` subresource (a dry run first);
+/// undone by scaling back to the replicas it had.
+pub fn scale_to_zero(mut a: Action, r: &Resource) -> Result<Action, String> {
+    let (api_version, kind, ns, name) =
+        object_ref(r).ok_or("the stored object has no apiVersion, kind or name")?;
+    if !SCALED.iter().any(|(_, k)| *k == kind) {
+        return Err(format!(
+            "vigil scales Deployments and StatefulSets, not a {kind}"
+        ));
+    }
+    let replicas = r
+        .config
+        .pointer("/spec/replicas")
+        .cloned()
+        .unwrap_or(json!(1));
+    let call = |n: Value, dry: bool| {
+        let mut c = Call::new("k8s:scale")
+            .param("apiVersion", api_version.as_str())
+            .param("kind", kind.as_str())
+            .param("name", name.as_str())
+            .param("replicas", n);
+        if let Some(ns) = &ns {
+            c = c.param("namespace", ns.as_str());
+        }
+        if dry {
+            c = c.param("dryRun", "All");
+        }
+        c
+    };
+    a.preconditions = vec![super::Precondition::new(
+        "config.spec.replicas",
+        replicas.clone(),
+    )];
+    a.calls = vec![call(json!(0), true), call(json!(0), false)];
+    a.reversibility = Reversibility::Yes {
+        undo: vec![call(replicas, false)],
+    };
+    Ok(a)
+}
+
 /// The securityContext a pod rule wants on every container.
 fn hardening(rule: &str) -> Option<(&'static str, Value)> {
     Some(match rule {

@@ -226,7 +226,8 @@ impl PlanState {
         }
     }
 
-    pub fn parse(s: &str) -> Option<PlanState> {
+    /// Every state, in lifecycle order.
+    pub const ALL: [PlanState; 11] = {
         use PlanState::*;
         [
             Proposed,
@@ -241,8 +242,15 @@ impl PlanState {
             Verified,
             VerifyFailed,
         ]
-        .into_iter()
-        .find(|st| st.as_str() == s)
+    };
+
+    pub fn parse(s: &str) -> Option<PlanState> {
+        PlanState::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+
+    /// `proposed, approved, …`: the names, for messages.
+    pub fn names() -> String {
+        PlanState::ALL.map(PlanState::as_str).join(", ")
     }
 
     /// A plan in one of these states holds its findings: they are not planned again.

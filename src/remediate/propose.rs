@@ -334,33 +334,38 @@ fn build(c: &Candidate, opts: &Options, pod_rules: &std::collections::BTreeSet<S
         ActionKind::RevokeIngress => return revoke_ingress(c, r, a),
         ActionKind::AddTags => return add_tags(c, r, a, opts),
         ActionKind::K8sApplyPatch => {
-            let labels = namespace_labels(r, opts);
+            let labels = missing_values(&opts.required_namespace_labels, r, opts, "label");
             return super::k8s::build(a, &c.finding.rule_id, r, pod_rules, labels)
                 .unwrap_or_else(|why| manual(c, Some(&why)));
         }
-        ActionKind::K8sScaleToZero | ActionKind::Manual => return manual(c, None),
+        ActionKind::K8sScaleToZero => {
+            return super::k8s::scale_to_zero(a, r).unwrap_or_else(|why| manual(c, Some(&why)))
+        }
+        ActionKind::Manual => return manual(c, None),
     }
     a
 }
 
-/// The missing required labels of a namespace with the values the proposer gave.
-fn namespace_labels(
+/// The keys of `required` the resource lacks (absent or blank), with the values the
+/// proposer gave; an error names what is missing a value, or says nothing is missing.
+fn missing_values(
+    required: &[String],
     r: &Resource,
     opts: &Options,
+    what: &str,
 ) -> Result<serde_json::Map<String, Value>, String> {
-    let missing: Vec<&String> = opts
-        .required_namespace_labels
+    let missing: Vec<&String> = required
         .iter()
         .filter(|k| r.tags.get(*k).is_none_or(|v| v.trim().is_empty()))
         .collect();
+    if missing.is_empty() {
+        return Err(format!("no required {what} is missing"));
+    }
     let unknown: Vec<&str> = missing
         .iter()
         .filter(|k| !opts.tag_values.contains_key(**k))
         .map(|k| k.as_str())
         .collect();
-    if missing.is_empty() {
-        return Err("no required label is missing".into());
-    }
     if !unknown.is_empty() {
         return Err(format!(
             "no value for {}: pass --tag KEY=VALUE to `vigil plan propose`",
@@ -429,27 +434,11 @@ fn revoke_ingress(c: &Candidate, r: &Resource, mut a: Action) -> Action {
 /// it, so the apply merges the additions into the set it reads first. Keys without a value
 /// leave the finding to a manual action.
 fn add_tags(c: &Candidate, r: &Resource, mut a: Action, opts: &Options) -> Action {
-    let missing: Vec<&String> = opts
-        .required_tags
-        .iter()
-        .filter(|k| r.tags.get(*k).is_none_or(|v| v.trim().is_empty()))
-        .collect();
-    let unknown: Vec<&str> = missing
-        .iter()
-        .filter(|k| !opts.tag_values.contains_key(**k))
-        .map(|k| k.as_str())
-        .collect();
-    if missing.is_empty() || !unknown.is_empty() {
-        let why = format!(
-            "no value for {}: pass --tag KEY=VALUE to `vigil plan propose`",
-            unknown.join(", ")
-        );
-        return manual(c, (!unknown.is_empty()).then_some(why.as_str()));
-    }
-    let tags: serde_json::Map<String, Value> = missing
-        .iter()
-        .map(|k| ((*k).clone(), Value::String(opts.tag_values[*k].clone())))
-        .collect();
+    let tags = match missing_values(&opts.required_tags, r, opts, "tag") {
+        Ok(t) => t,
+        Err(why) => return manual(c, Some(&why)),
+    };
+    let missing: Vec<&String> = tags.keys().collect();
     a.preconditions = missing
         .iter()
         .map(|k| Precondition::new(&format!("tags.{k}"), Value::Null))

@@ -26,7 +26,10 @@ pub(super) async fn list(
     let states = match q.state.as_deref() {
         None => vec![],
         Some(s) => vec![PlanState::parse(s).ok_or_else(|| {
-            bad_request(format!("unknown plan state `{s}` (proposed, approved, rejected, expired, stale, applying, applied, failed, partially_applied, verified, verify_failed)"))
+            bad_request(format!(
+                "unknown plan state `{s}` (known: {})",
+                PlanState::names()
+            ))
         })?],
     };
     let plans = read(&state, move |store| store.plans(&states).map_err(internal)).await?;

@@ -11,9 +11,8 @@ use serde_json::{json, Value};
 use crate::collect::aws::{client, connect, err_text, AwsOptions, Ctx};
 use crate::config::RemediationAws;
 use crate::model::Resource;
-use crate::remediate::plan::{Action, Call};
+use crate::remediate::plan::Call;
 use crate::remediate::propose::TAGS_PARAM;
-use crate::remediate::Execution;
 
 /// The write calls actions make, each with the IAM action it needs.
 /// `deploy/iam-remediation-policy.json` grants exactly these and [`READS`] (a test keeps
@@ -77,8 +76,6 @@ const SNAPSHOT_WAIT: Duration = Duration::from_secs(30 * 60);
 pub struct Remediator {
     ctx: Ctx,
 }
-
-type Record<'a> = dyn FnMut(Execution) -> crate::store::Result<()> + 'a;
 
 /// A call's parameters, read by name.
 struct Params<'a>(&'a Call);
@@ -169,43 +166,13 @@ impl Remediator {
         crate::collect::aws::read::read_again(&self.ctx, r).await
     }
 
-    /// Runs one action's calls in order, recording each with its answer; the first error
-    /// ends the action.
-    pub async fn run(
-        &self,
-        index: usize,
-        a: &Action,
-        target: &Resource,
-        record: &mut Record<'_>,
-    ) -> Result<(), String> {
-        let region = target.region.as_deref().unwrap_or_default();
-        // Values a call answers that later calls use: `$snapshot`, `$prior`.
-        let mut vars: BTreeMap<&str, Value> = BTreeMap::new();
-        for c in &a.calls {
-            let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-            let result = self.call(c, region, &mut vars).await;
-            let (outcome, answer) = match &result {
-                Ok(v) => ("ok", v.clone()),
-                Err(e) => ("failed", json!({"error": e})),
-            };
-            record(Execution {
-                action: index,
-                call: c.to_string(),
-                at,
-                outcome: outcome.into(),
-                answer,
-            })
-            .map_err(|e| format!("recording {}: {e}", c.api))?;
-            result?;
-        }
-        Ok(())
-    }
-
-    async fn call(
+    /// Sends one call of an action in the target's region. `vars` carries what earlier
+    /// calls of the action answered (`$snapshot`, `$prior`).
+    pub(super) async fn call(
         &self,
         c: &Call,
         region: &str,
-        vars: &mut BTreeMap<&'static str, Value>,
+        vars: &mut super::Vars,
     ) -> Result<Value, String> {
         let ctx = &self.ctx;
         let p = Params(c);

@@ -10,16 +10,13 @@ use crate::collect::k8s::{connect, normalize, ClusterOptions};
 use crate::config::RemediationKubernetes;
 use crate::model::Resource;
 use crate::remediate::k8s::FIELD_MANAGER;
-use crate::remediate::plan::{Action, Call};
-use crate::remediate::Execution;
+use crate::remediate::plan::Call;
 
 /// Connected with the remediation context.
 pub struct KubeRemediator {
     client: kube::Client,
     cluster: String,
 }
-
-type Record<'a> = dyn FnMut(Execution) -> crate::store::Result<()> + 'a;
 
 /// What the API server said, with a 409 read as the ownership conflict it is.
 fn api_error(e: kube::Error) -> String {
@@ -85,34 +82,8 @@ impl KubeRemediator {
         }))
     }
 
-    /// Runs one action's calls in order (the dry run first), recording each.
-    pub async fn run(
-        &self,
-        index: usize,
-        a: &Action,
-        record: &mut Record<'_>,
-    ) -> Result<(), String> {
-        for c in &a.calls {
-            let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-            let result = self.call(c).await;
-            let (outcome, answer) = match &result {
-                Ok(v) => ("ok", v.clone()),
-                Err(e) => ("failed", json!({"error": e})),
-            };
-            record(Execution {
-                action: index,
-                call: c.to_string(),
-                at,
-                outcome: outcome.into(),
-                answer,
-            })
-            .map_err(|e| format!("recording {}: {e}", c.api))?;
-            result?;
-        }
-        Ok(())
-    }
-
-    async fn call(&self, c: &Call) -> Result<Value, String> {
+    /// Sends one call of an action.
+    pub(super) async fn call(&self, c: &Call) -> Result<Value, String> {
         let p = |k: &str| c.params.get(k).and_then(Value::as_str).unwrap_or_default();
         match c.api.as_str() {
             "k8s:apply" => {
@@ -128,6 +99,24 @@ impl KubeRemediator {
                     .await
                     .map_err(|e| format!("{}: {}", c.api, api_error(e)))?;
                 Ok(json!({"resourceVersion": obj.metadata.resource_version}))
+            }
+            "k8s:scale" => {
+                let ns = c.params.get("namespace").and_then(Value::as_str);
+                let replicas = c.params.get("replicas").cloned().unwrap_or(json!(0));
+                let mut pp = PatchParams::default();
+                if c.params.contains_key("dryRun") {
+                    pp = pp.dry_run();
+                }
+                let scale = self
+                    .api(p("apiVersion"), p("kind"), ns)
+                    .patch_scale(
+                        p("name"),
+                        &pp,
+                        &Patch::Merge(json!({"spec": {"replicas": replicas}})),
+                    )
+                    .await
+                    .map_err(|e| format!("{}: {}", c.api, api_error(e)))?;
+                Ok(json!({"replicas": scale.spec.and_then(|s| s.replicas)}))
             }
             other => Err(format!("vigil does not make {other} calls")),
         }

@@ -157,20 +157,44 @@ impl Providers<'_> {
         }
     }
 
+    /// Runs one action's calls in order, recording each with its answer as it returns; the
+    /// first error ends the action.
     async fn run(
         &self,
-        i: usize,
+        index: usize,
         a: &Action,
         r: &Resource,
         record: &mut Record<'_>,
     ) -> Result<(), String> {
-        match (r.provider.as_str(), self.aws, self.kube) {
-            ("aws", Some(aws), _) => aws.run(i, a, r, record).await,
-            ("kubernetes", _, Some(kube)) => kube.run(i, a, record).await,
-            (p, _, _) => Err(format!("no remediation connection for {p}")),
+        let region = r.region.as_deref().unwrap_or_default();
+        let mut vars = Vars::new();
+        for c in &a.calls {
+            let at = now();
+            let result = match (r.provider.as_str(), self.aws, self.kube) {
+                ("aws", Some(aws), _) => aws.call(c, region, &mut vars).await,
+                ("kubernetes", _, Some(kube)) => kube.call(c).await,
+                (p, _, _) => Err(format!("no remediation connection for {p}")),
+            };
+            let (outcome, answer) = match &result {
+                Ok(v) => ("ok", v.clone()),
+                Err(e) => ("failed", serde_json::json!({"error": e})),
+            };
+            record(Execution {
+                action: index,
+                call: c.to_string(),
+                at,
+                outcome: outcome.into(),
+                answer,
+            })
+            .map_err(|e| format!("recording {}: {e}", c.api))?;
+            result?;
         }
+        Ok(())
     }
 }
+
+/// What earlier calls of an action answered, for the later ones: `$snapshot`, `$prior`.
+pub(crate) type Vars = std::collections::BTreeMap<&'static str, serde_json::Value>;
 
 /// Applies plan `id` (or, with `dry_run`, only reads its targets again and says what it
 /// would do). `actor` is who asked (the audit names them and the approvals relied on).
