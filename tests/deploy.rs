@@ -825,5 +825,9 @@ fn remediation_clusterrole_lists_exactly_the_patched_kinds() {
         "networkpolicies".into(),
         "create".into(),
     ));
+    for (group, kind) in vigil::remediate::k8s::SCALED {
+        let plural = format!("{}s/scale", kind.to_ascii_lowercase());
+        needed.insert((group.to_string(), plural, "patch".to_string()));
+    }
     assert_eq!(granted, needed);
 }
