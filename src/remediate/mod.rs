@@ -1,12 +1,16 @@
 //! Remediation plans: findings grouped into actions that are data, approved by their
 //! content hash, applied with separate credentials, verified by the next complete scan.
 //!
-//! Rooms: `plan` (the plan model: actions with their exact API calls, the content hash that
-//! approvals name, the states and the moves between them). The proposing, approving and
-//! applying steps build on it.
+//! Rooms: `plan` (the model: actions with their exact API calls, the content hash that
+//! approvals name, the states and the moves between them), `record` (a plan as stored),
+//! `select` (which findings), `propose`, `aws` and `k8s` (findings → actions), `approvers`
+//! (TOTP secrets in their file), `flow` (propose and approve, shared by the CLI and the API),
+//! `apply/` (re-reading targets, running the calls), `summary` and `notify` (the seams LLM
+//! summaries and mail plug into). The SQL is in `store::plans` and `store::approvals`.
 
 pub mod apply;
 pub mod approvers;
+mod aws;
 pub mod flow;
 pub mod k8s;
 pub mod notify;

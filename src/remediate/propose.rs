@@ -1,7 +1,8 @@
 //! From open findings to a plan: each finding's rule names the action that answers it
 //! (bundled rules in [`action_for_rule`]; anything else is `manual`), built from the target's
-//! stored document. Findings on one resource that one action answers share it (four
-//! public-access flags, one `s3:PutPublicAccessBlock`; several missing tags, one merge).
+//! stored document (here, and in `aws` and `k8s` for the larger builders). Findings on one
+//! resource that one action answers share it (four public-access flags, one
+//! `s3:PutPublicAccessBlock`; several pod rules, one securityContext patch).
 
 use std::collections::BTreeMap;
 
@@ -149,7 +150,7 @@ fn merge(actions: &mut Vec<Action>, a: Action) {
 /// The parameter of a tag call that holds the tags added.
 pub const TAGS_PARAM: &str = "Tags";
 
-fn manual(c: &Candidate, why: Option<&str>) -> Action {
+pub(super) fn manual(c: &Candidate, why: Option<&str>) -> Action {
     let mut text = c.remediation.clone();
     if let Some(w) = why {
         text = format!("{text} ({w})");
@@ -331,8 +332,8 @@ fn build(c: &Candidate, opts: &Options, pod_rules: &std::collections::BTreeSet<S
                 undo: vec![Call::new("ec2:DisableEbsEncryptionByDefault")],
             };
         }
-        ActionKind::RevokeIngress => return revoke_ingress(c, r, a),
-        ActionKind::AddTags => return add_tags(c, r, a, opts),
+        ActionKind::RevokeIngress => return super::aws::revoke_ingress(c, r, a),
+        ActionKind::AddTags => return super::aws::add_tags(c, r, a, opts),
         ActionKind::K8sApplyPatch => {
             let labels = missing_values(&opts.required_namespace_labels, r, opts, "label");
             return super::k8s::build(a, &c.finding.rule_id, r, pod_rules, labels)
@@ -348,7 +349,7 @@ fn build(c: &Candidate, opts: &Options, pod_rules: &std::collections::BTreeSet<S
 
 /// The keys of `required` the resource lacks (absent or blank), with the values the
 /// proposer gave; an error names what is missing a value, or says nothing is missing.
-fn missing_values(
+pub(super) fn missing_values(
     required: &[String],
     r: &Resource,
     opts: &Options,
@@ -376,115 +377,4 @@ fn missing_values(
         .into_iter()
         .map(|k| (k.clone(), Value::String(opts.tag_values[k].clone())))
         .collect())
-}
-
-/// Revokes the world-open ranges (0.0.0.0/0, ::/0) of the permission the finding names
-/// (`config.IpPermissions[i]`), keeping its other sources.
-fn revoke_ingress(c: &Candidate, r: &Resource, mut a: Action) -> Action {
-    let index = c
-        .finding
-        .path
-        .strip_prefix("config.IpPermissions[")
-        .and_then(|p| p.strip_suffix(']'))
-        .and_then(|i| i.parse::<usize>().ok());
-    let Some((i, p)) = index.and_then(|i| Some((i, r.config.get("IpPermissions")?.get(i)?))) else {
-        return manual(
-            c,
-            Some("the finding names no ingress permission vigil can revoke"),
-        );
-    };
-    let world = |list: &str, key: &str, open: &str| -> Vec<Value> {
-        p.get(list)
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter(|x| x.get(key).and_then(Value::as_str) == Some(open))
-            .map(|_| json!({key: open}))
-            .collect()
-    };
-    let mut perm = json!({"IpProtocol": p.get("IpProtocol"), "IpRanges": world("IpRanges", "CidrIp", "0.0.0.0/0"),
-        "Ipv6Ranges": world("Ipv6Ranges", "CidrIpv6", "::/0")});
-    for k in ["FromPort", "ToPort"] {
-        if let Some(v) = p.get(k).filter(|v| !v.is_null()) {
-            perm[k] = v.clone();
-        }
-    }
-    let group = r
-        .config
-        .get("GroupId")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    a.preconditions = vec![Precondition::new(
-        &format!("config.IpPermissions.{i}"),
-        p.clone(),
-    )];
-    a.calls = vec![Call::new("ec2:RevokeSecurityGroupIngress")
-        .param("GroupId", group)
-        .param("IpPermissions", json!([perm.clone()]))];
-    a.reversibility = Reversibility::Yes {
-        undo: vec![Call::new("ec2:AuthorizeSecurityGroupIngress")
-            .param("GroupId", group)
-            .param("IpPermissions", json!([perm]))],
-    };
-    a
-}
-
-/// Adds the required tags missing from the target, with the values the proposer gave:
-/// EC2 `CreateTags` and KMS `TagResource` add to the set; S3's `PutBucketTagging` replaces
-/// it, so the apply merges the additions into the set it reads first. Keys without a value
-/// leave the finding to a manual action.
-fn add_tags(c: &Candidate, r: &Resource, mut a: Action, opts: &Options) -> Action {
-    let tags = match missing_values(&opts.required_tags, r, opts, "tag") {
-        Ok(t) => t,
-        Err(why) => return manual(c, Some(&why)),
-    };
-    let missing: Vec<&String> = tags.keys().collect();
-    a.preconditions = missing
-        .iter()
-        .map(|k| Precondition::new(&format!("tags.{k}"), Value::Null))
-        .collect();
-    let id = |k: &str| {
-        r.config
-            .get(k)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string()
-    };
-    let (call, undo) = match r.resource_type.as_str() {
-        "AWS::S3::Bucket" => {
-            a.calls
-                .push(Call::new("s3:GetBucketTagging").param("Bucket", id("Name")));
-            (
-                Call::new("s3:PutBucketTagging").param("Bucket", id("Name")),
-                Call::new("s3:PutBucketTagging")
-                    .param("Bucket", id("Name"))
-                    .param("TagSet", "$prior"),
-            )
-        }
-        "AWS::KMS::Key" => (
-            Call::new("kms:TagResource").param("KeyId", id("KeyId")),
-            Call::new("kms:UntagResource")
-                .param("KeyId", id("KeyId"))
-                .param("TagKeys", json!(missing)),
-        ),
-        t if t.starts_with("AWS::EC2::") => {
-            let ec2_id = r.id.rsplit('/').next().unwrap_or_default().to_string();
-            (
-                Call::new("ec2:CreateTags").param("Resources", json!([ec2_id.clone()])),
-                Call::new("ec2:DeleteTags")
-                    .param("Resources", json!([ec2_id]))
-                    .param(
-                        "Tags",
-                        json!(missing
-                            .iter()
-                            .map(|k| json!({"Key": k}))
-                            .collect::<Vec<_>>()),
-                    ),
-            )
-        }
-        _ => return manual(c, Some("vigil adds tags to EC2, S3 and KMS resources only")),
-    };
-    a.calls.push(call.param(TAGS_PARAM, Value::Object(tags)));
-    a.reversibility = Reversibility::Yes { undo: vec![undo] };
-    a
 }

@@ -9,10 +9,11 @@
 //! (versions and drift events), `idle` (idle-since), `findings` (the lifecycle: reconcile),
 //! `waivers` (waivers and finding queries), `drift` (drift and baselines read back),
 //! `audit` (the hash-chained audit log), `retention` (prune, size, vacuum), `history` (the
-//! scans list, one resource's versions), `plans` (remediation plans, approvals, the calls
-//! applies made), `redaction` (the redaction key, history redaction),
+//! scans list, one resource's versions), `plans` (remediation plans, the calls applies made),
+//! `approvals` (approvals, TOTP steps, lockouts), `redaction` (the redaction key, history redaction),
 //! `migrations` (the schema), `lock` (one writer per database: the lock file).
 
+mod approvals;
 mod audit;
 mod drift;
 mod findings;
@@ -36,10 +37,10 @@ pub use redaction::Scrubbed;
 
 pub use findings::{FilterQuery, FindingEvent, FindingFilter};
 
+pub use approvals::{ApprovalRequest, Approved};
 pub use audit::{AuditCheck, AuditEntry};
 pub use drift::{Baseline, DriftEvent};
 pub use history::{ResourceHistory, ResourceVersion, ScanSummary};
-pub use plans::{ApprovalRequest, Approved};
 pub use retention::Pruned;
 
 use std::path::{Path, PathBuf};

@@ -1,6 +1,7 @@
-//! Remediation plans: proposing (a finding is in one open plan at most), moving a plan
-//! along its lifecycle, approvals with the approver's TOTP time step consumed once, and the
-//! calls an apply made. Every write is one transaction with its audit entry.
+//! Remediation plans: proposing (a finding is in one open plan at most), reading, moving a
+//! plan along its lifecycle, one apply per resource, and the calls an apply made. Approvals
+//! are in `approvals`, verification by scans in `reconcile`. Every write is one
+//! transaction with its audit entry.
 
 use std::collections::HashSet;
 
@@ -13,33 +14,12 @@ use crate::remediate::{
     plan::plan_hash, Approval, Execution, NewPlan, Plan, PlanFinding, PlanState,
 };
 
-/// An approval as asked for: by whom, of which hash, and what their TOTP code matched
-/// (`None`: the code matched no current time step).
-#[derive(Debug, Clone)]
-pub struct ApprovalRequest<'a> {
-    pub plan: i64,
-    pub principal: &'a str,
-    pub hash: &'a str,
-    pub totp_step: Option<u64>,
-    pub ttl_hours: u32,
-    pub max_failures: u32,
-    pub lockout_minutes: u32,
-}
-
-/// What an accepted approval did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Approved {
-    /// Valid approvals the plan has now, and how many it needs.
-    pub approvals: u32,
-    pub required: u32,
-    pub state: PlanState,
-}
-
-fn stamp(t: DateTime<Utc>) -> String {
+pub(super) fn stamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-const PLAN_COLUMNS: &str = "id, state, plan_hash, requester, created_at, updated_at, production,
+pub(super) const PLAN_COLUMNS: &str =
+    "id, state, plan_hash, requester, created_at, updated_at, production,
     approvals_required, expires_at, reason, scopes, actions, summary";
 
 fn json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> rusqlite::Result<T> {
@@ -52,7 +32,7 @@ fn json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> rusqlite::Res
     })
 }
 
-fn row_to_plan(r: &rusqlite::Row<'_>) -> rusqlite::Result<Plan> {
+pub(super) fn row_to_plan(r: &rusqlite::Row<'_>) -> rusqlite::Result<Plan> {
     let state: String = r.get(1)?;
     Ok(Plan {
         id: r.get(0)?,
@@ -84,7 +64,7 @@ fn row_to_plan(r: &rusqlite::Row<'_>) -> rusqlite::Result<Plan> {
 
 /// Moves a plan inside a transaction when the lifecycle allows it, with its audit entry;
 /// answers the state it left.
-fn move_in(
+pub(super) fn move_in(
     tx: &Transaction,
     id: i64,
     to: PlanState,
@@ -151,7 +131,7 @@ fn list(states: &[PlanState]) -> String {
 }
 
 impl Store {
-    fn begin(&mut self, op: &'static str) -> Result<Transaction<'_>> {
+    pub(super) fn begin(&mut self, op: &'static str) -> Result<Transaction<'_>> {
         self.conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(sql(op))
@@ -448,53 +428,6 @@ impl Store {
         tx.commit().map_err(sql("committing plan"))
     }
 
-    /// An approval: the approver's code must match a time step not used before (consumed
-    /// here, once), they must not be locked out, the plan must be proposed, the hash must be
-    /// the plan's and the approver not its requester. Refusals are audited and change
-    /// nothing else (a failed code counts towards the lockout). Enough valid approvals make
-    /// the plan approved, for `ttl_hours`.
-    pub fn approve_plan(&mut self, a: &ApprovalRequest, now: DateTime<Utc>) -> Result<Approved> {
-        let at = stamp(now);
-        let tx = self.begin("starting approval transaction")?;
-        let outcome = approve_in(&tx, a, now, &at);
-        if let Err(Error::Refused(reason)) = &outcome {
-            append_audit(
-                &tx,
-                &at,
-                a.principal,
-                "plan.approve_refused",
-                &format!("plan {}", a.plan),
-                &serde_json::json!({"hash": a.hash, "reason": reason}),
-            )?;
-        } else if outcome.is_err() {
-            return outcome;
-        }
-        tx.commit().map_err(sql("committing approval"))?;
-        outcome
-    }
-
-    /// Audits an approval refused before it reached the plan (the principal is no
-    /// approver, the approvers file cannot be read).
-    pub fn refuse_approval(
-        &mut self,
-        plan: i64,
-        principal: &str,
-        hash: &str,
-        reason: &str,
-        now: DateTime<Utc>,
-    ) -> Result<()> {
-        let tx = self.begin("starting approval transaction")?;
-        append_audit(
-            &tx,
-            &stamp(now),
-            principal,
-            "plan.approve_refused",
-            &format!("plan {plan}"),
-            &serde_json::json!({"hash": hash, "reason": reason}),
-        )?;
-        tx.commit().map_err(sql("committing approval"))
-    }
-
     /// Plans approved whose approval has run out, moved to expired (audited).
     pub fn expire_plans(&mut self, actor: &str, now: DateTime<Utc>) -> Result<Vec<i64>> {
         let due: Vec<(i64, String)> = query_rows(
@@ -521,212 +454,4 @@ impl Store {
         }
         Ok(out)
     }
-}
-
-fn approve_in(
-    tx: &Transaction,
-    a: &ApprovalRequest,
-    now: DateTime<Utc>,
-    at: &str,
-) -> Result<Approved> {
-    let refuse = |m: String| Err(Error::Refused(m));
-    let id = a.plan;
-    tx.execute(
-        "INSERT OR IGNORE INTO mfa_state (principal) VALUES (?1)",
-        [a.principal],
-    )
-    .map_err(sql("reading MFA state"))?;
-    let (failures, locked_until): (u32, Option<String>) = tx
-        .query_row(
-            "SELECT failures, locked_until FROM mfa_state WHERE principal = ?1",
-            [a.principal],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .map_err(sql("reading MFA state"))?;
-    if let Some(until) = locked_until
-        .as_deref()
-        .filter(|u| DateTime::parse_from_rfc3339(u).is_ok_and(|u| u > now))
-    {
-        return refuse(format!(
-            "{} is locked out until {until} after {failures} failed codes",
-            a.principal
-        ));
-    }
-    let fail = |why: &str| -> Result<Approved> {
-        let failures = failures + 1;
-        let lock = (failures >= a.max_failures)
-            .then(|| stamp(now + chrono::Duration::minutes(a.lockout_minutes as i64)));
-        tx.execute(
-            "UPDATE mfa_state SET failures = ?2, locked_until = ?3 WHERE principal = ?1",
-            params![a.principal, failures, lock],
-        )
-        .map_err(sql("recording a failed code"))?;
-        let then = lock
-            .map(|l| format!("; locked out until {l}"))
-            .unwrap_or_default();
-        refuse(format!("{why} ({failures} failed in a row{then})"))
-    };
-    let Some(step) = a.totp_step else {
-        return fail(&format!("the TOTP code is not current for {}", a.principal));
-    };
-    let consumed = tx
-        .execute(
-            "UPDATE mfa_state SET last_step = ?2, failures = 0, locked_until = NULL
-             WHERE principal = ?1 AND last_step < ?2",
-            params![a.principal, step as i64],
-        )
-        .map_err(sql("consuming a TOTP step"))?;
-    if consumed == 0 {
-        return fail("this TOTP code (or a later one) was already used; wait for the next code");
-    }
-    let plan = query_opt(
-        tx,
-        "reading plan",
-        &format!("SELECT {PLAN_COLUMNS} FROM plans WHERE id = ?1"),
-        [id],
-        row_to_plan,
-    )?
-    .ok_or_else(|| Error::NotFound(format!("plan {id}")))?;
-    if plan.state != PlanState::Proposed {
-        return refuse(format!(
-            "plan {id} is {}; only a proposed plan takes approvals",
-            plan.state
-        ));
-    }
-    if a.hash != plan.hash {
-        return refuse(format!(
-            "hash {} is not plan {id}'s ({}): approve the plan as `vigil plan show {id}` shows it now",
-            a.hash, plan.hash
-        ));
-    }
-    if a.principal == plan.requester {
-        return refuse(format!(
-            "{} requested plan {id} and cannot approve it (separation of duties)",
-            a.principal
-        ));
-    }
-    let cutoff = stamp(now - chrono::Duration::hours(a.ttl_hours as i64));
-    let prior: Option<String> = query_opt(
-        tx,
-        "reading approvals",
-        "SELECT at FROM approvals WHERE plan_id = ?1 AND principal = ?2 AND plan_hash = ?3",
-        params![id, a.principal, plan.hash],
-        |r| r.get(0),
-    )?;
-    if prior.as_deref().is_some_and(|p| p > cutoff.as_str()) {
-        return refuse(format!("{} has already approved plan {id}", a.principal));
-    }
-    tx.execute(
-        "INSERT OR REPLACE INTO approvals (plan_id, principal, plan_hash, at, totp_step)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![id, a.principal, plan.hash, at, step as i64],
-    )
-    .map_err(sql("writing approval"))?;
-    let valid: Vec<String> = query_rows(
-        tx,
-        "reading approvals",
-        "SELECT at FROM approvals WHERE plan_id = ?1 AND plan_hash = ?2 AND at > ?3 ORDER BY at",
-        params![id, plan.hash, cutoff],
-        |r| r.get(0),
-    )?;
-    let n = valid.len() as u32;
-    append_audit(
-        tx,
-        at,
-        a.principal,
-        "plan.approve",
-        &format!("plan {id}"),
-        &serde_json::json!({"hash": plan.hash, "totp_step": step, "approvals": n,
-            "required": plan.approvals_required}),
-    )?;
-    let mut state = PlanState::Proposed;
-    if n >= plan.approvals_required {
-        // The approval runs out `ttl` after the oldest one it rests on.
-        let oldest = DateTime::parse_from_rfc3339(&valid[0])
-            .map(|t| t.with_timezone(&Utc))
-            .unwrap_or(now);
-        let expires = stamp(oldest + chrono::Duration::hours(a.ttl_hours as i64));
-        tx.execute(
-            "UPDATE plans SET expires_at = ?2 WHERE id = ?1",
-            params![id, expires],
-        )
-        .map_err(sql("writing plan"))?;
-        move_in(
-            tx,
-            id,
-            PlanState::Approved,
-            a.principal,
-            at,
-            None,
-            serde_json::json!({"expires_at": expires}),
-        )?;
-        state = PlanState::Approved;
-    }
-    Ok(Approved {
-        approvals: n,
-        required: plan.approvals_required,
-        state,
-    })
-}
-
-/// After a scan is recorded: each applied plan whose every scope was collected completely
-/// by scans after its apply is verified when its findings are resolved, or verify_failed
-/// naming those still open. A finding left stale (its rule did not run cleanly) verifies
-/// nothing yet. Answers how many were verified and how many failed.
-pub(super) fn verify_plans(tx: &Transaction, scan_id: i64, now: &str) -> Result<(usize, usize)> {
-    let applied: Vec<(i64, i64, String)> = query_rows(
-        tx,
-        "reading applied plans",
-        "SELECT id, coalesce(applied_scan, 0), scopes FROM plans WHERE state = 'applied'",
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )?;
-    let (mut verified, mut failed) = (0, 0);
-    for (id, after, scopes) in applied {
-        let scopes: Vec<String> = serde_json::from_str(&scopes).unwrap_or_default();
-        let complete: HashSet<String> = query_rows(
-            tx,
-            "reading coverage",
-            "SELECT DISTINCT scope FROM scan_coverage WHERE status = 'complete' AND scan_id > ?1 AND scan_id <= ?2",
-            params![after, scan_id],
-            |r| r.get(0),
-        )?;
-        if !scopes.iter().all(|s| super::covers(&complete, s)) {
-            continue;
-        }
-        let findings: Vec<(i64, String, Option<String>, bool)> = query_rows(
-            tx,
-            "reading plan findings",
-            "SELECT pf.finding_id, pf.rule_id || ' ' || pf.resource_id, f.status, coalesce(f.stale, 0)
-             FROM plan_findings pf LEFT JOIN findings f ON f.id = pf.finding_id WHERE pf.plan_id = ?1",
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )?;
-        if findings.iter().any(|(_, _, _, stale)| *stale) {
-            continue;
-        }
-        let open: Vec<String> = findings
-            .iter()
-            .filter(|(_, _, status, _)| status.as_deref().is_some_and(|s| s != "resolved"))
-            .map(|(f, what, _, _)| format!("#{f} {what}"))
-            .collect();
-        let details = serde_json::json!({"scan_id": scan_id});
-        if open.is_empty() {
-            move_in(tx, id, PlanState::Verified, "vigil", now, None, details)?;
-            verified += 1;
-        } else {
-            let reason = format!("still open after scan {scan_id}: {}", open.join(", "));
-            move_in(
-                tx,
-                id,
-                PlanState::VerifyFailed,
-                "vigil",
-                now,
-                Some(&reason),
-                details,
-            )?;
-            failed += 1;
-        }
-    }
-    Ok((verified, failed))
 }

@@ -1,6 +1,8 @@
 //! The findings' lifecycle (reconcile): open → resolved → reopened, and the rule that must
 //! never break — a finding is resolved only when its scope was collected completely in this
 //! scan and its rule ran cleanly on it; otherwise it stays open and is marked stale.
+//! After the findings, the applied remediation plans whose scopes are now collected
+//! completely are verified (their findings resolved) or verify_failed.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -190,4 +192,74 @@ impl Books<'_> {
         }
         Ok(())
     }
+}
+
+/// After a scan is recorded: each applied plan whose every scope was collected completely
+/// by scans after its apply is verified when its findings are resolved, or verify_failed
+/// naming those still open. A finding left stale (its rule did not run cleanly) verifies
+/// nothing yet. Answers how many were verified and how many failed.
+pub(super) fn verify_plans(tx: &Transaction, scan_id: i64, now: &str) -> Result<(usize, usize)> {
+    let applied: Vec<(i64, i64, String)> = query_rows(
+        tx,
+        "reading applied plans",
+        "SELECT id, coalesce(applied_scan, 0), scopes FROM plans WHERE state = 'applied'",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let (mut verified, mut failed) = (0, 0);
+    for (id, after, scopes) in applied {
+        let scopes: Vec<String> = serde_json::from_str(&scopes).unwrap_or_default();
+        let complete: HashSet<String> = query_rows(
+            tx,
+            "reading coverage",
+            "SELECT DISTINCT scope FROM scan_coverage WHERE status = 'complete' AND scan_id > ?1 AND scan_id <= ?2",
+            params![after, scan_id],
+            |r| r.get(0),
+        )?;
+        if !scopes.iter().all(|s| super::covers(&complete, s)) {
+            continue;
+        }
+        let findings: Vec<(i64, String, Option<String>, bool)> = query_rows(
+            tx,
+            "reading plan findings",
+            "SELECT pf.finding_id, pf.rule_id || ' ' || pf.resource_id, f.status, coalesce(f.stale, 0)
+             FROM plan_findings pf LEFT JOIN findings f ON f.id = pf.finding_id WHERE pf.plan_id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?;
+        if findings.iter().any(|(_, _, _, stale)| *stale) {
+            continue;
+        }
+        let open: Vec<String> = findings
+            .iter()
+            .filter(|(_, _, status, _)| status.as_deref().is_some_and(|s| s != "resolved"))
+            .map(|(f, what, _, _)| format!("#{f} {what}"))
+            .collect();
+        let details = serde_json::json!({"scan_id": scan_id});
+        if open.is_empty() {
+            super::plans::move_in(
+                tx,
+                id,
+                crate::remediate::PlanState::Verified,
+                "vigil",
+                now,
+                None,
+                details,
+            )?;
+            verified += 1;
+        } else {
+            let reason = format!("still open after scan {scan_id}: {}", open.join(", "));
+            super::plans::move_in(
+                tx,
+                id,
+                crate::remediate::PlanState::VerifyFailed,
+                "vigil",
+                now,
+                Some(&reason),
+                details,
+            )?;
+            failed += 1;
+        }
+    }
+    Ok((verified, failed))
 }

@@ -81,7 +81,7 @@ impl Store {
         lifecycle.drift = drift;
         // The audit log keeps the wall clock, whatever clock the scan itself ran on (`--now`).
         let wall = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        let (verified, failed) = super::plans::verify_plans(&tx, scan_id, &wall)?;
+        let (verified, failed) = super::reconcile::verify_plans(&tx, scan_id, &wall)?;
         lifecycle.plans_verified = verified;
         lifecycle.plans_verify_failed = failed;
         let audit = append_audit(

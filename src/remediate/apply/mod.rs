@@ -9,6 +9,7 @@
 
 pub mod aws;
 pub mod k8s;
+mod s3;
 
 use chrono::{SecondsFormat, Utc};
 use serde::Serialize;
