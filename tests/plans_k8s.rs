@@ -319,16 +319,24 @@ fn kubernetes_plans_dry_run_first_never_force_and_fail_without_rights() {
         "fields vigil does not set are kept"
     );
 
-    // The GitOps-managed workload: the dry run conflicts (409), nothing is forced or changed.
-    let (_, out) = s.plan_and_apply("POD-K8S-001", "k8s://c1/shop/apps/Deployment/api", "dave");
+    // The GitOps-managed workload: the dry run conflicts (409); nothing is forced or changed,
+    // and the action becomes manual, naming the manager that owns the field.
+    let (conflicted, out) =
+        s.plan_and_apply("POD-K8S-001", "k8s://c1/shop/apps/Deployment/api", "dave");
     let p = json(&out)["plan"].clone();
-    assert_eq!(p["state"], "failed", "{p:#}");
+    assert_eq!(p["state"], "applied", "{p:#}");
     let reason = p["reason"].as_str().unwrap();
     assert!(
-        reason.contains("409")
+        reason.contains("became manual")
+            && reason.contains("409")
             && reason.contains("kustomize-controller")
             && reason.contains("never forces"),
         "{reason}"
+    );
+    assert_eq!(
+        p["executions"].as_array().unwrap().len(),
+        1,
+        "only the dry run was sent"
     );
     let api_sc = s.kube.kubectl(
         &[
@@ -418,5 +426,12 @@ fn kubernetes_plans_dry_run_first_never_force_and_fail_without_rights() {
         states.iter().filter(|s| **s == "verified").count(),
         4,
         "{states:?}"
+    );
+    // The conflicted plan's finding is still open: the scan says so, naming it.
+    let p = json(&s.vigil(&["plan", "show", &conflicted, "--format", "json"]));
+    assert_eq!(p["state"], "verify_failed", "{p:#}");
+    assert!(
+        p["reason"].as_str().unwrap().contains("POD-K8S-001"),
+        "{p:#}"
     );
 }

@@ -18,11 +18,14 @@ pub struct KubeRemediator {
     cluster: String,
 }
 
+/// How a field-ownership conflict is said: the plan's action becomes manual on it.
+pub const CONFLICT: &str = "(409 Conflict)";
+
 /// What the API server said, with a 409 read as the ownership conflict it is.
 fn api_error(e: kube::Error) -> String {
     match e {
         kube::Error::Api(s) if s.code == 409 => format!(
-            "{} (409 Conflict): another field manager owns these fields, and vigil never forces; make this change where that manager's source is (manual)",
+            "{} {CONFLICT}: another field manager owns these fields, and vigil never forces; make this change where that manager's source is",
             s.message
         ),
         kube::Error::Api(s) => format!("{} ({} {})", s.message, s.code, s.reason),

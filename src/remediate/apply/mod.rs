@@ -315,6 +315,7 @@ pub async fn apply(
     let plan = store.start_apply(id, actor, Utc::now())?;
     let mut done = 0usize;
     let mut failure: Option<String> = None;
+    let mut became_manual: Vec<String> = Vec::new();
     for (i, a, r) in &stored {
         let Some(r) = r else {
             continue;
@@ -326,6 +327,13 @@ pub async fn apply(
                 store.record_action(id, *i, "ok", None, actor, &now())?;
                 done += 1;
             }
+            // Another manager owns the fields (409): nothing was written, and the change is
+            // for that manager's source to make. The action becomes manual; the rest go on.
+            Err(e) if e.contains(k8s::CONFLICT) => {
+                let e = format!("action {} ({}) became manual: {e}", i + 1, a.target);
+                store.record_action(id, *i, "manual", Some(&e), actor, &now())?;
+                became_manual.push(e);
+            }
             Err(e) => {
                 let e = format!("action {} ({}): {e}", i + 1, a.target);
                 store.record_action(id, *i, "failed", Some(&e), actor, &now())?;
@@ -335,7 +343,8 @@ pub async fn apply(
         }
     }
     let (to, reason) = match failure {
-        None => (PlanState::Applied, None),
+        None if became_manual.is_empty() => (PlanState::Applied, None),
+        None => (PlanState::Applied, Some(became_manual.join("; "))),
         Some(e) if done == 0 => (PlanState::Failed, Some(e)),
         Some(e) => (PlanState::PartiallyApplied, Some(e)),
     };
