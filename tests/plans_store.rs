@@ -43,6 +43,7 @@ fn plan(key: &str, prod: bool, finding: i64) -> NewPlan {
         target: Some((r, "v1".into())),
         remediation: "Enable rotation.".into(),
         declared: None,
+        namespace_labels: Default::default(),
     };
     propose::propose(&[c], "alice", &opts).unwrap()
 }
@@ -262,4 +263,21 @@ fn audit_verify_notices_a_plan_changed_behind_the_logs_back() {
         text.contains("the approval by mallory has no audit entry"),
         "{text}"
     );
+}
+
+#[test]
+fn a_kubernetes_object_is_production_by_its_namespaces_labels() {
+    let deploy: vigil::model::Resource = serde_json::from_value(serde_json::json!({
+        "id": "k8s://c1/shop/apps/Deployment/web", "type": "K8s::apps::Deployment",
+        "provider": "kubernetes", "account": "c1", "region": "shop",
+        "tags": {"environment": "prod"},
+        "config": {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "shop"}}
+    }))
+    .unwrap();
+    let plans = vigil::config::Plans::default();
+    let prod_ns = [("environment".to_string(), "production".to_string())].into();
+    let dev_ns = [("environment".to_string(), "dev".to_string())].into();
+    assert!(propose::is_production(&deploy, &prod_ns, &plans));
+    // Its own label does not decide: the namespace does.
+    assert!(!propose::is_production(&deploy, &dev_ns, &plans));
 }

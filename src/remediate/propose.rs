@@ -23,6 +23,9 @@ pub struct Candidate {
     pub remediation: String,
     /// The action the rule's metadata names (`custom.action`), if any.
     pub declared: Option<ActionKind>,
+    /// For a Kubernetes object, its namespace's labels as last stored (what makes it
+    /// production); empty otherwise.
+    pub namespace_labels: BTreeMap<String, String>,
 }
 
 /// What a proposal needs besides the findings.
@@ -93,7 +96,7 @@ pub fn propose(
     for c in candidates {
         let action = build(c, opts, &pod_rules[c.finding.resource_id.as_str()]);
         if let Some((r, _)) = &c.target {
-            production |= is_production(r, opts.plans);
+            production |= is_production(r, &c.namespace_labels, opts.plans);
             let scope = r.scope();
             if !scopes.contains(&scope) {
                 scopes.push(scope);
@@ -129,11 +132,25 @@ pub fn propose(
     })
 }
 
-/// A resource is production when one of its tags matches `plans.prod_tags`.
-pub fn is_production(r: &Resource, plans: &Plans) -> bool {
-    r.tags.iter().any(|(k, v)| {
-        plans
-            .prod_tags
+/// Whether a target is production: an AWS resource by its tags (`plans.prod_tags`), a
+/// Kubernetes object by its namespace's labels (`plans.prod_namespace_labels`; a Namespace
+/// by its own).
+pub fn is_production(
+    r: &Resource,
+    namespace_labels: &BTreeMap<String, String>,
+    plans: &Plans,
+) -> bool {
+    let (labels, wanted) = if r.provider == "kubernetes" {
+        let own = r.resource_type == "K8s::core::Namespace";
+        (
+            if own { &r.tags } else { namespace_labels },
+            &plans.prod_namespace_labels,
+        )
+    } else {
+        (&r.tags, &plans.prod_tags)
+    };
+    labels.iter().any(|(k, v)| {
+        wanted
             .get(k)
             .is_some_and(|vals| vals.iter().any(|x| x.eq_ignore_ascii_case(v)))
     })

@@ -96,8 +96,26 @@ pub fn candidates(
             .iter()
             .find(|r| r.meta.id == f.rule_id)
             .map(|r| &r.meta);
+        let target = store.current(&f.resource_id)?;
+        let namespace_labels = match &target {
+            Some((r, _)) if r.provider == "kubernetes" => match (&r.account, &r.region) {
+                (Some(cluster), Some(ns)) => store
+                    .current(&crate::model::k8s::resource_id(
+                        cluster,
+                        None,
+                        "core",
+                        "Namespace",
+                        ns,
+                    ))?
+                    .map(|(n, _)| n.tags)
+                    .unwrap_or_default(),
+                _ => Default::default(),
+            },
+            _ => Default::default(),
+        };
         out.push(Candidate {
-            target: store.current(&f.resource_id)?,
+            target,
+            namespace_labels,
             remediation: meta.map(|m| m.remediation.clone()).unwrap_or_else(|| {
                 format!("rule {} is not loaded; see its remediation", f.rule_id)
             }),
