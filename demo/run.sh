@@ -4,7 +4,10 @@
 #     some not) and scans two regions;
 #  2. starts a stand-in Kubernetes API server that serves a recorded cluster
 #     (tests/fixtures/k8s/cluster-a) and scans it with `--target kubernetes`;
-#  3. runs the daemon (`vigil run`) on the same database for a few seconds: a scan asked for
+#  3. proposes a remediation plan for the public buckets, has two approvers approve it with
+#     TOTP codes (demo/totp.py stands in for their authenticator app), applies it with a
+#     separate remediation profile and re-scans: the plan is verified;
+#  4. runs the daemon (`vigil run`) on the same database for a few seconds: a scan asked for
 #     through its API with a fresh token, then /readyz, /metrics and /api/v1/findings, then
 #     SIGTERM.
 #
@@ -77,6 +80,49 @@ k8s_code=$?
 set -e
 
 echo >&2
+echo "== A remediation plan: propose, approve (two approvers with TOTP codes), apply with separate credentials, verify" >&2
+# The approvers' secrets (a 0600 file, never in the database) and the remediation profile,
+# apart from the scanner's credentials.
+rm -f demo/out/approvers.toml
+cat >demo/out/plans.toml <<TOML
+[storage]
+path = "demo/out/vigil.db"
+[approvers]
+totp_file = "demo/out/approvers.toml"
+[remediation.aws]
+profile = "vigil-demo-remediation"
+endpoint_url = "$endpoint"
+TOML
+cat >demo/out/aws-config <<INI
+[profile vigil-demo-remediation]
+region = us-east-1
+aws_access_key_id = testing
+aws_secret_access_key = testing
+INI
+plan() { VIGIL_CONFIG=demo/out/plans.toml AWS_CONFIG_FILE=demo/out/aws-config AWS_EC2_METADATA_DISABLED=true "$vigil" "$@"; }
+set +e
+plan_code=0
+for who in ana ben; do plan approver add "$who" >/dev/null || plan_code=2; done
+# The public buckets are tagged environment=prod: two approvers, neither the requester.
+plan_json=$(plan plan propose --rule NET-AWS-005 --as demo-requester --format json)
+[ $? -eq 0 ] || plan_code=2
+plan_id=$(printf '%s' "$plan_json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+plan_hash=$(printf '%s' "$plan_json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["hash"])')
+plan plan show "$plan_id"
+for who in ana ben; do
+  plan plan approve "$plan_id" --hash "$plan_hash" --as "$who" --totp "$(python3 demo/totp.py demo/out/approvers.toml "$who")" || plan_code=2
+done
+plan plan apply "$plan_id" >/dev/null || plan_code=2
+AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_EC2_METADATA_DISABLED=true \
+  "$vigil" scan --endpoint-url "$endpoint" --region us-east-1 --region eu-west-1 \
+  --db demo/out/vigil.db >/dev/null 2>&1
+plan plan list | head -n 3
+plan_state=$(plan plan show "$plan_id" --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])')
+echo "plan $plan_id is $plan_state after the next scan (\`vigil plan show $plan_id\` lists every call it made)" >&2
+[ "$plan_state" = verified ] || plan_code=2
+set -e
+
+echo >&2
 echo "== The daemon: vigil run, its API and metrics, then SIGTERM" >&2
 http_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "$vigil" token new --name demo --role operator >demo/out/token 2>demo/out/token-entry
@@ -118,4 +164,4 @@ echo "  $vigil scan --snapshot demo/out/snapshot.json --db demo/out/offline.db" 
 echo "Kubernetes manifests are checked before deployment with, for example:" >&2
 echo "  kubectl kustomize tests/fixtures/manifests/kustomize | $vigil scan --manifests -" >&2
 # Findings are the expected outcome of the demo; only an error fails it.
-[ "$aws_code" -le 1 ] && [ "$k8s_code" -le 1 ] && [ "$api_code" -eq 0 ] && [ "$daemon_code" -eq 0 ]
+[ "$aws_code" -le 1 ] && [ "$k8s_code" -le 1 ] && [ "$plan_code" -eq 0 ] && [ "$api_code" -eq 0 ] && [ "$daemon_code" -eq 0 ]
