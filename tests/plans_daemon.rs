@@ -28,8 +28,20 @@ fn approver_token(name: &str, role: &str) -> (String, String) {
     )
 }
 
-#[test]
-fn the_daemon_proposes_and_its_api_approves_applies_and_verifies() {
+/// A moto account with one key lacking rotation, and the daemon on it: tokens for a
+/// viewer, an operator, an admin and the approver bob (enrolled), remediation credentials,
+/// `[plans]` with `auto_propose = ["KMS-AWS-001"]` and `plans_extra`.
+struct Fixture {
+    moto: Moto,
+    dir: tempfile::TempDir,
+    daemon: Daemon,
+    viewer: String,
+    operator: String,
+    admin: String,
+    bob: String,
+}
+
+fn start(plans_extra: &str) -> Fixture {
     let moto = Moto::start();
     boto(&moto, "c('kms').create_key(Description='no rotation')");
     let dir = tempfile::tempdir().unwrap();
@@ -60,6 +72,7 @@ services = ["kms"]
 
 [plans]
 auto_propose = ["KMS-AWS-001"]
+{plans_extra}
 
 [approvers]
 totp_file = "{totp}"
@@ -86,14 +99,52 @@ endpoint_url = "{url}"
     );
     let aws_config = d.join("aws.config").display().to_string();
     let daemon = Daemon::start(d, &config, &[], &[("AWS_CONFIG_FILE", &aws_config)]);
-    let port = daemon.port;
+    Fixture {
+        moto,
+        dir,
+        daemon,
+        viewer,
+        operator,
+        admin,
+        bob,
+    }
+}
 
-    let scan = scan_now(port, &operator, &viewer);
+/// Waits for a plan in `state` to show in the API; answers it.
+fn wait_plan(f: &Fixture, state: &str) -> serde_json::Value {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let (code, body) = get(
+            f.daemon.port,
+            &format!("/api/v1/plans?state={state}"),
+            Some(&f.viewer),
+        );
+        assert_eq!(code, 200, "{body}");
+        if let Some(p) = json(&body)["plans"].as_array().unwrap().first() {
+            return p.clone();
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no {state} plan:\n{}",
+            f.daemon.logs()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}
+
+#[test]
+fn the_daemon_proposes_and_its_api_approves_applies_and_verifies() {
+    let f = start("");
+    let (moto, dir, daemon) = (&f.moto, &f.dir, &f.daemon);
+    let (viewer, operator, admin, bob) = (&f.viewer, &f.operator, &f.admin, &f.bob);
+    let d = dir.path();
+    let port = daemon.port;
+    let scan = scan_now(port, operator, viewer);
     assert_eq!(scan["status"], "complete", "{scan:#}\n{}", daemon.logs());
     // The daemon proposed a plan for the key, as vigil:reaper, after the complete scan.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     let plan = loop {
-        let (code, body) = get(port, "/api/v1/plans?state=proposed", Some(&viewer));
+        let (code, body) = get(port, "/api/v1/plans?state=proposed", Some(viewer));
         assert_eq!(code, 200, "{body}");
         if let Some(p) = json(&body)["plans"].as_array().unwrap().first() {
             break p.clone();
@@ -113,7 +164,7 @@ endpoint_url = "{url}"
         .starts_with("kms:EnableKeyRotation KeyId="));
     let id = plan["id"].to_string();
     let hash = plan["hash"].as_str().unwrap().to_string();
-    let (code, _) = get(port, "/api/v1/plans/999", Some(&viewer));
+    let (code, _) = get(port, "/api/v1/plans/999", Some(viewer));
     assert_eq!(code, 404);
 
     // Approving is a capability of its own: an admin token without it is refused (audited).
@@ -122,29 +173,24 @@ endpoint_url = "{url}"
     let (code, text) = post(
         port,
         &format!("/api/v1/plans/{id}/approve"),
-        Some(&admin),
+        Some(admin),
         &body,
     );
     assert_eq!(code, 403, "{text}");
     assert!(text.contains("capability of its own"), "{text}");
-    let (code, _) = post(
-        port,
-        &format!("/api/v1/plans/{id}/apply"),
-        Some(&viewer),
-        "",
-    );
+    let (code, _) = post(port, &format!("/api/v1/plans/{id}/apply"), Some(viewer), "");
     assert_eq!(code, 403, "applying needs the operator role");
     let (code, text) = post(
         port,
         &format!("/api/v1/plans/{id}/apply"),
-        Some(&operator),
+        Some(operator),
         "",
     );
     assert_eq!(code, 409, "not approved yet: {text}");
     let (code, text) = post(
         port,
         &format!("/api/v1/plans/{id}/approve"),
-        Some(&bob),
+        Some(bob),
         &body,
     );
     assert_eq!(code, 200, "{text}");
@@ -152,7 +198,7 @@ endpoint_url = "{url}"
     let (code, text) = post(
         port,
         &format!("/api/v1/plans/{id}/approve"),
-        Some(&bob),
+        Some(bob),
         &body,
     );
     assert_eq!(code, 409, "a replayed code: {text}");
@@ -160,18 +206,18 @@ endpoint_url = "{url}"
     let (code, text) = post(
         port,
         &format!("/api/v1/plans/{id}/apply"),
-        Some(&operator),
+        Some(operator),
         "",
     );
     assert_eq!(code, 200, "{text}\n{}", daemon.logs());
     let applied = json(&text);
     assert_eq!(applied["plan"]["state"], "applied", "{applied:#}");
-    let rot = boto(&moto, "k = c('kms').list_keys()['Keys'][0]['KeyId']\nprint(c('kms').get_key_rotation_status(KeyId=k)['KeyRotationEnabled'])");
+    let rot = boto(moto, "k = c('kms').list_keys()['Keys'][0]['KeyId']\nprint(c('kms').get_key_rotation_status(KeyId=k)['KeyRotationEnabled'])");
     assert_eq!(rot.trim(), "True");
 
-    let scan = scan_now(port, &operator, &viewer);
+    let scan = scan_now(port, operator, viewer);
     assert_eq!(scan["status"], "complete");
-    let (_, text) = get(port, &format!("/api/v1/plans/{id}"), Some(&viewer));
+    let (_, text) = get(port, &format!("/api/v1/plans/{id}"), Some(viewer));
     assert_eq!(json(&text)["state"], "verified", "{text}");
     let m = daemon.metrics();
     assert_eq!(
@@ -180,6 +226,11 @@ endpoint_url = "{url}"
         "{m}"
     );
     assert_eq!(metric(&m, r#"vigil_plans{state="proposed"}"#), Some(0.0));
+    assert_eq!(
+        metric(&m, r#"vigil_plan_actions_total{result="ok"}"#),
+        Some(1.0),
+        "{m}"
+    );
     assert_eq!(
         metric(&m, r#"vigil_plan_calls_total{result="ok"}"#),
         Some(1.0),
@@ -200,4 +251,43 @@ endpoint_url = "{url}"
         "{}",
         daemon.logs()
     );
+}
+
+#[test]
+fn with_apply_on_approval_the_daemon_applies_a_plan_once_approved() {
+    let f = start(r#"apply = "on-approval""#);
+    let scan = scan_now(f.daemon.port, &f.operator, &f.viewer);
+    assert_eq!(scan["status"], "complete");
+    let plan = wait_plan(&f, "proposed");
+    let code = totp_code(&f.dir.path().join("totp.toml"), "bob", 0);
+    let body = format!(
+        r#"{{"hash": "{}", "totp": "{code}"}}"#,
+        plan["hash"].as_str().unwrap()
+    );
+    let (status, text) = post(
+        f.daemon.port,
+        &format!("/api/v1/plans/{}/approve", plan["id"]),
+        Some(&f.bob),
+        &body,
+    );
+    assert_eq!(status, 200, "{text}");
+    // Nobody asks for the apply: the daemon makes it, as vigil:reaper, naming the approval.
+    let applied = wait_plan(&f, "applied");
+    assert_eq!(applied["id"], plan["id"]);
+    let rot = boto(&f.moto, "k = c('kms').list_keys()['Keys'][0]['KeyId']\nprint(c('kms').get_key_rotation_status(KeyId=k)['KeyRotationEnabled'])");
+    assert_eq!(rot.trim(), "True");
+    let audit = std::process::Command::new(env!("CARGO_BIN_EXE_vigil"))
+        .args(["audit", "list", "--format", "json", "--db"])
+        .arg(f.dir.path().join("vigil.db"))
+        .output()
+        .unwrap();
+    let audit: serde_json::Value = serde_json::from_slice(&audit.stdout).unwrap();
+    let applying = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "plan.applying")
+        .expect("an applying entry");
+    assert_eq!(applying["actor"], "vigil:reaper");
+    assert_eq!(applying["details"]["approvals"], serde_json::json!(["bob"]));
 }

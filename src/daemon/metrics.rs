@@ -95,6 +95,7 @@ pub struct Metrics {
     pub plans: Family<StateLabels, Gauge>,
     pub plans_proposed: Counter,
     pub plan_calls: Family<ResultLabels, Counter>,
+    pub plan_actions: Family<ResultLabels, Counter>,
     resource_labels: std::sync::Mutex<HashMap<String, Vec<TypeLabels>>>,
     #[allow(clippy::type_complexity)]
     findings_labels: std::sync::Mutex<(Vec<RuleLabels>, Vec<ControlLabels>)>,
@@ -128,6 +129,7 @@ impl Metrics {
             plans: Family::default(),
             plans_proposed: Counter::default(),
             plan_calls: Family::default(),
+            plan_actions: Family::default(),
             resource_labels: Default::default(),
             findings_labels: Default::default(),
             registry: Registry::default(),
@@ -210,6 +212,11 @@ impl Metrics {
             m.plans_proposed.clone(),
         );
         registry.register(
+            "plan_actions",
+            "Actions of applied plans, by result (ok, failed, manual: another field manager owns the fields)",
+            m.plan_actions.clone(),
+        );
+        registry.register(
             "plan_calls",
             "API calls plans made when applied, by result (ok, failed)",
             m.plan_calls.clone(),
@@ -226,6 +233,33 @@ impl Metrics {
                     state: st.as_str().into(),
                 })
                 .set(n as i64);
+        }
+    }
+
+    /// Counts each action an apply ran: `ok`, `failed`, or `manual` (a field another
+    /// manager owns).
+    pub fn plan_applied(&self, p: &crate::remediate::Plan) {
+        let mut actions: Vec<usize> = p.executions.iter().map(|e| e.action).collect();
+        actions.dedup();
+        for a in actions {
+            let last = p.executions.iter().rev().find(|e| e.action == a);
+            let manual = format!("action {} (", a + 1);
+            let result = match last.map(|e| e.outcome.as_str()) {
+                Some("ok") => "ok",
+                _ if p.reason.as_deref().is_some_and(|r| {
+                    r.split("; ")
+                        .any(|x| x.starts_with(&manual) && x.contains("became manual"))
+                }) =>
+                {
+                    "manual"
+                }
+                _ => "failed",
+            };
+            self.plan_actions
+                .get_or_create(&ResultLabels {
+                    result: result.into(),
+                })
+                .inc();
         }
     }
 

@@ -134,6 +134,9 @@ pub(super) async fn apply(
             state.metrics.plan_call(&e.outcome);
         }
         if !a.dry_run {
+            state.metrics.plan_applied(&a.plan);
+        }
+        if !a.dry_run {
             notify(state, id).await;
         }
         tracing::info!(target: "remediate", plan = id, state = %a.plan.state, dry_run, "plan applied");
