@@ -260,13 +260,13 @@ impl PlanState {
     }
 
     /// The states a plan may move to from this one: proposed → approved | rejected | expired |
-    /// stale; approved → applying | expired | stale; applying → applied | failed |
+    /// stale; approved → applying | rejected | expired | stale; applying → applied | failed |
     /// partially_applied; applied → verified | verify_failed. The rest are final.
     pub fn next(self) -> &'static [PlanState] {
         use PlanState::*;
         match self {
             Proposed => &[Approved, Rejected, Expired, Stale],
-            Approved => &[Applying, Expired, Stale],
+            Approved => &[Applying, Rejected, Expired, Stale],
             Applying => &[Applied, Failed, PartiallyApplied],
             Applied => &[Verified, VerifyFailed],
             Rejected | Expired | Stale | Failed | PartiallyApplied | Verified | VerifyFailed => &[],
