@@ -407,23 +407,35 @@ where
 mod tests {
     use super::*;
 
-    #[tokio::test(start_paused = true)]
-    async fn the_wait_for_a_snapshot_ends_on_completed_error_or_time() {
+    /// The wait's logic on a fake snapshot (moto completes snapshots at once): pending twice
+    /// then completed, an error state, and one that never completes within the limit.
+    #[test]
+    fn the_wait_for_a_snapshot_ends_on_completed_error_or_time() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
+        let (limit, every) = (Duration::from_millis(30), Duration::from_millis(1));
+        let asked = std::cell::Cell::new(0);
         let answers = std::cell::RefCell::new(vec!["pending", "pending", "completed"].into_iter());
         let next = || async {
+            asked.set(asked.get() + 1);
             Ok(answers
                 .borrow_mut()
                 .next()
                 .unwrap_or("completed")
                 .to_string())
         };
-        let got = wait_for(Duration::from_secs(60), Duration::from_secs(5), next).await;
-        assert_eq!(got.unwrap(), "completed");
+        assert_eq!(
+            rt.block_on(wait_for(limit, every, next)).unwrap(),
+            "completed"
+        );
+        assert_eq!(asked.get(), 3, "asked until completed");
         let failing = || async { Ok("error".to_string()) };
-        let got = wait_for(Duration::from_secs(60), Duration::from_secs(5), failing).await;
+        let got = rt.block_on(wait_for(limit, every, failing));
         assert!(got.unwrap_err().contains("not deleted"));
         let stuck = || async { Ok("pending".to_string()) };
-        let got = wait_for(Duration::from_secs(60), Duration::from_secs(5), stuck).await;
-        assert!(got.unwrap_err().contains("still pending after 60 s"));
+        let got = rt.block_on(wait_for(Duration::ZERO, every, stuck));
+        assert!(got.unwrap_err().contains("still pending after 0 s"));
     }
 }
