@@ -203,6 +203,18 @@ fn the_daemon_proposes_and_its_api_approves_applies_and_verifies() {
     );
     assert_eq!(code, 409, "a replayed code: {text}");
 
+    // The daemon holds the database: the CLI says to apply through the API instead.
+    let cli = Command::new(env!("CARGO_BIN_EXE_vigil"))
+        .args(["plan", "apply", &id, "--config"])
+        .arg(d.join("vigil.toml"))
+        .output()
+        .unwrap();
+    assert!(!cli.status.success());
+    let err = String::from_utf8_lossy(&cli.stderr);
+    assert!(
+        err.contains(&format!("POST /api/v1/plans/{id}/apply")),
+        "{err}"
+    );
     let (code, text) = post(
         port,
         &format!("/api/v1/plans/{id}/apply"),

@@ -280,7 +280,12 @@ fn apply(
     let who = principal.unwrap_or_else(actor);
     let mut store = open(db, config)?;
     // One writer at a time: a plan left `applying` under this lock was interrupted.
-    let _lock = vigil::store::lock::acquire(store.path())?;
+    let _lock = match vigil::store::lock::acquire(store.path()) {
+        Err(vigil::store::lock::Error::Busy { db, holder }) => anyhow::bail!(
+            "database {db} is in use by another vigil ({holder}): while `vigil run` holds it, apply through its API (POST /api/v1/plans/{id}/apply with an operator token), or stop it first"
+        ),
+        other => other?,
+    };
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
