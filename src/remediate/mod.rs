@@ -6,7 +6,7 @@
 //! `select` (which findings), `propose`, `aws` and `k8s` (findings → actions), `approvers`
 //! (TOTP secrets in their file), `flow` (propose and approve, shared by the CLI and the API),
 //! `apply/` (re-reading targets, running the calls), `summary` and `notify` (the seams LLM
-//! summaries and mail plug into). The SQL is in `store::plans` and `store::approvals`.
+//! summaries and mail plug into), `untrusted` (estate strings made inert for prompts and pages). The SQL is in `store::plans` and `store::approvals`.
 
 pub mod apply;
 pub mod approvers;
@@ -19,6 +19,7 @@ pub mod propose;
 pub mod record;
 pub mod select;
 pub mod summary;
+pub mod untrusted;
 
 pub use plan::{Action, ActionKind, Call, PlanState, Precondition, Reversibility};
 pub use record::{Approval, Execution, NewPlan, Plan, PlanFinding};
