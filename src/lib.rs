@@ -6,6 +6,7 @@ pub mod controls;
 pub mod daemon;
 pub mod drift;
 pub mod idle;
+pub mod llm;
 pub mod model;
 pub mod policy;
 pub mod redact;

@@ -286,8 +286,9 @@ fn a_plan_is_proposed_approved_applied_and_verified_against_moto() {
     let hash = plan["hash"].as_str().unwrap().to_string();
     // The summary is for people, written apart from the actions: the deterministic template
     // here, naming what cannot be fully undone.
-    assert_eq!(plan["summary"]["source"], "template", "{plan:#}");
-    let summary = plan["summary"]["text"].as_str().unwrap();
+    assert_eq!(plan["summary_source"], "template", "{plan:#}");
+    assert!(plan.get("summary_reason").is_none(), "{plan:#}");
+    let summary = plan["summary"].as_str().unwrap();
     assert!(
         summary.contains("can be undone only in part") && summary.contains(vol),
         "{summary}"

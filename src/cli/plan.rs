@@ -240,6 +240,19 @@ fn propose_cmd(a: ProposeArgs, config: Option<&Path>) -> anyhow::Result<ExitCode
         );
     }
     let id = done.id;
+    if cfg.llm.provider != vigil::config::LlmProvider::None {
+        let titles = vigil::llm::titles(&rules);
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        if let Some(s) =
+            rt.block_on(vigil::llm::summarize_now(&mut store, &cfg.llm, &titles, id))?
+        {
+            if let Some(r) = &s.reason {
+                eprintln!("note: the plan carries the template summary: {r}");
+            }
+        }
+    }
     print_plan(&get(&store, id)?, a.format);
     Ok(ExitCode::SUCCESS)
 }

@@ -2,9 +2,11 @@
 //! its struct only. Reading a file reports every problem at once, each at its line
 //! (`validate`: the TOML parser's spans, serde's errors, the field validators).
 
+mod notify;
 mod plans;
 mod validate;
 
+pub use notify::{Digest, Llm, LlmProvider, Notify, Smtp, SmtpTls};
 pub use plans::{
     Approvers, Plans, Remediation, RemediationAws, RemediationKubernetes, REAPING_RULES,
 };
@@ -68,6 +70,12 @@ pub struct Config {
     pub approvers: Approvers,
     #[serde(default)]
     pub remediation: Remediation,
+    /// Who writes plan summaries.
+    #[serde(default)]
+    pub llm: Llm,
+    /// Mail about plans and the daily digest.
+    #[serde(default)]
+    pub notify: Notify,
 }
 
 /// `vigil run`: where it listens and how it behaves.

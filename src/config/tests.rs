@@ -159,3 +159,48 @@ fn plan_keys_are_checked_where_they_are() {
         "no remediation credentials unless named"
     );
 }
+
+#[test]
+fn llm_and_notify_keys_are_checked_where_they_are() {
+    let text = "[llm]\nprovider = \"openai\"\napi_key_env = \"K\"\napi_key_file = \"/k\"\n\n[notify]\nplan_proposed = [\"not an address\"]\nreaping = [\"ops@example.com\"]\n";
+    let messages: Vec<String> = problems("vigil.toml", text)
+        .iter()
+        .map(|p| format!("{}: {}", p.line, p.message))
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "2: `llm.provider = \"openai\"` needs `llm.model`",
+            "4: `llm`: set `api_key_env` or `api_key_file`, not both",
+            "7: `notify.plan_proposed`: `not an address` is not a mail address",
+            "8: `notify.reaping` names recipients, but there is no `[notify.smtp]` to send through",
+        ]
+    );
+    let messages: Vec<String> = problems(
+        "vigil.toml",
+        "[llm]\nprovider = \"gemini\"\n\n[notify.smtp]\nhost = \"h\"\nfrom = \"vigil@example.com\"\ntls = \"ssl\"\nusername_env = \"U\"\n",
+    )
+    .iter()
+    .map(|p| format!("{}: {}", p.line, p.message))
+    .collect();
+    assert_eq!(messages.len(), 3, "{messages:#?}");
+    assert!(
+        messages[0].starts_with("2: `llm.provider`: unknown variant `gemini`"),
+        "{messages:#?}"
+    );
+    assert!(
+        messages[1].starts_with("7: `notify.smtp.tls`: unknown variant `ssl`"),
+        "{messages:#?}"
+    );
+    assert!(
+        messages[2].starts_with("8: `notify.smtp`: a login needs both"),
+        "{messages:#?}"
+    );
+    let c = Config::parse(
+        "t",
+        "[llm]\nprovider = \"bedrock\"\nmodel = \"m\"\n\n[notify.smtp]\nhost = \"h\"\nfrom = \"vigil <v@example.com>\"\ntls = \"tls\"\n",
+    )
+    .unwrap();
+    assert_eq!(c.llm.provider, super::LlmProvider::Bedrock);
+    assert_eq!(c.notify.smtp.unwrap().port(), 465);
+}

@@ -239,6 +239,7 @@ fn cross_checks(c: &Config) -> Vec<(Vec<Seg>, String)> {
         }
         names.push(name);
     }
+    out.extend(notify_checks(c));
     // A known rule parameter keeps the shape of its default.
     let defaults = super::default_params();
     for (k, v) in &c.rules.params {
@@ -341,6 +342,18 @@ pub(super) fn apply_mode<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::E
     })
 }
 
+pub(super) fn addresses<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    checked(d, |v: &Vec<String>| {
+        match v
+            .iter()
+            .find(|a| a.parse::<lettre::message::Mailbox>().is_err())
+        {
+            Some(a) => Err(format!("`{a}` is not a mail address")),
+            None => Ok(()),
+        }
+    })
+}
+
 pub(super) fn target<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     checked(d, |s: &String| match s.as_str() {
         "aws" | "kubernetes" => Ok(()),
@@ -391,4 +404,69 @@ pub(super) fn namespaces<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>,
             None => Ok(()),
         }
     })
+}
+
+/// `[llm]` and `[notify]`: keys that only make sense together.
+fn notify_checks(c: &Config) -> Vec<(Vec<Seg>, String)> {
+    use super::LlmProvider;
+    let mut out = Vec::new();
+    let llm = &c.llm;
+    if llm.provider != LlmProvider::None && llm.model.is_none() {
+        out.push((
+            vec![key("llm"), key("provider")],
+            format!(
+                "`llm.provider = \"{}\"` needs `llm.model`",
+                llm.provider.as_str()
+            ),
+        ));
+    }
+    if llm.api_key_env.is_some() && llm.api_key_file.is_some() {
+        out.push((
+            vec![key("llm"), key("api_key_file")],
+            "`llm`: set `api_key_env` or `api_key_file`, not both".into(),
+        ));
+    }
+    let n = &c.notify;
+    if let Some(smtp) = &n.smtp {
+        let at = |k: &str| vec![key("notify"), key("smtp"), key(k)];
+        if smtp.from.parse::<lettre::message::Mailbox>().is_err() {
+            out.push((
+                at("from"),
+                format!("`notify.smtp.from`: `{}` is not a mail address", smtp.from),
+            ));
+        }
+        if smtp.password_env.is_some() && smtp.password_file.is_some() {
+            out.push((
+                at("password_file"),
+                "`notify.smtp`: set `password_env` or `password_file`, not both".into(),
+            ));
+        }
+        let password = smtp.password_env.is_some() || smtp.password_file.is_some();
+        if smtp.username_env.is_some() != password {
+            out.push((
+                at("username_env"),
+                "`notify.smtp`: a login needs both `username_env` and `password_env` (or `password_file`)".into(),
+            ));
+        }
+    } else {
+        for (k, v) in [
+            ("plan_proposed", &n.plan_proposed),
+            ("plan_decided", &n.plan_decided),
+            ("reaping", &n.reaping),
+        ] {
+            if !v.is_empty() {
+                out.push((
+                    vec![key("notify"), key(k)],
+                    format!("`notify.{k}` names recipients, but there is no `[notify.smtp]` to send through"),
+                ));
+            }
+        }
+        if n.digest.is_some() {
+            out.push((
+                vec![key("notify"), key("digest")],
+                "`notify.digest` needs a `[notify.smtp]` to send through".into(),
+            ));
+        }
+    }
+    out
 }

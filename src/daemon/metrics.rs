@@ -66,6 +66,11 @@ pub struct StateLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct SourceLabels {
+    pub source: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct ResultLabels {
     pub result: String,
 }
@@ -96,6 +101,9 @@ pub struct Metrics {
     pub plans_proposed: Counter,
     pub plan_calls: Family<ResultLabels, Counter>,
     pub plan_actions: Family<ResultLabels, Counter>,
+    pub summaries: Family<SourceLabels, Counter>,
+    pub mails: Family<ResultLabels, Counter>,
+    pub mail_queued: Gauge,
     resource_labels: std::sync::Mutex<HashMap<String, Vec<TypeLabels>>>,
     #[allow(clippy::type_complexity)]
     findings_labels: std::sync::Mutex<(Vec<RuleLabels>, Vec<ControlLabels>)>,
@@ -130,6 +138,9 @@ impl Metrics {
             plans_proposed: Counter::default(),
             plan_calls: Family::default(),
             plan_actions: Family::default(),
+            summaries: Family::default(),
+            mails: Family::default(),
+            mail_queued: Gauge::default(),
             resource_labels: Default::default(),
             findings_labels: Default::default(),
             registry: Registry::default(),
@@ -221,6 +232,21 @@ impl Metrics {
             "API calls plans made when applied, by result (ok, failed)",
             m.plan_calls.clone(),
         );
+        registry.register(
+            "plan_summaries",
+            "Plan summaries written, by source (llm; template: no model, or its answer failed a check)",
+            m.summaries.clone(),
+        );
+        registry.register(
+            "mails",
+            "Mail delivery attempts, by result (sent, retry, failed: given up after max_attempts)",
+            m.mails.clone(),
+        );
+        registry.register(
+            "mail_queued",
+            "Mails waiting in the outbox",
+            m.mail_queued.clone(),
+        );
         Metrics { registry, ..m }
     }
 
@@ -261,6 +287,28 @@ impl Metrics {
                 })
                 .inc();
         }
+    }
+
+    /// Counts a plan summary by who wrote it.
+    pub fn summary(&self, source: crate::remediate::summary::Source) {
+        let source = match source {
+            crate::remediate::summary::Source::Llm => "llm",
+            crate::remediate::summary::Source::Template => "template",
+        };
+        self.summaries
+            .get_or_create(&SourceLabels {
+                source: source.into(),
+            })
+            .inc();
+    }
+
+    /// Counts a mail delivery attempt: `sent`, `retry` or `failed`.
+    pub fn mail(&self, result: &str) {
+        self.mails
+            .get_or_create(&ResultLabels {
+                result: result.into(),
+            })
+            .inc();
     }
 
     pub fn plan_call(&self, outcome: &str) {

@@ -69,6 +69,44 @@ pub(super) async fn after_scan(state: &Arc<State>, scan_id: i64) {
     }
 }
 
+/// Asks `[llm]`'s model for plan `id`'s summary (the template stays when there is none,
+/// and replaces whatever fails). The store is not held while the model answers.
+pub(super) async fn summarize(state: &Arc<State>, id: i64) {
+    let loaded = state.current();
+    let cfg = loaded.config.llm.clone();
+    if cfg.provider == crate::config::LlmProvider::None {
+        return;
+    }
+    let titles = crate::llm::titles(&loaded.rules);
+    let job_cfg = cfg.clone();
+    let job = with_store(state, move |s| {
+        crate::llm::Job::prepare(s, &job_cfg, &titles, id, Utc::now()).map_err(|e| e.to_string())
+    })
+    .await;
+    let job = match job {
+        Ok(Some(j)) => j,
+        Ok(None) => return,
+        Err(e) => {
+            tracing::warn!(target: "llm", plan = id, error = %e, "reading the plan for its summary");
+            return;
+        }
+    };
+    let client = crate::llm::Client::new(&cfg).await;
+    let done = job
+        .run(
+            client
+                .as_ref()
+                .map(Option::as_ref)
+                .map_err(|e| anyhow::anyhow!("{e:#}")),
+            &cfg,
+        )
+        .await;
+    state.metrics.summary(done.summary.source);
+    if let Err(e) = with_store(state, move |s| done.record(s).map_err(|e| e.to_string())).await {
+        tracing::warn!(target: "llm", plan = id, error = %e, "recording the plan's summary");
+    }
+}
+
 /// After a complete scan: the open findings of the `auto_propose` rules not yet in a plan
 /// become one plan, requested by [`REAPER`] (so any approver may approve it).
 pub(super) async fn auto_propose(state: &Arc<State>) {
@@ -99,6 +137,7 @@ pub(super) async fn auto_propose(state: &Arc<State>) {
     match done {
         Ok(Some(id)) => {
             state.metrics.plans_proposed.inc();
+            summarize(state, id).await;
             notify(state, id).await;
             tracing::info!(target: "remediate", plan = id, requester = REAPER, "plan proposed for reaping candidates; it waits for approval")
         }

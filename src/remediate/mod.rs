@@ -22,4 +22,4 @@ pub mod summary;
 pub mod untrusted;
 
 pub use plan::{Action, ActionKind, Call, PlanState, Precondition, Reversibility};
-pub use record::{Approval, Execution, NewPlan, Plan, PlanFinding};
+pub use record::{Approval, Execution, NewPlan, Plan, PlanFinding, SummaryRequest};

@@ -68,11 +68,34 @@ pub struct Plan {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     pub scopes: Vec<String>,
-    /// What an approver reads: written apart from the actions, never hashed.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// What an approver reads: written apart from the actions, never hashed (the fields
+    /// `summary`, `summary_source`, `summary_reason`, ...).
+    #[serde(flatten)]
     pub summary: Option<super::summary::Summary>,
     pub actions: Vec<Action>,
     pub findings: Vec<PlanFinding>,
     pub approvals: Vec<Approval>,
     pub executions: Vec<Execution>,
+    /// Each request made for its summary (kept for audit).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub summary_requests: Vec<SummaryRequest>,
+}
+
+/// One request for a plan's summary: what the model was told and answered, and what the
+/// checks made of it (`accepted`, or why the template was used).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SummaryRequest {
+    pub at: String,
+    pub provider: String,
+    pub model: String,
+    /// Requests made, retries included (0: none was sent).
+    pub requests: u32,
+    pub prompt_sha256: String,
+    pub system: String,
+    pub prompt: String,
+    pub answer: Option<String>,
+    pub outcome: String,
+    pub latency_ms: i64,
+    pub input_tokens: Option<i64>,
+    pub output_tokens: Option<i64>,
 }

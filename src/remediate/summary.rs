@@ -8,15 +8,54 @@ use serde::{Deserialize, Serialize};
 use super::plan::{ActionKind, Reversibility};
 use super::Plan;
 
-/// A plan's summary and where it came from.
+/// Who wrote a summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    /// A model, and its answer passed every check.
+    Llm,
+    /// The deterministic template.
+    Template,
+}
+
+/// A plan's summary and where it came from. In a plan's JSON these are the fields
+/// `summary`, `summary_source` (`llm` | `template`), `summary_reason` (why the template was
+/// used when a model was asked), `summary_provider` and `summary_model`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
+    #[serde(rename = "summary", alias = "text")]
     pub text: String,
-    /// `template`, or the provider that wrote it.
-    pub source: String,
-    /// Why the template was used when a provider was asked (its error, the failed check).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    #[serde(rename = "summary_source", alias = "source")]
+    pub source: Source,
+    #[serde(
+        rename = "summary_reason",
+        alias = "note",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub reason: Option<String>,
+    #[serde(
+        rename = "summary_provider",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub provider: Option<String>,
+    #[serde(
+        rename = "summary_model",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub model: Option<String>,
+}
+
+impl Summary {
+    /// The template's summary, saying why a model's was not used.
+    pub fn fallback(p: &Plan, reason: impl Into<String>) -> Summary {
+        Summary {
+            reason: Some(reason.into()),
+            ..Template.summarize(p)
+        }
+    }
 }
 
 /// Writes a plan's summary. It reads the plan; it never changes the actions (they and the
@@ -76,8 +115,10 @@ impl Summarizer for Template {
         }
         Summary {
             text,
-            source: "template".into(),
-            note: None,
+            source: Source::Template,
+            reason: None,
+            provider: None,
+            model: None,
         }
     }
 }

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
+use crate::remediate::summary::Source;
 use crate::remediate::{Plan, Reversibility};
 
 /// The JSON of a plan: `{"id", "state", "hash", "actions": [{"kind", "target", "calls",
@@ -77,8 +78,18 @@ pub fn detail(p: &Plan) -> String {
         let _ = writeln!(o, "reason     {r}");
     }
     if let Some(s) = &p.summary {
-        let _ = writeln!(o, "\nsummary ({}, not part of what is approved):", s.source);
-        let _ = writeln!(o, "  {}", s.text);
+        let who = match (s.source, &s.provider, &s.model) {
+            (Source::Llm, Some(p), Some(m)) => format!("machine-written by {p} {m}, unverified"),
+            (Source::Llm, ..) => "machine-written, unverified".to_string(),
+            (Source::Template, ..) => "template".to_string(),
+        };
+        let _ = writeln!(o, "\nsummary ({who}; not part of what is approved):");
+        for para in s.text.split("\n\n") {
+            let _ = writeln!(o, "  {}", para.replace('\n', "\n  "));
+        }
+        if let Some(r) = &s.reason {
+            let _ = writeln!(o, "  (the template, because {r})");
+        }
     }
     let _ = writeln!(o, "\nfindings ({}):", p.findings.len());
     for f in &p.findings {

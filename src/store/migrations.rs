@@ -235,4 +235,52 @@ CREATE TABLE mfa_state (
     r#"
 ALTER TABLE plans ADD COLUMN summary TEXT;
 "#,
+    // 12: each request for a plan's summary, kept for audit (prompt, answer, what the
+    // checks made of it); mail waiting to go or given up; approval-page link tokens (only
+    // their SHA-256).
+    r#"
+CREATE TABLE summary_requests (
+    id             INTEGER PRIMARY KEY,
+    plan_id        INTEGER NOT NULL REFERENCES plans(id),
+    at             TEXT NOT NULL,
+    provider       TEXT NOT NULL,
+    model          TEXT NOT NULL,
+    requests       INTEGER NOT NULL,
+    prompt_sha256  TEXT NOT NULL,
+    system         TEXT NOT NULL,
+    prompt         TEXT NOT NULL,
+    answer         TEXT,
+    outcome        TEXT NOT NULL,
+    latency_ms     INTEGER NOT NULL,
+    input_tokens   INTEGER,
+    output_tokens  INTEGER
+);
+CREATE INDEX summary_requests_plan ON summary_requests(plan_id);
+CREATE INDEX summary_requests_at ON summary_requests(at);
+CREATE TABLE mail_outbox (
+    id            INTEGER PRIMARY KEY,
+    kind          TEXT NOT NULL,
+    plan_id       INTEGER,
+    recipients    TEXT NOT NULL,
+    subject       TEXT NOT NULL,
+    text_body     TEXT NOT NULL,
+    html_body     TEXT NOT NULL,
+    created_at    TEXT NOT NULL,
+    attempts      INTEGER NOT NULL DEFAULT 0,
+    next_attempt  TEXT NOT NULL,
+    state         TEXT NOT NULL CHECK (state IN ('queued', 'sent', 'failed')),
+    last_error    TEXT,
+    answer        TEXT
+);
+CREATE INDEX mail_outbox_due ON mail_outbox(state, next_attempt);
+CREATE TABLE plan_links (
+    token_sha256  TEXT PRIMARY KEY,
+    plan_id       INTEGER NOT NULL REFERENCES plans(id),
+    plan_hash     TEXT NOT NULL,
+    recipient     TEXT NOT NULL,
+    created_at    TEXT NOT NULL,
+    expires_at    TEXT NOT NULL,
+    used_at       TEXT
+);
+"#,
 ];

@@ -27,6 +27,7 @@ mod redaction;
 mod resources;
 mod retention;
 mod scans;
+mod summaries;
 mod waivers;
 
 pub use idle::IdleResource;

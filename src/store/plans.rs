@@ -59,6 +59,7 @@ pub(super) fn row_to_plan(r: &rusqlite::Row<'_>) -> rusqlite::Result<Plan> {
         findings: Vec::new(),
         approvals: Vec::new(),
         executions: Vec::new(),
+        summary_requests: Vec::new(),
     })
 }
 
@@ -198,25 +199,6 @@ impl Store {
         Ok(id)
     }
 
-    /// Stores a plan's summary (not audited: it is text for a human, outside the hash and
-    /// the lifecycle).
-    pub fn set_summary(
-        &mut self,
-        id: i64,
-        summary: &crate::remediate::summary::Summary,
-    ) -> Result<()> {
-        self.conn
-            .execute(
-                "UPDATE plans SET summary = ?2 WHERE id = ?1",
-                params![
-                    id,
-                    serde_json::to_string(summary).expect("summaries serialize")
-                ],
-            )
-            .map_err(sql("writing the plan summary"))?;
-        Ok(())
-    }
-
     /// Finding ids held by open plans (proposed, approved, applying, applied).
     pub fn planned_findings(&self) -> Result<HashSet<i64>> {
         query_rows(
@@ -307,6 +289,7 @@ impl Store {
                 })
             },
         )?;
+        p.summary_requests = self.summary_requests(id)?;
         Ok(Some(p))
     }
 
