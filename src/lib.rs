@@ -7,6 +7,7 @@ pub mod daemon;
 pub mod drift;
 pub mod idle;
 pub mod llm;
+pub mod mail;
 pub mod model;
 pub mod policy;
 pub mod redact;

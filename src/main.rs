@@ -67,6 +67,7 @@ fn main() -> ExitCode {
         cli::Command::Plan(c) => cli::plan::plan(c, config),
         cli::Command::Approver(c) => cli::approver::approver(c, config),
         cli::Command::Audit(c) => cli::audit::audit(c, config),
+        cli::Command::Notify(c) => cli::notify::notify(c, config),
     };
     match result {
         Ok(code) => code,

@@ -21,7 +21,7 @@ use crate::llm_stub::{good_answer, quoted, Step, Stub};
 
 const KEY: &str = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
-fn key(tags: &[(&str, &str)], description: &str) -> Resource {
+pub(crate) fn key(tags: &[(&str, &str)], description: &str) -> Resource {
     let tags: BTreeMap<String, String> = tags
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -37,7 +37,7 @@ fn key(tags: &[(&str, &str)], description: &str) -> Resource {
 }
 
 /// A plan proposed by the real proposal code and stored in a real SQLite file.
-fn stored_plan(r: &Resource) -> (tempfile::TempDir, Store, Plan) {
+pub(crate) fn stored_plan(r: &Resource) -> (tempfile::TempDir, Store, Plan) {
     let f: vigil::model::Finding = serde_json::from_value(json!({
         "id": 7, "rule_id": "KMS-AWS-001", "resource_id": r.id, "resource_type": r.resource_type,
         "severity": "medium", "controls": ["SC-12"], "message": "key payments does not rotate",

@@ -9,7 +9,7 @@ use crate::daemon::{get, json, metric, post, scan_now, token, Daemon};
 use crate::plans_aws::totp_code;
 
 /// A token with the approver capability (`vigil token new --approver`).
-fn approver_token(name: &str, role: &str) -> (String, String) {
+pub(crate) fn approver_token(name: &str, role: &str) -> (String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_vigil"))
         .args(["token", "new", "--name", name, "--role", role, "--approver"])
         .output()
@@ -31,19 +31,28 @@ fn approver_token(name: &str, role: &str) -> (String, String) {
 /// A moto account with one key lacking rotation, and the daemon on it: tokens for a
 /// viewer, an operator, an admin and the approver bob (enrolled), remediation credentials,
 /// `[plans]` with `auto_propose = ["KMS-AWS-001"]` and `plans_extra`.
-struct Fixture {
-    moto: Moto,
-    dir: tempfile::TempDir,
-    daemon: Daemon,
-    viewer: String,
-    operator: String,
-    admin: String,
-    bob: String,
+pub(crate) struct Fixture {
+    pub(crate) moto: Moto,
+    pub(crate) dir: tempfile::TempDir,
+    pub(crate) daemon: Daemon,
+    pub(crate) viewer: String,
+    pub(crate) operator: String,
+    pub(crate) admin: String,
+    pub(crate) bob: String,
 }
 
 fn start(plans_extra: &str) -> Fixture {
+    start_with(
+        plans_extra,
+        "c('kms').create_key(Description='no rotation')",
+    )
+}
+
+/// The fixture with `plans_extra` after `[plans]`'s keys (more sections may follow it) and
+/// the moto account made by the boto3 script `estate`.
+pub(crate) fn start_with(plans_extra: &str, estate: &str) -> Fixture {
     let moto = Moto::start();
-    boto(&moto, "c('kms').create_key(Description='no rotation')");
+    boto(&moto, estate);
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let (viewer, a) = token("grafana", "viewer");
@@ -111,7 +120,7 @@ endpoint_url = "{url}"
 }
 
 /// Waits for a plan in `state` to show in the API; answers it.
-fn wait_plan(f: &Fixture, state: &str) -> serde_json::Value {
+pub(crate) fn wait_plan(f: &Fixture, state: &str) -> serde_json::Value {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     loop {
         let (code, body) = get(

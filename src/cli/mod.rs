@@ -11,6 +11,7 @@ pub mod config;
 pub mod drift;
 pub mod findings;
 pub mod idle;
+pub mod notify;
 pub mod plan;
 pub mod prune;
 pub mod rules;
@@ -97,6 +98,9 @@ pub enum Command {
     /// Enroll the approvers of plans (TOTP).
     #[command(subcommand)]
     Approver(approver::ApproverCommand),
+    /// Mail: send a test mail through [notify.smtp]; read the outbox.
+    #[command(subcommand)]
+    Notify(notify::NotifyCommand),
     /// Verify or list the hash-chained audit log.
     #[command(subcommand)]
     Audit(audit::AuditCommand),

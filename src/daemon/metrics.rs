@@ -66,11 +66,6 @@ pub struct StateLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-pub struct SourceLabels {
-    pub source: String,
-}
-
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct ResultLabels {
     pub result: String,
 }
@@ -101,7 +96,7 @@ pub struct Metrics {
     pub plans_proposed: Counter,
     pub plan_calls: Family<ResultLabels, Counter>,
     pub plan_actions: Family<ResultLabels, Counter>,
-    pub summaries: Family<SourceLabels, Counter>,
+    pub summaries: Family<ResultLabels, Counter>,
     pub mails: Family<ResultLabels, Counter>,
     pub mail_queued: Gauge,
     resource_labels: std::sync::Mutex<HashMap<String, Vec<TypeLabels>>>,
@@ -234,7 +229,7 @@ impl Metrics {
         );
         registry.register(
             "plan_summaries",
-            "Plan summaries written, by source (llm; template: no model, or its answer failed a check)",
+            "Plan summaries written, by result (llm; template: no model, or its answer failed a check)",
             m.summaries.clone(),
         );
         registry.register(
@@ -289,22 +284,10 @@ impl Metrics {
         }
     }
 
-    /// Counts a plan summary by who wrote it.
-    pub fn summary(&self, source: crate::remediate::summary::Source) {
-        let source = match source {
-            crate::remediate::summary::Source::Llm => "llm",
-            crate::remediate::summary::Source::Template => "template",
-        };
-        self.summaries
-            .get_or_create(&SourceLabels {
-                source: source.into(),
-            })
-            .inc();
-    }
-
-    /// Counts a mail delivery attempt: `sent`, `retry` or `failed`.
-    pub fn mail(&self, result: &str) {
-        self.mails
+    /// Counts a plan summary by who wrote it (`llm`, `template`), or a mail delivery
+    /// attempt by its result (`sent`, `retry`, `failed`).
+    pub fn count(family: &Family<ResultLabels, Counter>, result: &str) {
+        family
             .get_or_create(&ResultLabels {
                 result: result.into(),
             })

@@ -14,6 +14,7 @@ pub mod auth;
 pub mod http;
 mod job;
 mod loaded;
+mod mail;
 pub mod metrics;
 pub(crate) mod plans;
 mod scheduler;
@@ -104,12 +105,14 @@ pub async fn run(opts: Options) -> Result<(), Error> {
     }
     plans::report_interrupted(&state).await;
     let sweeper = tokio::spawn(plans::sweep_loop(state.clone(), poll));
+    let mailer = tokio::spawn(mail::sender_loop(state.clone()));
     let server = serve(&state, listener);
     tracing::info!(target: "daemon", listen = %bound, db = %state.db_path.display(), rules, tokens,
         pid = std::process::id(), "vigil is running");
     let why = watch_for_changes(&state, &mut sched, &mut signals, &mut reload_rx, poll).await;
     drop(reload_rx);
     sweeper.abort();
+    mailer.abort();
     shutdown::drain(&state, &mut sched, why, grace).await;
     match tokio::time::timeout(Duration::from_secs(5), server).await {
         Ok(Ok(Ok(()))) => {}
@@ -173,6 +176,7 @@ fn open_state(
         reload_tx,
         redactor,
         notifier: Arc::new(crate::remediate::notify::Log),
+        mail_wake: tokio::sync::Notify::new(),
         _lock: db_lock,
     }))
 }

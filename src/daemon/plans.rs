@@ -38,6 +38,7 @@ pub(super) async fn notify(state: &Arc<State>, id: i64) {
     if let Ok(Some(p)) = plan {
         if let Some(e) = crate::remediate::notify::Event::of(p.state) {
             state.notifier.notify(e, &p);
+            super::mail::queue_plan(state, e, p).await;
         }
     }
 }
@@ -64,6 +65,7 @@ pub(super) async fn after_scan(state: &Arc<State>, scan_id: i64) {
         if by_this_scan {
             if let Some(e) = crate::remediate::notify::Event::of(p.state) {
                 state.notifier.notify(e, &p);
+                super::mail::queue_plan(state, e, p).await;
             }
         }
     }
@@ -101,7 +103,11 @@ pub(super) async fn summarize(state: &Arc<State>, id: i64) {
             &cfg,
         )
         .await;
-    state.metrics.summary(done.summary.source);
+    let source = match done.summary.source {
+        crate::remediate::summary::Source::Llm => "llm",
+        crate::remediate::summary::Source::Template => "template",
+    };
+    super::metrics::Metrics::count(&state.metrics.summaries, source);
     if let Err(e) = with_store(state, move |s| done.record(s).map_err(|e| e.to_string())).await {
         tracing::warn!(target: "llm", plan = id, error = %e, "recording the plan's summary");
     }

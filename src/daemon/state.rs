@@ -71,6 +71,8 @@ pub struct State {
     pub(super) redactor: crate::redact::Redactor,
     /// Where plan events go (the log; mail plugs in here).
     pub(super) notifier: Arc<dyn crate::remediate::notify::Notifier>,
+    /// Wakes the mail sender when a mail is queued.
+    pub(super) mail_wake: tokio::sync::Notify,
     /// Held for the life of the state, so it is released after the last write.
     pub(super) _lock: crate::store::lock::Lock,
 }

@@ -122,6 +122,31 @@ impl Store {
         )
     }
 
+    /// The entries about one subject (`plan 3`), oldest first.
+    pub fn audit_of(&self, subject: &str) -> Result<Vec<AuditEntry>> {
+        query_rows(
+            &self.conn,
+            "reading the audit log",
+            "SELECT id, at, actor, action, subject, details, prev_hash, hash FROM audit_log
+             WHERE subject = ?1 ORDER BY id",
+            [subject],
+            |r| {
+                let details: String = r.get(5)?;
+                Ok(AuditEntry {
+                    id: r.get(0)?,
+                    at: r.get(1)?,
+                    actor: r.get(2)?,
+                    action: r.get(3)?,
+                    subject: r.get(4)?,
+                    details: serde_json::from_str(&details)
+                        .unwrap_or(serde_json::Value::String(details)),
+                    prev_hash: r.get(6)?,
+                    hash: r.get(7)?,
+                })
+            },
+        )
+    }
+
     /// The audit log, oldest first.
     pub fn audit_entries(&self) -> Result<Vec<AuditEntry>> {
         Ok(self

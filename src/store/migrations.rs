@@ -273,6 +273,7 @@ CREATE TABLE mail_outbox (
     answer        TEXT
 );
 CREATE INDEX mail_outbox_due ON mail_outbox(state, next_attempt);
+CREATE INDEX audit_log_subject ON audit_log(subject);
 CREATE TABLE plan_links (
     token_sha256  TEXT PRIMARY KEY,
     plan_id       INTEGER NOT NULL REFERENCES plans(id),

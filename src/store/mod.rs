@@ -21,6 +21,7 @@ mod history;
 mod idle;
 pub mod lock;
 mod migrations;
+mod outbox;
 mod plans;
 mod reconcile;
 mod redaction;
@@ -42,6 +43,7 @@ pub use approvals::{ApprovalRequest, Approved};
 pub use audit::{AuditCheck, AuditEntry};
 pub use drift::{Baseline, DriftEvent};
 pub use history::{ResourceHistory, ResourceVersion, ScanSummary};
+pub use outbox::{token_sha256, DigestCounts, Link, Mail, Queued};
 pub use retention::Pruned;
 
 use std::path::{Path, PathBuf};

@@ -22,6 +22,7 @@ use axum::{Json, Router};
 use serde_json::json;
 
 mod api;
+mod page;
 mod plans;
 
 use super::auth::{Principal, Role};
@@ -101,6 +102,12 @@ pub fn router(state: Shared) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
+        // The approval page: its own checks (a link token or a viewer token to read; the
+        // approver's token and TOTP code, in the form, to approve).
+        .route("/plans/{id}", get(page::show))
+        .route("/plans/{id}/approve", post(page::approve))
+        .route("/assets/vigil.css", get(page::css))
+        .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
         .merge(viewer)
         .merge(operator)
         .merge(admin)

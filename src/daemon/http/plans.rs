@@ -66,17 +66,16 @@ fn refused(e: crate::remediate::flow::Error) -> ApiError {
     }
 }
 
-pub(super) async fn approve(
-    AxState(state): AxState<Shared>,
-    Extension(who): Extension<Principal>,
-    Path(id): Path<i64>,
-    body: axum::body::Bytes,
-) -> Result<Json<serde_json::Value>, ApiError> {
-    let req: Approve = serde_json::from_slice(&body).map_err(|e| {
-        bad_request(format!(
-            "body: {e} (expected {{\"hash\": \"<the plan's hash>\", \"totp\": \"<current code>\"}})"
-        ))
-    })?;
+/// Approves plan `id`'s `hash` as `who` with a TOTP code, for the API and the approval
+/// page alike: the approver capability (a refusal is audited), the code, the store's checks;
+/// then the gauge, the event and an apply on approval.
+pub(super) async fn approve_as(
+    state: &Shared,
+    who: &Principal,
+    id: i64,
+    hash: String,
+    totp: String,
+) -> Result<crate::store::Approved, ApiError> {
     let config = state.current().config.clone();
     if !who.approver {
         let reason = format!(
@@ -84,8 +83,8 @@ pub(super) async fn approve(
             who.name,
             who.role.as_str()
         );
-        let (name, hash, r) = (who.name.clone(), req.hash.clone(), reason.clone());
-        with_store(&state, move |s| {
+        let (name, hash, r) = (who.name.clone(), hash.clone(), reason.clone());
+        with_store(state, move |s| {
             s.refuse_approval(id, &name, &hash, &r, chrono::Utc::now())
                 .map_err(|e| e.to_string())
         })
@@ -103,8 +102,8 @@ pub(super) async fn approve(
                 &config,
                 id,
                 &name,
-                &req.hash,
-                &req.totp,
+                &hash,
+                &totp,
                 chrono::Utc::now(),
             )
             .map_err(refused)
@@ -114,14 +113,29 @@ pub(super) async fn approve(
     .map_err(internal)??;
     tracing::info!(target: "remediate", plan = id, principal = %who.name, approvals = done.approvals,
         required = done.required, state = %done.state, "plan approval");
-    plans::refresh_gauge(&state).await;
+    plans::refresh_gauge(state).await;
     if done.state == PlanState::Approved {
-        plans::notify(&state, id).await;
+        plans::notify(state, id).await;
     }
     if done.state == PlanState::Approved && state.current().config.plans.apply == "on-approval" {
         let s = state.clone();
         tokio::spawn(async move { plans::sweep(&s).await });
     }
+    Ok(done)
+}
+
+pub(super) async fn approve(
+    AxState(state): AxState<Shared>,
+    Extension(who): Extension<Principal>,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let req: Approve = serde_json::from_slice(&body).map_err(|e| {
+        bad_request(format!(
+            "body: {e} (expected {{\"hash\": \"<the plan's hash>\", \"totp\": \"<current code>\"}})"
+        ))
+    })?;
+    let done = approve_as(&state, &who, id, req.hash, req.totp).await?;
     Ok(Json(json!({
         "id": id, "state": done.state, "approvals": done.approvals, "required": done.required,
     })))

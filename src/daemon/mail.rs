@@ -1,0 +1,143 @@
+//! Mail in the daemon: plan events and reaping marks become mails in the store's outbox
+//! (with the approval-page links a proposal carries), the digest is queued on its cron, and
+//! one sender delivers what is due through `[notify.smtp]`. A mail server that is down or
+//! refuses never blocks a scan or a plan: the mail waits in the outbox and is tried again
+//! with backoff (`vigil_mails_total{result="retry"}`), and one given up stays there as
+//! `failed`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use super::plans::with_store;
+use super::State;
+use crate::config::REAPING_RULES;
+use crate::remediate::notify::Event;
+use crate::remediate::Plan;
+
+/// Queues the mails of event `e` on plan `p` and wakes the sender.
+pub(super) async fn queue_plan(state: &Arc<State>, e: Event, p: Plan) {
+    let cfg = state.current().config.clone();
+    if cfg.notify.smtp.is_none() {
+        return;
+    }
+    let id = p.id;
+    let queued = with_store(state, move |s| {
+        let now = Utc::now();
+        let n = &cfg.notify;
+        let mut mails = crate::mail::plan_mails(s, n, cfg.plans.approval_ttl_hours, &p, e, now)
+            .map_err(|e| e.to_string())?;
+        let reaping = !p.findings.is_empty()
+            && p.findings
+                .iter()
+                .all(|f| REAPING_RULES.contains(&f.rule_id.as_str()));
+        if e == Event::Proposed && reaping {
+            let link = n
+                .base_url
+                .as_ref()
+                .map(|b| format!("{}/plans/{}", b.trim_end_matches('/'), p.id));
+            mails.extend(crate::mail::reaping_mail(s, n, &p, link));
+        }
+        for m in &mails {
+            s.enqueue_mail(m, now).map_err(|e| e.to_string())?;
+        }
+        Ok(mails.len())
+    })
+    .await;
+    match queued {
+        Ok(0) => {}
+        Ok(n) => {
+            tracing::info!(target: "notify", plan = id, event = ?e, mails = n, "mail queued");
+            state.mail_wake.notify_one();
+        }
+        Err(err) => tracing::warn!(target: "notify", plan = id, error = %err, "queueing mail"),
+    }
+}
+
+/// When the digest is next due after `last`.
+fn next_digest(cron: &str, last: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    crate::config::parse_cron(cron)
+        .ok()?
+        .find_next_occurrence(&last, false)
+        .ok()
+}
+
+/// Delivers due mail, and queues the digest when its cron comes; runs until aborted.
+pub(super) async fn sender_loop(state: Arc<State>) {
+    let mut last_digest = state.started_at;
+    loop {
+        let cfg = state.current().config.clone();
+        if let Some(d) = &cfg.notify.digest {
+            if next_digest(&d.cron, last_digest).is_some_and(|t| t <= Utc::now()) {
+                let (since, to) = (last_digest, d.to.clone());
+                let r = with_store(&state, move |s| {
+                    let m = crate::mail::digest_mail(s, &to, since, Utc::now())
+                        .map_err(|e| e.to_string())?;
+                    s.enqueue_mail(&m, Utc::now()).map_err(|e| e.to_string())
+                })
+                .await;
+                if let Err(e) = r {
+                    tracing::warn!(target: "notify", error = %e, "queueing the digest");
+                }
+                last_digest = Utc::now();
+            }
+        }
+        if let Some(smtp) = &cfg.notify.smtp {
+            deliver(&state, smtp, cfg.notify.max_attempts).await;
+        }
+        let _ = tokio::time::timeout(Duration::from_secs(5), state.mail_wake.notified()).await;
+    }
+}
+
+async fn deliver(state: &Arc<State>, smtp: &crate::config::Smtp, max_attempts: u32) {
+    let due = with_store(state, |s| s.due_mail(Utc::now()).map_err(|e| e.to_string()))
+        .await
+        .unwrap_or_default();
+    if !due.is_empty() {
+        let sender = crate::mail::smtp::Sender::new(smtp);
+        for q in due {
+            let outcome = match &sender {
+                Ok(s) => s.send(&q.mail).await,
+                Err(e) => Err(e.clone()),
+            };
+            let (result, text) = match &outcome {
+                Ok(answer) => (Ok(answer.clone()), answer.clone()),
+                Err(e) => (Err(e.message.clone()), e.message.clone()),
+            };
+            // A permanent refusal is not tried again.
+            let attempts = match &outcome {
+                Err(e) if e.permanent => 1,
+                _ => max_attempts,
+            };
+            let id = q.id;
+            let st = with_store(state, move |s| {
+                s.mail_attempted(
+                    id,
+                    result.as_deref().map_err(String::as_str),
+                    attempts,
+                    Utc::now(),
+                )
+                .map_err(|e| e.to_string())
+            })
+            .await;
+            match st {
+                Ok(st) => {
+                    let result = if st == "queued" { "retry" } else { st };
+                    super::metrics::Metrics::count(&state.metrics.mails, result);
+                    if st == "sent" {
+                        tracing::info!(target: "notify", mail = id, kind = %q.mail.kind, to = ?q.mail.to, answer = %text, "mail sent");
+                    } else {
+                        tracing::warn!(target: "notify", mail = id, kind = %q.mail.kind, state = st, error = %text, "mail not delivered");
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(target: "notify", mail = id, error = %e, "recording a delivery")
+                }
+            }
+        }
+    }
+    if let Ok(n) = with_store(state, |s| s.mail_queued().map_err(|e| e.to_string())).await {
+        state.metrics.mail_queued.set(n);
+    }
+}
