@@ -87,6 +87,8 @@ fn every_provider_summarizes_from_the_cli_and_none_changes_the_plan() {
 
     let stub = Stub::start(
         vec![
+            // Bedrock is throttled once (ThrottlingException), then answers.
+            Step::Error(429, None),
             Step::Answer(good_answer(&target)),
             Step::Answer(good_answer(&target)),
             Step::Obey,
@@ -116,6 +118,8 @@ fn every_provider_summarizes_from_the_cli_and_none_changes_the_plan() {
         assert_eq!(plan["actions"], base["actions"], "{provider}");
         let req = &plan["summary_requests"][0];
         assert_eq!(req["provider"], provider);
+        let retried = if provider == "bedrock" { 2 } else { 1 };
+        assert_eq!(req["requests"], retried, "{provider}: {req:#}");
         if source == "llm" {
             assert_eq!(plan["summary_provider"], provider);
             assert!(
@@ -133,8 +137,13 @@ fn every_provider_summarizes_from_the_cli_and_none_changes_the_plan() {
         }
         reject(d, &plan["id"]);
     }
-    let seen = stub.seen();
-    assert_eq!(seen.len(), 3);
+    let mut seen = stub.seen();
+    assert_eq!(seen.len(), 4);
+    assert_eq!(
+        seen[0].path, seen[1].path,
+        "the throttled request was sent again"
+    );
+    seen.remove(0);
     // Bedrock's Converse, signed with SigV4 for the bedrock service in the configured region.
     assert_eq!(seen[0].path, "/model/test-model/converse");
     let auth = seen[0].headers["authorization"].to_str().unwrap();
@@ -154,4 +163,50 @@ fn every_provider_summarizes_from_the_cli_and_none_changes_the_plan() {
     assert_eq!(seen[1].path, "/v1/chat/completions");
     assert_eq!(seen[1].headers["authorization"], "Bearer sk-e2e");
     assert_eq!(seen[2].path, "/v1/messages");
+}
+
+#[test]
+fn the_daemon_asks_the_model_after_proposing_and_mails_the_checked_summary() {
+    use crate::daemon::{get, json as parse, metric, scan_now};
+    use crate::smtpd::{Smtpd, Tls};
+    let answer = serde_json::json!({
+        "summary": "Turns on yearly rotation of one customer-managed KMS key.",
+        "changes": ["enable key rotation"], "risk": "medium",
+        "impact": "Encryption keeps working; new key material each year.",
+        "rollback": "Disable key rotation again."
+    })
+    .to_string();
+    let stub = Stub::start(vec![], Some(Step::Answer(answer)));
+    let smtp = Smtpd::start(Tls::None);
+    let extra = format!(
+        "\n[llm]\nprovider = \"openai\"\nmodel = \"test-model\"\nbase_url = \"{}\"\ntimeout_seconds = 5\n\n[notify]\nplan_proposed = [\"approvers@example.com\"]\n\n{}",
+        stub.url,
+        smtp.config("none")
+    );
+    let f =
+        crate::plans_daemon::start_with(&extra, "c('kms').create_key(Description='no rotation')");
+    scan_now(f.daemon.port, &f.operator, &f.viewer);
+    let plan = crate::plans_daemon::wait_plan(&f, "proposed");
+    let mail = smtp.wait_for(1).remove(0);
+    let text = mail["text"].as_str().unwrap();
+    assert!(text.contains("Summary (machine-written by openai test-model, unverified; not part of what is approved)"), "{text}");
+    assert!(
+        text.contains("Turns on yearly rotation of one customer-managed KMS key."),
+        "{text}"
+    );
+    let (_, body) = get(
+        f.daemon.port,
+        &format!("/api/v1/plans/{}", plan["id"]),
+        Some(&f.viewer),
+    );
+    let p = parse(&body);
+    assert_eq!(p["summary_source"], "llm", "{p:#}");
+    assert_eq!(p["summary_requests"][0]["outcome"], "accepted");
+    assert_eq!(stub.seen().len(), 1);
+    let m = f.daemon.metrics();
+    assert_eq!(
+        metric(&m, "vigil_plan_summaries_total{result=\"llm\"}"),
+        Some(1.0),
+        "{m}"
+    );
 }

@@ -11,9 +11,9 @@ use serde_json::{json, Value};
 
 use crate::common::*;
 use crate::daemon::{get, scan_now};
-use crate::mail::{Smtpd, Tls};
 use crate::plans_aws::totp_code;
 use crate::plans_daemon::{start_with, wait_plan};
+use crate::smtpd::{Smtpd, Tls};
 
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 

@@ -1,6 +1,7 @@
 //! The integration tests, as one test crate (one binary to link, as ripgrep does): each
 //! module is one area, run against real parts — moto's server, a real kube-apiserver, the
-//! stand-in API for what a real server will not do on demand, SQLite files, the real binary.
+//! stand-in API for what a real server will not do on demand, aiosmtpd, headless chromium,
+//! a stub of the LLM providers' wire formats, SQLite files, the real binary.
 
 mod common;
 
@@ -26,4 +27,5 @@ mod plans_k8s;
 mod plans_store;
 mod redact;
 mod rules;
+mod smtpd;
 mod store;

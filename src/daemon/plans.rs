@@ -52,14 +52,15 @@ pub(super) async fn after_scan(state: &Arc<State>, scan_id: i64) {
     .await
     .unwrap_or_default();
     let tag = format!("\"scan_id\":{scan_id}");
-    let audit = with_store(state, |s| s.audit_entries().map_err(|e| e.to_string()))
-        .await
-        .unwrap_or_default();
     for p in done {
         let subject = format!("plan {}", p.id);
+        let audit = with_store(state, move |s| {
+            s.audit_of(&subject).map_err(|e| e.to_string())
+        })
+        .await
+        .unwrap_or_default();
         let by_this_scan = audit.iter().any(|e| {
-            e.subject == subject
-                && (e.action == "plan.verified" || e.action == "plan.verify_failed")
+            (e.action == "plan.verified" || e.action == "plan.verify_failed")
                 && e.details.to_string().contains(&tag)
         });
         if by_this_scan {
@@ -143,8 +144,13 @@ pub(super) async fn auto_propose(state: &Arc<State>) {
     match done {
         Ok(Some(id)) => {
             state.metrics.plans_proposed.inc();
-            summarize(state, id).await;
-            notify(state, id).await;
+            // The summary (a model may take its timeout) and the mail that carries it run
+            // apart from the scan, which is done.
+            let s = state.clone();
+            tokio::spawn(async move {
+                summarize(&s, id).await;
+                notify(&s, id).await;
+            });
             tracing::info!(target: "remediate", plan = id, requester = REAPER, "plan proposed for reaping candidates; it waits for approval")
         }
         Ok(None) => {}
