@@ -99,16 +99,7 @@ async fn summarize(
         used,
         Utc::now(),
     );
-    let client = Client::new(c).await;
-    let done = job
-        .run(
-            client
-                .as_ref()
-                .map(Option::as_ref)
-                .map_err(|e| anyhow::anyhow!("{e:#}")),
-            c,
-        )
-        .await;
+    let done = job.ask(c).await;
     done.record(store).unwrap();
     done
 }

@@ -94,16 +94,7 @@ pub(super) async fn summarize(state: &Arc<State>, id: i64) {
             return;
         }
     };
-    let client = crate::llm::Client::new(&cfg).await;
-    let done = job
-        .run(
-            client
-                .as_ref()
-                .map(Option::as_ref)
-                .map_err(|e| anyhow::anyhow!("{e:#}")),
-            &cfg,
-        )
-        .await;
+    let done = job.ask(&cfg).await;
     let source = match done.summary.source {
         crate::remediate::summary::Source::Llm => "llm",
         crate::remediate::summary::Source::Template => "template",
@@ -151,7 +142,7 @@ pub(super) async fn auto_propose(state: &Arc<State>) {
                 summarize(&s, id).await;
                 notify(&s, id).await;
             });
-            tracing::info!(target: "remediate", plan = id, requester = REAPER, "plan proposed for reaping candidates; it waits for approval")
+            tracing::info!(target: "remediate", plan = id, requester = REAPER, "plan proposed for the open findings of [plans] auto_propose; it waits for approval")
         }
         Ok(None) => {}
         Err(e) => tracing::warn!(target: "remediate", error = %e, "auto-propose"),

@@ -205,14 +205,7 @@ impl Client {
         } else if let Some(k) = key {
             req = req.bearer_auth(k);
         }
-        let resp = req.send().await.map_err(|e| {
-            let class = if e.is_timeout() {
-                "timeout"
-            } else {
-                "transport"
-            };
-            failed(class, without_url(&e))
-        })?;
+        let resp = req.send().await.map_err(transport)?;
         let status = resp.status().as_u16();
         let retry_after = resp
             .headers()
@@ -220,14 +213,7 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<f64>().ok())
             .map(|s| Duration::from_secs_f64(s.clamp(0.0, 3600.0)));
-        let text = resp.text().await.map_err(|e| {
-            let class = if e.is_timeout() {
-                "timeout"
-            } else {
-                "transport"
-            };
-            failed(class, without_url(&e))
-        })?;
+        let text = resp.text().await.map_err(transport)?;
         let body: Option<Value> = serde_json::from_str(&text).ok();
         if !(200..300).contains(&status) {
             // OpenAI: {"error": {"message", "type", "code"}} (llama.cpp: code is a number);
@@ -358,6 +344,16 @@ impl Client {
             output_tokens: out.usage().map(|u| u.output_tokens() as i64),
         })
     }
+}
+
+/// A request that timed out or could not be sent or read.
+fn transport(e: reqwest::Error) -> Failed {
+    let class = if e.is_timeout() {
+        "timeout"
+    } else {
+        "transport"
+    };
+    failed(class, without_url(&e))
 }
 
 /// A transport error without the URL (it may carry a key in a query string): the

@@ -111,6 +111,17 @@ impl Job {
         }
     }
 
+    /// Makes the client `[llm]` describes (a key that cannot be read is the reason the
+    /// template is used), then [`Job::run`].
+    pub async fn ask(self, cfg: &Llm) -> Done {
+        let client = Client::new(cfg).await;
+        let client = client
+            .as_ref()
+            .map(Option::as_ref)
+            .map_err(|e| anyhow::anyhow!("{e:#}"));
+        self.run(client, cfg).await
+    }
+
     /// The prompt the model is given.
     pub fn prompt(&self) -> &Prompt {
         &self.prompt
@@ -232,16 +243,7 @@ pub async fn summarize_now(
     let Some(job) = Job::prepare(store, cfg, titles, id, Utc::now())? else {
         return Ok(None);
     };
-    let client = Client::new(cfg).await;
-    let done = job
-        .run(
-            client
-                .as_ref()
-                .map(Option::as_ref)
-                .map_err(|e| anyhow::anyhow!("{e:#}")),
-            cfg,
-        )
-        .await;
+    let done = job.ask(cfg).await;
     done.record(store)?;
     Ok(Some(done.summary))
 }

@@ -5,8 +5,8 @@
 //! approvals name, the states and the moves between them), `record` (a plan as stored),
 //! `select` (which findings), `propose`, `aws` and `k8s` (findings → actions), `approvers`
 //! (TOTP secrets in their file), `flow` (propose and approve, shared by the CLI and the API),
-//! `apply/` (re-reading targets, running the calls), `summary` and `notify` (the seams LLM
-//! summaries and mail plug into), `untrusted` (estate strings made inert for prompts and pages). The SQL is in `store::plans` and `store::approvals`.
+//! `apply/` (re-reading targets, running the calls), `summary` (the summary a plan
+//! carries: the template, or a model's through [`crate::llm`]) and `notify` (plan events), `untrusted` (estate strings made inert for prompts and pages). The SQL is in `store::plans` and `store::approvals`.
 
 pub mod apply;
 pub mod approvers;

@@ -1,7 +1,7 @@
-//! The seam notifications plug into: each plan event (proposed, approved, rejected,
-//! applied, failed, verified) goes to a [`Notifier`]. The daemon logs them ([`Log`]); mail
-//! and other channels implement the same trait. A notifier never blocks or fails the step
-//! that raised the event.
+//! Plan events (proposed, approved, rejected, applied, failed, verified) and the
+//! [`Notifier`] seam they go to. The daemon logs each ([`Log`]) and queues its mails
+//! (`daemon::mail`, composed by [`crate::mail`]); other channels implement the trait. A
+//! notifier never blocks or fails the step that raised the event.
 
 use super::{Plan, PlanState};
 
