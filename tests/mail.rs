@@ -88,6 +88,64 @@ fn notify_test_sends_with_starttls_or_implicit_tls_and_says_what_the_server_answ
     );
 }
 
+#[test]
+fn the_login_comes_from_the_environment_or_a_file_and_a_wrong_one_is_refused() {
+    use crate::smtpd::LOGIN;
+    let s = Smtpd::start(Tls::Login);
+    let dir = tempfile::tempdir().unwrap();
+    let run = |extra: &str, env: &[(&str, &str)]| {
+        let path = dir.path().join("vigil.toml");
+        std::fs::write(&path, format!("{}{extra}", s.config("starttls"))).unwrap();
+        vigil_env(
+            &[
+                "notify",
+                "test",
+                "--to",
+                "ops@example.com",
+                "--config",
+                path.to_str().unwrap(),
+            ],
+            env,
+        )
+    };
+    // Without a login the server refuses the mail (AUTH required).
+    let out = run("", &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    let env_login = "username_env = \"SMTP_USER\"\npassword_env = \"SMTP_PASSWORD\"\n";
+    let out = run(
+        env_login,
+        &[("SMTP_USER", LOGIN.0), ("SMTP_PASSWORD", "wrong")],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("535"),
+        "the server's refusal is shown: {}",
+        stderr(&out)
+    );
+    assert!(s.messages().is_empty());
+    let out = run(
+        env_login,
+        &[("SMTP_USER", LOGIN.0), ("SMTP_PASSWORD", LOGIN.1)],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("accepted the mail for ops@example.com: 250"));
+    std::fs::write(dir.path().join("password"), format!("{}\n", LOGIN.1)).unwrap();
+    let file_login = format!(
+        "username_env = \"SMTP_USER\"\npassword_file = \"{}\"\n",
+        dir.path().join("password").display()
+    );
+    let out = run(&file_login, &[("SMTP_USER", LOGIN.0)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(s.wait_for(2).len(), 2);
+    // A variable that is not set is named.
+    let out = run(env_login, &[("SMTP_USER", LOGIN.0)]);
+    assert!(
+        stderr(&out).contains("password_env: SMTP_PASSWORD is not set"),
+        "{}",
+        stderr(&out)
+    );
+}
+
 /// The daemon on a moto key whose tags carry markup and an owner address, mailing through
 /// `smtp` (a `[notify.smtp]` table).
 fn mailing_daemon(smtp: &str, owner: &str) -> crate::plans_daemon::Fixture {

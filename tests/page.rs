@@ -32,6 +32,13 @@ impl Drop for Browser {
 }
 
 fn call(method: &str, url: &str, body: Option<Value>) -> Value {
+    let v = try_call(method, url, body);
+    assert!(v.get("error").is_none(), "WebDriver {method} {url}: {v}");
+    v
+}
+
+/// A WebDriver command's value, errors included (`{"error": …}`).
+fn try_call(method: &str, url: &str, body: Option<Value>) -> Value {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_global(Some(Duration::from_secs(60)))
@@ -45,10 +52,6 @@ fn call(method: &str, url: &str, body: Option<Value>) -> Value {
     let raw = r.body_mut().read_to_string().unwrap_or_default();
     let v: Value = serde_json::from_str(&raw)
         .unwrap_or_else(|e| panic!("WebDriver {method} {url}: {e}: {raw}"));
-    assert!(
-        v["value"].get("error").is_none(),
-        "WebDriver {method} {url}: {v}"
-    );
     v["value"].clone()
 }
 
@@ -142,6 +145,27 @@ impl Browser {
             &self.at(&format!("/element/{id}/click")),
             Some(json!({})),
         );
+    }
+
+    /// Waits until the page a click started has loaded with this title.
+    fn wait_title(&self, want: &str) {
+        let script = "return document.readyState === 'complete' ? document.title : null";
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let t = try_call(
+                "POST",
+                &self.at("/execute/sync"),
+                Some(json!({"script": script, "args": []})),
+            );
+            if t == want {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the page's title is {t}, not {want}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 
     fn run(&self, script: &str) -> Value {
@@ -252,12 +276,14 @@ fn the_approval_page_renders_escapes_estate_markup_and_approves_once_per_code() 
     b.fill("#token", &f.bob);
     b.fill("#totp", wrong);
     b.click("#submit");
+    b.wait_title("vigil · Not approved");
     assert_eq!(b.text("#title"), "Not approved");
     // A valid code approves: 1 of the 2 approvals.
     b.goto(&links[0]);
     b.fill("#token", &f.bob);
     b.fill("#totp", &code_now);
     b.click("#submit");
+    b.wait_title("vigil · Approved");
     assert_eq!(b.text("#title"), "Approved", "{}", b.text("#message"));
     assert!(
         b.text("#message").contains("1 of 2"),
@@ -271,6 +297,7 @@ fn the_approval_page_renders_escapes_estate_markup_and_approves_once_per_code() 
     b.fill("#token", &f.bob);
     b.fill("#totp", &code_now);
     b.click("#submit");
+    b.wait_title("vigil · Not approved");
     assert_eq!(b.text("#title"), "Not approved");
     let why = b.text("#message");
     assert!(

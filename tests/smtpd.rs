@@ -17,7 +17,31 @@ pub enum Tls {
     None,
     Starttls,
     Implicit,
+    /// STARTTLS required, and AUTH required with [`LOGIN`].
+    Login,
 }
+
+/// The account a [`Tls::Login`] server accepts.
+pub const LOGIN: (&str, &str) = ("vigil-mailer", "s3cret pass");
+
+/// aiosmtpd's command line cannot require AUTH: its `Controller`, with STARTTLS required
+/// and an authenticator that takes only [`LOGIN`].
+const LOGIN_SERVER: &str = r#"
+import ssl, sys, time
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Mailbox
+from aiosmtpd.smtp import AuthResult, LoginPassword
+port, maildir, cert, key, user, password = sys.argv[1:]
+def check(server, session, envelope, mechanism, data):
+    ok = isinstance(data, LoginPassword) and data.login == user.encode() and data.password == password.encode()
+    return AuthResult(success=ok, handled=False)
+tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+tls.load_cert_chain(cert, key)
+Controller(Mailbox(maildir), hostname="127.0.0.1", port=int(port), tls_context=tls,
+           require_starttls=True, auth_required=True, authenticator=check).start()
+while True:
+    time.sleep(3600)
+"#;
 
 pub struct Smtpd {
     child: Child,
@@ -56,32 +80,43 @@ openssl x509 -req -in req.pem -CA ca.pem -CAkey ca.key -CAcreateserial -days 1 -
             .unwrap();
         assert!(ok.success(), "openssl made no certificates");
         let mut cmd = Command::new("python3");
-        cmd.args([
-            "-m",
-            "aiosmtpd",
-            "-n",
-            "-l",
-            &format!("127.0.0.1:{port}"),
-            "-c",
-            "aiosmtpd.handlers.Mailbox",
-        ]);
-        match tls {
-            Tls::None => {}
-            Tls::Starttls => {
-                cmd.arg("--tlscert")
-                    .arg(d.join("cert.pem"))
-                    .arg("--tlskey")
-                    .arg(d.join("key.pem"));
+        if tls == Tls::Login {
+            cmd.arg("-c")
+                .arg(LOGIN_SERVER)
+                .arg(port.to_string())
+                .arg(d.join("maildir"))
+                .arg(d.join("cert.pem"))
+                .arg(d.join("key.pem"))
+                .args([LOGIN.0, LOGIN.1]);
+        } else {
+            cmd.args([
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                &format!("127.0.0.1:{port}"),
+                "-c",
+                "aiosmtpd.handlers.Mailbox",
+            ]);
+            match tls {
+                Tls::None => {}
+                Tls::Starttls => {
+                    cmd.arg("--tlscert")
+                        .arg(d.join("cert.pem"))
+                        .arg("--tlskey")
+                        .arg(d.join("key.pem"));
+                }
+                Tls::Implicit => {
+                    cmd.arg("--smtpscert")
+                        .arg(d.join("cert.pem"))
+                        .arg("--smtpskey")
+                        .arg(d.join("key.pem"));
+                }
+                Tls::Login => unreachable!(),
             }
-            Tls::Implicit => {
-                cmd.arg("--smtpscert")
-                    .arg(d.join("cert.pem"))
-                    .arg("--smtpskey")
-                    .arg(d.join("key.pem"));
-            }
+            cmd.arg(d.join("maildir"));
         }
         let child = cmd
-            .arg(d.join("maildir"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
