@@ -18,9 +18,8 @@ use serde_json::{json, Value};
 
 use crate::config::Notify;
 use crate::remediate::notify::Event;
-use crate::remediate::summary::Source;
 use crate::remediate::untrusted::clean;
-use crate::remediate::{Plan, Reversibility};
+use crate::remediate::Plan;
 use crate::store::{Mail, Store};
 
 static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
@@ -72,17 +71,10 @@ pub fn event_kind(e: Event) -> &'static str {
 
 /// How a summary is labelled wherever it is shown.
 pub fn summary_label(p: &Plan) -> String {
-    match &p.summary {
-        Some(s) if s.source == Source::Llm => format!(
-            "machine-written by {} {}, unverified",
-            s.provider.as_deref().unwrap_or("a model"),
-            s.model.as_deref().unwrap_or("")
-        )
-        .trim_end()
-        .replace(" ,", ",")
-        .to_string(),
-        _ => "template".into(),
-    }
+    p.summary
+        .as_ref()
+        .map(|s| s.label())
+        .unwrap_or_else(|| "template".into())
 }
 
 /// The plan as the mail and page templates read it: the plan's JSON with estate strings
@@ -95,14 +87,9 @@ pub fn plan_context(p: &Plan) -> Value {
         .flatten()
         .zip(&p.actions)
     {
-        a["undo_text"] = match &action.reversibility {
-            Reversibility::Yes { undo } => format!("yes, by {}", calls(undo)),
-            Reversibility::Partly { undo, loses } => {
-                format!("partly, by {}; lost: {loses}", calls(undo))
-            }
-            Reversibility::No { why } => format!("no ({why})"),
-        }
-        .into();
+        a["undo_text"] = crate::report::plans::undo_text(&action.reversibility)
+            .unwrap_or_else(|| "no".into())
+            .into();
     }
     for f in v["findings"].as_array_mut().into_iter().flatten() {
         if let Some(m) = f["message"].as_str() {
@@ -148,16 +135,6 @@ pub fn estate(store: &Store, p: &Plan) -> Value {
         }
     }
     Value::Object(out)
-}
-
-fn calls(c: &[crate::remediate::Call]) -> String {
-    if c.is_empty() {
-        return "nothing to call".into();
-    }
-    c.iter()
-        .map(|c| c.to_string())
-        .collect::<Vec<_>>()
-        .join("; ")
 }
 
 /// A subject from vigil's own fields only (no estate string).

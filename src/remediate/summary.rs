@@ -49,6 +49,16 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// Who wrote it, as every view labels it: `template`, or `machine-written by PROVIDER
+    /// MODEL, unverified`.
+    pub fn label(&self) -> String {
+        match (self.source, &self.provider, &self.model) {
+            (Source::Llm, Some(p), Some(m)) => format!("machine-written by {p} {m}, unverified"),
+            (Source::Llm, ..) => "machine-written, unverified".to_string(),
+            (Source::Template, ..) => "template".to_string(),
+        }
+    }
+
     /// The template's summary, saying why a model's was not used.
     pub fn fallback(p: &Plan, reason: impl Into<String>) -> Summary {
         Summary {

@@ -6,7 +6,6 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use crate::remediate::summary::Source;
 use crate::remediate::{Plan, Reversibility};
 
 /// The JSON of a plan: `{"id", "state", "hash", "actions": [{"kind", "target", "calls",
@@ -78,12 +77,11 @@ pub fn detail(p: &Plan) -> String {
         let _ = writeln!(o, "reason     {r}");
     }
     if let Some(s) = &p.summary {
-        let who = match (s.source, &s.provider, &s.model) {
-            (Source::Llm, Some(p), Some(m)) => format!("machine-written by {p} {m}, unverified"),
-            (Source::Llm, ..) => "machine-written, unverified".to_string(),
-            (Source::Template, ..) => "template".to_string(),
-        };
-        let _ = writeln!(o, "\nsummary ({who}; not part of what is approved):");
+        let _ = writeln!(
+            o,
+            "\nsummary ({}; not part of what is approved):",
+            s.label()
+        );
         for para in s.text.split("\n\n") {
             let _ = writeln!(o, "  {}", para.replace('\n', "\n  "));
         }
@@ -122,21 +120,8 @@ pub fn detail(p: &Plan) -> String {
         for c in &a.calls {
             let _ = writeln!(o, "     {c}");
         }
-        match &a.reversibility {
-            Reversibility::Yes { undo } => {
-                let _ = writeln!(o, "     reversible: yes, by {}", calls(undo));
-            }
-            Reversibility::Partly { undo, loses } => {
-                let _ = writeln!(
-                    o,
-                    "     reversible: partly, by {}; lost: {loses}",
-                    calls(undo)
-                );
-            }
-            Reversibility::No { why } if !why.is_empty() => {
-                let _ = writeln!(o, "     reversible: no ({why})");
-            }
-            Reversibility::No { .. } => {}
+        if let Some(u) = undo_text(&a.reversibility) {
+            let _ = writeln!(o, "     reversible: {u}");
         }
         if let Some(s) = &a.suggestion {
             for line in s.lines() {
@@ -166,6 +151,19 @@ pub fn detail(p: &Plan) -> String {
         );
     }
     o
+}
+
+/// Whether and how an action is undone, as one line (`yes, by …`, `partly, by …; lost: …`,
+/// `no (why)`); None for an irreversible action that says no more.
+pub fn undo_text(r: &Reversibility) -> Option<String> {
+    match r {
+        Reversibility::Yes { undo } => Some(format!("yes, by {}", calls(undo))),
+        Reversibility::Partly { undo, loses } => {
+            Some(format!("partly, by {}; lost: {loses}", calls(undo)))
+        }
+        Reversibility::No { why } if !why.is_empty() => Some(format!("no ({why})")),
+        Reversibility::No { .. } => None,
+    }
 }
 
 fn calls(list: &[crate::remediate::Call]) -> String {
