@@ -7,7 +7,9 @@
 #  3. proposes a remediation plan for the public buckets, has two approvers approve it with
 #     TOTP codes (demo/totp.py stands in for their authenticator app), applies it with a
 #     separate remediation profile and re-scans: the plan is verified;
-#  4. runs the daemon (`vigil run`) on the same database for a few seconds: a scan asked for
+#  4. writes the NIST SP 800-53 MODERATE posture of both scans (`vigil report`) to
+#     demo/out/posture.html and prints its Markdown summary;
+#  5. runs the daemon (`vigil run`) on the same database for a few seconds: a scan asked for
 #     through its API with a fresh token, then /readyz, /metrics and /api/v1/findings, then
 #     SIGTERM.
 #
@@ -121,6 +123,12 @@ plan_state=$(plan plan show "$plan_id" --format json | python3 -c 'import json,s
 echo "plan $plan_id is $plan_state after the next scan (\`vigil plan show $plan_id\` lists every call it made)" >&2
 [ "$plan_state" = verified ] || plan_code=2
 set -e
+
+echo >&2
+echo "== The NIST SP 800-53 MODERATE posture of both scans: vigil report" >&2
+"$vigil" report --db demo/out/vigil.db --format html --output demo/out/posture.html
+"$vigil" report --db demo/out/vigil.db --format md | sed -n 1,19p
+echo "Every control, with its rules, findings and scopes: demo/out/posture.html (open it in a browser; print it to PDF)." >&2
 
 echo >&2
 echo "== The daemon: vigil run, its API and metrics, then SIGTERM" >&2

@@ -68,6 +68,7 @@ fn main() -> ExitCode {
         cli::Command::Approver(c) => cli::approver::approver(c, config),
         cli::Command::Audit(c) => cli::audit::audit(c, config),
         cli::Command::Notify(c) => cli::notify::notify(c, config),
+        cli::Command::Report(a) => cli::report::report(*a, config),
     };
     match result {
         Ok(code) => code,

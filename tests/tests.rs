@@ -6,6 +6,7 @@
 mod common;
 
 mod aws_moto;
+mod browser;
 mod cli;
 mod daemon;
 mod demo;
@@ -26,6 +27,7 @@ mod plans_daemon;
 mod plans_k8s;
 mod plans_store;
 mod redact;
+mod report;
 mod rules;
 mod smtpd;
 mod store;

@@ -14,6 +14,7 @@ pub mod idle;
 pub mod notify;
 pub mod plan;
 pub mod prune;
+pub mod report;
 pub mod rules;
 pub mod run;
 pub mod scan;
@@ -104,6 +105,8 @@ pub enum Command {
     /// Verify or list the hash-chained audit log.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
+    /// NIST SP 800-53 baseline posture and compliance exports (JSON, Markdown, CSV).
+    Report(Box<report::Args>),
     /// Measure evaluation speed and memory on a synthetic estate.
     Bench(bench::Args),
 }

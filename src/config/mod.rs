@@ -4,12 +4,14 @@
 
 mod notify;
 mod plans;
+mod posture;
 mod validate;
 
 pub use notify::{Digest, Llm, LlmProvider, Notify, Smtp, SmtpTls};
 pub use plans::{
     Approvers, Plans, Remediation, RemediationAws, RemediationKubernetes, REAPING_RULES,
 };
+pub use posture::{parse_expiry, Posture, PostureControl};
 
 use std::path::{Path, PathBuf};
 
@@ -76,6 +78,9 @@ pub struct Config {
     /// Mail about plans and the daily digest.
     #[serde(default)]
     pub notify: Notify,
+    /// The baseline reports use, and declarations about controls.
+    #[serde(default)]
+    pub posture: Posture,
 }
 
 /// `vigil run`: where it listens and how it behaves.

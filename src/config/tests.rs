@@ -204,3 +204,24 @@ fn llm_and_notify_keys_are_checked_where_they_are() {
     assert_eq!(c.llm.provider, super::LlmProvider::Bedrock);
     assert_eq!(c.notify.smtp.unwrap().port(), 465);
 }
+
+#[test]
+fn posture_declarations_are_checked_at_their_lines() {
+    let text = "[posture]\nbaseline = \"extreme\"\n\n[[posture.controls]]\nid = \"AC-99\"\nstatus = \"maybe\"\nowner = \"a\"\nreason = \"r\"\nexpires = \"someday\"\n\n[[posture.controls]]\nid = \"xx-*\"\nstatus = \"inherited\"\nowner = \"a\"\nreason = \"r\"\nexpires = \"2027-01-01\"\n";
+    let problems = problems("vigil.toml", text);
+    let got: Vec<(usize, &str)> = problems.iter().map(|p| (p.line, p.message.as_str())).collect();
+    assert_eq!(
+        got,
+        [
+            (2, "`posture.baseline`: unknown baseline `extreme` (known: low, moderate, high)"),
+            (5, "`posture.controls[1].id`: `AC-99` is not a NIST SP 800-53 Rev. 5 control (like AC-2, AC-2(1) or pe-*)"),
+            (6, "`posture.controls[1].status`: unknown status `maybe` (known: not-applicable, inherited, satisfied, not-satisfied)"),
+            (9, "`posture.controls[1].expires`: `someday` is not a date (2027-09-30) or an RFC 3339 time"),
+            (12, "`posture.controls[2].id`: `xx-*`: no control family `xx`"),
+        ],
+        "{problems:#?}"
+    );
+    let ok = Config::parse("v.toml", "[posture]\nbaseline = \"high\"\n[[posture.controls]]\nid = \"AC-2(1)\"\nstatus = \"satisfied\"\nowner = \"o\"\nreason = \"r\"\nexpires = \"2027-01-01\"\n").unwrap();
+    assert_eq!(ok.posture.level(), crate::controls::Level::High);
+    assert!(ok.posture.controls[0].expires_at().is_some());
+}

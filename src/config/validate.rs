@@ -240,6 +240,7 @@ fn cross_checks(c: &Config) -> Vec<(Vec<Seg>, String)> {
         names.push(name);
     }
     out.extend(notify_checks(c));
+    out.extend(super::posture::checks(c));
     // A known rule parameter keeps the shape of its default.
     let defaults = super::default_params();
     for (k, v) in &c.rules.params {
@@ -281,7 +282,10 @@ fn shape_mismatch(default: &serde_json::Value, v: &toml::Value) -> Option<&'stat
 // ---------------------------------------------------------------------------------------------
 // Field validators, named in the structs with `#[serde(deserialize_with = "...")]`.
 
-fn checked<'de, D, T>(d: D, check: impl FnOnce(&T) -> Result<(), String>) -> Result<T, D::Error>
+pub(super) fn checked<'de, D, T>(
+    d: D,
+    check: impl FnOnce(&T) -> Result<(), String>,
+) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
     T: Deserialize<'de>,

@@ -7,6 +7,7 @@ pub mod findings;
 pub mod idle;
 pub mod manifests;
 pub mod plans;
+pub mod posture;
 pub mod rules;
 pub mod sarif;
 

@@ -169,6 +169,35 @@ impl Store {
     /// Walks the chain: every entry's hash must match its contents and the previous entry's
     /// hash, ids must follow each other, every scan must have its entry, and the waivers and
     /// baselines in force must be what the log says was done.
+    /// Appends one entry of its own (an export, an upload); its hash.
+    pub fn audit_event(
+        &mut self,
+        actor: &str,
+        action: &str,
+        subject: &str,
+        details: &serde_json::Value,
+    ) -> Result<String> {
+        let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(sql("starting an audit entry"))?;
+        let hash = append_audit(&tx, &at, actor, action, subject, details)?;
+        tx.commit().map_err(sql("committing an audit entry"))?;
+        Ok(hash)
+    }
+
+    /// The last entry's hash (None for an empty log).
+    pub fn audit_head(&self) -> Result<Option<String>> {
+        query_opt(
+            &self.conn,
+            "reading the audit log",
+            "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+    }
+
     pub fn verify_audit(&self) -> Result<AuditCheck> {
         let rows = self.audit_rows()?;
         let (head, mut problems) = chain_problems(&rows);

@@ -1,0 +1,217 @@
+//! Reading what a posture rests on from the store: which scans (the latest complete one per
+//! target, or the one asked for), their coverage, per-rule counts and findings, and the
+//! scans of the trend.
+
+use std::collections::BTreeMap;
+
+use sha2::{Digest, Sha256};
+
+use super::{FailedScope, RuleInfo, ScanRef, TargetScan};
+use crate::model::CoverageStatus;
+use crate::policy::RuleSet;
+use crate::store::{Result, Store};
+
+/// Which scans a report covers.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Only this target (`aws`, `kubernetes`).
+    pub target: Option<String>,
+    /// This scan, instead of the latest per target.
+    pub scan: Option<i64>,
+    /// Scans per target in the trend.
+    pub trend: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Store(#[from] crate::store::Error),
+    #[error("no scan {0} in the database")]
+    NoScan(i64),
+    #[error("scan {0} failed: nothing was collected, so it has no posture")]
+    FailedScan(i64),
+    #[error("{0}")]
+    Nothing(String),
+}
+
+/// The rules as the posture needs them, and a digest of the rules in force.
+pub fn rule_infos(rules: &RuleSet) -> (Vec<RuleInfo>, String) {
+    let mut infos: Vec<RuleInfo> = rules
+        .rules
+        .iter()
+        .map(|r| RuleInfo {
+            id: r.meta.id.clone(),
+            title: r.meta.title.clone(),
+            severity: r.meta.severity.as_str().to_string(),
+            controls: r
+                .meta
+                .controls
+                .iter()
+                .filter_map(|c| crate::controls::normalize(c))
+                .collect(),
+            // The types it evaluates and those it reads as inventory: a scope of either
+            // not collected completely leaves it not assessed.
+            resource_types: r
+                .meta
+                .resource_types
+                .iter()
+                .chain(&r.meta.inventory)
+                .cloned()
+                .collect(),
+        })
+        .collect();
+    infos.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut texts: Vec<(&str, &str)> = rules
+        .rules
+        .iter()
+        .map(|r| (r.meta.id.as_str(), r.text.as_str()))
+        .collect();
+    texts.sort();
+    let mut h = Sha256::new();
+    for (id, text) in texts {
+        h.update(id.as_bytes());
+        h.update([0]);
+        h.update(text.as_bytes());
+        h.update([0]);
+    }
+    (infos, hex::encode(h.finalize()))
+}
+
+/// One scan with what the posture reads of it; `findings` only when asked.
+pub fn target_scan(store: &Store, id: i64, findings: bool) -> Result<Option<TargetScan>> {
+    let Some(scan) = store.scan(id)? else {
+        return Ok(None);
+    };
+    let failed_scopes = scan
+        .coverage
+        .iter()
+        .filter(|c| c.status == CoverageStatus::Failed)
+        .map(|c| FailedScope {
+            scope: c.scope.clone(),
+            error: c.error.clone(),
+        })
+        .collect();
+    let complete_scopes = scan
+        .coverage
+        .iter()
+        .filter(|c| c.status == CoverageStatus::Complete)
+        .count();
+    Ok(Some(TargetScan {
+        scan: ScanRef {
+            id,
+            target: scan.target.clone(),
+            status: scan.status.as_str().to_string(),
+            started_at: scan.started_at.clone(),
+            finished_at: scan.finished_at.clone(),
+            resources: scan.resources,
+            complete_scopes,
+            failed_scopes,
+        },
+        rule_results: store.rule_results(id)?,
+        findings: if findings {
+            store.scan_findings(id)?
+        } else {
+            Vec::new()
+        },
+        coverage: scan.coverage,
+    }))
+}
+
+/// The scans a report rests on: `--scan N`, or per target the latest complete scan (the
+/// latest partial one when a target has no complete scan; failed scans collected nothing).
+pub fn select(store: &Store, sel: &Selection) -> Result<Vec<TargetScan>, Error> {
+    if let Some(id) = sel.scan {
+        let t = target_scan(store, id, true)?.ok_or(Error::NoScan(id))?;
+        if t.scan.status == "failed" {
+            return Err(Error::FailedScan(id));
+        }
+        return Ok(vec![t]);
+    }
+    let mut out = Vec::new();
+    for target in targets(store, sel.target.as_deref())? {
+        let recent = store.scans(Some(&target), None, None, 200)?;
+        let pick = recent
+            .iter()
+            .find(|s| s.status == "complete")
+            .or_else(|| recent.iter().find(|s| s.status == "partial"));
+        if let Some(s) = pick {
+            out.extend(target_scan(store, s.id, true)?);
+        }
+    }
+    if out.is_empty() {
+        return Err(Error::Nothing(match &sel.target {
+            Some(t) => {
+                format!("no complete or partial scan of target `{t}`: run `vigil scan` first")
+            }
+            None => "no scans in the database: run `vigil scan` first".to_string(),
+        }));
+    }
+    Ok(out)
+}
+
+fn targets(store: &Store, only: Option<&str>) -> Result<Vec<String>> {
+    let mut seen = BTreeMap::new();
+    let mut before = None;
+    loop {
+        let page = store.scans(only, None, before, 500)?;
+        let Some(last) = page.last() else { break };
+        before = Some(last.id);
+        for s in &page {
+            seen.entry(s.target.clone()).or_insert(());
+        }
+    }
+    Ok(seen.into_keys().collect())
+}
+
+/// The trend: the last `n` scans (not failed) per target, up to the reported ones, merged
+/// by time; each point holds each target's newest scan so far.
+pub fn trend(store: &Store, reported: &[TargetScan], n: usize) -> Result<Vec<Vec<TargetScan>>> {
+    let mut all = Vec::new();
+    for t in reported {
+        let scans = store.scans(Some(&t.scan.target), None, Some(t.scan.id + 1), n * 4)?;
+        let mut kept = 0;
+        for s in scans.iter().filter(|s| s.status != "failed") {
+            if kept == n {
+                break;
+            }
+            if let Some(ts) = target_scan(store, s.id, false)? {
+                all.push(ts);
+                kept += 1;
+            }
+        }
+    }
+    all.sort_by(|a, b| (&a.scan.finished_at, a.scan.id).cmp(&(&b.scan.finished_at, b.scan.id)));
+    let mut current: BTreeMap<String, TargetScan> = BTreeMap::new();
+    let mut points = Vec::new();
+    for ts in all {
+        current.insert(ts.scan.target.clone(), ts);
+        points.push(current.values().cloned().collect());
+    }
+    let keep = points.len().saturating_sub(n);
+    Ok(points.split_off(keep))
+}
+
+/// The posture of the selected scans against a baseline, with its trend.
+pub fn posture(
+    store: &Store,
+    rules: &RuleSet,
+    cfg: &crate::config::Posture,
+    level: crate::controls::Level,
+    sel: &Selection,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<super::Posture, Error> {
+    let (infos, digest) = rule_infos(rules);
+    let targets = select(store, sel)?;
+    let trend = trend(store, &targets, sel.trend.max(1))?;
+    let audit_head = store.audit_head()?;
+    Ok(super::build(super::Inputs {
+        level,
+        rules: &infos,
+        targets,
+        trend,
+        declarations: &cfg.controls,
+        now,
+        rules_digest: digest,
+        audit_head,
+    }))
+}

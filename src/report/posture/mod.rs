@@ -1,0 +1,305 @@
+//! The baseline posture: every control of a NIST SP 800-53 baseline, classified (what
+//! configuration can show of it) and, where rules assess it, passed, failed or not assessed
+//! in the scans it rests on. One model; every report format renders from it.
+//!
+//! A control is **not assessed**, never passed, when no applicable resource was evaluated or
+//! when a scope holding resources its rules read was not collected completely.
+
+mod build;
+pub mod csv;
+pub mod load;
+pub mod render;
+mod svg;
+#[cfg(test)]
+mod tests;
+
+pub use build::{build, Inputs, RuleInfo, TargetScan};
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::controls::Assessment;
+
+/// SHA-256 of a report's bytes, in hex.
+pub fn sha256(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
+/// The posture document (`vigil report --format json`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Posture {
+    /// `low`, `moderate` or `high`.
+    pub baseline: &'static str,
+    /// NIST's baseline profile version (`5.1.1+u4`) and the catalog's.
+    pub baseline_version: String,
+    pub catalog_version: String,
+    pub generated_at: String,
+    pub vigil_version: &'static str,
+    /// SHA-256 over the rules in force (ids and texts), so two reports can be compared.
+    pub rules_digest: String,
+    /// The audit log's head hash when the report was made.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audit_head: Option<String>,
+    pub scans: Vec<ScanRef>,
+    pub summary: Summary,
+    pub families: Vec<FamilySummary>,
+    /// Per family over the last scans (oldest first).
+    pub trend: Vec<TrendPoint>,
+    pub controls: Vec<ControlPosture>,
+}
+
+/// A scan a report rests on.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScanRef {
+    pub id: i64,
+    pub target: String,
+    pub status: String,
+    pub started_at: String,
+    pub finished_at: String,
+    pub resources: i64,
+    /// Scopes collected completely.
+    pub complete_scopes: usize,
+    /// Scopes not collected completely, and why.
+    pub failed_scopes: Vec<FailedScope>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FailedScope {
+    pub scope: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// A control's status in the scans.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Pass,
+    Fail,
+    NotAssessed,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::NotAssessed => "not-assessed",
+        }
+    }
+}
+
+/// Controls by class and by status.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Counts {
+    pub controls: usize,
+    pub automated: usize,
+    pub partial: usize,
+    pub organizational: usize,
+    #[serde(rename = "not-applicable")]
+    pub not_applicable: usize,
+    pub gap: usize,
+    pub pass: usize,
+    pub fail: usize,
+    #[serde(rename = "not-assessed")]
+    pub not_assessed: usize,
+    /// Organizational controls with an attestation in force.
+    pub attested: usize,
+}
+
+impl Counts {
+    pub(crate) fn add(&mut self, c: &ControlPosture) {
+        self.controls += 1;
+        match c.class {
+            Class::Automated => self.automated += 1,
+            Class::Partial => self.partial += 1,
+            Class::Organizational => self.organizational += 1,
+            Class::NotApplicable => self.not_applicable += 1,
+            Class::Gap => self.gap += 1,
+        }
+        match c.status {
+            Some(Status::Pass) => self.pass += 1,
+            Some(Status::Fail) => self.fail += 1,
+            Some(Status::NotAssessed) => self.not_assessed += 1,
+            None => {}
+        }
+        if c.attestation.as_ref().is_some_and(|a| !a.expired) {
+            self.attested += 1;
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    #[serde(flatten)]
+    pub counts: Counts,
+    /// Open findings (not waived) behind failing controls, by severity.
+    pub open_findings: BTreeMap<String, usize>,
+    pub waived_findings: usize,
+    /// Per target: its scan and its controls' statuses there.
+    pub targets: Vec<TargetSummary>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetSummary {
+    pub target: String,
+    pub scan: i64,
+    pub pass: usize,
+    pub fail: usize,
+    #[serde(rename = "not-assessed")]
+    pub not_assessed: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FamilySummary {
+    /// `AC`
+    pub id: String,
+    pub title: String,
+    #[serde(flatten)]
+    pub counts: Counts,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TrendPoint {
+    /// The newest scan time among the scans of this point.
+    pub at: String,
+    pub scans: Vec<i64>,
+    /// Family id (`AC`) → counts of its assessed controls.
+    pub families: BTreeMap<String, TrendCounts>,
+}
+
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct TrendCounts {
+    pub pass: usize,
+    pub fail: usize,
+    #[serde(rename = "not-assessed")]
+    pub not_assessed: usize,
+}
+
+/// A control's class in the posture: what configuration can show of it, or the operator's
+/// declaration that it does not apply or is inherited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Class {
+    Automated,
+    Partial,
+    Organizational,
+    NotApplicable,
+    Gap,
+}
+
+impl Class {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Class::Automated => "automated",
+            Class::Partial => "partial",
+            Class::Organizational => "organizational",
+            Class::NotApplicable => "not-applicable",
+            Class::Gap => "gap",
+        }
+    }
+    pub fn of(a: Assessment) -> Class {
+        match a {
+            Assessment::Automated => Class::Automated,
+            Assessment::Partial => Class::Partial,
+            Assessment::Organizational => Class::Organizational,
+            Assessment::Gap => Class::Gap,
+        }
+    }
+    /// Rules assess it: it has a pass / fail / not-assessed status.
+    pub fn assessed(self) -> bool {
+        matches!(self, Class::Automated | Class::Partial)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ControlPosture {
+    /// As NIST spells it: `AC-2(1)`.
+    pub id: String,
+    /// OSCAL's id: `ac-2.1`.
+    pub oscal_id: String,
+    pub title: String,
+    /// `AC`
+    pub family: String,
+    pub class: Class,
+    /// Why this class (NIST's data and the rules, the reviewed file, or the operator).
+    pub class_reason: String,
+    /// `derived`, `curated` (nist-controls/assessment.toml) or `declared` (vigil.toml).
+    pub class_source: &'static str,
+    pub implementation_level: Vec<String>,
+    pub methods: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objective: Option<String>,
+    /// pass / fail / not-assessed for assessed controls, from an attestation for
+    /// organizational ones; null otherwise.
+    pub status: Option<Status>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_reason: Option<String>,
+    pub rules: Vec<RuleCount>,
+    /// Open and waived findings of its rules, in the reported scans.
+    pub findings: Vec<ControlFinding>,
+    /// Waivers in force over its findings.
+    pub waivers: Vec<WaiverRef>,
+    /// Per target: its status there (targets where its rules evaluated something or a
+    /// relevant scope failed).
+    pub targets: BTreeMap<String, Status>,
+    /// Scopes not collected completely that its rules read.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub failed_scopes: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub declaration: Option<Declaration>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attestation: Option<Declaration>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct RuleCount {
+    pub id: String,
+    pub title: String,
+    pub severity: String,
+    pub pass: i64,
+    pub fail: i64,
+    pub error: i64,
+    /// Of the failing resources, how many a waiver covers.
+    pub waived: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ControlFinding {
+    pub id: i64,
+    pub rule: String,
+    pub resource: String,
+    pub resource_type: String,
+    pub severity: String,
+    /// open, reopened or waived.
+    pub status: String,
+    pub message: String,
+    pub path: String,
+    pub first_seen: String,
+    pub target: String,
+    pub stale: bool,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct WaiverRef {
+    pub id: i64,
+    pub owner: String,
+    pub reason: String,
+    pub expires_at: String,
+}
+
+/// An operator's declaration from `[[posture.controls]]`: not applicable, inherited, or
+/// attested.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Declaration {
+    /// `not-applicable`, `inherited`, `satisfied` or `not-satisfied`.
+    pub kind: String,
+    pub owner: String,
+    pub reason: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
+    pub expires: String,
+    pub expired: bool,
+}

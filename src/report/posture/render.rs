@@ -1,0 +1,193 @@
+//! The posture through minijinja templates: `reports/templates/`, embedded in the binary,
+//! or a user's own (`--template DIR`). HTML is auto-escaped as HTML, Markdown as Markdown
+//! (estate text cannot add links, images or markup to a pull-request comment).
+
+use std::path::Path;
+
+use minijinja::value::{Serde, Value};
+use minijinja::{AutoEscape, Environment};
+
+use super::Posture;
+
+/// The templates vigil ships, by name.
+pub const TEMPLATES: &[(&str, &str)] = &[
+    (
+        "posture.md.j2",
+        include_str!("../../../reports/templates/posture.md.j2"),
+    ),
+    (
+        "posture.html.j2",
+        include_str!("../../../reports/templates/posture.html.j2"),
+    ),
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("template {name}: {source:#}")]
+    Template {
+        name: String,
+        #[source]
+        source: minijinja::Error,
+    },
+    #[error("reading template {path}: {source}")]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Markdown-escapes text: the characters that would make emphasis, code, links, images,
+/// HTML or table cells are backslash-escaped; line breaks become spaces.
+pub fn md_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' | '>' | '<' => {
+                out.push('\\');
+                out.push(ch);
+            }
+            '&' => out.push_str("&amp;"),
+            '\r' | '\n' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn environment(dir: Option<&Path>) -> Result<Environment<'static>, Error> {
+    let mut env = Environment::new();
+    env.set_auto_escape_callback(|name| {
+        if name.ends_with(".md.j2") || name.ends_with(".md") {
+            AutoEscape::Custom("markdown".into())
+        } else {
+            minijinja::default_auto_escape_callback(name)
+        }
+    });
+    env.set_formatter(|out, state, value| {
+        if matches!(state.auto_escape(), AutoEscape::Custom(n) if n == "markdown") {
+            if value.is_safe() || value.is_none() {
+                if !value.is_none() {
+                    write!(out, "{value}")?;
+                }
+            } else {
+                write!(out, "{}", md_escape(&value.to_string()))?;
+            }
+            Ok(())
+        } else {
+            minijinja::escape_formatter(out, state, value)
+        }
+    });
+    for (name, text) in TEMPLATES {
+        let own = dir.map(|d| d.join(name)).filter(|p| p.is_file());
+        let text: String = match own {
+            Some(p) => std::fs::read_to_string(&p).map_err(|source| Error::Read {
+                path: p.display().to_string(),
+                source,
+            })?,
+            None => text.to_string(),
+        };
+        env.add_template_owned(name.to_string(), text)
+            .map_err(|source| Error::Template {
+                name: name.to_string(),
+                source,
+            })?;
+    }
+    Ok(env)
+}
+
+/// Renders one of the templates with the posture and the values made for it.
+pub fn render(name: &str, p: &Posture, extra: Value, dir: Option<&Path>) -> Result<String, Error> {
+    let env = environment(dir)?;
+    let err = |source| Error::Template {
+        name: name.to_string(),
+        source,
+    };
+    let t = env.get_template(name).map_err(err)?;
+    t.render(minijinja::context! { p => Serde(p), extra => extra })
+        .map_err(err)
+}
+
+/// The Markdown report.
+pub fn markdown(p: &Posture, dir: Option<&Path>) -> Result<String, Error> {
+    render("posture.md.j2", p, Value::UNDEFINED, dir)
+}
+
+/// The stylesheet the HTML report inlines (yours when `DIR/posture.css` exists).
+pub const CSS: &str = include_str!("../../../reports/templates/posture.css");
+
+/// The HTML report's Content-Security-Policy for a stylesheet: nothing may load, and only
+/// that exact stylesheet applies.
+pub fn csp(css: &str) -> String {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(css));
+    format!(
+        "default-src 'none'; style-src 'sha256-{hash}'; img-src 'none'; base-uri 'none'; form-action 'none'"
+    )
+}
+
+/// The HTML report: one self-contained file.
+pub fn html(p: &Posture, dir: Option<&Path>) -> Result<String, Error> {
+    use super::svg;
+    let own = dir.map(|d| d.join("posture.css")).filter(|p| p.is_file());
+    let css = match own {
+        Some(path) => std::fs::read_to_string(&path).map_err(|source| Error::Read {
+            path: path.display().to_string(),
+            source,
+        })?,
+        None => CSS.to_string(),
+    };
+    let s = &p.summary.counts;
+    let classes = svg::stacked_bar(
+        "Controls by class",
+        &[
+            ("automated", s.automated, "s-auto"),
+            ("partial", s.partial, "s-partial"),
+            ("organizational", s.organizational, "s-org"),
+            ("not applicable / inherited", s.not_applicable, "s-decl"),
+            ("gap", s.gap, "s-gap"),
+        ],
+        640,
+    );
+    let assessed = s.automated + s.partial;
+    let status = svg::stacked_bar(
+        "Assessed controls by status",
+        &[
+            ("pass", s.pass.min(assessed), "s-pass"),
+            ("fail", s.fail, "s-fail"),
+            ("not assessed", s.not_assessed, "s-na"),
+        ],
+        640,
+    );
+    let sparks: std::collections::BTreeMap<String, Value> = p
+        .families
+        .iter()
+        .filter(|_| p.trend.len() > 1)
+        .map(|f| {
+            let fails: Vec<usize> = p
+                .trend
+                .iter()
+                .map(|t| t.families.get(&f.id).map(|c| c.fail).unwrap_or(0))
+                .collect();
+            (
+                f.id.clone(),
+                Value::from_safe_string(svg::sparkline(&fails)),
+            )
+        })
+        .collect();
+    let extra = minijinja::context! {
+        csp => csp(&css),
+        css => Value::from_safe_string(css),
+        open_findings => p.summary.open_findings.values().sum::<usize>(),
+        sparks => sparks,
+        charts => minijinja::context! {
+            classes => Value::from_safe_string(classes),
+            status => Value::from_safe_string(status),
+            families => Value::from_safe_string(svg::families(&p.families)),
+            trend => Value::from_safe_string(svg::trend(&p.trend)),
+        },
+    };
+    render("posture.html.j2", p, extra, dir)
+}
