@@ -69,6 +69,7 @@ fn main() -> ExitCode {
         cli::Command::Audit(c) => cli::audit::audit(c, config),
         cli::Command::Notify(c) => cli::notify::notify(c, config),
         cli::Command::Report(a) => cli::report::report(*a, config),
+        cli::Command::Keys(c) => cli::keys::keys(c),
     };
     match result {
         Ok(code) => code,

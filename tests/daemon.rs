@@ -1193,3 +1193,83 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+#[test]
+fn the_posture_is_served_to_viewers_as_json_and_as_a_page() {
+    let moto = Moto::start();
+    common::boto(&moto, "c('s3').create_bucket(Bucket='plain-logs')");
+    let dir = tempfile::tempdir().unwrap();
+    let t = tokens_file(dir.path());
+    let d = Daemon::start(
+        dir.path(),
+        &config(
+            dir.path(),
+            &moto.url,
+            NEVER,
+            "[posture]\nbaseline = \"high\"\n",
+        ),
+        &[],
+        &[],
+    );
+    // Before any scan: nothing to report, said so.
+    let (code, body) = get(d.port, "/api/v1/reports/posture", Some(&t.viewer));
+    assert_eq!(code, 404, "{body}");
+    assert!(body.contains("run `vigil scan` first"), "{body}");
+    let scan = scan_now(d.port, &t.operator, &t.viewer);
+
+    // The config's baseline by default, another one when asked.
+    let (code, body) = get(d.port, "/api/v1/reports/posture", Some(&t.viewer));
+    assert_eq!(code, 200, "{body}");
+    let p = json(&body);
+    assert_eq!(p["baseline"], "high");
+    assert_eq!(p["controls"].as_array().unwrap().len(), 370);
+    assert_eq!(p["scans"][0]["id"], scan["id"]);
+    let (_, body) = get(
+        d.port,
+        "/api/v1/reports/posture?baseline=moderate",
+        Some(&t.viewer),
+    );
+    let p = json(&body);
+    assert_eq!(p["controls"].as_array().unwrap().len(), 287);
+    let sc28 = p["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "SC-28(1)")
+        .unwrap();
+    assert_eq!(sc28["status"], "fail");
+    let (code, body) = get(
+        d.port,
+        "/api/v1/reports/posture?baseline=extreme",
+        Some(&t.viewer),
+    );
+    assert_eq!(code, 400);
+    assert!(body.contains("unknown baseline `extreme`"), "{body}");
+    assert_eq!(get(d.port, "/api/v1/reports/posture", None).0, 401);
+    assert_eq!(get(d.port, "/reports/posture", None).0, 401);
+
+    // The page: the same report, under a CSP that lets only its own stylesheet apply.
+    let r = agent()
+        .get(format!(
+            "http://127.0.0.1:{}/reports/posture?baseline=moderate",
+            d.port
+        ))
+        .header("Authorization", format!("Bearer {}", t.viewer))
+        .call()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let csp = r
+        .headers()
+        .get("content-security-policy")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        csp.starts_with("default-src 'none'; style-src 'sha256-")
+            && csp.contains("frame-ancestors 'none'"),
+        "{csp}"
+    );
+    let html = r.into_body().read_to_string().unwrap();
+    assert_eq!(html.matches("<tr data-control=").count(), 287);
+}

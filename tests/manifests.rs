@@ -117,7 +117,7 @@ fn clean_manifests_pass_the_gate() {
 
 /// The official SARIF validator (`@microsoft/sarif-multitool-linux` from npm, which .ci/run
 /// installs and points `SARIF_MULTITOOL` at). Required in CI, optional elsewhere.
-fn sarif_multitool() -> Option<std::path::PathBuf> {
+pub(crate) fn sarif_multitool() -> Option<std::path::PathBuf> {
     match std::env::var_os("SARIF_MULTITOOL") {
         Some(p) => Some(p.into()),
         None if crate::common::in_ci() => {
@@ -128,6 +128,37 @@ fn sarif_multitool() -> Option<std::path::PathBuf> {
             None
         }
     }
+}
+
+/// The multitool's errors for a SARIF file, GitHub code scanning's ingestion rules included
+/// (`--rule-kind "Sarif;Gh"`). Its exit code is 0 either way: the errors are read from its
+/// own SARIF report.
+pub(crate) fn sarif_errors(tool: &std::path::Path, input: &std::path::Path) -> Vec<String> {
+    let report = input.with_extension("validation.sarif");
+    let v = std::process::Command::new(tool)
+        .args([
+            "validate",
+            input.to_str().unwrap(),
+            "--rule-kind",
+            "Sarif;Gh",
+            "-o",
+            report.to_str().unwrap(),
+            "--log",
+            "ForceOverwrite",
+        ])
+        .env("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT", "1")
+        .output()
+        .expect("the SARIF multitool runs");
+    assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stdout));
+    let validation: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    validation["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["level"] == "error")
+        .map(|r| format!("{}: {}", r["ruleId"], r["message"]))
+        .collect()
 }
 
 #[test]
@@ -186,28 +217,8 @@ fn sarif_output_locates_each_finding_at_its_file_and_line_and_validates() {
         };
         let dir = tempfile::tempdir().unwrap();
         let input = dir.path().join("vigil.sarif");
-        let report = dir.path().join("validation.sarif");
         std::fs::write(&input, &out.stdout).unwrap();
-        let v = std::process::Command::new(&tool)
-            .args([
-                "validate",
-                input.to_str().unwrap(),
-                "-o",
-                report.to_str().unwrap(),
-            ])
-            .env("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT", "1")
-            .output()
-            .expect("the SARIF multitool runs");
-        assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stdout));
-        let validation: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
-        let errors: Vec<String> = validation["runs"][0]["results"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|r| r["level"] == "error")
-            .map(|r| format!("{}: {}", r["ruleId"], r["message"]))
-            .collect();
+        let errors = sarif_errors(&tool, &input);
         assert!(
             errors.is_empty(),
             "SARIF validation errors:\n{}",

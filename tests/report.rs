@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::browser::Browser;
 use crate::common::*;
 
-const WORKLOAD: &str = r#"
+pub(crate) const WORKLOAD: &str = r#"
 apiVersion: v1
 kind: Namespace
 metadata: {name: shop}

@@ -11,6 +11,7 @@ pub mod config;
 pub mod drift;
 pub mod findings;
 pub mod idle;
+pub mod keys;
 pub mod notify;
 pub mod plan;
 pub mod prune;
@@ -105,8 +106,12 @@ pub enum Command {
     /// Verify or list the hash-chained audit log.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
-    /// NIST SP 800-53 baseline posture and compliance exports (JSON, Markdown, CSV).
+    /// NIST SP 800-53 baseline posture: HTML, Markdown, CSV, JSON, OSCAL, SARIF, OCSF and
+    /// signed evidence packs; `report verify PACK.zip` checks a pack.
     Report(Box<report::Args>),
+    /// Signing keys for evidence packs.
+    #[command(subcommand)]
+    Keys(keys::KeysCommand),
     /// Measure evaluation speed and memory on a synthetic estate.
     Bench(bench::Args),
 }

@@ -9,7 +9,7 @@ use chrono::Utc;
 
 use super::args::{actor, open, DbArgs, RulesArgs};
 use vigil::controls::Level;
-use vigil::report::posture::{self, load::Selection};
+use vigil::report::posture::{self, load::Selection, oscal};
 
 #[derive(Debug, clap::Args)]
 #[command(args_conflicts_with_subcommands = true)]
@@ -21,7 +21,16 @@ pub struct Args {
 }
 
 #[derive(Debug, clap::Subcommand)]
-pub enum ReportCommand {}
+pub enum ReportCommand {
+    /// Check an evidence pack: its manifests, its signature and its audit log's chain.
+    Verify {
+        /// The pack (`.zip`).
+        pack: PathBuf,
+        /// The public key (default: PACK.pub beside the pack).
+        #[arg(long = "pub")]
+        public_key: Option<PathBuf>,
+    },
+}
 
 #[derive(Debug, clap::Args)]
 pub struct ExportArgs {
@@ -44,6 +53,27 @@ pub struct ExportArgs {
     /// bundled ones are in reports/templates/.
     #[arg(long)]
     pub template: Option<PathBuf>,
+    /// The OSCAL version oscal-ar and oscal-poam documents declare: 1.1.3 or 1.2.1.
+    #[arg(long, default_value = "1.1.3", value_parser = clap::builder::PossibleValuesParser::new(oscal::VERSIONS))]
+    pub oscal_version: String,
+    /// Write an evidence pack (a BagIt zip: every format, the snapshots, coverage, waivers,
+    /// rules and the audit log, with a SHA-256 manifest) instead of one format.
+    #[arg(long)]
+    pub pack: Option<PathBuf>,
+    /// Sign the pack's manifest with this key (`vigil keys new`); its public key is written
+    /// beside the pack as PACK.pub.
+    #[arg(long, requires = "pack", env = "VIGIL_SIGNING_KEY")]
+    pub sign: Option<PathBuf>,
+    /// Upload the pack (and PACK.pub) to s3://bucket/prefix, with a SHA-256 checksum and the
+    /// bucket's Object Lock retention.
+    #[arg(long, requires = "pack")]
+    pub upload: Option<String>,
+    /// S3 endpoint for --upload (a VPC endpoint, a test server).
+    #[arg(long, requires = "upload")]
+    pub endpoint_url: Option<String>,
+    /// Region for --upload (default: the AWS environment's).
+    #[arg(long, requires = "upload")]
+    pub region: Option<String>,
     /// Scans per target in the trend.
     #[arg(long, default_value_t = 10)]
     pub trend: usize,
@@ -63,6 +93,14 @@ pub enum ReportFormat {
     Md,
     /// One row per control × rule × failing resource (and per control × rule).
     Csv,
+    /// OSCAL assessment-results.
+    OscalAr,
+    /// OSCAL plan of action and milestones, for the open and waived failures.
+    OscalPoam,
+    /// SARIF 2.1.0 for code-scanning UIs, each finding at a stand-in path.
+    Sarif,
+    /// OCSF 1.6 Compliance Finding events, one per line.
+    Ocsf,
 }
 
 impl ReportFormat {
@@ -72,6 +110,10 @@ impl ReportFormat {
             ReportFormat::Json => "json",
             ReportFormat::Md => "md",
             ReportFormat::Csv => "csv",
+            ReportFormat::OscalAr => "oscal-ar",
+            ReportFormat::OscalPoam => "oscal-poam",
+            ReportFormat::Sarif => "sarif",
+            ReportFormat::Ocsf => "ocsf",
         }
     }
 }
@@ -81,8 +123,8 @@ fn parse_level(s: &str) -> Result<Level, String> {
 }
 
 pub fn report(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitCode> {
-    if let Some(cmd) = args.command {
-        match cmd {}
+    if let Some(ReportCommand::Verify { pack, public_key }) = args.command {
+        return verify(&pack, public_key.as_deref());
     }
     let a = args.export;
     let cfg = super::load_config(config)?;
@@ -99,11 +141,32 @@ pub fn report(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<Ex
         trend: a.trend,
     };
     let p = posture::load::posture(&store, &rules, &cfg.posture, level, &sel, Utc::now())?;
+    if let Some(pack) = &a.pack {
+        return write_pack(&a, pack, &mut store, &rules, &p);
+    }
     let body = match a.format {
         ReportFormat::Html => vigil::report::posture::render::html(&p, a.template.as_deref())?,
         ReportFormat::Json => serde_json::to_string_pretty(&p)? + "\n",
         ReportFormat::Md => vigil::report::posture::render::markdown(&p, a.template.as_deref())?,
         ReportFormat::Csv => vigil::report::posture::csv::render(&p)?,
+        ReportFormat::Sarif => {
+            serde_json::to_string_pretty(&vigil::report::sarif::live(&rules, &p))? + "\n"
+        }
+        ReportFormat::Ocsf => vigil::report::posture::ocsf::render(&p),
+        ReportFormat::OscalAr => {
+            serde_json::to_string_pretty(&oscal::assessment_results(&p, &a.oscal_version))? + "\n"
+        }
+        ReportFormat::OscalPoam => match oscal::poam(&p, &a.oscal_version) {
+            Some(doc) => serde_json::to_string_pretty(&doc)? + "\n",
+            None => anyhow::bail!(
+                "no open or waived failures in scans {}: a POA&M needs at least one item",
+                p.scans
+                    .iter()
+                    .map(|s| s.id.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        },
     };
     match &a.output {
         Some(path) => {
@@ -123,5 +186,137 @@ pub fn report(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<Ex
             "output": a.output.as_ref().map(|p| p.display().to_string()),
         }),
     )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn verify(pack: &std::path::Path, key: Option<&std::path::Path>) -> anyhow::Result<ExitCode> {
+    let v = vigil::report::pack::verify::verify(pack, key).map_err(anyhow::Error::msg)?;
+    for p in &v.passed {
+        println!("ok: {p}");
+    }
+    for p in &v.problems {
+        println!("FAILED: {p}");
+    }
+    if v.ok() {
+        println!("{}: the pack is intact", pack.display());
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!("{}: {} problem(s)", pack.display(), v.problems.len());
+        Ok(ExitCode::from(1))
+    }
+}
+
+fn write_pack(
+    a: &ExportArgs,
+    pack: &std::path::Path,
+    store: &mut vigil::store::Store,
+    rules: &vigil::policy::RuleSet,
+    p: &posture::Posture,
+) -> anyhow::Result<ExitCode> {
+    use vigil::report::pack;
+    let key = a
+        .sign
+        .as_deref()
+        .map(pack::sign::SigningKey::load)
+        .transpose()?;
+    if key.is_none() {
+        eprintln!(
+            "warning: the pack is not signed (make a key with `vigil keys new`, then --sign KEY)"
+        );
+    }
+    let payload = pack::payload(store, rules, p, a.template.as_deref(), &a.oscal_version)?;
+    let scans = p
+        .scans
+        .iter()
+        .map(|s| s.id.to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let root = pack
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "evidence".into());
+    let info = [
+        ("External-Identifier", root.clone()),
+        ("Vigil-Version", p.vigil_version.to_string()),
+        (
+            "Vigil-Baseline",
+            format!("{} ({})", p.baseline, p.baseline_version),
+        ),
+        ("Vigil-Scans", scans.clone()),
+        ("Vigil-Rules-Digest", p.rules_digest.clone()),
+        ("Vigil-Audit-Head", p.audit_head.clone().unwrap_or_default()),
+    ];
+    let bag = pack::bag(payload, &info, key.as_ref(), Utc::now());
+    let bytes = pack::zip(&root, &bag)?;
+    std::fs::write(pack, &bytes).with_context(|| format!("writing {}", pack.display()))?;
+    let public = key.as_ref().map(|k| k.public().to_minisign());
+    let pub_path = pack.with_extension("pub");
+    if let Some(text) = &public {
+        std::fs::write(&pub_path, text)
+            .with_context(|| format!("writing {}", pub_path.display()))?;
+    }
+    let sha = posture::sha256(&bytes);
+    println!(
+        "{}: {} files, {} bytes, sha256 {sha}",
+        pack.display(),
+        bag.len(),
+        bytes.len()
+    );
+    if public.is_some() {
+        println!(
+            "public key: {} (verify with `vigil report verify {}`)",
+            pub_path.display(),
+            pack.display()
+        );
+    }
+    store.audit_event(
+        &actor(),
+        "report.pack",
+        &format!("posture/{}", p.baseline),
+        &serde_json::json!({"scans": scans, "sha256": sha, "files": bag.len(),
+            "signed_by": key.as_ref().map(|k| k.public().id_hex()),
+            "output": pack.display().to_string()}),
+    )?;
+    if let Some(url) = &a.upload {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        let name = pack
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let pub_name = pub_path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let mut files: Vec<(&str, &[u8])> = vec![(name.as_str(), bytes.as_slice())];
+        if let Some(text) = &public {
+            files.push((pub_name.as_str(), text.as_bytes()));
+        }
+        let done = rt
+            .block_on(async {
+                let s3 = pack::upload::client(a.endpoint_url.as_deref(), a.region.as_deref()).await;
+                pack::upload::upload(&s3, url, &files).await
+            })
+            .map_err(anyhow::Error::msg)?;
+        for u in &done {
+            match &u.retention {
+                Some((mode, until)) => println!(
+                    "uploaded {} (sha256 {}), {mode} retention until {until}",
+                    u.url, u.sha256
+                ),
+                None => println!(
+                    "uploaded {} (sha256 {}); the bucket has no Object Lock retention",
+                    u.url, u.sha256
+                ),
+            }
+        }
+        store.audit_event(
+            &actor(),
+            "report.upload",
+            &done[0].url,
+            &serde_json::to_value(&done)?,
+        )?;
+    }
     Ok(ExitCode::SUCCESS)
 }

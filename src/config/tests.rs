@@ -209,7 +209,10 @@ fn llm_and_notify_keys_are_checked_where_they_are() {
 fn posture_declarations_are_checked_at_their_lines() {
     let text = "[posture]\nbaseline = \"extreme\"\n\n[[posture.controls]]\nid = \"AC-99\"\nstatus = \"maybe\"\nowner = \"a\"\nreason = \"r\"\nexpires = \"someday\"\n\n[[posture.controls]]\nid = \"xx-*\"\nstatus = \"inherited\"\nowner = \"a\"\nreason = \"r\"\nexpires = \"2027-01-01\"\n";
     let problems = problems("vigil.toml", text);
-    let got: Vec<(usize, &str)> = problems.iter().map(|p| (p.line, p.message.as_str())).collect();
+    let got: Vec<(usize, &str)> = problems
+        .iter()
+        .map(|p| (p.line, p.message.as_str()))
+        .collect();
     assert_eq!(
         got,
         [

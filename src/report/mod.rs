@@ -6,6 +6,7 @@ pub mod drift;
 pub mod findings;
 pub mod idle;
 pub mod manifests;
+pub mod pack;
 pub mod plans;
 pub mod posture;
 pub mod rules;

@@ -180,3 +180,111 @@ pub fn log(
         }],
     })
 }
+
+/// A repository-relative stand-in path for a cloud or cluster resource, which code-scanning
+/// UIs need (they refuse results without a file, and read an ARN or `k8s://` as a URI
+/// scheme): `vigil/<target>/<account>/<region>/<type>/<name>`, `::` → `-`, percent-encoded,
+/// no `:` anywhere.
+pub fn pseudo_path(target: &str, resource_id: &str, resource_type: &str) -> String {
+    use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+    let enc = |s: &str| -> String {
+        let s = if s.is_empty() { "-" } else { s };
+        utf8_percent_encode(s, NON_ALPHANUMERIC)
+            .to_string()
+            .replace("%2D", "-")
+            .replace("%2E", ".")
+            .replace("%5F", "_")
+    };
+    let ty = resource_type.replace("::", "-");
+    let parts: Vec<String> = if let Some(arn) = resource_id.strip_prefix("arn:") {
+        // arn:partition:service:region:account:resource
+        let f: Vec<&str> = arn.splitn(5, ':').collect();
+        let (region, account, rest) = (
+            f.get(2).copied().unwrap_or(""),
+            f.get(3).copied().unwrap_or(""),
+            f.get(4).copied().unwrap_or(resource_id),
+        );
+        let name = rest.rsplit(['/', ':']).next().unwrap_or(rest);
+        vec![
+            enc(account),
+            enc(if region.is_empty() { "global" } else { region }),
+            enc(&ty),
+            enc(name),
+        ]
+    } else if let Some(k) = resource_id.strip_prefix("k8s://") {
+        k.split('/').map(enc).collect()
+    } else {
+        vec![enc(&ty), enc(resource_id)]
+    };
+    format!("vigil/{}/{}", enc(target), parts.join("/"))
+}
+
+/// SARIF for what the scans found in live accounts and clusters (`vigil report --format
+/// sarif`): each open or waived finding once, at its stand-in path, with the resource as
+/// its logical location; waived ones carry an external suppression with the waiver.
+pub fn live(rules: &RuleSet, p: &super::posture::Posture) -> Value {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut findings = Vec::new();
+    for c in &p.controls {
+        for f in &c.findings {
+            if seen.insert(f.id) {
+                findings.push(f);
+            }
+        }
+    }
+    findings.sort_by(|a, b| (&a.rule, &a.resource).cmp(&(&b.rule, &b.resource)));
+    let controls = |rule: &str| -> std::sync::Arc<[String]> {
+        rules
+            .rules
+            .iter()
+            .find(|r| r.meta.id == rule)
+            .map(|r| r.meta.controls.clone())
+            .unwrap_or_else(|| std::sync::Arc::from(Vec::new()))
+    };
+    let results: Vec<RuleResult> = findings
+        .iter()
+        .map(|f| RuleResult {
+            rule_id: f.rule.clone(),
+            resource_id: f.resource.clone(),
+            resource_type: f.resource_type.clone(),
+            severity: f.severity.parse().unwrap_or(Severity::Info),
+            controls: controls(&f.rule),
+            message: f.message.clone(),
+            path: f.path.clone(),
+        })
+        .collect();
+    let paths: BTreeMap<(String, String), String> = findings
+        .iter()
+        .map(|f| {
+            (
+                (f.rule.clone(), f.resource.clone()),
+                pseudo_path(&f.target, &f.resource, &f.resource_type),
+            )
+        })
+        .collect();
+    let locate = |r: &RuleResult| {
+        paths
+            .get(&(r.rule_id.clone(), r.resource_id.clone()))
+            .map(|path| Location {
+                path: path.clone(),
+                line: 1,
+            })
+    };
+    let mut log = log(rules, &results, &locate);
+    if let Some(out) = log["runs"][0]["results"].as_array_mut() {
+        for (r, f) in out.iter_mut().zip(&findings) {
+            r["locations"][0]["logicalLocations"][0]["name"] =
+                json!(f.resource.rsplit(['/', ':']).next().unwrap_or(&f.resource));
+            r["properties"]["target"] = json!(f.target);
+            r["properties"]["first-seen"] = json!(f.first_seen);
+            if let Some(w) = &f.waiver {
+                r["suppressions"] = json!([{
+                    "kind": "external",
+                    "status": "accepted",
+                    "justification": format!("waiver {} by {} until {}: {}", w.id, w.owner, w.expires_at, w.reason),
+                }]);
+            }
+        }
+    }
+    log
+}

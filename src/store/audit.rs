@@ -32,9 +32,12 @@ pub struct AuditCheck {
     pub problems: Vec<String>,
 }
 
-const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+/// The `prev_hash` of the first entry.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-fn entry_hash(
+/// An entry's hash: SHA-256 over each part (previous hash, id, time, actor, action,
+/// subject, details text) prefixed by its length as 8 big-endian bytes.
+pub fn entry_hash(
     prev: &str,
     id: i64,
     at: &str,
@@ -185,6 +188,22 @@ impl Store {
         let hash = append_audit(&tx, &at, actor, action, subject, details)?;
         tx.commit().map_err(sql("committing an audit entry"))?;
         Ok(hash)
+    }
+
+    /// Every entry as stored (details as the exact text its hash covers), oldest first:
+    /// what an evidence pack carries, so anyone can recompute the chain.
+    pub fn audit_export(&self) -> Result<Vec<serde_json::Value>> {
+        Ok(self
+            .audit_rows()?
+            .into_iter()
+            .map(|r| {
+                serde_json::json!({
+                    "id": r.id, "at": r.at, "actor": r.actor, "action": r.action,
+                    "subject": r.subject, "details": r.details,
+                    "prev_hash": r.prev_hash, "hash": r.hash,
+                })
+            })
+            .collect())
     }
 
     /// The last entry's hash (None for an empty log).

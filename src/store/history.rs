@@ -123,4 +123,24 @@ impl Store {
         )?;
         Ok(Some(head))
     }
+
+    /// The documents of the resources a scan saw (of its target's provider), each as its
+    /// latest version at that scan: id, type, document. What an evidence pack keeps.
+    pub fn scan_documents(&self, scan_id: i64) -> Result<Vec<(String, String, String)>> {
+        query_rows(
+            &self.conn,
+            "reading a scan's documents",
+            "SELECT r.id, r.type, v.document
+             FROM resources r
+             JOIN scans s ON s.id = ?1
+             JOIN resource_versions v ON v.resource_id = r.id
+              AND v.scan_id = (SELECT max(scan_id) FROM resource_versions
+                               WHERE resource_id = r.id AND scan_id <= ?1)
+             WHERE r.provider = s.target AND r.first_seen_scan <= ?1 AND r.last_seen_scan >= ?1
+               AND v.document != ''
+             ORDER BY r.id",
+            [scan_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+    }
 }

@@ -40,7 +40,7 @@ pub use redaction::Scrubbed;
 pub use findings::{FilterQuery, FindingEvent, FindingFilter};
 
 pub use approvals::{ApprovalRequest, Approved};
-pub use audit::{AuditCheck, AuditEntry};
+pub use audit::{entry_hash, AuditCheck, AuditEntry, GENESIS};
 pub use drift::{Baseline, DriftEvent};
 pub use history::{ResourceHistory, ResourceVersion, ScanSummary};
 pub use outbox::{token_sha256, DigestCounts, Link, Mail, Queued};

@@ -6,6 +6,7 @@
 //! | `GET /healthz`, `GET /readyz`, `GET /metrics` | none |
 //! | `GET /api/v1/status`, `/scans`, `/scans/{id}`, `/findings`, `/findings/{id}`, `/resources?id=`, `/drift`, `/waivers` | viewer |
 //! | `GET /api/v1/plans`, `/plans/{id}` | viewer |
+//! | `GET /api/v1/reports/posture?baseline=&target=&scan=`, `GET /reports/posture` (HTML) | viewer |
 //! | `POST /api/v1/plans/{id}/approve` | a token with `approver = true` (any role) |
 //! | `POST /api/v1/scans`, `/plans/{id}/reject`, `/plans/{id}/apply` | operator |
 //! | `POST /api/v1/reload` | admin |
@@ -24,6 +25,7 @@ use serde_json::json;
 mod api;
 mod page;
 mod plans;
+mod reports;
 
 use super::auth::{Principal, Role};
 use super::{Phase, State};
@@ -78,6 +80,8 @@ pub fn router(state: Shared) -> Router {
         .route("/api/v1/waivers", get(waivers))
         .route("/api/v1/plans", get(plans::list))
         .route("/api/v1/plans/{id}", get(plans::get))
+        .route("/api/v1/reports/posture", get(reports::posture_json))
+        .route("/reports/posture", get(reports::posture_page))
         // The approver capability is checked (and a refusal audited) by the handler.
         .route("/api/v1/plans/{id}/approve", post(plans::approve))
         .route_layer(middleware::from_fn_with_state(

@@ -18,6 +18,7 @@ pub struct RuleInfo {
     /// OSCAL control ids (`sc-28.1`).
     pub controls: Vec<String>,
     pub resource_types: Vec<String>,
+    pub remediation: String,
 }
 
 /// One target's scan: what it collected and what the rules found.
@@ -277,27 +278,40 @@ fn fill_rules(c: &mut ControlPosture, rules: &[&RuleInfo], targets: &[TargetScan
             fail: 0,
             error: 0,
             waived: 0,
+            remediation: r.remediation.clone(),
+            targets: BTreeMap::new(),
         };
         for t in targets {
             if let Some(&(p, f, e)) = t.rule_results.get(&r.id) {
                 rc.pass += p;
                 rc.fail += f;
                 rc.error += e;
+                rc.targets.insert(
+                    t.scan.target.clone(),
+                    TargetCount {
+                        pass: p,
+                        fail: f,
+                        error: e,
+                    },
+                );
             }
             for f in t
                 .findings
                 .iter()
-                .filter(|f| f.rule_id == r.id && f.status.is_active())
+                .filter(|f| f.rule_id == r.id && f.status != FindingStatus::Resolved)
             {
+                let mut waiver = None;
                 if f.status == FindingStatus::Waived {
                     rc.waived += 1;
                     if let Some(w) = &f.waiver {
-                        c.waivers.push(WaiverRef {
+                        let w = WaiverRef {
                             id: w.id,
                             owner: w.owner.clone(),
                             reason: w.reason.clone(),
                             expires_at: w.expires_at.clone(),
-                        });
+                        };
+                        c.waivers.push(w.clone());
+                        waiver = Some(w);
                     }
                 }
                 c.findings.push(ControlFinding {
@@ -312,6 +326,7 @@ fn fill_rules(c: &mut ControlPosture, rules: &[&RuleInfo], targets: &[TargetScan
                     first_seen: f.first_seen.clone(),
                     target: t.scan.target.clone(),
                     stale: f.stale,
+                    waiver,
                 });
             }
         }
@@ -327,7 +342,11 @@ fn summarize(controls: &[ControlPosture], targets: &[TargetScan]) -> Summary {
         s.counts.add(c);
     }
     for t in targets {
-        for f in t.findings.iter().filter(|f| f.status.is_active()) {
+        for f in t
+            .findings
+            .iter()
+            .filter(|f| f.status != FindingStatus::Resolved)
+        {
             if f.status == FindingStatus::Waived {
                 s.waived_findings += 1;
             } else {

@@ -58,6 +58,7 @@ pub fn rule_infos(rules: &RuleSet) -> (Vec<RuleInfo>, String) {
                 .chain(&r.meta.inventory)
                 .cloned()
                 .collect(),
+            remediation: r.meta.remediation.clone(),
         })
         .collect();
     infos.sort_by(|a, b| a.id.cmp(&b.id));

@@ -8,6 +8,8 @@
 mod build;
 pub mod csv;
 pub mod load;
+pub mod ocsf;
+pub mod oscal;
 pub mod render;
 mod svg;
 #[cfg(test)]
@@ -264,6 +266,17 @@ pub struct RuleCount {
     pub error: i64,
     /// Of the failing resources, how many a waiver covers.
     pub waived: i64,
+    /// What fixes a failure (the rule's own text).
+    pub remediation: String,
+    /// The counts per target.
+    pub targets: BTreeMap<String, TargetCount>,
+}
+
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct TargetCount {
+    pub pass: i64,
+    pub fail: i64,
+    pub error: i64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -280,6 +293,9 @@ pub struct ControlFinding {
     pub first_seen: String,
     pub target: String,
     pub stale: bool,
+    /// The waiver in force, for a waived finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<WaiverRef>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]

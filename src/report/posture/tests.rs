@@ -16,6 +16,7 @@ fn rule(id: &str, controls: &[&str], types: &[&str]) -> RuleInfo {
         severity: "high".into(),
         controls: controls.iter().map(|c| c.to_string()).collect(),
         resource_types: types.iter().map(|t| t.to_string()).collect(),
+        remediation: format!("fix {id}"),
     }
 }
 
@@ -258,8 +259,18 @@ fn estate_text_is_escaped_in_html_and_markdown() {
     // (in an attribute, HTML-escaped; the browser reads it back unescaped)
     assert!(html.contains(&render::csp(render::CSS).replace('\'', "&#x27;")));
     assert!(render::csp(render::CSS).starts_with("default-src 'none'; style-src 'sha256-"));
-    let md = render::md_escape(&p.controls.iter().find(|c| c.id == "SC-28").unwrap().findings[0].message);
-    assert_eq!(md, "\\<img src=x onerror=alert(1)\\> \\[click\\](https://evil.example) \\| x");
+    let md = render::md_escape(
+        &p.controls
+            .iter()
+            .find(|c| c.id == "SC-28")
+            .unwrap()
+            .findings[0]
+            .message,
+    );
+    assert_eq!(
+        md,
+        "\\<img src=x onerror=alert(1)\\> \\[click\\](https://evil.example) \\| x"
+    );
     let csv = csv::render(&p).unwrap();
     assert!(csv.contains("arn:aws:s3:::b"));
 }
