@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{free_port, Moto};
+use common::{free_port, stdout, vigil, Moto};
 use serde_json::Value;
 
 /// A `vigil run` process; killed on drop.
@@ -1272,4 +1272,94 @@ fn the_posture_is_served_to_viewers_as_json_and_as_a_page() {
     );
     let html = r.into_body().read_to_string().unwrap();
     assert_eq!(html.matches("<tr data-control=").count(), 287);
+}
+
+#[test]
+fn scheduled_reports_write_their_formats_a_signed_pack_and_a_mail() {
+    let moto = Moto::start();
+    common::boto(&moto, "c('s3').create_bucket(Bucket='plain-logs')");
+    let smtp = crate::smtpd::Smtpd::start(crate::smtpd::Tls::None);
+    let dir = tempfile::tempdir().unwrap();
+    let t = tokens_file(dir.path());
+    let key = dir.path().join("signing.key");
+    assert!(vigil(&["keys", "new", "--out", key.to_str().unwrap()])
+        .status
+        .success());
+    let out = dir.path().join("reports");
+    let extra = format!(
+        "{}\n[[reports]]\nname = \"monthly\"\ncron = \"*/2 * * * * *\"\nformats = [\"html\", \"json\", \"oscal-ar\"]\npack = true\nsign_key = \"{}\"\ndirectory = \"{}\"\nmail_to = [\"ciso@example.com\"]\n",
+        smtp.config("none"),
+        key.display(),
+        out.display()
+    );
+    let d = Daemon::start(
+        dir.path(),
+        &config(dir.path(), &moto.url, NEVER, &extra),
+        &[],
+        &[],
+    );
+    scan_now(d.port, &t.operator, &t.viewer);
+    // The next run after the scan writes every format and the pack.
+    let deadline = Instant::now() + Duration::from_secs(40);
+    let pack = loop {
+        let files: Vec<PathBuf> = std::fs::read_dir(&out)
+            .map(|r| r.map(|e| e.unwrap().path()).collect())
+            .unwrap_or_default();
+        if let Some(zip) = files
+            .iter()
+            .find(|p| p.extension().is_some_and(|e| e == "zip"))
+        {
+            let stem = zip.file_stem().unwrap().to_string_lossy().into_owned();
+            if ["html", "json", "oscal-ar.json", "pub"]
+                .iter()
+                .all(|e| out.join(format!("{stem}.{e}")).exists())
+            {
+                break zip.clone();
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no report in {}: {:?}\n{}",
+            out.display(),
+            files,
+            std::fs::read_to_string(&d.log).unwrap()
+        );
+        std::thread::sleep(Duration::from_millis(250));
+    };
+    assert!(pack
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .starts_with("monthly-"));
+    let v = vigil(&["report", "verify", pack.to_str().unwrap()]);
+    assert!(v.status.success(), "{}", stdout(&v));
+    assert!(stdout(&v).contains("signature by key"));
+    let html = std::fs::read_to_string(pack.with_extension("html")).unwrap();
+    assert_eq!(html.matches("<tr data-control=").count(), 287);
+    // The summary arrives by mail.
+    let mails = smtp.wait_for(1);
+    let subject = mails[0]["headers"]["Subject"].as_str().unwrap();
+    assert!(
+        subject.starts_with("[vigil] NIST SP 800-53 MODERATE posture: "),
+        "{subject}"
+    );
+    assert!(mails[0]["text"]
+        .as_str()
+        .unwrap()
+        .contains("baseline posture"));
+    // Counted, and in the audit log.
+    let (_, metrics) = get(d.port, "/metrics", None);
+    assert!(
+        metric(&metrics, "vigil_reports_total{result=\"ok\"}").unwrap_or(0.0) >= 1.0,
+        "{metrics}"
+    );
+    let audit = vigil(&[
+        "audit",
+        "list",
+        "--db",
+        dir.path().join("vigil.db").to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(stdout(&audit).contains("report.scheduled"));
 }

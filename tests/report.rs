@@ -157,11 +157,24 @@ fn posture_of_a_moto_scan_and_a_cluster_scan_in_every_format() {
         (s3["pass"].as_i64(), s3["fail"].as_i64()),
         (Some(1), Some(1))
     );
-    assert!(sc28["findings"]
+    // Findings are listed once, each naming its controls; a control lists their ids.
+    let plain = p["findings"]
         .as_array()
         .unwrap()
         .iter()
-        .any(|f| f["resource"] == "arn:aws:s3:::plain-logs" && f["status"] == "open"));
+        .find(|f| f["resource"] == "arn:aws:s3:::plain-logs" && f["rule"] == "S3-AWS-001")
+        .unwrap();
+    assert_eq!(plain["status"], "open");
+    assert!(plain["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c == "SC-28(1)"));
+    assert!(sc28["findings"].as_array().unwrap().contains(&plain["id"]));
+    assert_eq!(
+        sc28["open_findings"].as_u64(),
+        Some(sc28["findings"].as_array().unwrap().len() as u64)
+    );
     // Policy and procedures: organizational, no status. A reviewed gap keeps its reason.
     assert_eq!(control(&p, "AC-1")["class"], "organizational");
     assert!(control(&p, "AC-1")["status"].is_null());

@@ -83,40 +83,7 @@ pub struct ExportArgs {
     pub db: DbArgs,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ReportFormat {
-    /// One self-contained HTML page (print it to PDF from a browser).
-    Html,
-    /// The posture model itself.
-    Json,
-    /// Markdown, for CI job summaries and pull-request comments.
-    Md,
-    /// One row per control × rule × failing resource (and per control × rule).
-    Csv,
-    /// OSCAL assessment-results.
-    OscalAr,
-    /// OSCAL plan of action and milestones, for the open and waived failures.
-    OscalPoam,
-    /// SARIF 2.1.0 for code-scanning UIs, each finding at a stand-in path.
-    Sarif,
-    /// OCSF 1.6 Compliance Finding events, one per line.
-    Ocsf,
-}
-
-impl ReportFormat {
-    fn name(self) -> &'static str {
-        match self {
-            ReportFormat::Html => "html",
-            ReportFormat::Json => "json",
-            ReportFormat::Md => "md",
-            ReportFormat::Csv => "csv",
-            ReportFormat::OscalAr => "oscal-ar",
-            ReportFormat::OscalPoam => "oscal-poam",
-            ReportFormat::Sarif => "sarif",
-            ReportFormat::Ocsf => "ocsf",
-        }
-    }
-}
+pub use vigil::report::posture::export::Format as ReportFormat;
 
 fn parse_level(s: &str) -> Result<Level, String> {
     Level::parse(s).ok_or_else(|| format!("unknown baseline `{s}` (known: low, moderate, high)"))
@@ -144,30 +111,13 @@ pub fn report(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<Ex
     if let Some(pack) = &a.pack {
         return write_pack(&a, pack, &mut store, &rules, &p);
     }
-    let body = match a.format {
-        ReportFormat::Html => vigil::report::posture::render::html(&p, a.template.as_deref())?,
-        ReportFormat::Json => serde_json::to_string_pretty(&p)? + "\n",
-        ReportFormat::Md => vigil::report::posture::render::markdown(&p, a.template.as_deref())?,
-        ReportFormat::Csv => vigil::report::posture::csv::render(&p)?,
-        ReportFormat::Sarif => {
-            serde_json::to_string_pretty(&vigil::report::sarif::live(&rules, &p))? + "\n"
-        }
-        ReportFormat::Ocsf => vigil::report::posture::ocsf::render(&p),
-        ReportFormat::OscalAr => {
-            serde_json::to_string_pretty(&oscal::assessment_results(&p, &a.oscal_version))? + "\n"
-        }
-        ReportFormat::OscalPoam => match oscal::poam(&p, &a.oscal_version) {
-            Some(doc) => serde_json::to_string_pretty(&doc)? + "\n",
-            None => anyhow::bail!(
-                "no open or waived failures in scans {}: a POA&M needs at least one item",
-                p.scans
-                    .iter()
-                    .map(|s| s.id.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        },
-    };
+    let body = posture::export::render(
+        a.format,
+        &p,
+        &rules,
+        a.template.as_deref(),
+        &a.oscal_version,
+    )?;
     match &a.output {
         Some(path) => {
             std::fs::write(path, &body).with_context(|| format!("writing {}", path.display()))?
@@ -224,42 +174,31 @@ fn write_pack(
             "warning: the pack is not signed (make a key with `vigil keys new`, then --sign KEY)"
         );
     }
-    let payload = pack::payload(store, rules, p, a.template.as_deref(), &a.oscal_version)?;
-    let scans = p
-        .scans
-        .iter()
-        .map(|s| s.id.to_string())
-        .collect::<Vec<_>>()
-        .join(", ");
     let root = pack
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "evidence".into());
-    let info = [
-        ("External-Identifier", root.clone()),
-        ("Vigil-Version", p.vigil_version.to_string()),
-        (
-            "Vigil-Baseline",
-            format!("{} ({})", p.baseline, p.baseline_version),
-        ),
-        ("Vigil-Scans", scans.clone()),
-        ("Vigil-Rules-Digest", p.rules_digest.clone()),
-        ("Vigil-Audit-Head", p.audit_head.clone().unwrap_or_default()),
-    ];
-    let bag = pack::bag(payload, &info, key.as_ref(), Utc::now());
-    let bytes = pack::zip(&root, &bag)?;
-    std::fs::write(pack, &bytes).with_context(|| format!("writing {}", pack.display()))?;
-    let public = key.as_ref().map(|k| k.public().to_minisign());
+    let made = pack::make(
+        store,
+        rules,
+        p,
+        key.as_ref(),
+        &root,
+        a.template.as_deref(),
+        &a.oscal_version,
+    )?;
+    let (bytes, public, scans) = (&made.bytes, &made.public, &made.scans);
+    std::fs::write(pack, bytes).with_context(|| format!("writing {}", pack.display()))?;
     let pub_path = pack.with_extension("pub");
     if let Some(text) = &public {
         std::fs::write(&pub_path, text)
             .with_context(|| format!("writing {}", pub_path.display()))?;
     }
-    let sha = posture::sha256(&bytes);
+    let sha = &made.sha256;
     println!(
         "{}: {} files, {} bytes, sha256 {sha}",
         pack.display(),
-        bag.len(),
+        made.files,
         bytes.len()
     );
     if public.is_some() {
@@ -273,7 +212,7 @@ fn write_pack(
         &actor(),
         "report.pack",
         &format!("posture/{}", p.baseline),
-        &serde_json::json!({"scans": scans, "sha256": sha, "files": bag.len(),
+        &serde_json::json!({"scans": scans, "sha256": sha, "files": made.files,
             "signed_by": key.as_ref().map(|k| k.public().id_hex()),
             "output": pack.display().to_string()}),
     )?;

@@ -5,6 +5,7 @@
 mod notify;
 mod plans;
 mod posture;
+mod reports;
 mod validate;
 
 pub use notify::{Digest, Llm, LlmProvider, Notify, Smtp, SmtpTls};
@@ -12,6 +13,7 @@ pub use plans::{
     Approvers, Plans, Remediation, RemediationAws, RemediationKubernetes, REAPING_RULES,
 };
 pub use posture::{parse_expiry, Posture, PostureControl};
+pub use reports::Report;
 
 use std::path::{Path, PathBuf};
 
@@ -81,6 +83,9 @@ pub struct Config {
     /// The baseline reports use, and declarations about controls.
     #[serde(default)]
     pub posture: Posture,
+    /// Reports the daemon makes on a cron.
+    #[serde(default)]
+    pub reports: Vec<Report>,
 }
 
 /// `vigil run`: where it listens and how it behaves.

@@ -88,7 +88,7 @@ pub fn parse_expiry(s: &str) -> Option<DateTime<Utc>> {
         .map(|t| t.and_utc())
 }
 
-fn baseline<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+pub(super) fn baseline<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     validate::checked(d, |s: &String| match crate::controls::Level::parse(s) {
         Some(_) => Ok(()),
         None => Err(format!(

@@ -228,3 +228,49 @@ fn posture_declarations_are_checked_at_their_lines() {
     assert_eq!(ok.posture.level(), crate::controls::Level::High);
     assert!(ok.posture.controls[0].expires_at().is_some());
 }
+
+#[test]
+fn scheduled_reports_are_checked_at_their_lines() {
+    let text = "[[reports]]\nname = \"bad name\"\ncron = \"every day\"\nformats = [\"pdf\"]\n\n[[reports]]\ncron = \"0 0 6 * * *\"\nupload = \"http://x\"\nmail_to = [\"ciso@example.com\"]\n";
+    let problems = problems("vigil.toml", text);
+    let got: Vec<(usize, &str)> = problems
+        .iter()
+        .map(|p| (p.line, p.message.as_str()))
+        .collect();
+    assert!(
+        got.contains(&(
+            2,
+            "`reports[1].name`: `bad name`: a report's name is letters, digits, `-` and `_`"
+        )),
+        "{got:#?}"
+    );
+    assert!(
+        got.iter()
+            .any(|(l, m)| *l == 3 && m.starts_with("`reports[1].cron`:")),
+        "{got:#?}"
+    );
+    assert!(
+        got.iter()
+            .any(|(l, m)| *l == 4 && m.contains("unknown variant `pdf`")),
+        "{got:#?}"
+    );
+    assert!(
+        got.contains(&(
+            8,
+            "`reports[2]`: `http://x` is not an s3://bucket/prefix URL"
+        )),
+        "{got:#?}"
+    );
+    assert!(
+        got.contains(&(9, "`reports[2]`: `mail_to` needs [notify.smtp]")),
+        "{got:#?}"
+    );
+    assert!(
+        got.iter()
+            .any(|(_, m)| m.contains("no `formats` and no `pack`")),
+        "{got:#?}"
+    );
+    let ok = Config::parse("v.toml", "[[reports]]\ncron = \"0 0 6 1 * *\"\nformats = [\"html\", \"oscal-ar\"]\npack = true\ndirectory = \"/tmp/r\"\nupload = \"s3://b/p\"\n").unwrap();
+    assert_eq!(ok.reports[0].name, "posture");
+    assert!(ok.reports[0].pack);
+}

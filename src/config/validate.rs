@@ -241,6 +241,7 @@ fn cross_checks(c: &Config) -> Vec<(Vec<Seg>, String)> {
     }
     out.extend(notify_checks(c));
     out.extend(super::posture::checks(c));
+    out.extend(super::reports::checks(c));
     // A known rule parameter keeps the shape of its default.
     let defaults = super::default_params();
     for (k, v) in &c.rules.params {

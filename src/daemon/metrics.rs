@@ -99,6 +99,7 @@ pub struct Metrics {
     pub summaries: Family<ResultLabels, Counter>,
     pub mails: Family<ResultLabels, Counter>,
     pub mail_queued: Gauge,
+    pub reports: Family<ResultLabels, Counter>,
     resource_labels: std::sync::Mutex<HashMap<String, Vec<TypeLabels>>>,
     #[allow(clippy::type_complexity)]
     findings_labels: std::sync::Mutex<(Vec<RuleLabels>, Vec<ControlLabels>)>,
@@ -136,6 +137,7 @@ impl Metrics {
             summaries: Family::default(),
             mails: Family::default(),
             mail_queued: Gauge::default(),
+            reports: Family::default(),
             resource_labels: Default::default(),
             findings_labels: Default::default(),
             registry: Registry::default(),
@@ -241,6 +243,11 @@ impl Metrics {
             "mail_queued",
             "Mails waiting in the outbox",
             m.mail_queued.clone(),
+        );
+        registry.register(
+            "reports",
+            "Scheduled reports ([[reports]]) made, by result (ok, failed)",
+            m.reports.clone(),
         );
         Metrics { registry, ..m }
     }

@@ -17,6 +17,7 @@ mod loaded;
 mod mail;
 pub mod metrics;
 pub(crate) mod plans;
+mod reports;
 mod scheduler;
 mod shutdown;
 mod state;
@@ -106,6 +107,7 @@ pub async fn run(opts: Options) -> Result<(), Error> {
     plans::report_interrupted(&state).await;
     let sweeper = tokio::spawn(plans::sweep_loop(state.clone(), poll));
     let mailer = tokio::spawn(mail::sender_loop(state.clone()));
+    let reporter = tokio::spawn(reports::report_loop(state.clone()));
     let server = serve(&state, listener);
     tracing::info!(target: "daemon", listen = %bound, db = %state.db_path.display(), rules, tokens,
         pid = std::process::id(), "vigil is running");
@@ -113,6 +115,7 @@ pub async fn run(opts: Options) -> Result<(), Error> {
     drop(reload_rx);
     sweeper.abort();
     mailer.abort();
+    reporter.abort();
     shutdown::drain(&state, &mut sched, why, grace).await;
     match tokio::time::timeout(Duration::from_secs(5), server).await {
         Ok(Ok(Ok(()))) => {}

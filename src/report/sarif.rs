@@ -223,15 +223,7 @@ pub fn pseudo_path(target: &str, resource_id: &str, resource_type: &str) -> Stri
 /// sarif`): each open or waived finding once, at its stand-in path, with the resource as
 /// its logical location; waived ones carry an external suppression with the waiver.
 pub fn live(rules: &RuleSet, p: &super::posture::Posture) -> Value {
-    let mut seen = std::collections::BTreeSet::new();
-    let mut findings = Vec::new();
-    for c in &p.controls {
-        for f in &c.findings {
-            if seen.insert(f.id) {
-                findings.push(f);
-            }
-        }
-    }
+    let mut findings: Vec<&super::posture::ControlFinding> = p.findings.iter().collect();
     findings.sort_by(|a, b| (&a.rule, &a.resource).cmp(&(&b.rule, &b.resource)));
     let controls = |rule: &str| -> std::sync::Arc<[String]> {
         rules

@@ -115,6 +115,55 @@ To verify, from this folder:
     vigil report verify PACK.zip              # all of the above, the audit chain, and no extra files
 ";
 
+/// A pack made: the zip's bytes and SHA-256, its file count, and the public key that
+/// checks its signature (minisign's format) when it was signed.
+pub struct Made {
+    pub bytes: Vec<u8>,
+    pub sha256: String,
+    pub files: usize,
+    pub public: Option<String>,
+    pub scans: String,
+}
+
+/// The whole pack of a posture, its bag under the folder `root`.
+pub fn make(
+    store: &Store,
+    rules: &RuleSet,
+    p: &Posture,
+    key: Option<&sign::SigningKey>,
+    root: &str,
+    template: Option<&std::path::Path>,
+    oscal_version: &str,
+) -> anyhow::Result<Made> {
+    let payload = payload(store, rules, p, template, oscal_version)?;
+    let scans = p
+        .scans
+        .iter()
+        .map(|s| s.id.to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let info = [
+        ("External-Identifier", root.to_string()),
+        ("Vigil-Version", p.vigil_version.to_string()),
+        (
+            "Vigil-Baseline",
+            format!("{} ({})", p.baseline, p.baseline_version),
+        ),
+        ("Vigil-Scans", scans.clone()),
+        ("Vigil-Rules-Digest", p.rules_digest.clone()),
+        ("Vigil-Audit-Head", p.audit_head.clone().unwrap_or_default()),
+    ];
+    let bag = bag(payload, &info, key, chrono::Utc::now());
+    let bytes = zip(root, &bag)?;
+    Ok(Made {
+        sha256: sha256_hex(&bytes),
+        bytes,
+        files: bag.len(),
+        public: key.map(|k| k.public().to_minisign()),
+        scans,
+    })
+}
+
 fn sha256_hex(b: &[u8]) -> String {
     hex::encode(Sha256::digest(b))
 }

@@ -171,6 +171,8 @@ pub fn build(input: Inputs) -> Posture {
     let baseline = catalog.baseline(input.level);
     let by_control = rules_by_control(input.rules);
     let mut out = Vec::with_capacity(baseline.len());
+    let by_rule = by_rule(&input.targets);
+    let mut listed = Listed::default();
     let mut trend_classes: Vec<(String, String, Vec<&RuleInfo>)> = Vec::new();
     for bc in &baseline.controls {
         let control = catalog
@@ -214,6 +216,8 @@ pub fn build(input: Inputs) -> Posture {
             status_reason: None,
             rules: Vec::new(),
             findings: Vec::new(),
+            open_findings: 0,
+            waived_findings: 0,
             waivers: Vec::new(),
             targets: BTreeMap::new(),
             failed_scopes: Vec::new(),
@@ -221,7 +225,7 @@ pub fn build(input: Inputs) -> Posture {
             attestation: attestation.clone(),
         };
         if !rules.is_empty() {
-            fill_rules(&mut c, &rules, &input.targets);
+            fill_rules(&mut c, &rules, &input.targets, &by_rule, &mut listed);
         }
         if class.assessed() {
             let a = assess(&rules, &input.targets);
@@ -244,7 +248,7 @@ pub fn build(input: Inputs) -> Posture {
         }
         out.push(c);
     }
-    let summary = summarize(&out, &input.targets);
+    let summary = summarize(&out, &input.targets, &listed.findings);
     let families = families(&out);
     let trend = input
         .trend
@@ -264,11 +268,77 @@ pub fn build(input: Inputs) -> Posture {
         families,
         trend,
         controls: out,
+        findings: listed.findings,
+    }
+}
+
+/// The reported scans' open and waived findings by rule, once each.
+type ByRule<'a> = HashMap<&'a str, Vec<(&'a str, &'a Finding)>>;
+
+fn by_rule(targets: &[TargetScan]) -> ByRule<'_> {
+    let mut m: ByRule = HashMap::new();
+    for t in targets {
+        for f in t
+            .findings
+            .iter()
+            .filter(|f| f.status != FindingStatus::Resolved)
+        {
+            m.entry(f.rule_id.as_str())
+                .or_default()
+                .push((t.scan.target.as_str(), f));
+        }
+    }
+    m
+}
+
+/// The findings behind the controls, each once, and where each is in the list.
+#[derive(Default)]
+struct Listed {
+    findings: Vec<ControlFinding>,
+    at: HashMap<i64, usize>,
+}
+
+impl Listed {
+    fn add(&mut self, target: &str, f: &Finding, control: &str) {
+        let i = *self.at.entry(f.id).or_insert_with(|| {
+            self.findings.push(ControlFinding {
+                id: f.id,
+                controls: Vec::new(),
+                rule: f.rule_id.clone(),
+                resource: f.resource_id.clone(),
+                resource_type: f.resource_type.clone(),
+                severity: f.severity.to_string(),
+                status: f.status.as_str().to_string(),
+                message: f.message.clone(),
+                path: f.path.clone(),
+                first_seen: f.first_seen.clone(),
+                target: target.to_string(),
+                stale: f.stale,
+                waiver: f
+                    .waiver
+                    .as_ref()
+                    .filter(|_| f.status == FindingStatus::Waived)
+                    .map(|w| WaiverRef {
+                        id: w.id,
+                        owner: w.owner.clone(),
+                        reason: w.reason.clone(),
+                        expires_at: w.expires_at.clone(),
+                    }),
+            });
+            self.findings.len() - 1
+        });
+        self.findings[i].controls.push(control.to_string());
     }
 }
 
 /// The rules' counts, findings and waivers of one control.
-fn fill_rules(c: &mut ControlPosture, rules: &[&RuleInfo], targets: &[TargetScan]) {
+fn fill_rules(
+    c: &mut ControlPosture,
+    rules: &[&RuleInfo],
+    targets: &[TargetScan],
+    by_rule: &ByRule,
+    listed: &mut Listed,
+) {
     for r in rules {
         let mut rc = RuleCount {
             id: r.id.clone(),
@@ -295,40 +365,24 @@ fn fill_rules(c: &mut ControlPosture, rules: &[&RuleInfo], targets: &[TargetScan
                     },
                 );
             }
-            for f in t
-                .findings
-                .iter()
-                .filter(|f| f.rule_id == r.id && f.status != FindingStatus::Resolved)
-            {
-                let mut waiver = None;
-                if f.status == FindingStatus::Waived {
-                    rc.waived += 1;
-                    if let Some(w) = &f.waiver {
-                        let w = WaiverRef {
-                            id: w.id,
-                            owner: w.owner.clone(),
-                            reason: w.reason.clone(),
-                            expires_at: w.expires_at.clone(),
-                        };
-                        c.waivers.push(w.clone());
-                        waiver = Some(w);
-                    }
+        }
+        for (target, f) in by_rule.get(r.id.as_str()).into_iter().flatten() {
+            if f.status == FindingStatus::Waived {
+                rc.waived += 1;
+                c.waived_findings += 1;
+                if let Some(w) = &f.waiver {
+                    c.waivers.push(WaiverRef {
+                        id: w.id,
+                        owner: w.owner.clone(),
+                        reason: w.reason.clone(),
+                        expires_at: w.expires_at.clone(),
+                    });
                 }
-                c.findings.push(ControlFinding {
-                    id: f.id,
-                    rule: f.rule_id.clone(),
-                    resource: f.resource_id.clone(),
-                    resource_type: f.resource_type.clone(),
-                    severity: f.severity.to_string(),
-                    status: f.status.as_str().to_string(),
-                    message: f.message.clone(),
-                    path: f.path.clone(),
-                    first_seen: f.first_seen.clone(),
-                    target: t.scan.target.clone(),
-                    stale: f.stale,
-                    waiver,
-                });
+            } else {
+                c.open_findings += 1;
             }
+            c.findings.push(f.id);
+            listed.add(target, f, &c.id);
         }
         c.rules.push(rc);
     }
@@ -336,23 +390,23 @@ fn fill_rules(c: &mut ControlPosture, rules: &[&RuleInfo], targets: &[TargetScan
     c.waivers.dedup();
 }
 
-fn summarize(controls: &[ControlPosture], targets: &[TargetScan]) -> Summary {
+fn summarize(
+    controls: &[ControlPosture],
+    targets: &[TargetScan],
+    findings: &[ControlFinding],
+) -> Summary {
     let mut s = Summary::default();
     for c in controls {
         s.counts.add(c);
     }
-    for t in targets {
-        for f in t
-            .findings
-            .iter()
-            .filter(|f| f.status != FindingStatus::Resolved)
-        {
-            if f.status == FindingStatus::Waived {
-                s.waived_findings += 1;
-            } else {
-                *s.open_findings.entry(f.severity.to_string()).or_default() += 1;
-            }
+    for f in findings {
+        if f.status == "waived" {
+            s.waived_findings += 1;
+        } else {
+            *s.open_findings.entry(f.severity.clone()).or_default() += 1;
         }
+    }
+    for t in targets {
         let mut ts = TargetSummary {
             target: t.scan.target.clone(),
             scan: t.scan.id,

@@ -42,7 +42,14 @@ fn status(c: &ControlPosture) -> &'static str {
 pub fn render(p: &Posture) -> Result<String, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(HEADER)?;
+    let by_id: std::collections::HashMap<i64, &super::ControlFinding> =
+        p.findings.iter().map(|f| (f.id, f)).collect();
     for c in &p.controls {
+        let mut of_rule: std::collections::HashMap<&str, Vec<&super::ControlFinding>> =
+            std::collections::HashMap::new();
+        for f in c.findings.iter().filter_map(|id| by_id.get(id)) {
+            of_rule.entry(f.rule.as_str()).or_default().push(f);
+        }
         let head = [
             p.baseline.to_string(),
             c.id.clone(),
@@ -91,7 +98,7 @@ pub fn render(p: &Posture) -> Result<String, csv::Error> {
                 r.waived.to_string(),
             ]);
             w.write_record(row.iter().map(|s| cell(s)))?;
-            for f in c.findings.iter().filter(|f| f.rule == r.id) {
+            for f in of_rule.get(r.id.as_str()).into_iter().flatten() {
                 let mut row: Vec<String> = head.to_vec();
                 row.extend([
                     r.id.clone(),

@@ -201,11 +201,14 @@ pub fn posture(
     sel: &Selection,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<super::Posture, Error> {
+    let t0 = std::time::Instant::now();
     let (infos, digest) = rule_infos(rules);
     let targets = select(store, sel)?;
+    let t1 = t0.elapsed();
     let trend = trend(store, &targets, sel.trend.max(1))?;
     let audit_head = store.audit_head()?;
-    Ok(super::build(super::Inputs {
+    let t2 = t0.elapsed();
+    let p = super::build(super::Inputs {
         level,
         rules: &infos,
         targets,
@@ -214,5 +217,9 @@ pub fn posture(
         now,
         rules_digest: digest,
         audit_head,
-    }))
+    });
+    tracing::debug!(target: "report", scans_ms = t1.as_millis() as u64,
+        trend_ms = (t2 - t1).as_millis() as u64, build_ms = (t0.elapsed() - t2).as_millis() as u64,
+        findings = p.findings.len(), "posture built");
+    Ok(p)
 }

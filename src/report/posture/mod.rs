@@ -7,6 +7,7 @@
 
 mod build;
 pub mod csv;
+pub mod export;
 pub mod load;
 pub mod ocsf;
 pub mod oscal;
@@ -50,6 +51,8 @@ pub struct Posture {
     /// Per family over the last scans (oldest first).
     pub trend: Vec<TrendPoint>,
     pub controls: Vec<ControlPosture>,
+    /// The open and waived findings behind the controls, each once.
+    pub findings: Vec<ControlFinding>,
 }
 
 /// A scan a report rests on.
@@ -137,7 +140,7 @@ impl Counts {
 pub struct Summary {
     #[serde(flatten)]
     pub counts: Counts,
-    /// Open findings (not waived) behind failing controls, by severity.
+    /// Open findings (not waived) behind the baseline's controls, by severity.
     pub open_findings: BTreeMap<String, usize>,
     pub waived_findings: usize,
     /// Per target: its scan and its controls' statuses there.
@@ -240,8 +243,11 @@ pub struct ControlPosture {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status_reason: Option<String>,
     pub rules: Vec<RuleCount>,
-    /// Open and waived findings of its rules, in the reported scans.
-    pub findings: Vec<ControlFinding>,
+    /// The ids of its rules' open and waived findings (in the posture's `findings`).
+    pub findings: Vec<i64>,
+    /// Of those, how many are open and how many waived.
+    pub open_findings: usize,
+    pub waived_findings: usize,
     /// Waivers in force over its findings.
     pub waivers: Vec<WaiverRef>,
     /// Per target: its status there (targets where its rules evaluated something or a
@@ -279,9 +285,12 @@ pub struct TargetCount {
     pub error: i64,
 }
 
+/// An open or waived finding behind the baseline's controls, listed once.
 #[derive(Debug, Clone, Serialize)]
 pub struct ControlFinding {
     pub id: i64,
+    /// The baseline's controls its rule maps to (as NIST spells them).
+    pub controls: Vec<String>,
     pub rule: String,
     pub resource: String,
     pub resource_type: String,

@@ -109,25 +109,17 @@ fn event(f: &ControlFinding, requirements: &[&str], p: &Posture, remediation: &s
 
 /// The events, one JSON object per line.
 pub fn render(p: &Posture) -> String {
-    let mut by_id: BTreeMap<i64, (&ControlFinding, Vec<&str>, &str)> = BTreeMap::new();
-    for c in &p.controls {
-        for f in &c.findings {
-            let remediation = c
-                .rules
-                .iter()
-                .find(|r| r.id == f.rule)
-                .map(|r| r.remediation.as_str())
-                .unwrap_or("");
-            by_id
-                .entry(f.id)
-                .or_insert((f, Vec::new(), remediation))
-                .1
-                .push(c.id.as_str());
-        }
-    }
+    let remediation: BTreeMap<&str, &str> = p
+        .controls
+        .iter()
+        .flat_map(|c| &c.rules)
+        .map(|r| (r.id.as_str(), r.remediation.as_str()))
+        .collect();
     let mut out = String::new();
-    for (f, reqs, remediation) in by_id.values() {
-        out.push_str(&event(f, reqs, p, remediation).to_string());
+    for f in &p.findings {
+        let reqs: Vec<&str> = f.controls.iter().map(String::as_str).collect();
+        let fix = remediation.get(f.rule.as_str()).copied().unwrap_or("");
+        out.push_str(&event(f, &reqs, p, fix).to_string());
         out.push('\n');
     }
     out

@@ -13,7 +13,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
-use super::{Class, ControlFinding, ControlPosture, Posture, ScanRef, Status};
+use super::{Class, ControlFinding, Posture, ScanRef, Status};
 
 /// vigil's namespace for its own props (props without one are in OSCAL's and checked
 /// against NIST's vocabulary). A name, not a location: `.invalid` (RFC 2606) never resolves.
@@ -122,18 +122,13 @@ struct Parts {
     risks: Vec<Value>,
 }
 
-/// The failures (open or waived) of a target, once each, with the controls that list them.
-fn failures<'a>(
-    p: &'a Posture,
-    target: &str,
-) -> BTreeMap<i64, (&'a ControlFinding, Vec<&'a ControlPosture>)> {
-    let mut out: BTreeMap<i64, (&ControlFinding, Vec<&ControlPosture>)> = BTreeMap::new();
-    for c in &p.controls {
-        for f in c.findings.iter().filter(|f| f.target == target) {
-            out.entry(f.id).or_insert((f, Vec::new())).1.push(c);
-        }
-    }
-    out
+/// The failures (open or waived) of a target, by finding id.
+fn failures<'a>(p: &'a Posture, target: &str) -> BTreeMap<i64, &'a ControlFinding> {
+    p.findings
+        .iter()
+        .filter(|f| f.target == target)
+        .map(|f| (f.id, f))
+        .collect()
 }
 
 fn deadline(f: &ControlFinding) -> Option<String> {
@@ -150,8 +145,8 @@ fn deadline(f: &ControlFinding) -> Option<String> {
     Some((seen + Duration::days(days)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
 }
 
-fn risk(f: &ControlFinding, controls: &[&ControlPosture], remediation: &str, scan: i64) -> Value {
-    let ids: Vec<&str> = controls.iter().map(|c| c.id.as_str()).collect();
+fn risk(f: &ControlFinding, remediation: &str, scan: i64) -> Value {
+    let ids = &f.controls;
     let mut m = json!({
         "uuid": risk_uuid(f),
         "title": format!("{} on {}", f.rule, f.resource),
@@ -209,13 +204,18 @@ fn parts(p: &Posture, s: &ScanRef) -> Parts {
             }
         }
     }
+    let mut of_rule: BTreeMap<&str, Vec<&ControlFinding>> = BTreeMap::new();
+    for f in failures.values() {
+        of_rule.entry(f.rule.as_str()).or_default().push(f);
+    }
     let mut resources = BTreeSet::new();
     let mut observations = Vec::new();
     for (id, (r, n)) in &rules {
-        let subjects: Vec<Value> = failures
-            .values()
-            .filter(|(f, _)| &f.rule == id)
-            .map(|(f, _)| {
+        let subjects: Vec<Value> = of_rule
+            .get(id.as_str())
+            .into_iter()
+            .flatten()
+            .map(|f| {
                 resources.insert((f.resource.clone(), f.resource_type.clone()));
                 json!({
                     "subject-uuid": inventory_uuid(&f.resource),
@@ -278,7 +278,7 @@ fn parts(p: &Posture, s: &ScanRef) -> Parts {
         let risks: Vec<Value> = c
             .findings
             .iter()
-            .filter(|f| f.target == s.target)
+            .filter_map(|id| failures.get(id))
             .map(|f| json!({"risk-uuid": risk_uuid(f)}))
             .collect();
         let objective = c
@@ -303,17 +303,21 @@ fn parts(p: &Posture, s: &ScanRef) -> Parts {
         put(m, "related-risks", risks);
         findings.push(f);
     }
-    let remediation = |rule: &str| -> String {
-        p.controls
-            .iter()
-            .flat_map(|c| &c.rules)
-            .find(|r| r.id == rule)
-            .map(|r| r.remediation.clone())
-            .unwrap_or_default()
-    };
+    let remediation: BTreeMap<&str, &str> = p
+        .controls
+        .iter()
+        .flat_map(|c| &c.rules)
+        .map(|r| (r.id.as_str(), r.remediation.as_str()))
+        .collect();
     let risks = failures
         .values()
-        .map(|(f, controls)| risk(f, controls, &remediation(&f.rule), s.id))
+        .map(|f| {
+            risk(
+                f,
+                remediation.get(f.rule.as_str()).copied().unwrap_or(""),
+                s.id,
+            )
+        })
         .collect();
     Parts {
         inventory,
@@ -404,7 +408,7 @@ pub fn poam(p: &Posture, version: &str) -> Option<Value> {
         }
         let used: BTreeSet<String> = failures
             .values()
-            .map(|(f, _)| observation_uuid(s.id, &f.rule))
+            .map(|f| observation_uuid(s.id, &f.rule))
             .collect();
         inventory.extend(parts.inventory);
         observations.extend(
@@ -414,8 +418,8 @@ pub fn poam(p: &Posture, version: &str) -> Option<Value> {
                 .filter(|o| used.contains(o["uuid"].as_str().unwrap_or_default())),
         );
         risks.extend(parts.risks);
-        for (f, controls) in failures.values() {
-            let ids: Vec<&str> = controls.iter().map(|c| c.id.as_str()).collect();
+        for f in failures.values() {
+            let ids = &f.controls;
             items.push(json!({
                 "uuid": uuid(&format!("poam-item:{}:{}", f.rule, f.resource)),
                 "title": format!("{} on {}", f.rule, f.resource),

@@ -128,6 +128,9 @@ pub fn csp(css: &str) -> String {
     )
 }
 
+/// Findings listed per control in the HTML page (the exports have every one).
+const DRILL: usize = 50;
+
 /// The HTML report: one self-contained file.
 pub fn html(p: &Posture, dir: Option<&Path>) -> Result<String, Error> {
     use super::svg;
@@ -177,7 +180,34 @@ pub fn html(p: &Posture, dir: Option<&Path>) -> Result<String, Error> {
             )
         })
         .collect();
+    // Each control's findings, most severe first, at most DRILL of them in the page.
+    let by_id: std::collections::HashMap<i64, &super::ControlFinding> =
+        p.findings.iter().map(|f| (f.id, f)).collect();
+    let rank = |s: &str| match s {
+        "critical" => 0,
+        "high" => 1,
+        "medium" => 2,
+        "low" => 3,
+        _ => 4,
+    };
+    let mut drill = std::collections::BTreeMap::new();
+    let mut more = std::collections::BTreeMap::new();
+    for c in p.controls.iter().filter(|c| !c.findings.is_empty()) {
+        let mut list: Vec<&super::ControlFinding> = c
+            .findings
+            .iter()
+            .filter_map(|id| by_id.get(id).copied())
+            .collect();
+        list.sort_by_key(|f| (rank(&f.severity), f.rule.as_str(), f.resource.as_str()));
+        if list.len() > DRILL {
+            more.insert(c.id.clone(), list.len() - DRILL);
+            list.truncate(DRILL);
+        }
+        drill.insert(c.id.clone(), Value::from(Serde(list)));
+    }
     let extra = minijinja::context! {
+        drill => drill,
+        more => more,
         csp => csp(&css),
         css => Value::from_safe_string(css),
         open_findings => p.summary.open_findings.values().sum::<usize>(),

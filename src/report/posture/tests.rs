@@ -259,14 +259,16 @@ fn estate_text_is_escaped_in_html_and_markdown() {
     // (in an attribute, HTML-escaped; the browser reads it back unescaped)
     assert!(html.contains(&render::csp(render::CSS).replace('\'', "&#x27;")));
     assert!(render::csp(render::CSS).starts_with("default-src 'none'; style-src 'sha256-"));
-    let md = render::md_escape(
-        &p.controls
+    assert_eq!(
+        p.controls
             .iter()
             .find(|c| c.id == "SC-28")
             .unwrap()
-            .findings[0]
-            .message,
+            .findings,
+        vec![7]
     );
+    assert_eq!(p.findings[0].controls, vec!["SC-28".to_string()]);
+    let md = render::md_escape(&p.findings[0].message);
     assert_eq!(
         md,
         "\\<img src=x onerror=alert(1)\\> \\[click\\](https://evil.example) \\| x"
