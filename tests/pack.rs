@@ -47,6 +47,25 @@ fn sha256sum_ok(dir: &Path, manifest: &str) -> bool {
     .success()
 }
 
+/// The Library of Congress's `bagit.py` (.ci/run installs it and sets `BAGIT_PY`).
+fn bagit_py() -> Option<PathBuf> {
+    let p = std::env::var_os("BAGIT_PY").map(PathBuf::from);
+    if p.is_none() {
+        assert!(!in_ci(), "BAGIT_PY is not set (.ci/run installs bagit)");
+    }
+    p
+}
+
+/// `bagit.py --validate` on the bag's folder.
+fn bagit_ok(dir: &Path) -> Option<bool> {
+    let tool = bagit_py()?;
+    Some(
+        run(Command::new(&tool).args(["--validate", dir.to_str().unwrap()]))
+            .status
+            .success(),
+    )
+}
+
 /// minisign, when installed (required in CI: .ci/run installs it).
 fn minisign_ok(dir: &Path, public: &Path) -> Option<bool> {
     if Command::new("minisign").arg("-v").output().is_err() {
@@ -219,6 +238,13 @@ fn a_signed_pack_verifies_with_vigil_and_stock_tools_and_tampering_shows() {
     let snapshot = std::fs::read_to_string(bag.join("data/snapshots/scan-1.json")).unwrap();
     assert!(snapshot.contains("arn:aws:s3:::plain-logs"));
     assert!(sha256sum_ok(&bag, "manifest-sha256.txt"));
+    if bagit_py().is_some() {
+        assert_eq!(
+            bagit_ok(&bag),
+            Some(true),
+            "bagit.py rejects the pack as made"
+        );
+    }
     assert!(sha256sum_ok(&bag, "tagmanifest-sha256.txt"));
     assert!(openssl_ok(&bag, &public), "openssl rejects the signature");
     let minisign = minisign_ok(&bag, &public);
@@ -241,10 +267,15 @@ fn a_signed_pack_verifies_with_vigil_and_stock_tools_and_tampering_shows() {
             .contains("data/posture.csv: its SHA-256 is not the one manifest-sha256.txt lists"),
         "{said}"
     );
-    assert!(!sha256sum_ok(
-        &unzip(&changed, &dir.path().join("changed")),
-        "manifest-sha256.txt"
-    ));
+    let cbag = unzip(&changed, &dir.path().join("changed"));
+    assert!(!sha256sum_ok(&cbag, "manifest-sha256.txt"));
+    if bagit_py().is_some() {
+        assert_eq!(
+            bagit_ok(&cbag),
+            Some(false),
+            "bagit.py takes a changed payload"
+        );
+    }
 
     // The manifest re-hashed to match: the signature fails, with vigil, minisign and openssl.
     let forged = dir.path().join("forged.zip");

@@ -361,3 +361,53 @@ fn a_scope_not_collected_leaves_its_controls_not_assessed_never_passed() {
         stderr(&out)
     );
 }
+
+#[test]
+fn the_report_benchmark_times_every_format_on_a_generated_estate() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db(dir.path());
+    let made = vigil(&["bench", "--resources", "2000", "--db", &db]);
+    assert!(made.status.success(), "{}", stderr(&made));
+    let out = vigil(&["bench", "--report", &db]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let said = stdout(&out);
+    for line in [
+        "posture in:",
+        "html:",
+        "json:",
+        "md:",
+        "csv:",
+        "oscal-ar:",
+        "oscal-poam:",
+        "sarif:",
+        "ocsf:",
+        "pack:",
+        "total:",
+        "peak RSS:",
+    ] {
+        assert!(
+            said.lines().any(|l| l.starts_with(line)),
+            "no `{line}` in:\n{said}"
+        );
+    }
+    // It measures the same posture `vigil report` makes.
+    let p = posture(&db, &[]);
+    let findings = p["findings"].as_array().unwrap().len();
+    assert!(findings > 0);
+    assert!(
+        said.contains(&format!(
+            "(2000 resources, {findings} open or waived findings)"
+        )),
+        "{said}"
+    );
+    let missing = vigil(&[
+        "bench",
+        "--report",
+        dir.path().join("none.db").to_str().unwrap(),
+    ]);
+    assert!(
+        stderr(&missing).contains("make one with `vigil bench --db"),
+        "{}",
+        stderr(&missing)
+    );
+}

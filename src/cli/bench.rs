@@ -35,6 +35,10 @@ pub struct Args {
     pub interpreter: bool,
     #[command(flatten)]
     pub rule_set: super::args::RulesArgs,
+    /// Measure `vigil report` instead: the MODERATE posture and every format (and an
+    /// evidence pack) of the latest scans in this database (one `vigil bench --db` made).
+    #[arg(long, conflicts_with_all = ["db", "history"])]
+    pub report: Option<PathBuf>,
     /// Record this many scans of the estate in `--db`, changing `--change` of the resources
     /// between scans, and report the database's growth (history storage cost).
     #[arg(long, requires = "db")]
@@ -51,6 +55,9 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
         &args.rule_set.rules,
         args.rule_set.no_bundled_rules,
     ))?;
+    if let Some(db) = &args.report {
+        return report(db, &cfg, &rules);
+    }
     if let Some(scans) = args.history {
         return history(&args, &cfg, &rules, scans);
     }
@@ -241,4 +248,69 @@ fn record(
         idle,
     })?;
     Ok(())
+}
+
+/// `--report DB`: the posture of the database's latest scans and every format, timed, and
+/// this process's peak RSS (the estate is not generated here).
+fn report(
+    db: &std::path::Path,
+    cfg: &vigil::config::Config,
+    rules: &vigil::policy::RuleSet,
+) -> anyhow::Result<ExitCode> {
+    use vigil::report::posture::{export, load};
+    if !db.exists() {
+        anyhow::bail!(
+            "no database at {} (make one with `vigil bench --db {}`)",
+            db.display(),
+            db.display()
+        );
+    }
+    let store = vigil::store::Store::open(db)?;
+    let t0 = Instant::now();
+    let sel = load::Selection {
+        target: None,
+        scan: None,
+        trend: 10,
+    };
+    let level = vigil::controls::Level::Moderate;
+    let p = load::posture(&store, rules, &cfg.posture, level, &sel, Utc::now())?;
+    let posture = t0.elapsed();
+    let resources: i64 = p.scans.iter().map(|s| s.resources).sum();
+    println!(
+        "scans:            {} ({resources} resources, {} open or waived findings)",
+        p.scans.len(),
+        p.findings.len()
+    );
+    println!(
+        "posture in:       {posture:.2?} ({} controls)",
+        p.controls.len()
+    );
+    let mut total = posture;
+    use clap::ValueEnum as _;
+    for f in export::Format::value_variants() {
+        let t = Instant::now();
+        let out = export::render(*f, &p, rules, None, "1.1.3")?;
+        let d = t.elapsed();
+        total += d;
+        println!(
+            "{:<17} {d:.2?} ({:.1} MB)",
+            format!("{}:", f.name()),
+            out.len() as f64 / 1e6
+        );
+    }
+    let t = Instant::now();
+    let pack = vigil::report::pack::make(&store, rules, &p, None, "bench", None, "1.1.3")?;
+    let d = t.elapsed();
+    total += d;
+    println!(
+        "{:<17} {d:.2?} ({:.1} MB zip, {} files)",
+        "pack:",
+        pack.bytes.len() as f64 / 1e6,
+        pack.files
+    );
+    println!("total:            {total:.2?}");
+    if let Some(kb) = peak_rss_kb() {
+        println!("peak RSS:         {:.1} MB", kb as f64 / 1024.0);
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -55,6 +55,17 @@ pub struct Posture {
     pub findings: Vec<ControlFinding>,
 }
 
+impl Posture {
+    /// Each rule's remediation text, by rule id.
+    pub fn remediations(&self) -> BTreeMap<&str, &str> {
+        self.controls
+            .iter()
+            .flat_map(|c| &c.rules)
+            .map(|r| (r.id.as_str(), r.remediation.as_str()))
+            .collect()
+    }
+}
+
 /// A scan a report rests on.
 #[derive(Debug, Clone, Serialize)]
 pub struct ScanRef {

@@ -109,12 +109,7 @@ fn event(f: &ControlFinding, requirements: &[&str], p: &Posture, remediation: &s
 
 /// The events, one JSON object per line.
 pub fn render(p: &Posture) -> String {
-    let remediation: BTreeMap<&str, &str> = p
-        .controls
-        .iter()
-        .flat_map(|c| &c.rules)
-        .map(|r| (r.id.as_str(), r.remediation.as_str()))
-        .collect();
+    let remediation = p.remediations();
     let mut out = String::new();
     for f in &p.findings {
         let reqs: Vec<&str> = f.controls.iter().map(String::as_str).collect();

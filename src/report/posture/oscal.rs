@@ -303,12 +303,7 @@ fn parts(p: &Posture, s: &ScanRef) -> Parts {
         put(m, "related-risks", risks);
         findings.push(f);
     }
-    let remediation: BTreeMap<&str, &str> = p
-        .controls
-        .iter()
-        .flat_map(|c| &c.rules)
-        .map(|r| (r.id.as_str(), r.remediation.as_str()))
-        .collect();
+    let remediation = p.remediations();
     let risks = failures
         .values()
         .map(|f| {
