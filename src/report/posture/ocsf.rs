@@ -3,7 +3,6 @@
 //! resources carry the `cloud` profile, Kubernetes ones the `container` profile (as AWS
 //! Security Hub, which reads OCSF 1.6, and Prowler do).
 
-
 use chrono::DateTime;
 use serde_json::{json, Value};
 
