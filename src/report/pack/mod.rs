@@ -11,8 +11,6 @@ pub mod verify;
 use std::collections::BTreeMap;
 use std::io::Write as _;
 
-use sha2::{Digest as _, Sha256};
-
 use super::posture::{self, Posture};
 use crate::policy::RuleSet;
 use crate::store::Store;
@@ -156,16 +154,12 @@ pub fn make(
     let bag = bag(payload, &info, key, chrono::Utc::now());
     let bytes = zip(root, &bag)?;
     Ok(Made {
-        sha256: sha256_hex(&bytes),
+        sha256: posture::sha256(&bytes),
         bytes,
         files: bag.len(),
         public: key.map(|k| k.public().to_minisign()),
         scans,
     })
-}
-
-fn sha256_hex(b: &[u8]) -> String {
-    hex::encode(Sha256::digest(b))
 }
 
 /// The bag's files (paths from its root): `data/` plus the tag files, the manifest signed
@@ -180,7 +174,7 @@ pub fn bag(
     let mut manifest = String::new();
     let mut octets = 0usize;
     for (path, bytes) in &payload {
-        manifest.push_str(&format!("{}  data/{path}\n", sha256_hex(bytes)));
+        manifest.push_str(&format!("{}  data/{path}\n", posture::sha256(bytes)));
         octets += bytes.len();
     }
     let mut bag_info = format!(
@@ -217,7 +211,7 @@ pub fn bag(
     let mut tags = String::new();
     for (path, bytes) in &out {
         if !path.starts_with("data/") {
-            tags.push_str(&format!("{}  {path}\n", sha256_hex(bytes)));
+            tags.push_str(&format!("{}  {path}\n", posture::sha256(bytes)));
         }
     }
     out.insert("tagmanifest-sha256.txt".into(), tags.into_bytes());
