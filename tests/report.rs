@@ -381,8 +381,8 @@ fn the_report_benchmark_times_every_format_on_a_generated_estate() {
         "oscal-poam:",
         "sarif:",
         "ocsf:",
+        "posture + formats:",
         "pack:",
-        "total:",
         "peak RSS:",
     ] {
         assert!(

@@ -285,32 +285,51 @@ fn report(
         "posture in:       {posture:.2?} ({} controls)",
         p.controls.len()
     );
+    // Each format goes to a file, as `vigil report --output` writes it.
+    let dir = tempfile::tempdir()?;
+    if let Some(kb) = peak_rss_kb() {
+        println!(
+            "peak RSS:         {:.1} MB after the posture",
+            kb as f64 / 1024.0
+        );
+    }
     let mut total = posture;
     use clap::ValueEnum as _;
     for f in export::Format::value_variants() {
+        let path = dir.path().join(format!("report.{}", f.extension()));
         let t = Instant::now();
-        let out = export::render(*f, &p, rules, None, "1.1.3")?;
+        vigil::report::stream::atomic(&path, |w| export::write(*f, &p, rules, None, "1.1.3", w))?;
         let d = t.elapsed();
         total += d;
         println!(
             "{:<17} {d:.2?} ({:.1} MB)",
             format!("{}:", f.name()),
-            out.len() as f64 / 1e6
+            std::fs::metadata(&path)?.len() as f64 / 1e6
+        );
+        std::fs::remove_file(&path)?;
+    }
+    println!("posture + formats: {total:.2?}");
+    if let Some(kb) = peak_rss_kb() {
+        println!(
+            "peak RSS:         {:.1} MB after the formats",
+            kb as f64 / 1024.0
         );
     }
+    let path = dir.path().join("bench.zip");
     let t = Instant::now();
-    let pack = vigil::report::pack::make(&store, rules, &p, None, "bench", None, "1.1.3")?;
+    let pack = vigil::report::pack::make(&store, rules, &p, None, "bench", None, "1.1.3", &path)?;
     let d = t.elapsed();
-    total += d;
     println!(
         "{:<17} {d:.2?} ({:.1} MB zip, {} files)",
         "pack:",
-        pack.bytes.len() as f64 / 1e6,
+        pack.size as f64 / 1e6,
         pack.files
     );
-    println!("total:            {total:.2?}");
     if let Some(kb) = peak_rss_kb() {
-        println!("peak RSS:         {:.1} MB", kb as f64 / 1024.0);
+        println!(
+            "peak RSS:         {:.1} MB after the pack",
+            kb as f64 / 1024.0
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,6 +1,7 @@
 //! `vigil report`: the NIST baseline posture of the latest scans (or one past scan) in a
 //! format auditors and tools read.
 
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -111,19 +112,28 @@ pub fn report(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<Ex
     if let Some(pack) = &a.pack {
         return write_pack(&a, pack, &mut store, &rules, &p);
     }
-    let body = posture::export::render(
-        a.format,
-        &p,
-        &rules,
-        a.template.as_deref(),
-        &a.oscal_version,
-    )?;
-    match &a.output {
-        Some(path) => {
-            std::fs::write(path, &body).with_context(|| format!("writing {}", path.display()))?
+    let write = |w: &mut dyn std::io::Write| {
+        vigil::report::stream::hashed(w, |w| {
+            posture::export::write(
+                a.format,
+                &p,
+                &rules,
+                a.template.as_deref(),
+                &a.oscal_version,
+                w,
+            )
+        })
+    };
+    let sha256 = match &a.output {
+        Some(path) => vigil::report::stream::atomic(path, |w| write(w))?,
+        None => {
+            let stdout = std::io::stdout();
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+            let sha = write(&mut w)?;
+            w.flush().context("writing to stdout")?;
+            sha
         }
-        None => print!("{body}"),
-    }
+    };
     let scans: Vec<i64> = p.scans.iter().map(|s| s.id).collect();
     store.audit_event(
         &actor(),
@@ -132,7 +142,7 @@ pub fn report(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<Ex
         &serde_json::json!({
             "format": a.format.name(),
             "scans": scans,
-            "sha256": vigil::report::posture::sha256(body.as_bytes()),
+            "sha256": sha256,
             "output": a.output.as_ref().map(|p| p.display().to_string()),
         }),
     )?;
@@ -186,9 +196,9 @@ fn write_pack(
         &root,
         a.template.as_deref(),
         &a.oscal_version,
+        pack,
     )?;
-    let (bytes, public, scans) = (&made.bytes, &made.public, &made.scans);
-    std::fs::write(pack, bytes).with_context(|| format!("writing {}", pack.display()))?;
+    let (public, scans) = (&made.public, &made.scans);
     let pub_path = pack.with_extension("pub");
     if let Some(text) = &public {
         std::fs::write(&pub_path, text)
@@ -199,7 +209,7 @@ fn write_pack(
         "{}: {} files, {} bytes, sha256 {sha}",
         pack.display(),
         made.files,
-        bytes.len()
+        made.size
     );
     if public.is_some() {
         println!(
@@ -228,14 +238,15 @@ fn write_pack(
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let mut files: Vec<(&str, &[u8])> = vec![(name.as_str(), bytes.as_slice())];
+        let bytes = std::fs::read(pack).with_context(|| format!("reading {}", pack.display()))?;
+        let mut files = vec![(name, bytes)];
         if let Some(text) = &public {
-            files.push((pub_name.as_str(), text.as_bytes()));
+            files.push((pub_name, text.clone().into_bytes()));
         }
         let done = rt
             .block_on(async {
                 let s3 = pack::upload::client(a.endpoint_url.as_deref(), a.region.as_deref()).await;
-                pack::upload::upload(&s3, url, &files).await
+                pack::upload::upload(&s3, url, files).await
             })
             .map_err(anyhow::Error::msg)?;
         for u in &done {

@@ -52,7 +52,8 @@ pub(super) async fn report_loop(state: Arc<State>) {
 /// What one run made, before it is uploaded and mailed.
 struct Made {
     files: Vec<PathBuf>,
-    pack: Option<(String, pack::Made)>,
+    /// The pack to upload: its name stem, its bytes and its public key.
+    pack: Option<(String, Vec<u8>, Option<String>)>,
     mail: Option<crate::store::Mail>,
     audit: Vec<serde_json::Value>,
 }
@@ -79,12 +80,15 @@ async fn run(state: &Arc<State>, r: &Report) -> Result<Vec<String>, String> {
         if let Some(dir) = &report.directory {
             std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
             for f in &report.formats {
-                let body = export::render(*f, &p, &loaded.rules, None, "1.1.3")
-                    .map_err(|e| format!("{}: {e:#}", f.name()))?;
                 let path = dir.join(format!("{stem}.{}", f.extension()));
-                std::fs::write(&path, &body).map_err(|e| format!("{}: {e}", path.display()))?;
+                let sha = crate::report::stream::atomic(&path, |w| {
+                    crate::report::stream::hashed(w, |w| {
+                        export::write(*f, &p, &loaded.rules, None, "1.1.3", w)
+                    })
+                })
+                .map_err(|e| format!("{}: {e:#}", f.name()))?;
                 made.audit.push(serde_json::json!({"format": f.name(), "output": path.display().to_string(),
-                    "sha256": posture::sha256(body.as_bytes())}));
+                    "sha256": sha}));
                 made.files.push(path);
             }
         }
@@ -95,19 +99,27 @@ async fn run(state: &Arc<State>, r: &Report) -> Result<Vec<String>, String> {
                 .map(pack::sign::SigningKey::load)
                 .transpose()
                 .map_err(|e| e.to_string())?;
-            let m = pack::make(&store, &loaded.rules, &p, key.as_ref(), &stem, None, "1.1.3")
+            // Without a directory the pack is only uploaded: it is made in a scratch one.
+            let scratch = match &report.directory {
+                Some(_) => None,
+                None => Some(tempfile::tempdir().map_err(|e| format!("a scratch directory: {e}"))?),
+            };
+            let dir = report.directory.as_deref().or(scratch.as_ref().map(|d| d.path())).expect("one of them");
+            let path = dir.join(format!("{stem}.zip"));
+            let m = pack::make(&store, &loaded.rules, &p, key.as_ref(), &stem, None, "1.1.3", &path)
                 .map_err(|e| format!("the pack: {e:#}"))?;
-            if let Some(dir) = &report.directory {
-                let path = dir.join(format!("{stem}.zip"));
-                std::fs::write(&path, &m.bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+            if scratch.is_none() {
                 if let Some(public) = &m.public {
                     std::fs::write(path.with_extension("pub"), public)
                         .map_err(|e| format!("{}: {e}", path.display()))?;
                 }
                 made.audit.push(serde_json::json!({"format": "pack", "output": path.display().to_string(), "sha256": m.sha256}));
-                made.files.push(path);
+                made.files.push(path.clone());
             }
-            made.pack = Some((stem.clone(), m));
+            if report.upload.is_some() {
+                let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+                made.pack = Some((stem.clone(), bytes, m.public.clone()));
+            }
         }
         if !report.mail_to.is_empty() {
             let md = posture::render::markdown(&p, None).map_err(|e| e.to_string())?;
@@ -135,15 +147,13 @@ async fn run(state: &Arc<State>, r: &Report) -> Result<Vec<String>, String> {
 
     let mut done: Vec<String> = made.files.iter().map(|p| p.display().to_string()).collect();
     let mut audit = made.audit;
-    if let (Some(url), Some((stem, m))) = (&r.upload, &made.pack) {
+    if let (Some(url), Some((stem, bytes, public))) = (&r.upload, made.pack) {
         let s3 = pack::upload::client(r.endpoint_url.as_deref(), None).await;
-        let name = format!("{stem}.zip");
-        let pub_name = format!("{stem}.pub");
-        let mut files: Vec<(&str, &[u8])> = vec![(&name, &m.bytes)];
-        if let Some(public) = &m.public {
-            files.push((&pub_name, public.as_bytes()));
+        let mut files = vec![(format!("{stem}.zip"), bytes)];
+        if let Some(public) = public {
+            files.push((format!("{stem}.pub"), public.into_bytes()));
         }
-        let up = pack::upload::upload(&s3, url, &files).await?;
+        let up = pack::upload::upload(&s3, url, files).await?;
         done.extend(up.iter().map(|u| u.url.clone()));
         audit.push(serde_json::json!({"format": "upload", "uploaded": up}));
     }

@@ -11,6 +11,7 @@ pub mod plans;
 pub mod posture;
 pub mod rules;
 pub mod sarif;
+pub mod stream;
 
 use serde::Serialize;
 

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::model::{RuleResult, Severity};
@@ -20,7 +21,7 @@ pub struct Location {
 /// A file path as a SARIF artifact location: relative paths stay relative (to `%SRCROOT%`,
 /// the directory vigil ran in, which code-scanning UIs take as the repository root),
 /// absolute paths become `file://` URIs.
-fn artifact(path: &str) -> Value {
+fn artifact(path: &str) -> ArtifactLocation {
     use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
     // RFC 3986 path characters other than unreserved ones and `/` get encoded.
     const PATH: &AsciiSet = &CONTROLS
@@ -43,10 +44,125 @@ fn artifact(path: &str) -> Value {
     let clean = unix.trim_start_matches("./");
     let encoded = utf8_percent_encode(clean, PATH).to_string();
     if clean.starts_with('/') {
-        json!({"uri": format!("file://{encoded}")})
+        ArtifactLocation {
+            uri: format!("file://{encoded}"),
+            base: None,
+        }
     } else {
-        json!({"uri": encoded, "uriBaseId": "%SRCROOT%"})
+        ArtifactLocation {
+            uri: encoded,
+            base: Some("%SRCROOT%"),
+        }
     }
+}
+
+#[derive(Serialize)]
+struct ArtifactLocation {
+    uri: String,
+    #[serde(rename = "uriBaseId", skip_serializing_if = "Option::is_none")]
+    base: Option<&'static str>,
+}
+
+/// What a result says, borrowed from a rule verdict or a stored finding.
+struct Verdict<'a> {
+    rule_id: &'a str,
+    resource_id: &'a str,
+    resource_type: &'a str,
+    severity: Severity,
+    controls: &'a [String],
+    message: &'a str,
+    path: &'a str,
+}
+
+impl<'a> From<&'a RuleResult> for Verdict<'a> {
+    fn from(r: &'a RuleResult) -> Self {
+        Verdict {
+            rule_id: &r.rule_id,
+            resource_id: &r.resource_id,
+            resource_type: &r.resource_type,
+            severity: r.severity,
+            controls: &r.controls,
+            message: &r.message,
+            path: &r.path,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct SarifResult<'a> {
+    #[serde(rename = "ruleId")]
+    rule_id: &'a str,
+    #[serde(rename = "ruleIndex")]
+    rule_index: usize,
+    level: &'static str,
+    message: Text,
+    locations: [ResultLocation<'a>; 1],
+    #[serde(rename = "partialFingerprints")]
+    fingerprints: Fingerprints,
+    properties: Properties<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressions: Option<[Suppression; 1]>,
+}
+
+#[derive(Serialize)]
+struct Text {
+    text: String,
+}
+
+#[derive(Serialize)]
+struct ResultLocation<'a> {
+    #[serde(rename = "logicalLocations")]
+    logical: [LogicalLocation<'a>; 1],
+    #[serde(rename = "physicalLocation", skip_serializing_if = "Option::is_none")]
+    physical: Option<PhysicalLocation>,
+}
+
+#[derive(Serialize)]
+struct LogicalLocation<'a> {
+    #[serde(rename = "fullyQualifiedName")]
+    fqn: &'a str,
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct PhysicalLocation {
+    #[serde(rename = "artifactLocation")]
+    artifact: ArtifactLocation,
+    region: Region,
+}
+
+#[derive(Serialize)]
+struct Region {
+    #[serde(rename = "startLine")]
+    start_line: usize,
+}
+
+#[derive(Serialize)]
+struct Fingerprints {
+    #[serde(rename = "vigilFinding/v1")]
+    v1: String,
+}
+
+#[derive(Serialize)]
+struct Properties<'a> {
+    resource: &'a str,
+    #[serde(rename = "resource-type")]
+    resource_type: &'a str,
+    #[serde(rename = "nist-controls")]
+    controls: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    target: Option<&'a str>,
+    #[serde(rename = "first-seen", skip_serializing_if = "Option::is_none")]
+    first_seen: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Suppression {
+    kind: &'static str,
+    status: &'static str,
+    justification: String,
 }
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -73,7 +189,7 @@ fn security_severity(s: Severity) -> &'static str {
 /// A stable fingerprint of a result, so code-scanning UIs track it across runs: rule,
 /// resource and the offending path (not the line, which moves as files change, nor the
 /// message, whose wording and counts may change).
-fn fingerprint(r: &RuleResult) -> String {
+fn fingerprint(r: &Verdict) -> String {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
     h.update(r.rule_id.as_bytes());
@@ -85,17 +201,13 @@ fn fingerprint(r: &RuleResult) -> String {
     d.iter().take(16).map(|b| format!("{b:02x}")).collect()
 }
 
-/// The SARIF log for a set of results; `locate` gives each result's file and line.
-pub fn log(
+/// The descriptors of the rules that fired, in id order, and each one's index (what a
+/// result's `ruleIndex` is).
+fn descriptors<'a>(
     rules: &RuleSet,
-    results: &[RuleResult],
-    locate: &dyn Fn(&RuleResult) -> Option<Location>,
-) -> Value {
-    // Only the rules that fired, in id order; results refer to them by index.
-    let mut fired: BTreeMap<&str, usize> = BTreeMap::new();
-    for r in results {
-        fired.entry(r.rule_id.as_str()).or_default();
-    }
+    fired: impl IntoIterator<Item = &'a str>,
+) -> (Vec<Value>, BTreeMap<&'a str, usize>) {
+    let mut fired: BTreeMap<&str, usize> = fired.into_iter().map(|id| (id, 0)).collect();
     let mut descriptors = Vec::new();
     for (i, (id, index)) in fired.iter_mut().enumerate() {
         *index = i;
@@ -131,54 +243,95 @@ pub fn log(
             },
         }));
     }
-    let sarif_results: Vec<Value> = results
-        .iter()
-        .map(|r| {
-            let mut location = json!({
-                "logicalLocations": [{
-                    "fullyQualifiedName": r.resource_id,
-                    "kind": "resource",
-                }],
-            });
-            if let Some(loc) = locate(r) {
-                location["physicalLocation"] = json!({
-                    "artifactLocation": artifact(&loc.path),
-                    "region": {"startLine": loc.line.max(1)},
-                });
-            }
-            let mut message = r.message.clone();
-            if !r.path.is_empty() {
-                message.push_str(&format!(" (at {})", r.path));
-            }
-            json!({
-                "ruleId": r.rule_id,
-                "ruleIndex": fired[r.rule_id.as_str()],
-                "level": level(r.severity),
-                "message": {"text": message},
-                "locations": [location],
-                "partialFingerprints": {"vigilFinding/v1": fingerprint(r)},
-                "properties": {
-                    "resource": r.resource_id,
-                    "resource-type": r.resource_type,
-                    "nist-controls": r.controls,
+    (descriptors, fired)
+}
+
+/// One result, at the rule's index among the descriptors and at `loc` when it has one.
+fn result<'a>(r: Verdict<'a>, index: usize, loc: Option<Location>) -> SarifResult<'a> {
+    let mut message = r.message.to_string();
+    if !r.path.is_empty() {
+        message.push_str(&format!(" (at {})", r.path));
+    }
+    SarifResult {
+        rule_id: r.rule_id,
+        rule_index: index,
+        level: level(r.severity),
+        message: Text { text: message },
+        locations: [ResultLocation {
+            logical: [LogicalLocation {
+                fqn: r.resource_id,
+                kind: "resource",
+                name: None,
+            }],
+            physical: loc.map(|loc| PhysicalLocation {
+                artifact: artifact(&loc.path),
+                region: Region {
+                    start_line: loc.line.max(1),
                 },
-            })
-        })
-        .collect();
-    json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
+            }),
+        }],
+        fingerprints: Fingerprints {
+            v1: fingerprint(&r),
+        },
+        properties: Properties {
+            resource: r.resource_id,
+            resource_type: r.resource_type,
+            controls: r.controls,
+            target: None,
+            first_seen: None,
+        },
+        suppressions: None,
+    }
+}
+
+/// A SARIF log of one run; `results` is any serializable sequence (a list, or one made
+/// as it is written).
+#[derive(Serialize)]
+struct Log<R> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<R>; 1],
+}
+
+#[derive(Serialize)]
+struct Run<R> {
+    tool: Value,
+    results: R,
+    #[serde(rename = "columnKind")]
+    column_kind: &'static str,
+}
+
+fn document<R>(descriptors: Vec<Value>, results: R) -> Log<R> {
+    Log {
+        schema: SCHEMA,
+        version: "2.1.0",
+        runs: [Run {
+            tool: json!({"driver": {
                 "name": "vigil",
                 "version": env!("CARGO_PKG_VERSION"),
                 "semanticVersion": env!("CARGO_PKG_VERSION"),
                 "rules": descriptors,
-            }},
-            "results": sarif_results,
-            "columnKind": "unicodeCodePoints",
+            }}),
+            results,
+            column_kind: "unicodeCodePoints",
         }],
-    })
+    }
+}
+
+/// The SARIF log for a set of results; `locate` gives each result's file and line.
+pub fn log(
+    rules: &RuleSet,
+    results: &[RuleResult],
+    locate: &dyn Fn(&RuleResult) -> Option<Location>,
+) -> Value {
+    // Only the rules that fired, in id order; results refer to them by index.
+    let (descriptors, fired) = descriptors(rules, results.iter().map(|r| r.rule_id.as_str()));
+    let results: Vec<SarifResult> = results
+        .iter()
+        .map(|r| result(r.into(), fired[r.rule_id.as_str()], locate(r)))
+        .collect();
+    serde_json::to_value(document(descriptors, results)).expect("a SARIF log is JSON")
 }
 
 /// A repository-relative stand-in path for a cloud or cluster resource, which code-scanning
@@ -220,63 +373,59 @@ pub fn pseudo_path(target: &str, resource_id: &str, resource_type: &str) -> Stri
 }
 
 /// SARIF for what the scans found in live accounts and clusters (`vigil report --format
-/// sarif`): each open or waived finding once, at its stand-in path, with the resource as
-/// its logical location; waived ones carry an external suppression with the waiver.
-pub fn live(rules: &RuleSet, p: &super::posture::Posture) -> Value {
+/// sarif`), written as it is serialized: each open or waived finding once, at its stand-in
+/// path, with the resource as its logical location; waived ones carry an external
+/// suppression with the waiver.
+pub fn write_live(
+    rules: &RuleSet,
+    p: &super::posture::Posture,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let mut findings: Vec<&super::posture::ControlFinding> = p.findings.iter().collect();
     findings.sort_by(|a, b| (&a.rule, &a.resource).cmp(&(&b.rule, &b.resource)));
-    let controls = |rule: &str| -> std::sync::Arc<[String]> {
-        rules
-            .rules
-            .iter()
-            .find(|r| r.meta.id == rule)
-            .map(|r| r.meta.controls.clone())
-            .unwrap_or_else(|| std::sync::Arc::from(Vec::new()))
-    };
-    let results: Vec<RuleResult> = findings
+    let controls: BTreeMap<&str, std::sync::Arc<[String]>> = rules
+        .rules
         .iter()
-        .map(|f| RuleResult {
-            rule_id: f.rule.clone(),
-            resource_id: f.resource.clone(),
-            resource_type: f.resource_type.clone(),
-            severity: f.severity.parse().unwrap_or(Severity::Info),
-            controls: controls(&f.rule),
-            message: f.message.clone(),
-            path: f.path.clone(),
-        })
+        .map(|r| (r.meta.id.as_str(), r.meta.controls.clone()))
         .collect();
-    let paths: BTreeMap<(String, String), String> = findings
-        .iter()
-        .map(|f| {
-            (
-                (f.rule.clone(), f.resource.clone()),
-                pseudo_path(&f.target, &f.resource, &f.resource_type),
-            )
-        })
-        .collect();
-    let locate = |r: &RuleResult| {
-        paths
-            .get(&(r.rule_id.clone(), r.resource_id.clone()))
-            .map(|path| Location {
-                path: path.clone(),
+    let (descriptors, fired) = descriptors(rules, findings.iter().map(|f| f.rule.as_str()));
+    let (findings, controls, fired) = (&findings, &controls, &fired);
+    let results = super::stream::Seq::new(move || {
+        findings.iter().map(move |f| {
+            let verdict = Verdict {
+                rule_id: &f.rule,
+                resource_id: &f.resource,
+                resource_type: &f.resource_type,
+                severity: f.severity.parse().unwrap_or(Severity::Info),
+                controls: controls
+                    .get(f.rule.as_str())
+                    .map(|c| &c[..])
+                    .unwrap_or_default(),
+                message: &f.message,
+                path: &f.path,
+            };
+            let loc = Location {
+                path: pseudo_path(&f.target, &f.resource, &f.resource_type),
                 line: 1,
-            })
-    };
-    let mut log = log(rules, &results, &locate);
-    if let Some(out) = log["runs"][0]["results"].as_array_mut() {
-        for (r, f) in out.iter_mut().zip(&findings) {
-            r["locations"][0]["logicalLocations"][0]["name"] =
-                json!(f.resource.rsplit(['/', ':']).next().unwrap_or(&f.resource));
-            r["properties"]["target"] = json!(f.target);
-            r["properties"]["first-seen"] = json!(f.first_seen);
-            if let Some(w) = &f.waiver {
-                r["suppressions"] = json!([{
-                    "kind": "external",
-                    "status": "accepted",
-                    "justification": format!("waiver {} by {} until {}: {}", w.id, w.owner, w.expires_at, w.reason),
-                }]);
-            }
-        }
-    }
-    log
+            };
+            let mut r = result(verdict, fired[f.rule.as_str()], Some(loc));
+            r.locations[0].logical[0].name =
+                Some(f.resource.rsplit(['/', ':']).next().unwrap_or(&f.resource));
+            r.properties.target = Some(&f.target);
+            r.properties.first_seen = Some(&f.first_seen);
+            r.suppressions = f.waiver.as_ref().map(|w| {
+                [Suppression {
+                    kind: "external",
+                    status: "accepted",
+                    justification: format!(
+                        "waiver {} by {} until {}: {}",
+                        w.id, w.owner, w.expires_at, w.reason
+                    ),
+                }]
+            });
+            r
+        })
+    });
+    let written = super::stream::compact_json(w, &document(descriptors, results));
+    written
 }

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::{query_opt, query_rows, sql, Result, Store};
+use super::{query_opt, query_rows, sql, Error, Result, Store};
 
 /// One row of the scans list.
 #[derive(Debug, Clone, Serialize)]
@@ -125,12 +125,25 @@ impl Store {
     }
 
     /// The documents of the resources a scan saw (of its target's provider), each as its
-    /// latest version at that scan: id, type, document. What an evidence pack keeps.
-    pub fn scan_documents(&self, scan_id: i64) -> Result<Vec<(String, String, String)>> {
-        query_rows(
-            &self.conn,
-            "reading a scan's documents",
-            "SELECT r.id, r.type, v.document
+    /// latest version at that scan, in id order, handed to `each` one at a time: id,
+    /// type, document. What an evidence pack keeps.
+    pub fn for_each_scan_document<E: From<Error>>(
+        &self,
+        scan_id: i64,
+        mut each: impl FnMut(&str, &str, &str) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        const OP: &str = "reading a scan's documents";
+        let mut stmt = self.conn.prepare(SCAN_DOCUMENTS).map_err(sql(OP))?;
+        let mut rows = stmt.query([scan_id]).map_err(sql(OP))?;
+        while let Some(r) = rows.next().map_err(sql(OP))? {
+            let text = |i| -> Result<String> { r.get(i).map_err(sql(OP)) };
+            each(&text(0)?, &text(1)?, &text(2)?)?;
+        }
+        Ok(())
+    }
+}
+
+const SCAN_DOCUMENTS: &str = "SELECT r.id, r.type, v.document
              FROM resources r
              JOIN scans s ON s.id = ?1
              JOIN resource_versions v ON v.resource_id = r.id
@@ -138,9 +151,4 @@ impl Store {
                                WHERE resource_id = r.id AND scan_id <= ?1)
              WHERE r.provider = s.target AND r.first_seen_scan <= ?1 AND r.last_seen_scan >= ?1
                AND v.document != ''
-             ORDER BY r.id",
-            [scan_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-    }
-}
+             ORDER BY r.id";

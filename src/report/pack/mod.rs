@@ -8,86 +8,13 @@ pub mod sign;
 pub mod upload;
 pub mod verify;
 
-use std::collections::BTreeMap;
-use std::io::Write as _;
+use std::io::{self, Seek, Write};
+use std::path::Path;
 
-use super::posture::{self, Posture};
+use super::posture::{self, export::Format, Posture};
+use super::stream::{pretty_json, Hashing};
 use crate::policy::RuleSet;
 use crate::store::Store;
-
-/// The pack's payload (paths under `data/`) for a posture.
-pub fn payload(
-    store: &Store,
-    rules: &RuleSet,
-    p: &Posture,
-    template: Option<&std::path::Path>,
-    oscal_version: &str,
-) -> anyhow::Result<BTreeMap<String, Vec<u8>>> {
-    let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    let mut put = |path: &str, bytes: Vec<u8>| {
-        files.insert(path.to_string(), bytes);
-    };
-    put("posture.json", json(p)?);
-    put(
-        "report.html",
-        posture::render::html(p, template)?.into_bytes(),
-    );
-    put(
-        "report.md",
-        posture::render::markdown(p, template)?.into_bytes(),
-    );
-    put("posture.csv", posture::csv::render(p)?.into_bytes());
-    put(
-        "assessment-results.json",
-        json(&posture::oscal::assessment_results(p, oscal_version))?,
-    );
-    if let Some(poam) = posture::oscal::poam(p, oscal_version) {
-        put("poam.json", json(&poam)?);
-    }
-    put("findings.sarif", json(&super::sarif::live(rules, p))?);
-    put(
-        "findings.ocsf.ndjson",
-        posture::ocsf::render(p).into_bytes(),
-    );
-    let mut coverage = Vec::new();
-    for s in &p.scans {
-        let docs = store.scan_documents(s.id)?;
-        let resources: Vec<serde_json::Value> = docs
-            .into_iter()
-            .map(|(id, ty, doc)| {
-                serde_json::json!({"id": id, "type": ty,
-                    "document": serde_json::from_str::<serde_json::Value>(&doc).unwrap_or(serde_json::Value::String(doc))})
-            })
-            .collect();
-        put(
-            &format!("snapshots/scan-{}.json", s.id),
-            json(&serde_json::json!({"scan": s.id, "target": s.target, "resources": resources}))?,
-        );
-        coverage.push(store.scan(s.id)?);
-    }
-    put("coverage.json", json(&coverage)?);
-    put("waivers.json", json(&store.waivers()?)?);
-    let mut audit = Vec::new();
-    for e in store.audit_export()? {
-        audit.extend(serde_json::to_vec(&e)?);
-        audit.push(b'\n');
-    }
-    put("audit-log.ndjson", audit);
-    for r in &rules.rules {
-        put(
-            &format!("rules/{}", r.file.trim_start_matches('/')),
-            r.text.clone().into_bytes(),
-        );
-    }
-    put("README.md", README.as_bytes().to_vec());
-    Ok(files)
-}
-
-fn json<T: serde::Serialize>(v: &T) -> anyhow::Result<Vec<u8>> {
-    let mut out = serde_json::to_vec_pretty(v)?;
-    out.push(b'\n');
-    Ok(out)
-}
 
 const README: &str = "# vigil evidence pack
 
@@ -113,122 +40,258 @@ To verify, from this folder:
     vigil report verify PACK.zip              # all of the above, the audit chain, and no extra files
 ";
 
-/// A pack made: the zip's bytes and SHA-256, its file count, and the public key that
+/// A pack made: where, its size and SHA-256, its file count, and the public key that
 /// checks its signature (minisign's format) when it was signed.
 pub struct Made {
-    pub bytes: Vec<u8>,
     pub sha256: String,
+    pub size: u64,
     pub files: usize,
     pub public: Option<String>,
     pub scans: String,
 }
 
-/// The whole pack of a posture, its bag under the folder `root`.
+/// The reports in a pack: file name under `data/` and format.
+const REPORTS: &[(&str, Format)] = &[
+    ("posture.json", Format::Json),
+    ("report.html", Format::Html),
+    ("report.md", Format::Md),
+    ("posture.csv", Format::Csv),
+    ("assessment-results.json", Format::OscalAr),
+    ("poam.json", Format::OscalPoam),
+    ("findings.sarif", Format::Sarif),
+    ("findings.ocsf.ndjson", Format::Ocsf),
+];
+
+/// A BagIt bag being written into a zip, one file at a time: each payload file is hashed
+/// as it is deflated, so no file is ever held whole.
+struct Bag<W: Write + Seek> {
+    zip: zip::ZipWriter<W>,
+    root: String,
+    /// `sha256  data/path` lines, in the order written.
+    manifest: String,
+    octets: u64,
+    payload: usize,
+    /// `sha256  path` lines of the tag files.
+    tags: String,
+    files: usize,
+}
+
+impl<W: Write + Seek> Bag<W> {
+    fn new(out: W, root: &str) -> Self {
+        Bag {
+            zip: zip::ZipWriter::new(out),
+            root: root.to_string(),
+            manifest: String::new(),
+            octets: 0,
+            payload: 0,
+            tags: String::new(),
+            files: 0,
+        }
+    }
+
+    /// Every entry: deflated, 1980-01-01 (so the same evidence zips the same), 0644.
+    fn start(&mut self, path: &str) -> zip::result::ZipResult<()> {
+        use zip::write::SimpleFileOptions;
+        let opts = SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .last_modified_time(zip::DateTime::default())
+            .unix_permissions(0o644)
+            .large_file(true);
+        self.files += 1;
+        self.zip.start_file(format!("{}/{path}", self.root), opts)
+    }
+
+    /// A payload file, written by `write` under `data/`.
+    fn data(
+        &mut self,
+        path: &str,
+        write: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        self.start(&format!("data/{path}"))?;
+        let mut w = io::BufWriter::with_capacity(1 << 16, Hashing::new(&mut self.zip));
+        write(&mut w)?;
+        let (_, sha, n) = w.into_inner().map_err(|e| e.into_error())?.finish();
+        self.manifest.push_str(&format!("{sha}  data/{path}\n"));
+        self.octets += n;
+        self.payload += 1;
+        Ok(())
+    }
+
+    /// A tag file (outside `data/`), listed in the tag manifest unless it is that.
+    fn tag(&mut self, path: &str, bytes: &[u8]) -> anyhow::Result<()> {
+        self.start(path)?;
+        self.zip.write_all(bytes)?;
+        if path != "tagmanifest-sha256.txt" {
+            self.tags
+                .push_str(&format!("{}  {path}\n", posture::sha256(bytes)));
+        }
+        Ok(())
+    }
+}
+
+/// Writes the whole pack of a posture to `path` (in place only once complete), its bag
+/// under the folder `root`.
+#[allow(clippy::too_many_arguments)]
 pub fn make(
     store: &Store,
     rules: &RuleSet,
     p: &Posture,
     key: Option<&sign::SigningKey>,
     root: &str,
-    template: Option<&std::path::Path>,
+    template: Option<&Path>,
     oscal_version: &str,
+    path: &Path,
 ) -> anyhow::Result<Made> {
-    let payload = payload(store, rules, p, template, oscal_version)?;
-    let scans = p
-        .scans
+    let (files, public) = super::stream::atomic(path, |out| {
+        let mut bag = Bag::new(&mut *out, root);
+        payload(&mut bag, store, rules, p, template, oscal_version)?;
+        let files = finish(&mut bag, p, key, chrono::Utc::now())?;
+        bag.zip.finish()?;
+        Ok((files, key.map(|k| k.public().to_minisign())))
+    })?;
+    let (sha256, size) = file_sha256(path)?;
+    Ok(Made {
+        sha256,
+        size,
+        files,
+        public,
+        scans: scan_ids(p),
+    })
+}
+
+fn scan_ids(p: &Posture) -> String {
+    p.scans
         .iter()
         .map(|s| s.id.to_string())
         .collect::<Vec<_>>()
-        .join(", ");
-    let info = [
-        ("External-Identifier", root.to_string()),
+        .join(", ")
+}
+
+/// A file's SHA-256 (hex) and size, read in chunks.
+pub fn file_sha256(path: &Path) -> anyhow::Result<(String, u64)> {
+    use anyhow::Context as _;
+    let f = std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
+    let mut h = Hashing::new(io::sink());
+    io::copy(&mut io::BufReader::with_capacity(1 << 16, f), &mut h)
+        .with_context(|| format!("reading {}", path.display()))?;
+    let (_, sha, n) = h.finish();
+    Ok((sha, n))
+}
+
+/// The payload: the reports, each scan's snapshot (streamed from the store), the coverage,
+/// the waivers, the audit log, the rules and the README.
+fn payload<W: Write + Seek>(
+    bag: &mut Bag<W>,
+    store: &Store,
+    rules: &RuleSet,
+    p: &Posture,
+    template: Option<&Path>,
+    oscal_version: &str,
+) -> anyhow::Result<()> {
+    for (name, format) in REPORTS {
+        if *format == Format::OscalPoam && !posture::oscal::has_poam_items(p) {
+            continue;
+        }
+        bag.data(name, |w| {
+            posture::export::write(*format, p, rules, template, oscal_version, w)
+        })?;
+    }
+    let mut coverage = Vec::new();
+    for s in &p.scans {
+        bag.data(&format!("snapshots/scan-{}.json", s.id), |w| {
+            snapshot(store, s, w)
+        })?;
+        coverage.push(store.scan(s.id)?);
+    }
+    bag.data("coverage.json", |w| Ok(pretty_json(w, &coverage)?))?;
+    let waivers = store.waivers()?;
+    bag.data("waivers.json", |w| Ok(pretty_json(w, &waivers)?))?;
+    let audit = store.audit_export()?;
+    bag.data("audit-log.ndjson", |w| {
+        for e in &audit {
+            serde_json::to_writer(&mut *w, e)?;
+            w.write_all(b"\n")?;
+        }
+        Ok(())
+    })?;
+    for r in &rules.rules {
+        bag.data(&format!("rules/{}", r.file.trim_start_matches('/')), |w| {
+            Ok(w.write_all(r.text.as_bytes())?)
+        })?;
+    }
+    bag.data("README.md", |w| Ok(w.write_all(README.as_bytes())?))
+}
+
+/// A scan's snapshot, `{"scan", "target", "resources": [{"id", "type", "document"}]}`,
+/// each resource read from the store and written in turn.
+fn snapshot(store: &Store, s: &posture::ScanRef, w: &mut dyn Write) -> anyhow::Result<()> {
+    write!(
+        w,
+        "{{\n  \"scan\": {},\n  \"target\": {},\n  \"resources\": [",
+        s.id,
+        serde_json::to_string(&s.target)?
+    )?;
+    let mut first = true;
+    store.for_each_scan_document(s.id, |id, ty, doc| {
+        let document = serde_json::from_str::<serde_json::Value>(doc)
+            .unwrap_or_else(|_| serde_json::Value::String(doc.to_string()));
+        let entry = serde_json::json!({"id": id, "type": ty, "document": document});
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        first = false;
+        serde_json::to_writer(&mut *w, &entry)?;
+        Ok::<(), anyhow::Error>(())
+    })?;
+    w.write_all(if first { b"]\n}\n" } else { b"\n  ]\n}\n" })?;
+    Ok(())
+}
+
+/// The tag files: bagit.txt, bag-info.txt, the manifest (and its signature when a key is
+/// given) and the tag manifest. The count of files in the zip.
+fn finish<W: Write + Seek>(
+    bag: &mut Bag<W>,
+    p: &Posture,
+    key: Option<&sign::SigningKey>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<usize> {
+    let mut info = format!(
+        "Bagging-Date: {}\nPayload-Oxum: {}.{}\n",
+        now.format("%Y-%m-%d"),
+        bag.octets,
+        bag.payload
+    );
+    for (k, v) in [
+        ("External-Identifier", bag.root.clone()),
         ("Vigil-Version", p.vigil_version.to_string()),
         (
             "Vigil-Baseline",
             format!("{} ({})", p.baseline, p.baseline_version),
         ),
-        ("Vigil-Scans", scans.clone()),
+        ("Vigil-Scans", scan_ids(p)),
         ("Vigil-Rules-Digest", p.rules_digest.clone()),
         ("Vigil-Audit-Head", p.audit_head.clone().unwrap_or_default()),
-    ];
-    let bag = bag(payload, &info, key, chrono::Utc::now());
-    let bytes = zip(root, &bag)?;
-    Ok(Made {
-        sha256: posture::sha256(&bytes),
-        bytes,
-        files: bag.len(),
-        public: key.map(|k| k.public().to_minisign()),
-        scans,
-    })
-}
-
-/// The bag's files (paths from its root): `data/` plus the tag files, the manifest signed
-/// when a key is given.
-pub fn bag(
-    payload: BTreeMap<String, Vec<u8>>,
-    info: &[(&str, String)],
-    key: Option<&sign::SigningKey>,
-    now: chrono::DateTime<chrono::Utc>,
-) -> BTreeMap<String, Vec<u8>> {
-    let mut out: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    let mut manifest = String::new();
-    let mut octets = 0usize;
-    for (path, bytes) in &payload {
-        manifest.push_str(&format!("{}  data/{path}\n", posture::sha256(bytes)));
-        octets += bytes.len();
-    }
-    let mut bag_info = format!(
-        "Bagging-Date: {}\nPayload-Oxum: {octets}.{}\n",
-        now.format("%Y-%m-%d"),
-        payload.len()
-    );
-    for (k, v) in info {
-        bag_info.push_str(&format!("{k}: {v}\n"));
+    ] {
+        info.push_str(&format!("{k}: {v}\n"));
     }
     if let Some(k) = key {
-        bag_info.push_str(&format!("Vigil-Key-Id: {}\n", k.public().id_hex()));
+        info.push_str(&format!("Vigil-Key-Id: {}\n", k.public().id_hex()));
     }
-    for (path, bytes) in payload {
-        out.insert(format!("data/{path}"), bytes);
-    }
-    out.insert(
-        "bagit.txt".into(),
-        b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n".to_vec(),
-    );
-    out.insert("bag-info.txt".into(), bag_info.into_bytes());
+    bag.tag(
+        "bagit.txt",
+        b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n",
+    )?;
+    bag.tag("bag-info.txt", info.as_bytes())?;
+    let manifest = std::mem::take(&mut bag.manifest);
+    bag.tag("manifest-sha256.txt", manifest.as_bytes())?;
     if let Some(k) = key {
         let comment = format!(
             "timestamp:{} file:manifest-sha256.txt key:{}",
             now.timestamp(),
             k.public().id_hex()
         );
-        out.insert(
-            "manifest-sha256.txt.minisig".into(),
-            k.sign(manifest.as_bytes(), &comment).into_bytes(),
-        );
+        let sig = k.sign(manifest.as_bytes(), &comment);
+        bag.tag("manifest-sha256.txt.minisig", sig.as_bytes())?;
     }
-    out.insert("manifest-sha256.txt".into(), manifest.into_bytes());
-    let mut tags = String::new();
-    for (path, bytes) in &out {
-        if !path.starts_with("data/") {
-            tags.push_str(&format!("{}  {path}\n", posture::sha256(bytes)));
-        }
-    }
-    out.insert("tagmanifest-sha256.txt".into(), tags.into_bytes());
-    out
-}
-
-/// A zip of the bag under one folder: entries sorted, every time 1980-01-01, deflated.
-pub fn zip(root: &str, files: &BTreeMap<String, Vec<u8>>) -> zip::result::ZipResult<Vec<u8>> {
-    use zip::write::SimpleFileOptions;
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .last_modified_time(zip::DateTime::default())
-        .unix_permissions(0o644);
-    for (path, bytes) in files {
-        w.start_file(format!("{root}/{path}"), opts)?;
-        w.write_all(bytes)?;
-    }
-    Ok(w.finish()?.into_inner())
+    let tags = std::mem::take(&mut bag.tags);
+    bag.tag("tagmanifest-sha256.txt", tags.as_bytes())?;
+    Ok(bag.files)
 }

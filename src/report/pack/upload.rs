@@ -71,7 +71,7 @@ async fn retention(
 pub async fn upload(
     s3: &aws_sdk_s3::Client,
     url: &str,
-    files: &[(&str, &[u8])],
+    files: Vec<(String, Vec<u8>)>,
 ) -> Result<Vec<Uploaded>, String> {
     let (bucket, prefix) = parse_url(url)?;
     let lock = retention(s3, &bucket).await;
@@ -82,12 +82,12 @@ pub async fn upload(
         } else {
             format!("{prefix}/{name}")
         };
-        let sha = super::super::posture::sha256(bytes);
+        let sha = super::super::posture::sha256(&bytes);
         let mut put = s3
             .put_object()
             .bucket(&bucket)
             .key(&key)
-            .body(ByteStream::from(bytes.to_vec()))
+            .body(ByteStream::from(bytes))
             .checksum_algorithm(ChecksumAlgorithm::Sha256);
         let mut kept = None;
         if let Some((mode, days)) = &lock {

@@ -6,8 +6,6 @@ use std::collections::BTreeMap;
 use std::io::Read as _;
 use std::path::Path;
 
-use sha2::{Digest as _, Sha256};
-
 use super::sign::PublicKey;
 
 /// What verification found: each check passed, and each problem.
@@ -23,8 +21,20 @@ impl Verdict {
     }
 }
 
+/// A file of the pack: its SHA-256 and size, and its bytes when verification reads them
+/// (the tag files and the audit log; the rest is hashed as it is inflated, never held).
+struct Entry {
+    sha256: String,
+    len: u64,
+    bytes: Option<Vec<u8>>,
+}
+
+fn kept(name: &str) -> bool {
+    !name.starts_with("data/") || name == "data/audit-log.ndjson"
+}
+
 /// The zip's files, by path under its one top folder.
-fn read(path: &Path) -> Result<BTreeMap<String, Vec<u8>>, String> {
+fn read(path: &Path) -> Result<BTreeMap<String, Entry>, String> {
     let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut z =
         zip::ZipArchive::new(file).map_err(|e| format!("{}: not a zip: {e}", path.display()))?;
@@ -40,13 +50,30 @@ fn read(path: &Path) -> Result<BTreeMap<String, Vec<u8>>, String> {
             .name()
             .map_err(|e| format!("{}: an entry's name: {e}", path.display()))?
             .to_string();
-        let mut bytes = Vec::new();
-        f.read_to_end(&mut bytes)
-            .map_err(|e| format!("{}: {name}: {e}", path.display()))?;
         let (_, rest) = name
             .split_once('/')
             .ok_or(format!("{name} is outside the bag's folder"))?;
-        out.insert(rest.to_string(), bytes);
+        let rest = rest.to_string();
+        let failed = |e: std::io::Error| format!("{}: {name}: {e}", path.display());
+        let entry = if kept(&rest) {
+            let mut bytes = Vec::new();
+            f.read_to_end(&mut bytes).map_err(failed)?;
+            Entry {
+                sha256: crate::report::posture::sha256(&bytes),
+                len: bytes.len() as u64,
+                bytes: Some(bytes),
+            }
+        } else {
+            let mut h = crate::report::stream::Hashing::new(std::io::sink());
+            std::io::copy(&mut f, &mut h).map_err(failed)?;
+            let (_, sha256, len) = h.finish();
+            Entry {
+                sha256,
+                len,
+                bytes: None,
+            }
+        };
+        out.insert(rest, entry);
     }
     Ok(out)
 }
@@ -55,7 +82,7 @@ fn read(path: &Path) -> Result<BTreeMap<String, Vec<u8>>, String> {
 fn check_manifest(
     name: &str,
     manifest: &str,
-    files: &BTreeMap<String, Vec<u8>>,
+    files: &BTreeMap<String, Entry>,
     v: &mut Verdict,
 ) -> usize {
     let mut n = 0;
@@ -69,7 +96,7 @@ fn check_manifest(
             None => v
                 .problems
                 .push(format!("{name}: {file} is listed but missing")),
-            Some(b) if hex::encode(Sha256::digest(b)) != hash => v.problems.push(format!(
+            Some(e) if e.sha256 != hash => v.problems.push(format!(
                 "{file}: its SHA-256 is not the one {name} lists (changed after packing)"
             )),
             Some(_) => n += 1,
@@ -78,14 +105,14 @@ fn check_manifest(
     n
 }
 
-fn bag_info(files: &BTreeMap<String, Vec<u8>>) -> BTreeMap<String, String> {
-    let text = String::from_utf8_lossy(
-        files
-            .get("bag-info.txt")
-            .map(Vec::as_slice)
-            .unwrap_or_default(),
-    )
-    .into_owned();
+/// A file's text, empty when it is missing.
+fn text(files: &BTreeMap<String, Entry>, name: &str) -> String {
+    let bytes = files.get(name).and_then(|e| e.bytes.as_deref());
+    String::from_utf8_lossy(bytes.unwrap_or_default()).into_owned()
+}
+
+fn bag_info(files: &BTreeMap<String, Entry>) -> BTreeMap<String, String> {
+    let text = text(files, "bag-info.txt");
     text.lines()
         .filter_map(|l| l.split_once(": "))
         .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -93,8 +120,11 @@ fn bag_info(files: &BTreeMap<String, Vec<u8>>) -> BTreeMap<String, String> {
 }
 
 /// The audit log's chain: each entry's hash over its parts, each linked to the one before.
-fn check_audit(files: &BTreeMap<String, Vec<u8>>, head: Option<&String>, v: &mut Verdict) {
-    let Some(log) = files.get("data/audit-log.ndjson") else {
+fn check_audit(files: &BTreeMap<String, Entry>, head: Option<&String>, v: &mut Verdict) {
+    let Some(log) = files
+        .get("data/audit-log.ndjson")
+        .and_then(|e| e.bytes.as_ref())
+    else {
         v.problems.push("data/audit-log.ndjson is missing".into());
         return;
     };
@@ -153,9 +183,7 @@ fn check_audit(files: &BTreeMap<String, Vec<u8>>, head: Option<&String>, v: &mut
 pub fn verify(path: &Path, key: Option<&Path>) -> Result<Verdict, String> {
     let files = read(path)?;
     let mut v = Verdict::default();
-    let text = |name: &str| {
-        String::from_utf8_lossy(files.get(name).map(Vec::as_slice).unwrap_or_default()).into_owned()
-    };
+    let text = |name: &str| text(&files, name);
     if !text("bagit.txt").starts_with("BagIt-Version: 1.0") {
         v.problems
             .push("bagit.txt is missing or not BagIt 1.0".into());
@@ -168,8 +196,8 @@ pub fn verify(path: &Path, key: Option<&Path>) -> Result<Verdict, String> {
         .collect();
     let mut octets = 0;
     let mut payload = 0;
-    for (name, bytes) in files.iter().filter(|(n, _)| n.starts_with("data/")) {
-        octets += bytes.len();
+    for (name, e) in files.iter().filter(|(n, _)| n.starts_with("data/")) {
+        octets += e.len;
         payload += 1;
         if !in_manifest.contains(name.as_str()) {
             v.problems.push(format!(
@@ -196,7 +224,10 @@ pub fn verify(path: &Path, key: Option<&Path>) -> Result<Verdict, String> {
             .push(format!("Payload-Oxum says {o}, the payload is {oxum}")),
         None => v.problems.push("bag-info.txt has no Payload-Oxum".into()),
     }
-    match files.get("manifest-sha256.txt.minisig") {
+    match files
+        .get("manifest-sha256.txt.minisig")
+        .and_then(|e| e.bytes.as_ref())
+    {
         None => v.problems.push(
             "the pack is not signed (make a key with `vigil keys new`, pack with --sign)".into(),
         ),

@@ -166,7 +166,7 @@ fn assess(rules: &[&RuleInfo], targets: &[TargetScan]) -> Assessed {
 }
 
 /// The posture of every control of the baseline.
-pub fn build(input: Inputs) -> Posture {
+pub fn build(mut input: Inputs) -> Posture {
     let catalog = controls::catalog();
     let baseline = catalog.baseline(input.level);
     let by_control = rules_by_control(input.rules);
@@ -248,7 +248,9 @@ pub fn build(input: Inputs) -> Posture {
         }
         out.push(c);
     }
-    let summary = summarize(&out, &input.targets, &listed.findings);
+    drop(by_rule);
+    let findings = listed.take(&mut input.targets);
+    let summary = summarize(&out, &input.targets, &findings);
     let families = families(&out);
     let trend = input
         .trend
@@ -268,66 +270,80 @@ pub fn build(input: Inputs) -> Posture {
         families,
         trend,
         controls: out,
-        findings: listed.findings,
+        findings,
     }
 }
 
+/// Where a finding is: its target's index and its own in that target's findings.
+type At = (usize, usize);
+
 /// The reported scans' open and waived findings by rule, once each.
-type ByRule<'a> = HashMap<&'a str, Vec<(&'a str, &'a Finding)>>;
+type ByRule<'a> = HashMap<&'a str, Vec<(At, &'a Finding)>>;
 
 fn by_rule(targets: &[TargetScan]) -> ByRule<'_> {
     let mut m: ByRule = HashMap::new();
-    for t in targets {
-        for f in t
-            .findings
-            .iter()
-            .filter(|f| f.status != FindingStatus::Resolved)
-        {
-            m.entry(f.rule_id.as_str())
-                .or_default()
-                .push((t.scan.target.as_str(), f));
+    for (ti, t) in targets.iter().enumerate() {
+        for (fi, f) in t.findings.iter().enumerate() {
+            if f.status != FindingStatus::Resolved {
+                m.entry(f.rule_id.as_str()).or_default().push(((ti, fi), f));
+            }
         }
     }
     m
 }
 
-/// The findings behind the controls, each once, and where each is in the list.
+/// The findings behind the controls, each once (where it is, and its controls), in the
+/// order they were first listed.
 #[derive(Default)]
 struct Listed {
-    findings: Vec<ControlFinding>,
-    at: HashMap<i64, usize>,
+    order: Vec<(At, Vec<String>)>,
+    index: HashMap<i64, usize>,
 }
 
 impl Listed {
-    fn add(&mut self, target: &str, f: &Finding, control: &str) {
-        let i = *self.at.entry(f.id).or_insert_with(|| {
-            self.findings.push(ControlFinding {
+    fn add(&mut self, at: At, f: &Finding, control: &str) {
+        let i = *self.index.entry(f.id).or_insert_with(|| {
+            self.order.push((at, Vec::new()));
+            self.order.len() - 1
+        });
+        self.order[i].1.push(control.to_string());
+    }
+
+    /// The listed findings, their text moved out of the scans' findings (which are not
+    /// read again): a large estate's findings are held once, not twice.
+    fn take(self, targets: &mut [TargetScan]) -> Vec<ControlFinding> {
+        let mut out = Vec::with_capacity(self.order.len());
+        for ((ti, fi), controls) in self.order {
+            let t = &mut targets[ti];
+            let target = t.scan.target.clone();
+            let f = &mut t.findings[fi];
+            let take = std::mem::take::<String>;
+            out.push(ControlFinding {
                 id: f.id,
-                controls: Vec::new(),
-                rule: f.rule_id.clone(),
-                resource: f.resource_id.clone(),
-                resource_type: f.resource_type.clone(),
+                controls,
+                rule: take(&mut f.rule_id),
+                resource: take(&mut f.resource_id),
+                resource_type: take(&mut f.resource_type),
                 severity: f.severity.to_string(),
                 status: f.status.as_str().to_string(),
-                message: f.message.clone(),
-                path: f.path.clone(),
-                first_seen: f.first_seen.clone(),
-                target: target.to_string(),
+                message: take(&mut f.message),
+                path: take(&mut f.path),
+                first_seen: take(&mut f.first_seen),
+                target,
                 stale: f.stale,
                 waiver: f
                     .waiver
-                    .as_ref()
+                    .take()
                     .filter(|_| f.status == FindingStatus::Waived)
                     .map(|w| WaiverRef {
                         id: w.id,
-                        owner: w.owner.clone(),
-                        reason: w.reason.clone(),
-                        expires_at: w.expires_at.clone(),
+                        owner: w.owner,
+                        reason: w.reason,
+                        expires_at: w.expires_at,
                     }),
             });
-            self.findings.len() - 1
-        });
-        self.findings[i].controls.push(control.to_string());
+        }
+        out
     }
 }
 
@@ -366,7 +382,7 @@ fn fill_rules(
                 );
             }
         }
-        for (target, f) in by_rule.get(r.id.as_str()).into_iter().flatten() {
+        for (at, f) in by_rule.get(r.id.as_str()).into_iter().flatten() {
             if f.status == FindingStatus::Waived {
                 rc.waived += 1;
                 c.waived_findings += 1;
@@ -382,7 +398,7 @@ fn fill_rules(
                 c.open_findings += 1;
             }
             c.findings.push(f.id);
-            listed.add(target, f, &c.id);
+            listed.add(*at, f, &c.id);
         }
         c.rules.push(rc);
     }

@@ -28,10 +28,10 @@ const HEADER: &[&str] = &[
 ];
 
 /// A cell a spreadsheet would not evaluate.
-fn cell(s: &str) -> String {
+fn cell(s: &str) -> std::borrow::Cow<'_, str> {
     match s.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
-        _ => s.to_string(),
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}").into(),
+        _ => s.into(),
     }
 }
 
@@ -39,8 +39,9 @@ fn status(c: &ControlPosture) -> &'static str {
     c.status.map(|s| s.as_str()).unwrap_or("")
 }
 
-pub fn render(p: &Posture) -> Result<String, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+/// Writes the CSV, row by row.
+pub fn write(p: &Posture, out: &mut dyn std::io::Write) -> Result<(), csv::Error> {
+    let mut w = csv::Writer::from_writer(out);
     w.write_record(HEADER)?;
     let by_id: std::collections::HashMap<i64, &super::ControlFinding> =
         p.findings.iter().map(|f| (f.id, f)).collect();
@@ -51,25 +52,21 @@ pub fn render(p: &Posture) -> Result<String, csv::Error> {
             of_rule.entry(f.rule.as_str()).or_default().push(f);
         }
         let head = [
-            p.baseline.to_string(),
-            c.id.clone(),
-            c.title.clone(),
-            c.family.clone(),
-            c.class.as_str().to_string(),
-            status(c).to_string(),
+            p.baseline,
+            c.id.as_str(),
+            c.title.as_str(),
+            c.family.as_str(),
+            c.class.as_str(),
+            status(c),
         ];
         if c.rules.is_empty() {
-            let mut row: Vec<String> = head.to_vec();
-            row.extend(std::iter::repeat_n(
-                String::new(),
-                HEADER.len() - head.len(),
-            ));
-            row[12] = c.class.as_str().to_uppercase();
-            row[13] = c
-                .status_reason
-                .clone()
-                .unwrap_or_else(|| c.class_reason.clone());
-            w.write_record(row.iter().map(|s| cell(s)))?;
+            let class = c.class.as_str().to_uppercase();
+            let reason = c.status_reason.as_deref().unwrap_or(&c.class_reason);
+            let mut cells = [""; HEADER.len()];
+            cells[..head.len()].copy_from_slice(&head);
+            cells[12] = &class;
+            cells[13] = reason;
+            w.write_record(cells.iter().map(|s| cell(s).into_owned()))?;
             continue;
         }
         for r in &c.rules {
@@ -80,51 +77,72 @@ pub fn render(p: &Posture) -> Result<String, csv::Error> {
             } else {
                 "NOT-ASSESSED"
             };
-            let mut row: Vec<String> = head.to_vec();
-            row.extend([
-                r.id.clone(),
-                r.title.clone(),
-                r.severity.clone(),
-                String::new(),
-                "*".to_string(),
-                String::new(),
-                rule_status.to_string(),
-                format!("{} pass, {} fail, {} error", r.pass, r.fail, r.error),
-                String::new(),
-                String::new(),
+            let counts = format!("{} pass, {} fail, {} error", r.pass, r.fail, r.error);
+            let (pass, fail, error, waived) = (
                 r.pass.to_string(),
                 r.fail.to_string(),
                 r.error.to_string(),
                 r.waived.to_string(),
-            ]);
-            w.write_record(row.iter().map(|s| cell(s)))?;
+            );
+            let mut row: Vec<std::borrow::Cow<str>> = Vec::with_capacity(HEADER.len());
+            row.extend(head.iter().map(|s| cell(s)));
+            row.extend(
+                [
+                    r.id.as_str(),
+                    &r.title,
+                    &r.severity,
+                    "",
+                    "*",
+                    "",
+                    rule_status,
+                    &counts,
+                    "",
+                    "",
+                    &pass,
+                    &fail,
+                    &error,
+                    &waived,
+                ]
+                .map(cell),
+            );
+            w.write_record(row.iter().map(|c| c.as_bytes()))?;
             for f in of_rule.get(r.id.as_str()).into_iter().flatten() {
-                let mut row: Vec<String> = head.to_vec();
-                row.extend([
-                    r.id.clone(),
-                    r.title.clone(),
-                    f.severity.clone(),
-                    f.target.clone(),
-                    f.resource.clone(),
-                    f.resource_type.clone(),
-                    if f.status == "waived" {
-                        "WAIVED"
-                    } else {
-                        "FAIL"
-                    }
-                    .to_string(),
-                    f.message.clone(),
-                    f.path.clone(),
-                    f.first_seen.clone(),
-                    String::new(),
-                    String::new(),
-                    String::new(),
-                    String::new(),
-                ]);
-                w.write_record(row.iter().map(|s| cell(s)))?;
+                row.clear();
+                row.extend(head.iter().map(|s| cell(s)));
+                row.extend(
+                    [
+                        r.id.as_str(),
+                        &r.title,
+                        &f.severity,
+                        &f.target,
+                        &f.resource,
+                        &f.resource_type,
+                        if f.status == "waived" {
+                            "WAIVED"
+                        } else {
+                            "FAIL"
+                        },
+                        &f.message,
+                        &f.path,
+                        &f.first_seen,
+                        "",
+                        "",
+                        "",
+                        "",
+                    ]
+                    .map(cell),
+                );
+                w.write_record(row.iter().map(|c| c.as_bytes()))?;
             }
         }
     }
-    let bytes = w.into_inner().map_err(|e| e.into_error())?;
-    Ok(String::from_utf8(bytes).expect("CSV of strings is UTF-8"))
+    w.flush()?;
+    Ok(())
+}
+
+/// The CSV as a string.
+pub fn render(p: &Posture) -> Result<String, csv::Error> {
+    let mut out = Vec::new();
+    write(p, &mut out)?;
+    Ok(String::from_utf8(out).expect("CSV of strings is UTF-8"))
 }

@@ -1,12 +1,14 @@
 //! Every export format by name, rendered from one posture: what `vigil report --format`
 //! and the daemon's `[[reports]]` share.
 
+use std::io::Write;
 use std::path::Path;
 
 use serde::Deserialize;
 
 use super::Posture;
 use crate::policy::RuleSet;
+use crate::report::stream::pretty_json;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
@@ -58,35 +60,24 @@ impl Format {
     }
 }
 
-/// One format's text.
-pub fn render(
+/// Writes one format to `w` as it renders (the large formats item by item).
+pub fn write(
     format: Format,
     p: &Posture,
     rules: &RuleSet,
     template: Option<&Path>,
     oscal_version: &str,
-) -> anyhow::Result<String> {
-    let pretty = |v: &serde_json::Value| -> anyhow::Result<String> {
-        Ok(serde_json::to_string_pretty(v)? + "\n")
-    };
-    Ok(match format {
-        Format::Html => super::render::html(p, template)?,
-        Format::Json => serde_json::to_string_pretty(p)? + "\n",
-        Format::Md => super::render::markdown(p, template)?,
-        Format::Csv => super::csv::render(p)?,
-        Format::OscalAr => pretty(&super::oscal::assessment_results(p, oscal_version))?,
-        Format::OscalPoam => match super::oscal::poam(p, oscal_version) {
-            Some(doc) => pretty(&doc)?,
-            None => anyhow::bail!(
-                "no open or waived failures in scans {}: a POA&M needs at least one item",
-                p.scans
-                    .iter()
-                    .map(|s| s.id.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        },
-        Format::Sarif => pretty(&crate::report::sarif::live(rules, p))?,
-        Format::Ocsf => super::ocsf::render(p),
-    })
+    w: &mut dyn Write,
+) -> anyhow::Result<()> {
+    match format {
+        Format::Html => w.write_all(super::render::html(p, template)?.as_bytes())?,
+        Format::Json => pretty_json(w, p)?,
+        Format::Md => w.write_all(super::render::markdown(p, template)?.as_bytes())?,
+        Format::Csv => super::csv::write(p, w)?,
+        Format::OscalAr => super::oscal::write_assessment_results(p, oscal_version, w)?,
+        Format::OscalPoam => super::oscal::write_poam(p, oscal_version, w)?,
+        Format::Sarif => crate::report::sarif::write_live(rules, p, w)?,
+        Format::Ocsf => super::ocsf::write(p, w)?,
+    }
+    Ok(())
 }

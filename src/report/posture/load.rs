@@ -110,7 +110,15 @@ pub fn target_scan(store: &Store, id: i64, findings: bool) -> Result<Option<Targ
         },
         rule_results: store.rule_results(id)?,
         findings: if findings {
-            store.scan_findings(id)?
+            // What the posture reads: the open and waived ones, without their controls (the
+            // posture maps rules to the baseline's own).
+            let mut list = store.scan_findings(id)?;
+            list.retain(|f| f.status != crate::model::FindingStatus::Resolved);
+            for f in &mut list {
+                f.controls = Vec::new();
+            }
+            list.shrink_to_fit();
+            list
         } else {
             Vec::new()
         },

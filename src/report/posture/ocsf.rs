@@ -4,7 +4,7 @@
 //! Security Hub, which reads OCSF 1.6, and Prowler do).
 
 use chrono::DateTime;
-use serde_json::{json, Value};
+use serde::Serialize;
 
 use super::{ControlFinding, Posture};
 
@@ -33,87 +33,235 @@ fn arn_parts(id: &str) -> (Option<&str>, Option<&str>) {
     (nonempty(3), nonempty(4))
 }
 
-fn event(f: &ControlFinding, requirements: &[&str], p: &Posture, remediation: &str) -> Value {
-    let time = p
-        .scans
-        .iter()
-        .find(|s| s.target == f.target)
-        .and_then(|s| millis(&s.finished_at))
-        .unwrap_or(0);
+#[derive(Serialize)]
+struct Event<'a> {
+    activity_id: u8,
+    activity_name: &'static str,
+    category_uid: u8,
+    category_name: &'static str,
+    class_uid: u16,
+    class_name: &'static str,
+    type_uid: u32,
+    type_name: &'static str,
+    severity_id: u8,
+    severity: &'static str,
+    status_id: u8,
+    status: &'static str,
+    time: i64,
+    message: &'a str,
+    metadata: Metadata<'a>,
+    finding_info: FindingInfo,
+    compliance: Compliance<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cloud: Option<Cloud<'a>>,
+    resources: [Resource<'a>; 1],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    remediation: Option<Remediation<'a>>,
+    unmapped: Unmapped<'a>,
+}
+
+#[derive(Serialize)]
+struct Metadata<'a> {
+    version: &'static str,
+    product: Product<'a>,
+    profiles: [&'static str; 2],
+    event_code: &'a str,
+    uid: String,
+}
+
+#[derive(Serialize)]
+struct Product<'a> {
+    name: &'static str,
+    vendor_name: &'static str,
+    version: &'a str,
+}
+
+#[derive(Serialize)]
+struct FindingInfo {
+    uid: String,
+    title: String,
+    first_seen_time: i64,
+    last_seen_time: i64,
+}
+
+#[derive(Serialize)]
+struct Compliance<'a> {
+    standards: [&'static str; 1],
+    requirements: &'a [String],
+    control: &'a str,
+    status_id: u8,
+    status: &'static str,
+    checks: [Check<'a>; 1],
+}
+
+#[derive(Serialize)]
+struct Check<'a> {
+    uid: &'a str,
+    name: &'a str,
+    status_id: u8,
+    status: &'static str,
+}
+
+#[derive(Serialize)]
+struct Cloud<'a> {
+    provider: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    account: Option<Account<'a>>,
+}
+
+#[derive(Serialize)]
+struct Account<'a> {
+    uid: &'a str,
+    type_id: u8,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct Resource<'a> {
+    uid: &'a str,
+    name: &'a str,
+    #[serde(rename = "type")]
+    kind: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    namespace: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Remediation<'a> {
+    desc: &'a str,
+}
+
+#[derive(Serialize)]
+struct Unmapped<'a> {
+    vigil: VigilFields<'a>,
+}
+
+#[derive(Serialize)]
+struct VigilFields<'a> {
+    finding_id: i64,
+    target: &'a str,
+    path: &'a str,
+    baseline: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    waiver: Option<&'a super::WaiverRef>,
+}
+
+/// One event; `time` is when its target's scan finished (epoch milliseconds).
+fn event<'a>(f: &'a ControlFinding, p: &'a Posture, remediation: &'a str, time: i64) -> Event<'a> {
     let (sev, sev_name) = severity_id(&f.severity);
     let waived = f.waiver.is_some();
     let name = f.resource.rsplit(['/', ':']).next().unwrap_or(&f.resource);
     let aws = f.resource.starts_with("arn:");
-    let mut resource = json!({"uid": f.resource, "name": name, "type": f.resource_type});
-    let mut e = json!({
-        "activity_id": 1, "activity_name": "Create",
-        "category_uid": 2, "category_name": "Findings",
-        "class_uid": 2003, "class_name": "Compliance Finding",
-        "type_uid": 200301, "type_name": "Compliance Finding: Create",
-        "severity_id": sev, "severity": sev_name,
-        "status_id": if waived { 3 } else { 1 },
-        "status": if waived { "Suppressed" } else { "New" },
-        "time": time,
-        "message": f.message,
-        "metadata": {
-            "version": VERSION,
-            "product": {"name": "vigil", "vendor_name": "vigil", "version": p.vigil_version},
-            "profiles": if aws { json!(["cloud", "datetime"]) } else { json!(["container", "datetime"]) },
-            "event_code": f.rule,
-            "uid": super::oscal::uuid(&format!("ocsf:{}:{}:{}", f.rule, f.resource, time)),
-        },
-        "finding_info": {
-            "uid": super::oscal::uuid(&format!("risk:{}:{}", f.rule, f.resource)),
-            "title": format!("{} on {}", f.rule, f.resource),
-            "first_seen_time": millis(&f.first_seen).unwrap_or(time),
-            "last_seen_time": time,
-        },
-        "compliance": {
-            "standards": ["NIST SP 800-53 Rev. 5"],
-            "requirements": requirements,
-            "control": f.rule,
-            "status_id": 3, "status": "Fail",
-            "checks": [{"uid": f.rule, "name": f.rule, "status_id": 3, "status": "Fail"}],
-        },
-        "unmapped": {"vigil": {"finding_id": f.id, "target": f.target, "path": f.path, "baseline": p.baseline}},
-    });
+    let mut resource = Resource {
+        uid: &f.resource,
+        name,
+        kind: &f.resource_type,
+        region: None,
+        namespace: None,
+    };
+    let mut cloud = None;
     if aws {
         let (region, account) = arn_parts(&f.resource);
-        let mut cloud = json!({"provider": "AWS"});
-        if let Some(r) = region {
-            cloud["region"] = json!(r);
-            resource["region"] = json!(r);
-        }
-        if let Some(a) = account {
-            cloud["account"] = json!({"uid": a, "type_id": 10, "type": "AWS Account"});
-        }
-        e["cloud"] = cloud;
+        resource.region = region;
+        cloud = Some(Cloud {
+            provider: "AWS",
+            region,
+            account: account.map(|a| Account {
+                uid: a,
+                type_id: 10,
+                kind: "AWS Account",
+            }),
+        });
     } else if let Some(rest) = f.resource.strip_prefix("k8s://") {
         // k8s://<cluster>/<namespace>/<group>/<kind>/<name>
         let parts: Vec<&str> = rest.split('/').collect();
         if parts.len() == 5 && parts[1] != crate::model::k8s::CLUSTER_SCOPED {
-            resource["namespace"] = json!(parts[1]);
+            resource.namespace = Some(parts[1]);
         }
     }
-    e["resources"] = json!([resource]);
-    if !remediation.trim().is_empty() {
-        e["remediation"] = json!({"desc": remediation});
+    Event {
+        activity_id: 1,
+        activity_name: "Create",
+        category_uid: 2,
+        category_name: "Findings",
+        class_uid: 2003,
+        class_name: "Compliance Finding",
+        type_uid: 200301,
+        type_name: "Compliance Finding: Create",
+        severity_id: sev,
+        severity: sev_name,
+        status_id: if waived { 3 } else { 1 },
+        status: if waived { "Suppressed" } else { "New" },
+        time,
+        message: &f.message,
+        metadata: Metadata {
+            version: VERSION,
+            product: Product {
+                name: "vigil",
+                vendor_name: "vigil",
+                version: p.vigil_version,
+            },
+            profiles: if aws {
+                ["cloud", "datetime"]
+            } else {
+                ["container", "datetime"]
+            },
+            event_code: &f.rule,
+            uid: super::oscal::uuid(&format!("ocsf:{}:{}:{}", f.rule, f.resource, time)),
+        },
+        finding_info: FindingInfo {
+            uid: super::oscal::uuid(&format!("risk:{}:{}", f.rule, f.resource)),
+            title: format!("{} on {}", f.rule, f.resource),
+            first_seen_time: millis(&f.first_seen).unwrap_or(time),
+            last_seen_time: time,
+        },
+        compliance: Compliance {
+            standards: ["NIST SP 800-53 Rev. 5"],
+            requirements: &f.controls,
+            control: &f.rule,
+            status_id: 3,
+            status: "Fail",
+            checks: [Check {
+                uid: &f.rule,
+                name: &f.rule,
+                status_id: 3,
+                status: "Fail",
+            }],
+        },
+        cloud,
+        resources: [resource],
+        remediation: (!remediation.trim().is_empty()).then_some(Remediation { desc: remediation }),
+        unmapped: Unmapped {
+            vigil: VigilFields {
+                finding_id: f.id,
+                target: &f.target,
+                path: &f.path,
+                baseline: p.baseline,
+                waiver: f.waiver.as_ref(),
+            },
+        },
     }
-    if let Some(w) = &f.waiver {
-        e["unmapped"]["vigil"]["waiver"] = json!(w);
-    }
-    e
 }
 
-/// The events, one JSON object per line.
-pub fn render(p: &Posture) -> String {
+/// Writes the events, one JSON object per line.
+pub fn write(p: &Posture, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     let remediation = p.remediations();
-    let mut out = String::new();
+    let times: std::collections::HashMap<&str, i64> = p
+        .scans
+        .iter()
+        .rev()
+        .map(|s| (s.target.as_str(), millis(&s.finished_at).unwrap_or(0)))
+        .collect();
     for f in &p.findings {
-        let reqs: Vec<&str> = f.controls.iter().map(String::as_str).collect();
         let fix = remediation.get(f.rule.as_str()).copied().unwrap_or("");
-        out.push_str(&event(f, &reqs, p, fix).to_string());
-        out.push('\n');
+        let time = times.get(f.target.as_str()).copied().unwrap_or(0);
+        serde_json::to_writer(&mut *w, &event(f, p, fix, time))?;
+        w.write_all(b"\n")?;
     }
-    out
+    Ok(())
 }

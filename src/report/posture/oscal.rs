@@ -5,15 +5,22 @@
 //! assessed control, on its 800-53A objective (`ac-2_obj`), `satisfied` only when it passed,
 //! `not-satisfied` with reason `other` when it was not assessed; one `risk` per open or
 //! waived failure (a waiver is an approved deviation until it expires). UUIDs are version 5,
-//! derived from what they name, so successive reports line up.
+//! derived from what they name, so successive reports line up. The documents are written
+//! as they are serialized (the large arrays item by item), never held whole.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::sync::LazyLock;
 
 use chrono::{DateTime, Duration, Utc};
-use serde_json::{json, Map, Value};
+use serde::Serialize;
+use serde_json::{json, Value};
 use uuid::Uuid;
 
-use super::{Class, ControlFinding, Posture, ScanRef, Status};
+use super::{
+    Class, ControlFinding, ControlPosture, Posture, RuleCount, ScanRef, Status, TargetCount,
+};
+use crate::report::stream::{compact_json, Seq};
 
 /// vigil's namespace for its own props (props without one are in OSCAL's and checked
 /// against NIST's vocabulary). A name, not a location: `.invalid` (RFC 2606) never resolves.
@@ -42,9 +49,11 @@ const SLA_DAYS: &[(&str, i64)] = &[
     ("info", 365),
 ];
 
+static NAMESPACE: LazyLock<Uuid> =
+    LazyLock::new(|| Uuid::new_v5(&Uuid::NAMESPACE_URL, NS.as_bytes()));
+
 pub fn uuid(name: &str) -> String {
-    let ns = Uuid::new_v5(&Uuid::NAMESPACE_URL, NS.as_bytes());
-    Uuid::new_v5(&ns, name.as_bytes()).to_string()
+    Uuid::new_v5(&NAMESPACE, name.as_bytes()).to_string()
 }
 
 fn prop(name: &str, value: impl ToString) -> Option<Value> {
@@ -57,11 +66,123 @@ fn props(list: Vec<Option<Value>>) -> Value {
     Value::Array(list.into_iter().flatten().collect())
 }
 
-/// Inserts `key` only when the array is not empty (OSCAL arrays have at least one item).
-fn put(m: &mut Map<String, Value>, key: &str, v: Vec<Value>) {
-    if !v.is_empty() {
-        m.insert(key.into(), Value::Array(v));
+/// A prop of the items there are one of per failure (typed: no map built per item).
+#[derive(Serialize)]
+struct Prop<'a> {
+    name: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ns: Option<&'static str>,
+    value: std::borrow::Cow<'a, str>,
+}
+
+/// vigil's prop, left out when its value is blank.
+fn vprop<'a>(name: &'static str, value: impl Into<std::borrow::Cow<'a, str>>) -> Option<Prop<'a>> {
+    let value = value.into();
+    let value = match value {
+        std::borrow::Cow::Borrowed(v) => std::borrow::Cow::Borrowed(v.trim()),
+        std::borrow::Cow::Owned(v) => std::borrow::Cow::Owned(v.trim().to_string()),
+    };
+    (!value.is_empty()).then_some(Prop {
+        name,
+        ns: Some(NS),
+        value,
+    })
+}
+
+fn vprops<'a>(list: impl IntoIterator<Item = Option<Prop<'a>>>) -> Vec<Prop<'a>> {
+    list.into_iter().flatten().collect()
+}
+
+/// The one component the documents' actors are: vigil.
+static VIGIL: LazyLock<String> = LazyLock::new(|| uuid("component:vigil"));
+
+#[derive(Serialize)]
+struct Actor {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(rename = "actor-uuid")]
+    uuid: &'static str,
+}
+
+#[derive(Serialize)]
+struct Origin {
+    actors: [Actor; 1],
+}
+
+fn vigil_origin() -> Origin {
+    Origin {
+        actors: [Actor {
+            kind: "tool",
+            uuid: VIGIL.as_str(),
+        }],
     }
+}
+
+#[derive(Serialize)]
+struct Facet {
+    name: &'static str,
+    system: &'static str,
+    value: &'static str,
+}
+
+#[derive(Serialize)]
+struct Characterization {
+    origin: Origin,
+    facets: [Facet; 1],
+}
+
+#[derive(Serialize)]
+struct Remediation<'a> {
+    uuid: String,
+    lifecycle: &'static str,
+    title: String,
+    description: &'a str,
+}
+
+#[derive(Serialize)]
+struct Risk<'a> {
+    uuid: &'a str,
+    title: String,
+    description: &'a str,
+    statement: String,
+    props: Vec<Prop<'a>>,
+    status: &'static str,
+    characterizations: [Characterization; 1],
+    #[serde(rename = "related-observations")]
+    observations: [ObservationRef<'a>; 1],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deadline: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    remediations: Option<[Remediation<'a>; 1]>,
+}
+
+#[derive(Serialize)]
+struct Subject<'a> {
+    #[serde(rename = "subject-uuid")]
+    uuid: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    title: &'a str,
+    props: Vec<Prop<'a>>,
+}
+
+#[derive(Serialize)]
+struct InventoryItem<'a> {
+    uuid: &'a str,
+    description: &'a str,
+    props: [Prop<'a>; 2],
+}
+
+#[derive(Serialize)]
+struct PoamItem<'a> {
+    uuid: String,
+    title: String,
+    description: String,
+    props: Vec<Prop<'a>>,
+    #[serde(rename = "related-observations")]
+    observations: [ObservationRef<'a>; 1],
+    #[serde(rename = "related-risks")]
+    risks: [RiskRef<'a>; 1],
 }
 
 fn scans_key(p: &Posture) -> String {
@@ -90,7 +211,7 @@ fn metadata(p: &Posture, title: String, version: &str) -> Value {
 
 fn component(p: &Posture) -> Value {
     json!({
-        "uuid": uuid("component:vigil"),
+        "uuid": *VIGIL,
         "type": "software",
         "title": format!("vigil {}", p.vigil_version),
         "description": "Compliance and drift scanner: collects AWS and Kubernetes configuration and evaluates Rego rules mapped to NIST SP 800-53 Rev. 5.",
@@ -99,7 +220,7 @@ fn component(p: &Posture) -> Value {
 }
 
 fn tool() -> Value {
-    json!([{"actors": [{"type": "tool", "actor-uuid": uuid("component:vigil")}]}])
+    json!([{"actors": [{"type": "tool", "actor-uuid": *VIGIL}]}])
 }
 
 fn risk_uuid(f: &ControlFinding) -> String {
@@ -112,23 +233,6 @@ fn inventory_uuid(resource: &str) -> String {
 
 fn observation_uuid(scan: i64, rule: &str) -> String {
     uuid(&format!("observation:{scan}:{rule}"))
-}
-
-/// What one target scan's result holds.
-struct Parts {
-    inventory: Vec<Value>,
-    observations: Vec<Value>,
-    findings: Vec<Value>,
-    risks: Vec<Value>,
-}
-
-/// The failures (open or waived) of a target, by finding id.
-fn failures<'a>(p: &'a Posture, target: &str) -> BTreeMap<i64, &'a ControlFinding> {
-    p.findings
-        .iter()
-        .filter(|f| f.target == target)
-        .map(|f| (f.id, f))
-        .collect()
 }
 
 fn deadline(f: &ControlFinding) -> Option<String> {
@@ -145,92 +249,132 @@ fn deadline(f: &ControlFinding) -> Option<String> {
     Some((seen + Duration::days(days)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
 }
 
-fn risk(f: &ControlFinding, remediation: &str, scan: i64) -> Value {
-    let ids = &f.controls;
-    let mut m = json!({
-        "uuid": risk_uuid(f),
-        "title": format!("{} on {}", f.rule, f.resource),
-        "description": if f.message.trim().is_empty() { f.rule.clone() } else { f.message.clone() },
-        "statement": format!("Rule {} found {} ({}) failing at `{}`; it maps to {}.", f.rule, f.resource, f.resource_type, f.path, ids.join(", ")),
-        "props": props(vec![prop("finding-id", f.id), prop("severity", &f.severity), prop("first-seen", &f.first_seen), prop("target", &f.target)]),
-        "status": if f.waiver.is_some() { "deviation-approved" } else { "open" },
-        "characterizations": [{
-            "origin": {"actors": [{"type": "tool", "actor-uuid": uuid("component:vigil")}]},
-            "facets": [{"name": "severity", "system": "http://csrc.nist.gov/ns/oscal", "value": nist_severity(&f.severity)}],
-        }],
-        "related-observations": [{"observation-uuid": observation_uuid(scan, &f.rule)}],
-    });
-    let o = m.as_object_mut().unwrap();
-    if let Some(d) = deadline(f) {
-        o.insert("deadline".into(), json!(d));
-    }
-    if !remediation.trim().is_empty() {
-        o.insert(
-            "remediations".into(),
-            json!([{
-                "uuid": uuid(&format!("remediation:{}:{}", f.rule, f.resource)),
-                "lifecycle": "recommendation",
-                "title": format!("Fix {}", f.rule),
-                "description": remediation,
-            }]),
-        );
-    }
-    if let Some(w) = &f.waiver {
-        // A risk has no remarks: the waiver is its props, and its deadline is the expiry.
-        if let Some(Value::Array(list)) = o.get_mut("props") {
-            list.extend(
-                [
-                    prop("waiver-id", w.id),
-                    prop("waiver-owner", &w.owner),
-                    prop("waiver-reason", &w.reason),
-                    prop("waiver-expires", &w.expires_at),
-                ]
-                .into_iter()
-                .flatten(),
-            );
-        }
-    }
-    m
+/// A failure of one scan, with its risk's UUID.
+struct Failure<'a> {
+    f: &'a ControlFinding,
+    risk: String,
 }
 
-fn parts(p: &Posture, s: &ScanRef) -> Parts {
-    let failures = failures(p, &s.target);
-    // Observations: each rule that evaluated something in this scan, once.
-    let mut rules = BTreeMap::new();
-    for c in &p.controls {
-        for r in &c.rules {
-            if let Some(n) = r.targets.get(&s.target) {
-                rules.entry(r.id.clone()).or_insert((r, *n));
-            }
-        }
-    }
-    let mut of_rule: BTreeMap<&str, Vec<&ControlFinding>> = BTreeMap::new();
-    for f in failures.values() {
-        of_rule.entry(f.rule.as_str()).or_default().push(f);
-    }
-    let mut resources = BTreeSet::new();
-    let mut observations = Vec::new();
-    for (id, (r, n)) in &rules {
-        let subjects: Vec<Value> = of_rule
-            .get(id.as_str())
-            .into_iter()
-            .flatten()
-            .map(|f| {
-                resources.insert((f.resource.clone(), f.resource_type.clone()));
-                json!({
-                    "subject-uuid": inventory_uuid(&f.resource),
-                    "type": "inventory-item",
-                    "title": f.resource,
-                    "props": props(vec![
-                        prop("result", if f.waiver.is_some() { "waived" } else { "fail" }),
-                        prop("reason", &f.message),
-                        prop("path", &f.path),
-                    ]),
-                })
+/// What one target scan's result is made of, indexed once.
+struct Scan<'a> {
+    s: &'a ScanRef,
+    /// The failures (open or waived) of its target, by finding id.
+    failures: Vec<Failure<'a>>,
+    /// Each rule that evaluated something in this scan, once, with its counts there.
+    rules: BTreeMap<&'a str, (&'a RuleCount, TargetCount)>,
+    /// The failures of each rule (indexes into `failures`).
+    of_rule: BTreeMap<&'a str, Vec<usize>>,
+    /// The failing resources, once: type and inventory UUID.
+    resources: BTreeMap<&'a str, (&'a str, String)>,
+    /// The observation UUID of each rule that evaluated something or failed.
+    observation: BTreeMap<&'a str, String>,
+}
+
+impl<'a> Scan<'a> {
+    fn new(p: &'a Posture, s: &'a ScanRef) -> Self {
+        let mut failures: Vec<Failure<'a>> = p
+            .findings
+            .iter()
+            .filter(|f| f.target == s.target)
+            .map(|f| Failure {
+                f,
+                risk: risk_uuid(f),
             })
             .collect();
-        let mut o = json!({
-            "uuid": observation_uuid(s.id, id),
+        failures.sort_by_key(|x| x.f.id);
+        let mut rules = BTreeMap::new();
+        for c in &p.controls {
+            for r in &c.rules {
+                if let Some(n) = r.targets.get(&s.target) {
+                    rules.entry(r.id.as_str()).or_insert((r, *n));
+                }
+            }
+        }
+        let mut of_rule: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        let mut resources = BTreeMap::new();
+        for (i, x) in failures.iter().enumerate() {
+            of_rule.entry(x.f.rule.as_str()).or_default().push(i);
+            resources
+                .entry(x.f.resource.as_str())
+                .or_insert_with(|| (x.f.resource_type.as_str(), inventory_uuid(&x.f.resource)));
+        }
+        let observation = rules
+            .keys()
+            .chain(of_rule.keys())
+            .map(|id| (*id, observation_uuid(s.id, id)))
+            .collect();
+        Scan {
+            s,
+            failures,
+            rules,
+            of_rule,
+            resources,
+            observation,
+        }
+    }
+
+    fn observation_uuid(&self, rule: &str) -> &str {
+        self.observation
+            .get(rule)
+            .map(String::as_str)
+            .unwrap_or_default()
+    }
+
+    fn failure(&self, id: i64) -> Option<&Failure<'a>> {
+        self.failures
+            .binary_search_by_key(&id, |x| x.f.id)
+            .ok()
+            .map(|i| &self.failures[i])
+    }
+
+    fn of_rule(&self, rule: &str) -> impl Iterator<Item = &Failure<'a>> {
+        self.of_rule
+            .get(rule)
+            .into_iter()
+            .flatten()
+            .map(|i| &self.failures[*i])
+    }
+
+    fn resource_uuid(&self, resource: &str) -> &str {
+        self.resources
+            .get(resource)
+            .map(|(_, u)| u.as_str())
+            .unwrap_or_default()
+    }
+
+    /// The inventory item of each failing resource.
+    fn inventory(&self) -> impl Iterator<Item = InventoryItem<'_>> + '_ {
+        self.resources.iter().map(|(id, (ty, u))| InventoryItem {
+            uuid: u,
+            description: id,
+            props: [
+                Prop {
+                    name: "asset-id",
+                    ns: None,
+                    value: (*id).into(),
+                },
+                Prop {
+                    name: "resource-type",
+                    ns: Some(NS),
+                    value: (*ty).into(),
+                },
+            ],
+        })
+    }
+
+    /// One observation per rule that evaluated something, its failing resources as
+    /// subjects; `only_failing` keeps the rules with failures (what a POA&M refers to).
+    fn observations(&self, only_failing: bool) -> impl Iterator<Item = Observation<'_>> + '_ {
+        self.rules
+            .iter()
+            .filter(move |(id, _)| !only_failing || self.of_rule.contains_key(*id))
+            .map(move |(id, (r, n))| self.observation(id, r, n))
+    }
+
+    fn observation(&self, id: &'a str, r: &RuleCount, n: &TargetCount) -> Observation<'_> {
+        let s = self.s;
+        let head = json!({
+            "uuid": self.observation_uuid(id),
             "title": format!("{id} on {}: {} pass, {} fail, {} error", s.target, n.pass, n.fail, n.error),
             "description": r.title,
             "props": props(vec![
@@ -243,204 +387,418 @@ fn parts(p: &Posture, s: &ScanRef) -> Parts {
             "origins": tool(),
             "collected": s.finished_at,
         });
-        put(o.as_object_mut().unwrap(), "subjects", subjects);
-        observations.push(o);
-    }
-    let inventory = resources
-        .iter()
-        .map(|(id, ty)| {
-            json!({
-                "uuid": inventory_uuid(id),
-                "description": id,
-                "props": [
-                    {"name": "asset-id", "value": id},
-                    {"name": "resource-type", "ns": NS, "value": ty},
-                ],
+        let subjects = Seq::unless_empty(self.of_rule.contains_key(id), move || {
+            self.of_rule(id).map(move |x| {
+                let f = x.f;
+                Subject {
+                    uuid: self.resource_uuid(&f.resource),
+                    kind: "inventory-item",
+                    title: &f.resource,
+                    props: vprops([
+                        vprop("result", if f.waiver.is_some() { "waived" } else { "fail" }),
+                        vprop("reason", f.message.as_str()),
+                        vprop("path", f.path.as_str()),
+                    ]),
+                }
             })
-        })
-        .collect();
-    let mut findings = Vec::new();
-    for c in p.controls.iter().filter(|c| c.class.assessed()) {
-        let Some(status) = c.targets.get(&s.target) else {
-            continue;
+        });
+        Observation { head, subjects }
+    }
+
+    /// One finding per assessed control with a status in this scan's target.
+    fn findings(&self, p: &'a Posture) -> Option<Seq<'_, ControlResult<'_>>> {
+        let of_target = move |c: &&'a ControlPosture| {
+            c.class.assessed() && c.targets.contains_key(&self.s.target)
         };
+        Seq::unless_empty(p.controls.iter().any(|c| of_target(&c)), move || {
+            p.controls
+                .iter()
+                .filter(of_target)
+                .map(move |c| self.finding(c))
+        })
+    }
+
+    fn finding(&self, c: &'a ControlPosture) -> ControlResult<'_> {
+        let s = self.s;
+        let status = c.targets[&s.target];
         let (state, reason) = match status {
             Status::Pass => ("satisfied", "pass"),
             Status::Fail => ("not-satisfied", "fail"),
             Status::NotAssessed => ("not-satisfied", "other"),
         };
-        let obs: Vec<Value> = c
-            .rules
-            .iter()
-            .filter(|r| r.targets.contains_key(&s.target))
-            .map(|r| json!({"observation-uuid": observation_uuid(s.id, &r.id)}))
-            .collect();
-        let risks: Vec<Value> = c
-            .findings
-            .iter()
-            .filter_map(|id| failures.get(id))
-            .map(|f| json!({"risk-uuid": risk_uuid(f)}))
-            .collect();
         let objective = c
             .objective
             .clone()
             .unwrap_or_else(|| format!("{}_obj", c.oscal_id));
-        let mut f = json!({
+        let mut head = json!({
             "uuid": uuid(&format!("finding:{}:{}", s.id, c.oscal_id)),
             "title": format!("{}: {}", c.id, c.title),
             "description": format!("{} in {}: {}", status.as_str(), s.target, c.status_reason.as_deref().unwrap_or("")),
             "props": props(vec![prop("class", c.class.as_str()), prop("status", status.as_str())]),
             "target": {"type": "objective-id", "target-id": objective, "status": {"state": state, "reason": reason}},
         });
-        let m = f.as_object_mut().unwrap();
-        if *status == Status::NotAssessed {
-            m.insert(
-                "remarks".into(),
-                json!("Not assessed: no evidence either way, so not satisfied."),
-            );
+        if status == Status::NotAssessed {
+            head["remarks"] = json!("Not assessed: no evidence either way, so not satisfied.");
         }
-        put(m, "related-observations", obs);
-        put(m, "related-risks", risks);
-        findings.push(f);
+        let observations = c
+            .rules
+            .iter()
+            .filter(|r| r.targets.contains_key(&s.target))
+            .map(|r| ObservationRef {
+                uuid: self.observation_uuid(&r.id),
+            })
+            .collect();
+        let risks = Seq::unless_empty(
+            c.findings.iter().any(|id| self.failure(*id).is_some()),
+            move || {
+                c.findings
+                    .iter()
+                    .filter_map(move |id| self.failure(*id))
+                    .map(|x| RiskRef { uuid: &x.risk })
+            },
+        );
+        ControlResult {
+            head,
+            observations,
+            risks,
+        }
     }
-    let remediation = p.remediations();
-    let risks = failures
-        .values()
-        .map(|f| {
-            risk(
-                f,
-                remediation.get(f.rule.as_str()).copied().unwrap_or(""),
-                s.id,
-            )
+
+    /// One risk per failure.
+    fn risks<'s>(
+        &'s self,
+        remediation: &'s BTreeMap<&'s str, &'s str>,
+    ) -> impl Iterator<Item = Risk<'s>> + 's {
+        self.failures.iter().map(move |x| {
+            let fix = remediation.get(x.f.rule.as_str()).copied().unwrap_or("");
+            risk(x, fix, self.observation_uuid(&x.f.rule))
         })
-        .collect();
-    Parts {
-        inventory,
-        observations,
-        findings,
-        risks,
+    }
+
+    /// One POA&M item per failure.
+    fn poam_items(&self) -> impl Iterator<Item = PoamItem<'_>> + '_ {
+        self.failures.iter().map(move |x| {
+            let f = x.f;
+            PoamItem {
+                uuid: uuid(&format!("poam-item:{}:{}", f.rule, f.resource)),
+                title: format!("{} on {}", f.rule, f.resource),
+                description: format!(
+                    "{} ({}; controls {}).",
+                    f.message.trim(),
+                    f.severity,
+                    f.controls.join(", ")
+                ),
+                props: vprops([vprop(
+                    "status",
+                    if f.waiver.is_some() {
+                        "deviation-approved"
+                    } else {
+                        "open"
+                    },
+                )]),
+                observations: [ObservationRef {
+                    uuid: self.observation_uuid(&f.rule),
+                }],
+                risks: [RiskRef { uuid: &x.risk }],
+            }
+        })
     }
 }
 
-/// The assessment-results document.
-pub fn assessment_results(p: &Posture, version: &str) -> Value {
+fn risk<'a>(x: &'a Failure, remediation: &'a str, observation: &'a str) -> Risk<'a> {
+    let f = x.f;
+    let mut props = vprops([
+        vprop("finding-id", f.id.to_string()),
+        vprop("severity", f.severity.as_str()),
+        vprop("first-seen", f.first_seen.as_str()),
+        vprop("target", f.target.as_str()),
+    ]);
+    if let Some(w) = &f.waiver {
+        // A risk has no remarks: the waiver is its props, and its deadline is the expiry.
+        props.extend(
+            [
+                vprop("waiver-id", w.id.to_string()),
+                vprop("waiver-owner", w.owner.as_str()),
+                vprop("waiver-reason", w.reason.as_str()),
+                vprop("waiver-expires", w.expires_at.as_str()),
+            ]
+            .into_iter()
+            .flatten(),
+        );
+    }
+    Risk {
+        uuid: &x.risk,
+        title: format!("{} on {}", f.rule, f.resource),
+        description: if f.message.trim().is_empty() {
+            &f.rule
+        } else {
+            &f.message
+        },
+        statement: format!(
+            "Rule {} found {} ({}) failing at `{}`; it maps to {}.",
+            f.rule,
+            f.resource,
+            f.resource_type,
+            f.path,
+            f.controls.join(", ")
+        ),
+        props,
+        status: if f.waiver.is_some() {
+            "deviation-approved"
+        } else {
+            "open"
+        },
+        characterizations: [Characterization {
+            origin: vigil_origin(),
+            facets: [Facet {
+                name: "severity",
+                system: "http://csrc.nist.gov/ns/oscal",
+                value: nist_severity(&f.severity),
+            }],
+        }],
+        observations: [ObservationRef { uuid: observation }],
+        deadline: deadline(f),
+        remediations: (!remediation.trim().is_empty()).then(|| {
+            [Remediation {
+                uuid: uuid(&format!("remediation:{}:{}", f.rule, f.resource)),
+                lifecycle: "recommendation",
+                title: format!("Fix {}", f.rule),
+                description: remediation,
+            }]
+        }),
+    }
+}
+
+#[derive(Serialize)]
+struct Observation<'a> {
+    #[serde(flatten)]
+    head: Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    subjects: Option<Seq<'a, Subject<'a>>>,
+}
+
+#[derive(Serialize)]
+struct ObservationRef<'a> {
+    #[serde(rename = "observation-uuid")]
+    uuid: &'a str,
+}
+
+#[derive(Serialize)]
+struct RiskRef<'a> {
+    #[serde(rename = "risk-uuid")]
+    uuid: &'a str,
+}
+
+/// An assessment-results `finding`: a control's status in one scan.
+#[derive(Serialize)]
+struct ControlResult<'a> {
+    #[serde(flatten)]
+    head: Value,
+    #[serde(rename = "related-observations", skip_serializing_if = "Vec::is_empty")]
+    observations: Vec<ObservationRef<'a>>,
+    #[serde(rename = "related-risks", skip_serializing_if = "Option::is_none")]
+    risks: Option<Seq<'a, RiskRef<'a>>>,
+}
+
+#[derive(Serialize)]
+struct Local<'a> {
+    components: [Value; 1],
+    #[serde(rename = "inventory-items", skip_serializing_if = "Option::is_none")]
+    inventory: Option<Seq<'a, InventoryItem<'a>>>,
+}
+
+/// One `result`: a target scan.
+#[derive(Serialize)]
+struct ScanResult<'a> {
+    #[serde(flatten)]
+    head: Value,
+    #[serde(rename = "local-definitions")]
+    local: Local<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    observations: Option<Seq<'a, Observation<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    findings: Option<Seq<'a, ControlResult<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    risks: Option<Seq<'a, Risk<'a>>>,
+}
+
+#[derive(Serialize)]
+struct Document<T> {
+    #[serde(flatten)]
+    head: Value,
+    #[serde(flatten)]
+    body: T,
+}
+
+#[derive(Serialize)]
+struct Results<'a> {
+    results: Seq<'a, ScanResult<'a>>,
+}
+
+#[derive(Serialize)]
+struct Poam<'a> {
+    #[serde(rename = "local-definitions")]
+    local: Local<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    observations: Option<Seq<'a, Observation<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    risks: Option<Seq<'a, Risk<'a>>>,
+    #[serde(rename = "poam-items")]
+    items: Seq<'a, PoamItem<'a>>,
+}
+
+fn result_of<'a>(
+    p: &'a Posture,
+    sc: &'a Scan<'a>,
+    reviewed: &Value,
+    declared: &[&str],
+    remediation: &'a BTreeMap<&'a str, &'a str>,
+) -> ScanResult<'a> {
+    let s = sc.s;
+    let failed: Vec<&str> = s.failed_scopes.iter().map(|f| f.scope.as_str()).collect();
+    let mut head = json!({
+        "uuid": uuid(&format!("result:{}", s.id)),
+        "title": format!("Scan {} of {} ({})", s.id, s.target, s.status),
+        "description": format!(
+            "Automated configuration assessment of {} by vigil {} against the NIST SP 800-53 Rev. 5 {} baseline: {} resources, {} scopes collected completely, {} not.",
+            s.target, p.vigil_version, p.baseline.to_uppercase(), s.resources, s.complete_scopes, failed.len()
+        ),
+        "start": s.started_at,
+        "end": s.finished_at,
+        "props": props(vec![prop("scan-id", s.id), prop("scan-status", &s.status)]),
+        "reviewed-controls": reviewed,
+    });
+    let mut remarks = Vec::new();
+    if !failed.is_empty() {
+        remarks.push(format!("Not collected completely: {}.", failed.join(", ")));
+    }
+    if !declared.is_empty() {
+        remarks.push(format!(
+            "Declared not applicable or inherited: {}.",
+            declared.join(", ")
+        ));
+    }
+    if !remarks.is_empty() {
+        head["remarks"] = json!(remarks.join(" "));
+    }
+    ScanResult {
+        head,
+        local: Local {
+            components: [component(p)],
+            inventory: Seq::unless_empty(!sc.resources.is_empty(), move || sc.inventory()),
+        },
+        observations: Seq::unless_empty(!sc.rules.is_empty(), move || sc.observations(false)),
+        findings: sc.findings(p),
+        risks: Seq::unless_empty(!sc.failures.is_empty(), move || sc.risks(remediation)),
+    }
+}
+
+/// Writes the assessment-results document.
+pub fn write_assessment_results(
+    p: &Posture,
+    version: &str,
+    w: &mut dyn Write,
+) -> std::io::Result<()> {
     let reviewed: Vec<Value> = p
         .controls
         .iter()
         .filter(|c| c.class.assessed())
         .map(|c| json!({"control-id": c.oscal_id}))
         .collect();
+    let reviewed = json!({"control-selections": [
+        if reviewed.is_empty() { json!({"include-all": {}}) } else { json!({"include-controls": reviewed}) }
+    ]});
     let declared: Vec<&str> = p
         .controls
         .iter()
         .filter(|c| c.class == Class::NotApplicable)
         .map(|c| c.id.as_str())
         .collect();
-    let results: Vec<Value> = p
-        .scans
-        .iter()
-        .map(|s| {
-            let parts = parts(p, s);
-            let mut local = Map::new();
-            local.insert("components".into(), json!([component(p)]));
-            put(&mut local, "inventory-items", parts.inventory);
-            let failed: Vec<&str> = s.failed_scopes.iter().map(|f| f.scope.as_str()).collect();
-            let mut r = json!({
-                "uuid": uuid(&format!("result:{}", s.id)),
-                "title": format!("Scan {} of {} ({})", s.id, s.target, s.status),
-                "description": format!(
-                    "Automated configuration assessment of {} by vigil {} against the NIST SP 800-53 Rev. 5 {} baseline: {} resources, {} scopes collected completely, {} not.",
-                    s.target, p.vigil_version, p.baseline.to_uppercase(), s.resources, s.complete_scopes, failed.len()
-                ),
-                "start": s.started_at,
-                "end": s.finished_at,
-                "props": props(vec![prop("scan-id", s.id), prop("scan-status", &s.status)]),
-                "local-definitions": local,
-                "reviewed-controls": {"control-selections": [
-                    if reviewed.is_empty() { json!({"include-all": {}}) } else { json!({"include-controls": reviewed}) }
-                ]},
-            });
-            let m = r.as_object_mut().unwrap();
-            put(m, "observations", parts.observations);
-            put(m, "findings", parts.findings);
-            put(m, "risks", parts.risks);
-            let mut remarks = Vec::new();
-            if !failed.is_empty() {
-                remarks.push(format!("Not collected completely: {}.", failed.join(", ")));
-            }
-            if !declared.is_empty() {
-                remarks.push(format!("Declared not applicable or inherited: {}.", declared.join(", ")));
-            }
-            if !remarks.is_empty() {
-                m.insert("remarks".into(), json!(remarks.join(" ")));
-            }
-            r
-        })
-        .collect();
-    json!({"assessment-results": {
-        "uuid": uuid(&format!("assessment-results:{}:{}", p.baseline, scans_key(p))),
-        "metadata": metadata(p, format!("vigil assessment results: NIST SP 800-53 Rev. 5 {} baseline, scans {}", p.baseline.to_uppercase(), scans_key(p)), version),
-        "import-ap": {
-            "href": format!("urn:vigil:assessment-plan:{}", p.baseline),
-            "remarks": "Continuous automated assessment by vigil; the assessment plan is the rule pack whose digest is in the metadata.",
-        },
-        "results": results,
-    }})
+    let remediation = p.remediations();
+    let scans: Vec<Scan> = p.scans.iter().map(|s| Scan::new(p, s)).collect();
+    let (scans, reviewed, declared, remediation) = (&scans, &reviewed, &declared, &remediation);
+    let body = Results {
+        results: Seq::new(move || {
+            scans
+                .iter()
+                .map(move |sc| result_of(p, sc, reviewed, declared, remediation))
+        }),
+    };
+    let doc = Document {
+        head: json!({
+            "uuid": uuid(&format!("assessment-results:{}:{}", p.baseline, scans_key(p))),
+            "metadata": metadata(p, format!("vigil assessment results: NIST SP 800-53 Rev. 5 {} baseline, scans {}", p.baseline.to_uppercase(), scans_key(p)), version),
+            "import-ap": {
+                "href": format!("urn:vigil:assessment-plan:{}", p.baseline),
+                "remarks": "Continuous automated assessment by vigil; the assessment plan is the rule pack whose digest is in the metadata.",
+            },
+        }),
+        body,
+    };
+    #[derive(Serialize)]
+    struct Top<T> {
+        #[serde(rename = "assessment-results")]
+        doc: T,
+    }
+    let written = compact_json(w, &Top { doc });
+    written
 }
 
-/// The POA&M: one item per open or waived failure, with its observation and risk. None
-/// when there is nothing to plan (the schema needs at least one item).
-pub fn poam(p: &Posture, version: &str) -> Option<Value> {
-    let mut inventory = Vec::new();
-    let mut observations = Vec::new();
-    let mut risks = Vec::new();
-    let mut items = Vec::new();
-    for s in &p.scans {
-        let parts = parts(p, s);
-        let failures = failures(p, &s.target);
-        if failures.is_empty() {
-            continue;
-        }
-        let used: BTreeSet<String> = failures
-            .values()
-            .map(|f| observation_uuid(s.id, &f.rule))
-            .collect();
-        inventory.extend(parts.inventory);
-        observations.extend(
-            parts
-                .observations
-                .into_iter()
-                .filter(|o| used.contains(o["uuid"].as_str().unwrap_or_default())),
+/// Whether the scans have anything for a POA&M (the schema needs at least one item).
+pub fn has_poam_items(p: &Posture) -> bool {
+    p.findings
+        .iter()
+        .any(|f| p.scans.iter().any(|s| s.target == f.target))
+}
+
+/// Writes the POA&M: one item per open or waived failure, with its observation and risk.
+/// An error when there is nothing to plan (see [`has_poam_items`]).
+pub fn write_poam(p: &Posture, version: &str, w: &mut dyn Write) -> anyhow::Result<()> {
+    if !has_poam_items(p) {
+        anyhow::bail!(
+            "no open or waived failures in scans {}: a POA&M needs at least one item",
+            scans_key(p).replace(',', ", ")
         );
-        risks.extend(parts.risks);
-        for f in failures.values() {
-            let ids = &f.controls;
-            items.push(json!({
-                "uuid": uuid(&format!("poam-item:{}:{}", f.rule, f.resource)),
-                "title": format!("{} on {}", f.rule, f.resource),
-                "description": format!("{} ({}; controls {}).", f.message.trim(), f.severity, ids.join(", ")),
-                "props": props(vec![prop("status", if f.waiver.is_some() { "deviation-approved" } else { "open" })]),
-                "related-observations": [{"observation-uuid": observation_uuid(s.id, &f.rule)}],
-                "related-risks": [{"risk-uuid": risk_uuid(f)}],
-            }));
-        }
     }
-    if items.is_empty() {
-        return None;
-    }
+    let remediation = p.remediations();
+    // Only scans with failures: each has resources, an observation per failing rule, risks.
+    let scans: Vec<Scan> = p
+        .scans
+        .iter()
+        .map(|s| Scan::new(p, s))
+        .filter(|sc| !sc.failures.is_empty())
+        .collect();
+    let (scans, remediation) = (&scans, &remediation);
     let targets: Vec<&str> = p.scans.iter().map(|s| s.target.as_str()).collect();
-    let mut local = Map::new();
-    local.insert("components".into(), json!([component(p)]));
-    put(&mut local, "inventory-items", inventory);
-    let mut doc = json!({
-        "uuid": uuid(&format!("poam:{}:{}", p.baseline, scans_key(p))),
-        "metadata": metadata(p, format!("vigil plan of action and milestones: {}, scans {}", targets.join(", "), scans_key(p)), version),
-        "system-id": {"identifier-type": "https://ietf.org/rfc/rfc4122", "id": uuid(&format!("system:{}", targets.join(",")))},
-        "local-definitions": local,
-    });
-    let m = doc.as_object_mut().unwrap();
-    put(m, "observations", observations);
-    put(m, "risks", risks);
-    m.insert("poam-items".into(), Value::Array(items));
-    Some(json!({"plan-of-action-and-milestones": doc}))
+    let body = Poam {
+        local: Local {
+            components: [component(p)],
+            inventory: Some(Seq::new(move || scans.iter().flat_map(|sc| sc.inventory()))),
+        },
+        observations: Seq::unless_empty(
+            scans
+                .iter()
+                .any(|sc| sc.observations(true).next().is_some()),
+            move || scans.iter().flat_map(|sc| sc.observations(true)),
+        ),
+        risks: Some(Seq::new(move || {
+            scans.iter().flat_map(move |sc| sc.risks(remediation))
+        })),
+        items: Seq::new(move || scans.iter().flat_map(|sc| sc.poam_items())),
+    };
+    let doc = Document {
+        head: json!({
+            "uuid": uuid(&format!("poam:{}:{}", p.baseline, scans_key(p))),
+            "metadata": metadata(p, format!("vigil plan of action and milestones: {}, scans {}", targets.join(", "), scans_key(p)), version),
+            "system-id": {"identifier-type": "https://ietf.org/rfc/rfc4122", "id": uuid(&format!("system:{}", targets.join(",")))},
+        }),
+        body,
+    };
+    #[derive(Serialize)]
+    struct Top<T> {
+        #[serde(rename = "plan-of-action-and-milestones")]
+        doc: T,
+    }
+    let written = compact_json(w, &Top { doc });
+    Ok(written?)
 }

@@ -97,6 +97,44 @@ fn environment(dir: Option<&Path>) -> Result<Environment<'static>, Error> {
     Ok(env)
 }
 
+/// The posture as templates see it: all of it but the top-level `findings` list (a large
+/// estate has 100,000 of them; the HTML page lists each control's most severe ones, in
+/// `extra.drill`).
+#[derive(serde::Serialize)]
+struct View<'a> {
+    baseline: &'a str,
+    baseline_version: &'a str,
+    catalog_version: &'a str,
+    generated_at: &'a str,
+    vigil_version: &'a str,
+    rules_digest: &'a str,
+    audit_head: Option<&'a str>,
+    scans: &'a [super::ScanRef],
+    summary: &'a super::Summary,
+    families: &'a [super::FamilySummary],
+    trend: &'a [super::TrendPoint],
+    controls: &'a [super::ControlPosture],
+}
+
+impl<'a> View<'a> {
+    fn of(p: &'a Posture) -> Self {
+        View {
+            baseline: p.baseline,
+            baseline_version: &p.baseline_version,
+            catalog_version: &p.catalog_version,
+            generated_at: &p.generated_at,
+            vigil_version: p.vigil_version,
+            rules_digest: &p.rules_digest,
+            audit_head: p.audit_head.as_deref(),
+            scans: &p.scans,
+            summary: &p.summary,
+            families: &p.families,
+            trend: &p.trend,
+            controls: &p.controls,
+        }
+    }
+}
+
 /// Renders one of the templates with the posture and the values made for it.
 pub fn render(name: &str, p: &Posture, extra: Value, dir: Option<&Path>) -> Result<String, Error> {
     let env = environment(dir)?;
@@ -105,7 +143,7 @@ pub fn render(name: &str, p: &Posture, extra: Value, dir: Option<&Path>) -> Resu
         source,
     };
     let t = env.get_template(name).map_err(err)?;
-    t.render(minijinja::context! { p => Serde(p), extra => extra })
+    t.render(minijinja::context! { p => Serde(View::of(p)), extra => extra })
         .map_err(err)
 }
 
