@@ -426,6 +426,6 @@ pub fn write_live(
             r
         })
     });
-    let written = super::stream::compact_json(w, &document(descriptors, results));
-    written
+    super::stream::compact_json(w, &document(descriptors, results))?;
+    Ok(())
 }

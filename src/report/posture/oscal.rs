@@ -740,8 +740,8 @@ pub fn write_assessment_results(
         #[serde(rename = "assessment-results")]
         doc: T,
     }
-    let written = compact_json(w, &Top { doc });
-    written
+    compact_json(w, &Top { doc })?;
+    Ok(())
 }
 
 /// Whether the scans have anything for a POA&M (the schema needs at least one item).
@@ -799,6 +799,6 @@ pub fn write_poam(p: &Posture, version: &str, w: &mut dyn Write) -> anyhow::Resu
         #[serde(rename = "plan-of-action-and-milestones")]
         doc: T,
     }
-    let written = compact_json(w, &Top { doc });
-    Ok(written?)
+    compact_json(w, &Top { doc })?;
+    Ok(())
 }
