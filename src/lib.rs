@@ -4,6 +4,7 @@ pub mod collect;
 pub mod config;
 pub mod controls;
 pub mod daemon;
+pub mod digest;
 pub mod drift;
 pub mod idle;
 pub mod llm;

@@ -24,15 +24,7 @@ fn estate(dir: &std::path::Path) -> (String, Moto, Option<RealKube>) {
         "c('s3').create_bucket(Bucket='plain-logs')\nc('s3').create_bucket(Bucket='waived-logs')\nc('ec2').create_volume(AvailabilityZone='us-east-1a', Size=8)",
     );
     let db = db(dir);
-    vigil(&[
-        "scan",
-        "--endpoint-url",
-        &moto.url,
-        "--region",
-        "us-east-1",
-        "--db",
-        &db,
-    ]);
+    scan_moto(&moto, &db);
     let w = vigil(&[
         "waive",
         "add",
@@ -50,15 +42,7 @@ fn estate(dir: &std::path::Path) -> (String, Moto, Option<RealKube>) {
         "2099-01-31",
     ]);
     assert!(w.status.success(), "{}", stderr(&w));
-    vigil(&[
-        "scan",
-        "--endpoint-url",
-        &moto.url,
-        "--region",
-        "us-east-1",
-        "--db",
-        &db,
-    ]);
+    scan_moto(&moto, &db);
     let kube = RealKube::start();
     if let Some(k) = &kube {
         k.apply(crate::report::WORKLOAD);

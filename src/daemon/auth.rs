@@ -9,7 +9,6 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 
 /// What a token may do; each role includes the ones below it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
@@ -86,19 +85,14 @@ pub struct Tokens {
     by_hash: HashMap<String, Principal>,
 }
 
-pub fn hash(token: &str) -> String {
-    let d = Sha256::digest(token.as_bytes());
-    d.iter().map(|b| format!("{b:02x}")).collect()
-}
+/// The SHA-256 a token is kept as (the same as a mail link token's).
+pub use crate::store::token_sha256 as hash;
 
 /// A new random token: `vigil_` and 64 hex digits (256 bits from the OS).
 pub fn new_token() -> Result<String, getrandom::Error> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes)?;
-    Ok(format!(
-        "vigil_{}",
-        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
-    ))
+    Ok(format!("vigil_{}", hex::encode(bytes)))
 }
 
 fn valid_hash(h: &str) -> bool {

@@ -429,6 +429,6 @@ fn new_run_id(target: Target) -> String {
         "{}-{}-{}",
         target.as_str(),
         Utc::now().format("%Y%m%dT%H%M%SZ"),
-        b.iter().map(|x| format!("{x:02x}")).collect::<String>()
+        hex::encode(b)
     )
 }

@@ -99,7 +99,7 @@ fn fingerprint(opts: &Options, cfg: &Config, config_bytes: &[u8]) -> String {
     if let Ok(env) = std::env::var("VIGIL_API_TOKENS") {
         h.update(env.as_bytes());
     }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(h.finalize())
 }
 
 fn read_config(opts: &Options) -> (Vec<u8>, Result<Config, Vec<Problem>>) {

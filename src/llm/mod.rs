@@ -20,7 +20,6 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use sha2::{Digest as _, Sha256};
 
 pub use client::Client;
 use prompt::Prompt;
@@ -140,10 +139,10 @@ impl Job {
             provider: cfg.provider.as_str().to_string(),
             model: model.clone(),
             requests,
-            prompt_sha256: hex(&Sha256::digest(format!(
+            prompt_sha256: crate::digest::sha256_hex(format!(
                 "{}\n\n{}",
                 self.prompt.system, self.prompt.user
-            ))),
+            )),
             system: self.prompt.system.clone(),
             prompt: self.prompt.user.clone(),
             answer,
@@ -227,10 +226,6 @@ impl Done {
 
 fn stamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
-
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
 /// The summary step for a plan just proposed, when the caller owns the store (the CLI).

@@ -62,7 +62,7 @@ pub fn schema() -> Value {
 fn nonce() -> String {
     let mut b = [0u8; 12];
     getrandom::fill(&mut b).expect("the OS random source works");
-    b.iter().map(|x| format!("{x:02x}")).collect()
+    hex::encode(b)
 }
 
 static LONG_TOKEN: LazyLock<Regex> =

@@ -191,7 +191,7 @@ pub fn recipients(store: &Store, n: &Notify, p: &Plan, e: Event) -> Vec<String> 
 pub fn new_token() -> String {
     let mut b = [0u8; 32];
     getrandom::fill(&mut b).expect("the OS random source works");
-    b.iter().map(|x| format!("{x:02x}")).collect()
+    hex::encode(b)
 }
 
 /// The mails event `e` on plan `p` sends: one per recipient for a proposal (each with its

@@ -71,7 +71,7 @@ impl Redactor {
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).expect("HMAC takes any key");
         mac.update(secret.as_bytes());
         let tag = mac.finalize().into_bytes();
-        let hex: String = tag[..16].iter().map(|b| format!("{b:02x}")).collect();
+        let hex = hex::encode(&tag[..16]);
         format!("{REDACTED} hmac-sha256:{hex}")
     }
 

@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest as _, Sha256};
 
 /// What an action does. Anything not executable by vigil is `Manual`: the change belongs in
 /// the infrastructure's code, and the plan carries the suggested content.
@@ -153,10 +152,7 @@ pub fn plan_hash(actions: &[Action]) -> String {
     let value = serde_json::to_value(actions).expect("actions serialize");
     let mut text = String::new();
     canonical(&value, &mut text);
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::digest::sha256_hex(text)
 }
 
 /// JSON with every object's keys in sorted order and no whitespace, whatever order the map

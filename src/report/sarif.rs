@@ -197,8 +197,7 @@ fn fingerprint(r: &Verdict) -> String {
     h.update(r.resource_id.as_bytes());
     h.update([0]);
     h.update(r.path.as_bytes());
-    let d = h.finalize();
-    d.iter().take(16).map(|b| format!("{b:02x}")).collect()
+    hex::encode(&h.finalize()[..16])
 }
 
 /// The descriptors of the rules that fired, in id order, and each one's index (what a

@@ -117,9 +117,17 @@ pub fn atomic<T>(
         use std::os::unix::fs::PermissionsExt as _;
         b.permissions(std::fs::Permissions::from_mode(0o644));
     }
-    let tmp = b
-        .tempfile_in(dir)
-        .with_context(|| format!("writing {}", path.display()))?;
+    if !dir.is_dir() {
+        anyhow::bail!(
+            "writing {}: there is no directory {}",
+            path.display(),
+            dir.display()
+        );
+    }
+    // tempfile's errors name its scratch file; say what the user asked for instead.
+    let tmp = b.tempfile_in(dir).map_err(|e| {
+        anyhow::anyhow!("writing {}: {}", path.display(), io::Error::from(e.kind()))
+    })?;
     let out = {
         let mut w = io::BufWriter::with_capacity(1 << 16, tmp.as_file());
         let out = write(&mut w)?;

@@ -51,7 +51,7 @@ pub fn entry_hash(
         h.update((part.len() as u64).to_be_bytes());
         h.update(part.as_bytes());
     }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(h.finalize())
 }
 
 /// Appends an entry to the audit log inside a transaction; returns its hash.

@@ -5,7 +5,6 @@
 
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::params;
-use sha2::{Digest as _, Sha256};
 
 use super::plans::stamp;
 use super::{query_opt, query_rows, sql, Result, Store};
@@ -72,10 +71,7 @@ fn row_to_mail(r: &rusqlite::Row<'_>) -> rusqlite::Result<Queued> {
 
 /// The SHA-256 a link token is kept as.
 pub fn token_sha256(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::digest::sha256_hex(token)
 }
 
 impl Store {

@@ -5,9 +5,9 @@ use std::collections::{HashMap, HashSet};
 
 use rusqlite::{params, OptionalExtension as _, Transaction};
 use serde::Serialize;
-use sha2::{Digest as _, Sha256};
 
 use super::{query_opt, query_rows, sql, Result, Store};
+use crate::digest::sha256_hex;
 use crate::drift::{self, Change, Kind};
 use crate::model::{Resource, Snapshot};
 
@@ -18,13 +18,6 @@ pub fn content_hash(r: &Resource) -> (String, String) {
     crate::drift::strip_volatile(&r.resource_type, &mut value);
     let doc = serde_json::to_string(&value).expect("resources serialize");
     (sha256_hex(&doc), doc)
-}
-
-pub(super) fn sha256_hex(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// The hash of a document in today's canonical form.

@@ -137,6 +137,19 @@ pub fn vigil_env(args: &[&str], env: &[(&str, &str)]) -> Output {
     cmd.output().expect("vigil runs")
 }
 
+/// `vigil scan` of moto's us-east-1 into `db`.
+pub fn scan_moto(moto: &Moto, db: &str) -> Output {
+    vigil(&[
+        "scan",
+        "--endpoint-url",
+        &moto.url,
+        "--region",
+        "us-east-1",
+        "--db",
+        db,
+    ])
+}
+
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }

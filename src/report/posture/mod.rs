@@ -25,10 +25,7 @@ use serde::Serialize;
 use crate::controls::Assessment;
 
 /// SHA-256 of a report's bytes, in hex.
-pub fn sha256(bytes: &[u8]) -> String {
-    use sha2::Digest as _;
-    hex::encode(sha2::Sha256::digest(bytes))
-}
+pub use crate::digest::sha256_hex as sha256;
 
 /// The posture document (`vigil report --format json`).
 #[derive(Debug, Clone, Serialize)]
