@@ -22,7 +22,7 @@ pub fn content_hash(r: &Resource) -> (String, String) {
 
 /// The hash of a document in today's canonical form.
 pub(super) fn canonical_hash(doc: &serde_json::Value) -> String {
-    sha256_hex(&serde_json::to_string(doc).expect("documents serialize"))
+    sha256_hex(serde_json::to_string(doc).expect("documents serialize"))
 }
 
 /// The hash a removal is recorded under in `resource_versions` (with an empty document).
