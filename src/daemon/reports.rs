@@ -102,7 +102,11 @@ async fn run(state: &Arc<State>, r: &Report) -> Result<Vec<String>, String> {
             // Without a directory the pack is only uploaded: it is made in a scratch one.
             let scratch = match &report.directory {
                 Some(_) => None,
-                None => Some(tempfile::tempdir().map_err(|e| format!("a scratch directory: {e}"))?),
+                // Beside the database (the daemon's volume), not in a small /tmp.
+                None => {
+                    let near = db.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+                    Some(tempfile::tempdir_in(near).map_err(|e| format!("a scratch directory in {}: {e}", near.display()))?)
+                }
             };
             let dir = report.directory.as_deref().or(scratch.as_ref().map(|d| d.path())).expect("one of them");
             let path = dir.join(format!("{stem}.zip"));

@@ -99,12 +99,31 @@ pub fn hashed(
 }
 
 /// Writes `path` through `write` into a temporary file beside it, renamed into place only
-/// when `write` succeeded: a failed report never leaves half a file under its name.
+/// when `write` succeeded: a failed report never leaves half a file under its name. A
+/// symlink is followed to the file it names; what is not a regular file (`/dev/stdout`, a
+/// FIFO) is written in place.
 pub fn atomic<T>(
     path: &Path,
     write: impl FnOnce(&mut io::BufWriter<&std::fs::File>) -> anyhow::Result<T>,
 ) -> anyhow::Result<T> {
     use anyhow::Context as _;
+    let asked = path;
+    let context = || format!("writing {}", asked.display());
+    let real = match std::fs::canonicalize(path) {
+        Ok(real) if path.is_symlink() => real,
+        _ => path.to_path_buf(),
+    };
+    let path = real.as_path();
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        let f = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .with_context(context)?;
+        let mut w = io::BufWriter::with_capacity(1 << 16, &f);
+        let out = write(&mut w).with_context(context)?;
+        w.flush().with_context(context)?;
+        return Ok(out);
+    }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -130,13 +149,11 @@ pub fn atomic<T>(
     })?;
     let out = {
         let mut w = io::BufWriter::with_capacity(1 << 16, tmp.as_file());
-        let out = write(&mut w)?;
-        w.flush()
-            .with_context(|| format!("writing {}", path.display()))?;
+        let out = write(&mut w).with_context(context)?;
+        w.flush().with_context(context)?;
         out
     };
-    tmp.persist(path)
-        .with_context(|| format!("writing {}", path.display()))?;
+    tmp.persist(path).with_context(context)?;
     Ok(out)
 }
 
@@ -181,7 +198,10 @@ mod tests {
             anyhow::bail!("the template failed")
         })
         .unwrap_err();
-        assert_eq!(err.to_string(), "the template failed");
+        assert_eq!(
+            format!("{err:#}"),
+            format!("writing {}: the template failed", path.display())
+        );
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "old\n");
         let names: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
@@ -196,6 +216,15 @@ mod tests {
             use std::os::unix::fs::PermissionsExt as _;
             let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
             assert_eq!(mode, 0o644);
+
+            // Through a symlink, the file it names; a device is written in place.
+            let link = dir.path().join("latest.json");
+            std::os::unix::fs::symlink(&path, &link).unwrap();
+            atomic(&link, |w| Ok(w.write_all(b"newer\n")?)).unwrap();
+            assert!(link.is_symlink());
+            assert_eq!(std::fs::read_to_string(&path).unwrap(), "newer\n");
+            atomic(Path::new("/dev/null"), |w| Ok(w.write_all(b"gone\n")?)).unwrap();
+            assert!(!std::fs::metadata("/dev/null").unwrap().is_file());
         }
     }
 }
