@@ -24,7 +24,7 @@ fn estate(dir: &std::path::Path) -> (String, Moto, Option<RealKube>) {
         "c('s3').create_bucket(Bucket='plain-logs')\nc('s3').create_bucket(Bucket='waived-logs')\nc('ec2').create_volume(AvailabilityZone='us-east-1a', Size=8)",
     );
     let db = db(dir);
-    scan_moto(&moto, &db);
+    scan_moto(&moto, &db, &[]);
     let w = vigil(&[
         "waive",
         "add",
@@ -42,7 +42,7 @@ fn estate(dir: &std::path::Path) -> (String, Moto, Option<RealKube>) {
         "2099-01-31",
     ]);
     assert!(w.status.success(), "{}", stderr(&w));
-    scan_moto(&moto, &db);
+    scan_moto(&moto, &db, &[]);
     let kube = RealKube::start();
     if let Some(k) = &kube {
         k.apply(crate::report::WORKLOAD);

@@ -144,17 +144,7 @@ fn assessment_results_and_poam_are_valid_oscal_whose_references_resolve() {
     let dir = tempfile::tempdir().unwrap();
     let db = db(dir.path());
     let scan = |extra: &[&str]| {
-        let mut args = vec![
-            "scan",
-            "--endpoint-url",
-            &moto.url,
-            "--region",
-            "us-east-1",
-            "--db",
-            &db,
-        ];
-        args.extend_from_slice(extra);
-        assert_eq!(vigil(&args).status.code(), Some(1));
+        assert_eq!(scan_moto(&moto, &db, extra).status.code(), Some(1));
     };
     scan(&[]);
     let waive = vigil(&[

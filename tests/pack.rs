@@ -146,7 +146,7 @@ fn a_signed_pack_verifies_with_vigil_and_stock_tools_and_tampering_shows() {
     );
     let dir = tempfile::tempdir().unwrap();
     let db = db(dir.path());
-    scan_moto(&moto, &db);
+    scan_moto(&moto, &db, &[]);
 
     let key = dir.path().join("signing.key");
     let out = vigil(&["keys", "new", "--out", key.to_str().unwrap()]);

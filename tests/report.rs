@@ -104,7 +104,7 @@ fn posture_of_a_moto_scan_and_a_cluster_scan_in_every_format() {
     );
     let dir = tempfile::tempdir().unwrap();
     let db = db(dir.path());
-    let out = scan_moto(&moto, &db);
+    let out = scan_moto(&moto, &db, &[]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let kube = RealKube::start();
     if let Some(kube) = &kube {

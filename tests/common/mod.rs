@@ -137,9 +137,9 @@ pub fn vigil_env(args: &[&str], env: &[(&str, &str)]) -> Output {
     cmd.output().expect("vigil runs")
 }
 
-/// `vigil scan` of moto's us-east-1 into `db`.
-pub fn scan_moto(moto: &Moto, db: &str) -> Output {
-    vigil(&[
+/// `vigil scan` of moto's us-east-1 into `db`, with `extra` arguments.
+pub fn scan_moto(moto: &Moto, db: &str, extra: &[&str]) -> Output {
+    let mut args = vec![
         "scan",
         "--endpoint-url",
         &moto.url,
@@ -147,7 +147,9 @@ pub fn scan_moto(moto: &Moto, db: &str) -> Output {
         "us-east-1",
         "--db",
         db,
-    ])
+    ];
+    args.extend_from_slice(extra);
+    vigil(&args)
 }
 
 pub fn stdout(o: &Output) -> String {
