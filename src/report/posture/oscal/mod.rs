@@ -59,16 +59,6 @@ pub fn uuid(name: &str) -> String {
     Uuid::new_v5(&NAMESPACE, name.as_bytes()).to_string()
 }
 
-fn prop(name: &str, value: impl ToString) -> Option<Value> {
-    let v = value.to_string();
-    let v = v.trim();
-    (!v.is_empty()).then(|| json!({"name": name, "ns": NS, "value": v}))
-}
-
-fn props(list: Vec<Option<Value>>) -> Value {
-    Value::Array(list.into_iter().flatten().collect())
-}
-
 fn scans_key(p: &Posture) -> String {
     p.scans
         .iter()
@@ -83,12 +73,12 @@ fn metadata(p: &Posture, title: String, version: &str) -> Value {
         "last-modified": p.generated_at,
         "version": format!("scans {}", scans_key(p).replace(',', ", ")),
         "oscal-version": version,
-        "props": props(vec![
-            prop("vigil-version", p.vigil_version),
-            prop("baseline", p.baseline),
-            prop("baseline-version", &p.baseline_version),
-            prop("rules-digest", &p.rules_digest),
-            p.audit_head.as_ref().and_then(|h| prop("audit-log-head", h)),
+        "props": vprops([
+            vprop("vigil-version", p.vigil_version),
+            vprop("baseline", p.baseline),
+            vprop("baseline-version", p.baseline_version.as_str()),
+            vprop("rules-digest", p.rules_digest.as_str()),
+            p.audit_head.as_deref().and_then(|h| vprop("audit-log-head", h)),
         ]),
     })
 }
@@ -261,11 +251,11 @@ impl<'a> Scan<'a> {
             "uuid": self.observation_uuid(id),
             "title": format!("{id} on {}: {} pass, {} fail, {} error", s.target, n.pass, n.fail, n.error),
             "description": r.title,
-            "props": props(vec![
-                prop("assessment-rule-id", id),
-                prop("pass-count", n.pass),
-                prop("fail-count", n.fail),
-                prop("error-count", n.error),
+            "props": vprops([
+                vprop("assessment-rule-id", id),
+                vprop("pass-count", n.pass.to_string()),
+                vprop("fail-count", n.fail.to_string()),
+                vprop("error-count", n.error.to_string()),
             ]),
             "methods": ["TEST"],
             "origins": tool(),
@@ -318,7 +308,7 @@ impl<'a> Scan<'a> {
             "uuid": uuid(&format!("finding:{}:{}", s.id, c.oscal_id)),
             "title": format!("{}: {}", c.id, c.title),
             "description": format!("{} in {}: {}", status.as_str(), s.target, c.status_reason.as_deref().unwrap_or("")),
-            "props": props(vec![prop("class", c.class.as_str()), prop("status", status.as_str())]),
+            "props": vprops([vprop("class", c.class.as_str()), vprop("status", status.as_str())]),
             "target": {"type": "objective-id", "target-id": objective, "status": {"state": state, "reason": reason}},
         });
         if status == Status::NotAssessed {
@@ -407,7 +397,7 @@ fn result_of<'a>(
         ),
         "start": s.started_at,
         "end": s.finished_at,
-        "props": props(vec![prop("scan-id", s.id), prop("scan-status", &s.status)]),
+        "props": vprops([vprop("scan-id", s.id.to_string()), vprop("scan-status", s.status.as_str())]),
         "reviewed-controls": reviewed,
     });
     let mut remarks = Vec::new();
