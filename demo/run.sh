@@ -23,7 +23,7 @@ cd "$(dirname "$0")/.."
 
 if ! command -v moto_server >/dev/null 2>&1; then
   echo "installing moto's server (pip install \"moto[server]\" boto3)..." >&2
-  python3 -m pip install --quiet --disable-pip-version-check "moto[server]" boto3
+  python3 -m pip install --quiet --disable-pip-version-check "moto[server]==5.2.1" boto3  # 5.2.6 answers cloudtrail:DescribeTrails with 404
 fi
 
 echo "building vigil..." >&2

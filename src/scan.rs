@@ -1,14 +1,17 @@
-//! One scan from start to end: collect a target, evaluate the rules, record the result in
-//! one transaction. Shared by `vigil scan` and the daemon, which differ only in where the
-//! options come from and how they report.
+//! One scan from start to end: resolve a named target from the config (and the command
+//! line's overrides), collect it through its source, evaluate the rules, record the result
+//! in one transaction. Shared by `vigil scan` and the daemon, which differ only in where the
+//! overrides come from and how they report; manifest scans take the same path and stop
+//! before recording.
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
-use crate::collect::aws::{self, AwsOptions};
-use crate::collect::{k8s, ApiStats};
+use crate::collect::aws::AwsOptions;
+use crate::collect::{k8s, ApiStats, Collected, Source, SourceConfig};
 use crate::config::Config;
 use crate::model::{Finding, Snapshot};
 use crate::policy::{self, EvalContext, EvalReport, RuleSet};
@@ -18,48 +21,131 @@ use crate::store::{Lifecycle, ScanInput, ScanRecord, Store};
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error(transparent)]
-    Aws(#[from] crate::collect::aws::Error),
-    #[error(transparent)]
-    Kubernetes(#[from] k8s::Error),
-    #[error("two clusters are named `{0}`; give them distinct names (`name` in [[collectors.kubernetes.clusters]], or --cluster-name)")]
-    DuplicateCluster(String),
+    Source(#[from] crate::collect::source::Error),
+    #[error("unknown target `{0}` (known: {1})")]
+    UnknownTarget(String, String),
+    #[error("{0}")]
+    Flags(&'static str),
     #[error(transparent)]
     Store(#[from] crate::store::Error),
 }
 
+impl Error {
+    /// The error's kind, as a metric label.
+    pub fn metric_label(&self) -> &'static str {
+        match self {
+            Error::Source(e) => e.metric_label(),
+            Error::UnknownTarget(..) | Error::Flags(_) => "target",
+            Error::Store(_) => "store",
+        }
+    }
+}
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// What a scheduled or on-demand scan collects.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Target {
-    Aws,
-    Kubernetes,
+/// A named target: what a scheduled or on-demand scan collects, and the name its scans,
+/// coverage, metrics and reports go by.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub name: String,
+    pub source: Source,
 }
 
-impl Target {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Target::Aws => "aws",
-            Target::Kubernetes => "kubernetes",
-        }
-    }
+/// Command-line settings that override the config's for one scan (`vigil scan`'s flags);
+/// the daemon has none. Resolved once, by [`resolve`].
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub regions: Vec<String>,
+    pub profile: Option<String>,
+    pub endpoint_url: Option<String>,
+    pub services: Vec<String>,
+    pub kubeconfig: Option<PathBuf>,
+    pub context: Option<String>,
+    pub cluster_name: Option<String>,
+    pub in_cluster: bool,
+    pub namespaces: Vec<String>,
+    pub kinds: Vec<String>,
+    /// Evaluate these manifest files instead of a live target.
+    pub manifests: Vec<PathBuf>,
+    /// Evaluate this saved snapshot instead of a live target.
+    pub snapshot: Option<PathBuf>,
+}
 
-    pub fn parse(s: &str) -> Option<Target> {
-        match s {
-            "aws" => Some(Target::Aws),
-            "kubernetes" | "k8s" => Some(Target::Kubernetes),
-            _ => None,
-        }
+impl Overrides {
+    fn aws(&self) -> bool {
+        !self.regions.is_empty()
+            || self.profile.is_some()
+            || self.endpoint_url.is_some()
+            || !self.services.is_empty()
+    }
+    /// Flags that name one cluster (they replace the configured clusters).
+    fn names_a_cluster(&self) -> bool {
+        self.kubeconfig.is_some()
+            || self.context.is_some()
+            || self.cluster_name.is_some()
+            || self.in_cluster
+    }
+    fn kubernetes(&self) -> bool {
+        self.names_a_cluster() || !self.namespaces.is_empty() || !self.kinds.is_empty()
     }
 }
 
-/// The AWS collector's options from `[collectors.aws]`.
-pub fn aws_options(cfg: &Config, stats: Arc<ApiStats>) -> AwsOptions {
+/// The target `name` names in the config (`aws`, `kubernetes` or `k8s`, an AWS target's or
+/// a cluster's name), with the command line's overrides applied, built (its options checked).
+/// `--manifests` and `--snapshot` are targets of their own (`manifests`, `snapshot:PATH`).
+pub fn resolve(cfg: &Config, name: &str, over: &Overrides, stats: Arc<ApiStats>) -> Result<Target> {
+    let (name, source) = if !over.manifests.is_empty() {
+        (
+            "manifests".to_string(),
+            SourceConfig::Manifests(over.manifests.clone()),
+        )
+    } else if let Some(p) = &over.snapshot {
+        (
+            format!("snapshot:{}", p.display()),
+            SourceConfig::Snapshot(p.clone()),
+        )
+    } else {
+        let name = if name == "k8s" { "kubernetes" } else { name };
+        let aws_targets = &cfg.collectors.aws.targets;
+        let clusters = &cfg.collectors.kubernetes.clusters;
+        let source = if name == "aws" {
+            SourceConfig::Aws(aws_accounts(cfg, aws_targets.iter(), over, &stats)?)
+        } else if name == "kubernetes" {
+            SourceConfig::Kubernetes(kubernetes_clusters(cfg, clusters.iter(), over, &stats)?)
+        } else if let Some(t) = aws_targets.iter().find(|t| t.name == name) {
+            SourceConfig::Aws(aws_accounts(cfg, std::iter::once(t), over, &stats)?)
+        } else if let Some(c) = clusters
+            .iter()
+            .find(|c| c.target_name().as_deref() == Some(name))
+        {
+            SourceConfig::Kubernetes(kubernetes_clusters(cfg, std::iter::once(c), over, &stats)?)
+        } else {
+            let mut known = cfg.target_names();
+            known.insert(2, "k8s".into());
+            return Err(Error::UnknownTarget(name.to_string(), known.join(", ")));
+        };
+        (name.to_string(), source)
+    };
+    Ok(Target {
+        name,
+        source: source.build()?,
+    })
+}
+
+/// `[collectors.aws]` with each named target's keys over it (none listed: the one account
+/// the keys reach), then the command line's over both.
+fn aws_accounts<'a>(
+    cfg: &Config,
+    targets: impl ExactSizeIterator<Item = &'a crate::config::AwsTarget>,
+    over: &Overrides,
+    stats: &Arc<ApiStats>,
+) -> Result<Vec<AwsOptions>> {
+    if over.kubernetes() {
+        return Err(Error::Flags("--kubeconfig, --context, --cluster-name, --in-cluster, --namespace and --kind need --target kubernetes"));
+    }
     let a = &cfg.collectors.aws;
-    AwsOptions {
+    let base = AwsOptions {
+        label: None,
         regions: a.regions.clone(),
         profile: a.profile.clone(),
         endpoint_url: a.endpoint_url.clone(),
@@ -68,72 +154,93 @@ pub fn aws_options(cfg: &Config, stats: Arc<ApiStats>) -> AwsOptions {
         max_attempts: a.max_attempts,
         role: None,
         profile_only: false,
-        stats,
+        stats: stats.clone(),
+    };
+    let mut accounts: Vec<AwsOptions> = if targets.len() == 0 {
+        vec![base]
+    } else {
+        targets
+            .map(|t| AwsOptions {
+                label: Some(t.name.clone()),
+                regions: pick(&t.regions, &base.regions),
+                profile: t.profile.clone().or(base.profile.clone()),
+                endpoint_url: t.endpoint_url.clone().or(base.endpoint_url.clone()),
+                services: pick(&t.services, &base.services),
+                ..base.clone()
+            })
+            .collect()
+    };
+    for o in &mut accounts {
+        o.regions = pick(&over.regions, &o.regions);
+        o.services = pick(&over.services, &o.services);
+        o.profile = over.profile.clone().or(o.profile.take());
+        o.endpoint_url = over.endpoint_url.clone().or(o.endpoint_url.take());
     }
+    Ok(accounts)
 }
 
-/// `[collectors.kubernetes]` settings every cluster shares.
-pub fn cluster_defaults(cfg: &Config, stats: Arc<ApiStats>) -> k8s::ClusterOptions {
+/// `first` unless empty, else `second`.
+fn pick<T: Clone>(first: &[T], second: &[T]) -> Vec<T> {
+    if first.is_empty() { second } else { first }.to_vec()
+}
+
+/// The configured clusters (none: the kubeconfig's current context), with `[collectors.
+/// kubernetes]`'s settings; flags that name a cluster replace them, `--namespace` and
+/// `--kind` alone narrow each.
+fn kubernetes_clusters<'a>(
+    cfg: &Config,
+    clusters: impl ExactSizeIterator<Item = &'a crate::config::Cluster>,
+    over: &Overrides,
+    stats: &Arc<ApiStats>,
+) -> Result<Vec<k8s::ClusterOptions>> {
+    if over.aws() {
+        return Err(Error::Flags("--region, --endpoint-url, --profile and --service are AWS options; they do not apply to --target kubernetes"));
+    }
     let k = &cfg.collectors.kubernetes;
-    k8s::ClusterOptions {
+    let base = k8s::ClusterOptions {
         page_size: k.page_size,
         max_concurrency: k.max_concurrency,
         timeout: std::time::Duration::from_secs(k.timeout_seconds),
         max_attempts: k.max_attempts,
-        stats,
+        stats: stats.clone(),
         ..Default::default()
+    };
+    if over.names_a_cluster() || clusters.len() == 0 {
+        return Ok(vec![k8s::ClusterOptions {
+            name: over.cluster_name.clone(),
+            kubeconfig: over.kubeconfig.clone(),
+            context: over.context.clone(),
+            in_cluster: over.in_cluster,
+            namespaces: over.namespaces.clone(),
+            kinds: over.kinds.clone(),
+            ..base
+        }]);
     }
-}
-
-/// The configured clusters, or the kubeconfig's current context when none is configured.
-pub fn configured_clusters(cfg: &Config, stats: Arc<ApiStats>) -> Vec<k8s::ClusterOptions> {
-    let base = cluster_defaults(cfg, stats);
-    let k = &cfg.collectors.kubernetes;
-    if k.clusters.is_empty() {
-        return vec![base];
-    }
-    k.clusters
-        .iter()
+    Ok(clusters
         .map(|c| k8s::ClusterOptions {
             name: c.name.clone(),
             kubeconfig: c.kubeconfig.clone(),
             context: c.context.clone(),
             in_cluster: c.in_cluster,
-            namespaces: c.namespaces.clone(),
-            kinds: c.kinds.clone(),
+            namespaces: pick(&over.namespaces, &c.namespaces),
+            kinds: pick(&over.kinds, &c.kinds),
             ..base.clone()
         })
-        .collect()
+        .collect())
 }
 
-fn empty_snapshot(started: DateTime<Utc>) -> Snapshot {
-    Snapshot {
-        version: 1,
-        collected_at: started.to_rfc3339_opts(SecondsFormat::Secs, true),
-        ..Default::default()
-    }
-}
-
-/// Collects one AWS account. An account that cannot be identified fails the whole call;
-/// a region or service that fails is a failed scope in the snapshot.
-///
-/// Every resource goes through `redactor` before the snapshot is returned: nothing a
-/// caller stores, prints or evaluates carries a credential-looking value.
-pub async fn collect_aws(
-    opts: &AwsOptions,
+/// Collects a target and redacts what it read (see [`crate::redact`]): nothing a caller
+/// stores, prints or evaluates carries a credential-looking value.
+pub async fn collect(
+    target: &Target,
     redactor: &Redactor,
     started: DateTime<Utc>,
     progress: &(dyn Fn(&str) + Sync),
-) -> Result<Snapshot> {
-    let (_account, scopes) = aws::collect(opts, progress).await?;
-    let mut snapshot = empty_snapshot(started);
-    for s in scopes {
-        snapshot.coverage.push(s.coverage());
-        snapshot.resources.extend(s.resources);
-    }
-    snapshot.coverage.sort_by(|a, b| a.scope.cmp(&b.scope));
-    redact(redactor, &mut snapshot);
-    Ok(snapshot)
+) -> Result<Collected> {
+    let cx = crate::collect::source::Cx { started, progress };
+    let mut collected = target.source.collect(&cx).await?;
+    redact(redactor, &mut collected.snapshot);
+    Ok(collected)
 }
 
 /// Redacts a snapshot (see [`crate::redact`]) and logs how many values it replaced.
@@ -142,84 +249,6 @@ pub fn redact(redactor: &Redactor, snapshot: &mut Snapshot) {
     if n > 0 {
         tracing::info!(target: "collect", values = n, "redacted credential-looking values");
     }
-}
-
-/// The name a cluster goes by when its client cannot even be built.
-fn fallback_name(opts: &k8s::ClusterOptions) -> String {
-    match (&opts.name, &opts.context, opts.in_cluster) {
-        (Some(n), _, _) | (None, Some(n), _) => crate::model::k8s::cluster_name(n),
-        (None, None, true) => "in-cluster".into(),
-        (None, None, false) => "current-context".into(),
-    }
-}
-
-/// A snapshot and what went wrong on the way that is not in its coverage already.
-pub struct Collection {
-    pub snapshot: Snapshot,
-    /// Clusters that could not be reached at all (`cluster NAME: reason`); their scopes are
-    /// failed in the snapshot, the other clusters' are not affected.
-    pub problems: Vec<String>,
-    /// What the user should know about how clusters were read (namespaces fallen back to).
-    pub notes: Vec<String>,
-}
-
-/// Collects several clusters concurrently; one unreachable cluster fails only its scopes.
-/// Every object goes through `redactor` before the snapshot is returned.
-pub async fn collect_kubernetes(
-    clusters: &[k8s::ClusterOptions],
-    redactor: &Redactor,
-    started: DateTime<Utc>,
-    progress: &(dyn Fn(&str) + Sync),
-) -> Result<Collection> {
-    for c in clusters {
-        k8s::check(c)?;
-    }
-    // Every cluster's name is settled before anything is collected: two clusters under one
-    // name would resolve each other's findings.
-    let names: Vec<String> = futures::future::join_all(clusters.iter().map(k8s::resolve_name))
-        .await
-        .into_iter()
-        .zip(clusters)
-        .map(|(r, c)| r.unwrap_or_else(|_| fallback_name(c)))
-        .collect();
-    for (i, n) in names.iter().enumerate() {
-        if names[..i].contains(n) {
-            return Err(Error::DuplicateCluster(n.clone()));
-        }
-    }
-    let results =
-        futures::future::join_all(clusters.iter().map(|c| k8s::collect(c, progress))).await;
-    let mut snapshot = empty_snapshot(started);
-    let mut problems = Vec::new();
-    let mut notes = Vec::new();
-    for ((opts, name), result) in clusters.iter().zip(&names).zip(results) {
-        let scopes = match result {
-            Ok(c) => {
-                if let Some(id) = c.identity {
-                    snapshot
-                        .identities
-                        .insert(format!("kubernetes/{}", c.cluster), id);
-                }
-                notes.extend(c.notes);
-                c.scopes
-            }
-            Err(e) => {
-                problems.push(format!("cluster {name}: {e}"));
-                k8s::failed_scopes(opts, name, &e.to_string())
-            }
-        };
-        for s in scopes {
-            snapshot.coverage.push(s.coverage());
-            snapshot.resources.extend(s.resources);
-        }
-    }
-    snapshot.coverage.sort_by(|a, b| a.scope.cmp(&b.scope));
-    redact(redactor, &mut snapshot);
-    Ok(Collection {
-        snapshot,
-        problems,
-        notes,
-    })
 }
 
 /// A recorded scan and what it found.

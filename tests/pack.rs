@@ -51,7 +51,7 @@ fn sha256sum_ok(dir: &Path, manifest: &str) -> bool {
 fn bagit_py() -> Option<PathBuf> {
     let p = std::env::var_os("BAGIT_PY").map(PathBuf::from);
     if p.is_none() {
-        assert!(!in_ci(), "BAGIT_PY is not set (.ci/run installs bagit)");
+        skip("BAGIT_PY is not set (scripts/test installs bagit)");
     }
     p
 }
@@ -69,8 +69,7 @@ fn bagit_ok(dir: &Path) -> Option<bool> {
 /// minisign, when installed (required in CI: .ci/run installs it).
 fn minisign_ok(dir: &Path, public: &Path) -> Option<bool> {
     if Command::new("minisign").arg("-v").output().is_err() {
-        assert!(!in_ci(), "minisign is missing (apt-get install minisign)");
-        eprintln!("skipped: no minisign");
+        skip("minisign is missing (apt-get install minisign)");
         return None;
     }
     let out = run(Command::new("minisign")

@@ -34,3 +34,4 @@ mod report;
 mod rules;
 mod smtpd;
 mod store;
+mod targets;

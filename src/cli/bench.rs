@@ -63,8 +63,8 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
     }
     let t0 = Instant::now();
     let mut snapshot = match args.estate {
-        Estate::Aws => vigil::model::synthetic::estate(args.resources),
-        Estate::Kubernetes => vigil::model::synthetic::cluster(args.resources),
+        Estate::Aws => vigil::collect::synthetic::estate(args.resources),
+        Estate::Kubernetes => vigil::collect::synthetic::cluster(args.resources),
     };
     let gen = t0.elapsed();
     // Every collected snapshot goes through redaction before evaluation; its cost belongs
@@ -158,8 +158,8 @@ fn history(
     }
     let mut store = vigil::store::Store::open(db)?;
     let mut snapshot = match args.estate {
-        Estate::Aws => vigil::model::synthetic::estate(args.resources),
-        Estate::Kubernetes => vigil::model::synthetic::cluster(args.resources),
+        Estate::Aws => vigil::collect::synthetic::estate(args.resources),
+        Estate::Kubernetes => vigil::collect::synthetic::cluster(args.resources),
     };
     let n = snapshot.resources.len();
     let per_scan = ((n as f64) * args.change).round() as usize;

@@ -47,8 +47,10 @@ pub fn run(cmd: Command, global: Option<&std::path::Path>) -> anyhow::Result<Exi
                 .with_context(|| format!("reading {}", path.display()))?;
             let file = path.display().to_string();
             let mut problems: Vec<String> = Vec::new();
+            let mut targets = Vec::new();
             match Config::parse(&file, &text) {
                 Ok(cfg) => {
+                    targets = describe_targets(&cfg);
                     for d in &cfg.rules.dirs {
                         let source = vigil::policy::RuleSource::Dir(d.clone());
                         match vigil::policy::RuleSet::load(&[source]) {
@@ -67,6 +69,9 @@ pub fn run(cmd: Command, global: Option<&std::path::Path>) -> anyhow::Result<Exi
             }
             if problems.is_empty() {
                 println!("{file}: ok");
+                for t in &targets {
+                    println!("  {t}");
+                }
                 Ok(ExitCode::SUCCESS)
             } else {
                 println!("{} problem(s)", problems.len());
@@ -74,4 +79,64 @@ pub fn run(cmd: Command, global: Option<&std::path::Path>) -> anyhow::Result<Exi
             }
         }
     }
+}
+
+/// One line per target a scan can name (`vigil scan --target`, `[[schedules]] target`):
+/// what it reads and when the daemon scans it.
+fn describe_targets(cfg: &Config) -> Vec<String> {
+    let when = |name: &str| {
+        let crons: Vec<String> = cfg
+            .schedules
+            .iter()
+            .filter(|s| s.target == name || (name == "kubernetes" && s.target == "k8s"))
+            .map(|s| format!("`{}`", s.cron))
+            .collect();
+        if crons.is_empty() {
+            "not scheduled".to_string()
+        } else {
+            format!("scheduled {}", crons.join(", "))
+        }
+    };
+    let aws = &cfg.collectors.aws.targets;
+    let clusters = &cfg.collectors.kubernetes.clusters;
+    let names = |v: Vec<String>| v.join(", ");
+    let mut out = vec!["targets:".to_string()];
+    out.push(format!(
+        "aws: {} ({})",
+        if aws.is_empty() {
+            "the one AWS account [collectors.aws] reaches".to_string()
+        } else {
+            format!(
+                "every AWS target together: {}",
+                names(aws.iter().map(|t| t.name.clone()).collect())
+            )
+        },
+        when("aws")
+    ));
+    out.push(format!(
+        "kubernetes: {} ({})",
+        if clusters.is_empty() {
+            "the kubeconfig's current context (or the pod's service account)".to_string()
+        } else {
+            format!(
+                "every cluster together: {}",
+                names(
+                    clusters
+                        .iter()
+                        .map(|c| c
+                            .target_name()
+                            .unwrap_or_else(|| "(current context)".into()))
+                        .collect()
+                )
+            )
+        },
+        when("kubernetes")
+    ));
+    for t in aws {
+        out.push(format!("{}: AWS target ({})", t.name, when(&t.name)));
+    }
+    for n in clusters.iter().filter_map(|c| c.target_name()) {
+        out.push(format!("{n}: Kubernetes cluster ({})", when(&n)));
+    }
+    out
 }

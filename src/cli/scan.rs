@@ -5,21 +5,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context as _};
-use chrono::{SecondsFormat, Utc};
+use chrono::Utc;
 use clap::ValueEnum;
 
-use vigil::collect::k8s;
 use vigil::model::{ScanStatus, Severity, Snapshot};
-use vigil::policy::{self, EvalContext};
 use vigil::report;
 use vigil::store::Store;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Target {
-    Aws,
-    #[value(alias = "k8s")]
-    Kubernetes,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum ScanFormat {
@@ -30,20 +21,12 @@ pub enum ScanFormat {
     Sarif,
 }
 
-impl Target {
-    fn as_str(self) -> &'static str {
-        match self {
-            Target::Aws => "aws",
-            Target::Kubernetes => "kubernetes",
-        }
-    }
-}
-
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// What to scan.
-    #[arg(long, value_enum, default_value = "aws")]
-    pub target: Target,
+    /// What to scan: `aws`, `kubernetes` (or `k8s`), or a target the config names
+    /// (`[[collectors.aws.targets]]`, `[[collectors.kubernetes.clusters]]`).
+    #[arg(long, default_value = "aws")]
+    pub target: String,
     /// AWS region to scan (repeatable). Default: config, then AWS_REGION / the profile.
     #[arg(long = "region")]
     pub regions: Vec<String>,
@@ -101,17 +84,24 @@ pub struct Args {
     pub manifests: Vec<PathBuf>,
 }
 
-pub fn read_snapshot(path: &std::path::Path) -> anyhow::Result<Snapshot> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("reading snapshot {}", path.display()))?;
-    serde_json::from_str(&text).map_err(|e| {
-        anyhow::anyhow!(
-            "{}:{}:{}: invalid snapshot: {e}",
-            path.display(),
-            e.line(),
-            e.column()
-        )
-    })
+impl Args {
+    /// The command line's settings over the config's, resolved once.
+    fn overrides(&self) -> vigil::scan::Overrides {
+        vigil::scan::Overrides {
+            regions: self.regions.clone(),
+            profile: self.profile.clone(),
+            endpoint_url: self.endpoint_url.clone(),
+            services: self.services.clone(),
+            kubeconfig: self.kubeconfig.clone(),
+            context: self.context.clone(),
+            cluster_name: self.cluster_name.clone(),
+            in_cluster: self.in_cluster,
+            namespaces: self.namespaces.clone(),
+            kinds: self.kinds.clone(),
+            manifests: self.manifests.clone(),
+            snapshot: self.snapshot.clone(),
+        }
+    }
 }
 
 pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitCode> {
@@ -125,8 +115,10 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
     if rules.rules.is_empty() {
         bail!("no rules loaded (check --rules and [rules] in the config)");
     }
+    let stats = std::sync::Arc::new(vigil::collect::ApiStats::default());
+    let target = vigil::scan::resolve(&cfg, &args.target, &args.overrides(), stats)?;
     if !args.manifests.is_empty() {
-        return scan_manifests(&args, &cfg, &rules, fail_on);
+        return scan_manifests(&args, &cfg, &rules, &target, fail_on);
     }
     if args.format == ScanFormat::Sarif {
         bail!("--format sarif locates findings in files: use it with --manifests (cloud and cluster scans print table or json)");
@@ -144,18 +136,18 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
     let _lock = vigil::store::lock::acquire(&db_path)?;
     let mut store = Store::open(&db_path)?;
     store.scrub_history()?;
-    let snapshot = snapshot(&args, &cfg, &store.redactor()?, started)?;
-    let target = match &args.snapshot {
-        Some(p) => format!("snapshot:{}", p.display()),
-        None => args.target.as_str().to_string(),
-    };
+    let snapshot = collect(&target, &store.redactor()?, started)?;
+    if let Some(p) = &args.save_snapshot {
+        let text = serde_json::to_string_pretty(&snapshot)?;
+        std::fs::write(p, text).with_context(|| format!("writing snapshot {}", p.display()))?;
+    }
     let finish = if args.now.is_some() {
         vigil::scan::Finish::AtStart
     } else {
         vigil::scan::Finish::Now
     };
     let run = vigil::scan::ScanRun {
-        target: &target,
+        target: &target.name,
         run_id: None,
         started,
         finish,
@@ -165,29 +157,38 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
     print_recorded(&args, &rules, recorded, fail_on)
 }
 
-/// The snapshot to evaluate: collected now, or read from `--snapshot` (redacted again: an
-/// older vigil may have kept what this one redacts); written to `--save-snapshot`.
-fn snapshot(
-    args: &Args,
-    cfg: &vigil::config::Config,
+/// Collects a target (a saved snapshot is read, and redacted again: an older vigil may have
+/// kept what this one redacts), with a spinner on a terminal; prints its problems and notes.
+fn collect(
+    target: &vigil::scan::Target,
     redactor: &vigil::redact::Redactor,
     started: chrono::DateTime<Utc>,
 ) -> anyhow::Result<Snapshot> {
-    let stats = std::sync::Arc::new(vigil::collect::ApiStats::default());
-    let snapshot = match (&args.snapshot, args.target) {
-        (Some(p), _) => {
-            let mut s = read_snapshot(p)?;
-            vigil::scan::redact(redactor, &mut s);
-            s
-        }
-        (None, Target::Aws) => collect(args, cfg, redactor, started, stats)?,
-        (None, Target::Kubernetes) => collect_kubernetes(args, cfg, redactor, started, stats)?,
+    let spinner = match target.source.config() {
+        vigil::collect::SourceConfig::Aws(_) => spinner("collecting AWS resources…"),
+        vigil::collect::SourceConfig::Kubernetes(_) => spinner("collecting Kubernetes objects…"),
+        _ => None,
     };
-    if let Some(p) = &args.save_snapshot {
-        let text = serde_json::to_string_pretty(&snapshot)?;
-        std::fs::write(p, text).with_context(|| format!("writing snapshot {}", p.display()))?;
+    let progress = |scope: &str| {
+        if let Some(pb) = &spinner {
+            pb.set_message(format!("collected {scope}"));
+        }
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let result = rt.block_on(vigil::scan::collect(target, redactor, started, &progress));
+    if let Some(pb) = &spinner {
+        pb.finish_and_clear();
     }
-    Ok(snapshot)
+    let collected = result?;
+    for p in &collected.problems {
+        eprintln!("error: {p}");
+    }
+    for n in &collected.notes {
+        eprintln!("note: {n}");
+    }
+    Ok(collected.snapshot)
 }
 
 /// Prints a recorded scan (warnings to stderr, the result as a table or JSON) and returns
@@ -261,133 +262,6 @@ fn print_recorded(
     Ok(ExitCode::from(if gate { 1 } else { 0 }))
 }
 
-fn collect(
-    args: &Args,
-    cfg: &vigil::config::Config,
-    redactor: &vigil::redact::Redactor,
-    started: chrono::DateTime<Utc>,
-    stats: std::sync::Arc<vigil::collect::ApiStats>,
-) -> anyhow::Result<Snapshot> {
-    let mut opts = vigil::scan::aws_options(cfg, stats);
-    if !args.regions.is_empty() {
-        opts.regions = args.regions.clone();
-    }
-    if args.profile.is_some() {
-        opts.profile = args.profile.clone();
-    }
-    if args.endpoint_url.is_some() {
-        opts.endpoint_url = args.endpoint_url.clone();
-    }
-    if !args.services.is_empty() {
-        opts.services = args.services.clone();
-    }
-    for s in &opts.services {
-        if vigil::collect::aws::services::service(s).is_none() {
-            bail!(
-                "unknown AWS service `{s}` (known: {})",
-                vigil::collect::aws::services::names().join(", ")
-            );
-        }
-    }
-    if args.kubeconfig.is_some()
-        || args.context.is_some()
-        || args.cluster_name.is_some()
-        || args.in_cluster
-        || !args.namespaces.is_empty()
-        || !args.kinds.is_empty()
-    {
-        bail!("--kubeconfig, --context, --cluster-name, --in-cluster, --namespace and --kind need --target kubernetes");
-    }
-    let spinner = spinner("collecting AWS resources…");
-    let progress = |scope: &str| {
-        if let Some(pb) = &spinner {
-            pb.set_message(format!("collected {scope}"));
-        }
-    };
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
-    let result = rt.block_on(vigil::scan::collect_aws(
-        &opts, redactor, started, &progress,
-    ));
-    if let Some(pb) = &spinner {
-        pb.finish_and_clear();
-    }
-    Ok(result?)
-}
-
-/// The clusters to scan: one from the command line when any cluster flag is given, else the
-/// config's, else the kubeconfig's current context.
-fn clusters(
-    args: &Args,
-    cfg: &vigil::config::Config,
-    stats: std::sync::Arc<vigil::collect::ApiStats>,
-) -> Vec<k8s::ClusterOptions> {
-    // Flags that name a cluster replace the configured ones; --namespace and --kind alone
-    // narrow every configured cluster.
-    let names_a_cluster = args.kubeconfig.is_some()
-        || args.context.is_some()
-        || args.cluster_name.is_some()
-        || args.in_cluster;
-    if names_a_cluster || cfg.collectors.kubernetes.clusters.is_empty() {
-        return vec![k8s::ClusterOptions {
-            name: args.cluster_name.clone(),
-            kubeconfig: args.kubeconfig.clone(),
-            context: args.context.clone(),
-            in_cluster: args.in_cluster,
-            namespaces: args.namespaces.clone(),
-            kinds: args.kinds.clone(),
-            ..vigil::scan::cluster_defaults(cfg, stats)
-        }];
-    }
-    let mut clusters = vigil::scan::configured_clusters(cfg, stats);
-    for c in &mut clusters {
-        if !args.namespaces.is_empty() {
-            c.namespaces = args.namespaces.clone();
-        }
-        if !args.kinds.is_empty() {
-            c.kinds = args.kinds.clone();
-        }
-    }
-    clusters
-}
-
-fn collect_kubernetes(
-    args: &Args,
-    cfg: &vigil::config::Config,
-    redactor: &vigil::redact::Redactor,
-    started: chrono::DateTime<Utc>,
-    stats: std::sync::Arc<vigil::collect::ApiStats>,
-) -> anyhow::Result<Snapshot> {
-    if !args.regions.is_empty() || args.endpoint_url.is_some() || !args.services.is_empty() {
-        bail!("--region, --endpoint-url and --service are AWS options; they do not apply to --target kubernetes");
-    }
-    let clusters = clusters(args, cfg, stats);
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
-    let spinner = spinner("collecting Kubernetes objects…");
-    let progress = |scope: &str| {
-        if let Some(pb) = &spinner {
-            pb.set_message(format!("collected {scope}"));
-        }
-    };
-    let result = rt.block_on(vigil::scan::collect_kubernetes(
-        &clusters, redactor, started, &progress,
-    ));
-    if let Some(pb) = &spinner {
-        pb.finish_and_clear();
-    }
-    let collection = result?;
-    for p in &collection.problems {
-        eprintln!("error: {p}");
-    }
-    for n in &collection.notes {
-        eprintln!("note: {n}");
-    }
-    Ok(collection.snapshot)
-}
-
 fn spinner(message: &'static str) -> Option<indicatif::ProgressBar> {
     std::io::stderr().is_terminal().then(|| {
         let pb = indicatif::ProgressBar::new_spinner();
@@ -402,30 +276,27 @@ fn scan_manifests(
     args: &Args,
     cfg: &vigil::config::Config,
     rules: &vigil::policy::RuleSet,
+    target: &vigil::scan::Target,
     fail_on: Severity,
 ) -> anyhow::Result<ExitCode> {
     use vigil::collect::manifests;
-    let mut loaded = manifests::load(&args.manifests);
-    for e in &loaded.errors {
+    let now = Utc::now();
+    // Nothing is kept from a manifest scan: a fresh key, whose hashes mean nothing later.
+    let redactor = vigil::redact::Redactor::ephemeral();
+    let rt = tokio::runtime::Builder::new_current_thread().build()?;
+    let loaded = rt.block_on(vigil::scan::collect(target, &redactor, now, &|_: &str| {}))?;
+    for e in &loaded.problems {
         eprintln!("error: {e}");
     }
-    let mut snapshot = Snapshot {
-        version: 1,
-        collected_at: Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true),
-        coverage: Vec::new(),
-        resources: std::mem::take(&mut loaded.resources),
-        identities: Default::default(),
-    };
-    // Nothing is kept from a manifest scan: a fresh key, whose hashes mean nothing later.
-    vigil::scan::redact(&vigil::redact::Redactor::ephemeral(), &mut snapshot);
-    let ctx = EvalContext {
-        now: Utc::now(),
-        params: cfg.params(),
-        mode: Default::default(),
-        threads: 0,
-        idle_since: Default::default(),
-    };
-    let eval = policy::evaluate(rules, &snapshot, &ctx);
+    // No history: nothing in a file has been idle for any time yet.
+    let eval = vigil::scan::evaluate(
+        rules,
+        cfg.params(),
+        &loaded.snapshot,
+        now,
+        &Default::default(),
+    )
+    .eval;
     for e in &eval.errors {
         eprintln!("warning: rule error: {e}");
     }
@@ -445,24 +316,25 @@ fn scan_manifests(
             let log = report::sarif::log(rules, &eval.results, &locate);
             println!("{}", serde_json::to_string_pretty(&log)?);
         }
-        ScanFormat::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&serde_json::json!({
-                "manifests": {
-                    "files": loaded.files, "documents": loaded.documents,
-                    "resources": snapshot.resources.len(), "skipped_objects": loaded.skipped,
-                    "errors": loaded.errors,
-                },
-                "findings": findings,
-                "errors": {"rules": eval.errors},
-            }))?
-        ),
-        ScanFormat::Table => print!(
-            "{}",
-            report::manifests::table(&findings, &loaded, snapshot.resources.len())
-        ),
+        ScanFormat::Json => {
+            let counts = loaded.files.unwrap_or_default();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&serde_json::json!({
+                    "manifests": {
+                        "files": counts.files, "documents": counts.documents,
+                        "resources": loaded.snapshot.resources.len(),
+                        "skipped_objects": counts.skipped_objects,
+                        "errors": loaded.problems,
+                    },
+                    "findings": findings,
+                    "errors": {"rules": eval.errors},
+                }))?
+            )
+        }
+        ScanFormat::Table => print!("{}", report::manifests::table(&findings, &loaded)),
     }
-    if !loaded.errors.is_empty() {
+    if !loaded.problems.is_empty() {
         return Ok(ExitCode::from(2));
     }
     let gate = eval.results.iter().any(|r| r.severity >= fail_on);

@@ -4,6 +4,10 @@
 pub mod aws;
 pub mod k8s;
 pub mod manifests;
+pub mod source;
+pub mod synthetic;
+
+pub use source::{Collected, Source, SourceConfig};
 
 use crate::model::{Coverage, CoverageStatus, Resource};
 

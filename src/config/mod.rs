@@ -161,8 +161,9 @@ impl Default for Daemon {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Schedule {
-    /// `aws` or `kubernetes`.
-    #[serde(default, deserialize_with = "validate::target")]
+    /// A target's name: `aws`, `kubernetes`, a `[[collectors.aws.targets]]` name or a
+    /// `[[collectors.kubernetes.clusters]]` name.
+    #[serde(default)]
     pub target: String,
     /// Six fields, seconds first: `0 0 * * * *` is every hour on the hour.
     #[serde(default, deserialize_with = "validate::cron")]
@@ -275,6 +276,17 @@ pub struct Cluster {
     pub kinds: Vec<String>,
 }
 
+impl Cluster {
+    /// The name this cluster is scanned under on its own: `name`, else the context's
+    /// cluster name (an EKS ARN's part after `cluster/`); None for the current context.
+    pub fn target_name(&self) -> Option<String> {
+        self.name
+            .as_deref()
+            .or(self.context.as_deref())
+            .map(crate::model::k8s::cluster_name)
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Aws {
@@ -297,6 +309,12 @@ pub struct Aws {
     /// Attempts per call (1 = no retry); throttling backs off exponentially.
     #[serde(default = "default_attempts", deserialize_with = "validate::positive")]
     pub max_attempts: u32,
+    /// Named AWS targets, each its own credentials and regions on top of the keys here; each
+    /// is scanned on its own (`vigil scan --target NAME`, `[[schedules]] target = NAME`), and
+    /// target `aws` scans them all together. Empty: target `aws` is the one account the keys
+    /// here reach.
+    #[serde(default)]
+    pub targets: Vec<AwsTarget>,
 }
 
 fn default_concurrency() -> usize {
@@ -306,9 +324,26 @@ fn default_attempts() -> u32 {
     5
 }
 
+/// One `[[collectors.aws.targets]]` entry: a named account (or, later, organization); every
+/// key but `name` overrides `[collectors.aws]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AwsTarget {
+    /// The target's name in scans, schedules, metrics and reports.
+    #[serde(default)]
+    pub name: String,
+    #[serde(default, deserialize_with = "validate::regions")]
+    pub regions: Vec<String>,
+    pub profile: Option<String>,
+    pub endpoint_url: Option<String>,
+    #[serde(default, deserialize_with = "validate::services")]
+    pub services: Vec<String>,
+}
+
 impl Default for Aws {
     fn default() -> Self {
         Aws {
+            targets: Vec::new(),
             regions: Vec::new(),
             profile: None,
             endpoint_url: None,
@@ -435,22 +470,27 @@ impl Config {
         s
     }
 
+    /// The names a scan can target: `aws` (every AWS target together), `kubernetes` (every
+    /// cluster together), then each `[[collectors.aws.targets]]` and each cluster by its
+    /// name (`name`, else its context's cluster name).
+    pub fn target_names(&self) -> Vec<String> {
+        let mut names = vec!["aws".to_string(), "kubernetes".to_string()];
+        names.extend(self.collectors.aws.targets.iter().map(|t| t.name.clone()));
+        names.extend(
+            self.collectors
+                .kubernetes
+                .clusters
+                .iter()
+                .filter_map(Cluster::target_name),
+        );
+        let mut seen = std::collections::HashSet::new();
+        names.retain(|n| !n.is_empty() && seen.insert(n.clone()));
+        names
+    }
+
     pub fn fail_on(&self) -> Severity {
         self.scan.fail_on.parse().unwrap_or(Severity::High)
     }
-}
-
-pub fn looks_like_region(r: &str) -> bool {
-    let parts: Vec<&str> = r.split('-').collect();
-    parts.len() >= 3
-        && parts.iter().all(|p| {
-            !p.is_empty()
-                && p.chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        })
-        && parts
-            .last()
-            .is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()))
 }
 
 #[cfg(test)]

@@ -30,7 +30,7 @@ fn reports_every_problem_with_its_line() {
             "`storage.path`: invalid type: integer `3`, expected path string",
             "`collectors.aws.regions`: `mars` is not an AWS region name (like us-east-1)",
             "`collectors.aws.max_concurrency`: must be a positive integer",
-            "unknown key `collectors.aws.colour` (known here: regions, profile, endpoint_url, services, max_concurrency, max_attempts)",
+            "unknown key `collectors.aws.colour` (known here: regions, profile, endpoint_url, services, max_concurrency, max_attempts, targets)",
             "`rules.params.idle_hours`: must be a positive integer",
             "`scan.fail_on`: unknown severity `urgent` (expected one of: critical, high, medium, low, info)",
         ],
@@ -273,4 +273,34 @@ fn scheduled_reports_are_checked_at_their_lines() {
     let ok = Config::parse("v.toml", "[[reports]]\ncron = \"0 0 6 1 * *\"\nformats = [\"html\", \"oscal-ar\"]\npack = true\ndirectory = \"/tmp/r\"\nupload = \"s3://b/p\"\n").unwrap();
     assert_eq!(ok.reports[0].name, "posture");
     assert!(ok.reports[0].pack);
+}
+
+#[test]
+fn named_targets_are_unique_and_schedules_name_one() {
+    let text = "[[collectors.aws.targets]]\nname = \"prod\"\nprofile = \"p\"\n\n[[collectors.aws.targets]]\nname = \"prod\"\n\n[[collectors.aws.targets]]\nregions = [\"eu-west-1\"]\n\n[[collectors.kubernetes.clusters]]\nname = \"aws\"\n\n[[schedules]]\ntarget = \"prod\"\ncron = \"0 0 * * * *\"\n\n[[schedules]]\ntarget = \"staging\"\ncron = \"0 0 * * * *\"\n";
+    let got: Vec<(usize, String)> = problems("vigil.toml", text)
+        .into_iter()
+        .map(|p| (p.line, p.message))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (6, "`collectors.aws.targets[2]`: the target name `prod` is taken (by `aws`, `kubernetes` or another target); set a distinct `name`".to_string()),
+            (8, "`collectors.aws.targets[3]`: `name` is missing".to_string()),
+            (12, "`collectors.kubernetes.clusters[1]`: the target name `aws` is taken (by `aws`, `kubernetes` or an AWS target); set a distinct `name`".to_string()),
+            (19, "`schedules[2].target`: unknown target `staging` (known: aws, kubernetes, prod)".to_string()),
+        ]
+    );
+}
+
+#[test]
+fn named_targets_keep_their_overrides() {
+    let text = "[collectors.aws]\nregions = [\"us-east-1\"]\n\n[[collectors.aws.targets]]\nname = \"prod\"\nprofile = \"prod-audit\"\nregions = [\"eu-west-1\"]\n\n[[collectors.kubernetes.clusters]]\ncontext = \"arn:aws:eks:us-east-1:123456789012:cluster/shop\"\n\n[[schedules]]\ntarget = \"shop\"\ncron = \"0 0 * * * *\"\n\n[[schedules]]\ntarget = \"k8s\"\ncron = \"0 0 * * * *\"\n";
+    let c = Config::parse("vigil.toml", text).unwrap();
+    assert_eq!(c.target_names(), ["aws", "kubernetes", "prod", "shop"]);
+    assert_eq!(c.collectors.aws.targets[0].regions, ["eu-west-1"]);
+    assert_eq!(
+        c.collectors.aws.targets[0].profile.as_deref(),
+        Some("prod-audit")
+    );
 }

@@ -191,6 +191,57 @@ fn span_of(table: &DeTable, path: &[Seg]) -> Option<Range<usize>> {
 }
 
 /// Checks across fields, on the config as read: each names the path of the key it is about.
+/// Every target has a name of its own, and every schedule names one.
+fn target_checks(c: &Config) -> Vec<(Vec<Seg>, String)> {
+    let mut out = Vec::new();
+    let mut seen: Vec<String> = vec!["aws".into(), "kubernetes".into(), "k8s".into()];
+    for (i, t) in c.collectors.aws.targets.iter().enumerate() {
+        let at = vec![
+            key("collectors"),
+            key("aws"),
+            key("targets"),
+            Seg::Index(i),
+            key("name"),
+        ];
+        let what = format!("`collectors.aws.targets[{}]`", i + 1);
+        if t.name.is_empty() {
+            out.push((at, format!("{what}: `name` is missing")));
+        } else if seen.contains(&t.name) {
+            out.push((at, format!("{what}: the target name `{}` is taken (by `aws`, `kubernetes` or another target); set a distinct `name`", t.name)));
+        } else {
+            seen.push(t.name.clone());
+        }
+    }
+    for (i, cl) in c.collectors.kubernetes.clusters.iter().enumerate() {
+        if let Some(n) = cl.target_name() {
+            if c.collectors.aws.targets.iter().any(|t| t.name == n)
+                || n == "aws"
+                || n == "kubernetes"
+            {
+                out.push((
+                    vec![key("collectors"), key("kubernetes"), key("clusters"), Seg::Index(i), key("name")],
+                    format!("`collectors.kubernetes.clusters[{}]`: the target name `{n}` is taken (by `aws`, `kubernetes` or an AWS target); set a distinct `name`", i + 1),
+                ));
+            }
+        }
+    }
+    let known = c.target_names();
+    for (i, s) in c.schedules.iter().enumerate() {
+        if !s.target.is_empty() && s.target != "k8s" && !known.contains(&s.target) {
+            out.push((
+                vec![key("schedules"), Seg::Index(i), key("target")],
+                format!(
+                    "`schedules[{}].target`: unknown target `{}` (known: {})",
+                    i + 1,
+                    s.target,
+                    known.join(", ")
+                ),
+            ));
+        }
+    }
+    out
+}
+
 fn cross_checks(c: &Config) -> Vec<(Vec<Seg>, String)> {
     let mut out = Vec::new();
     for (i, s) in c.schedules.iter().enumerate() {
@@ -201,6 +252,7 @@ fn cross_checks(c: &Config) -> Vec<(Vec<Seg>, String)> {
             }
         }
     }
+    out.extend(target_checks(c));
     let mut names: Vec<String> = Vec::new();
     for (i, cl) in c.collectors.kubernetes.clusters.iter().enumerate() {
         let at = |k: &str| {
@@ -359,16 +411,9 @@ pub(super) fn addresses<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, 
     })
 }
 
-pub(super) fn target<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    checked(d, |s: &String| match s.as_str() {
-        "aws" | "kubernetes" => Ok(()),
-        t => Err(format!("unknown target `{t}` (known: aws, kubernetes)")),
-    })
-}
-
 pub(super) fn regions<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     checked(d, |v: &Vec<String>| {
-        match v.iter().find(|r| !super::looks_like_region(r)) {
+        match v.iter().find(|r| !crate::model::aws::is_region(r)) {
             Some(r) => Err(format!("`{r}` is not an AWS region name (like us-east-1)")),
             None => Ok(()),
         }

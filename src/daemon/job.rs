@@ -12,13 +12,12 @@ use super::state::{lock, Phase, Running, StartError, State};
 use super::{metrics, Loaded};
 use crate::collect::ApiStats;
 use crate::config::Config;
-use crate::scan::Target;
 use crate::store::Store;
 
 /// Removes a scan from the running set however its task ends (a panic included).
 struct RunGuard {
     state: Arc<State>,
-    target: Target,
+    target: String,
 }
 
 impl Drop for RunGuard {
@@ -72,7 +71,7 @@ impl State {
     /// Starts a scan of `target` now, unless one is running; returns its run id.
     pub fn start_scan(
         self: &Arc<Self>,
-        target: Target,
+        target: String,
         trigger: &'static str,
     ) -> Result<String, StartError> {
         let run_id = {
@@ -82,33 +81,33 @@ impl State {
             }
             if let Some(r) = running.get(&target) {
                 return Err(StartError::Busy {
-                    target: target.as_str(),
+                    target: target.clone(),
                     run_id: r.run_id.clone(),
                 });
             }
-            let run_id = new_run_id(target);
+            let run_id = new_run_id(&target);
             running.insert(
-                target,
+                target.clone(),
                 Running {
                     run_id: run_id.clone(),
-                    target,
+                    target: target.clone(),
                     trigger,
                     started_at: Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
                 },
             );
             run_id
         };
-        let span = tracing::info_span!("scan", run = %run_id, target = target.as_str(), trigger);
+        let span = tracing::info_span!("scan", run = %run_id, target = %target, trigger);
         let guard = RunGuard {
             state: self.clone(),
-            target,
+            target: target.clone(),
         };
         let state = self.clone();
         let id = run_id.clone();
         tokio::spawn(
             async move {
                 let _guard = guard;
-                state.scan(target, &id).await;
+                state.scan(&target, &id).await;
             }
             .instrument(span),
         );
@@ -116,17 +115,15 @@ impl State {
     }
 
     /// A scheduled run: skipped (logged and counted) while the previous one still runs.
-    pub(super) fn scheduled(self: &Arc<Self>, target: Target) {
-        match self.start_scan(target, "schedule") {
+    pub(super) fn scheduled(self: &Arc<Self>, target: String) {
+        match self.start_scan(target.clone(), "schedule") {
             Ok(_) => {}
             Err(StartError::Busy { run_id, .. }) => {
-                tracing::warn!(target: "daemon", scan_target = target.as_str(), running = %run_id,
+                tracing::warn!(target: "daemon", scan_target = %target, running = %run_id,
                     "the previous scan of this target is still running; this scheduled run is skipped");
                 self.metrics
                     .scans_skipped
-                    .get_or_create(&metrics::TargetLabels {
-                        target: target.as_str().into(),
-                    })
+                    .get_or_create(&metrics::TargetLabels { target })
                     .inc();
             }
             Err(StartError::ShuttingDown) => {}
@@ -149,7 +146,7 @@ impl State {
     }
 
     /// One scan, start to end. Every log line inside carries the run id (the span).
-    async fn scan(self: &Arc<Self>, target: Target, run_id: &str) {
+    async fn scan(self: &Arc<Self>, target: &str, run_id: &str) {
         let loaded = self.current();
         let t0 = Instant::now();
         let timeout = Duration::from_secs(loaded.config.daemon.scan_timeout_seconds);
@@ -160,7 +157,7 @@ impl State {
         let collecting = tokio::spawn(
             collect_target(
                 loaded.config.clone(),
-                target,
+                target.to_string(),
                 stats.clone(),
                 self.redactor.clone(),
                 started,
@@ -201,7 +198,7 @@ impl State {
                     }
                 }
                 let status = failure.status();
-                self.metrics.scan_finished(target.as_str(), status, seconds);
+                self.metrics.scan_finished(target, status, seconds);
                 self.note_outcome(target, status, None);
             }
         }
@@ -210,7 +207,7 @@ impl State {
     /// Logs what a recorded scan found and puts it in the metrics and health.
     fn recorded(
         &self,
-        target: Target,
+        target: &str,
         rec: &crate::scan::Recorded,
         snapshot: &crate::model::Snapshot,
         seconds: f64,
@@ -241,13 +238,8 @@ impl State {
             opened = l.opened, reopened = l.reopened, resolved = l.resolved, still_open = l.still_open,
             stale = l.stale, added = l.drift.added, removed = l.drift.removed, modified = l.drift.modified,
             seconds, "scan recorded");
-        self.metrics.scan_recorded(
-            target.as_str(),
-            rec.scan.status,
-            seconds,
-            snapshot,
-            &rec.eval,
-        );
+        self.metrics
+            .scan_recorded(target, rec.scan.status, seconds, snapshot, &rec.eval);
         self.note_outcome(target, status, Some(rec.scan.id));
     }
 
@@ -256,7 +248,7 @@ impl State {
         self: &Arc<Self>,
         collecting: tokio::task::JoinHandle<Result<crate::model::Snapshot, String>>,
         loaded: &Arc<Loaded>,
-        target: Target,
+        target: &str,
         run_id: &str,
         started: DateTime<Utc>,
         deadline: tokio::time::Instant,
@@ -298,10 +290,11 @@ impl State {
             return Err(ScanFailure::Abandoned("waiting to record"));
         }
         // From here the scan is one transaction: it finishes even during shutdown.
-        let (state, rules, run, span) = (
+        let (state, rules, run, name, span) = (
             self.clone(),
             loaded.rules.clone(),
             run_id.to_string(),
+            target.to_string(),
             tracing::Span::current(),
         );
         let recorded = tokio::task::spawn_blocking(move || {
@@ -313,7 +306,7 @@ impl State {
                 evaluated,
                 &snapshot,
                 crate::scan::ScanRun {
-                    target: target.as_str(),
+                    target: &name,
                     run_id: Some(&run),
                     started,
                     finish: crate::scan::Finish::Now,
@@ -390,44 +383,35 @@ impl State {
     }
 }
 
-/// Collects one target with the config in force when the scan started.
+/// Resolves and collects one target with the config in force when the scan started.
 async fn collect_target(
     config: Config,
-    target: Target,
+    target: String,
     stats: Arc<ApiStats>,
     redactor: crate::redact::Redactor,
     started: DateTime<Utc>,
 ) -> Result<crate::model::Snapshot, String> {
     let progress = |scope: &str| tracing::debug!(target: "collect", scope, "collected");
-    match target {
-        Target::Aws => {
-            let opts = crate::scan::aws_options(&config, stats);
-            crate::scan::collect_aws(&opts, &redactor, started, &progress)
-                .await
-                .map_err(|e| e.to_string())
-        }
-        Target::Kubernetes => {
-            let clusters = crate::scan::configured_clusters(&config, stats);
-            let c = crate::scan::collect_kubernetes(&clusters, &redactor, started, &progress)
-                .await
-                .map_err(|e| e.to_string())?;
-            for p in &c.problems {
-                tracing::error!(target: "collect", problem = %p, "cluster not collected");
-            }
-            for n in &c.notes {
-                tracing::warn!(target: "collect", note = %n, "cluster read in part");
-            }
-            Ok(c.snapshot)
-        }
+    let t = crate::scan::resolve(&config, &target, &Default::default(), stats)
+        .map_err(|e| e.to_string())?;
+    let c = crate::scan::collect(&t, &redactor, started, &progress)
+        .await
+        .map_err(|e| e.to_string())?;
+    for p in &c.problems {
+        tracing::error!(target: "collect", problem = %p, "not collected");
     }
+    for n in &c.notes {
+        tracing::warn!(target: "collect", note = %n, "read in part");
+    }
+    Ok(c.snapshot)
 }
 
-fn new_run_id(target: Target) -> String {
+fn new_run_id(target: &str) -> String {
     let mut b = [0u8; 4];
     let _ = getrandom::fill(&mut b);
     format!(
         "{}-{}-{}",
-        target.as_str(),
+        target,
         Utc::now().format("%Y%m%dT%H%M%SZ"),
         hex::encode(b)
     )

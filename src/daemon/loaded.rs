@@ -10,7 +10,6 @@ use sha2::{Digest as _, Sha256};
 use super::{auth, Options};
 use crate::config::Config;
 use crate::policy::{EvalContext, RuleSet};
-use crate::scan::Target;
 
 /// Why a config, rule set or tokens file was not put in force (at start or at a reload).
 #[derive(Debug, Clone, thiserror::Error)]
@@ -53,11 +52,19 @@ pub struct Loaded {
 }
 
 impl Loaded {
-    pub fn schedules(&self) -> Vec<(Target, String)> {
+    /// Each scheduled target's name (`k8s` read as `kubernetes`) and its cron.
+    pub fn schedules(&self) -> Vec<(String, String)> {
         self.config
             .schedules
             .iter()
-            .filter_map(|s| Target::parse(&s.target).map(|t| (t, s.cron.clone())))
+            .map(|s| {
+                let t = if s.target == "k8s" {
+                    "kubernetes"
+                } else {
+                    &s.target
+                };
+                (t.to_string(), s.cron.clone())
+            })
             .collect()
     }
 }

@@ -6,12 +6,11 @@ use std::sync::Arc;
 use super::loaded::{load, Loaded, Problem};
 use super::state::State;
 use super::{metrics, Error};
-use crate::scan::Target;
 
 pub(super) struct Scheduler {
     pub(super) sched: tokio_cron_scheduler::JobScheduler,
     jobs: Vec<uuid::Uuid>,
-    schedules: Vec<(Target, String)>,
+    schedules: Vec<(String, String)>,
     prune: Option<String>,
 }
 
@@ -56,7 +55,7 @@ impl Scheduler {
             let _ = self.sched.remove(&id).await;
         }
         for (target, cron) in &schedules {
-            tracing::info!(target: "daemon", scan_target = target.as_str(), cron = %cron, "scheduled (UTC)");
+            tracing::info!(target: "daemon", scan_target = %target, cron = %cron, "scheduled (UTC)");
         }
         if let Some(cron) = &prune {
             tracing::info!(target: "daemon", cron = %cron, "history pruning scheduled (UTC)");
@@ -72,15 +71,15 @@ impl Scheduler {
     async fn add_jobs(
         &mut self,
         state: &Arc<State>,
-        schedules: &[(Target, String)],
+        schedules: &[(String, String)],
         prune: &Option<String>,
         added: &mut Vec<uuid::Uuid>,
     ) -> Result<(), Error> {
         let err = |e: tokio_cron_scheduler::JobSchedulerError| Error::Scheduler(e.to_string());
         for (target, cron) in schedules {
-            let (st, t) = (state.clone(), *target);
+            let (st, t) = (state.clone(), target.clone());
             let job = tokio_cron_scheduler::Job::new_async(cron.as_str(), move |_, _| {
-                let st = st.clone();
+                let (st, t) = (st.clone(), t.clone());
                 Box::pin(async move { st.scheduled(t) })
             })
             .map_err(err)?;

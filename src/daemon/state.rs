@@ -10,7 +10,6 @@ use tokio::sync::{mpsc, oneshot, watch};
 
 use super::loaded::{Loaded, Problem};
 use super::{metrics, Options};
-use crate::scan::Target;
 use crate::store::Store;
 
 /// Where shutdown is.
@@ -27,7 +26,7 @@ pub enum Phase {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Running {
     pub run_id: String,
-    pub target: Target,
+    pub target: String,
     pub trigger: &'static str,
     pub started_at: String,
 }
@@ -46,10 +45,7 @@ pub struct TargetHealth {
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     #[error("a scan of {target} is already running (run {run_id})")]
-    Busy {
-        target: &'static str,
-        run_id: String,
-    },
+    Busy { target: String, run_id: String },
     #[error("vigil is shutting down")]
     ShuttingDown,
 }
@@ -62,9 +58,9 @@ pub struct State {
     pub(super) loaded: RwLock<Arc<Loaded>>,
     /// The one connection that writes; a scan holds it only while it records.
     pub(super) writer: Arc<tokio::sync::Mutex<Store>>,
-    pub(super) running: Mutex<BTreeMap<Target, Running>>,
+    pub(super) running: Mutex<BTreeMap<String, Running>>,
     pub(super) pruning: std::sync::atomic::AtomicBool,
-    pub(super) health: Mutex<BTreeMap<Target, TargetHealth>>,
+    pub(super) health: Mutex<BTreeMap<String, TargetHealth>>,
     pub(super) phase: watch::Sender<Phase>,
     pub(super) reload_tx: mpsc::Sender<oneshot::Sender<Result<usize, Vec<Problem>>>>,
     /// Redacts every collected snapshot with the database's key.
@@ -108,7 +104,7 @@ impl State {
         !lock(&self.running).is_empty() || self.pruning.load(std::sync::atomic::Ordering::SeqCst)
     }
 
-    pub fn health(&self) -> BTreeMap<Target, TargetHealth> {
+    pub fn health(&self) -> BTreeMap<String, TargetHealth> {
         lock(&self.health).clone()
     }
 
@@ -123,10 +119,10 @@ impl State {
             .unwrap_or_else(|_| Err(vec![Problem::ShuttingDown]))
     }
 
-    pub(super) fn note_outcome(&self, target: Target, status: &str, scan_id: Option<i64>) {
+    pub(super) fn note_outcome(&self, target: &str, status: &str, scan_id: Option<i64>) {
         let now = Utc::now();
         let mut h = lock(&self.health);
-        let e = h.entry(target).or_default();
+        let e = h.entry(target.to_string()).or_default();
         e.last_status = Some(status.to_string());
         e.last_finished_at = Some(now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
         if scan_id.is_some() {

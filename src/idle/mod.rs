@@ -71,12 +71,7 @@ fn api_since(r: &Resource) -> Option<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
-/// One idle resource.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Idle {
-    pub since: DateTime<Utc>,
-    pub reason: &'static str,
-}
+pub use crate::model::idle::Idle;
 
 /// Idle-since for every idle resource of a snapshot: the stored time for resources already
 /// known idle, the earlier of the API's time and `now` for newly idle ones. Resources not in

@@ -25,7 +25,7 @@ pub use client::Client;
 use prompt::Prompt;
 
 use crate::config::{Llm, LlmProvider};
-use crate::remediate::record::SummaryRequest;
+use crate::model::plan::SummaryRequest;
 use crate::remediate::summary::{Source, Summary};
 use crate::remediate::Plan;
 use crate::store::Store;
@@ -153,7 +153,7 @@ impl Job {
         };
         let fallback = |reason: String, request: SummaryRequest| Done {
             plan: id,
-            summary: Summary::fallback(&self.plan, reason),
+            summary: crate::remediate::summary::fallback(&self.plan, reason),
             request: Some(request),
         };
         if let Some(why) = &self.skip {

@@ -16,8 +16,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde_json::{json, Value};
 
+use crate::model::plan::Reversibility;
 use crate::model::Resource;
-use crate::remediate::plan::Reversibility;
 use crate::remediate::untrusted::clean;
 use crate::remediate::Plan;
 

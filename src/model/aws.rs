@@ -32,3 +32,17 @@ pub const GLOBAL: &[&[&str]] = &[IAM, S3];
 pub fn is_type(t: &str) -> bool {
     TYPES.iter().any(|ts| ts.contains(&t))
 }
+
+/// Whether `r` has the shape of an AWS region name (`us-east-1`, `us-gov-west-1`).
+pub fn is_region(r: &str) -> bool {
+    let parts: Vec<&str> = r.split('-').collect();
+    parts.len() >= 3
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
+        && parts
+            .last()
+            .is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()))
+}

@@ -25,7 +25,7 @@ pub struct RuleMeta {
     /// The remediation action that answers the rule's findings (`custom.action`), for rules
     /// vigil does not know already; see `remediate::propose::action_for_rule`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<crate::remediate::ActionKind>,
+    pub action: Option<crate::model::plan::ActionKind>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -48,7 +48,7 @@ struct RawCustom {
     #[serde(default)]
     inventory: Vec<String>,
     #[serde(default)]
-    action: Option<crate::remediate::ActionKind>,
+    action: Option<crate::model::plan::ActionKind>,
 }
 
 /// Names a rule may use in `resource_types` and `inventory` for a group of types.

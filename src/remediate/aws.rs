@@ -3,8 +3,8 @@
 
 use serde_json::{json, Value};
 
-use super::plan::{Action, Call, Precondition, Reversibility};
 use super::propose::{manual, missing_values, Candidate, Options, TAGS_PARAM};
+use crate::model::plan::{Action, Call, Precondition, Reversibility};
 use crate::model::Resource;
 
 /// Revokes the world-open ranges (0.0.0.0/0, ::/0) of the permission the finding names

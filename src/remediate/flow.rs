@@ -64,8 +64,7 @@ pub fn propose_plan(
     let id = store.propose_plan(&new, &now.to_rfc3339_opts(SecondsFormat::Secs, true))?;
     // The actions and hash are fixed; the summary is written from them, apart.
     if let Some(plan) = store.plan(id)? {
-        use super::summary::Summarizer as _;
-        store.set_summary(id, &super::summary::Template.summarize(&plan))?;
+        store.set_summary(id, &super::summary::template(&plan))?;
     }
     Ok(Proposed { id, skipped })
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{json, Map, Value};
 
-use super::plan::{Action, Call, Reversibility};
+use crate::model::plan::{Action, Call, Reversibility};
 use crate::model::Resource;
 
 /// The field manager of every patch vigil applies.

@@ -8,9 +8,9 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use super::plan::{Action, ActionKind, Call, Precondition, Reversibility};
-use super::record::{NewPlan, PlanFinding};
 use crate::config::Plans;
+use crate::model::plan::{Action, ActionKind, Call, Precondition, Reversibility};
+use crate::model::plan::{NewPlan, PlanFinding};
 use crate::model::{Finding, Resource};
 
 /// A finding to plan for, with its target as last stored.

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::collect::manifests::Loaded;
+use crate::collect::Collected;
 use crate::model::RuleResult;
 
 /// A finding on a manifest object: the rule's verdict and where the object is.
@@ -20,7 +20,7 @@ pub struct ManifestFinding {
 }
 
 /// The results located in their files, highest severity first, then by file and document.
-pub fn findings(results: &[RuleResult], loaded: &Loaded) -> Vec<ManifestFinding> {
+pub fn findings(results: &[RuleResult], loaded: &Collected) -> Vec<ManifestFinding> {
     let mut out: Vec<ManifestFinding> = results
         .iter()
         .map(|r| {
@@ -52,7 +52,8 @@ fn object(id: &str) -> String {
 }
 
 /// One line per finding with its `file:line`, then what was read.
-pub fn table(findings: &[ManifestFinding], loaded: &Loaded, objects: usize) -> String {
+pub fn table(findings: &[ManifestFinding], loaded: &Collected) -> String {
+    let counts = loaded.files.unwrap_or_default();
     let mut out = String::new();
     if findings.is_empty() {
         out.push_str("No findings.\n");
@@ -87,12 +88,12 @@ pub fn table(findings: &[ManifestFinding], loaded: &Loaded, objects: usize) -> S
     let _ = writeln!(
         out,
         "\n{} files, {} documents, {} objects checked ({} of kinds no rule covers), {} findings, {} unreadable files",
-        loaded.files,
-        loaded.documents,
-        objects,
-        loaded.skipped,
+        counts.files,
+        counts.documents,
+        loaded.snapshot.resources.len(),
+        counts.skipped_objects,
         findings.len(),
-        loaded.errors.len()
+        loaded.problems.len()
     );
     out
 }

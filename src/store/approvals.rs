@@ -8,7 +8,7 @@ use rusqlite::{params, Transaction};
 use super::audit::append_audit;
 use super::plans::{move_in, row_to_plan, stamp, PLAN_COLUMNS};
 use super::{query_opt, query_rows, sql, Error, Result, Store};
-use crate::remediate::PlanState;
+use crate::model::plan::PlanState;
 
 /// An approval as asked for: by whom, of which hash, and what their TOTP code matched
 /// (`None`: the code matched no current time step).

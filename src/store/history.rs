@@ -124,7 +124,7 @@ impl Store {
         Ok(Some(head))
     }
 
-    /// The documents of the resources a scan saw (of its target's provider), each as its
+    /// The documents of the resources a scan saw (in the scopes it covered), each as its
     /// latest version at that scan, in id order, handed to `each` one at a time: id,
     /// type, document. What an evidence pack keeps.
     pub fn for_each_scan_document<E: From<Error>>(
@@ -149,6 +149,9 @@ const SCAN_DOCUMENTS: &str = "SELECT r.id, r.type, v.document
              JOIN resource_versions v ON v.resource_id = r.id
               AND v.scan_id = (SELECT max(scan_id) FROM resource_versions
                                WHERE resource_id = r.id AND scan_id <= ?1)
-             WHERE r.provider = s.target AND r.first_seen_scan <= ?1 AND r.last_seen_scan >= ?1
+             WHERE r.first_seen_scan <= ?1 AND r.last_seen_scan >= ?1
+               AND EXISTS (SELECT 1 FROM scan_coverage c WHERE c.scan_id = s.id
+                           AND (c.scope = r.scope
+                                OR c.scope = r.provider || '/' || r.account || '/*/' || r.type))
                AND v.document != ''
              ORDER BY r.id";

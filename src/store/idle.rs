@@ -14,7 +14,7 @@ pub(super) fn record_idle(
     tx: &Transaction,
     scan_id: i64,
     snapshot: &Snapshot,
-    idle: &BTreeMap<String, crate::idle::Idle>,
+    idle: &BTreeMap<String, crate::model::idle::Idle>,
 ) -> Result<()> {
     let mut upsert = tx
         .prepare(

@@ -10,9 +10,7 @@ use rusqlite::{params, Transaction};
 
 use super::audit::append_audit;
 use super::{query_opt, query_rows, sql, Error, Result, Store};
-use crate::remediate::{
-    plan::plan_hash, Approval, Execution, NewPlan, Plan, PlanFinding, PlanState,
-};
+use crate::model::plan::{plan_hash, Approval, Execution, NewPlan, Plan, PlanFinding, PlanState};
 
 pub(super) fn stamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)

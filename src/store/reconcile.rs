@@ -240,7 +240,7 @@ pub(super) fn verify_plans(tx: &Transaction, scan_id: i64, now: &str) -> Result<
             super::plans::move_in(
                 tx,
                 id,
-                crate::remediate::PlanState::Verified,
+                crate::model::plan::PlanState::Verified,
                 "vigil",
                 now,
                 None,
@@ -252,7 +252,7 @@ pub(super) fn verify_plans(tx: &Transaction, scan_id: i64, now: &str) -> Result<
             super::plans::move_in(
                 tx,
                 id,
-                crate::remediate::PlanState::VerifyFailed,
+                crate::model::plan::PlanState::VerifyFailed,
                 "vigil",
                 now,
                 Some(&reason),

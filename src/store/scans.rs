@@ -26,7 +26,7 @@ pub struct ScanInput<'a> {
     /// Problems loading rules: (file, message).
     pub rule_problems: Vec<(String, String)>,
     /// Idle resources of this snapshot and since when (see [`crate::idle::track`]).
-    pub idle: &'a BTreeMap<String, crate::idle::Idle>,
+    pub idle: &'a BTreeMap<String, crate::model::idle::Idle>,
     /// The run that produced this scan: the id its log lines carry (the daemon's scans).
     pub run_id: Option<&'a str>,
 }

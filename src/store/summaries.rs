@@ -5,8 +5,8 @@
 use rusqlite::params;
 
 use super::{query_rows, sql, Result, Store};
-use crate::remediate::summary::Summary;
-use crate::remediate::SummaryRequest;
+use crate::model::plan::summary::Summary;
+use crate::model::plan::SummaryRequest;
 
 impl Store {
     /// Stores a plan's summary.

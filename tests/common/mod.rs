@@ -369,7 +369,7 @@ impl RealKube {
     /// None (and a note on stderr) when no API server is available here.
     pub fn start() -> Option<RealKube> {
         let Some(script) = std::env::var_os("VIGIL_KUBE_APISERVER_START") else {
-            eprintln!("SKIPPED: VIGIL_KUBE_APISERVER_START is not set (.ci/run sets it to the real kube-apiserver's start script)");
+            skip("no real kube-apiserver: VIGIL_KUBE_APISERVER_START is not set (scripts/test sets it to the start script in VIGIL_K8S_DIR)");
             return None;
         };
         let dir = tempfile::tempdir().unwrap();
@@ -467,15 +467,38 @@ pub fn kustomize(dir: &str) -> Option<String> {
             Some(String::from_utf8(out.stdout).expect("kustomize writes UTF-8"))
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && !in_ci => {
-            eprintln!(
-                "SKIPPED: kubectl is not installed, so {dir} cannot be rendered \
-                 (install kubectl to run this test; with CI=true it fails instead)"
-            );
+            skip(&format!(
+                "kubectl is not installed, so {dir} cannot be rendered"
+            ));
             None
         }
         Err(e) => {
             panic!("cannot run `kubectl kustomize {dir}` ({e}); CI needs kubectl on its PATH")
         }
+    }
+}
+
+/// Skips the running test's part that needs a missing tool, where the user sees it: in CI
+/// (`CI=true`) the test fails instead; elsewhere `SKIPPED: <test>: <why>` goes to stderr and
+/// a line to the file named by `VIGIL_TEST_SKIPS`, which `scripts/test` counts and prints at
+/// the end (cargo hides a passing test's stderr).
+pub fn skip(why: &str) {
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("(unnamed test)")
+        .to_string();
+    assert!(
+        !in_ci(),
+        "{test}: {why} (CI must provide it; see scripts/test)"
+    );
+    eprintln!("SKIPPED: {test}: {why}");
+    if let Some(path) = std::env::var_os("VIGIL_TEST_SKIPS") {
+        let line = format!("{test}: {why}\n");
+        let _ = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .and_then(|mut f| f.write_all(line.as_bytes()));
     }
 }
 

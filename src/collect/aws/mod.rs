@@ -26,6 +26,9 @@ use crate::model::Resource;
 
 #[derive(Debug, Clone)]
 pub struct AwsOptions {
+    /// The configured target this account belongs to (`[[collectors.aws.targets]]` name),
+    /// named in errors when it cannot be identified.
+    pub label: Option<String>,
     pub regions: Vec<String>,
     pub profile: Option<String>,
     pub endpoint_url: Option<String>,
@@ -50,6 +53,8 @@ pub enum Error {
     NoRegion,
     #[error("`{0}` is not an AWS region name (like us-east-1)")]
     BadRegion(String),
+    #[error("unknown AWS service `{0}` (known: {1})")]
+    UnknownService(String, String),
     #[error("identifying the AWS account (sts:GetCallerIdentity): {0}")]
     Identity(String),
 }
@@ -200,13 +205,31 @@ pub fn ts(dt: &aws_sdk_ec2::primitives::DateTime) -> String {
         .unwrap_or_default()
 }
 
+/// Checks an account's options without contacting AWS: region names and service names.
+pub fn check(opts: &AwsOptions) -> Result<()> {
+    if let Some(r) = opts
+        .regions
+        .iter()
+        .find(|r| !crate::model::aws::is_region(r))
+    {
+        return Err(Error::BadRegion(r.clone()));
+    }
+    if let Some(s) = opts
+        .services
+        .iter()
+        .find(|s| services::service(s).is_none())
+    {
+        return Err(Error::UnknownService(
+            s.clone(),
+            services::names().join(", "),
+        ));
+    }
+    Ok(())
+}
+
 /// Loads the SDK config from the standard chain and identifies the account.
 pub async fn connect(opts: &AwsOptions) -> Result<(Ctx, Vec<String>)> {
-    for r in &opts.regions {
-        if !crate::config::looks_like_region(r) {
-            return Err(Error::BadRegion(r.clone()));
-        }
-    }
+    check(opts)?;
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .retry_config(RetryConfig::standard().with_max_attempts(opts.max_attempts.max(1)));
     if let Some(p) = &opts.profile {

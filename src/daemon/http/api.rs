@@ -12,7 +12,6 @@ use serde_json::json;
 use super::{bad_request, internal, not_found, read, ApiError, Shared};
 use crate::daemon::auth::Principal;
 use crate::daemon::StartError;
-use crate::scan::Target;
 use crate::store::{FilterQuery, FindingFilter};
 
 pub(super) async fn status(
@@ -277,23 +276,29 @@ pub(super) async fn start_scan(
 ) -> Result<Response, ApiError> {
     let req: StartScan = serde_json::from_slice(&body).map_err(|e| {
         bad_request(format!(
-            "body: {e} (expected {{\"target\": \"aws\" | \"kubernetes\"}})"
+            "body: {e} (expected {{\"target\": \"aws\" | \"kubernetes\" | a configured target's name}})"
         ))
     })?;
-    let target = Target::parse(&req.target).ok_or_else(|| {
-        bad_request(format!(
-            "unknown target `{}` (known: aws, kubernetes)",
-            req.target
-        ))
-    })?;
-    match state.start_scan(target, "api") {
+    let known = state.current().config.target_names();
+    let target = if req.target == "k8s" {
+        "kubernetes".to_string()
+    } else {
+        req.target
+    };
+    if !known.contains(&target) {
+        return Err(bad_request(format!(
+            "unknown target `{target}` (known: {})",
+            known.join(", ")
+        )));
+    }
+    match state.start_scan(target.clone(), "api") {
         Ok(run_id) => {
-            tracing::info!(target: "daemon::http", principal = %who.name, run = %run_id, scan_target = target.as_str(), "scan requested");
+            tracing::info!(target: "daemon::http", principal = %who.name, run = %run_id, scan_target = %target, "scan requested");
             Ok((
                 StatusCode::ACCEPTED,
                 Json(json!({
                     "run_id": run_id,
-                    "target": target.as_str(),
+                    "target": target,
                     "poll": format!("/api/v1/scans?run_id={run_id}"),
                 })),
             )

@@ -29,7 +29,6 @@ mod reports;
 
 use super::auth::{Principal, Role};
 use super::{Phase, State};
-use crate::scan::Target;
 use crate::store::Store;
 use api::{drift, finding, findings, reload, resource, scan, scans, start_scan, status, waivers};
 
@@ -209,14 +208,14 @@ async fn readyz(AxState(state): AxState<Shared>) -> Response {
     }
     let max = chrono::Duration::seconds(loaded.config.daemon.ready_max_failing_seconds as i64);
     let health = state.health();
-    let scheduled: std::collections::BTreeSet<Target> =
+    let scheduled: std::collections::BTreeSet<String> =
         loaded.schedules().into_iter().map(|(t, _)| t).collect();
     for t in &scheduled {
         if let Some(since) = health.get(t).and_then(|h| h.failing_since) {
             if chrono::Utc::now() - since > max {
                 problems.push(format!(
                     "every scan of {} has failed since {} (longer than daemon.ready_max_failing_seconds = {})",
-                    t.as_str(),
+                    t,
                     since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
                     max.num_seconds()
                 ));

@@ -10,8 +10,8 @@ use serde_json::{json, Value};
 
 use crate::collect::aws::{client, connect, err_text, AwsOptions, Ctx};
 use crate::config::RemediationAws;
+use crate::model::plan::Call;
 use crate::model::Resource;
-use crate::remediate::plan::Call;
 use crate::remediate::propose::TAGS_PARAM;
 
 /// The write calls actions make, each with the IAM action it needs.
@@ -137,6 +137,7 @@ impl Remediator {
         regions.sort();
         regions.dedup();
         let opts = AwsOptions {
+            label: None,
             regions,
             profile: cfg.profile.clone(),
             endpoint_url: cfg.endpoint_url.clone(),

@@ -8,9 +8,9 @@ use serde_json::{json, Value};
 
 use crate::collect::k8s::{connect, normalize, ClusterOptions};
 use crate::config::RemediationKubernetes;
+use crate::model::plan::Call;
 use crate::model::Resource;
 use crate::remediate::k8s::FIELD_MANAGER;
-use crate::remediate::plan::Call;
 
 /// Connected with the remediation context.
 pub struct KubeRemediator {

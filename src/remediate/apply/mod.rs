@@ -14,9 +14,9 @@ mod s3;
 use chrono::{SecondsFormat, Utc};
 use serde::Serialize;
 
-use super::plan::{Action, ActionKind};
 use super::{Execution, Plan, PlanState};
 use crate::config::Config;
+use crate::model::plan::{Action, ActionKind};
 use crate::model::Resource;
 use crate::redact::Redactor;
 use crate::store::{content_hash, Store};

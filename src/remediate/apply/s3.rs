@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use super::aws::{flag, Params, Remediator};
 use crate::collect::aws::err_text;
-use crate::remediate::plan::Call;
+use crate::model::plan::Call;
 
 impl Remediator {
     /// Sends one S3 call of an action.

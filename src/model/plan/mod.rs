@@ -4,6 +4,11 @@
 //! SHA-256 over the canonical JSON of its actions — never its summary — so what an approver
 //! approves is exactly what would run.
 
+pub mod record;
+pub mod summary;
+
+pub use record::{Approval, Execution, NewPlan, Plan, PlanFinding, SummaryRequest};
+
 use std::collections::BTreeMap;
 use std::fmt;
 

@@ -4,7 +4,7 @@
 use chrono::Utc;
 use serde_json::json;
 
-use super::{Resource, Snapshot};
+use crate::model::{Resource, Snapshot};
 
 /// A deterministic mix of AWS resources, about half of them non-compliant in some way.
 pub fn estate(n: usize) -> Snapshot {

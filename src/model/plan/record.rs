@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::plan::{Action, PlanState};
+use super::{Action, PlanState};
 
 /// A plan to record: made by `propose`, stored with its hash by the store.
 #[derive(Debug, Clone)]

@@ -1,0 +1,296 @@
+//! The one shape every source has: configured ([`SourceConfig`]), built ([`Source`]: its
+//! options checked, nothing contacted), then collected ([`Source::collect`] → [`Collected`]).
+//!
+//! A source kind is one variant here and one folder (or file) beside this one: `aws/` (live
+//! AWS APIs, one or several accounts), `k8s/` (one or several clusters), `manifests.rs`
+//! (Kubernetes YAML/JSON files), and a saved snapshot (`vigil scan --snapshot`). Whatever
+//! the kind, the result is the same: coverage per scope, `Resource` documents in the shapes
+//! of `docs/resources.md`, identities, notes and problems for the user, and the file:line
+//! each resource came from when the input is a file.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+
+use super::manifests::{self, Origin};
+use super::{aws, k8s, ScopeResult};
+use crate::model::Snapshot;
+
+/// What a source reads: the options of its kind, as the config file and the command line
+/// resolved them.
+#[derive(Debug, Clone)]
+pub enum SourceConfig {
+    /// Live AWS APIs: one or several accounts (each its own credentials and regions).
+    Aws(Vec<aws::AwsOptions>),
+    /// Kubernetes API servers: one or several clusters.
+    Kubernetes(Vec<k8s::ClusterOptions>),
+    /// Kubernetes manifests in files or directories (`-` is standard input).
+    Manifests(Vec<PathBuf>),
+    /// A snapshot saved by `vigil scan --save-snapshot`.
+    Snapshot(PathBuf),
+}
+
+/// Why a source could not be built or collected at all. A region, kind or file that fails
+/// later is a failed scope or a problem in [`Collected`], never this.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Aws(#[from] aws::Error),
+    #[error(transparent)]
+    Kubernetes(#[from] k8s::Error),
+    #[error("two clusters are named `{0}`; give them distinct names (`name` in [[collectors.kubernetes.clusters]], or --cluster-name)")]
+    DuplicateCluster(String),
+    #[error("reading snapshot {path}: {message}")]
+    Snapshot { path: String, message: String },
+    #[error("{path}:{line}:{column}: invalid snapshot: {message}")]
+    BadSnapshot {
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+}
+
+impl Error {
+    /// The error's kind, as a metric label.
+    pub fn metric_label(&self) -> &'static str {
+        match self {
+            Error::Aws(_) => "aws",
+            Error::Kubernetes(_) => "kubernetes",
+            Error::DuplicateCluster(_) => "duplicate_cluster",
+            Error::Snapshot { .. } | Error::BadSnapshot { .. } => "snapshot",
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What the collection of one target needs besides its options.
+pub struct Cx<'a> {
+    /// The scan's clock: the snapshot's `collected_at`.
+    pub started: DateTime<Utc>,
+    /// Called with each scope as it is collected (a spinner, a debug log line).
+    pub progress: &'a (dyn Fn(&str) + Sync),
+}
+
+/// Counts of a file source's input, for its summary line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct FileCounts {
+    pub files: usize,
+    pub documents: usize,
+    /// Objects of kinds no rule looks at (ConfigMap, Secret, CRDs, ...), skipped unread.
+    pub skipped_objects: usize,
+}
+
+/// What any source produced.
+#[derive(Debug, Default)]
+pub struct Collected {
+    /// Coverage per scope, the resources, and the identities of accounts and clusters.
+    pub snapshot: Snapshot,
+    /// What the user should know about how the source was read (namespaces fallen back to).
+    pub notes: Vec<String>,
+    /// What could not be read at all (an unreachable cluster, a file that does not parse).
+    /// A live target's problems are failed scopes too; a file source has no scopes, so its
+    /// problems fail the scan's exit code.
+    pub problems: Vec<String>,
+    /// Resource id → the file and line it came from (file sources).
+    pub origins: BTreeMap<String, Origin>,
+    /// The counts of a file source's input; None for live sources.
+    pub files: Option<FileCounts>,
+}
+
+/// A source whose options were checked; [`Source::collect`] reads it.
+#[derive(Debug, Clone)]
+pub struct Source {
+    config: SourceConfig,
+}
+
+impl SourceConfig {
+    /// The kind's name: `aws`, `kubernetes`, `manifests`, `snapshot`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            SourceConfig::Aws(_) => "aws",
+            SourceConfig::Kubernetes(_) => "kubernetes",
+            SourceConfig::Manifests(_) => "manifests",
+            SourceConfig::Snapshot(_) => "snapshot",
+        }
+    }
+
+    /// Checks the options without contacting anything: regions and services, kinds and
+    /// namespaces.
+    pub fn build(self) -> Result<Source> {
+        match &self {
+            SourceConfig::Aws(accounts) => {
+                for a in accounts {
+                    aws::check(a)?;
+                }
+            }
+            SourceConfig::Kubernetes(clusters) => {
+                for c in clusters {
+                    k8s::check(c)?;
+                }
+            }
+            SourceConfig::Manifests(_) | SourceConfig::Snapshot(_) => {}
+        }
+        Ok(Source { config: self })
+    }
+}
+
+impl Source {
+    pub fn config(&self) -> &SourceConfig {
+        &self.config
+    }
+
+    /// Collects the source. Resources come back as read: the caller redacts them
+    /// (`scan::collect`) before anything is stored, printed or evaluated.
+    pub async fn collect(&self, cx: &Cx<'_>) -> Result<Collected> {
+        match &self.config {
+            SourceConfig::Aws(accounts) => aws_accounts(accounts, cx).await,
+            SourceConfig::Kubernetes(clusters) => kubernetes(clusters, cx).await,
+            SourceConfig::Manifests(paths) => Ok(files(paths, cx)),
+            SourceConfig::Snapshot(path) => saved(path),
+        }
+    }
+}
+
+fn empty_snapshot(started: DateTime<Utc>) -> Snapshot {
+    Snapshot {
+        version: 1,
+        collected_at: started.to_rfc3339_opts(SecondsFormat::Secs, true),
+        ..Default::default()
+    }
+}
+
+/// Adds scopes and their resources to a snapshot.
+fn add(snapshot: &mut Snapshot, scopes: Vec<ScopeResult>) {
+    for s in scopes {
+        snapshot.coverage.push(s.coverage());
+        snapshot.resources.extend(s.resources);
+    }
+}
+
+/// Every account concurrently. One account that cannot be identified fails the call when it
+/// is the only one; among several it is a problem and a failed scope of its own (its
+/// findings are in no scope this scan covers, so none of them resolves).
+async fn aws_accounts(accounts: &[aws::AwsOptions], cx: &Cx<'_>) -> Result<Collected> {
+    let results =
+        futures::future::join_all(accounts.iter().map(|a| aws::collect(a, cx.progress))).await;
+    let mut out = Collected {
+        snapshot: empty_snapshot(cx.started),
+        ..Default::default()
+    };
+    let several = accounts.len() > 1;
+    for (i, result) in results.into_iter().enumerate() {
+        match result {
+            Ok((_account, scopes)) => add(&mut out.snapshot, scopes),
+            Err(e) if several => {
+                let label = accounts[i]
+                    .label
+                    .clone()
+                    .unwrap_or_else(|| format!("#{}", i + 1));
+                out.problems.push(format!("AWS target {label}: {e}"));
+                out.snapshot.coverage.push(
+                    ScopeResult::failed(
+                        crate::model::resource::scope_key("aws", &label, "global", "account"),
+                        e.to_string(),
+                    )
+                    .coverage(),
+                );
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    out.snapshot.coverage.sort_by(|a, b| a.scope.cmp(&b.scope));
+    Ok(out)
+}
+
+/// The name a cluster goes by when its client cannot even be built.
+fn fallback_name(opts: &k8s::ClusterOptions) -> String {
+    match (&opts.name, &opts.context, opts.in_cluster) {
+        (Some(n), _, _) | (None, Some(n), _) => crate::model::k8s::cluster_name(n),
+        (None, None, true) => "in-cluster".into(),
+        (None, None, false) => "current-context".into(),
+    }
+}
+
+/// Several clusters concurrently; one unreachable cluster fails only its scopes.
+async fn kubernetes(clusters: &[k8s::ClusterOptions], cx: &Cx<'_>) -> Result<Collected> {
+    // Every cluster's name is settled before anything is collected: two clusters under one
+    // name would resolve each other's findings.
+    let names: Vec<String> = futures::future::join_all(clusters.iter().map(k8s::resolve_name))
+        .await
+        .into_iter()
+        .zip(clusters)
+        .map(|(r, c)| r.unwrap_or_else(|_| fallback_name(c)))
+        .collect();
+    for (i, n) in names.iter().enumerate() {
+        if names[..i].contains(n) {
+            return Err(Error::DuplicateCluster(n.clone()));
+        }
+    }
+    let results =
+        futures::future::join_all(clusters.iter().map(|c| k8s::collect(c, cx.progress))).await;
+    let mut out = Collected {
+        snapshot: empty_snapshot(cx.started),
+        ..Default::default()
+    };
+    for ((opts, name), result) in clusters.iter().zip(&names).zip(results) {
+        let scopes = match result {
+            Ok(c) => {
+                if let Some(id) = c.identity {
+                    out.snapshot
+                        .identities
+                        .insert(format!("kubernetes/{}", c.cluster), id);
+                }
+                out.notes.extend(c.notes);
+                c.scopes
+            }
+            Err(e) => {
+                out.problems.push(format!("cluster {name}: {e}"));
+                k8s::failed_scopes(opts, name, &e.to_string())
+            }
+        };
+        add(&mut out.snapshot, scopes);
+    }
+    out.snapshot.coverage.sort_by(|a, b| a.scope.cmp(&b.scope));
+    Ok(out)
+}
+
+/// Manifest files: every object a rule looks at, with its file and line; files that cannot
+/// be read or parsed are problems (the others are still read).
+fn files(paths: &[PathBuf], cx: &Cx<'_>) -> Collected {
+    let loaded = manifests::load(paths);
+    Collected {
+        snapshot: Snapshot {
+            resources: loaded.resources,
+            ..empty_snapshot(cx.started)
+        },
+        notes: Vec::new(),
+        problems: loaded.errors,
+        origins: loaded.origins,
+        files: Some(FileCounts {
+            files: loaded.files,
+            documents: loaded.documents,
+            skipped_objects: loaded.skipped,
+        }),
+    }
+}
+
+/// A snapshot saved earlier, as it was collected.
+fn saved(path: &std::path::Path) -> Result<Collected> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::Snapshot {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })?;
+    let snapshot = serde_json::from_str(&text).map_err(|e| Error::BadSnapshot {
+        path: path.display().to_string(),
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string(),
+    })?;
+    Ok(Collected {
+        snapshot,
+        ..Default::default()
+    })
+}
