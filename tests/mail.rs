@@ -295,10 +295,16 @@ fn a_mail_server_that_is_down_blocks_nothing_and_the_mail_waits_in_the_outbox() 
     assert_eq!(scan["status"], "complete", "{scan:#}");
     let plan = wait_plan(&f, "proposed");
     let deadline = Instant::now() + Duration::from_secs(30);
-    while metric(&f.daemon.metrics(), "vigil_mails_total{result=\"retry\"}").is_none() {
+    // The gauge is refreshed after a sending round, a moment after its retries are counted.
+    let waiting = |m: &str| {
+        metric(m, "vigil_mails_total{result=\"retry\"}").is_none()
+            || metric(m, "vigil_mail_queued") != Some(2.0)
+    };
+    while waiting(&f.daemon.metrics()) {
         assert!(
             Instant::now() < deadline,
-            "no retry counted:\n{}",
+            "no retry counted with both mails queued:\n{}\n{}",
+            f.daemon.metrics(),
             f.daemon.logs()
         );
         std::thread::sleep(Duration::from_millis(200));

@@ -3,6 +3,7 @@
 //! verify` noticing a plan edited behind the log's back.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use vigil::remediate::approval::decide;
 use vigil::remediate::propose::{self, Candidate, Options};
 use vigil::remediate::{NewPlan, PlanState};
 use vigil::store::{ApprovalRequest, Error, Store};
@@ -67,6 +68,7 @@ fn approve(
             lockout_minutes: 15,
         },
         at,
+        decide,
     )
 }
 
@@ -133,7 +135,7 @@ fn failed_codes_lock_an_approver_out_and_a_used_step_is_refused() {
         lockout_minutes: 15,
     };
     for n in 1..=3 {
-        let e = store.approve_plan(&req(None), t0()).unwrap_err();
+        let e = store.approve_plan(&req(None), t0(), decide).unwrap_err();
         assert!(
             e.to_string().contains(&format!("{n} failed in a row")),
             "{e}"
@@ -141,7 +143,7 @@ fn failed_codes_lock_an_approver_out_and_a_used_step_is_refused() {
     }
     // Locked: even a good code is refused for 15 minutes.
     let e = store
-        .approve_plan(&req(Some(500)), t0() + Duration::minutes(5))
+        .approve_plan(&req(Some(500)), t0() + Duration::minutes(5), decide)
         .unwrap_err();
     assert!(
         e.to_string()
@@ -149,7 +151,7 @@ fn failed_codes_lock_an_approver_out_and_a_used_step_is_refused() {
         "{e}"
     );
     let ok = store
-        .approve_plan(&req(Some(500)), t0() + Duration::minutes(16))
+        .approve_plan(&req(Some(500)), t0() + Duration::minutes(16), decide)
         .unwrap();
     assert_eq!(ok.state, PlanState::Approved);
     // The step is spent for bob on every plan: a replay, or an earlier code, is refused.
@@ -166,6 +168,7 @@ fn failed_codes_lock_an_approver_out_and_a_used_step_is_refused() {
                     ..req(Some(step))
                 },
                 t0() + Duration::minutes(17),
+                decide,
             )
             .unwrap_err();
         assert!(e.to_string().contains("already used"), "{e}");
@@ -187,6 +190,7 @@ fn failed_codes_lock_an_approver_out_and_a_used_step_is_refused() {
                 ..req(Some(900))
             },
             t0(),
+            decide,
         )
         .unwrap_err();
     assert!(e.to_string().contains("separation of duties"), "{e}");

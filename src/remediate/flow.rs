@@ -100,5 +100,6 @@ pub fn approve_plan(
             lockout_minutes: cfg.approvers.lockout_minutes,
         },
         now,
+        super::approval::decide,
     )?)
 }

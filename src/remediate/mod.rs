@@ -9,6 +9,7 @@
 //! carries: the template, or a model's through [`crate::llm`]) and `notify` (plan events), `untrusted` (estate strings made inert for prompts and pages). The SQL is in `store::plans` and `store::approvals`.
 
 pub mod apply;
+pub mod approval;
 pub mod approvers;
 mod aws;
 pub mod flow;

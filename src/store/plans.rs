@@ -436,3 +436,64 @@ impl Store {
         Ok(out)
     }
 }
+
+/// After a scan is recorded: each applied plan is verified, verify_failed or left to wait,
+/// as [`verdict`] decides from the coverage of the scans since its apply and its findings
+/// now. Answers how many were verified and how many failed.
+pub(super) fn verify_applied(tx: &Transaction, scan_id: i64, now: &str) -> Result<(usize, usize)> {
+    use crate::model::plan::verify::{verdict, Answered, Verdict};
+    let applied: Vec<(i64, i64, String)> = query_rows(
+        tx,
+        "reading applied plans",
+        "SELECT id, coalesce(applied_scan, 0), scopes FROM plans WHERE state = 'applied'",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let (mut verified, mut failed) = (0, 0);
+    for (id, after, scopes) in applied {
+        let scopes: Vec<String> = serde_json::from_str(&scopes).unwrap_or_default();
+        let complete: HashSet<String> = query_rows(
+            tx,
+            "reading coverage",
+            "SELECT DISTINCT scope FROM scan_coverage WHERE status = 'complete' AND scan_id > ?1 AND scan_id <= ?2",
+            params![after, scan_id],
+            |r| r.get(0),
+        )?;
+        let findings: Vec<Answered> = query_rows(
+            tx,
+            "reading plan findings",
+            "SELECT pf.finding_id, pf.rule_id || ' ' || pf.resource_id, f.status, coalesce(f.stale, 0)
+             FROM plan_findings pf LEFT JOIN findings f ON f.id = pf.finding_id WHERE pf.plan_id = ?1",
+            [id],
+            |r| {
+                Ok(Answered {
+                    finding_id: r.get(0)?,
+                    what: r.get(1)?,
+                    status: r.get(2)?,
+                    stale: r.get(3)?,
+                })
+            },
+        )?;
+        let details = serde_json::json!({"scan_id": scan_id});
+        match verdict(&scopes, |s| super::covers(&complete, s), &findings, scan_id) {
+            Verdict::Wait => {}
+            Verdict::Verified => {
+                move_in(tx, id, PlanState::Verified, "vigil", now, None, details)?;
+                verified += 1;
+            }
+            Verdict::Failed(reason) => {
+                move_in(
+                    tx,
+                    id,
+                    PlanState::VerifyFailed,
+                    "vigil",
+                    now,
+                    Some(&reason),
+                    details,
+                )?;
+                failed += 1;
+            }
+        }
+    }
+    Ok((verified, failed))
+}

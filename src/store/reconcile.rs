@@ -1,16 +1,24 @@
 //! The findings' lifecycle (reconcile): open → resolved → reopened, and the rule that must
 //! never break — a finding is resolved only when its scope was collected completely in this
 //! scan and its rule ran cleanly on it; otherwise it stays open and is marked stale.
-//! After the findings, the applied remediation plans whose scopes are now collected
-//! completely are verified (their findings resolved) or verify_failed.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rusqlite::{params, Transaction};
 
-use super::scans::{Lifecycle, ScanInput};
 use super::{query_opt, query_rows, sql, Result};
-use crate::model::Severity;
+use crate::model::{Severity, Snapshot};
+use crate::policy::EvalReport;
+
+/// What reconciling a scan did to the findings.
+#[derive(Debug, Default, Clone, Copy)]
+pub(super) struct Counts {
+    pub opened: usize,
+    pub reopened: usize,
+    pub resolved: usize,
+    pub still_open: usize,
+    pub stale: usize,
+}
 
 struct Fail {
     resource_type: String,
@@ -29,20 +37,26 @@ fn provider_account(scope: &str) -> Option<(&str, &str)> {
 /// Reconciles a scan's verdicts with the stored findings: every FAIL opens, keeps open or
 /// reopens its finding; an active finding without a FAIL resolves where its scope was
 /// collected completely and its rule ran cleanly on it, and is marked stale otherwise.
-pub(super) fn reconcile(tx: &Transaction, scan_id: i64, input: &ScanInput) -> Result<Lifecycle> {
-    let fails = group_fails(input);
+pub(super) fn reconcile(
+    tx: &Transaction,
+    scan_id: i64,
+    snapshot: &Snapshot,
+    report: &EvalReport,
+    finished_at: &str,
+) -> Result<Counts> {
+    let fails = group_fails(snapshot, report);
     let mut books = Books {
         tx,
         scan_id,
-        now: input.finished_at,
+        now: finished_at,
         event: tx
             .prepare(
                 "INSERT INTO finding_events (finding_id, scan_id, event, at) VALUES (?1, ?2, ?3, ?4)",
             )
             .map_err(sql("preparing finding event"))?,
-        life: Lifecycle::default(),
+        life: Counts::default(),
     };
-    books.settle_absent(input, &fails)?;
+    books.settle_absent(snapshot, report, &fails)?;
     for ((rule, resource), f) in &fails {
         books.record_fail(rule, resource, f)?;
     }
@@ -50,15 +64,14 @@ pub(super) fn reconcile(tx: &Transaction, scan_id: i64, input: &ScanInput) -> Re
 }
 
 /// FAIL verdicts grouped by (rule, resource): one finding each, every message kept.
-fn group_fails(input: &ScanInput) -> BTreeMap<(String, String), Fail> {
-    let resource_scope: HashMap<&str, String> = input
-        .snapshot
+fn group_fails(snapshot: &Snapshot, report: &EvalReport) -> BTreeMap<(String, String), Fail> {
+    let resource_scope: HashMap<&str, String> = snapshot
         .resources
         .iter()
         .map(|r| (r.id.as_str(), r.scope()))
         .collect();
     let mut fails: BTreeMap<(String, String), Fail> = BTreeMap::new();
-    for r in &input.report.results {
+    for r in &report.results {
         let f = fails
             .entry((r.rule_id.clone(), r.resource_id.clone()))
             .or_insert_with(|| Fail {
@@ -88,7 +101,7 @@ struct Books<'t> {
     scan_id: i64,
     now: &'t str,
     event: rusqlite::Statement<'t>,
-    life: Lifecycle,
+    life: Counts,
 }
 
 impl Books<'_> {
@@ -103,10 +116,10 @@ impl Books<'_> {
     /// and clusters this scan did not look at are left alone.
     fn settle_absent(
         &mut self,
-        input: &ScanInput,
+        snapshot: &Snapshot,
+        report: &EvalReport,
         fails: &BTreeMap<(String, String), Fail>,
     ) -> Result<()> {
-        let (snapshot, report) = (input.snapshot, input.report);
         let complete = snapshot.complete_scopes();
         let active: Vec<(i64, String, String, String)> = query_rows(
             self.tx,
@@ -192,74 +205,4 @@ impl Books<'_> {
         }
         Ok(())
     }
-}
-
-/// After a scan is recorded: each applied plan whose every scope was collected completely
-/// by scans after its apply is verified when its findings are resolved, or verify_failed
-/// naming those still open. A finding left stale (its rule did not run cleanly) verifies
-/// nothing yet. Answers how many were verified and how many failed.
-pub(super) fn verify_plans(tx: &Transaction, scan_id: i64, now: &str) -> Result<(usize, usize)> {
-    let applied: Vec<(i64, i64, String)> = query_rows(
-        tx,
-        "reading applied plans",
-        "SELECT id, coalesce(applied_scan, 0), scopes FROM plans WHERE state = 'applied'",
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )?;
-    let (mut verified, mut failed) = (0, 0);
-    for (id, after, scopes) in applied {
-        let scopes: Vec<String> = serde_json::from_str(&scopes).unwrap_or_default();
-        let complete: HashSet<String> = query_rows(
-            tx,
-            "reading coverage",
-            "SELECT DISTINCT scope FROM scan_coverage WHERE status = 'complete' AND scan_id > ?1 AND scan_id <= ?2",
-            params![after, scan_id],
-            |r| r.get(0),
-        )?;
-        if !scopes.iter().all(|s| super::covers(&complete, s)) {
-            continue;
-        }
-        let findings: Vec<(i64, String, Option<String>, bool)> = query_rows(
-            tx,
-            "reading plan findings",
-            "SELECT pf.finding_id, pf.rule_id || ' ' || pf.resource_id, f.status, coalesce(f.stale, 0)
-             FROM plan_findings pf LEFT JOIN findings f ON f.id = pf.finding_id WHERE pf.plan_id = ?1",
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )?;
-        if findings.iter().any(|(_, _, _, stale)| *stale) {
-            continue;
-        }
-        let open: Vec<String> = findings
-            .iter()
-            .filter(|(_, _, status, _)| status.as_deref().is_some_and(|s| s != "resolved"))
-            .map(|(f, what, _, _)| format!("#{f} {what}"))
-            .collect();
-        let details = serde_json::json!({"scan_id": scan_id});
-        if open.is_empty() {
-            super::plans::move_in(
-                tx,
-                id,
-                crate::model::plan::PlanState::Verified,
-                "vigil",
-                now,
-                None,
-                details,
-            )?;
-            verified += 1;
-        } else {
-            let reason = format!("still open after scan {scan_id}: {}", open.join(", "));
-            super::plans::move_in(
-                tx,
-                id,
-                crate::model::plan::PlanState::VerifyFailed,
-                "vigil",
-                now,
-                Some(&reason),
-                details,
-            )?;
-            failed += 1;
-        }
-    }
-    Ok((verified, failed))
 }

@@ -1,5 +1,6 @@
 //! Recording a scan (one transaction: the scan row, coverage, errors, per-rule counts,
-//! identities, then resources, idle-since and the findings' lifecycle, and its audit entry)
+//! identities, then resources, idle-since, the findings' lifecycle, the applied plans it
+//! verifies, and its audit entry)
 //! and reading scans back.
 
 use std::collections::BTreeMap;
@@ -77,13 +78,20 @@ impl Store {
         record_identities(&tx, scan_id, snapshot)?;
         let drift = record_resources(&tx, scan_id, snapshot)?;
         record_idle(&tx, scan_id, snapshot, input.idle)?;
-        let mut lifecycle = reconcile(&tx, scan_id, input)?;
-        lifecycle.drift = drift;
+        let c = reconcile(&tx, scan_id, snapshot, input.report, input.finished_at)?;
         // The audit log keeps the wall clock, whatever clock the scan itself ran on (`--now`).
         let wall = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        let (verified, failed) = super::reconcile::verify_plans(&tx, scan_id, &wall)?;
-        lifecycle.plans_verified = verified;
-        lifecycle.plans_verify_failed = failed;
+        let (verified, failed) = super::plans::verify_applied(&tx, scan_id, &wall)?;
+        let lifecycle = Lifecycle {
+            opened: c.opened,
+            reopened: c.reopened,
+            resolved: c.resolved,
+            still_open: c.still_open,
+            stale: c.stale,
+            drift,
+            plans_verified: verified,
+            plans_verify_failed: failed,
+        };
         let audit = append_audit(
             &tx,
             &wall,

@@ -4,8 +4,10 @@
 //! SHA-256 over the canonical JSON of its actions — never its summary — so what an approver
 //! approves is exactly what would run.
 
+pub mod approval;
 pub mod record;
 pub mod summary;
+pub mod verify;
 
 pub use record::{Approval, Execution, NewPlan, Plan, PlanFinding, SummaryRequest};
 
