@@ -56,7 +56,10 @@ pub(crate) fn stored_plan(r: &Resource) -> (tempfile::TempDir, Store, Plan) {
         finding: f,
         target: Some((r.clone(), "v1".into())),
         remediation: "Enable rotation.".into(),
-        declared: None,
+        fix: vigil::model::plan::Fix {
+            action: Some(vigil::model::plan::ActionKind::KmsEnableRotation),
+            ..Default::default()
+        },
         namespace_labels: Default::default(),
     };
     let new = propose::propose(&[c], "alice", &opts).unwrap();

@@ -43,7 +43,10 @@ fn plan(key: &str, prod: bool, finding: i64) -> NewPlan {
         finding: f,
         target: Some((r, "v1".into())),
         remediation: "Enable rotation.".into(),
-        declared: None,
+        fix: vigil::model::plan::Fix {
+            action: Some(vigil::model::plan::ActionKind::KmsEnableRotation),
+            ..Default::default()
+        },
         namespace_labels: Default::default(),
     };
     propose::propose(&[c], "alice", &opts).unwrap()

@@ -23,7 +23,10 @@ pub fn idle(args: IdleArgs, config: Option<&std::path::Path>) -> anyhow::Result<
     let cfg = super::load_config(config)?;
     let params = cfg.params();
     let store = open(&args.db, config)?;
-    let mut rows = vigil::idle::reaping::idle_rows(&store, &params, chrono::Utc::now())?;
+    // The idle rules are those the rule set's METADATA marks `idle:`.
+    let rules = super::load_rules(&super::rule_sources(&cfg, &[], false))?;
+    let mut rows =
+        vigil::idle::reaping::idle_rows(&store, &params, &rules.idle_rules(), chrono::Utc::now())?;
     if args.candidates {
         rows.retain(|r| r.candidate);
     }

@@ -34,7 +34,7 @@ use vigil::policy::{RuleSet, RuleSource};
 #[command(
     name = "vigil",
     version,
-    about = "Compliance and drift scanning for AWS, with Rego rules mapped to NIST SP 800-53 Rev. 5"
+    about = "Compliance and drift scanning for AWS accounts and Kubernetes clusters, with Rego rules mapped to NIST SP 800-53 Rev. 5"
 )]
 pub struct Cli {
     /// Config file (TOML). Default: $VIGIL_CONFIG, else ~/.config/vigil/config.toml if it exists.

@@ -212,12 +212,7 @@ fn propose_cmd(a: ProposeArgs, config: Option<&Path>) -> anyhow::Result<ExitCode
             resource: a.resource.clone(),
         }
     } else {
-        Selection::Rules(
-            vigil::config::REAPING_RULES
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
-        )
+        Selection::Rules(rules.reaping_rules())
     };
     let mut tag_values = BTreeMap::new();
     for t in &a.tags {

@@ -9,11 +9,9 @@ mod reports;
 mod validate;
 
 pub use notify::{Digest, Llm, LlmProvider, Notify, Smtp, SmtpTls};
-pub use plans::{
-    Approvers, Plans, Remediation, RemediationAws, RemediationKubernetes, REAPING_RULES,
-};
+pub use plans::{Approvers, Plans, Remediation, RemediationAws, RemediationKubernetes};
 pub use posture::{parse_expiry, Posture, PostureControl};
-pub use reports::Report;
+pub use reports::{parse_s3_url, Report, ReportFormat};
 
 use std::path::{Path, PathBuf};
 

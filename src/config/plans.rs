@@ -13,9 +13,10 @@ use super::validate;
 #[serde(deny_unknown_fields)]
 pub struct Plans {
     /// Rules whose open findings the daemon puts into plans after each complete scan.
-    /// Default: the idle-resource (reaping) rules, so reaping is mark → notify → plan.
-    #[serde(default = "default_auto_propose")]
-    pub auto_propose: Vec<String>,
+    /// Default (None): the rules whose METADATA says `idle: reap`, so reaping is mark →
+    /// notify → plan.
+    #[serde(default)]
+    pub auto_propose: Option<Vec<String>>,
     /// `manual`: approved plans wait for `vigil plan apply`; `on-approval`: the daemon
     /// applies a plan once it is approved.
     #[serde(default = "default_apply", deserialize_with = "validate::apply_mode")]
@@ -43,13 +44,6 @@ pub struct Plans {
     pub max_actions: usize,
 }
 
-/// The idle-resource rules whose plans reap (snapshot-then-delete a volume, release an
-/// address, the manual steps for a stopped instance).
-pub const REAPING_RULES: &[&str] = &["IDLE-AWS-001", "IDLE-AWS-002", "IDLE-AWS-003"];
-
-fn default_auto_propose() -> Vec<String> {
-    REAPING_RULES.iter().map(|s| s.to_string()).collect()
-}
 fn default_apply() -> String {
     "manual".into()
 }
@@ -75,7 +69,7 @@ fn default_max_actions() -> usize {
 impl Default for Plans {
     fn default() -> Self {
         Plans {
-            auto_propose: default_auto_propose(),
+            auto_propose: None,
             apply: default_apply(),
             approval_ttl_hours: default_ttl(),
             approvals_required: one(),

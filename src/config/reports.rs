@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use serde::{Deserialize, Deserializer};
 
 use super::validate::{self, key, Seg};
-use crate::report::posture::export::Format;
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -22,7 +21,7 @@ pub struct Report {
     pub baseline: Option<String>,
     /// Formats to write: html, json, md, csv, oscal-ar, oscal-poam, sarif, ocsf.
     #[serde(default)]
-    pub formats: Vec<Format>,
+    pub formats: Vec<ReportFormat>,
     /// Also an evidence pack (every format, snapshots, coverage, audit log).
     #[serde(default)]
     pub pack: bool,
@@ -81,7 +80,7 @@ pub(super) fn checks(c: &super::Config) -> Vec<(Vec<Seg>, String)> {
             ));
         }
         if let Some(u) = &r.upload {
-            if let Err(e) = crate::report::pack::upload::parse_url(u) {
+            if let Err(e) = parse_s3_url(u) {
                 out.push((at("upload"), format!("{what}: {e}")));
             } else if !r.pack {
                 out.push((
@@ -112,4 +111,67 @@ pub(super) fn checks(c: &super::Config) -> Vec<(Vec<Seg>, String)> {
         ));
     }
     out
+}
+
+/// A report format: what `vigil report --format` and `[[reports]] formats` name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReportFormat {
+    /// One self-contained HTML page (print it to PDF from a browser).
+    Html,
+    /// The posture model itself.
+    Json,
+    /// Markdown, for CI job summaries and pull-request comments.
+    Md,
+    /// One row per control × rule × failing resource (and per control × rule).
+    Csv,
+    /// OSCAL assessment-results.
+    OscalAr,
+    /// OSCAL plan of action and milestones, for the open and waived failures.
+    OscalPoam,
+    /// SARIF 2.1.0 for code-scanning UIs, each finding at a stand-in path.
+    Sarif,
+    /// OCSF 1.6 Compliance Finding events, one per line.
+    Ocsf,
+}
+
+impl ReportFormat {
+    pub fn name(self) -> &'static str {
+        match self {
+            ReportFormat::Html => "html",
+            ReportFormat::Json => "json",
+            ReportFormat::Md => "md",
+            ReportFormat::Csv => "csv",
+            ReportFormat::OscalAr => "oscal-ar",
+            ReportFormat::OscalPoam => "oscal-poam",
+            ReportFormat::Sarif => "sarif",
+            ReportFormat::Ocsf => "ocsf",
+        }
+    }
+
+    /// The file name ending a report of this format gets.
+    pub fn extension(self) -> &'static str {
+        match self {
+            ReportFormat::Html => "html",
+            ReportFormat::Json => "json",
+            ReportFormat::Md => "md",
+            ReportFormat::Csv => "csv",
+            ReportFormat::OscalAr => "oscal-ar.json",
+            ReportFormat::OscalPoam => "oscal-poam.json",
+            ReportFormat::Sarif => "sarif",
+            ReportFormat::Ocsf => "ocsf.ndjson",
+        }
+    }
+}
+
+/// `s3://bucket/prefix` → (bucket, prefix without trailing slash).
+pub fn parse_s3_url(url: &str) -> Result<(String, String), String> {
+    let rest = url
+        .strip_prefix("s3://")
+        .ok_or_else(|| format!("`{url}` is not an s3://bucket/prefix URL"))?;
+    let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+    if bucket.is_empty() {
+        return Err(format!("`{url}` names no bucket"));
+    }
+    Ok((bucket.to_string(), prefix.trim_matches('/').to_string()))
 }

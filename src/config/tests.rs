@@ -151,8 +151,8 @@ fn plan_keys_are_checked_where_they_are() {
     assert_eq!(c.plans.apply, "on-approval");
     assert_eq!(c.plans.prod_approvals_required, 3);
     assert_eq!(
-        c.plans.auto_propose, REAPING_RULES,
-        "the reaping rules by default"
+        c.plans.auto_propose, None,
+        "the rules METADATA marks `idle: reap`, by default"
     );
     assert!(
         !c.remediation.aws.is_set(),

@@ -12,13 +12,15 @@ use chrono::{DateTime, Utc};
 
 use super::plans::with_store;
 use super::State;
-use crate::config::REAPING_RULES;
 use crate::remediate::notify::Event;
 use crate::remediate::Plan;
 
 /// Queues the mails of event `e` on plan `p` and wakes the sender.
 pub(super) async fn queue_plan(state: &Arc<State>, e: Event, p: Plan) {
-    let cfg = state.current().config.clone();
+    let (cfg, reaping_rules) = {
+        let loaded = state.current();
+        (loaded.config.clone(), loaded.rules.reaping_rules())
+    };
     if cfg.notify.smtp.is_none() {
         return;
     }
@@ -31,7 +33,7 @@ pub(super) async fn queue_plan(state: &Arc<State>, e: Event, p: Plan) {
         let reaping = !p.findings.is_empty()
             && p.findings
                 .iter()
-                .all(|f| REAPING_RULES.contains(&f.rule_id.as_str()));
+                .all(|f| reaping_rules.contains(&f.rule_id));
         if e == Event::Proposed && reaping {
             let link = n
                 .base_url

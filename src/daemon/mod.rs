@@ -5,7 +5,7 @@
 //! one target never overlap; a rule or config change is checked whole before it replaces
 //! the set in force.
 //!
-//! Rooms: `loaded` (the config, rules and tokens in force, checked whole; typed problems),
+//! Files: `loaded` (the config, rules and tokens in force, checked whole; typed problems),
 //! `state` (what every task shares: running scans, health, shutdown phase), `job` (one scan,
 //! start to end, and the prune), `scheduler` (cron jobs and reloads), `shutdown` (drain,
 //! then abandon), `http` (the API), `auth` (tokens and roles), `metrics` (Prometheus).

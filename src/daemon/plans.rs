@@ -109,7 +109,8 @@ pub(super) async fn summarize(state: &Arc<State>, id: i64) {
 /// become one plan, requested by [`REAPER`] (so any approver may approve it).
 pub(super) async fn auto_propose(state: &Arc<State>) {
     let loaded = state.current();
-    let rules = loaded.config.plans.auto_propose.clone();
+    let rules =
+        (loaded.config.plans.auto_propose.clone()).unwrap_or_else(|| loaded.rules.reaping_rules());
     if rules.is_empty() {
         return;
     }

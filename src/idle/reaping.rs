@@ -34,6 +34,7 @@ pub struct IdleRow {
 pub fn idle_rows(
     store: &Store,
     params: &Map<String, Value>,
+    idle_rules: &std::collections::HashSet<String>,
     now: DateTime<Utc>,
 ) -> crate::store::Result<Vec<IdleRow>> {
     let open = FindingFilter {
@@ -42,9 +43,9 @@ pub fn idle_rows(
     };
     let findings = store.findings(&open, now)?;
     // The idle rules that report each resource, gathered once.
-    let mut idle_rules: HashMap<&str, Vec<String>> = HashMap::new();
-    for f in findings.iter().filter(|f| f.rule_id.starts_with("IDLE-")) {
-        idle_rules
+    let mut by_resource: HashMap<&str, Vec<String>> = HashMap::new();
+    for f in findings.iter().filter(|f| idle_rules.contains(&f.rule_id)) {
+        by_resource
             .entry(f.resource_id.as_str())
             .or_default()
             .push(f.rule_id.clone());
@@ -75,7 +76,7 @@ pub fn idle_rows(
                 Some(format!("{k}={v}"))
             })
             .collect();
-        let rules = idle_rules
+        let rules = by_resource
             .remove(r.resource_id.as_str())
             .unwrap_or_default();
         rows.push(IdleRow {

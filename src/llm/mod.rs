@@ -3,7 +3,7 @@
 //!
 //! The model never chooses, adds or alters actions: a plan's actions and hash are stored
 //! before it is asked, its answer goes into the summary column only and is never parsed
-//! for anything but the summary's own fields. Rooms: `prompt` (facts apart from estate
+//! for anything but the summary's own fields. Files: `prompt` (facts apart from estate
 //! strings, which go in quoted and made inert), `client` (the three wire formats, retries,
 //! timeouts), `check` (the answer's deterministic checks). Every request is kept on the plan
 //! (`summary_requests`: prompt, answer, outcome); anything that fails gives the template.

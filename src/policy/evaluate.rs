@@ -1,4 +1,6 @@
-//! Evaluation: a pure function of (rules, snapshot, context). No clock, network or environment.
+//! Evaluation: a pure function of (rules, snapshot, context). The verdicts read no clock,
+//! network or environment (`now` comes in the context); the wall clock only times each rule
+//! for its cost figures, and the thread count defaults to the host's cores.
 //!
 //! Each rule is compiled once per evaluation to regorus's bytecode VM (RVM), with the
 //! interpreter as a fallback for rules the VM cannot compile. Resources are split across

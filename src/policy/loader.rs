@@ -71,6 +71,29 @@ pub struct RuleSet {
     pub(crate) engine: Engine,
 }
 
+impl RuleSet {
+    /// The rules whose METADATA says `idle: reap`: their findings are reaped through plans
+    /// (the default `[plans] auto_propose`, `vigil plan propose` without a selection).
+    pub fn reaping_rules(&self) -> Vec<String> {
+        self.rules
+            .iter()
+            .filter(|r| r.meta.idle == Some(crate::model::idle::Category::Reap))
+            .map(|r| r.meta.id.clone())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect()
+    }
+
+    /// The rules whose METADATA says they report idle resources (`idle: reap` or `report`).
+    pub fn idle_rules(&self) -> std::collections::HashSet<String> {
+        self.rules
+            .iter()
+            .filter(|r| r.meta.idle.is_some())
+            .map(|r| r.meta.id.clone())
+            .collect()
+    }
+}
+
 impl std::fmt::Debug for RuleSet {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RuleSet")

@@ -22,10 +22,12 @@ pub struct RuleMeta {
     /// one of them was not collected completely in the resource's cluster or account, the
     /// rule is not evaluated there and its findings stay open.
     pub inventory: Vec<String>,
-    /// The remediation action that answers the rule's findings (`custom.action`), for rules
-    /// vigil does not know already; see `remediate::propose::action_for_rule`.
+    /// How its findings are fixed: `custom.action`, `custom.patch`, `custom.suggestion`.
+    #[serde(flatten)]
+    pub fix: crate::model::plan::Fix,
+    /// `custom.idle`: the rule reports idle resources, to reap or to report.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<crate::model::plan::ActionKind>,
+    pub idle: Option<crate::model::idle::Category>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -49,6 +51,38 @@ struct RawCustom {
     inventory: Vec<String>,
     #[serde(default)]
     action: Option<crate::model::plan::ActionKind>,
+    #[serde(default)]
+    patch: Option<RawPatch>,
+    #[serde(default)]
+    suggestion: Option<String>,
+    #[serde(default)]
+    idle: Option<crate::model::idle::Category>,
+}
+
+/// `patch: namespace_labels`, `patch: default_deny`, or `patch: {security_context: {...}}`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawPatch {
+    Named(String),
+    Fields {
+        security_context: serde_json::Map<String, serde_json::Value>,
+    },
+}
+
+impl RawPatch {
+    fn checked(self) -> std::result::Result<crate::model::plan::K8sPatch, String> {
+        use crate::model::plan::K8sPatch;
+        match self {
+            RawPatch::Fields { security_context } if !security_context.is_empty() => {
+                Ok(K8sPatch::SecurityContext(security_context))
+            }
+            RawPatch::Named(n) if n == "namespace_labels" => Ok(K8sPatch::NamespaceLabels),
+            RawPatch::Named(n) if n == "default_deny" => Ok(K8sPatch::DefaultDeny),
+            other => Err(format!(
+                "unknown patch {other:?} (known: `{{security_context: {{FIELD: VALUE}}}}`, `namespace_labels`, `default_deny`)"
+            )),
+        }
+    }
 }
 
 /// Names a rule may use in `resource_types` and `inventory` for a group of types.
@@ -198,6 +232,27 @@ pub fn parse(file: &str, text: &str) -> Result<RuleMeta> {
     if raw.title.trim().is_empty() {
         return Err(err(line_of("title"), "title is empty".into()));
     }
+    use crate::model::plan::ActionKind;
+    let patch = c
+        .patch
+        .map(RawPatch::checked)
+        .transpose()
+        .map_err(|m| err(line_of("patch"), m))?;
+    match (c.action, &patch) {
+        (Some(ActionKind::K8sApplyPatch), None) => {
+            return Err(err(
+                line_of("action"),
+                "`action: k8s_apply_patch` needs a `patch:` (security_context: {...}, namespace_labels or default_deny)".into(),
+            ))
+        }
+        (a, Some(_)) if a != Some(ActionKind::K8sApplyPatch) => {
+            return Err(err(
+                line_of("patch"),
+                "`patch:` goes with `action: k8s_apply_patch`".into(),
+            ))
+        }
+        _ => {}
+    }
     Ok(RuleMeta {
         id: c.id,
         title: raw.title,
@@ -207,7 +262,12 @@ pub fn parse(file: &str, text: &str) -> Result<RuleMeta> {
         resource_types,
         remediation: c.remediation,
         inventory,
-        action: c.action,
+        fix: crate::model::plan::Fix {
+            action: c.action,
+            patch,
+            suggestion: c.suggestion,
+        },
+        idle: c.idle,
     })
 }
 
@@ -289,5 +349,51 @@ mod tests {
     #[test]
     fn missing_block_is_an_error() {
         assert!(parse("x.rego", "package a\n").is_err());
+    }
+}
+
+#[cfg(test)]
+mod fix_tests {
+    use super::*;
+    use crate::model::plan::{ActionKind, K8sPatch};
+
+    const HEAD: &str = "# METADATA\n# title: t\n# custom:\n#   id: POD-K8S-001\n#   severity: high\n#   controls: [CM-6]\n#   resource_types: [\"@k8s-pods\"]\n#   remediation: r\n";
+
+    fn with(extra: &str) -> Result<RuleMeta> {
+        parse("x.rego", &format!("{HEAD}{extra}package p\n"))
+    }
+
+    #[test]
+    fn fixes_and_idle_categories_are_read_and_checked_at_their_line() {
+        let m = with("#   action: k8s_apply_patch\n#   patch: {security_context: {runAsNonRoot: true}}\n#   suggestion: |\n#     line one\n#     line two\n#   idle: report\n").unwrap();
+        assert_eq!(m.fix.action, Some(ActionKind::K8sApplyPatch));
+        let Some(K8sPatch::SecurityContext(sc)) = &m.fix.patch else {
+            panic!("{:?}", m.fix.patch)
+        };
+        assert_eq!(sc["runAsNonRoot"], serde_json::json!(true));
+        assert_eq!(m.fix.suggestion.as_deref(), Some("line one\nline two\n"));
+        assert_eq!(m.idle, Some(crate::model::idle::Category::Report));
+        let m = with("#   action: k8s_apply_patch\n#   patch: default_deny\n").unwrap();
+        assert_eq!(m.fix.patch, Some(K8sPatch::DefaultDeny));
+        for (extra, line, want) in [
+            ("#   action: k8s_apply_patch\n", 9, "needs a `patch:`"),
+            (
+                "#   action: add_tags\n#   patch: default_deny\n",
+                10,
+                "goes with `action: k8s_apply_patch`",
+            ),
+            (
+                "#   action: k8s_apply_patch\n#   patch: everything\n",
+                10,
+                "unknown patch",
+            ),
+            ("#   idle: sometimes\n", 9, "idle"),
+        ] {
+            let e = with(extra).unwrap_err().to_string();
+            assert!(
+                e.contains(&format!("x.rego:{line}:")) && e.contains(want),
+                "{extra}: {e}"
+            );
+        }
     }
 }

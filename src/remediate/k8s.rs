@@ -4,17 +4,15 @@
 //! (containers by name, only the securityContext fields the rules want), namespace labels
 //! patch the namespace, and a missing default-deny gets a NetworkPolicy.
 
-use std::collections::BTreeSet;
-
 use serde_json::{json, Map, Value};
 
-use crate::model::plan::{Action, Call, Reversibility};
+use crate::model::plan::{Action, Call, K8sPatch, Reversibility};
 use crate::model::Resource;
 
 /// The field manager of every patch vigil applies.
 pub const FIELD_MANAGER: &str = "vigil";
 
-/// The name of the NetworkPolicy vigil adds for NET-K8S-001.
+/// The name of the NetworkPolicy vigil adds (`patch: default_deny`).
 pub const DEFAULT_DENY: &str = "vigil-default-deny";
 
 /// The workload kinds whose pod template vigil patches, with where the template's pod spec
@@ -83,23 +81,6 @@ pub fn scale_to_zero(mut a: Action, r: &Resource) -> Result<Action, String> {
     Ok(a)
 }
 
-/// The securityContext a pod rule wants on every container.
-fn hardening(rule: &str) -> Option<(&'static str, Value)> {
-    Some(match rule {
-        "POD-K8S-001" => ("runAsNonRoot", json!(true)),
-        "POD-K8S-002" => ("capabilities", json!({"drop": ["ALL"]})),
-        "POD-K8S-003" => ("seccompProfile", json!({"type": "RuntimeDefault"})),
-        "POD-K8S-004" => ("privileged", json!(false)),
-        "POD-K8S-005" => ("allowPrivilegeEscalation", json!(false)),
-        _ => return None,
-    })
-}
-
-/// Whether vigil has a patch for this rule.
-pub fn patches(rule: &str) -> bool {
-    hardening(rule).is_some() || matches!(rule, "LBL-K8S-002" | "NET-K8S-001")
-}
-
 /// The resource's API version, kind, namespace and name.
 fn object_ref(r: &Resource) -> Option<(String, String, Option<String>, String)> {
     let meta = r.config.get("metadata")?;
@@ -139,20 +120,20 @@ fn apply_calls(
     vec![call(true), call(false)]
 }
 
-/// Builds the patch action for `rule` on `r`, or says why there is none (then the action is
-/// manual). `pod_rules` are all the pod rules failing on this target, so one patch answers
-/// them all; `labels` the values for missing namespace labels.
+/// Builds the action applying `patch` to `r`, or says why there is none (then the action is
+/// manual). `pod_fields` are the securityContext fields of every pod rule failing on this
+/// target, so one patch answers them all; `labels` the values for missing namespace labels.
 pub fn build(
     mut a: Action,
-    rule: &str,
+    patch: &K8sPatch,
     r: &Resource,
-    pod_rules: &BTreeSet<String>,
+    pod_fields: &Map<String, Value>,
     labels: Result<Map<String, Value>, String>,
 ) -> Result<Action, String> {
     let (api_version, kind, ns, name) =
         object_ref(r).ok_or("the stored object has no apiVersion, kind or name")?;
     let undo_note = "applying an empty patch as the vigil field manager gives the fields back (removed unless another manager set them)";
-    if hardening(rule).is_some() {
+    if let K8sPatch::SecurityContext(_) = patch {
         let path = TEMPLATES
             .iter()
             .find(|(k, _)| *k == kind)
@@ -162,12 +143,7 @@ pub fn build(
             .iter()
             .try_fold(&r.config, |v, k| v.get(*k))
             .ok_or("no pod template")?;
-        let mut sc = Map::new();
-        for rl in pod_rules {
-            if let Some((k, v)) = hardening(rl) {
-                sc.insert(k.into(), v);
-            }
-        }
+        let sc = pod_fields.clone();
         let containers = |list: &str| -> Vec<Value> {
             spec.get(list)
                 .and_then(Value::as_array)
@@ -201,8 +177,8 @@ pub fn build(
         ));
         return Ok(a);
     }
-    match rule {
-        "LBL-K8S-002" => {
+    match patch {
+        K8sPatch::NamespaceLabels => {
             let labels = labels?;
             let patch = json!({"apiVersion": "v1", "kind": "Namespace",
                 "metadata": {"name": name, "labels": labels}});
@@ -219,7 +195,7 @@ pub fn build(
             };
             Ok(a)
         }
-        "NET-K8S-001" => {
+        K8sPatch::DefaultDeny => {
             let patch = json!({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
                 "metadata": {"name": DEFAULT_DENY, "namespace": name},
                 "spec": {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}});
@@ -241,6 +217,6 @@ pub fn build(
             ));
             Ok(a)
         }
-        _ => Err(format!("vigil has no patch for {rule}")),
+        K8sPatch::SecurityContext(_) => unreachable!("handled above"),
     }
 }

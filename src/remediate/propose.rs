@@ -1,5 +1,5 @@
-//! From open findings to a plan: each finding's rule names the action that answers it
-//! (bundled rules in [`action_for_rule`]; anything else is `manual`), built from the target's
+//! From open findings to a plan: each finding's rule names the action that answers it in its
+//! METADATA (`custom.action`, with `patch` and `suggestion`; none is `manual`), built from the target's
 //! stored document (here, and in `aws` and `k8s` for the larger builders). Findings on one
 //! resource that one action answers share it (four public-access flags, one
 //! `s3:PutPublicAccessBlock`; several pod rules, one securityContext patch).
@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 
 use crate::config::Plans;
-use crate::model::plan::{Action, ActionKind, Call, Precondition, Reversibility};
+use crate::model::plan::{Action, ActionKind, Call, Fix, K8sPatch, Precondition, Reversibility};
 use crate::model::plan::{NewPlan, PlanFinding};
 use crate::model::{Finding, Resource};
 
@@ -21,8 +21,9 @@ pub struct Candidate {
     pub target: Option<(Resource, String)>,
     /// The rule's remediation text, for manual actions.
     pub remediation: String,
-    /// The action the rule's metadata names (`custom.action`), if any.
-    pub declared: Option<ActionKind>,
+    /// How the rule's METADATA says its findings are fixed (`custom.action`, `patch`,
+    /// `suggestion`); no action: manual.
+    pub fix: Fix,
     /// For a Kubernetes object, its namespace's labels as last stored (what makes it
     /// production); empty otherwise.
     pub namespace_labels: BTreeMap<String, String>,
@@ -50,27 +51,6 @@ pub enum Error {
     TooMany(usize, usize),
 }
 
-/// The executable action that answers a rule: the one its metadata declares, else the
-/// bundled rule's own, else none (manual).
-pub fn action_for_rule(rule: &str, declared: Option<ActionKind>) -> Option<ActionKind> {
-    use ActionKind::*;
-    if declared.is_some() {
-        return declared.filter(|k| *k != Manual);
-    }
-    Some(match rule {
-        "IDLE-AWS-002" => EbsSnapshotThenDelete,
-        "IDLE-AWS-003" => EipRelease,
-        "NET-AWS-005" => S3BlockPublicAccess,
-        "S3-AWS-001" => S3DefaultEncryption,
-        "KMS-AWS-001" => KmsEnableRotation,
-        "EBS-AWS-002" => EbsEncryptionByDefault,
-        "NET-AWS-001" | "NET-AWS-002" => RevokeIngress,
-        "TAG-AWS-001" | "TAG-AWS-002" | "TAG-AWS-003" | "TAG-AWS-004" => AddTags,
-        r if super::k8s::patches(r) => K8sApplyPatch,
-        _ => return None,
-    })
-}
-
 /// Builds the plan for `candidates`: actions, the findings they answer, the scopes a
 /// verifying scan must cover, and how many approvals it needs.
 pub fn propose(
@@ -84,17 +64,20 @@ pub fn propose(
     let mut actions: Vec<Action> = Vec::new();
     let mut scopes: Vec<String> = Vec::new();
     let mut production = false;
-    // The pod rules failing on each target: one patch answers them all.
-    let mut pod_rules: std::collections::HashMap<&str, std::collections::BTreeSet<String>> =
+    // The securityContext fields every pod rule failing on a target wants: one patch
+    // answers them all.
+    let mut pod_fields: std::collections::HashMap<&str, serde_json::Map<String, Value>> =
         Default::default();
     for c in candidates {
-        pod_rules
+        let fields = pod_fields
             .entry(c.finding.resource_id.as_str())
-            .or_default()
-            .insert(c.finding.rule_id.clone());
+            .or_default();
+        if let Some(K8sPatch::SecurityContext(sc)) = &c.fix.patch {
+            fields.extend(sc.clone());
+        }
     }
     for c in candidates {
-        let action = build(c, opts, &pod_rules[c.finding.resource_id.as_str()]);
+        let action = build(c, opts, &pod_fields[c.finding.resource_id.as_str()]);
         if let Some((r, _)) = &c.target {
             production |= is_production(r, &c.namespace_labels, opts.plans);
             let scope = r.scope();
@@ -182,34 +165,19 @@ pub(super) fn manual(c: &Candidate, why: Option<&str>) -> Action {
             why: "made outside vigil, through the infrastructure's code".into(),
         },
         suggestion: Some(
-            suggestion(&c.finding.rule_id).map_or(text.clone(), |s| format!("{text}\n{s}")),
+            c.fix
+                .suggestion
+                .as_deref()
+                .map_or(text.clone(), |s| format!("{text}\n{}", s.trim_end())),
         ),
     }
 }
 
-/// Suggested content for changes that belong in IaC.
-fn suggestion(rule: &str) -> Option<&'static str> {
-    Some(match rule {
-        "IAM-AWS-001" | "IAM-AWS-002" => concat!(
-            "Replace the wildcard statement with the actions and resources the principal uses ",
-            "(IAM Access Analyzer's policy generation lists them from CloudTrail), e.g.\n",
-            "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", ",
-            "\"Action\": [\"s3:GetObject\"], \"Resource\": [\"arn:aws:s3:::BUCKET/PREFIX/*\"]}]}"
-        ),
-        "POD-K8S-001" | "POD-K8S-002" | "POD-K8S-003" | "POD-K8S-004" | "POD-K8S-005" => concat!(
-            "securityContext:\n  runAsNonRoot: true\n  allowPrivilegeEscalation: false\n",
-            "  privileged: false\n  capabilities:\n    drop: [\"ALL\"]\n",
-            "  seccompProfile:\n    type: RuntimeDefault"
-        ),
-        _ => return None,
-    })
-}
-
-fn build(c: &Candidate, opts: &Options, pod_rules: &std::collections::BTreeSet<String>) -> Action {
+fn build(c: &Candidate, opts: &Options, pod_fields: &serde_json::Map<String, Value>) -> Action {
     let Some((r, version)) = &c.target else {
         return manual(c, Some("the resource is no longer in the store"));
     };
-    let Some(kind) = action_for_rule(&c.finding.rule_id, c.declared) else {
+    let Some(kind) = c.fix.action.filter(|k| *k != ActionKind::Manual) else {
         return manual(c, None);
     };
     let cfg = &r.config;
@@ -353,7 +321,10 @@ fn build(c: &Candidate, opts: &Options, pod_rules: &std::collections::BTreeSet<S
         ActionKind::AddTags => return super::aws::add_tags(c, r, a, opts),
         ActionKind::K8sApplyPatch => {
             let labels = missing_values(&opts.required_namespace_labels, r, opts, "label");
-            return super::k8s::build(a, &c.finding.rule_id, r, pod_rules, labels)
+            let Some(patch) = &c.fix.patch else {
+                return manual(c, Some("the rule names no patch"));
+            };
+            return super::k8s::build(a, patch, r, pod_fields, labels)
                 .unwrap_or_else(|why| manual(c, Some(&why)));
         }
         ActionKind::K8sScaleToZero => {

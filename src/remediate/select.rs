@@ -119,7 +119,7 @@ pub fn candidates(
             remediation: meta.map(|m| m.remediation.clone()).unwrap_or_else(|| {
                 format!("rule {} is not loaded; see its remediation", f.rule_id)
             }),
-            declared: meta.and_then(|m| m.action),
+            fix: meta.map(|m| m.fix.clone()).unwrap_or_default(),
             finding: f,
         });
     }

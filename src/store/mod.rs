@@ -5,7 +5,7 @@
 //! completely in this scan and its rule ran cleanly on it. Otherwise it stays open and is
 //! marked stale.
 //!
-//! Rooms: `scans` (recording a scan as a list of steps, reading scans), `resources`
+//! Files: `scans` (recording a scan as a list of steps, reading scans), `resources`
 //! (versions and drift events), `idle` (idle-since), `findings` (the lifecycle: reconcile),
 //! `waivers` (waivers and finding queries), `drift` (drift and baselines read back),
 //! `audit` (the hash-chained audit log), `retention` (prune, size, vacuum), `history` (the

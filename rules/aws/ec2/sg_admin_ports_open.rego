@@ -7,6 +7,7 @@
 #   controls: [AC-17, AC-17(1), AC-17(4), AC-17(9), AC-17(10), CM-9, SC-7, SC-7(7), SC-7(11), SC-7(12), SC-7(16), SC-7(21), SC-7(24), SC-7(25), SC-7(26), SC-7(27), SC-7(28)]
 #   resource_types: ["AWS::EC2::SecurityGroup"]
 #   remediation: Remove 0.0.0.0/0 and ::/0 ingress to 22 and 3389; use Session Manager or a bastion with a narrow source range.
+#   action: revoke_ingress
 package vigil.rules.aws.ec2.sg_admin_ports_open
 
 admin_ports := {22: "SSH", 3389: "RDP"}

@@ -7,6 +7,7 @@
 #   controls: [AC-4(21), AC-17, AC-17(1), AC-17(4), AC-17(9), AC-17(10), CM-2, CM-2(2), CM-6, CM-7, CM-8(6), CM-9, SC-7, SC-7(5), SC-7(7), SC-7(11), SC-7(12), SC-7(16), SC-7(21), SC-7(24), SC-7(25), SC-7(26), SC-7(27), SC-7(28)]
 #   resource_types: ["AWS::EC2::SecurityGroup"]
 #   remediation: Remove world-open ingress to 20, 21, 3306, 4333 and all-traffic rules; allow only the sources that need access.
+#   action: revoke_ingress
 package vigil.rules.aws.ec2.sg_common_ports_open
 
 # AWS Config restricted-common-ports defaults, without 3389 (NET-AWS-001 reports it).

@@ -7,6 +7,8 @@
 #   controls: [CM-7(1), CM-8]
 #   resource_types: ["AWS::EC2::EIP"]
 #   remediation: Release the address if it is not needed (unassociated addresses are billed). To keep unassociated addresses of an environment from being reported, leave its tag value out of rules.params.reapable_tags.
+#   action: eip_release
+#   idle: reap
 package vigil.rules.aws.idle.eip_unassociated
 
 import data.vigil.lib.aws

@@ -7,6 +7,7 @@
 #   controls: [CM-2, CM-2(2), CM-3(3), CM-8(6), CM-7(1)]
 #   resource_types: ["AWS::EC2::Instance"]
 #   remediation: Terminate the instance if it is no longer needed (snapshot its volumes first), or start it again. To keep stopped instances of an environment from being reported, leave its tag value out of rules.params.reapable_tags.
+#   idle: reap
 package vigil.rules.aws.idle.instance_stopped
 
 import data.vigil.lib.aws

@@ -6,6 +6,7 @@
 #   controls: [AC-2(3), AC-6(7)]
 #   resource_types: ["AWS::IAM::Role"]
 #   remediation: Delete roles nobody assumes any more (check RoleLastUsed and CloudTrail first).
+#   idle: report
 package vigil.rules.aws.idle.role_unused
 
 import data.vigil.lib.aws

@@ -6,6 +6,7 @@
 #   controls: [AC-2, AC-2(1), AC-2(3), AC-2(6), AC-3, AC-3(3), AC-3(4), AC-3(7), AC-3(8), AC-3(12), AC-3(13), AC-3(15), AC-4(28), AC-6, AC-24, CM-5(1), CM-6, CM-9, MP-2, SC-23(3)]
 #   resource_types: ["AWS::IAM::User"]
 #   remediation: Deactivate and delete unused passwords and access keys.
+#   idle: report
 package vigil.rules.aws.idle.user_unused_credentials
 
 import data.vigil.lib.aws

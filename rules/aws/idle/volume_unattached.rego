@@ -7,6 +7,8 @@
 #   controls: [CM-2, CM-2(2), CM-3(3), CM-8(6), CM-7(1)]
 #   resource_types: ["AWS::EC2::Volume"]
 #   remediation: Snapshot and delete the volume if it is no longer needed. To keep unattached volumes of an environment from being reported, leave its tag value out of rules.params.reapable_tags.
+#   action: ebs_snapshot_then_delete
+#   idle: reap
 package vigil.rules.aws.idle.volume_unattached
 
 import data.vigil.lib.aws

@@ -7,6 +7,7 @@
 #   controls: [CM-6, CM-9, SA-9(6), SC-12, SC-12(2), SC-12(6)]
 #   resource_types: ["AWS::KMS::Key"]
 #   remediation: aws kms enable-key-rotation --key-id <key>.
+#   action: kms_enable_rotation
 package vigil.rules.aws.kms.key_rotation
 
 deny contains {"msg": msg, "path": "config.KeyRotationEnabled"} if {

@@ -7,6 +7,7 @@
 #   controls: [AU-9(3), CM-6, CM-9, CP-9, CP-9(8), PM-11, SC-8(3), SC-8(4), SC-13, SC-16(1), SC-28(1), SI-19(4)]
 #   resource_types: ["AWS::S3::Bucket"]
 #   remediation: Set default encryption to SSE-KMS (aws:kms) with a customer-managed key and enable S3 Bucket Keys.
+#   action: s3_default_encryption
 package vigil.rules.aws.s3.bucket_default_kms_encryption
 
 kms_algorithms := {"aws:kms", "aws:kms:dsse"}

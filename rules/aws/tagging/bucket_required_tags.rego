@@ -6,6 +6,7 @@
 #   controls: [CM-8, CM-8(4), RA-2]
 #   resource_types: ["AWS::S3::Bucket"]
 #   remediation: Tag the bucket with every key of rules.params.required_tags and a data-classification from rules.params.data_classifications.
+#   action: add_tags
 package vigil.rules.aws.tagging.bucket_required_tags
 
 import data.vigil.lib.aws

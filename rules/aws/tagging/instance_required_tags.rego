@@ -6,6 +6,7 @@
 #   controls: [CM-8, CM-8(4)]
 #   resource_types: ["AWS::EC2::Instance"]
 #   remediation: Add the missing tags (keys from rules.params.required_tags) with non-empty values, preferably through the IaC that creates the resource.
+#   action: add_tags
 package vigil.rules.aws.tagging.instance_required_tags
 
 import data.vigil.lib.aws

@@ -8,6 +8,7 @@
 #   resource_types: ["K8s::rbac.authorization.k8s.io::RoleBinding", "K8s::rbac.authorization.k8s.io::ClusterRoleBinding"]
 #   inventory: ["K8s::core::ServiceAccount"]
 #   remediation: Remove the subject from the binding (or delete the binding when it has no other subjects).
+#   idle: report
 package vigil.rules.k8s.idle.binding_missing_service_account
 
 import data.vigil.lib.k8s

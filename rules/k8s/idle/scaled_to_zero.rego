@@ -8,6 +8,7 @@
 #   resource_types: ["K8s::apps::Deployment", "K8s::apps::StatefulSet"]
 #   inventory: ["K8s::core::Namespace"]
 #   remediation: Delete the workload (and its Services, ConfigMaps and volumes) if it is no longer needed, or scale it back up. To keep the workloads of an environment from being reported, leave its namespace label value out of rules.params.reapable_namespace_labels.
+#   idle: report
 package vigil.rules.k8s.idle.scaled_to_zero
 
 import data.vigil.lib.idle

@@ -8,6 +8,7 @@
 #   resource_types: ["K8s::core::PersistentVolume", "K8s::core::PersistentVolumeClaim"]
 #   inventory: ["K8s::core::Namespace", "@k8s-pods"]
 #   remediation: Back up the data if it is still needed, then delete the claim or volume (check the volume's reclaim policy; a Retain volume keeps its storage until deleted at the provider). To keep the volumes of an environment from being reported, leave its namespace label value out of rules.params.reapable_namespace_labels.
+#   idle: report
 package vigil.rules.k8s.idle.volume_unused
 
 import data.vigil.lib.idle

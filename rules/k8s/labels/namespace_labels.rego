@@ -7,6 +7,8 @@
 #   controls: [CM-8, CM-8(4), RA-2]
 #   resource_types: ["K8s::core::Namespace"]
 #   remediation: Label the namespace with the missing keys (from rules.params.required_namespace_labels), e.g. kubectl label namespace <name> owner=<team> environment=<env> data-classification=<level>.
+#   action: k8s_apply_patch
+#   patch: namespace_labels
 package vigil.rules.k8s.labels.namespace_labels
 
 import data.vigil.lib.k8s

@@ -8,6 +8,8 @@
 #   resource_types: ["K8s::core::Namespace"]
 #   inventory: ["K8s::networking.k8s.io::NetworkPolicy"]
 #   remediation: "Add a NetworkPolicy with podSelector: {} and policyTypes: [Ingress, Egress] and no rules to the namespace, then allow the traffic each workload needs with narrower policies."
+#   action: k8s_apply_patch
+#   patch: default_deny
 package vigil.rules.k8s.network.default_deny
 
 import data.vigil.lib.k8s

@@ -6,6 +6,17 @@
 #   controls: [AC-4, CM-6, AC-6]
 #   resource_types: ["@k8s-pods"]
 #   remediation: "Set securityContext.capabilities.drop: [ALL] on every container and add back only NET_BIND_SERVICE if needed."
+#   action: k8s_apply_patch
+#   patch: {security_context: {capabilities: {drop: ["ALL"]}}}
+#   suggestion: |
+#     securityContext:
+#       runAsNonRoot: true
+#       allowPrivilegeEscalation: false
+#       privileged: false
+#       capabilities:
+#         drop: ["ALL"]
+#       seccompProfile:
+#         type: RuntimeDefault
 package vigil.rules.k8s.pod.drop_all_capabilities
 
 import data.vigil.lib.k8s

@@ -6,6 +6,17 @@
 #   controls: [CM-6, AC-6]
 #   resource_types: ["@k8s-pods"]
 #   remediation: "Set securityContext.allowPrivilegeEscalation: false on every container."
+#   action: k8s_apply_patch
+#   patch: {security_context: {allowPrivilegeEscalation: false}}
+#   suggestion: |
+#     securityContext:
+#       runAsNonRoot: true
+#       allowPrivilegeEscalation: false
+#       privileged: false
+#       capabilities:
+#         drop: ["ALL"]
+#       seccompProfile:
+#         type: RuntimeDefault
 package vigil.rules.k8s.pod.no_privilege_escalation
 
 import data.vigil.lib.k8s

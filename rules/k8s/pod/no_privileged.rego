@@ -6,6 +6,17 @@
 #   controls: [CM-6, AC-6]
 #   resource_types: ["@k8s-pods"]
 #   remediation: "Remove securityContext.privileged: true; grant the specific capability or device instead."
+#   action: k8s_apply_patch
+#   patch: {security_context: {privileged: false}}
+#   suggestion: |
+#     securityContext:
+#       runAsNonRoot: true
+#       allowPrivilegeEscalation: false
+#       privileged: false
+#       capabilities:
+#         drop: ["ALL"]
+#       seccompProfile:
+#         type: RuntimeDefault
 package vigil.rules.k8s.pod.no_privileged
 
 import data.vigil.lib.k8s

@@ -6,6 +6,17 @@
 #   controls: [CM-6, AC-6]
 #   resource_types: ["@k8s-pods"]
 #   remediation: "Set securityContext.runAsNonRoot: true (pod or container) and a non-zero runAsUser; build images with a non-root USER."
+#   action: k8s_apply_patch
+#   patch: {security_context: {runAsNonRoot: true}}
+#   suggestion: |
+#     securityContext:
+#       runAsNonRoot: true
+#       allowPrivilegeEscalation: false
+#       privileged: false
+#       capabilities:
+#         drop: ["ALL"]
+#       seccompProfile:
+#         type: RuntimeDefault
 package vigil.rules.k8s.pod.run_as_non_root
 
 import data.vigil.lib.k8s

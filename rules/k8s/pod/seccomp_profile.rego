@@ -6,6 +6,17 @@
 #   controls: [CM-6, CM-7]
 #   resource_types: ["@k8s-pods"]
 #   remediation: "Set securityContext.seccompProfile.type: RuntimeDefault on the pod (or Localhost with a reviewed profile)."
+#   action: k8s_apply_patch
+#   patch: {security_context: {seccompProfile: {type: RuntimeDefault}}}
+#   suggestion: |
+#     securityContext:
+#       runAsNonRoot: true
+#       allowPrivilegeEscalation: false
+#       privileged: false
+#       capabilities:
+#         drop: ["ALL"]
+#       seccompProfile:
+#         type: RuntimeDefault
 package vigil.rules.k8s.pod.seccomp_profile
 
 import data.vigil.lib.k8s

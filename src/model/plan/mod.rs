@@ -35,6 +35,31 @@ pub enum ActionKind {
     Manual,
 }
 
+/// What a Kubernetes patch rule wants changed (`custom.patch` beside `action:
+/// k8s_apply_patch`): fields of every container's securityContext in the workload's pod
+/// template, the namespace's missing labels (their values from `[plans]`), or a
+/// default-deny NetworkPolicy in the namespace.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum K8sPatch {
+    SecurityContext(serde_json::Map<String, serde_json::Value>),
+    NamespaceLabels,
+    DefaultDeny,
+}
+
+/// How a rule's findings are fixed, as its METADATA declares: the action vigil can run
+/// (`custom.action`), the patch it applies (`custom.patch`), and the suggested change for
+/// what belongs in the infrastructure's code (`custom.suggestion`). No action: manual.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Fix {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<ActionKind>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub patch: Option<K8sPatch>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<String>,
+}
+
 /// One API call, as it will be sent: `service:Operation` and its parameters, in order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Call {

@@ -4,7 +4,7 @@
 //! actions in order with the remediation credentials, each call and its answer recorded as
 //! it returns, stopping at the first failure.
 //!
-//! Rooms: this file (the flow, provider-neutral) and `aws` (the remediation credentials,
+//! Files: this file (the flow, provider-neutral) and `aws` (the remediation credentials,
 //! reading targets again, the calls).
 
 pub mod aws;

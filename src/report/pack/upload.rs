@@ -13,17 +13,7 @@ pub struct Uploaded {
     pub retention: Option<(String, String)>,
 }
 
-/// `s3://bucket/prefix` → (bucket, prefix without trailing slash).
-pub fn parse_url(url: &str) -> Result<(String, String), String> {
-    let rest = url
-        .strip_prefix("s3://")
-        .ok_or_else(|| format!("`{url}` is not an s3://bucket/prefix URL"))?;
-    let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
-    if bucket.is_empty() {
-        return Err(format!("`{url}` names no bucket"));
-    }
-    Ok((bucket.to_string(), prefix.trim_matches('/').to_string()))
-}
+pub use crate::config::parse_s3_url as parse_url;
 
 pub async fn client(endpoint_url: Option<&str>, region: Option<&str>) -> aws_sdk_s3::Client {
     let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
