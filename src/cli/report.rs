@@ -188,22 +188,20 @@ fn write_pack(
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "evidence".into());
-    let made = pack::make(
+    let packed = pack::publish::pack_to(
         store,
         rules,
         p,
-        key.as_ref(),
-        &root,
-        a.template.as_deref(),
-        &a.oscal_version,
+        &pack::publish::PackOptions {
+            key: key.as_ref(),
+            root: &root,
+            template: a.template.as_deref(),
+            oscal_version: &a.oscal_version,
+            public_beside: true,
+        },
         pack,
     )?;
-    let (public, scans) = (&made.public, &made.scans);
-    let pub_path = pack.with_extension("pub");
-    if let Some(text) = &public {
-        std::fs::write(&pub_path, text)
-            .with_context(|| format!("writing {}", pub_path.display()))?;
-    }
+    let made = &packed.made;
     let sha = &made.sha256;
     println!(
         "{}: {} files, {} bytes, sha256 {sha}",
@@ -211,7 +209,7 @@ fn write_pack(
         made.files,
         made.size
     );
-    if public.is_some() {
+    if let Some(pub_path) = &packed.public_path {
         println!(
             "public key: {} (verify with `vigil report verify {}`)",
             pub_path.display(),
@@ -222,7 +220,7 @@ fn write_pack(
         &actor(),
         "report.pack",
         &format!("posture/{}", p.baseline),
-        &serde_json::json!({"scans": scans, "sha256": sha, "files": made.files,
+        &serde_json::json!({"scans": made.scans, "sha256": sha, "files": made.files,
             "signed_by": key.as_ref().map(|k| k.public().id_hex()),
             "output": pack.display().to_string()}),
     )?;
@@ -230,24 +228,13 @@ fn write_pack(
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()?;
-        let name = pack
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let pub_name = pub_path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let bytes = std::fs::read(pack).with_context(|| format!("reading {}", pack.display()))?;
-        let mut files = vec![(name, bytes)];
-        if let Some(text) = &public {
-            files.push((pub_name, text.clone().into_bytes()));
-        }
         let done = rt
-            .block_on(async {
-                let s3 = pack::upload::client(a.endpoint_url.as_deref(), a.region.as_deref()).await;
-                pack::upload::upload(&s3, url, files).await
-            })
+            .block_on(pack::publish::upload(
+                &packed,
+                url,
+                a.endpoint_url.as_deref(),
+                a.region.as_deref(),
+            ))
             .map_err(anyhow::Error::msg)?;
         for u in &done {
             match &u.retention {

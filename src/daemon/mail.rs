@@ -8,9 +8,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 
-use super::plans::with_store;
+use super::state::with_store;
 use super::State;
 use crate::remediate::notify::Event;
 use crate::remediate::Plan;
@@ -57,34 +57,30 @@ pub(super) async fn queue_plan(state: &Arc<State>, e: Event, p: Plan) {
     }
 }
 
-/// When the digest is next due after `last`.
-fn next_digest(cron: &str, last: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    crate::config::parse_cron(cron)
-        .ok()?
-        .find_next_occurrence(&last, false)
-        .ok()
+/// Queues the digest of what happened since the last one (see `scheduler`) and wakes the
+/// sender.
+pub(super) async fn queue_digest(state: &Arc<State>) {
+    let Some(d) = state.current().config.notify.digest.clone() else {
+        return;
+    };
+    let now = Utc::now();
+    let since = std::mem::replace(&mut *super::state::lock(&state.last_digest), now);
+    let r = with_store(state, move |s| {
+        let m = crate::mail::digest_mail(s, &d.to, since, now).map_err(|e| e.to_string())?;
+        s.enqueue_mail(&m, now).map_err(|e| e.to_string())
+    })
+    .await;
+    match r {
+        Ok(_) => state.mail_wake.notify_one(),
+        Err(e) => tracing::warn!(target: "notify", error = %e, "queueing the digest"),
+    }
 }
 
-/// Delivers due mail, and queues the digest when its cron comes; runs until aborted.
+/// Delivers due mail when woken (a mail queued) or every 5 s (retries coming due); runs
+/// until aborted.
 pub(super) async fn sender_loop(state: Arc<State>) {
-    let mut last_digest = state.started_at;
     loop {
         let cfg = state.current().config.clone();
-        if let Some(d) = &cfg.notify.digest {
-            if next_digest(&d.cron, last_digest).is_some_and(|t| t <= Utc::now()) {
-                let (since, to) = (last_digest, d.to.clone());
-                let r = with_store(&state, move |s| {
-                    let m = crate::mail::digest_mail(s, &to, since, Utc::now())
-                        .map_err(|e| e.to_string())?;
-                    s.enqueue_mail(&m, Utc::now()).map_err(|e| e.to_string())
-                })
-                .await;
-                if let Err(e) = r {
-                    tracing::warn!(target: "notify", error = %e, "queueing the digest");
-                }
-                last_digest = Utc::now();
-            }
-        }
         if let Some(smtp) = &cfg.notify.smtp {
             deliver(&state, smtp, cfg.notify.max_attempts).await;
         }

@@ -107,7 +107,6 @@ pub async fn run(opts: Options) -> Result<(), Error> {
     plans::report_interrupted(&state).await;
     let sweeper = tokio::spawn(plans::sweep_loop(state.clone(), poll));
     let mailer = tokio::spawn(mail::sender_loop(state.clone()));
-    let reporter = tokio::spawn(reports::report_loop(state.clone()));
     let server = serve(&state, listener);
     tracing::info!(target: "daemon", listen = %bound, db = %state.db_path.display(), rules, tokens,
         pid = std::process::id(), "vigil is running");
@@ -115,7 +114,6 @@ pub async fn run(opts: Options) -> Result<(), Error> {
     drop(reload_rx);
     sweeper.abort();
     mailer.abort();
-    reporter.abort();
     shutdown::drain(&state, &mut sched, why, grace).await;
     match tokio::time::timeout(Duration::from_secs(5), server).await {
         Ok(Ok(Ok(()))) => {}
@@ -165,11 +163,12 @@ fn open_state(
         metrics.set_findings(&open);
     }
     let (phase_tx, _) = watch::channel(Phase::Running);
+    let started_at = Utc::now();
     Ok(Arc::new(State {
         opts,
         db_path,
         metrics,
-        started_at: Utc::now(),
+        started_at,
         loaded: RwLock::new(Arc::new(loaded)),
         writer: Arc::new(tokio::sync::Mutex::new(store)),
         running: Mutex::new(BTreeMap::new()),
@@ -180,6 +179,8 @@ fn open_state(
         redactor,
         notifier: Arc::new(crate::remediate::notify::Log),
         mail_wake: tokio::sync::Notify::new(),
+        last_digest: Mutex::new(started_at),
+        reports_running: Default::default(),
         _lock: db_lock,
     }))
 }

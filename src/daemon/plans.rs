@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use chrono::Utc;
 
+use super::state::with_store;
 use super::State;
 use crate::remediate::select::Selection;
 use crate::remediate::PlanState;
@@ -16,31 +17,26 @@ use crate::store::Store;
 /// Who the daemon's own proposals and applies are recorded as.
 pub const REAPER: &str = "vigil:reaper";
 
-/// Runs `f` with a connection of its own on a blocking thread (apply's async calls run on
-/// this runtime from there).
-pub(super) async fn with_store<T, F>(state: &Arc<State>, f: F) -> Result<T, String>
-where
-    T: Send + 'static,
-    F: FnOnce(&mut Store) -> Result<T, String> + Send + 'static,
-{
-    let db = state.db_path.clone();
-    tokio::task::spawn_blocking(move || {
-        let mut store = Store::open(&db).map_err(|e| e.to_string())?;
-        f(&mut store)
-    })
-    .await
-    .map_err(|e| format!("plan task panicked: {e}"))?
-}
-
-/// Tells the notifier about plan `id` in the state it is in now.
+/// Announces plan `id` in the state it is in now.
 pub(super) async fn notify(state: &Arc<State>, id: i64) {
     let plan = with_store(state, move |s| s.plan(id).map_err(|e| e.to_string())).await;
     if let Ok(Some(p)) = plan {
         if let Some(e) = crate::remediate::notify::Event::of(p.state) {
-            state.notifier.notify(e, &p);
-            super::mail::queue_plan(state, e, p).await;
+            announce(state, e, p).await;
         }
     }
+}
+
+/// Every plan event goes out the same two ways: the log line ([`State::notifier`]) and the
+/// mails `[notify]` names (queued in the outbox). Neither blocks nor fails the step that
+/// raised it.
+pub(super) async fn announce(
+    state: &Arc<State>,
+    e: crate::remediate::notify::Event,
+    p: crate::remediate::Plan,
+) {
+    state.notifier.notify(e, &p);
+    super::mail::queue_plan(state, e, p).await;
 }
 
 /// After a scan: the plans it verified (or found still failing) are told about.
@@ -65,8 +61,7 @@ pub(super) async fn after_scan(state: &Arc<State>, scan_id: i64) {
         });
         if by_this_scan {
             if let Some(e) = crate::remediate::notify::Event::of(p.state) {
-                state.notifier.notify(e, &p);
-                super::mail::queue_plan(state, e, p).await;
+                announce(state, e, p).await;
             }
         }
     }

@@ -3,57 +3,50 @@
 //! the summary mailed through the outbox; each an audit-log entry. A failure is logged and
 //! counted (`vigil_reports_total{result="failed"}`), and the next run comes on the cron.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 
-use super::plans::with_store;
+use super::state::with_store;
 use super::State;
 use crate::config::Report;
 use crate::report::pack;
-use crate::report::posture::{self, export, load};
+use crate::report::posture::{export, load};
 
-fn next(cron: &str, last: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    crate::config::parse_cron(cron)
-        .ok()?
-        .find_next_occurrence(&last, false)
-        .ok()
-}
-
-/// Runs each report when its cron comes; until aborted.
-pub(super) async fn report_loop(state: Arc<State>) {
-    let mut last: HashMap<String, DateTime<Utc>> = HashMap::new();
-    loop {
-        let reports = state.current().config.reports.clone();
-        for r in reports {
-            let since = *last.entry(r.name.clone()).or_insert(state.started_at);
-            if next(&r.cron, since).is_some_and(|t| t <= Utc::now()) {
-                last.insert(r.name.clone(), Utc::now());
-                let result = run(&state, &r).await;
-                let label = if result.is_ok() { "ok" } else { "failed" };
-                super::metrics::Metrics::count(&state.metrics.reports, label);
-                match result {
-                    Ok(files) => {
-                        tracing::info!(target: "report", report = %r.name, files = ?files, "report made")
-                    }
-                    Err(e) => {
-                        tracing::warn!(target: "report", report = %r.name, error = %e, "report failed")
-                    }
-                }
-            }
+/// One report on its cron (see `scheduler`): made unless the previous run of it is still
+/// going, then logged and counted.
+pub(super) async fn scheduled(state: &Arc<State>, name: &str) {
+    let Some(r) = (state.current().config.reports.iter())
+        .find(|r| r.name == name)
+        .cloned()
+    else {
+        return;
+    };
+    if !super::state::lock(&state.reports_running).insert(name.to_string()) {
+        tracing::warn!(target: "report", report = %name, "the previous run of this report is still going; this one is skipped");
+        return;
+    }
+    let result = run(state, &r).await;
+    super::state::lock(&state.reports_running).remove(name);
+    let label = if result.is_ok() { "ok" } else { "failed" };
+    super::metrics::Metrics::count(&state.metrics.reports, label);
+    match result {
+        Ok(files) => {
+            tracing::info!(target: "report", report = %r.name, files = ?files, "report made")
         }
-        tokio::time::sleep(Duration::from_millis(500)).await;
+        Err(e) => {
+            tracing::warn!(target: "report", report = %r.name, error = %e, "report failed")
+        }
     }
 }
 
 /// What one run made, before it is uploaded and mailed.
 struct Made {
     files: Vec<PathBuf>,
-    /// The pack to upload: its name stem, its bytes and its public key.
-    pack: Option<(String, Vec<u8>, Option<String>)>,
+    /// The pack to upload, and the scratch directory it is in when no directory is named
+    /// (kept until the upload is done).
+    pack: Option<(pack::publish::Packed, Option<tempfile::TempDir>)>,
     mail: Option<crate::store::Mail>,
     audit: Vec<serde_json::Value>,
 }
@@ -110,39 +103,28 @@ async fn run(state: &Arc<State>, r: &Report) -> Result<Vec<String>, String> {
             };
             let dir = report.directory.as_deref().or(scratch.as_ref().map(|d| d.path())).expect("one of them");
             let path = dir.join(format!("{stem}.zip"));
-            let m = pack::make(&store, &loaded.rules, &p, key.as_ref(), &stem, None, "1.1.3", &path)
+            let opts = pack::publish::PackOptions {
+                key: key.as_ref(),
+                root: &stem,
+                template: None,
+                oscal_version: "1.1.3",
+                public_beside: scratch.is_none(),
+            };
+            let packed = pack::publish::pack_to(&store, &loaded.rules, &p, &opts, &path)
                 .map_err(|e| format!("the pack: {e:#}"))?;
             if scratch.is_none() {
-                if let Some(public) = &m.public {
-                    std::fs::write(path.with_extension("pub"), public)
-                        .map_err(|e| format!("{}: {e}", path.display()))?;
-                }
-                made.audit.push(serde_json::json!({"format": "pack", "output": path.display().to_string(), "sha256": m.sha256}));
+                made.audit.push(serde_json::json!({"format": "pack", "output": path.display().to_string(), "sha256": packed.made.sha256}));
                 made.files.push(path.clone());
             }
             if report.upload.is_some() {
-                let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-                made.pack = Some((stem.clone(), bytes, m.public.clone()));
+                made.pack = Some((packed, scratch));
             }
         }
         if !report.mail_to.is_empty() {
-            let md = posture::render::markdown(&p, None).map_err(|e| e.to_string())?;
-            let html = posture::render::html(&p, None).map_err(|e| e.to_string())?;
-            let link = base_url
-                .map(|b| format!("\n\nThe live report: {}/reports/posture?baseline={}\n", b.trim_end_matches('/'), p.baseline))
-                .unwrap_or_default();
-            let s = &p.summary.counts;
-            made.mail = Some(crate::store::Mail {
-                kind: "report".into(),
-                plan: None,
-                to: report.mail_to.clone(),
-                subject: format!(
-                    "[vigil] NIST SP 800-53 {} posture: {} pass, {} fail, {} not assessed",
-                    p.baseline.to_uppercase(), s.pass, s.fail, s.not_assessed
-                ),
-                text: md + &link,
-                html,
-            });
+            made.mail = Some(
+                crate::mail::report_mail(&p, &report.mail_to, base_url.as_deref())
+                    .map_err(|e| e.to_string())?,
+            );
         }
         Ok(made)
     })
@@ -151,13 +133,8 @@ async fn run(state: &Arc<State>, r: &Report) -> Result<Vec<String>, String> {
 
     let mut done: Vec<String> = made.files.iter().map(|p| p.display().to_string()).collect();
     let mut audit = made.audit;
-    if let (Some(url), Some((stem, bytes, public))) = (&r.upload, made.pack) {
-        let s3 = pack::upload::client(r.endpoint_url.as_deref(), None).await;
-        let mut files = vec![(format!("{stem}.zip"), bytes)];
-        if let Some(public) = public {
-            files.push((format!("{stem}.pub"), public.into_bytes()));
-        }
-        let up = pack::upload::upload(&s3, url, files).await?;
+    if let (Some(url), Some((packed, _scratch))) = (&r.upload, made.pack) {
+        let up = pack::publish::upload(&packed, url, r.endpoint_url.as_deref(), None).await?;
         done.extend(up.iter().map(|u| u.url.clone()));
         audit.push(serde_json::json!({"format": "upload", "uploaded": up}));
     }

@@ -1,5 +1,6 @@
-//! The cron jobs (scheduled scans, the history prune) and reloading: a new set is checked
-//! whole and replaces the one in force only when it passes, schedules included.
+//! Every cron job of the daemon (scheduled scans, the history prune, `[[reports]]`, the
+//! digest) in one scheduler, and reloading: a new set is checked whole and replaces the one
+//! in force only when it passes, schedules included.
 
 use std::sync::Arc;
 
@@ -7,11 +8,46 @@ use super::loaded::{load, Loaded, Problem};
 use super::state::State;
 use super::{metrics, Error};
 
+/// What a cron job does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Job {
+    /// Scan a target (`[[schedules]]`).
+    Scan(String),
+    /// Prune history (`daemon.prune_schedule`, with `storage.retention_days`).
+    Prune,
+    /// Make a report (`[[reports]]`, by name).
+    Report(String),
+    /// Queue the digest mail (`[notify.digest]`).
+    Digest,
+}
+
+/// Every cron of a set in force, with what it runs.
+fn jobs(loaded: &Loaded) -> Vec<(Job, String)> {
+    let c = &loaded.config;
+    let mut out: Vec<(Job, String)> = loaded
+        .schedules()
+        .into_iter()
+        .map(|(t, cron)| (Job::Scan(t), cron))
+        .collect();
+    if c.storage.retention_days.is_some() {
+        out.push((Job::Prune, c.daemon.prune_schedule.clone()));
+    }
+    out.extend(
+        c.reports
+            .iter()
+            .map(|r| (Job::Report(r.name.clone()), r.cron.clone())),
+    );
+    if let Some(d) = &c.notify.digest {
+        out.push((Job::Digest, d.cron.clone()));
+    }
+    out
+}
+
+/// The daemon's one scheduler: scans, the prune, reports and the digest, each on its cron.
 pub(super) struct Scheduler {
     pub(super) sched: tokio_cron_scheduler::JobScheduler,
-    jobs: Vec<uuid::Uuid>,
-    schedules: Vec<(String, String)>,
-    prune: Option<String>,
+    ids: Vec<uuid::Uuid>,
+    jobs: Vec<(Job, String)>,
 }
 
 impl Scheduler {
@@ -25,74 +61,74 @@ impl Scheduler {
             .map_err(|e| Error::Scheduler(e.to_string()))?;
         Ok(Scheduler {
             sched,
+            ids: Vec::new(),
             jobs: Vec::new(),
-            schedules: Vec::new(),
-            prune: None,
         })
     }
 
-    /// Replaces the jobs when the schedules changed.
+    /// Replaces the jobs when the crons changed.
     pub(super) async fn apply(&mut self, state: &Arc<State>, loaded: &Loaded) -> Result<(), Error> {
-        let schedules = loaded.schedules();
-        let prune = loaded
-            .config
-            .storage
-            .retention_days
-            .map(|_| loaded.config.daemon.prune_schedule.clone());
-        if schedules == self.schedules && prune == self.prune && !self.jobs.is_empty() {
+        let jobs = jobs(loaded);
+        if jobs == self.jobs && !self.ids.is_empty() {
             return Ok(());
         }
         // The new jobs are added before the old ones go: a failure leaves the old set whole.
         let mut added = Vec::new();
-        let result = self.add_jobs(state, &schedules, &prune, &mut added).await;
+        let result = self.add_jobs(state, &jobs, &mut added).await;
         if let Err(e) = result {
             for id in added {
                 let _ = self.sched.remove(&id).await;
             }
             return Err(e);
         }
-        for id in std::mem::replace(&mut self.jobs, added) {
+        for id in std::mem::replace(&mut self.ids, added) {
             let _ = self.sched.remove(&id).await;
         }
-        for (target, cron) in &schedules {
-            tracing::info!(target: "daemon", scan_target = %target, cron = %cron, "scheduled (UTC)");
+        for (job, cron) in &jobs {
+            match job {
+                Job::Scan(t) => {
+                    tracing::info!(target: "daemon", scan_target = %t, cron = %cron, "scheduled (UTC)")
+                }
+                Job::Prune => {
+                    tracing::info!(target: "daemon", cron = %cron, "history pruning scheduled (UTC)")
+                }
+                Job::Report(r) => {
+                    tracing::info!(target: "daemon", report = %r, cron = %cron, "report scheduled (UTC)")
+                }
+                Job::Digest => {
+                    tracing::info!(target: "daemon", cron = %cron, "digest mail scheduled (UTC)")
+                }
+            }
         }
-        if let Some(cron) = &prune {
-            tracing::info!(target: "daemon", cron = %cron, "history pruning scheduled (UTC)");
-        }
-        if schedules.is_empty() {
+        if !jobs.iter().any(|(j, _)| matches!(j, Job::Scan(_))) {
             tracing::warn!(target: "daemon", "no [[schedules]] in the config: scans run only when asked (POST /api/v1/scans)");
         }
-        self.schedules = schedules;
-        self.prune = prune;
+        self.jobs = jobs;
         Ok(())
     }
 
     async fn add_jobs(
         &mut self,
         state: &Arc<State>,
-        schedules: &[(String, String)],
-        prune: &Option<String>,
+        jobs: &[(Job, String)],
         added: &mut Vec<uuid::Uuid>,
     ) -> Result<(), Error> {
         let err = |e: tokio_cron_scheduler::JobSchedulerError| Error::Scheduler(e.to_string());
-        for (target, cron) in schedules {
-            let (st, t) = (state.clone(), target.clone());
-            let job = tokio_cron_scheduler::Job::new_async(cron.as_str(), move |_, _| {
-                let (st, t) = (st.clone(), t.clone());
-                Box::pin(async move { st.scheduled(t) })
+        for (job, cron) in jobs {
+            let (st, job) = (state.clone(), job.clone());
+            let j = tokio_cron_scheduler::Job::new_async(cron.as_str(), move |_, _| {
+                let (st, job) = (st.clone(), job.clone());
+                Box::pin(async move {
+                    match job {
+                        Job::Scan(t) => st.scheduled(t),
+                        Job::Prune => st.prune().await,
+                        Job::Report(name) => super::reports::scheduled(&st, &name).await,
+                        Job::Digest => super::mail::queue_digest(&st).await,
+                    }
+                })
             })
             .map_err(err)?;
-            added.push(self.sched.add(job).await.map_err(err)?);
-        }
-        if let Some(cron) = prune {
-            let st = state.clone();
-            let job = tokio_cron_scheduler::Job::new_async(cron.as_str(), move |_, _| {
-                let st = st.clone();
-                Box::pin(async move { st.prune().await })
-            })
-            .map_err(err)?;
-            added.push(self.sched.add(job).await.map_err(err)?);
+            added.push(self.sched.add(j).await.map_err(err)?);
         }
         Ok(())
     }

@@ -69,6 +69,10 @@ pub struct State {
     pub(super) notifier: Arc<dyn crate::remediate::notify::Notifier>,
     /// Wakes the mail sender when a mail is queued.
     pub(super) mail_wake: tokio::sync::Notify,
+    /// When the last digest was queued (the next covers what happened since).
+    pub(super) last_digest: Mutex<DateTime<Utc>>,
+    /// The `[[reports]]` being made now, by name (a run is not stacked on another).
+    pub(super) reports_running: Mutex<std::collections::HashSet<String>>,
     /// Held for the life of the state, so it is released after the last write.
     pub(super) _lock: crate::store::lock::Lock,
 }
@@ -134,4 +138,20 @@ impl State {
             e.failing_since = None;
         }
     }
+}
+
+/// Runs `f` with a connection of its own on a blocking thread (apply's async calls run on
+/// this runtime from there).
+pub(crate) async fn with_store<T, F>(state: &Arc<State>, f: F) -> Result<T, String>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut Store) -> Result<T, String> + Send + 'static,
+{
+    let db = state.db_path.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut store = Store::open(&db).map_err(|e| e.to_string())?;
+        f(&mut store)
+    })
+    .await
+    .map_err(|e| format!("store task panicked: {e}"))?
 }

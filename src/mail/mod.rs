@@ -317,3 +317,40 @@ pub fn digest_mail(
         html: render("digest.html", &ctx),
     })
 }
+
+/// The mail of a scheduled report (`[[reports]] mail_to`): the posture's counts in the
+/// subject, its Markdown as the text (with a link to the live report when `base_url` is
+/// set), its HTML page as the HTML part.
+pub fn report_mail(
+    p: &crate::report::posture::Posture,
+    to: &[String],
+    base_url: Option<&str>,
+) -> Result<Mail, crate::report::posture::render::Error> {
+    use crate::report::posture::render;
+    let md = render::markdown(p, None)?;
+    let html = render::html(p, None)?;
+    let link = base_url
+        .map(|b| {
+            format!(
+                "\n\nThe live report: {}/reports/posture?baseline={}\n",
+                b.trim_end_matches('/'),
+                p.baseline
+            )
+        })
+        .unwrap_or_default();
+    let s = &p.summary.counts;
+    Ok(Mail {
+        kind: "report".into(),
+        plan: None,
+        to: to.to_vec(),
+        subject: format!(
+            "[vigil] NIST SP 800-53 {} posture: {} pass, {} fail, {} not assessed",
+            p.baseline.to_uppercase(),
+            s.pass,
+            s.fail,
+            s.not_assessed
+        ),
+        text: md + &link,
+        html,
+    })
+}

@@ -1,7 +1,7 @@
-//! Plan events (proposed, approved, rejected, applied, failed, verified) and the
-//! [`Notifier`] seam they go to. The daemon logs each ([`Log`]) and queues its mails
-//! (`daemon::mail`, composed by [`crate::mail`]); other channels implement the trait. A
-//! notifier never blocks or fails the step that raised the event.
+//! Plan events (proposed, approved, rejected, applied, failed, verified). The daemon
+//! announces each in one place (`daemon::plans::announce`): a log line through the
+//! [`Notifier`] it holds ([`Log`]), and the mails `[notify]` names, queued in the outbox
+//! (composed by [`crate::mail`]). Neither blocks or fails the step that raised the event.
 
 use super::{Plan, PlanState};
 

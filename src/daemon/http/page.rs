@@ -22,7 +22,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::{plans::approve_as, Shared};
-use crate::daemon::plans::with_store;
+use crate::daemon::state::with_store;
 use crate::remediate::PlanState;
 
 const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \

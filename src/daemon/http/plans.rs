@@ -10,7 +10,8 @@ use serde_json::json;
 
 use super::{bad_request, internal, not_found, read, ApiError, Shared};
 use crate::daemon::auth::Principal;
-use crate::daemon::plans::{self, with_store};
+use crate::daemon::plans;
+use crate::daemon::state::with_store;
 use crate::remediate::PlanState;
 
 #[derive(Deserialize)]

@@ -4,6 +4,7 @@
 //! deterministic zip (sorted entries, fixed times), the manifest signed with Ed25519 in
 //! minisign's format.
 
+pub mod publish;
 pub mod sign;
 pub mod upload;
 pub mod verify;
