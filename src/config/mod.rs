@@ -2,6 +2,7 @@
 //! its struct only. Reading a file reports every problem at once, each at its line
 //! (`validate`: the TOML parser's spans, serde's errors, the field validators).
 
+mod de;
 mod notify;
 mod plans;
 mod posture;
@@ -91,34 +92,25 @@ pub struct Config {
 #[serde(deny_unknown_fields)]
 pub struct Daemon {
     /// Address of the HTTP server (health, readiness, metrics, API).
-    #[serde(default = "default_listen", deserialize_with = "validate::listen")]
+    #[serde(default = "default_listen", deserialize_with = "de::listen")]
     pub listen: String,
     /// API tokens: a TOML file of `[[tokens]]` with name, role and the token's SHA-256.
     pub tokens_file: Option<PathBuf>,
     /// Seconds a running scan may take to finish after SIGTERM before it is abandoned.
-    #[serde(default = "default_grace", deserialize_with = "validate::positive")]
+    #[serde(default = "default_grace", deserialize_with = "de::positive")]
     pub shutdown_grace_seconds: u64,
     /// `/readyz` fails when a scheduled target's scans have been failing this long.
-    #[serde(
-        default = "default_max_failing",
-        deserialize_with = "validate::positive"
-    )]
+    #[serde(default = "default_max_failing", deserialize_with = "de::positive")]
     pub ready_max_failing_seconds: u64,
     /// A scan still collecting or evaluating after this long is stopped; nothing of it is
     /// recorded, and it counts as failing for readiness.
-    #[serde(
-        default = "default_scan_timeout",
-        deserialize_with = "validate::positive"
-    )]
+    #[serde(default = "default_scan_timeout", deserialize_with = "de::positive")]
     pub scan_timeout_seconds: u64,
     /// How often the rules directories and the config file are checked for changes.
-    #[serde(default = "default_poll", deserialize_with = "validate::positive")]
+    #[serde(default = "default_poll", deserialize_with = "de::positive")]
     pub reload_poll_seconds: u64,
     /// When to prune history older than `storage.retention_days` (cron, with seconds).
-    #[serde(
-        default = "default_prune_schedule",
-        deserialize_with = "validate::cron"
-    )]
+    #[serde(default = "default_prune_schedule", deserialize_with = "de::cron")]
     pub prune_schedule: String,
 }
 
@@ -164,7 +156,7 @@ pub struct Schedule {
     #[serde(default)]
     pub target: String,
     /// Six fields, seconds first: `0 0 * * * *` is every hour on the hour.
-    #[serde(default, deserialize_with = "validate::cron")]
+    #[serde(default, deserialize_with = "de::cron")]
     pub cron: String,
 }
 
@@ -185,7 +177,7 @@ pub struct Storage {
     pub path: Option<PathBuf>,
     /// Days of scans, drift and superseded resource versions to keep (`vigil prune`; the
     /// daemon prunes daily). None: keep everything.
-    #[serde(default, deserialize_with = "validate::positive_opt")]
+    #[serde(default, deserialize_with = "de::positive_opt")]
     pub retention_days: Option<u32>,
 }
 
@@ -206,25 +198,16 @@ pub struct Kubernetes {
     #[serde(default)]
     pub clusters: Vec<Cluster>,
     /// Objects per list page (`limit`); the rest follows with `continue` tokens.
-    #[serde(default = "default_page_size", deserialize_with = "validate::positive")]
+    #[serde(default = "default_page_size", deserialize_with = "de::positive")]
     pub page_size: u32,
     /// List requests in flight at once per cluster.
-    #[serde(
-        default = "default_k8s_concurrency",
-        deserialize_with = "validate::positive"
-    )]
+    #[serde(default = "default_k8s_concurrency", deserialize_with = "de::positive")]
     pub max_concurrency: usize,
     /// Timeout of one API request, in seconds.
-    #[serde(
-        default = "default_k8s_timeout",
-        deserialize_with = "validate::positive"
-    )]
+    #[serde(default = "default_k8s_timeout", deserialize_with = "de::positive")]
     pub timeout_seconds: u64,
     /// Attempts per request when the API answers 429, 503 or 504.
-    #[serde(
-        default = "default_k8s_attempts",
-        deserialize_with = "validate::positive"
-    )]
+    #[serde(default = "default_k8s_attempts", deserialize_with = "de::positive")]
     pub max_attempts: u32,
 }
 
@@ -267,10 +250,10 @@ pub struct Cluster {
     #[serde(default)]
     pub in_cluster: bool,
     /// Only these namespaces (for credentials limited to them); empty: all.
-    #[serde(default, deserialize_with = "validate::namespaces")]
+    #[serde(default, deserialize_with = "de::namespaces")]
     pub namespaces: Vec<String>,
     /// Only these kinds (Pod, Deployment, ...); empty: all that vigil reads.
-    #[serde(default, deserialize_with = "validate::kinds")]
+    #[serde(default, deserialize_with = "de::kinds")]
     pub kinds: Vec<String>,
 }
 
@@ -289,23 +272,20 @@ impl Cluster {
 #[serde(deny_unknown_fields)]
 pub struct Aws {
     /// Regions to scan. Empty: the region of the environment / profile.
-    #[serde(default, deserialize_with = "validate::regions")]
+    #[serde(default, deserialize_with = "de::regions")]
     pub regions: Vec<String>,
     /// Named profile from the shared AWS config files.
     pub profile: Option<String>,
     /// Endpoint override (emulators such as moto).
     pub endpoint_url: Option<String>,
     /// Services to collect; empty means all.
-    #[serde(default, deserialize_with = "validate::services")]
+    #[serde(default, deserialize_with = "de::services")]
     pub services: Vec<String>,
     /// Bound on API calls in flight at once, across services and regions.
-    #[serde(
-        default = "default_concurrency",
-        deserialize_with = "validate::positive"
-    )]
+    #[serde(default = "default_concurrency", deserialize_with = "de::positive")]
     pub max_concurrency: usize,
     /// Attempts per call (1 = no retry); throttling backs off exponentially.
-    #[serde(default = "default_attempts", deserialize_with = "validate::positive")]
+    #[serde(default = "default_attempts", deserialize_with = "de::positive")]
     pub max_attempts: u32,
     /// Named AWS targets, each its own credentials and regions on top of the keys here; each
     /// is scanned on its own (`vigil scan --target NAME`, `[[schedules]] target = NAME`), and
@@ -330,11 +310,11 @@ pub struct AwsTarget {
     /// The target's name in scans, schedules, metrics and reports.
     #[serde(default)]
     pub name: String,
-    #[serde(default, deserialize_with = "validate::regions")]
+    #[serde(default, deserialize_with = "de::regions")]
     pub regions: Vec<String>,
     pub profile: Option<String>,
     pub endpoint_url: Option<String>,
-    #[serde(default, deserialize_with = "validate::services")]
+    #[serde(default, deserialize_with = "de::services")]
     pub services: Vec<String>,
 }
 
@@ -384,7 +364,7 @@ impl Default for Rules {
 #[serde(deny_unknown_fields)]
 pub struct Scan {
     /// Exit 1 when an open finding is at or above this severity.
-    #[serde(default = "default_fail_on", deserialize_with = "validate::severity")]
+    #[serde(default = "default_fail_on", deserialize_with = "de::severity")]
     pub fail_on: String,
 }
 

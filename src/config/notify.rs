@@ -6,7 +6,8 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
-use super::validate;
+use super::de::{self, key, Seg};
+use super::Config;
 
 /// Which service writes plan summaries.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -53,10 +54,10 @@ pub struct Llm {
     /// Or a file that holds it (a mounted Secret).
     pub api_key_file: Option<PathBuf>,
     /// Seconds one request may take.
-    #[serde(default = "default_timeout", deserialize_with = "validate::positive")]
+    #[serde(default = "default_timeout", deserialize_with = "de::positive")]
     pub timeout_seconds: u64,
     /// Requests a day (UTC), retries included; past it plans get the template.
-    #[serde(default = "default_budget", deserialize_with = "validate::positive")]
+    #[serde(default = "default_budget", deserialize_with = "de::positive")]
     pub max_requests_per_day: u32,
     /// Retries of a request answered 429, 5xx or 529 (with backoff, `retry-after` honoured).
     #[serde(default = "two")]
@@ -129,10 +130,7 @@ pub struct Smtp {
     /// A PEM file of CA certificates to trust besides the system's (a private CA).
     pub ca_file: Option<PathBuf>,
     /// Seconds one delivery may take.
-    #[serde(
-        default = "default_smtp_timeout",
-        deserialize_with = "validate::positive"
-    )]
+    #[serde(default = "default_smtp_timeout", deserialize_with = "de::positive")]
     pub timeout_seconds: u64,
 }
 
@@ -155,9 +153,9 @@ impl Smtp {
 #[serde(deny_unknown_fields)]
 pub struct Digest {
     /// Six fields, seconds first (`0 0 8 * * *`: 08:00 UTC every day).
-    #[serde(deserialize_with = "validate::cron")]
+    #[serde(deserialize_with = "de::cron")]
     pub cron: String,
-    #[serde(deserialize_with = "validate::addresses")]
+    #[serde(deserialize_with = "de::addresses")]
     pub to: Vec<String>,
 }
 
@@ -169,13 +167,13 @@ pub struct Digest {
 pub struct Notify {
     pub smtp: Option<Smtp>,
     /// A plan was proposed: its approvers.
-    #[serde(default, deserialize_with = "validate::addresses")]
+    #[serde(default, deserialize_with = "de::addresses")]
     pub plan_proposed: Vec<String>,
     /// A plan was approved, rejected, applied, failed or verified.
-    #[serde(default, deserialize_with = "validate::addresses")]
+    #[serde(default, deserialize_with = "de::addresses")]
     pub plan_decided: Vec<String>,
     /// Resources were marked as reaping candidates (before any plan applies).
-    #[serde(default, deserialize_with = "validate::addresses")]
+    #[serde(default, deserialize_with = "de::addresses")]
     pub reaping: Vec<String>,
     pub digest: Option<Digest>,
     /// The daemon's URL as approvers reach it; mails link to `{base_url}/plans/{id}`.
@@ -186,7 +184,7 @@ pub struct Notify {
     #[serde(default)]
     pub owner_domains: Vec<String>,
     /// Delivery attempts per mail before it is given up (kept in the store as failed).
-    #[serde(default = "default_attempts", deserialize_with = "validate::positive")]
+    #[serde(default = "default_attempts", deserialize_with = "de::positive")]
     pub max_attempts: u32,
 }
 
@@ -208,4 +206,68 @@ impl Default for Notify {
             max_attempts: default_attempts(),
         }
     }
+}
+
+/// `[llm]` and `[notify]`: keys that only make sense together.
+pub(super) fn checks(c: &Config) -> Vec<(Vec<Seg>, String)> {
+    let mut out = Vec::new();
+    let llm = &c.llm;
+    if llm.provider != LlmProvider::None && llm.model.is_none() {
+        out.push((
+            vec![key("llm"), key("provider")],
+            format!(
+                "`llm.provider = \"{}\"` needs `llm.model`",
+                llm.provider.as_str()
+            ),
+        ));
+    }
+    if llm.api_key_env.is_some() && llm.api_key_file.is_some() {
+        out.push((
+            vec![key("llm"), key("api_key_file")],
+            "`llm`: set `api_key_env` or `api_key_file`, not both".into(),
+        ));
+    }
+    let n = &c.notify;
+    if let Some(smtp) = &n.smtp {
+        let at = |k: &str| vec![key("notify"), key("smtp"), key(k)];
+        if smtp.from.parse::<lettre::message::Mailbox>().is_err() {
+            out.push((
+                at("from"),
+                format!("`notify.smtp.from`: `{}` is not a mail address", smtp.from),
+            ));
+        }
+        if smtp.password_env.is_some() && smtp.password_file.is_some() {
+            out.push((
+                at("password_file"),
+                "`notify.smtp`: set `password_env` or `password_file`, not both".into(),
+            ));
+        }
+        let password = smtp.password_env.is_some() || smtp.password_file.is_some();
+        if smtp.username_env.is_some() != password {
+            out.push((
+                at("username_env"),
+                "`notify.smtp`: a login needs both `username_env` and `password_env` (or `password_file`)".into(),
+            ));
+        }
+    } else {
+        for (k, v) in [
+            ("plan_proposed", &n.plan_proposed),
+            ("plan_decided", &n.plan_decided),
+            ("reaping", &n.reaping),
+        ] {
+            if !v.is_empty() {
+                out.push((
+                    vec![key("notify"), key(k)],
+                    format!("`notify.{k}` names recipients, but there is no `[notify.smtp]` to send through"),
+                ));
+            }
+        }
+        if n.digest.is_some() {
+            out.push((
+                vec![key("notify"), key("digest")],
+                "`notify.digest` needs a `[notify.smtp]` to send through".into(),
+            ));
+        }
+    }
+    out
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
-use super::validate;
+use super::de;
 
 /// `[plans]`: proposing and approving remediation plans.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -19,16 +19,16 @@ pub struct Plans {
     pub auto_propose: Option<Vec<String>>,
     /// `manual`: approved plans wait for `vigil plan apply`; `on-approval`: the daemon
     /// applies a plan once it is approved.
-    #[serde(default = "default_apply", deserialize_with = "validate::apply_mode")]
+    #[serde(default = "default_apply", deserialize_with = "de::apply_mode")]
     pub apply: String,
     /// Hours an approval stays valid; a plan not applied by then expires.
-    #[serde(default = "default_ttl", deserialize_with = "validate::positive")]
+    #[serde(default = "default_ttl", deserialize_with = "de::positive")]
     pub approval_ttl_hours: u32,
     /// Distinct approvers a plan needs (none of them its requester).
-    #[serde(default = "one", deserialize_with = "validate::positive")]
+    #[serde(default = "one", deserialize_with = "de::positive")]
     pub approvals_required: u32,
     /// Distinct approvers a production plan needs.
-    #[serde(default = "two", deserialize_with = "validate::positive")]
+    #[serde(default = "two", deserialize_with = "de::positive")]
     pub prod_approvals_required: u32,
     /// AWS tags that make a resource production: tag key → values.
     #[serde(default = "default_prod")]
@@ -37,10 +37,7 @@ pub struct Plans {
     #[serde(default = "default_prod")]
     pub prod_namespace_labels: BTreeMap<String, Vec<String>>,
     /// Most actions one plan may hold; a proposal with more is refused.
-    #[serde(
-        default = "default_max_actions",
-        deserialize_with = "validate::positive"
-    )]
+    #[serde(default = "default_max_actions", deserialize_with = "de::positive")]
     pub max_actions: usize,
 }
 
@@ -92,12 +89,9 @@ pub struct Approvers {
     #[serde(default = "one_step")]
     pub totp_skew: u8,
     /// Failed codes in a row after which an approver is locked out for `lockout_minutes`.
-    #[serde(
-        default = "default_max_failures",
-        deserialize_with = "validate::positive"
-    )]
+    #[serde(default = "default_max_failures", deserialize_with = "de::positive")]
     pub max_failures: u32,
-    #[serde(default = "default_lockout", deserialize_with = "validate::positive")]
+    #[serde(default = "default_lockout", deserialize_with = "de::positive")]
     pub lockout_minutes: u32,
 }
 

@@ -5,7 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Deserializer};
 
-use super::validate::{self, key, Seg};
+use super::de::{self, key, Seg};
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -89,7 +89,7 @@ pub fn parse_expiry(s: &str) -> Option<DateTime<Utc>> {
 }
 
 pub(super) fn baseline<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    validate::checked(d, |s: &String| match crate::controls::Level::parse(s) {
+    de::checked(d, |s: &String| match crate::controls::Level::parse(s) {
         Some(_) => Ok(()),
         None => Err(format!(
             "unknown baseline `{s}` (known: low, moderate, high)"
@@ -99,7 +99,7 @@ pub(super) fn baseline<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>
 }
 
 fn control_pattern<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    validate::checked(d, |s: &String| {
+    de::checked(d, |s: &String| {
         let catalog = crate::controls::catalog();
         if let Some(family) = s.strip_suffix("-*") {
             return match catalog.family(&family.to_ascii_lowercase()) {
@@ -117,7 +117,7 @@ fn control_pattern<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> 
 }
 
 fn declaration<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    validate::checked(d, |s: &String| match s.as_str() {
+    de::checked(d, |s: &String| match s.as_str() {
         "not-applicable" | "inherited" | "satisfied" | "not-satisfied" => Ok(()),
         s => Err(format!(
             "unknown status `{s}` (known: not-applicable, inherited, satisfied, not-satisfied)"
@@ -126,7 +126,7 @@ fn declaration<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
 }
 
 fn expiry<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    validate::checked(d, |s: &String| match parse_expiry(s) {
+    de::checked(d, |s: &String| match parse_expiry(s) {
         Some(_) => Ok(()),
         None => Err(format!(
             "`{s}` is not a date (2027-09-30) or an RFC 3339 time"

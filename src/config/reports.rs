@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Deserializer};
 
-use super::validate::{self, key, Seg};
+use super::de::{self, key, Seg};
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -14,7 +14,7 @@ pub struct Report {
     #[serde(default = "default_name", deserialize_with = "name")]
     pub name: String,
     /// When (cron with seconds: `0 0 6 1 * *` is 06:00 UTC on the 1st).
-    #[serde(default, deserialize_with = "validate::cron")]
+    #[serde(default, deserialize_with = "de::cron")]
     pub cron: String,
     /// low, moderate or high (default: `posture.baseline`).
     #[serde(default, deserialize_with = "super::posture::baseline")]
@@ -35,7 +35,7 @@ pub struct Report {
     pub endpoint_url: Option<String>,
     /// Mail the Markdown summary (and the HTML report) to these addresses through
     /// `[notify.smtp]`.
-    #[serde(default, deserialize_with = "validate::addresses")]
+    #[serde(default, deserialize_with = "de::addresses")]
     pub mail_to: Vec<String>,
 }
 
@@ -44,7 +44,7 @@ fn default_name() -> String {
 }
 
 fn name<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    validate::checked(d, |s: &String| {
+    de::checked(d, |s: &String| {
         if !s.is_empty()
             && s.chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')

@@ -1,18 +1,19 @@
 //! Reading a config file with every problem reported at once, each at its line.
 //!
 //! The structs in [`super`] are the one list of keys: serde rejects an unknown key or a value
-//! of the wrong shape, and the field validators below reject values serde would take (a
+//! of the wrong shape, and the field validators in `de` reject values serde would take (a
 //! zero, a region that is not one, a cron expression that does not parse). Each error
 //! carries the TOML parser's span; the offending key is then taken out of the parsed
 //! document and the rest is read again, so one run reports every problem, not only the
 //! first. Checks across fields (two clusters with one name) run on the result, with the
-//! spans of the keys they name.
+//! spans of the keys they name; each section's own checks live with its keys (`notify`, `posture`, `reports`).
 
 use std::ops::Range;
 
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 use toml::de::{DeTable, DeValue};
 
+use super::de::{key, Seg};
 use super::{Config, Problem};
 
 /// At most this many problems are reported (a file that is not a vigil config at all).
@@ -63,17 +64,6 @@ pub(super) fn parse(file: &str, text: &str) -> Result<Config, Vec<Problem>> {
 
 fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
-}
-
-/// One step of a path into the document.
-#[derive(Debug, Clone, PartialEq)]
-pub(super) enum Seg {
-    Key(String),
-    Index(usize),
-}
-
-pub(super) fn key(k: &str) -> Seg {
-    Seg::Key(k.into())
 }
 
 /// `collectors.aws.regions`, `collectors.kubernetes.clusters[2].kinds` (entries count from 1,
@@ -291,7 +281,7 @@ fn cross_checks(c: &Config) -> Vec<(Vec<Seg>, String)> {
         }
         names.push(name);
     }
-    out.extend(notify_checks(c));
+    out.extend(super::notify::checks(c));
     out.extend(super::posture::checks(c));
     out.extend(super::reports::checks(c));
     // A known rule parameter keeps the shape of its default.
@@ -334,189 +324,3 @@ fn shape_mismatch(default: &serde_json::Value, v: &toml::Value) -> Option<&'stat
 
 // ---------------------------------------------------------------------------------------------
 // Field validators, named in the structs with `#[serde(deserialize_with = "...")]`.
-
-pub(super) fn checked<'de, D, T>(
-    d: D,
-    check: impl FnOnce(&T) -> Result<(), String>,
-) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    let v = T::deserialize(d)?;
-    check(&v).map_err(serde::de::Error::custom)?;
-    Ok(v)
-}
-
-fn nonzero<T: Default + PartialEq>(v: &T) -> Result<(), String> {
-    if *v == T::default() {
-        Err("must be a positive integer".into())
-    } else {
-        Ok(())
-    }
-}
-
-pub(super) fn positive<'de, D, T>(d: D) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de> + Default + PartialEq,
-{
-    checked(d, nonzero::<T>)
-}
-
-pub(super) fn positive_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
-    checked(d, |v: &Option<u32>| v.as_ref().map_or(Ok(()), nonzero))
-}
-
-pub(super) fn listen<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    checked(d, |s: &String| {
-        s.parse::<std::net::SocketAddr>()
-            .map(|_| ())
-            .map_err(|_| format!("`{s}` is not an address and port (like 0.0.0.0:8080)"))
-    })
-}
-
-pub(super) fn cron<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    checked(d, |s: &String| {
-        super::parse_cron(s)
-            .map(|_| ())
-            .map_err(|e| format!("`{s}`: {e} (six fields, seconds first: `0 15 3 * * *`)"))
-    })
-}
-
-pub(super) fn severity<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    checked(d, |s: &String| {
-        s.parse::<crate::model::Severity>().map(|_| ())
-    })
-}
-
-pub(super) fn apply_mode<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    checked(d, |s: &String| match s.as_str() {
-        "manual" | "on-approval" => Ok(()),
-        m => Err(format!(
-            "unknown apply mode `{m}` (known: manual, on-approval)"
-        )),
-    })
-}
-
-pub(super) fn addresses<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    checked(d, |v: &Vec<String>| {
-        match v
-            .iter()
-            .find(|a| a.parse::<lettre::message::Mailbox>().is_err())
-        {
-            Some(a) => Err(format!("`{a}` is not a mail address")),
-            None => Ok(()),
-        }
-    })
-}
-
-pub(super) fn regions<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    checked(d, |v: &Vec<String>| {
-        match v.iter().find(|r| !crate::model::aws::is_region(r)) {
-            Some(r) => Err(format!("`{r}` is not an AWS region name (like us-east-1)")),
-            None => Ok(()),
-        }
-    })
-}
-
-pub(super) fn services<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    checked(d, |v: &Vec<String>| {
-        let known = crate::collect::aws::services::names();
-        match v.iter().find(|s| !known.contains(&s.as_str())) {
-            Some(s) => Err(format!(
-                "unknown AWS service `{s}` (known: {})",
-                known.join(", ")
-            )),
-            None => Ok(()),
-        }
-    })
-}
-
-pub(super) fn kinds<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    checked(d, |v: &Vec<String>| {
-        match v.iter().find(|k| crate::model::k8s::kind(k).is_none()) {
-            Some(k) => {
-                let known: Vec<&str> = crate::model::k8s::KINDS.iter().map(|k| k.kind).collect();
-                Err(format!("unknown kind `{k}` (known: {})", known.join(", ")))
-            }
-            None => Ok(()),
-        }
-    })
-}
-
-pub(super) fn namespaces<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    checked(d, |v: &Vec<String>| {
-        match v.iter().find(|n| !crate::model::k8s::valid_namespace(n)) {
-            Some(n) => Err(format!(
-                "`{n}` is not a Kubernetes namespace name (lower-case letters, digits and `-`, at most 63)"
-            )),
-            None => Ok(()),
-        }
-    })
-}
-
-/// `[llm]` and `[notify]`: keys that only make sense together.
-fn notify_checks(c: &Config) -> Vec<(Vec<Seg>, String)> {
-    use super::LlmProvider;
-    let mut out = Vec::new();
-    let llm = &c.llm;
-    if llm.provider != LlmProvider::None && llm.model.is_none() {
-        out.push((
-            vec![key("llm"), key("provider")],
-            format!(
-                "`llm.provider = \"{}\"` needs `llm.model`",
-                llm.provider.as_str()
-            ),
-        ));
-    }
-    if llm.api_key_env.is_some() && llm.api_key_file.is_some() {
-        out.push((
-            vec![key("llm"), key("api_key_file")],
-            "`llm`: set `api_key_env` or `api_key_file`, not both".into(),
-        ));
-    }
-    let n = &c.notify;
-    if let Some(smtp) = &n.smtp {
-        let at = |k: &str| vec![key("notify"), key("smtp"), key(k)];
-        if smtp.from.parse::<lettre::message::Mailbox>().is_err() {
-            out.push((
-                at("from"),
-                format!("`notify.smtp.from`: `{}` is not a mail address", smtp.from),
-            ));
-        }
-        if smtp.password_env.is_some() && smtp.password_file.is_some() {
-            out.push((
-                at("password_file"),
-                "`notify.smtp`: set `password_env` or `password_file`, not both".into(),
-            ));
-        }
-        let password = smtp.password_env.is_some() || smtp.password_file.is_some();
-        if smtp.username_env.is_some() != password {
-            out.push((
-                at("username_env"),
-                "`notify.smtp`: a login needs both `username_env` and `password_env` (or `password_file`)".into(),
-            ));
-        }
-    } else {
-        for (k, v) in [
-            ("plan_proposed", &n.plan_proposed),
-            ("plan_decided", &n.plan_decided),
-            ("reaping", &n.reaping),
-        ] {
-            if !v.is_empty() {
-                out.push((
-                    vec![key("notify"), key(k)],
-                    format!("`notify.{k}` names recipients, but there is no `[notify.smtp]` to send through"),
-                ));
-            }
-        }
-        if n.digest.is_some() {
-            out.push((
-                vec![key("notify"), key("digest")],
-                "`notify.digest` needs a `[notify.smtp]` to send through".into(),
-            ));
-        }
-    }
-    out
-}

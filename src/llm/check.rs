@@ -2,7 +2,7 @@
 //! checked before anyone sees it, deterministically, and refused whole on the first
 //! failure (the plan then carries the template, saying which check failed).
 //!
-//! In order: one JSON object of exactly the schema's keys ([`super::prompt::schema`]),
+//! In order: one JSON object of exactly the schema's keys ([`super::answer::schema`]),
 //! length caps, no hidden characters, no URLs, HTML or markdown links, no claim that the
 //! plan is approved, no low risk for a plan that cannot be fully undone, no canary, no
 //! resource id outside the plan, and no estate text repeated at length.
@@ -11,55 +11,14 @@ use std::collections::BTreeSet;
 use std::sync::LazyLock;
 
 use regex::Regex;
-use serde::Deserialize;
 
+pub use super::answer::Answer;
+use super::answer::{MAX_CHANGE, MAX_CHANGES, MAX_PARAGRAPH, MAX_SUMMARY};
 use super::prompt::Prompt;
 use crate::remediate::untrusted::is_hidden;
 
-pub const MAX_SUMMARY: usize = 600;
-pub const MAX_CHANGES: usize = 20;
-pub const MAX_CHANGE: usize = 200;
-pub const MAX_PARAGRAPH: usize = 400;
 /// Words in a row of one estate string that an answer may not repeat.
 const QUOTE_WORDS: usize = 5;
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Answer {
-    pub summary: String,
-    pub changes: Vec<String>,
-    pub risk: String,
-    pub impact: String,
-    pub rollback: String,
-}
-
-impl Answer {
-    /// The summary as people read it: paragraphs of plain text.
-    pub fn text(&self) -> String {
-        let mut t = self.summary.trim().to_string();
-        if !self.changes.is_empty() {
-            t.push_str("\n\nChanges:");
-            for c in &self.changes {
-                t.push_str("\n- ");
-                t.push_str(c.trim());
-            }
-        }
-        t.push_str(&format!("\n\nRisk: {}. {}", self.risk, self.impact.trim()));
-        t.push_str(&format!("\n\nRollback: {}", self.rollback.trim()));
-        t
-    }
-
-    fn fields(&self) -> impl Iterator<Item = &str> {
-        [
-            self.summary.as_str(),
-            &self.risk,
-            &self.impact,
-            &self.rollback,
-        ]
-        .into_iter()
-        .chain(self.changes.iter().map(String::as_str))
-    }
-}
 
 static URL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:https?|ftp|file|data|javascript|mailto)\s*:|\bwww\.|\b[a-z0-9-]+\.(?:com|net|org|io|ru|xyz|site|top)\b")

@@ -10,7 +10,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use super::prompt::{schema, Prompt};
+use super::answer::schema;
+use super::prompt::Prompt;
 use crate::config::{Llm, LlmProvider};
 
 /// Answers get at most this many tokens.

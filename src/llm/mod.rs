@@ -12,6 +12,7 @@
 //! [`Job::prepare`] reads the plan and its targets, [`Job::run`] asks, [`Done::record`]
 //! writes.
 
+pub mod answer;
 pub mod check;
 pub mod client;
 pub mod prompt;

@@ -42,23 +42,6 @@ pub struct Prompt {
     pub serious: bool,
 }
 
-/// The JSON schema an answer must have.
-pub fn schema() -> Value {
-    json!({
-        "type": "object",
-        "properties": {
-            "summary": {"type": "string", "maxLength": super::check::MAX_SUMMARY},
-            "changes": {"type": "array", "maxItems": super::check::MAX_CHANGES,
-                        "items": {"type": "string", "maxLength": super::check::MAX_CHANGE}},
-            "risk": {"type": "string", "enum": ["low", "medium", "high"]},
-            "impact": {"type": "string", "maxLength": super::check::MAX_PARAGRAPH},
-            "rollback": {"type": "string", "maxLength": super::check::MAX_PARAGRAPH},
-        },
-        "required": ["summary", "changes", "risk", "impact", "rollback"],
-        "additionalProperties": false,
-    })
-}
-
 fn nonce() -> String {
     let mut b = [0u8; 12];
     getrandom::fill(&mut b).expect("the OS random source works");

@@ -8,8 +8,8 @@ use regorus::rvm::program::Program;
 use regorus::{CompiledPolicy, Rc, Value};
 
 use super::data::data_document;
-use super::evaluate::{EngineMode, EvalContext, RuleError};
 use super::loader::{Rule, RuleSet};
+use super::types::{EngineMode, EvalContext, RuleError};
 use crate::model::Snapshot;
 
 /// A rule ready to run.

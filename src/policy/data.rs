@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::SecondsFormat;
 use regorus::Value;
 
-use super::evaluate::EvalContext;
 use super::inventory;
+use super::types::EvalContext;
 use crate::controls;
 use crate::model::{Resource, Snapshot};
 

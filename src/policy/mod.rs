@@ -8,6 +8,7 @@ pub mod inventory;
 pub mod loader;
 pub mod metadata;
 pub mod testing;
+mod types;
 
 pub use evaluate::{evaluate, EvalContext, EvalReport, NotEvaluated, RuleError};
 pub use loader::{LoadProblem, Rule, RuleSet, RuleSource};

@@ -8,8 +8,9 @@ use chrono::{TimeZone, Utc};
 use regorus::Value;
 use serde::Serialize;
 
-use super::evaluate::{data_document, EngineMode, EvalContext};
+use super::data::data_document;
 use super::loader::{package_of, RuleSet, SourceFile};
+use super::types::{EngineMode, EvalContext};
 use crate::model::Snapshot;
 
 #[derive(Debug, Clone, Serialize)]

@@ -3,24 +3,22 @@
 
 use serde_json::{json, Value};
 
-use super::propose::{manual, missing_values, Candidate, Options, TAGS_PARAM};
 use crate::model::plan::{Action, Call, Precondition, Reversibility};
 use crate::model::Resource;
 
-/// Revokes the world-open ranges (0.0.0.0/0, ::/0) of the permission the finding names
-/// (`config.IpPermissions[i]`), keeping its other sources.
-pub(super) fn revoke_ingress(c: &Candidate, r: &Resource, mut a: Action) -> Action {
-    let index = c
-        .finding
-        .path
+/// The parameter of a tag call that holds the tags added.
+pub const TAGS_PARAM: &str = "Tags";
+
+/// Revokes the world-open ranges (0.0.0.0/0, ::/0) of the permission the finding names at
+/// `path` (`config.IpPermissions[i]`), keeping its other sources; or says why it cannot
+/// (then the action is manual).
+pub(super) fn revoke_ingress(mut a: Action, r: &Resource, path: &str) -> Result<Action, String> {
+    let index = path
         .strip_prefix("config.IpPermissions[")
         .and_then(|p| p.strip_suffix(']'))
         .and_then(|i| i.parse::<usize>().ok());
     let Some((i, p)) = index.and_then(|i| Some((i, r.config.get("IpPermissions")?.get(i)?))) else {
-        return manual(
-            c,
-            Some("the finding names no ingress permission vigil can revoke"),
-        );
+        return Err("the finding names no ingress permission vigil can revoke".into());
     };
     let world = |list: &str, key: &str, open: &str| -> Vec<Value> {
         p.get(list)
@@ -55,18 +53,19 @@ pub(super) fn revoke_ingress(c: &Candidate, r: &Resource, mut a: Action) -> Acti
             .param("GroupId", group)
             .param("IpPermissions", json!([perm]))],
     };
-    a
+    Ok(a)
 }
 
 /// Adds the required tags missing from the target, with the values the proposer gave:
 /// EC2 `CreateTags` and KMS `TagResource` add to the set; S3's `PutBucketTagging` replaces
-/// it, so the apply merges the additions into the set it reads first. Keys without a value
-/// leave the finding to a manual action.
-pub(super) fn add_tags(c: &Candidate, r: &Resource, mut a: Action, opts: &Options) -> Action {
-    let tags = match missing_values(&opts.required_tags, r, opts, "tag") {
-        Ok(t) => t,
-        Err(why) => return manual(c, Some(&why)),
-    };
+/// it, so the apply merges the additions into the set it reads first. `tags` are the
+/// missing keys with their values, or why there are none (then the action is manual).
+pub(super) fn add_tags(
+    mut a: Action,
+    r: &Resource,
+    tags: Result<serde_json::Map<String, Value>, String>,
+) -> Result<Action, String> {
+    let tags = tags?;
     let missing: Vec<&String> = tags.keys().collect();
     a.preconditions = missing
         .iter()
@@ -111,9 +110,9 @@ pub(super) fn add_tags(c: &Candidate, r: &Resource, mut a: Action, opts: &Option
                     ),
             )
         }
-        _ => return manual(c, Some("vigil adds tags to EC2, S3 and KMS resources only")),
+        _ => return Err("vigil adds tags to EC2, S3 and KMS resources only".into()),
     };
     a.calls.push(call.param(TAGS_PARAM, Value::Object(tags)));
     a.reversibility = Reversibility::Yes { undo: vec![undo] };
-    a
+    Ok(a)
 }

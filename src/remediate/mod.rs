@@ -11,7 +11,7 @@
 pub mod apply;
 pub mod approval;
 pub mod approvers;
-mod aws;
+pub mod aws;
 pub mod flow;
 pub mod k8s;
 pub mod notify;

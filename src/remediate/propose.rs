@@ -147,10 +147,7 @@ fn merge(actions: &mut Vec<Action>, a: Action) {
     }
 }
 
-/// The parameter of a tag call that holds the tags added.
-pub const TAGS_PARAM: &str = "Tags";
-
-pub(super) fn manual(c: &Candidate, why: Option<&str>) -> Action {
+fn manual(c: &Candidate, why: Option<&str>) -> Action {
     let mut text = c.remediation.clone();
     if let Some(w) = why {
         text = format!("{text} ({w})");
@@ -317,8 +314,14 @@ fn build(c: &Candidate, opts: &Options, pod_fields: &serde_json::Map<String, Val
                 undo: vec![Call::new("ec2:DisableEbsEncryptionByDefault")],
             };
         }
-        ActionKind::RevokeIngress => return super::aws::revoke_ingress(c, r, a),
-        ActionKind::AddTags => return super::aws::add_tags(c, r, a, opts),
+        ActionKind::RevokeIngress => {
+            return super::aws::revoke_ingress(a, r, &c.finding.path)
+                .unwrap_or_else(|why| manual(c, Some(&why)))
+        }
+        ActionKind::AddTags => {
+            let tags = missing_values(&opts.required_tags, r, opts, "tag");
+            return super::aws::add_tags(a, r, tags).unwrap_or_else(|why| manual(c, Some(&why)));
+        }
         ActionKind::K8sApplyPatch => {
             let labels = missing_values(&opts.required_namespace_labels, r, opts, "label");
             let Some(patch) = &c.fix.patch else {
@@ -337,7 +340,7 @@ fn build(c: &Candidate, opts: &Options, pod_fields: &serde_json::Map<String, Val
 
 /// The keys of `required` the resource lacks (absent or blank), with the values the
 /// proposer gave; an error names what is missing a value, or says nothing is missing.
-pub(super) fn missing_values(
+fn missing_values(
     required: &[String],
     r: &Resource,
     opts: &Options,

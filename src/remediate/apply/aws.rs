@@ -12,7 +12,7 @@ use crate::collect::aws::{client, connect, err_text, AwsOptions, Ctx};
 use crate::config::RemediationAws;
 use crate::model::plan::Call;
 use crate::model::Resource;
-use crate::remediate::propose::TAGS_PARAM;
+use crate::remediate::aws::TAGS_PARAM;
 
 /// The write calls actions make, each with the IAM action it needs.
 /// `deploy/iam-remediation-policy.json` grants exactly these and [`READS`] (a test keeps
