@@ -33,8 +33,23 @@ pub fn actor() -> String {
         .unwrap_or_else(|_| format!("uid:{}", unsafe { libc::getuid() }))
 }
 
+impl RulesArgs {
+    /// The config's rule sources with these over them, loaded (every problem reported).
+    pub fn load(&self, cfg: &vigil::config::Config) -> anyhow::Result<vigil::policy::RuleSet> {
+        super::load_rules(&super::rule_sources(
+            cfg,
+            &self.rules,
+            self.no_bundled_rules,
+        ))
+    }
+}
+
 pub fn open(db: &DbArgs, config: Option<&Path>) -> anyhow::Result<Store> {
-    let cfg = super::load_config(config)?;
+    open_with(db, &super::load_config(config)?)
+}
+
+/// Opens the database `--db` names, else the config's, which must exist.
+pub fn open_with(db: &DbArgs, cfg: &vigil::config::Config) -> anyhow::Result<Store> {
     let path = db
         .db
         .clone()

@@ -50,11 +50,7 @@ pub struct Args {
 
 pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitCode> {
     let cfg = super::load_config(config)?;
-    let rules = super::load_rules(&super::rule_sources(
-        &cfg,
-        &args.rule_set.rules,
-        args.rule_set.no_bundled_rules,
-    ))?;
+    let rules = args.rule_set.load(&cfg)?;
     if let Some(db) = &args.report {
         return report(db, &cfg, &rules);
     }

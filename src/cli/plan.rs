@@ -198,12 +198,8 @@ fn print_plan(p: &Plan, format: Format) {
 
 fn propose_cmd(a: ProposeArgs, config: Option<&Path>) -> anyhow::Result<ExitCode> {
     let cfg = super::load_config(config)?;
-    let rules = super::load_rules(&super::rule_sources(
-        &cfg,
-        &a.rules.rules,
-        a.rules.no_bundled_rules,
-    ))?;
-    let mut store = open(&a.db, config)?;
+    let rules = a.rules.load(&cfg)?;
+    let mut store = super::args::open_with(&a.db, &cfg)?;
     let sel = if !a.finding.is_empty() {
         Selection::Findings(a.finding.clone())
     } else if let Some(rule) = a.rule.clone() {

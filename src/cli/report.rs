@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use chrono::Utc;
 
-use super::args::{actor, open, DbArgs, RulesArgs};
+use super::args::{actor, DbArgs, RulesArgs};
 use vigil::controls::Level;
 use vigil::report::posture::{self, load::Selection, oscal};
 
@@ -96,12 +96,8 @@ pub fn report(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<Ex
     }
     let a = args.export;
     let cfg = super::load_config(config)?;
-    let rules = super::load_rules(&super::rule_sources(
-        &cfg,
-        &a.rules.rules,
-        a.rules.no_bundled_rules,
-    ))?;
-    let mut store = open(&a.db, config)?;
+    let rules = a.rules.load(&cfg)?;
+    let mut store = super::args::open_with(&a.db, &cfg)?;
     let level = a.baseline.unwrap_or_else(|| cfg.posture.level());
     let sel = Selection {
         target: a.target.clone(),

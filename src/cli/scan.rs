@@ -107,11 +107,7 @@ impl Args {
 pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitCode> {
     let cfg = super::load_config(config)?;
     let fail_on = args.fail_on.unwrap_or_else(|| cfg.fail_on());
-    let rules = super::load_rules(&super::rule_sources(
-        &cfg,
-        &args.rule_set.rules,
-        args.rule_set.no_bundled_rules,
-    ))?;
+    let rules = args.rule_set.load(&cfg)?;
     if rules.rules.is_empty() {
         bail!("no rules loaded (check --rules and [rules] in the config)");
     }

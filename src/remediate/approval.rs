@@ -158,21 +158,21 @@ mod tests {
         }
     }
 
-    fn decide(
-        plan: &PlanView,
-        mfa: &Mfa,
+    /// Decides under [`POLICY`] at `now`.
+    fn run(
+        plan: PlanView,
+        mfa: Mfa,
         prior: &[(String, DateTime<Utc>)],
-        request: &Request,
-        policy: &Policy,
-        now: DateTime<Utc>,
+        request: Request,
+        now: &str,
     ) -> Decision {
-        super::decide(&Case {
-            plan: *plan,
-            mfa: *mfa,
+        decide(&Case {
+            plan,
+            mfa,
             prior,
-            request: *request,
-            policy: *policy,
-            now,
+            request,
+            policy: POLICY,
+            now: t(now),
         })
     }
 
@@ -187,14 +187,7 @@ mod tests {
 
     #[test]
     fn one_approval_approves_a_plan_outside_production_for_the_ttl() {
-        let d = decide(
-            &plan(1),
-            &Mfa::default(),
-            &[],
-            &ask("ann", Some(100)),
-            &POLICY,
-            t(NOW),
-        );
+        let d = run(plan(1), Mfa::default(), &[], ask("ann", Some(100)), NOW);
         assert_eq!(
             d,
             Decision::Accepted {
@@ -214,14 +207,7 @@ mod tests {
 
     #[test]
     fn production_needs_two_distinct_approvers_and_runs_out_after_the_oldest() {
-        let first = decide(
-            &plan(2),
-            &Mfa::default(),
-            &[],
-            &ask("ann", Some(100)),
-            &POLICY,
-            t(NOW),
-        );
+        let first = run(plan(2), Mfa::default(), &[], ask("ann", Some(100)), NOW);
         assert!(matches!(
             first,
             Decision::Accepted {
@@ -232,23 +218,9 @@ mod tests {
             }
         ));
         let prior = [("ann".to_string(), t("2026-12-07T09:00:00Z"))];
-        let again = decide(
-            &plan(2),
-            &Mfa::default(),
-            &prior,
-            &ask("ann", Some(200)),
-            &POLICY,
-            t(NOW),
-        );
+        let again = run(plan(2), Mfa::default(), &prior, ask("ann", Some(200)), NOW);
         assert_eq!(reason(&again), "ann has already approved plan 7");
-        let second = decide(
-            &plan(2),
-            &Mfa::default(),
-            &prior,
-            &ask("bob", Some(100)),
-            &POLICY,
-            t(NOW),
-        );
+        let second = run(plan(2), Mfa::default(), &prior, ask("bob", Some(100)), NOW);
         let Decision::Accepted {
             approvals,
             approved_until,
@@ -262,14 +234,7 @@ mod tests {
         // An approval older than the ttl no longer counts, and may be given again.
         let stale = [("ann".to_string(), t("2026-12-06T09:00:00Z"))];
         for who in ["ann", "bob"] {
-            let d = decide(
-                &plan(2),
-                &Mfa::default(),
-                &stale,
-                &ask(who, Some(100)),
-                &POLICY,
-                t(NOW),
-            );
+            let d = run(plan(2), Mfa::default(), &stale, ask(who, Some(100)), NOW);
             assert!(
                 matches!(
                     d,
@@ -291,14 +256,7 @@ mod tests {
             failures: 0,
             locked_until: None,
         });
-        let d = decide(
-            &plan(1),
-            &Mfa::default(),
-            &[],
-            &ask("rita", Some(100)),
-            &POLICY,
-            t(NOW),
-        );
+        let d = run(plan(1), Mfa::default(), &[], ask("rita", Some(100)), NOW);
         assert_eq!(
             d,
             Decision::Refused {
@@ -310,20 +268,13 @@ mod tests {
             hash: "abd",
             ..ask("ann", Some(100))
         };
-        let d = decide(&plan(1), &Mfa::default(), &[], &wrong, &POLICY, t(NOW));
+        let d = run(plan(1), Mfa::default(), &[], wrong, NOW);
         assert!(reason(&d).starts_with("hash abd is not plan 7's (abc)"));
         let applied = PlanView {
             state: PlanState::Applied,
             ..plan(1)
         };
-        let d = decide(
-            &applied,
-            &Mfa::default(),
-            &[],
-            &ask("ann", Some(100)),
-            &POLICY,
-            t(NOW),
-        );
+        let d = run(applied, Mfa::default(), &[], ask("ann", Some(100)), NOW);
         assert_eq!(
             reason(&d),
             "plan 7 is applied; only a proposed plan takes approvals"
@@ -336,7 +287,7 @@ mod tests {
             last_step: 100,
             ..Default::default()
         };
-        let d = decide(&plan(1), &mfa, &[], &ask("ann", Some(100)), &POLICY, t(NOW));
+        let d = run(plan(1), mfa, &[], ask("ann", Some(100)), NOW);
         assert_eq!(
             reason(&d),
             "this TOTP code (or a later one) was already used; wait for the next code (1 failed in a row)"
@@ -345,12 +296,12 @@ mod tests {
             panic!()
         };
         mfa = m;
-        let d = decide(&plan(1), &mfa, &[], &ask("ann", None), &POLICY, t(NOW));
+        let d = run(plan(1), mfa, &[], ask("ann", None), NOW);
         let Decision::Refused { mfa: Some(m), .. } = d else {
             panic!()
         };
         mfa = m;
-        let d = decide(&plan(1), &mfa, &[], &ask("ann", None), &POLICY, t(NOW));
+        let d = run(plan(1), mfa, &[], ask("ann", None), NOW);
         assert_eq!(
             reason(&d),
             "the TOTP code is not current for ann (3 failed in a row; locked out until 2026-12-07T10:15:00Z)"
@@ -359,13 +310,12 @@ mod tests {
             panic!()
         };
         assert_eq!(m.locked_until, Some(t("2026-12-07T10:15:00Z")));
-        let d = decide(
-            &plan(1),
-            &m,
+        let d = run(
+            plan(1),
+            m,
             &[],
-            &ask("ann", Some(101)),
-            &POLICY,
-            t("2026-12-07T10:14:59Z"),
+            ask("ann", Some(101)),
+            "2026-12-07T10:14:59Z",
         );
         assert_eq!(
             d,
@@ -375,13 +325,12 @@ mod tests {
             }
         );
         // After the lockout a good code is taken and clears the failures.
-        let d = decide(
-            &plan(1),
-            &m,
+        let d = run(
+            plan(1),
+            m,
             &[],
-            &ask("ann", Some(101)),
-            &POLICY,
-            t("2026-12-07T10:15:00Z"),
+            ask("ann", Some(101)),
+            "2026-12-07T10:15:00Z",
         );
         assert!(matches!(
             d,
