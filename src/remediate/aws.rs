@@ -1,9 +1,11 @@
-//! AWS action builders: revoking the world-open part of an ingress rule, and adding missing
-//! tags (merged, never replacing a tag set).
+//! AWS action builders: each takes the action and its target and fills in the
+//! preconditions, the exact calls and the undo — EC2's and S3/KMS's fixed-shape actions,
+//! revoking the world-open part of an ingress rule, adding missing tags (merged, never
+//! replacing a tag set). `propose` dispatches to them and turns an `Err` into a manual step.
 
 use serde_json::{json, Value};
 
-use crate::model::plan::{Action, Call, Precondition, Reversibility};
+use crate::model::plan::{Action, ActionKind, Call, Precondition, Reversibility};
 use crate::model::Resource;
 
 /// The parameter of a tag call that holds the tags added.
@@ -115,4 +117,156 @@ pub(super) fn add_tags(
     a.calls.push(call.param(TAGS_PARAM, Value::Object(tags)));
     a.reversibility = Reversibility::Yes { undo: vec![undo] };
     Ok(a)
+}
+
+/// EC2's fixed-shape actions: snapshot-then-delete a volume, release an address, stop an
+/// instance, turn on EBS encryption by default.
+pub(super) fn ec2(mut a: Action, r: &Resource) -> Action {
+    let cfg = &r.config;
+    let s = |k: &str| {
+        cfg.get(k)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    match a.kind {
+        ActionKind::EbsSnapshotThenDelete => {
+            let vol = s("VolumeId");
+            a.preconditions = vec![
+                Precondition::new("config.State", "available"),
+                Precondition::new("config.Attachments", json!([])),
+            ];
+            a.calls = vec![
+                Call::new("ec2:CreateSnapshot")
+                    .param("VolumeId", vol.as_str())
+                    .param("Description", format!("vigil: {vol} before deletion"))
+                    .param(
+                        "TagSpecifications",
+                        json!([{"ResourceType": "snapshot",
+                        "Tags": [{"Key": "vigil:source-volume", "Value": vol}]}]),
+                    ),
+                Call::new("ec2:DescribeSnapshots")
+                    .param("SnapshotIds", "$snapshot")
+                    .param("WaitFor", "completed"),
+                Call::new("ec2:DeleteVolume").param("VolumeId", vol.as_str()),
+            ];
+            a.reversibility = Reversibility::Partly {
+                undo: vec![Call::new("ec2:CreateVolume")
+                    .param("SnapshotId", "$snapshot")
+                    .param("AvailabilityZone", s("AvailabilityZone"))
+                    .param("VolumeType", s("VolumeType"))],
+                loses: "the volume id and its tags; the data is in the snapshot".into(),
+            };
+        }
+        ActionKind::EipRelease => {
+            a.preconditions = vec![
+                Precondition::new("config.AssociationId", Value::Null),
+                Precondition::new("config.InstanceId", Value::Null),
+            ];
+            a.calls =
+                vec![Call::new("ec2:ReleaseAddress").param("AllocationId", s("AllocationId"))];
+            a.reversibility = Reversibility::Partly {
+                undo: vec![Call::new("ec2:AllocateAddress")
+                    .param("Address", s("PublicIp"))
+                    .param("Domain", "vpc")],
+                loses: "its tags, and the address itself once another account allocates it".into(),
+            };
+        }
+        ActionKind::Ec2Stop => {
+            a.preconditions = vec![Precondition::new("config.State.Name", "running")];
+            a.calls =
+                vec![Call::new("ec2:StopInstances").param("InstanceIds", json!([s("InstanceId")]))];
+            a.reversibility = Reversibility::Partly {
+                undo: vec![
+                    Call::new("ec2:StartInstances").param("InstanceIds", json!([s("InstanceId")]))
+                ],
+                loses: "instance-store data and an auto-assigned public IPv4 address".into(),
+            };
+        }
+        ActionKind::EbsEncryptionByDefault => {
+            a.preconditions = vec![Precondition::new("config.EbsEncryptionByDefault", false)];
+            a.calls = vec![Call::new("ec2:EnableEbsEncryptionByDefault")];
+            a.reversibility = Reversibility::Yes {
+                undo: vec![Call::new("ec2:DisableEbsEncryptionByDefault")],
+            };
+        }
+        other => unreachable!("{other:?} is not an EC2 action"),
+    }
+    a
+}
+
+/// S3's and KMS's fixed-shape actions: block public access, default encryption (each
+/// saving the prior setting), key rotation.
+pub(super) fn s3_kms(mut a: Action, r: &Resource) -> Action {
+    let cfg = &r.config;
+    let s = |k: &str| {
+        cfg.get(k)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    match a.kind {
+        ActionKind::S3BlockPublicAccess => {
+            let b = s("Name");
+            a.preconditions = vec![Precondition::new(
+                "config.PublicAccessBlockConfiguration",
+                cfg.get("PublicAccessBlockConfiguration")
+                    .cloned()
+                    .unwrap_or(Value::Null),
+            )];
+            a.calls = vec![
+                Call::new("s3:GetPublicAccessBlock").param("Bucket", b.as_str()),
+                Call::new("s3:PutPublicAccessBlock")
+                    .param("Bucket", b.as_str())
+                    .param(
+                        "PublicAccessBlockConfiguration",
+                        json!({"BlockPublicAcls": true, "IgnorePublicAcls": true,
+                        "BlockPublicPolicy": true, "RestrictPublicBuckets": true}),
+                    ),
+            ];
+            a.reversibility = Reversibility::Yes {
+                undo: vec![Call::new("s3:PutPublicAccessBlock")
+                    .param("Bucket", b.as_str())
+                    .param("PublicAccessBlockConfiguration", "$prior")],
+            };
+        }
+        ActionKind::S3DefaultEncryption => {
+            let b = s("Name");
+            a.preconditions = vec![Precondition::new(
+                "config.ServerSideEncryptionConfiguration",
+                cfg.get("ServerSideEncryptionConfiguration")
+                    .cloned()
+                    .unwrap_or(Value::Null),
+            )];
+            a.calls = vec![
+                Call::new("s3:GetBucketEncryption").param("Bucket", b.as_str()),
+                Call::new("s3:PutBucketEncryption")
+                    .param("Bucket", b.as_str())
+                    .param(
+                        "ServerSideEncryptionConfiguration",
+                        json!({"Rules": [{"ApplyServerSideEncryptionByDefault":
+                        {"SSEAlgorithm": "aws:kms"}, "BucketKeyEnabled": true}]}),
+                    ),
+            ];
+            a.reversibility = Reversibility::Yes {
+                undo: vec![Call::new("s3:PutBucketEncryption")
+                    .param("Bucket", b.as_str())
+                    .param("ServerSideEncryptionConfiguration", "$prior")],
+            };
+        }
+        ActionKind::KmsEnableRotation => {
+            a.preconditions = vec![
+                Precondition::new("config.KeyManager", "CUSTOMER"),
+                Precondition::new("config.KeySpec", "SYMMETRIC_DEFAULT"),
+                Precondition::new("config.KeyState", "Enabled"),
+                Precondition::new("config.KeyRotationEnabled", false),
+            ];
+            a.calls = vec![Call::new("kms:EnableKeyRotation").param("KeyId", s("KeyId"))];
+            a.reversibility = Reversibility::Yes {
+                undo: vec![Call::new("kms:DisableKeyRotation").param("KeyId", s("KeyId"))],
+            };
+        }
+        other => unreachable!("{other:?} is not an S3 or KMS action"),
+    }
+    a
 }

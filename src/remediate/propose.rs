@@ -6,10 +6,10 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::config::Plans;
-use crate::model::plan::{Action, ActionKind, Call, Fix, K8sPatch, Precondition, Reversibility};
+use crate::model::plan::{Action, ActionKind, Fix, K8sPatch, Reversibility};
 use crate::model::plan::{NewPlan, PlanFinding};
 use crate::model::{Finding, Resource};
 
@@ -177,14 +177,7 @@ fn build(c: &Candidate, opts: &Options, pod_fields: &serde_json::Map<String, Val
     let Some(kind) = c.fix.action.filter(|k| *k != ActionKind::Manual) else {
         return manual(c, None);
     };
-    let cfg = &r.config;
-    let s = |k: &str| {
-        cfg.get(k)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string()
-    };
-    let mut a = Action {
+    let a = Action {
         kind,
         target: r.id.clone(),
         version: Some(version.clone()),
@@ -193,149 +186,30 @@ fn build(c: &Candidate, opts: &Options, pod_fields: &serde_json::Map<String, Val
         reversibility: Reversibility::No { why: String::new() },
         suggestion: None,
     };
-    match kind {
-        ActionKind::EbsSnapshotThenDelete => {
-            let vol = s("VolumeId");
-            a.preconditions = vec![
-                Precondition::new("config.State", "available"),
-                Precondition::new("config.Attachments", json!([])),
-            ];
-            a.calls = vec![
-                Call::new("ec2:CreateSnapshot")
-                    .param("VolumeId", vol.as_str())
-                    .param("Description", format!("vigil: {vol} before deletion"))
-                    .param(
-                        "TagSpecifications",
-                        json!([{"ResourceType": "snapshot",
-                        "Tags": [{"Key": "vigil:source-volume", "Value": vol}]}]),
-                    ),
-                Call::new("ec2:DescribeSnapshots")
-                    .param("SnapshotIds", "$snapshot")
-                    .param("WaitFor", "completed"),
-                Call::new("ec2:DeleteVolume").param("VolumeId", vol.as_str()),
-            ];
-            a.reversibility = Reversibility::Partly {
-                undo: vec![Call::new("ec2:CreateVolume")
-                    .param("SnapshotId", "$snapshot")
-                    .param("AvailabilityZone", s("AvailabilityZone"))
-                    .param("VolumeType", s("VolumeType"))],
-                loses: "the volume id and its tags; the data is in the snapshot".into(),
-            };
-        }
-        ActionKind::EipRelease => {
-            a.preconditions = vec![
-                Precondition::new("config.AssociationId", Value::Null),
-                Precondition::new("config.InstanceId", Value::Null),
-            ];
-            a.calls =
-                vec![Call::new("ec2:ReleaseAddress").param("AllocationId", s("AllocationId"))];
-            a.reversibility = Reversibility::Partly {
-                undo: vec![Call::new("ec2:AllocateAddress")
-                    .param("Address", s("PublicIp"))
-                    .param("Domain", "vpc")],
-                loses: "its tags, and the address itself once another account allocates it".into(),
-            };
-        }
-        ActionKind::Ec2Stop => {
-            a.preconditions = vec![Precondition::new("config.State.Name", "running")];
-            a.calls =
-                vec![Call::new("ec2:StopInstances").param("InstanceIds", json!([s("InstanceId")]))];
-            a.reversibility = Reversibility::Partly {
-                undo: vec![
-                    Call::new("ec2:StartInstances").param("InstanceIds", json!([s("InstanceId")]))
-                ],
-                loses: "instance-store data and an auto-assigned public IPv4 address".into(),
-            };
-        }
-        ActionKind::S3BlockPublicAccess => {
-            let b = s("Name");
-            a.preconditions = vec![Precondition::new(
-                "config.PublicAccessBlockConfiguration",
-                cfg.get("PublicAccessBlockConfiguration")
-                    .cloned()
-                    .unwrap_or(Value::Null),
-            )];
-            a.calls = vec![
-                Call::new("s3:GetPublicAccessBlock").param("Bucket", b.as_str()),
-                Call::new("s3:PutPublicAccessBlock")
-                    .param("Bucket", b.as_str())
-                    .param(
-                        "PublicAccessBlockConfiguration",
-                        json!({"BlockPublicAcls": true, "IgnorePublicAcls": true,
-                        "BlockPublicPolicy": true, "RestrictPublicBuckets": true}),
-                    ),
-            ];
-            a.reversibility = Reversibility::Yes {
-                undo: vec![Call::new("s3:PutPublicAccessBlock")
-                    .param("Bucket", b.as_str())
-                    .param("PublicAccessBlockConfiguration", "$prior")],
-            };
-        }
-        ActionKind::S3DefaultEncryption => {
-            let b = s("Name");
-            a.preconditions = vec![Precondition::new(
-                "config.ServerSideEncryptionConfiguration",
-                cfg.get("ServerSideEncryptionConfiguration")
-                    .cloned()
-                    .unwrap_or(Value::Null),
-            )];
-            a.calls = vec![
-                Call::new("s3:GetBucketEncryption").param("Bucket", b.as_str()),
-                Call::new("s3:PutBucketEncryption")
-                    .param("Bucket", b.as_str())
-                    .param(
-                        "ServerSideEncryptionConfiguration",
-                        json!({"Rules": [{"ApplyServerSideEncryptionByDefault":
-                        {"SSEAlgorithm": "aws:kms"}, "BucketKeyEnabled": true}]}),
-                    ),
-            ];
-            a.reversibility = Reversibility::Yes {
-                undo: vec![Call::new("s3:PutBucketEncryption")
-                    .param("Bucket", b.as_str())
-                    .param("ServerSideEncryptionConfiguration", "$prior")],
-            };
-        }
-        ActionKind::KmsEnableRotation => {
-            a.preconditions = vec![
-                Precondition::new("config.KeyManager", "CUSTOMER"),
-                Precondition::new("config.KeySpec", "SYMMETRIC_DEFAULT"),
-                Precondition::new("config.KeyState", "Enabled"),
-                Precondition::new("config.KeyRotationEnabled", false),
-            ];
-            a.calls = vec![Call::new("kms:EnableKeyRotation").param("KeyId", s("KeyId"))];
-            a.reversibility = Reversibility::Yes {
-                undo: vec![Call::new("kms:DisableKeyRotation").param("KeyId", s("KeyId"))],
-            };
-        }
-        ActionKind::EbsEncryptionByDefault => {
-            a.preconditions = vec![Precondition::new("config.EbsEncryptionByDefault", false)];
-            a.calls = vec![Call::new("ec2:EnableEbsEncryptionByDefault")];
-            a.reversibility = Reversibility::Yes {
-                undo: vec![Call::new("ec2:DisableEbsEncryptionByDefault")],
-            };
-        }
-        ActionKind::RevokeIngress => {
-            return super::aws::revoke_ingress(a, r, &c.finding.path)
-                .unwrap_or_else(|why| manual(c, Some(&why)))
-        }
+    let built = match kind {
+        ActionKind::EbsSnapshotThenDelete
+        | ActionKind::EipRelease
+        | ActionKind::Ec2Stop
+        | ActionKind::EbsEncryptionByDefault => Ok(super::aws::ec2(a, r)),
+        ActionKind::S3BlockPublicAccess
+        | ActionKind::S3DefaultEncryption
+        | ActionKind::KmsEnableRotation => Ok(super::aws::s3_kms(a, r)),
+        ActionKind::RevokeIngress => super::aws::revoke_ingress(a, r, &c.finding.path),
         ActionKind::AddTags => {
             let tags = missing_values(&opts.required_tags, r, opts, "tag");
-            return super::aws::add_tags(a, r, tags).unwrap_or_else(|why| manual(c, Some(&why)));
+            super::aws::add_tags(a, r, tags)
         }
-        ActionKind::K8sApplyPatch => {
-            let labels = missing_values(&opts.required_namespace_labels, r, opts, "label");
-            let Some(patch) = &c.fix.patch else {
-                return manual(c, Some("the rule names no patch"));
-            };
-            return super::k8s::build(a, patch, r, pod_fields, labels)
-                .unwrap_or_else(|why| manual(c, Some(&why)));
-        }
-        ActionKind::K8sScaleToZero => {
-            return super::k8s::scale_to_zero(a, r).unwrap_or_else(|why| manual(c, Some(&why)))
-        }
+        ActionKind::K8sApplyPatch => match &c.fix.patch {
+            Some(patch) => {
+                let labels = missing_values(&opts.required_namespace_labels, r, opts, "label");
+                super::k8s::build(a, patch, r, pod_fields, labels)
+            }
+            None => Err("the rule names no patch".into()),
+        },
+        ActionKind::K8sScaleToZero => super::k8s::scale_to_zero(a, r),
         ActionKind::Manual => return manual(c, None),
-    }
-    a
+    };
+    built.unwrap_or_else(|why| manual(c, Some(&why)))
 }
 
 /// The keys of `required` the resource lacks (absent or blank), with the values the

@@ -175,67 +175,27 @@ impl Remediator {
         region: &str,
         vars: &mut super::Vars,
     ) -> Result<Value, String> {
+        match c.api.split(':').next() {
+            Some("ec2") => self.ec2_call(c, region, vars).await,
+            Some("s3") => self.s3_call(c, region, vars).await,
+            Some("kms") => self.kms_call(c, region).await,
+            _ => Err(format!("vigil does not make {} calls", c.api)),
+        }
+    }
+
+    /// EC2's calls: snapshots, volumes, addresses, instances, security groups, tags.
+    async fn ec2_call(
+        &self,
+        c: &Call,
+        region: &str,
+        vars: &mut super::Vars,
+    ) -> Result<Value, String> {
         let ctx = &self.ctx;
         let p = Params(c);
         let fail = |e: String| format!("{}: {e}", c.api);
         match c.api.as_str() {
-            "ec2:CreateSnapshot" => {
-                let ec2 = client!(aws_sdk_ec2, ctx, region);
-                let tags = p
-                    .value("TagSpecifications")
-                    .and_then(|v| v.get(0))
-                    .and_then(|s| s.get("Tags"))
-                    .and_then(Value::as_array)
-                    .cloned()
-                    .unwrap_or_default();
-                let spec = TagSpecification::builder()
-                    .resource_type(ResourceType::Snapshot)
-                    .set_tags(Some(
-                        tags.iter()
-                            .map(|t| {
-                                Tag::builder()
-                                    .key(t["Key"].as_str().unwrap_or_default())
-                                    .value(t["Value"].as_str().unwrap_or_default())
-                                    .build()
-                            })
-                            .collect(),
-                    ))
-                    .build();
-                let o = ec2
-                    .create_snapshot()
-                    .volume_id(p.str("VolumeId")?)
-                    .description(p.str("Description")?)
-                    .tag_specifications(spec)
-                    .send()
-                    .await
-                    .map_err(|e| fail(err_text(&e)))?;
-                let id = o.snapshot_id().unwrap_or_default().to_string();
-                vars.insert("$snapshot", json!(id));
-                Ok(json!({"SnapshotId": id, "State": o.state().map(|s| s.as_str())}))
-            }
-            "ec2:DescribeSnapshots" => {
-                let ec2 = client!(aws_sdk_ec2, ctx, region);
-                let id = vars
-                    .get("$snapshot")
-                    .and_then(Value::as_str)
-                    .ok_or_else(|| fail("no snapshot made before".into()))?
-                    .to_string();
-                let state = wait_for(SNAPSHOT_WAIT, Duration::from_secs(5), || async {
-                    let o = ec2
-                        .describe_snapshots()
-                        .snapshot_ids(&id)
-                        .send()
-                        .await
-                        .map_err(|e| err_text(&e))?;
-                    Ok(o.snapshots()
-                        .first()
-                        .and_then(|s| s.state())
-                        .map(|s| s.as_str().to_string())
-                        .unwrap_or_default())
-                })
-                .await
-                .map_err(fail)?;
-                Ok(json!({"SnapshotId": id, "State": state}))
+            "ec2:CreateSnapshot" | "ec2:DescribeSnapshots" => {
+                self.snapshot_call(c, region, vars).await
             }
             "ec2:DeleteVolume" => {
                 let ec2 = client!(aws_sdk_ec2, ctx, region);
@@ -306,7 +266,90 @@ impl Remediator {
                     .map_err(|e| fail(err_text(&e)))?;
                 Ok(json!({}))
             }
-            s if s.starts_with("s3:") => self.s3_call(c, region, vars).await,
+            other => Err(format!("vigil does not make {other} calls")),
+        }
+    }
+
+    /// Snapshot-then-delete's first two calls: the snapshot made (its id kept in `vars` as
+    /// `$snapshot`), then waited for until `completed`.
+    async fn snapshot_call(
+        &self,
+        c: &Call,
+        region: &str,
+        vars: &mut super::Vars,
+    ) -> Result<Value, String> {
+        let ctx = &self.ctx;
+        let p = Params(c);
+        let fail = |e: String| format!("{}: {e}", c.api);
+        match c.api.as_str() {
+            "ec2:CreateSnapshot" => {
+                let ec2 = client!(aws_sdk_ec2, ctx, region);
+                let tags = p
+                    .value("TagSpecifications")
+                    .and_then(|v| v.get(0))
+                    .and_then(|s| s.get("Tags"))
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default();
+                let spec = TagSpecification::builder()
+                    .resource_type(ResourceType::Snapshot)
+                    .set_tags(Some(
+                        tags.iter()
+                            .map(|t| {
+                                Tag::builder()
+                                    .key(t["Key"].as_str().unwrap_or_default())
+                                    .value(t["Value"].as_str().unwrap_or_default())
+                                    .build()
+                            })
+                            .collect(),
+                    ))
+                    .build();
+                let o = ec2
+                    .create_snapshot()
+                    .volume_id(p.str("VolumeId")?)
+                    .description(p.str("Description")?)
+                    .tag_specifications(spec)
+                    .send()
+                    .await
+                    .map_err(|e| fail(err_text(&e)))?;
+                let id = o.snapshot_id().unwrap_or_default().to_string();
+                vars.insert("$snapshot", json!(id));
+                Ok(json!({"SnapshotId": id, "State": o.state().map(|s| s.as_str())}))
+            }
+            "ec2:DescribeSnapshots" => {
+                let ec2 = client!(aws_sdk_ec2, ctx, region);
+                let id = vars
+                    .get("$snapshot")
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| fail("no snapshot made before".into()))?
+                    .to_string();
+                let state = wait_for(SNAPSHOT_WAIT, Duration::from_secs(5), || async {
+                    let o = ec2
+                        .describe_snapshots()
+                        .snapshot_ids(&id)
+                        .send()
+                        .await
+                        .map_err(|e| err_text(&e))?;
+                    Ok(o.snapshots()
+                        .first()
+                        .and_then(|s| s.state())
+                        .map(|s| s.as_str().to_string())
+                        .unwrap_or_default())
+                })
+                .await
+                .map_err(fail)?;
+                Ok(json!({"SnapshotId": id, "State": state}))
+            }
+            other => Err(format!("vigil does not make {other} calls")),
+        }
+    }
+
+    /// KMS's calls: key rotation and tags.
+    async fn kms_call(&self, c: &Call, region: &str) -> Result<Value, String> {
+        let ctx = &self.ctx;
+        let p = Params(c);
+        let fail = |e: String| format!("{}: {e}", c.api);
+        match c.api.as_str() {
             "kms:EnableKeyRotation" => {
                 let kms = client!(aws_sdk_kms, ctx, region);
                 kms.enable_key_rotation()
