@@ -206,3 +206,76 @@ fn a_target_that_cannot_be_identified_fails_alone() {
         stderr(&out)
     );
 }
+
+/// The daemon scans a named target when asked through the API and on its own schedule,
+/// under its name in the scans, the metrics and readiness; an unknown name is refused.
+#[test]
+fn the_daemon_scans_named_targets_on_request_and_on_their_schedule() {
+    use crate::daemon::{get, json as parse, post, token, Daemon};
+    let moto = Moto::start();
+    let dir = tempfile::tempdir().unwrap();
+    let (viewer, a) = token("grafana", "viewer");
+    let (operator, b) = token("ci", "operator");
+    std::fs::write(dir.path().join("tokens.toml"), format!("{a}\n{b}")).unwrap();
+    let cfg = format!(
+        "[storage]\npath = \"{db}\"\n\n[daemon]\nlisten = \"127.0.0.1:PORT\"\ntokens_file = \"{tokens}\"\n\n\
+         [collectors.aws]\nendpoint_url = \"{url}\"\nservices = [\"ec2\"]\nmax_attempts = 1\n\n\
+         [[collectors.aws.targets]]\nname = \"east\"\nregions = [\"us-east-1\"]\n\n\
+         [[collectors.aws.targets]]\nname = \"west\"\nregions = [\"eu-west-1\"]\n\n\
+         [[schedules]]\ntarget = \"west\"\ncron = \"*/2 * * * * *\"\n",
+        db = dir.path().join("vigil.db").display(),
+        tokens = dir.path().join("tokens.toml").display(),
+        url = moto.url,
+    );
+    let d = Daemon::start(dir.path(), &cfg, &[], &[]);
+    let (code, body) = post(
+        d.port,
+        "/api/v1/scans",
+        Some(&operator),
+        r#"{"target": "gcp"}"#,
+    );
+    assert_eq!(code, 400, "{body}");
+    assert!(
+        body.contains("unknown target `gcp` (known: aws, kubernetes, east, west)"),
+        "{body}"
+    );
+    let (code, body) = post(
+        d.port,
+        "/api/v1/scans",
+        Some(&operator),
+        r#"{"target": "east"}"#,
+    );
+    assert_eq!(code, 202, "{body}");
+    let run = parse(&body)["run_id"].as_str().unwrap().to_string();
+    assert!(run.starts_with("east-"), "{run}");
+    // East's scan on request, west's on its cron: both recorded under their names.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let targets = loop {
+        let (_, body) = get(d.port, "/api/v1/scans", Some(&viewer));
+        let targets: Vec<String> = parse(&body)["scans"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["target"].as_str().unwrap().to_string())
+            .collect();
+        if targets.iter().any(|t| t == "east") && targets.iter().any(|t| t == "west") {
+            break targets;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "scans so far: {targets:?}\n{}",
+            d.logs()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    };
+    assert!(!targets.iter().any(|t| t == "aws"), "{targets:?}");
+    let metrics = d.metrics();
+    for t in ["east", "west"] {
+        assert!(
+            metrics.contains(&format!(
+                "vigil_scans_total{{target=\"{t}\",status=\"complete\"}}"
+            )),
+            "{metrics}"
+        );
+    }
+}
