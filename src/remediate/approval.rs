@@ -21,42 +21,10 @@ pub fn decide(case: &Case) -> Decision {
     } = case;
     let now = now.trunc_subsecs(0);
     let refuse = |reason: String, mfa: Option<Mfa>| Decision::Refused { reason, mfa };
-    if let Some(until) = mfa.locked_until.filter(|u| *u > now) {
-        return refuse(
-            format!(
-                "{} is locked out until {} after {} failed codes",
-                req.principal,
-                stamp(until),
-                mfa.failures
-            ),
-            None,
-        );
-    }
-    let fail = |why: &str| {
-        let failures = mfa.failures + 1;
-        let locked_until = (failures >= policy.max_failures)
-            .then(|| now + Duration::minutes(policy.lockout_minutes as i64));
-        let then = locked_until
-            .map(|l| format!("; locked out until {}", stamp(l)))
-            .unwrap_or_default();
-        refuse(
-            format!("{why} ({failures} failed in a row{then})"),
-            Some(Mfa {
-                failures,
-                locked_until,
-                ..*mfa
-            }),
-        )
+    let step = match second_factor(mfa, req, policy, now) {
+        Ok(step) => step,
+        Err(refused) => return refused,
     };
-    let Some(step) = req.totp_step else {
-        return fail(&format!(
-            "the TOTP code is not current for {}",
-            req.principal
-        ));
-    };
-    if step as i64 <= mfa.last_step {
-        return fail("this TOTP code (or a later one) was already used; wait for the next code");
-    }
     // The step is used from here on, whatever the plan says.
     let consumed = Mfa {
         last_step: step as i64,
@@ -120,6 +88,54 @@ pub fn decide(case: &Case) -> Decision {
         required: plan.approvals_required,
         approved_until,
     }
+}
+
+/// The approver's code: refused while locked out; a code matching no current step, or a
+/// step used before, counts a failure (and locks out after `max_failures`). Otherwise the
+/// step to spend.
+fn second_factor(
+    mfa: &Mfa,
+    req: &Request,
+    policy: &Policy,
+    now: DateTime<Utc>,
+) -> Result<u64, Decision> {
+    if let Some(until) = mfa.locked_until.filter(|u| *u > now) {
+        return Err(Decision::Refused {
+            reason: format!(
+                "{} is locked out until {} after {} failed codes",
+                req.principal,
+                stamp(until),
+                mfa.failures
+            ),
+            mfa: None,
+        });
+    }
+    let fail = |why: &str| {
+        let failures = mfa.failures + 1;
+        let locked_until = (failures >= policy.max_failures)
+            .then(|| now + Duration::minutes(policy.lockout_minutes as i64));
+        let then = locked_until
+            .map(|l| format!("; locked out until {}", stamp(l)))
+            .unwrap_or_default();
+        Err(Decision::Refused {
+            reason: format!("{why} ({failures} failed in a row{then})"),
+            mfa: Some(Mfa {
+                failures,
+                locked_until,
+                ..*mfa
+            }),
+        })
+    };
+    let Some(step) = req.totp_step else {
+        return fail(&format!(
+            "the TOTP code is not current for {}",
+            req.principal
+        ));
+    };
+    if step as i64 <= mfa.last_step {
+        return fail("this TOTP code (or a later one) was already used; wait for the next code");
+    }
+    Ok(step)
 }
 
 fn stamp(t: DateTime<Utc>) -> String {

@@ -146,56 +146,71 @@ fn approve_in(
             }
             Err(Error::Refused(reason))
         }
-        Decision::Accepted {
-            mfa,
-            at: approved_at,
-            step,
-            approvals,
-            required,
-            approved_until,
-        } => {
-            save_mfa(tx, a.principal, &mfa)?;
-            tx.execute(
-                "INSERT OR REPLACE INTO approvals (plan_id, principal, plan_hash, at, totp_step)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![id, a.principal, plan.hash, stamp(approved_at), step as i64],
-            )
-            .map_err(sql("writing approval"))?;
-            append_audit(
-                tx,
-                at,
-                a.principal,
-                "plan.approve",
-                &format!("plan {id}"),
-                &serde_json::json!({"hash": plan.hash, "totp_step": step, "approvals": approvals,
-                    "required": required}),
-            )?;
-            let mut state = PlanState::Proposed;
-            if let Some(until) = approved_until {
-                let expires = stamp(until);
-                tx.execute(
-                    "UPDATE plans SET expires_at = ?2 WHERE id = ?1",
-                    params![id, expires],
-                )
-                .map_err(sql("writing plan"))?;
-                move_in(
-                    tx,
-                    id,
-                    PlanState::Approved,
-                    a.principal,
-                    at,
-                    None,
-                    serde_json::json!({"expires_at": expires}),
-                )?;
-                state = PlanState::Approved;
-            }
-            Ok(Approved {
-                approvals,
-                required,
-                state,
-            })
-        }
+        accepted @ Decision::Accepted { .. } => record_accepted(tx, a, &plan, accepted, at),
     }
+}
+
+/// Writes an accepted approval: the step spent, the approval, its audit entry, and the
+/// plan approved until its expiry when enough are in.
+fn record_accepted(
+    tx: &Transaction,
+    a: &ApprovalRequest,
+    plan: &crate::model::plan::Plan,
+    decision: Decision,
+    at: &str,
+) -> Result<Approved> {
+    let Decision::Accepted {
+        mfa,
+        at: approved_at,
+        step,
+        approvals,
+        required,
+        approved_until,
+    } = decision
+    else {
+        unreachable!("called with an accepted decision")
+    };
+    let id = a.plan;
+    save_mfa(tx, a.principal, &mfa)?;
+    tx.execute(
+        "INSERT OR REPLACE INTO approvals (plan_id, principal, plan_hash, at, totp_step)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![id, a.principal, plan.hash, stamp(approved_at), step as i64],
+    )
+    .map_err(sql("writing approval"))?;
+    append_audit(
+        tx,
+        at,
+        a.principal,
+        "plan.approve",
+        &format!("plan {id}"),
+        &serde_json::json!({"hash": plan.hash, "totp_step": step, "approvals": approvals,
+            "required": required}),
+    )?;
+    let mut state = PlanState::Proposed;
+    if let Some(until) = approved_until {
+        let expires = stamp(until);
+        tx.execute(
+            "UPDATE plans SET expires_at = ?2 WHERE id = ?1",
+            params![id, expires],
+        )
+        .map_err(sql("writing plan"))?;
+        move_in(
+            tx,
+            id,
+            PlanState::Approved,
+            a.principal,
+            at,
+            None,
+            serde_json::json!({"expires_at": expires}),
+        )?;
+        state = PlanState::Approved;
+    }
+    Ok(Approved {
+        approvals,
+        required,
+        state,
+    })
 }
 
 fn parse_time(s: &str) -> Option<DateTime<Utc>> {
