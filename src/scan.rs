@@ -105,7 +105,7 @@ pub fn resolve(cfg: &Config, name: &str, over: &Overrides, stats: Arc<ApiStats>)
             SourceConfig::Snapshot(p.clone()),
         )
     } else {
-        let name = if name == "k8s" { "kubernetes" } else { name };
+        let name = Config::canonical_target(name);
         let aws_targets = &cfg.collectors.aws.targets;
         let clusters = &cfg.collectors.kubernetes.clusters;
         let source = if name == "aws" {

@@ -88,7 +88,7 @@ fn describe_targets(cfg: &Config) -> Vec<String> {
         let crons: Vec<String> = cfg
             .schedules
             .iter()
-            .filter(|s| s.target == name || (name == "kubernetes" && s.target == "k8s"))
+            .filter(|s| Config::canonical_target(&s.target) == name)
             .map(|s| format!("`{}`", s.cron))
             .collect();
         if crons.is_empty() {

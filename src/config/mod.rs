@@ -448,6 +448,15 @@ impl Config {
         s
     }
 
+    /// A target's name as scans record it: `k8s` is `kubernetes`.
+    pub fn canonical_target(name: &str) -> &str {
+        if name == "k8s" {
+            "kubernetes"
+        } else {
+            name
+        }
+    }
+
     /// The names a scan can target: `aws` (every AWS target together), `kubernetes` (every
     /// cluster together), then each `[[collectors.aws.targets]]` and each cluster by its
     /// name (`name`, else its context's cluster name).

@@ -217,7 +217,8 @@ fn target_checks(c: &Config) -> Vec<(Vec<Seg>, String)> {
     }
     let known = c.target_names();
     for (i, s) in c.schedules.iter().enumerate() {
-        if !s.target.is_empty() && s.target != "k8s" && !known.contains(&s.target) {
+        let name = Config::canonical_target(&s.target);
+        if !s.target.is_empty() && !known.iter().any(|k| k == name) {
             out.push((
                 vec![key("schedules"), Seg::Index(i), key("target")],
                 format!(

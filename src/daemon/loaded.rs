@@ -58,12 +58,10 @@ impl Loaded {
             .schedules
             .iter()
             .map(|s| {
-                let t = if s.target == "k8s" {
-                    "kubernetes"
-                } else {
-                    &s.target
-                };
-                (t.to_string(), s.cron.clone())
+                (
+                    Config::canonical_target(&s.target).to_string(),
+                    s.cron.clone(),
+                )
             })
             .collect()
     }

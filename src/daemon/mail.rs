@@ -17,13 +17,11 @@ use crate::remediate::Plan;
 
 /// Queues the mails of event `e` on plan `p` and wakes the sender.
 pub(super) async fn queue_plan(state: &Arc<State>, e: Event, p: Plan) {
-    let (cfg, reaping_rules) = {
-        let loaded = state.current();
-        (loaded.config.clone(), loaded.rules.reaping_rules())
-    };
-    if cfg.notify.smtp.is_none() {
+    let loaded = state.current();
+    if loaded.config.notify.smtp.is_none() {
         return;
     }
+    let (cfg, reaping_rules) = (loaded.config.clone(), loaded.rules.reaping_rules());
     let id = p.id;
     let queued = with_store(state, move |s| {
         let now = Utc::now();

@@ -73,13 +73,7 @@ pub(super) fn add_tags(
         .iter()
         .map(|k| Precondition::new(&format!("tags.{k}"), Value::Null))
         .collect();
-    let id = |k: &str| {
-        r.config
-            .get(k)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string()
-    };
+    let id = |k: &str| text(r, k);
     let (call, undo) = match r.resource_type.as_str() {
         "AWS::S3::Bucket" => {
             a.calls
@@ -122,13 +116,7 @@ pub(super) fn add_tags(
 /// EC2's fixed-shape actions: snapshot-then-delete a volume, release an address, stop an
 /// instance, turn on EBS encryption by default.
 pub(super) fn ec2(mut a: Action, r: &Resource) -> Action {
-    let cfg = &r.config;
-    let s = |k: &str| {
-        cfg.get(k)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string()
-    };
+    let s = |k: &str| text(r, k);
     match a.kind {
         ActionKind::EbsSnapshotThenDelete => {
             let vol = s("VolumeId");
@@ -198,62 +186,24 @@ pub(super) fn ec2(mut a: Action, r: &Resource) -> Action {
 /// S3's and KMS's fixed-shape actions: block public access, default encryption (each
 /// saving the prior setting), key rotation.
 pub(super) fn s3_kms(mut a: Action, r: &Resource) -> Action {
-    let cfg = &r.config;
-    let s = |k: &str| {
-        cfg.get(k)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string()
-    };
+    let s = |k: &str| text(r, k);
     match a.kind {
-        ActionKind::S3BlockPublicAccess => {
-            let b = s("Name");
-            a.preconditions = vec![Precondition::new(
-                "config.PublicAccessBlockConfiguration",
-                cfg.get("PublicAccessBlockConfiguration")
-                    .cloned()
-                    .unwrap_or(Value::Null),
-            )];
-            a.calls = vec![
-                Call::new("s3:GetPublicAccessBlock").param("Bucket", b.as_str()),
-                Call::new("s3:PutPublicAccessBlock")
-                    .param("Bucket", b.as_str())
-                    .param(
-                        "PublicAccessBlockConfiguration",
-                        json!({"BlockPublicAcls": true, "IgnorePublicAcls": true,
-                        "BlockPublicPolicy": true, "RestrictPublicBuckets": true}),
-                    ),
-            ];
-            a.reversibility = Reversibility::Yes {
-                undo: vec![Call::new("s3:PutPublicAccessBlock")
-                    .param("Bucket", b.as_str())
-                    .param("PublicAccessBlockConfiguration", "$prior")],
-            };
-        }
-        ActionKind::S3DefaultEncryption => {
-            let b = s("Name");
-            a.preconditions = vec![Precondition::new(
-                "config.ServerSideEncryptionConfiguration",
-                cfg.get("ServerSideEncryptionConfiguration")
-                    .cloned()
-                    .unwrap_or(Value::Null),
-            )];
-            a.calls = vec![
-                Call::new("s3:GetBucketEncryption").param("Bucket", b.as_str()),
-                Call::new("s3:PutBucketEncryption")
-                    .param("Bucket", b.as_str())
-                    .param(
-                        "ServerSideEncryptionConfiguration",
-                        json!({"Rules": [{"ApplyServerSideEncryptionByDefault":
-                        {"SSEAlgorithm": "aws:kms"}, "BucketKeyEnabled": true}]}),
-                    ),
-            ];
-            a.reversibility = Reversibility::Yes {
-                undo: vec![Call::new("s3:PutBucketEncryption")
-                    .param("Bucket", b.as_str())
-                    .param("ServerSideEncryptionConfiguration", "$prior")],
-            };
-        }
+        ActionKind::S3BlockPublicAccess => put_saving_prior(
+            &mut a,
+            r,
+            ("s3:GetPublicAccessBlock", "s3:PutPublicAccessBlock"),
+            "PublicAccessBlockConfiguration",
+            json!({"BlockPublicAcls": true, "IgnorePublicAcls": true,
+                "BlockPublicPolicy": true, "RestrictPublicBuckets": true}),
+        ),
+        ActionKind::S3DefaultEncryption => put_saving_prior(
+            &mut a,
+            r,
+            ("s3:GetBucketEncryption", "s3:PutBucketEncryption"),
+            "ServerSideEncryptionConfiguration",
+            json!({"Rules": [{"ApplyServerSideEncryptionByDefault":
+                {"SSEAlgorithm": "aws:kms"}, "BucketKeyEnabled": true}]}),
+        ),
         ActionKind::KmsEnableRotation => {
             a.preconditions = vec![
                 Precondition::new("config.KeyManager", "CUSTOMER"),
@@ -269,4 +219,40 @@ pub(super) fn s3_kms(mut a: Action, r: &Resource) -> Action {
         other => unreachable!("{other:?} is not an S3 or KMS action"),
     }
     a
+}
+
+/// A bucket setting replaced: read first (the apply keeps it as `$prior`), then put, undone
+/// by putting `$prior` back; the stored setting is the precondition.
+fn put_saving_prior(
+    a: &mut Action,
+    r: &Resource,
+    (get, put): (&str, &str),
+    field: &str,
+    value: Value,
+) {
+    let b = text(r, "Name");
+    a.preconditions = vec![Precondition::new(
+        &format!("config.{field}"),
+        r.config.get(field).cloned().unwrap_or(Value::Null),
+    )];
+    a.calls = vec![
+        Call::new(get).param("Bucket", b.as_str()),
+        Call::new(put)
+            .param("Bucket", b.as_str())
+            .param(field, value),
+    ];
+    a.reversibility = Reversibility::Yes {
+        undo: vec![Call::new(put)
+            .param("Bucket", b.as_str())
+            .param(field, "$prior")],
+    };
+}
+
+/// A string field of the resource's document (empty when absent).
+fn text(r: &Resource, k: &str) -> String {
+    r.config
+        .get(k)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
 }

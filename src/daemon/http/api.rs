@@ -280,11 +280,7 @@ pub(super) async fn start_scan(
         ))
     })?;
     let known = state.current().config.target_names();
-    let target = if req.target == "k8s" {
-        "kubernetes".to_string()
-    } else {
-        req.target
-    };
+    let target = crate::config::Config::canonical_target(&req.target).to_string();
     if !known.contains(&target) {
         return Err(bad_request(format!(
             "unknown target `{target}` (known: {})",
