@@ -86,19 +86,7 @@ pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
     s
 }
 
-/// Removes `null` members recursively, so absent values are absent keys.
-pub fn prune(v: serde_json::Value) -> serde_json::Value {
-    match v {
-        serde_json::Value::Object(m) => serde_json::Value::Object(
-            m.into_iter()
-                .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| (k, prune(v)))
-                .collect(),
-        ),
-        serde_json::Value::Array(a) => serde_json::Value::Array(a.into_iter().map(prune).collect()),
-        other => other,
-    }
-}
+pub use crate::model::resource::prune;
 
 /// API calls and throttled answers, per provider and service, counted by the collectors of
 /// one scan (or of many, in the daemon) for metrics.

@@ -1,12 +1,12 @@
 //! CloudTrail: trails in their home region (with status and event selectors), and per region
 //! the set of trails that cover it.
 
-use aws_sdk_cloudtrail::types::Trail;
-use aws_sdk_cloudtrail::Client;
-use serde_json::{json, Value};
-
 use super::{err_text, tag_map, ts, Ctx};
 use crate::collect::ScopeResult;
+use crate::model::aws::cloudtrail as doc;
+use crate::model::aws::Document;
+use aws_sdk_cloudtrail::types::Trail;
+use aws_sdk_cloudtrail::Client;
 
 pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     let client = super::client!(aws_sdk_cloudtrail, ctx, region);
@@ -31,37 +31,25 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     for t in &trails {
         match trail_details(ctx, &client, t).await {
             Ok((status, selectors, tags)) => {
-                let is_logging = status
-                    .get("IsLogging")
-                    .and_then(Value::as_bool)
-                    .unwrap_or(false);
-                covering.push(json!({
-                    "TrailARN": t.trail_arn(),
-                    "IsMultiRegionTrail": t.is_multi_region_trail().unwrap_or(false),
-                    "HomeRegion": t.home_region(),
-                    "IsLogging": is_logging,
-                    "EventSelectors": selectors["EventSelectors"],
-                    "AdvancedEventSelectors": selectors["AdvancedEventSelectors"],
-                }));
+                covering.push(doc::CoveringTrail {
+                    trail_arn: t.trail_arn().map(Into::into),
+                    is_multi_region_trail: t.is_multi_region_trail().unwrap_or(false),
+                    home_region: t.home_region().map(Into::into),
+                    is_logging: status.is_logging,
+                    event_selectors: selectors.event_selectors.clone(),
+                    advanced_event_selectors: selectors.advanced_event_selectors.clone(),
+                });
                 if t.home_region() == Some(region) {
-                    own.push(normalize_trail(ctx, region, t, status, selectors, tags));
+                    let trail = normalize_trail(t, status, selectors);
+                    own.push(trail.resource(&ctx.at(region), tags));
                 }
             }
             Err(e) => errors.push(e),
         }
     }
     let error = (!errors.is_empty()).then(|| errors.join("; "));
-    let coverage = ctx.resource(
-        format!(
-            "arn:aws:cloudtrail:{region}:{}:region-coverage",
-            ctx.account
-        ),
-        "AWS::CloudTrail::RegionCoverage",
-        region,
-        Some(format!("CloudTrail coverage ({region})")),
-        Default::default(),
-        json!({"Trails": covering}),
-    );
+    let coverage =
+        doc::RegionCoverage { trails: covering }.resource(&ctx.at(region), Default::default());
     vec![
         ScopeResult::partial(trail_scope, own, error.clone()),
         ScopeResult::partial(cov_scope, vec![coverage], error),
@@ -71,7 +59,11 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
 /// A trail's status, its event selectors (`{EventSelectors, AdvancedEventSelectors}`, as
 /// the API gives them: whether they log management events is the rules' judgement), and
 /// its tags.
-type Details = (Value, Value, std::collections::BTreeMap<String, String>);
+type Details = (
+    doc::TrailStatus,
+    doc::Selectors,
+    std::collections::BTreeMap<String, String>,
+);
 
 async fn trail_details(ctx: &Ctx, client: &Client, t: &Trail) -> Result<Details, String> {
     let arn = t.trail_arn().unwrap_or_default();
@@ -102,10 +94,12 @@ async fn trail_details(ctx: &Ctx, client: &Client, t: &Trail) -> Result<Details,
         ),
         Err(e) => return Err(format!("cloudtrail:ListTags {arn}: {}", err_text(&e))),
     };
-    let status = json!({
-        "IsLogging": status.is_logging().unwrap_or(false),
-        "LatestCloudWatchLogsDeliveryTime": status.latest_cloud_watch_logs_delivery_time().map(ts),
-    });
+    let status = doc::TrailStatus {
+        is_logging: status.is_logging().unwrap_or(false),
+        latest_cloud_watch_logs_delivery_time: status
+            .latest_cloud_watch_logs_delivery_time()
+            .map(ts),
+    };
     Ok((status, selectors, tags))
 }
 
@@ -113,72 +107,55 @@ fn ctx_region(client: &Client) -> Option<String> {
     client.config().region().map(|r| r.to_string())
 }
 
-fn normalize_trail(
-    ctx: &Ctx,
-    region: &str,
-    t: &Trail,
-    status: Value,
-    selectors: Value,
-    tags: std::collections::BTreeMap<String, String>,
-) -> crate::model::Resource {
-    let arn = t.trail_arn().unwrap_or_default();
-    let config = json!({
-        "Name": t.name(),
-        "TrailARN": arn,
-        "HomeRegion": t.home_region(),
-        "IsMultiRegionTrail": t.is_multi_region_trail().unwrap_or(false),
-        "IsOrganizationTrail": t.is_organization_trail().unwrap_or(false),
-        "IncludeGlobalServiceEvents": t.include_global_service_events().unwrap_or(false),
-        "LogFileValidationEnabled": t.log_file_validation_enabled().unwrap_or(false),
-        "S3BucketName": t.s3_bucket_name(),
-        "KmsKeyId": t.kms_key_id(),
-        "CloudWatchLogsLogGroupArn": t.cloud_watch_logs_log_group_arn(),
-        "Status": prune_status(status),
-        "EventSelectors": selectors["EventSelectors"],
-        "AdvancedEventSelectors": selectors["AdvancedEventSelectors"],
-    });
-    ctx.resource(
-        arn.to_string(),
-        "AWS::CloudTrail::Trail",
-        region,
-        t.name().map(str::to_string),
-        tags,
-        config,
-    )
+/// A trail with its status and selectors (its tags go beside it on the resource).
+fn normalize_trail(t: &Trail, status: doc::TrailStatus, selectors: doc::Selectors) -> doc::Trail {
+    doc::Trail {
+        name: t.name().map(Into::into),
+        trail_arn: t.trail_arn().unwrap_or_default().into(),
+        home_region: t.home_region().map(Into::into),
+        is_multi_region_trail: t.is_multi_region_trail().unwrap_or(false),
+        is_organization_trail: t.is_organization_trail().unwrap_or(false),
+        include_global_service_events: t.include_global_service_events().unwrap_or(false),
+        log_file_validation_enabled: t.log_file_validation_enabled().unwrap_or(false),
+        s3_bucket_name: t.s3_bucket_name().map(Into::into),
+        kms_key_id: t.kms_key_id().map(Into::into),
+        cloud_watch_logs_log_group_arn: t.cloud_watch_logs_log_group_arn().map(Into::into),
+        status,
+        event_selectors: selectors.event_selectors,
+        advanced_event_selectors: selectors.advanced_event_selectors,
+    }
 }
 
 /// A trail's selectors as documents: the basic ones' `ReadWriteType` and
 /// `IncludeManagementEvents`, the advanced ones' field selectors.
 pub fn normalize_selectors(
     out: &aws_sdk_cloudtrail::operation::get_event_selectors::GetEventSelectorsOutput,
-) -> Value {
-    let basic: Vec<Value> = out
-        .event_selectors()
-        .iter()
-        .map(|s| {
-            json!({
-                "ReadWriteType": s.read_write_type().map(|r| r.as_str()),
-                "IncludeManagementEvents": s.include_management_events(),
+) -> doc::Selectors {
+    doc::Selectors {
+        event_selectors: out
+            .event_selectors()
+            .iter()
+            .map(|s| doc::EventSelector {
+                read_write_type: s.read_write_type().map(|r| r.as_str().into()),
+                include_management_events: s.include_management_events(),
             })
-        })
-        .collect();
-    let advanced: Vec<Value> = out
-        .advanced_event_selectors()
-        .iter()
-        .map(|a| {
-            let fields: Vec<Value> = a
-                .field_selectors()
-                .iter()
-                .map(|f| json!({"Field": f.field(), "Equals": f.equals()}))
-                .collect();
-            json!({"Name": a.name(), "FieldSelectors": fields})
-        })
-        .collect();
-    crate::collect::prune(json!({"EventSelectors": basic, "AdvancedEventSelectors": advanced}))
-}
-
-fn prune_status(v: Value) -> Value {
-    crate::collect::prune(v)
+            .collect(),
+        advanced_event_selectors: out
+            .advanced_event_selectors()
+            .iter()
+            .map(|a| doc::AdvancedEventSelector {
+                name: a.name().map(Into::into),
+                field_selectors: a
+                    .field_selectors()
+                    .iter()
+                    .map(|f| doc::FieldSelector {
+                        field: Some(f.field().into()),
+                        equals: f.equals().to_vec(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
 }
 
 #[cfg(test)]
@@ -188,12 +165,13 @@ mod tests {
     use aws_sdk_cloudtrail::types::{
         AdvancedEventSelector, AdvancedFieldSelector, EventSelector, ReadWriteType,
     };
+    use serde_json::json;
 
     #[test]
     fn selectors_are_kept_as_the_api_gives_them() {
         let none = GetEventSelectorsOutput::builder().build();
         assert_eq!(
-            normalize_selectors(&none),
+            serde_json::to_value(normalize_selectors(&none)).unwrap(),
             json!({"EventSelectors": [], "AdvancedEventSelectors": []})
         );
         let out = GetEventSelectorsOutput::builder()
@@ -218,7 +196,7 @@ mod tests {
             )
             .build();
         assert_eq!(
-            normalize_selectors(&out),
+            crate::collect::prune(serde_json::to_value(normalize_selectors(&out)).unwrap()),
             json!({
                 "EventSelectors": [{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": true}],
                 "AdvancedEventSelectors": [{"Name": "mgmt", "FieldSelectors": [

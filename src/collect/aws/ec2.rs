@@ -1,15 +1,15 @@
 //! EC2: instances, volumes, own snapshots, Elastic IPs, security groups, VPCs with their flow
 //! logs, and EBS encryption-by-default, each its own scope per region.
 
+use super::{err_text, tag_map, ts, Ctx};
+use crate::collect::ScopeResult;
+use crate::model::aws::ec2 as doc;
+use crate::model::aws::{Document, Place};
+use crate::model::Resource;
 use aws_sdk_ec2::types::{
     Address, FlowLog, Instance, IpPermission, SecurityGroup, Snapshot, Tag, Volume, Vpc,
 };
 use aws_sdk_ec2::Client;
-use serde_json::{json, Value};
-
-use super::{err_text, tag_map, ts, Ctx};
-use crate::collect::ScopeResult;
-use crate::model::Resource;
 
 fn tags(t: &[Tag]) -> std::collections::BTreeMap<String, String> {
     tag_map(t.iter().map(|t| (t.key(), t.value())))
@@ -49,66 +49,52 @@ async fn instances(ctx: &Ctx, client: &Client, region: &str) -> ScopeResult {
                 .iter()
                 .flat_map(|p| p.reservations())
                 .flat_map(|r| r.instances())
-                .map(|i| normalize_instance(ctx, region, i))
+                .map(|i| normalize_instance(&ctx.at(region), i))
                 .collect()
         });
     done(ctx, region, "AWS::EC2::Instance", r)
 }
 
-/// `User initiated (2024-01-01 12:00:00 GMT)` → `2024-01-01T12:00:00Z` (emulators write UTC).
-pub fn stopped_at(reason: &str) -> Option<String> {
-    let start = reason.find('(')? + 1;
-    let end = reason[start..]
-        .find(" GMT)")
-        .or_else(|| reason[start..].find(" UTC)"))?
-        + start;
-    let t = chrono::NaiveDateTime::parse_from_str(&reason[start..end], "%Y-%m-%d %H:%M:%S").ok()?;
-    Some(t.and_utc().format("%Y-%m-%dT%H:%M:%SZ").to_string())
-}
-
-pub fn normalize_instance(ctx: &Ctx, region: &str, i: &Instance) -> Resource {
-    let id = i.instance_id().unwrap_or_default();
-    let state = i
-        .state()
-        .and_then(|s| s.name())
-        .map(|n| n.as_str().to_string());
-    let reason = i.state_transition_reason().unwrap_or_default();
-    let stopped = if state.as_deref() == Some("stopped") {
-        stopped_at(reason)
-    } else {
-        None
-    };
-    let config = json!({
-        "InstanceId": id,
-        "InstanceType": i.instance_type().map(|t| t.as_str()),
-        "ImageId": i.image_id(),
-        "State": {"Name": state},
-        "StateTransitionReason": reason,
-        "StoppedAt": stopped,
-        "LaunchTime": i.launch_time().map(ts),
-        "PublicIpAddress": i.public_ip_address(),
-        "PrivateIpAddress": i.private_ip_address(),
-        "VpcId": i.vpc_id(),
-        "SubnetId": i.subnet_id(),
-        "IamInstanceProfile": i.iam_instance_profile().map(|p| json!({"Arn": p.arn()})),
-        "MetadataOptions": i.metadata_options().map(|m| json!({
-            "HttpTokens": m.http_tokens().map(|t| t.as_str()),
-            "HttpEndpoint": m.http_endpoint().map(|t| t.as_str()),
-        })),
-        "SecurityGroups": i.security_groups().iter().map(|g| json!({"GroupId": g.group_id(), "GroupName": g.group_name()})).collect::<Vec<_>>(),
-        "BlockDeviceMappings": i.block_device_mappings().iter().map(|b| json!({
-            "DeviceName": b.device_name(),
-            "VolumeId": b.ebs().and_then(|e| e.volume_id()),
-        })).collect::<Vec<_>>(),
-    });
-    ctx.resource(
-        format!("arn:aws:ec2:{region}:{}:instance/{id}", ctx.account),
-        "AWS::EC2::Instance",
-        region,
-        None,
-        tags(i.tags()),
-        config,
-    )
+pub fn normalize_instance(at: &Place, i: &Instance) -> Resource {
+    doc::Instance {
+        instance_id: i.instance_id().unwrap_or_default().into(),
+        instance_type: i.instance_type().map(|t| t.as_str().into()),
+        image_id: i.image_id().map(Into::into),
+        state: doc::InstanceState {
+            name: i.state().and_then(|s| s.name()).map(|n| n.as_str().into()),
+        },
+        state_transition_reason: i.state_transition_reason().unwrap_or_default().into(),
+        stopped_at: None,
+        launch_time: i.launch_time().map(ts),
+        public_ip_address: i.public_ip_address().map(Into::into),
+        private_ip_address: i.private_ip_address().map(Into::into),
+        vpc_id: i.vpc_id().map(Into::into),
+        subnet_id: i.subnet_id().map(Into::into),
+        iam_instance_profile: i.iam_instance_profile().map(|p| doc::Arn {
+            arn: p.arn().map(Into::into),
+        }),
+        metadata_options: i.metadata_options().map(|m| doc::MetadataOptions {
+            http_tokens: m.http_tokens().map(|t| t.as_str().into()),
+            http_endpoint: m.http_endpoint().map(|t| t.as_str().into()),
+        }),
+        security_groups: i
+            .security_groups()
+            .iter()
+            .map(|g| doc::GroupRef {
+                group_id: g.group_id().map(Into::into),
+                group_name: g.group_name().map(Into::into),
+            })
+            .collect(),
+        block_device_mappings: i
+            .block_device_mappings()
+            .iter()
+            .map(|b| doc::BlockDevice {
+                device_name: b.device_name().map(Into::into),
+                volume_id: b.ebs().and_then(|e| e.volume_id()).map(Into::into),
+            })
+            .collect(),
+    }
+    .resource(at, tags(i.tags()))
 }
 
 async fn volumes(ctx: &Ctx, client: &Client, region: &str) -> ScopeResult {
@@ -123,36 +109,36 @@ async fn volumes(ctx: &Ctx, client: &Client, region: &str) -> ScopeResult {
         )
         .await
         .map_err(|e| format!("ec2:DescribeVolumes: {}", err_text(&e)))
-        .map(|v| v.iter().map(|v| normalize_volume(ctx, region, v)).collect());
+        .map(|v| {
+            v.iter()
+                .map(|v| normalize_volume(&ctx.at(region), v))
+                .collect()
+        });
     done(ctx, region, "AWS::EC2::Volume", r)
 }
 
-pub fn normalize_volume(ctx: &Ctx, region: &str, v: &Volume) -> Resource {
-    let id = v.volume_id().unwrap_or_default();
-    let config = json!({
-        "VolumeId": id,
-        "Size": v.size(),
-        "VolumeType": v.volume_type().map(|t| t.as_str()),
-        "State": v.state().map(|s| s.as_str()),
-        "Encrypted": v.encrypted().unwrap_or(false),
-        "KmsKeyId": v.kms_key_id(),
-        "CreateTime": v.create_time().map(ts),
-        "AvailabilityZone": v.availability_zone(),
-        "SnapshotId": v.snapshot_id().filter(|s| !s.is_empty()),
-        "Attachments": v.attachments().iter().map(|a| json!({
-            "InstanceId": a.instance_id(),
-            "State": a.state().map(|s| s.as_str()),
-            "Device": a.device(),
-        })).collect::<Vec<_>>(),
-    });
-    ctx.resource(
-        format!("arn:aws:ec2:{region}:{}:volume/{id}", ctx.account),
-        "AWS::EC2::Volume",
-        region,
-        None,
-        tags(v.tags()),
-        config,
-    )
+pub fn normalize_volume(at: &Place, v: &Volume) -> Resource {
+    doc::Volume {
+        volume_id: v.volume_id().unwrap_or_default().into(),
+        size: v.size(),
+        volume_type: v.volume_type().map(|t| t.as_str().into()),
+        state: v.state().map(|s| s.as_str().into()),
+        encrypted: v.encrypted().unwrap_or(false),
+        kms_key_id: v.kms_key_id().map(Into::into),
+        create_time: v.create_time().map(ts),
+        availability_zone: v.availability_zone().map(Into::into),
+        snapshot_id: v.snapshot_id().map(Into::into),
+        attachments: v
+            .attachments()
+            .iter()
+            .map(|a| doc::VolumeAttachment {
+                instance_id: a.instance_id().map(Into::into),
+                state: a.state().map(|s| s.as_str().into()),
+                device: a.device().map(Into::into),
+            })
+            .collect(),
+    }
+    .resource(at, tags(v.tags()))
 }
 
 async fn snapshots(ctx: &Ctx, client: &Client, region: &str) -> ScopeResult {
@@ -170,32 +156,24 @@ async fn snapshots(ctx: &Ctx, client: &Client, region: &str) -> ScopeResult {
         .map_err(|e| format!("ec2:DescribeSnapshots: {}", err_text(&e)))
         .map(|v| {
             v.iter()
-                .map(|s| normalize_snapshot(ctx, region, s))
+                .map(|s| normalize_snapshot(&ctx.at(region), s))
                 .collect()
         });
     done(ctx, region, "AWS::EC2::Snapshot", r)
 }
 
-pub fn normalize_snapshot(ctx: &Ctx, region: &str, s: &Snapshot) -> Resource {
-    let id = s.snapshot_id().unwrap_or_default();
-    let config = json!({
-        "SnapshotId": id,
-        "VolumeId": s.volume_id(),
-        "VolumeSize": s.volume_size(),
-        "StartTime": s.start_time().map(ts),
-        "State": s.state().map(|x| x.as_str()),
-        "Encrypted": s.encrypted().unwrap_or(false),
-        "KmsKeyId": s.kms_key_id(),
-        "Description": s.description().unwrap_or_default(),
-    });
-    ctx.resource(
-        format!("arn:aws:ec2:{region}:{}:snapshot/{id}", ctx.account),
-        "AWS::EC2::Snapshot",
-        region,
-        None,
-        tags(s.tags()),
-        config,
-    )
+pub fn normalize_snapshot(at: &Place, s: &Snapshot) -> Resource {
+    doc::Snapshot {
+        snapshot_id: s.snapshot_id().unwrap_or_default().into(),
+        volume_id: s.volume_id().map(Into::into),
+        volume_size: s.volume_size(),
+        start_time: s.start_time().map(ts),
+        state: s.state().map(|x| x.as_str().into()),
+        encrypted: s.encrypted().unwrap_or(false),
+        kms_key_id: s.kms_key_id().map(Into::into),
+        description: s.description().unwrap_or_default().into(),
+    }
+    .resource(at, tags(s.tags()))
 }
 
 async fn addresses(ctx: &Ctx, client: &Client, region: &str) -> ScopeResult {
@@ -206,30 +184,22 @@ async fn addresses(ctx: &Ctx, client: &Client, region: &str) -> ScopeResult {
         .map(|out| {
             out.addresses()
                 .iter()
-                .map(|a| normalize_address(ctx, region, a))
+                .map(|a| normalize_address(&ctx.at(region), a))
                 .collect()
         });
     done(ctx, region, "AWS::EC2::EIP", r)
 }
 
-pub fn normalize_address(ctx: &Ctx, region: &str, a: &Address) -> Resource {
-    let id = a.allocation_id().or(a.public_ip()).unwrap_or_default();
-    let config = json!({
-        "AllocationId": a.allocation_id(),
-        "PublicIp": a.public_ip(),
-        "Domain": a.domain().map(|d| d.as_str()),
-        "AssociationId": a.association_id(),
-        "InstanceId": a.instance_id().filter(|s| !s.is_empty()),
-        "NetworkInterfaceId": a.network_interface_id(),
-    });
-    ctx.resource(
-        format!("arn:aws:ec2:{region}:{}:elastic-ip/{id}", ctx.account),
-        "AWS::EC2::EIP",
-        region,
-        a.public_ip().map(str::to_string),
-        tags(a.tags()),
-        config,
-    )
+pub fn normalize_address(at: &Place, a: &Address) -> Resource {
+    doc::Eip {
+        allocation_id: a.allocation_id().map(Into::into),
+        public_ip: a.public_ip().map(Into::into),
+        domain: a.domain().map(|d| d.as_str().into()),
+        association_id: a.association_id().map(Into::into),
+        instance_id: a.instance_id().map(Into::into),
+        network_interface_id: a.network_interface_id().map(Into::into),
+    }
+    .resource(at, tags(a.tags()))
 }
 
 async fn security_groups(ctx: &Ctx, client: &Client, region: &str) -> ScopeResult {
@@ -246,41 +216,51 @@ async fn security_groups(ctx: &Ctx, client: &Client, region: &str) -> ScopeResul
         .map_err(|e| format!("ec2:DescribeSecurityGroups: {}", err_text(&e)))
         .map(|v| {
             v.iter()
-                .map(|g| normalize_security_group(ctx, region, g))
+                .map(|g| normalize_security_group(&ctx.at(region), g))
                 .collect()
         });
     done(ctx, region, "AWS::EC2::SecurityGroup", r)
 }
 
-fn permission(p: &IpPermission) -> Value {
-    json!({
-        "IpProtocol": p.ip_protocol(),
-        "FromPort": p.from_port(),
-        "ToPort": p.to_port(),
-        "IpRanges": p.ip_ranges().iter().map(|r| json!({"CidrIp": r.cidr_ip()})).collect::<Vec<_>>(),
-        "Ipv6Ranges": p.ipv6_ranges().iter().map(|r| json!({"CidrIpv6": r.cidr_ipv6()})).collect::<Vec<_>>(),
-        "UserIdGroupPairs": p.user_id_group_pairs().iter().map(|g| json!({"GroupId": g.group_id()})).collect::<Vec<_>>(),
-    })
+fn permission(p: &IpPermission) -> doc::IpPermission {
+    doc::IpPermission {
+        ip_protocol: p.ip_protocol().map(Into::into),
+        from_port: p.from_port(),
+        to_port: p.to_port(),
+        ip_ranges: p
+            .ip_ranges()
+            .iter()
+            .map(|r| doc::IpRange {
+                cidr_ip: r.cidr_ip().map(Into::into),
+            })
+            .collect(),
+        ipv6_ranges: p
+            .ipv6_ranges()
+            .iter()
+            .map(|r| doc::Ipv6Range {
+                cidr_ipv6: r.cidr_ipv6().map(Into::into),
+            })
+            .collect(),
+        user_id_group_pairs: p
+            .user_id_group_pairs()
+            .iter()
+            .map(|g| doc::GroupPair {
+                group_id: g.group_id().map(Into::into),
+            })
+            .collect(),
+    }
 }
 
-pub fn normalize_security_group(ctx: &Ctx, region: &str, g: &SecurityGroup) -> Resource {
-    let id = g.group_id().unwrap_or_default();
-    let config = json!({
-        "GroupId": id,
-        "GroupName": g.group_name(),
-        "Description": g.description(),
-        "VpcId": g.vpc_id(),
-        "IpPermissions": g.ip_permissions().iter().map(permission).collect::<Vec<_>>(),
-        "IpPermissionsEgress": g.ip_permissions_egress().iter().map(permission).collect::<Vec<_>>(),
-    });
-    ctx.resource(
-        format!("arn:aws:ec2:{region}:{}:security-group/{id}", ctx.account),
-        "AWS::EC2::SecurityGroup",
-        region,
-        g.group_name().map(str::to_string),
-        tags(g.tags()),
-        config,
-    )
+pub fn normalize_security_group(at: &Place, g: &SecurityGroup) -> Resource {
+    doc::SecurityGroup {
+        group_id: g.group_id().unwrap_or_default().into(),
+        group_name: g.group_name().map(Into::into),
+        description: g.description().map(Into::into),
+        vpc_id: g.vpc_id().map(Into::into),
+        ip_permissions: g.ip_permissions().iter().map(permission).collect(),
+        ip_permissions_egress: g.ip_permissions_egress().iter().map(permission).collect(),
+    }
+    .resource(at, tags(g.tags()))
 }
 
 async fn vpcs(ctx: &Ctx, client: &Client, region: &str) -> ScopeResult {
@@ -306,7 +286,7 @@ async fn vpcs(ctx: &Ctx, client: &Client, region: &str) -> ScopeResult {
     let r = match (vpcs, logs) {
         (Ok(vpcs), Ok(logs)) => Ok(vpcs
             .iter()
-            .map(|v| normalize_vpc(ctx, region, v, &logs))
+            .map(|v| normalize_vpc(&ctx.at(region), v, &logs))
             .collect()),
         (Err(e), _) => Err(format!("ec2:DescribeVpcs: {}", err_text(&e))),
         (_, Err(e)) => Err(format!("ec2:DescribeFlowLogs: {}", err_text(&e))),
@@ -314,28 +294,25 @@ async fn vpcs(ctx: &Ctx, client: &Client, region: &str) -> ScopeResult {
     done(ctx, region, "AWS::EC2::VPC", r)
 }
 
-pub fn normalize_vpc(ctx: &Ctx, region: &str, v: &Vpc, logs: &[FlowLog]) -> Resource {
+pub fn normalize_vpc(at: &Place, v: &Vpc, logs: &[FlowLog]) -> Resource {
     let id = v.vpc_id().unwrap_or_default();
-    let config = json!({
-        "VpcId": id,
-        "CidrBlock": v.cidr_block(),
-        "IsDefault": v.is_default().unwrap_or(false),
-        "State": v.state().map(|s| s.as_str()),
-        "FlowLogs": logs.iter().filter(|l| l.resource_id() == Some(id)).map(|l| json!({
-            "FlowLogId": l.flow_log_id(),
-            "FlowLogStatus": l.flow_log_status(),
-            "TrafficType": l.traffic_type().map(|t| t.as_str()),
-            "LogDestinationType": l.log_destination_type().map(|t| t.as_str()),
-        })).collect::<Vec<_>>(),
-    });
-    ctx.resource(
-        format!("arn:aws:ec2:{region}:{}:vpc/{id}", ctx.account),
-        "AWS::EC2::VPC",
-        region,
-        None,
-        tags(v.tags()),
-        config,
-    )
+    doc::Vpc {
+        vpc_id: id.into(),
+        cidr_block: v.cidr_block().map(Into::into),
+        is_default: v.is_default().unwrap_or(false),
+        state: v.state().map(|s| s.as_str().into()),
+        flow_logs: logs
+            .iter()
+            .filter(|l| l.resource_id() == Some(id))
+            .map(|l| doc::FlowLog {
+                flow_log_id: l.flow_log_id().map(Into::into),
+                flow_log_status: l.flow_log_status().map(Into::into),
+                traffic_type: l.traffic_type().map(|t| t.as_str().into()),
+                log_destination_type: l.log_destination_type().map(|t| t.as_str().into()),
+            })
+            .collect(),
+    }
+    .resource(at, tags(v.tags()))
 }
 
 async fn ebs_default(ctx: &Ctx, client: &Client, region: &str) -> ScopeResult {
@@ -345,8 +322,7 @@ async fn ebs_default(ctx: &Ctx, client: &Client, region: &str) -> ScopeResult {
         .map_err(|e| format!("ec2:GetEbsEncryptionByDefault: {}", err_text(&e)))
         .map(|out| {
             vec![normalize_ebs_default(
-                ctx,
-                region,
+                &ctx.at(region),
                 out.ebs_encryption_by_default().unwrap_or(false),
             )]
         });
@@ -354,18 +330,11 @@ async fn ebs_default(ctx: &Ctx, client: &Client, region: &str) -> ScopeResult {
 }
 
 /// A region's EBS encryption-by-default setting as one resource.
-pub fn normalize_ebs_default(ctx: &Ctx, region: &str, enabled: bool) -> Resource {
-    ctx.resource(
-        format!(
-            "arn:aws:ec2:{region}:{}:ebs-encryption-by-default",
-            ctx.account
-        ),
-        "AWS::EC2::EBSEncryptionDefault",
-        region,
-        Some(format!("EBS encryption by default ({region})")),
-        Default::default(),
-        json!({"EbsEncryptionByDefault": enabled}),
-    )
+pub fn normalize_ebs_default(at: &Place, enabled: bool) -> Resource {
+    doc::EbsEncryptionDefault {
+        ebs_encryption_by_default: enabled,
+    }
+    .resource(at, Default::default())
 }
 
 #[cfg(test)]

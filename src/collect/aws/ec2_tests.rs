@@ -1,10 +1,12 @@
 //! Unit tests of `ec2.rs` on the API's shapes.
 
 use super::*;
+use crate::model::aws::ec2::stopped_at;
 use aws_sdk_ec2::types::{
     FlowLog, Instance, InstanceState, InstanceStateName, IpPermission, IpRange, SecurityGroup, Tag,
     Volume, VolumeAttachment, VolumeState, VolumeType, Vpc,
 };
+use serde_json::json;
 
 // Shapes as DescribeVolumes, DescribeSecurityGroups, DescribeInstances and DescribeVpcs
 // answer them (moto's answers, docs/moto-notes.md).
@@ -22,7 +24,7 @@ fn volume_document() {
         .tags(Tag::builder().key("Name").value("scratch").build())
         .tags(Tag::builder().key("owner").value("shop").build())
         .build();
-    let r = normalize_volume(&crate::collect::aws::test_ctx(), "us-east-1", &v);
+    let r = normalize_volume(&crate::collect::aws::test_at("us-east-1"), &v);
     assert_eq!(
         r.id,
         "arn:aws:ec2:us-east-1:123456789012:volume/vol-0a1b2c3d"
@@ -47,7 +49,7 @@ fn volume_document() {
                 .build(),
         )
         .build();
-    let r = normalize_volume(&crate::collect::aws::test_ctx(), "us-east-1", &attached);
+    let r = normalize_volume(&crate::collect::aws::test_at("us-east-1"), &attached);
     assert_eq!(
         r.config["Attachments"],
         json!([{"InstanceId": "i-1", "State": "attached", "Device": "/dev/sdf"}])
@@ -57,7 +59,6 @@ fn volume_document() {
 #[test]
 fn snapshot_and_elastic_ip_documents() {
     use aws_sdk_ec2::types::{Address, DomainType, Snapshot, SnapshotState};
-    let ctx = crate::collect::aws::test_ctx();
     let snap = Snapshot::builder()
         .snapshot_id("snap-1")
         .volume_id("vol-1")
@@ -65,7 +66,7 @@ fn snapshot_and_elastic_ip_documents() {
         .state(SnapshotState::Completed)
         .encrypted(false)
         .build();
-    let r = normalize_snapshot(&ctx, "eu-west-1", &snap);
+    let r = normalize_snapshot(&crate::collect::aws::test_at("eu-west-1"), &snap);
     assert_eq!(r.id, "arn:aws:ec2:eu-west-1:123456789012:snapshot/snap-1");
     assert_eq!(
         r.config,
@@ -79,7 +80,7 @@ fn snapshot_and_elastic_ip_documents() {
         .domain(DomainType::Vpc)
         .instance_id("")
         .build();
-    let r = normalize_address(&ctx, "us-east-1", &eip);
+    let r = normalize_address(&crate::collect::aws::test_at("us-east-1"), &eip);
     assert_eq!(
         r.id,
         "arn:aws:ec2:us-east-1:123456789012:elastic-ip/eipalloc-1"
@@ -113,7 +114,7 @@ fn security_group_document() {
                 .build(),
         )
         .build();
-    let r = normalize_security_group(&crate::collect::aws::test_ctx(), "eu-west-1", &g);
+    let r = normalize_security_group(&crate::collect::aws::test_at("eu-west-1"), &g);
     assert_eq!(
         r.id,
         "arn:aws:ec2:eu-west-1:123456789012:security-group/sg-1"
@@ -142,7 +143,7 @@ fn stopped_instance_document() {
         .state_transition_reason("User initiated (2026-11-22 16:33:16 UTC)")
         .tags(Tag::builder().key("environment").value("dev").build())
         .build();
-    let r = normalize_instance(&crate::collect::aws::test_ctx(), "us-east-1", &i);
+    let r = normalize_instance(&crate::collect::aws::test_at("us-east-1"), &i);
     assert_eq!(r.id, "arn:aws:ec2:us-east-1:123456789012:instance/i-0abc");
     assert_eq!(r.config["State"], json!({"Name": "stopped"}));
     assert_eq!(r.config["StoppedAt"], "2026-11-22T16:33:16Z");
@@ -170,7 +171,7 @@ fn vpc_document_keeps_only_its_own_flow_logs() {
             .resource_id("vpc-2")
             .build(),
     ];
-    let r = normalize_vpc(&crate::collect::aws::test_ctx(), "us-east-1", &v, &logs);
+    let r = normalize_vpc(&crate::collect::aws::test_at("us-east-1"), &v, &logs);
     assert_eq!(
         r.config["FlowLogs"],
         json!([{"FlowLogId": "fl-1", "FlowLogStatus": "ACTIVE", "TrafficType": "ALL"}])
@@ -190,4 +191,39 @@ fn parses_stop_time_from_transition_reason() {
     );
     assert_eq!(stopped_at("User initiated"), None);
     assert_eq!(stopped_at(""), None);
+}
+
+/// The SDK's answer and the same answer as a plain document (as the CLI prints it) give one
+/// resource: what a second AWS source relies on.
+#[test]
+fn sdk_answer_and_plain_document_agree() {
+    let v = Volume::builder()
+        .volume_id("vol-9")
+        .size(20)
+        .volume_type(VolumeType::Gp3)
+        .state(VolumeState::InUse)
+        .encrypted(true)
+        .kms_key_id("arn:aws:kms:us-east-1:123456789012:key/k")
+        .snapshot_id("")
+        .attachments(
+            VolumeAttachment::builder()
+                .instance_id("i-1")
+                .state(aws_sdk_ec2::types::VolumeAttachmentState::Attached)
+                .device("/dev/xvda")
+                .build(),
+        )
+        .tags(Tag::builder().key("owner").value("shop").build())
+        .build();
+    let at = crate::collect::aws::test_at("us-east-1");
+    let plain = json!({"VolumeId": "vol-9", "Size": 20, "VolumeType": "gp3", "State": "in-use",
+        "Encrypted": true, "KmsKeyId": "arn:aws:kms:us-east-1:123456789012:key/k",
+        "SnapshotId": "", "Iops": 3000, "MultiAttachEnabled": false,
+        "Attachments": [{"InstanceId": "i-1", "State": "attached", "Device": "/dev/xvda",
+            "DeleteOnTermination": true}]});
+    let tags = [("owner".to_string(), "shop".to_string())].into();
+    assert_eq!(
+        normalize_volume(&at, &v),
+        crate::model::aws::from_document::<crate::model::aws::ec2::Volume>(&at, plain, tags)
+            .unwrap()
+    );
 }

@@ -12,10 +12,12 @@ use aws_sdk_iam::types::{
     RoleDetail, SummaryKeyType, Tag, UserDetail,
 };
 use aws_sdk_iam::Client;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use super::{err_text, tag_map, ts, Ctx};
 use crate::collect::ScopeResult;
+use crate::model::aws::iam as doc;
+use crate::model::aws::{Document, Place};
 use crate::model::Resource;
 
 const REGION: &str = "global";
@@ -32,15 +34,21 @@ pub fn decode_policy(doc: &str) -> Value {
         .unwrap_or_else(|_| Value::String(decoded.into_owned()))
 }
 
-fn inline(list: &[PolicyDetail]) -> Vec<Value> {
+fn inline(list: &[PolicyDetail]) -> Vec<doc::InlinePolicy> {
     list.iter()
-        .map(|p| json!({"PolicyName": p.policy_name(), "PolicyDocument": p.policy_document().map(decode_policy)}))
+        .map(|p| doc::InlinePolicy {
+            policy_name: p.policy_name().map(Into::into),
+            policy_document: p.policy_document().map(decode_policy),
+        })
         .collect()
 }
 
-fn attached(list: &[AttachedPolicy]) -> Vec<Value> {
+fn attached(list: &[AttachedPolicy]) -> Vec<doc::AttachedPolicy> {
     list.iter()
-        .map(|p| json!({"PolicyName": p.policy_name(), "PolicyArn": p.policy_arn()}))
+        .map(|p| doc::AttachedPolicy {
+            policy_name: p.policy_name().map(Into::into),
+            policy_arn: p.policy_arn().map(Into::into),
+        })
         .collect()
 }
 
@@ -105,27 +113,28 @@ fn principals(
             .collect()
         }
     };
+    let at = ctx.at(REGION);
     let empty = HashMap::new();
     let rows = report.as_ref().unwrap_or(&empty);
     let users = pages
         .iter()
         .flat_map(|p| p.user_detail_list())
-        .map(|u| normalize_user(ctx, u, rows))
+        .map(|u| normalize_user(&at, u, rows))
         .collect();
     let roles = pages
         .iter()
         .flat_map(|p| p.role_detail_list())
-        .map(|r| normalize_role(ctx, r))
+        .map(|r| normalize_role(&at, r))
         .collect();
     let groups = pages
         .iter()
         .flat_map(|p| p.group_detail_list())
-        .map(|g| normalize_group(ctx, g))
+        .map(|g| normalize_group(&at, g))
         .collect();
     let policies = pages
         .iter()
         .flat_map(|p| p.policies())
-        .map(|p| normalize_policy(ctx, p))
+        .map(|p| normalize_policy(&at, p))
         .collect();
     vec![
         ScopeResult::partial(scope("AWS::IAM::User"), users, report.clone().err()),
@@ -153,7 +162,7 @@ fn root_user(
             || d.serial_number().ends_with("/root-account-mfa-device")
     });
     let row = report.as_ref().ok().and_then(|r| r.get("<root_account>"));
-    let resource = normalize_root(ctx, &map, root_virtual, row);
+    let resource = normalize_root(&ctx.at(REGION), &map, root_virtual, row);
     ScopeResult::partial(scope, vec![resource], report.clone().err())
 }
 
@@ -241,86 +250,57 @@ fn report_time(v: &str) -> Option<String> {
 }
 
 pub fn normalize_user(
-    ctx: &Ctx,
+    at: &Place,
     u: &UserDetail,
     report: &HashMap<String, Map<String, Value>>,
 ) -> Resource {
     let name = u.user_name().unwrap_or_default();
-    let config = json!({
-        "UserName": name,
-        "UserId": u.user_id(),
-        "Arn": u.arn(),
-        "Path": u.path(),
-        "CreateDate": u.create_date().map(ts),
-        "GroupList": u.group_list(),
-        "AttachedManagedPolicies": attached(u.attached_managed_policies()),
-        "UserPolicyList": inline(u.user_policy_list()),
-        "Credential": report.get(name),
-    });
-    ctx.resource(
-        u.arn().unwrap_or_default().to_string(),
-        "AWS::IAM::User",
-        REGION,
-        Some(name.to_string()),
-        tags(u.tags()),
-        config,
-    )
+    doc::User {
+        user_name: name.into(),
+        user_id: u.user_id().map(Into::into),
+        arn: u.arn().map(Into::into),
+        path: u.path().map(Into::into),
+        create_date: u.create_date().map(ts),
+        group_list: u.group_list().to_vec(),
+        attached_managed_policies: attached(u.attached_managed_policies()),
+        user_policy_list: inline(u.user_policy_list()),
+        credential: report.get(name).cloned(),
+    }
+    .resource(at, tags(u.tags()))
 }
 
-pub fn normalize_role(ctx: &Ctx, r: &RoleDetail) -> Resource {
-    let name = r.role_name().unwrap_or_default();
-    let config = json!({
-        "RoleName": name,
-        "RoleId": r.role_id(),
-        "Arn": r.arn(),
-        "Path": r.path(),
-        "CreateDate": r.create_date().map(ts),
-        "AssumeRolePolicyDocument": r.assume_role_policy_document().map(decode_policy),
-        "RolePolicyList": inline(r.role_policy_list()),
-        "AttachedManagedPolicies": attached(r.attached_managed_policies()),
-        "RoleLastUsed": r.role_last_used().map(|l| json!({
-            "LastUsedDate": l.last_used_date().map(ts),
-            "Region": l.region(),
-        })),
-    });
-    ctx.resource(
-        r.arn().unwrap_or_default().to_string(),
-        "AWS::IAM::Role",
-        REGION,
-        Some(name.to_string()),
-        tags(r.tags()),
-        config,
-    )
+pub fn normalize_role(at: &Place, r: &RoleDetail) -> Resource {
+    doc::Role {
+        role_name: r.role_name().unwrap_or_default().into(),
+        role_id: r.role_id().map(Into::into),
+        arn: r.arn().map(Into::into),
+        path: r.path().map(Into::into),
+        create_date: r.create_date().map(ts),
+        assume_role_policy_document: r.assume_role_policy_document().map(decode_policy),
+        role_policy_list: inline(r.role_policy_list()),
+        attached_managed_policies: attached(r.attached_managed_policies()),
+        role_last_used: r.role_last_used().map(|l| doc::RoleLastUsed {
+            last_used_date: l.last_used_date().map(ts),
+            region: l.region().map(Into::into),
+        }),
+    }
+    .resource(at, tags(r.tags()))
 }
 
-pub fn normalize_group(ctx: &Ctx, g: &GroupDetail) -> Resource {
-    let name = g.group_name().unwrap_or_default();
-    let config = json!({
-        "GroupName": name,
-        "GroupId": g.group_id(),
-        "Arn": g.arn(),
-        "Path": g.path(),
-        "CreateDate": g.create_date().map(ts),
-        "GroupPolicyList": inline(g.group_policy_list()),
-        "AttachedManagedPolicies": attached(g.attached_managed_policies()),
-    });
-    ctx.resource(
-        g.arn().unwrap_or_default().to_string(),
-        "AWS::IAM::Group",
-        REGION,
-        Some(name.to_string()),
-        BTreeMap::new(),
-        config,
-    )
+pub fn normalize_group(at: &Place, g: &GroupDetail) -> Resource {
+    doc::Group {
+        group_name: g.group_name().unwrap_or_default().into(),
+        group_id: g.group_id().map(Into::into),
+        arn: g.arn().map(Into::into),
+        path: g.path().map(Into::into),
+        create_date: g.create_date().map(ts),
+        group_policy_list: inline(g.group_policy_list()),
+        attached_managed_policies: attached(g.attached_managed_policies()),
+    }
+    .resource(at, BTreeMap::new())
 }
 
-pub fn normalize_policy(ctx: &Ctx, p: &ManagedPolicyDetail) -> Resource {
-    let arn = p.arn().unwrap_or_default();
-    // The name is the ARN's last segment when the answer leaves it out (moto does).
-    let name = p
-        .policy_name()
-        .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| arn.rsplit('/').next().unwrap_or_default());
+pub fn normalize_policy(at: &Place, p: &ManagedPolicyDetail) -> Resource {
     let default = p.default_version_id();
     let document = p
         .policy_version_list()
@@ -328,50 +308,36 @@ pub fn normalize_policy(ctx: &Ctx, p: &ManagedPolicyDetail) -> Resource {
         .find(|v| v.is_default_version() || (default.is_some() && v.version_id() == default))
         .and_then(|v| v.document())
         .map(decode_policy);
-    let config = json!({
-        "PolicyName": name,
-        "PolicyId": p.policy_id(),
-        "Arn": p.arn(),
-        "Path": p.path(),
-        "DefaultVersionId": default,
-        "AttachmentCount": p.attachment_count(),
-        "IsAttachable": p.is_attachable(),
-        "CreateDate": p.create_date().map(ts),
-        "UpdateDate": p.update_date().map(ts),
-        "Document": document,
-    });
-    ctx.resource(
-        p.arn().unwrap_or_default().to_string(),
-        "AWS::IAM::Policy",
-        REGION,
-        Some(name.to_string()),
-        BTreeMap::new(),
-        config,
-    )
+    doc::Policy {
+        policy_name: p.policy_name().unwrap_or_default().into(),
+        policy_id: p.policy_id().map(Into::into),
+        arn: p.arn().map(Into::into),
+        path: p.path().map(Into::into),
+        default_version_id: default.map(Into::into),
+        attachment_count: p.attachment_count(),
+        is_attachable: p.is_attachable(),
+        create_date: p.create_date().map(ts),
+        update_date: p.update_date().map(ts),
+        document,
+    }
+    .resource(at, BTreeMap::new())
 }
 
 pub fn normalize_root(
-    ctx: &Ctx,
+    at: &Place,
     summary: &HashMap<SummaryKeyType, i32>,
     root_virtual_mfa: bool,
     report_row: Option<&Map<String, Value>>,
 ) -> Resource {
     let get = |k: SummaryKeyType| summary.get(&k).copied().unwrap_or(0);
     let mfa = get(SummaryKeyType::AccountMfaEnabled) == 1;
-    let config = json!({
-        "AccountMFAEnabled": mfa,
-        "AccountAccessKeysPresent": get(SummaryKeyType::AccountAccessKeysPresent) > 0,
-        "HardwareMFA": mfa && !root_virtual_mfa,
-        "Credential": report_row,
-    });
-    ctx.resource(
-        format!("arn:aws:iam::{}:root", ctx.account),
-        "AWS::IAM::RootUser",
-        REGION,
-        Some("root".into()),
-        BTreeMap::new(),
-        config,
-    )
+    doc::RootUser {
+        account_mfa_enabled: mfa,
+        account_access_keys_present: get(SummaryKeyType::AccountAccessKeysPresent) > 0,
+        hardware_mfa: mfa && !root_virtual_mfa,
+        credential: report_row.cloned(),
+    }
+    .resource(at, BTreeMap::new())
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Unit tests of `iam.rs` on the API's shapes.
 
 use super::*;
+use serde_json::json;
 
 // Shapes as GetAccountAuthorizationDetails answers them: policy documents URL-encoded,
 // the default version marked, moto leaving out a managed policy's name.
@@ -30,7 +31,7 @@ fn managed_policy_document_is_the_default_version_decoded() {
                 .build(),
         )
         .build();
-    let r = normalize_policy(&crate::collect::aws::test_ctx(), &p);
+    let r = normalize_policy(&crate::collect::aws::test_at("global"), &p);
     assert_eq!(r.id, "arn:aws:iam::123456789012:policy/admin-all");
     assert_eq!(r.name.as_deref(), Some("admin-all"), "named by its ARN");
     assert_eq!(r.region.as_deref(), Some("global"));
@@ -56,7 +57,7 @@ fn role_document_with_trust_policy_and_inline_policies() {
         )
         .tags(Tag::builder().key("owner").value("ci").build().unwrap())
         .build();
-    let r = normalize_role(&crate::collect::aws::test_ctx(), &role);
+    let r = normalize_role(&crate::collect::aws::test_at("global"), &role);
     assert_eq!(r.resource_type, "AWS::IAM::Role");
     assert_eq!(r.tags["owner"], "ci");
     assert_eq!(
@@ -74,7 +75,7 @@ fn role_document_with_trust_policy_and_inline_policies() {
 #[test]
 fn user_group_and_root_documents() {
     use aws_sdk_iam::types::{AttachedPolicy, GroupDetail, UserDetail};
-    let ctx = crate::collect::aws::test_ctx();
+    let ctx = crate::collect::aws::test_at("global");
     let row: Map<String, Value> = serde_json::from_value(json!({"mfa_active": false})).unwrap();
     let report = HashMap::from([("alice".to_string(), row.clone())]);
     let user = UserDetail::builder()

@@ -2,10 +2,11 @@
 
 use aws_sdk_kms::types::{KeyManagerType, KeySpec, KeyState};
 use aws_sdk_kms::Client;
-use serde_json::json;
 
 use super::{err_text, tag_map, ts, Ctx};
 use crate::collect::ScopeResult;
+use crate::model::aws::kms as doc;
+use crate::model::aws::Document;
 use crate::model::Resource;
 
 const TYPE: &str = "AWS::KMS::Key";
@@ -85,22 +86,18 @@ pub(super) async fn key(
             .iter()
             .map(|t| (Some(t.tag_key()), Some(t.tag_value()))),
     );
-    let config = json!({
-        "KeyId": meta.key_id(),
-        "Arn": meta.arn(),
-        "KeyManager": meta.key_manager().map(|m| m.as_str()),
-        "KeySpec": meta.key_spec().map(|s| s.as_str()),
-        "KeyUsage": meta.key_usage().map(|s| s.as_str()),
-        "KeyState": meta.key_state().map(|s| s.as_str()),
-        "Enabled": meta.enabled(),
-        "Description": meta.description().unwrap_or_default(),
-        "CreationDate": meta.creation_date().map(ts),
-        "DeletionDate": meta.deletion_date().map(ts),
-        "KeyRotationEnabled": rotation,
-    });
-    let arn = meta
-        .arn()
-        .map(str::to_string)
-        .unwrap_or_else(|| format!("arn:aws:kms:{region}:{}:key/{id}", ctx.account));
-    Ok(Some(ctx.resource(arn, TYPE, region, None, tags, config)))
+    let key = doc::Key {
+        key_id: meta.key_id().into(),
+        arn: meta.arn().map(Into::into),
+        key_manager: meta.key_manager().map(|m| m.as_str().into()),
+        key_spec: meta.key_spec().map(|s| s.as_str().into()),
+        key_usage: meta.key_usage().map(|s| s.as_str().into()),
+        key_state: meta.key_state().map(|s| s.as_str().into()),
+        enabled: meta.enabled(),
+        description: meta.description().unwrap_or_default().into(),
+        creation_date: meta.creation_date().map(ts),
+        deletion_date: meta.deletion_date().map(ts),
+        key_rotation_enabled: rotation,
+    };
+    Ok(Some(key.resource(&ctx.at(region), tags)))
 }

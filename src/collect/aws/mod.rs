@@ -22,7 +22,6 @@ use tokio::sync::Semaphore;
 
 use super::ScopeResult;
 use crate::model::resource::scope_key;
-use crate::model::Resource;
 
 #[derive(Debug, Clone)]
 pub struct AwsOptions {
@@ -109,40 +108,21 @@ impl Ctx {
         scope_key("aws", &self.account, region, resource_type)
     }
 
-    pub fn resource(
-        &self,
-        id: String,
-        resource_type: &str,
-        region: &str,
-        name: Option<String>,
-        tags: BTreeMap<String, String>,
-        config: serde_json::Value,
-    ) -> Resource {
-        let name = name.or_else(|| tags.get("Name").cloned());
-        Resource {
-            id,
-            resource_type: resource_type.to_string(),
-            provider: "aws".into(),
-            account: Some(self.account.clone()),
-            region: Some(region.to_string()),
-            name,
-            tags,
-            config: super::prune(config),
+    /// Where a document of this account in `region` was read.
+    pub fn at<'a>(&'a self, region: &'a str) -> crate::model::aws::Place<'a> {
+        crate::model::aws::Place {
+            account: &self.account,
+            region,
         }
     }
 }
 
-/// A context for unit tests of the `normalize_*` functions: account 123456789012, no I/O.
+/// Where unit tests of the `normalize_*` functions read: account 123456789012.
 #[cfg(test)]
-pub(crate) fn test_ctx() -> Ctx {
-    Ctx {
-        account: "123456789012".into(),
-        sdk: SdkConfig::builder()
-            .behavior_version(BehaviorVersion::latest())
-            .build(),
-        endpoint_url: None,
-        limit: Arc::new(Semaphore::new(1)),
-        stats: Default::default(),
+pub(crate) fn test_at(region: &'static str) -> crate::model::aws::Place<'static> {
+    crate::model::aws::Place {
+        account: "123456789012",
+        region,
     }
 }
 

@@ -1,10 +1,11 @@
 //! RDS: DB instances with their tags.
 
 use aws_sdk_rds::types::DbInstance;
-use serde_json::json;
 
 use super::{err_text, tag_map, Ctx};
 use crate::collect::ScopeResult;
+use crate::model::aws::rds as doc;
+use crate::model::aws::{Document, Place};
 use crate::model::Resource;
 
 const TYPE: &str = "AWS::RDS::DBInstance";
@@ -25,7 +26,7 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     {
         Ok(dbs) => vec![ScopeResult::ok(
             scope,
-            dbs.iter().map(|d| normalize(ctx, region, d)).collect(),
+            dbs.iter().map(|d| normalize(&ctx.at(region), d)).collect(),
         )],
         Err(e) => vec![ScopeResult::failed(
             scope,
@@ -34,27 +35,22 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     }
 }
 
-pub fn normalize(ctx: &Ctx, region: &str, d: &DbInstance) -> Resource {
-    let id = d.db_instance_identifier().unwrap_or_default();
-    let arn = d
-        .db_instance_arn()
-        .map(str::to_string)
-        .unwrap_or_else(|| format!("arn:aws:rds:{region}:{}:db:{id}", ctx.account));
-    let config = json!({
-        "DBInstanceIdentifier": id,
-        "DBInstanceArn": arn,
-        "DBInstanceClass": d.db_instance_class(),
-        "Engine": d.engine(),
-        "EngineVersion": d.engine_version(),
-        "DBInstanceStatus": d.db_instance_status(),
-        "StorageEncrypted": d.storage_encrypted().unwrap_or(false),
-        "KmsKeyId": d.kms_key_id(),
-        "PubliclyAccessible": d.publicly_accessible().unwrap_or(false),
-        "MultiAZ": d.multi_az().unwrap_or(false),
-        "BackupRetentionPeriod": d.backup_retention_period(),
-    });
+pub fn normalize(at: &Place, d: &DbInstance) -> Resource {
     let tags = tag_map(d.tag_list().iter().map(|t| (t.key(), t.value())));
-    ctx.resource(arn, TYPE, region, Some(id.to_string()), tags, config)
+    doc::DbInstance {
+        db_instance_identifier: d.db_instance_identifier().unwrap_or_default().into(),
+        db_instance_arn: d.db_instance_arn().map(Into::into),
+        db_instance_class: d.db_instance_class().map(Into::into),
+        engine: d.engine().map(Into::into),
+        engine_version: d.engine_version().map(Into::into),
+        db_instance_status: d.db_instance_status().map(Into::into),
+        storage_encrypted: d.storage_encrypted().unwrap_or(false),
+        kms_key_id: d.kms_key_id().map(Into::into),
+        publicly_accessible: d.publicly_accessible().unwrap_or(false),
+        multi_az: d.multi_az().unwrap_or(false),
+        backup_retention_period: d.backup_retention_period(),
+    }
+    .resource(at, tags)
 }
 
 #[cfg(test)]
@@ -74,7 +70,11 @@ mod tests {
             .backup_retention_period(0)
             .tag_list(Tag::builder().key("owner").value("shop").build())
             .build();
-        let r = normalize(&crate::collect::aws::test_ctx(), "eu-west-1", &d);
+        let at = crate::model::aws::Place {
+            account: "123456789012",
+            region: "eu-west-1",
+        };
+        let r = normalize(&at, &d);
         assert_eq!(
             r.id, "arn:aws:rds:eu-west-1:123456789012:db:orders",
             "an ARN when the API gives none"

@@ -22,7 +22,7 @@ pub async fn read_again(ctx: &Ctx, r: &Resource) -> Result<Option<Resource>, Str
                 Ok(o) => Ok(o
                     .volumes()
                     .first()
-                    .map(|v| ec2::normalize_volume(ctx, region, v))),
+                    .map(|v| ec2::normalize_volume(&ctx.at(region), v))),
                 Err(e) if gone(super::err_code(&e), &["InvalidVolume.NotFound"]) => Ok(None),
                 Err(e) => Err(format!("ec2:DescribeVolumes {native}: {}", err_text(&e))),
             }
@@ -37,7 +37,7 @@ pub async fn read_again(ctx: &Ctx, r: &Resource) -> Result<Option<Resource>, Str
                 Ok(o) => Ok(o
                     .addresses()
                     .first()
-                    .map(|a| ec2::normalize_address(ctx, region, a))),
+                    .map(|a| ec2::normalize_address(&ctx.at(region), a))),
                 Err(e) => Err(format!("ec2:DescribeAddresses {native}: {}", err_text(&e))),
             }
         }
@@ -52,7 +52,7 @@ pub async fn read_again(ctx: &Ctx, r: &Resource) -> Result<Option<Resource>, Str
                     .iter()
                     .flat_map(|r| r.instances())
                     .next()
-                    .map(|i| ec2::normalize_instance(ctx, region, i))),
+                    .map(|i| ec2::normalize_instance(&ctx.at(region), i))),
                 Err(e) if gone(super::err_code(&e), &["InvalidInstanceID.NotFound"]) => Ok(None),
                 Err(e) => Err(format!("ec2:DescribeInstances {native}: {}", err_text(&e))),
             }
@@ -66,7 +66,7 @@ pub async fn read_again(ctx: &Ctx, r: &Resource) -> Result<Option<Resource>, Str
                 Ok(o) => Ok(o
                     .security_groups()
                     .first()
-                    .map(|g| ec2::normalize_security_group(ctx, region, g))),
+                    .map(|g| ec2::normalize_security_group(&ctx.at(region), g))),
                 Err(e) if gone(super::err_code(&e), &["InvalidGroup.NotFound"]) => Ok(None),
                 Err(e) => Err(format!(
                     "ec2:DescribeSecurityGroups {native}: {}",
@@ -87,7 +87,7 @@ pub async fn read_again(ctx: &Ctx, r: &Resource) -> Result<Option<Resource>, Str
                 Ok(o) => Ok(o
                     .vpcs()
                     .first()
-                    .map(|v| ec2::normalize_vpc(ctx, region, v, logs.flow_logs()))),
+                    .map(|v| ec2::normalize_vpc(&ctx.at(region), v, logs.flow_logs()))),
                 Err(e) if gone(super::err_code(&e), &["InvalidVpcID.NotFound"]) => Ok(None),
                 Err(e) => Err(format!("ec2:DescribeVpcs {native}: {}", err_text(&e))),
             }
@@ -99,8 +99,7 @@ pub async fn read_again(ctx: &Ctx, r: &Resource) -> Result<Option<Resource>, Str
                 .await
                 .map_err(|e| format!("ec2:GetEbsEncryptionByDefault: {}", err_text(&e)))?;
             Ok(Some(ec2::normalize_ebs_default(
-                ctx,
-                region,
+                &ctx.at(region),
                 o.ebs_encryption_by_default().unwrap_or(false),
             )))
         }

@@ -4,10 +4,12 @@
 use std::collections::{BTreeMap, HashMap};
 
 use aws_sdk_s3::Client;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::{err_code, err_text, tag_map, ts, Ctx};
 use crate::collect::ScopeResult;
+use crate::model::aws::s3 as doc;
+use crate::model::aws::Document;
 use crate::model::Resource;
 
 const TYPE: &str = "AWS::S3::Bucket";
@@ -93,27 +95,42 @@ pub(super) async fn bucket(
         code.is_some_and(|c| expected.contains(&c.as_str()))
     };
     let encryption = match enc {
-        Ok(o) => o.server_side_encryption_configuration().map(|cfg| {
-            json!({"Rules": cfg.rules().iter().map(|r| json!({
-                "ApplyServerSideEncryptionByDefault": r.apply_server_side_encryption_by_default().map(|d| json!({
-                    "SSEAlgorithm": d.sse_algorithm().as_str(),
-                    "KMSMasterKeyID": d.kms_master_key_id(),
-                })),
-                "BucketKeyEnabled": r.bucket_key_enabled(),
-            })).collect::<Vec<_>>()})
-        }),
-        Err(e) if absent(err_code(&e), &["ServerSideEncryptionConfigurationNotFoundError"]) => None,
+        Ok(o) => o
+            .server_side_encryption_configuration()
+            .map(|cfg| doc::Encryption {
+                rules: cfg
+                    .rules()
+                    .iter()
+                    .map(|r| doc::EncryptionRule {
+                        apply_server_side_encryption_by_default: r
+                            .apply_server_side_encryption_by_default()
+                            .map(|d| doc::EncryptionDefault {
+                                sse_algorithm: Some(d.sse_algorithm().as_str().into()),
+                                kms_master_key_id: d.kms_master_key_id().map(Into::into),
+                            }),
+                        bucket_key_enabled: r.bucket_key_enabled(),
+                    })
+                    .collect(),
+            }),
+        Err(e)
+            if absent(
+                err_code(&e),
+                &["ServerSideEncryptionConfigurationNotFoundError"],
+            ) =>
+        {
+            None
+        }
         Err(e) => return Err(format!("s3:GetBucketEncryption {name}: {}", err_text(&e))),
     };
     let public_access = match pab {
-        Ok(o) => o.public_access_block_configuration().map(|p| {
-            json!({
-                "BlockPublicAcls": p.block_public_acls().unwrap_or(false),
-                "IgnorePublicAcls": p.ignore_public_acls().unwrap_or(false),
-                "BlockPublicPolicy": p.block_public_policy().unwrap_or(false),
-                "RestrictPublicBuckets": p.restrict_public_buckets().unwrap_or(false),
-            })
-        }),
+        Ok(o) => o
+            .public_access_block_configuration()
+            .map(|p| doc::PublicAccessBlock {
+                block_public_acls: p.block_public_acls().unwrap_or(false),
+                ignore_public_acls: p.ignore_public_acls().unwrap_or(false),
+                block_public_policy: p.block_public_policy().unwrap_or(false),
+                restrict_public_buckets: p.restrict_public_buckets().unwrap_or(false),
+            }),
         Err(e) if absent(err_code(&e), &["NoSuchPublicAccessBlockConfiguration"]) => None,
         Err(e) => return Err(format!("s3:GetPublicAccessBlock {name}: {}", err_text(&e))),
     };
@@ -129,20 +146,13 @@ pub(super) async fn bucket(
         Err(e) if absent(err_code(&e), &["NoSuchTagSet", "NoSuchTagSetError"]) => BTreeMap::new(),
         Err(e) => return Err(format!("s3:GetBucketTagging {name}: {}", err_text(&e))),
     };
-    let config = json!({
-        "Name": name,
-        "CreationDate": created,
-        "Region": region,
-        "ServerSideEncryptionConfiguration": encryption,
-        "PublicAccessBlockConfiguration": public_access,
-        "Policy": policy,
-    });
-    Ok(ctx.resource(
-        format!("arn:aws:s3:::{name}"),
-        TYPE,
-        region,
-        Some(name.to_string()),
-        tags,
-        config,
-    ))
+    let bucket = doc::Bucket {
+        name: name.into(),
+        creation_date: created,
+        region: region.into(),
+        server_side_encryption_configuration: encryption,
+        public_access_block_configuration: public_access,
+        policy,
+    };
+    Ok(bucket.resource(&ctx.at(region), tags))
 }

@@ -1,0 +1,124 @@
+//! The AWS resource types vigil reads, by the service whose collector makes them
+//! ([`crate::collect::aws::services`] names these lists), which of them are read once per
+//! account rather than per region, and each type's document (`docs/resources.md`) as a Rust
+//! type: the live collector fills one from the SDK's answer, and a plain document in the
+//! API's shape (a configuration item, a test's JSON) parses into the same type, so every
+//! source gives rules the same `config`.
+
+pub mod cloudtrail;
+pub mod ec2;
+pub mod iam;
+pub mod kms;
+pub mod rds;
+pub mod s3;
+
+use std::collections::BTreeMap;
+
+use serde::{de::DeserializeOwned, Serialize};
+
+use super::Resource;
+
+pub const EC2: &[&str] = &[
+    "AWS::EC2::Instance",
+    "AWS::EC2::Volume",
+    "AWS::EC2::Snapshot",
+    "AWS::EC2::EIP",
+    "AWS::EC2::SecurityGroup",
+    "AWS::EC2::VPC",
+    "AWS::EC2::EBSEncryptionDefault",
+];
+pub const IAM: &[&str] = &[
+    "AWS::IAM::User",
+    "AWS::IAM::Role",
+    "AWS::IAM::Group",
+    "AWS::IAM::Policy",
+    "AWS::IAM::RootUser",
+];
+pub const S3: &[&str] = &["AWS::S3::Bucket"];
+pub const KMS: &[&str] = &["AWS::KMS::Key"];
+pub const RDS: &[&str] = &["AWS::RDS::DBInstance"];
+pub const CLOUDTRAIL: &[&str] = &["AWS::CloudTrail::Trail", "AWS::CloudTrail::RegionCoverage"];
+
+/// Every AWS type, service by service.
+pub const TYPES: &[&[&str]] = &[EC2, IAM, S3, KMS, RDS, CLOUDTRAIL];
+
+/// Types collected once per account rather than per region (IAM; S3's bucket list).
+pub const GLOBAL: &[&[&str]] = &[IAM, S3];
+
+pub fn is_type(t: &str) -> bool {
+    TYPES.iter().any(|ts| ts.contains(&t))
+}
+
+/// Whether `r` has the shape of an AWS region name (`us-east-1`, `us-gov-west-1`).
+pub fn is_region(r: &str) -> bool {
+    let parts: Vec<&str> = r.split('-').collect();
+    parts.len() >= 3
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
+        && parts
+            .last()
+            .is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// Where a document was read: the account and the region (`global` for IAM).
+#[derive(Debug, Clone, Copy)]
+pub struct Place<'a> {
+    pub account: &'a str,
+    pub region: &'a str,
+}
+
+/// One AWS type's `config` document. Fields are the API's own names (PascalCase); absent
+/// values are `None` and leave no key.
+pub trait Document: Serialize + DeserializeOwned + Sized {
+    /// The CloudFormation type name, as rules name it.
+    const TYPE: &'static str;
+    /// The resource id (its ARN).
+    fn id(&self, at: &Place) -> String;
+    /// The resource's own name, when it has one; otherwise its `Name` tag names it.
+    fn name(&self, _at: &Place) -> Option<String> {
+        None
+    }
+    /// Facts derived from others, and answers evened out (an empty string meaning absent),
+    /// whichever source filled the document.
+    fn settle(&mut self, _at: &Place) {}
+
+    /// The resource a rule sees.
+    fn resource(mut self, at: &Place, tags: BTreeMap<String, String>) -> Resource {
+        self.settle(at);
+        let name = self.name(at).or_else(|| tags.get("Name").cloned());
+        let config = serde_json::to_value(&self).expect("a document serializes");
+        Resource {
+            id: self.id(at),
+            resource_type: Self::TYPE.to_string(),
+            provider: "aws".into(),
+            account: Some(at.account.to_string()),
+            region: Some(at.region.to_string()),
+            name,
+            tags,
+            config: super::resource::prune(config),
+        }
+    }
+}
+
+/// A plain document in the API's shape (PascalCase keys, unknown keys ignored) as the
+/// resource the live collector would build from the same facts.
+pub fn from_document<D: Document>(
+    at: &Place,
+    doc: serde_json::Value,
+    tags: BTreeMap<String, String>,
+) -> Result<Resource, serde_json::Error> {
+    Ok(serde_json::from_value::<D>(doc)?.resource(at, tags))
+}
+
+/// `Some(s)` unless `s` is empty: APIs and emulators answer "" for "none".
+pub(crate) fn non_empty(v: &mut Option<String>) {
+    if v.as_deref() == Some("") {
+        *v = None;
+    }
+}
+
+#[cfg(test)]
+mod tests;
