@@ -68,11 +68,31 @@ enum Backend {
     Bedrock(aws_sdk_bedrockruntime::Client),
 }
 
+/// Why the client `[llm]` describes cannot be made: the summary then comes from the
+/// template, and the reason is recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("[llm] api_key_env: the environment variable {0} is not set")]
+    KeyVariable(String),
+    #[error("[llm] api_key_file {}: {}", .0.display(), .1)]
+    KeyFile(std::path::PathBuf, std::io::Error),
+    #[error("[llm] building the HTTP client: {0}")]
+    Http(reqwest::Error),
+}
+
+impl Error {
+    pub fn metric_label(&self) -> &'static str {
+        match self {
+            Error::KeyVariable(_) | Error::KeyFile(..) => "key",
+            Error::Http(_) => "http_client",
+        }
+    }
+}
+
 impl Client {
     /// The client `[llm]` describes; None for `provider = "none"`. A key that cannot be
     /// read is an error naming where it was looked for.
-    pub async fn new(cfg: &Llm) -> anyhow::Result<Option<Client>> {
-        use anyhow::Context as _;
+    pub async fn new(cfg: &Llm) -> Result<Option<Client>, Error> {
         let Some(model) = cfg.model.clone() else {
             return Ok(None);
         };
@@ -81,12 +101,12 @@ impl Client {
             LlmProvider::None => return Ok(None),
             LlmProvider::Openai | LlmProvider::Anthropic => {
                 let key = match (&cfg.api_key_env, &cfg.api_key_file) {
-                    (Some(var), _) => Some(std::env::var(var).with_context(|| {
-                        format!("[llm] api_key_env: the environment variable {var} is not set")
-                    })?),
+                    (Some(var), _) => {
+                        Some(std::env::var(var).map_err(|_| Error::KeyVariable(var.clone()))?)
+                    }
                     (None, Some(f)) => Some(
                         std::fs::read_to_string(f)
-                            .with_context(|| format!("[llm] api_key_file {}", f.display()))?
+                            .map_err(|e| Error::KeyFile(f.clone(), e))?
                             .trim()
                             .to_string(),
                     ),
@@ -102,7 +122,7 @@ impl Client {
                         .timeout(timeout)
                         .connect_timeout(timeout.min(Duration::from_secs(10)))
                         .build()
-                        .context("[llm] building the HTTP client")?,
+                        .map_err(Error::Http)?,
                     base: cfg
                         .base_url
                         .as_deref()

@@ -115,11 +115,7 @@ impl Job {
     /// template is used), then [`Job::run`].
     pub async fn ask(self, cfg: &Llm) -> Done {
         let client = Client::new(cfg).await;
-        let client = client
-            .as_ref()
-            .map(Option::as_ref)
-            .map_err(|e| anyhow::anyhow!("{e:#}"));
-        self.run(client, cfg).await
+        self.run(client.as_ref().map(Option::as_ref), cfg).await
     }
 
     /// The prompt the model is given.
@@ -128,7 +124,7 @@ impl Job {
     }
 
     /// Asks the model (unless the budget is spent) and checks its answer.
-    pub async fn run(self, client: anyhow::Result<Option<&Client>>, cfg: &Llm) -> Done {
+    pub async fn run(self, client: Result<Option<&Client>, &client::Error>, cfg: &Llm) -> Done {
         let id = self.plan.id;
         let model = cfg.model.clone().unwrap_or_default();
         let record = |requests: u32,
@@ -167,7 +163,7 @@ impl Job {
                 return fallback(why.clone(), record(0, None, &why, None, (None, None)));
             }
             Err(e) => {
-                let why = format!("provider: {e:#}");
+                let why = format!("provider: {e}");
                 return fallback(why.clone(), record(0, None, &why, None, (None, None)));
             }
         };

@@ -13,7 +13,70 @@ pub mod rules;
 pub mod sarif;
 pub mod stream;
 
+use std::path::PathBuf;
+
 use serde::Serialize;
+
+/// Why a report, an export or a pack could not be written. The message names the file and
+/// the step; [`Error::metric_label`] is the kind, for metrics and logs.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Writing or reading `path` failed (the cause says how).
+    #[error("{verb} {}: {cause}", path.display())]
+    File {
+        verb: &'static str,
+        path: PathBuf,
+        cause: Box<Error>,
+    },
+    #[error("writing {}: there is no directory {}", path.display(), dir.display())]
+    NoDirectory { path: PathBuf, dir: PathBuf },
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+    #[error(transparent)]
+    Csv(#[from] csv::Error),
+    #[error(transparent)]
+    Zip(#[from] zip::result::ZipError),
+    #[error(transparent)]
+    Store(#[from] crate::store::Error),
+    #[error(transparent)]
+    Template(#[from] posture::render::Error),
+    #[error(transparent)]
+    Sign(#[from] pack::sign::Error),
+    /// A format that has nothing to say for this posture (a POA&M without open failures).
+    #[error("{0}")]
+    Empty(String),
+    /// A writer given by the caller failed (a test's, an export's template).
+    #[error("{0}")]
+    Other(String),
+}
+
+impl Error {
+    /// This error while reading or writing `path`.
+    pub fn at(self, verb: &'static str, path: impl Into<PathBuf>) -> Self {
+        Error::File {
+            verb,
+            path: path.into(),
+            cause: Box::new(self),
+        }
+    }
+
+    pub fn metric_label(&self) -> &'static str {
+        match self {
+            Error::File { cause, .. } => cause.metric_label(),
+            Error::NoDirectory { .. } | Error::Io(_) => "io",
+            Error::Json(_) | Error::Csv(_) | Error::Zip(_) => "encode",
+            Error::Store(_) => "store",
+            Error::Template(_) => "template",
+            Error::Sign(_) => "signing",
+            Error::Empty(_) => "empty",
+            Error::Other(_) => "other",
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 use crate::model::{Coverage, Finding, FindingStatus, ScanStatus};
 use crate::policy::RuleError;

@@ -90,8 +90,8 @@ impl<W: Write> Write for Hashing<W> {
 /// the SHA-256 in hex of what was written.
 pub fn hashed(
     w: &mut dyn Write,
-    write: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
-) -> anyhow::Result<String> {
+    write: impl FnOnce(&mut dyn Write) -> super::Result<()>,
+) -> super::Result<String> {
     let mut b = io::BufWriter::with_capacity(1 << 16, Hashing::new(w));
     write(&mut b)?;
     let h = b.into_inner().map_err(|e| e.into_error())?;
@@ -104,11 +104,11 @@ pub fn hashed(
 /// FIFO) is written in place.
 pub fn atomic<T>(
     path: &Path,
-    write: impl FnOnce(&mut io::BufWriter<&std::fs::File>) -> anyhow::Result<T>,
-) -> anyhow::Result<T> {
-    use anyhow::Context as _;
-    let asked = path;
-    let context = || format!("writing {}", asked.display());
+    write: impl FnOnce(&mut io::BufWriter<&std::fs::File>) -> super::Result<T>,
+) -> super::Result<T> {
+    let asked = path.to_path_buf();
+    let at = |e: super::Error| e.at("writing", asked.clone());
+    let io_at = |e: io::Error| at(e.into());
     let real = match std::fs::canonicalize(path) {
         Ok(real) if path.is_symlink() => real,
         _ => path.to_path_buf(),
@@ -118,10 +118,10 @@ pub fn atomic<T>(
         let f = std::fs::OpenOptions::new()
             .write(true)
             .open(path)
-            .with_context(context)?;
+            .map_err(io_at)?;
         let mut w = io::BufWriter::with_capacity(1 << 16, &f);
-        let out = write(&mut w).with_context(context)?;
-        w.flush().with_context(context)?;
+        let out = write(&mut w).map_err(at)?;
+        w.flush().map_err(io_at)?;
         return Ok(out);
     }
     let dir = match path.parent() {
@@ -137,23 +137,22 @@ pub fn atomic<T>(
         b.permissions(std::fs::Permissions::from_mode(0o644));
     }
     if !dir.is_dir() {
-        anyhow::bail!(
-            "writing {}: there is no directory {}",
-            path.display(),
-            dir.display()
-        );
+        return Err(super::Error::NoDirectory {
+            path: path.to_path_buf(),
+            dir: dir.to_path_buf(),
+        });
     }
     // tempfile's errors name its scratch file; say what the user asked for instead.
-    let tmp = b.tempfile_in(dir).map_err(|e| {
-        anyhow::anyhow!("writing {}: {}", path.display(), io::Error::from(e.kind()))
-    })?;
+    let tmp = b
+        .tempfile_in(dir)
+        .map_err(|e| io_at(io::Error::from(e.kind())))?;
     let out = {
         let mut w = io::BufWriter::with_capacity(1 << 16, tmp.as_file());
-        let out = write(&mut w).with_context(context)?;
-        w.flush().with_context(context)?;
+        let out = write(&mut w).map_err(at)?;
+        w.flush().map_err(io_at)?;
         out
     };
-    tmp.persist(path).with_context(context)?;
+    tmp.persist(path).map_err(|e| io_at(e.error))?;
     Ok(out)
 }
 
@@ -193,9 +192,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("report.json");
         std::fs::write(&path, "old\n").unwrap();
-        let err = atomic(&path, |w| -> anyhow::Result<()> {
+        let err = atomic(&path, |w| -> crate::report::Result<()> {
             w.write_all(b"half a report")?;
-            anyhow::bail!("the template failed")
+            Err(crate::report::Error::Other("the template failed".into()))
         })
         .unwrap_err();
         assert_eq!(

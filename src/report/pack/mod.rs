@@ -106,8 +106,8 @@ impl<W: Write + Seek> Bag<W> {
     fn data(
         &mut self,
         path: &str,
-        write: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
-    ) -> anyhow::Result<()> {
+        write: impl FnOnce(&mut dyn Write) -> crate::report::Result<()>,
+    ) -> crate::report::Result<()> {
         self.start(&format!("data/{path}"))?;
         let mut w = io::BufWriter::with_capacity(1 << 16, Hashing::new(&mut self.zip));
         write(&mut w)?;
@@ -119,7 +119,7 @@ impl<W: Write + Seek> Bag<W> {
     }
 
     /// A tag file (outside `data/`), listed in the tag manifest unless it is that.
-    fn tag(&mut self, path: &str, bytes: &[u8]) -> anyhow::Result<()> {
+    fn tag(&mut self, path: &str, bytes: &[u8]) -> crate::report::Result<()> {
         self.start(path)?;
         self.zip.write_all(bytes)?;
         if path != "tagmanifest-sha256.txt" {
@@ -142,7 +142,7 @@ pub fn make(
     template: Option<&Path>,
     oscal_version: &str,
     path: &Path,
-) -> anyhow::Result<Made> {
+) -> crate::report::Result<Made> {
     let (files, public) = super::stream::atomic(path, |out| {
         let mut bag = Bag::new(&mut *out, root);
         payload(&mut bag, store, rules, p, template, oscal_version)?;
@@ -169,12 +169,11 @@ fn scan_ids(p: &Posture) -> String {
 }
 
 /// A file's SHA-256 (hex) and size, read in chunks.
-pub fn file_sha256(path: &Path) -> anyhow::Result<(String, u64)> {
-    use anyhow::Context as _;
-    let f = std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
+pub fn file_sha256(path: &Path) -> crate::report::Result<(String, u64)> {
+    let at = |e: io::Error| crate::report::Error::from(e).at("reading", path);
+    let f = std::fs::File::open(path).map_err(at)?;
     let mut h = Hashing::new(io::sink());
-    io::copy(&mut io::BufReader::with_capacity(1 << 16, f), &mut h)
-        .with_context(|| format!("reading {}", path.display()))?;
+    io::copy(&mut io::BufReader::with_capacity(1 << 16, f), &mut h).map_err(at)?;
     let (_, sha, n) = h.finish();
     Ok((sha, n))
 }
@@ -188,7 +187,7 @@ fn payload<W: Write + Seek>(
     p: &Posture,
     template: Option<&Path>,
     oscal_version: &str,
-) -> anyhow::Result<()> {
+) -> crate::report::Result<()> {
     for (name, format) in REPORTS {
         if *format == Format::OscalPoam && !posture::oscal::has_poam_items(p) {
             continue;
@@ -225,7 +224,7 @@ fn payload<W: Write + Seek>(
 
 /// A scan's snapshot, `{"scan", "target", "resources": [{"id", "type", "document"}]}`,
 /// each resource read from the store and written in turn.
-fn snapshot(store: &Store, s: &posture::ScanRef, w: &mut dyn Write) -> anyhow::Result<()> {
+fn snapshot(store: &Store, s: &posture::ScanRef, w: &mut dyn Write) -> crate::report::Result<()> {
     write!(
         w,
         "{{\n  \"scan\": {},\n  \"target\": {},\n  \"resources\": [",
@@ -240,7 +239,7 @@ fn snapshot(store: &Store, s: &posture::ScanRef, w: &mut dyn Write) -> anyhow::R
         w.write_all(if first { b"\n" } else { b",\n" })?;
         first = false;
         serde_json::to_writer(&mut *w, &entry)?;
-        Ok::<(), anyhow::Error>(())
+        Ok::<(), crate::report::Error>(())
     })?;
     w.write_all(if first { b"]\n}\n" } else { b"\n  ]\n}\n" })?;
     Ok(())
@@ -253,7 +252,7 @@ fn finish<W: Write + Seek>(
     p: &Posture,
     key: Option<&sign::SigningKey>,
     now: chrono::DateTime<chrono::Utc>,
-) -> anyhow::Result<usize> {
+) -> crate::report::Result<usize> {
     let mut info = format!(
         "Bagging-Date: {}\nPayload-Oxum: {}.{}\n",
         now.format("%Y-%m-%d"),

@@ -37,7 +37,7 @@ pub fn pack_to(
     p: &Posture,
     o: &PackOptions,
     path: &Path,
-) -> anyhow::Result<Packed> {
+) -> crate::report::Result<Packed> {
     let made = super::make(
         store,
         rules,
@@ -52,7 +52,7 @@ pub fn pack_to(
     if let (Some(text), true) = (&made.public, o.public_beside) {
         let pub_path = path.with_extension("pub");
         std::fs::write(&pub_path, text)
-            .map_err(|e| anyhow::anyhow!("writing {}: {e}", pub_path.display()))?;
+            .map_err(|e| crate::report::Error::from(e).at("writing", &pub_path))?;
         public_path = Some(pub_path);
     }
     Ok(Packed {

@@ -18,7 +18,7 @@ pub fn write(
     template: Option<&Path>,
     oscal_version: &str,
     w: &mut dyn Write,
-) -> anyhow::Result<()> {
+) -> crate::report::Result<()> {
     match format {
         Format::Html => w.write_all(super::render::html(p, template)?.as_bytes())?,
         Format::Json => pretty_json(w, p)?,

@@ -485,12 +485,12 @@ pub fn has_poam_items(p: &Posture) -> bool {
 
 /// Writes the POA&M: one item per open or waived failure, with its observation and risk.
 /// An error when there is nothing to plan (see [`has_poam_items`]).
-pub fn write_poam(p: &Posture, version: &str, w: &mut dyn Write) -> anyhow::Result<()> {
+pub fn write_poam(p: &Posture, version: &str, w: &mut dyn Write) -> crate::report::Result<()> {
     if !has_poam_items(p) {
-        anyhow::bail!(
+        return Err(crate::report::Error::Empty(format!(
             "no open or waived failures in scans {}: a POA&M needs at least one item",
             scans_key(p).replace(',', ", ")
-        );
+        )));
     }
     let remediation = p.remediations();
     // Only scans with failures: each has resources, an observation per failing rule, risks.
