@@ -79,6 +79,33 @@ async fn review(
     })
 }
 
+/// What these credentials may do in each candidate namespace (an error where the review
+/// failed: logged, and only the context's namespace is then tried).
+async fn reviews(
+    client: &kube::Client,
+    opts: &ClusterOptions,
+    cluster: &str,
+    candidates: &BTreeSet<String>,
+) -> BTreeMap<String, Result<Review, String>> {
+    // Futures are collected first: a closure in the stream's type makes the collection
+    // non-`Send` (rust-lang/rust#102211), and the daemon spawns it.
+    let asks: Vec<_> = candidates
+        .iter()
+        .map(|ns| async move { (ns.clone(), review(client, opts, ns).await) })
+        .collect();
+    let reviews: BTreeMap<String, Result<Review, String>> = futures::stream::iter(asks)
+        .buffer_unordered(opts.max_concurrency.max(1))
+        .collect()
+        .await;
+    for (ns, r) in &reviews {
+        if let Err(e) = r {
+            tracing::warn!(target: "collect", %cluster, namespace = %ns, error = %e,
+                "SelfSubjectRulesReview failed; trying the context's namespace only");
+        }
+    }
+    reviews
+}
+
 /// The fallback for the namespaced kinds whose cluster-wide list was forbidden (403), or
 /// None when there is none.
 pub(super) async fn plan(
@@ -111,22 +138,7 @@ pub(super) async fn plan(
     }) {
         candidates.extend(ns.result.resources.iter().filter_map(|r| r.name.clone()));
     }
-    // Futures are collected first: a closure in the stream's type makes the collection
-    // non-`Send` (rust-lang/rust#102211), and the daemon spawns it.
-    let asks: Vec<_> = candidates
-        .iter()
-        .map(|ns| async move { (ns.clone(), review(client, opts, ns).await) })
-        .collect();
-    let reviews: BTreeMap<String, Result<Review, String>> = futures::stream::iter(asks)
-        .buffer_unordered(opts.max_concurrency.max(1))
-        .collect()
-        .await;
-    for (ns, r) in &reviews {
-        if let Err(e) = r {
-            tracing::warn!(target: "collect", %cluster, namespace = %ns, error = %e,
-                "SelfSubjectRulesReview failed; trying the context's namespace only");
-        }
-    }
+    let reviews = reviews(client, opts, cluster, &candidates).await;
 
     let mut jobs = Vec::new();
     let mut instead = BTreeMap::new();

@@ -221,69 +221,23 @@ pub async fn apply(
     }
     check_duties(&plan)?;
     let redactor = store.redactor()?;
-    let executable: Vec<(usize, &Action)> = plan
+    // The executable actions with their targets as stored when the plan was made.
+    let mut stored = Vec::new();
+    for (i, a) in plan
         .actions
         .iter()
         .enumerate()
         .filter(|(_, a)| is_executable(a))
-        .collect();
-    // The targets as stored when the plan was made.
-    let mut stored = Vec::new();
-    for (i, a) in &executable {
+    {
         let r = store.current(&a.target)?.map(|(r, _)| r);
-        stored.push((*i, *a, r));
+        stored.push((i, a, r));
     }
-    let needs = |provider: &str| {
-        stored
-            .iter()
-            .any(|(_, _, r)| r.as_ref().is_some_and(|r| r.provider == provider))
-    };
-    let aws = if needs("aws") {
-        let regions: Vec<String> = stored
-            .iter()
-            .filter_map(|(_, _, r)| r.as_ref().filter(|r| r.provider == "aws"))
-            .filter_map(|r| r.region.clone())
-            .collect();
-        Some(
-            aws::Remediator::connect(&cfg.remediation.aws, &regions, id)
-                .await
-                .map_err(Error::Credentials)?,
-        )
-    } else {
-        None
-    };
-    let kube = if needs("kubernetes") {
-        Some(
-            k8s::KubeRemediator::connect(&cfg.remediation.kubernetes)
-                .await
-                .map_err(Error::Credentials)?,
-        )
-    } else {
-        None
-    };
+    let (aws, kube) = connect(cfg, &stored, id).await?;
     let providers = Providers {
         aws: aws.as_ref(),
         kube: kube.as_ref(),
     };
-    let mut checks = Vec::new();
-    for (i, a, r) in &stored {
-        let (problem, unreadable) = match r {
-            None => (
-                Some(format!("{} is no longer in the store", a.target)),
-                false,
-            ),
-            Some(r) => match providers.read(r).await {
-                Ok(fresh) => (compare(a, r, fresh, &redactor), false),
-                Err(e) => (Some(format!("reading {} again: {e}", a.target)), true),
-            },
-        };
-        checks.push(Check {
-            action: *i,
-            target: a.target.clone(),
-            problem,
-            unreadable,
-        });
-    }
+    let checks = check_targets(&stored, &providers, &redactor).await;
     if dry_run {
         return Ok(Applied {
             plan,
@@ -313,10 +267,99 @@ pub async fn apply(
         return Err(Error::Stale(id, reason));
     }
     let plan = store.start_apply(id, actor, Utc::now())?;
+    let (to, reason, done) = execute(store, id, &stored, &providers, actor).await?;
+    let plan_now = store.move_plan(
+        id,
+        to,
+        actor,
+        &now(),
+        reason.as_deref(),
+        serde_json::json!({"actions_done": done, "actions": plan.actions.len()}),
+    )?;
+    Ok(Applied {
+        plan: plan_now,
+        checks,
+        dry_run: false,
+    })
+}
+
+/// An executable action's index, the action, and its target as stored (None: gone).
+type Target<'p> = (usize, &'p Action, Option<Resource>);
+
+/// The connections the targets' providers need (none for a provider no target has).
+async fn connect(
+    cfg: &Config,
+    stored: &[Target<'_>],
+    id: i64,
+) -> Result<(Option<aws::Remediator>, Option<k8s::KubeRemediator>), Error> {
+    let of = |provider: &'static str| {
+        stored
+            .iter()
+            .filter_map(move |(_, _, r)| r.as_ref().filter(|r| r.provider == provider))
+    };
+    let aws = if of("aws").next().is_some() {
+        let regions: Vec<String> = of("aws").filter_map(|r| r.region.clone()).collect();
+        Some(
+            aws::Remediator::connect(&cfg.remediation.aws, &regions, id)
+                .await
+                .map_err(Error::Credentials)?,
+        )
+    } else {
+        None
+    };
+    let kube = if of("kubernetes").next().is_some() {
+        Some(
+            k8s::KubeRemediator::connect(&cfg.remediation.kubernetes)
+                .await
+                .map_err(Error::Credentials)?,
+        )
+    } else {
+        None
+    };
+    Ok((aws, kube))
+}
+
+/// Each target read again and compared with the plan.
+async fn check_targets(
+    stored: &[Target<'_>],
+    providers: &Providers<'_>,
+    redactor: &Redactor,
+) -> Vec<Check> {
+    let mut checks = Vec::new();
+    for (i, a, r) in stored {
+        let (problem, unreadable) = match r {
+            None => (
+                Some(format!("{} is no longer in the store", a.target)),
+                false,
+            ),
+            Some(r) => match providers.read(r).await {
+                Ok(fresh) => (compare(a, r, fresh, redactor), false),
+                Err(e) => (Some(format!("reading {} again: {e}", a.target)), true),
+            },
+        };
+        checks.push(Check {
+            action: *i,
+            target: a.target.clone(),
+            problem,
+            unreadable,
+        });
+    }
+    checks
+}
+
+/// Runs the actions in order, each recorded as it ends; the first failure stops the rest.
+/// The state the plan moves to, why, and how many actions were done.
+async fn execute(
+    store: &mut Store,
+    id: i64,
+    stored: &[Target<'_>],
+    providers: &Providers<'_>,
+    actor: &str,
+) -> Result<(PlanState, Option<String>, usize), Error> {
     let mut done = 0usize;
     let mut failure: Option<String> = None;
     let mut became_manual: Vec<String> = Vec::new();
-    for (i, a, r) in &stored {
+    for (i, a, r) in stored {
         let Some(r) = r else {
             continue;
         };
@@ -348,17 +391,5 @@ pub async fn apply(
         Some(e) if done == 0 => (PlanState::Failed, Some(e)),
         Some(e) => (PlanState::PartiallyApplied, Some(e)),
     };
-    let plan_now = store.move_plan(
-        id,
-        to,
-        actor,
-        &now(),
-        reason.as_deref(),
-        serde_json::json!({"actions_done": done, "actions": plan.actions.len()}),
-    )?;
-    Ok(Applied {
-        plan: plan_now,
-        checks,
-        dry_run: false,
-    })
+    Ok((to, reason, done))
 }

@@ -6,7 +6,8 @@ use std::sync::LazyLock;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{deadline, nist_severity, uuid, Failure, NS};
+use super::scan::Failure;
+use super::{deadline, nist_severity, uuid, NS};
 use crate::report::stream::Seq;
 
 /// A prop of the items there are one of per failure (typed: no map built per item).
