@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
-use crate::collect::aws::AwsOptions;
+use crate::collect::aws::{self, AwsOptions};
 use crate::collect::{k8s, ApiStats, Collected, Source, SourceConfig};
 use crate::config::Config;
 use crate::model::{Finding, Snapshot};
@@ -153,28 +153,90 @@ fn aws_accounts<'a>(
         max_concurrency: a.max_concurrency,
         max_attempts: a.max_attempts,
         role: None,
+        account: None,
+        organization: None,
+        max_accounts_in_flight: a.max_accounts_in_flight,
         profile_only: false,
         stats: stats.clone(),
     };
-    let mut accounts: Vec<AwsOptions> = if targets.len() == 0 {
-        vec![base]
+    let plain = crate::config::AwsTarget::default();
+    let targets: Vec<&crate::config::AwsTarget> = if targets.len() == 0 {
+        vec![&plain]
     } else {
-        targets
-            .map(|t| AwsOptions {
-                label: Some(t.name.clone()),
-                regions: pick(&t.regions, &base.regions),
-                profile: t.profile.clone().or(base.profile.clone()),
-                endpoint_url: t.endpoint_url.clone().or(base.endpoint_url.clone()),
-                services: pick(&t.services, &base.services),
-                ..base.clone()
-            })
-            .collect()
+        targets.collect()
     };
-    for o in &mut accounts {
+    let mut accounts = Vec::new();
+    for t in targets {
+        let mut o = AwsOptions {
+            label: (!t.name.is_empty()).then(|| t.name.clone()),
+            regions: pick(&t.regions, &base.regions),
+            profile: t.profile.clone().or(base.profile.clone()),
+            endpoint_url: t.endpoint_url.clone().or(base.endpoint_url.clone()),
+            services: pick(&t.services, &base.services),
+            ..base.clone()
+        };
         o.regions = pick(&over.regions, &o.regions);
         o.services = pick(&over.services, &o.services);
         o.profile = over.profile.clone().or(o.profile.take());
         o.endpoint_url = over.endpoint_url.clone().or(o.endpoint_url.take());
+        let org = t.organization.as_ref().or(a.organization.as_ref());
+        let listed = if t.accounts.is_empty() {
+            &a.accounts
+        } else {
+            &t.accounts
+        };
+        let session = aws::session_name(
+            &format!("scan-{}", o.label.as_deref().unwrap_or("aws")),
+            chrono::Utc::now(),
+        );
+        if org.is_none() && listed.is_empty() {
+            accounts.push(o);
+            continue;
+        }
+        for l in listed {
+            let arn = l
+                .role_arn
+                .clone()
+                .or_else(|| org.map(|g| format!("arn:aws:iam::{}:role/{}", l.id, g.role_name)));
+            let Some(arn) = arn else {
+                return Err(Error::Flags("an account in [[collectors.aws.accounts]] has no role_arn and there is no [collectors.aws.organization] role_name (vigil config check names it)"));
+            };
+            accounts.push(AwsOptions {
+                regions: pick(&over.regions, &pick(&l.regions, &o.regions)),
+                role: Some(aws::AssumeRole {
+                    arn,
+                    session_name: session.clone(),
+                    external_id: l
+                        .external_id
+                        .clone()
+                        .or_else(|| org.and_then(|g| g.external_id.clone())),
+                }),
+                account: Some(crate::model::aws::AccountMeta {
+                    id: l.id.clone(),
+                    name: l.name.clone(),
+                    tags: l.tags.clone(),
+                    ..Default::default()
+                }),
+                ..o.clone()
+            });
+        }
+        if let Some(g) = org {
+            accounts.push(AwsOptions {
+                organization: Some(aws::organization::OrgOptions {
+                    role_name: g.role_name.clone(),
+                    external_id: g.external_id.clone(),
+                    include: g.include.clone(),
+                    // Listed accounts are read as listed, not again as members.
+                    exclude: g
+                        .exclude
+                        .iter()
+                        .cloned()
+                        .chain(listed.iter().map(|l| l.id.clone()))
+                        .collect(),
+                }),
+                ..o
+            });
+        }
     }
     Ok(accounts)
 }

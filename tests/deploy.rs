@@ -831,3 +831,39 @@ fn remediation_clusterrole_lists_exactly_the_patched_kinds() {
     }
     assert_eq!(granted, needed);
 }
+
+/// The hub credentials of an organization target need exactly the discovery calls and the
+/// member role's AssumeRole (`vigil::collect::aws::services::ORGANIZATION`), and pass vigil's
+/// own IAM rules.
+#[test]
+fn organization_policy_lists_exactly_the_discovery_calls() {
+    let policy: Value = serde_json::from_str(&read("deploy/iam-organization-policy.json"))
+        .expect("deploy/iam-organization-policy.json is JSON");
+    let needed: BTreeSet<String> = vigil::collect::aws::services::ORGANIZATION
+        .iter()
+        .filter_map(|c| c.action)
+        .map(str::to_string)
+        .collect();
+    let mut granted = BTreeSet::new();
+    for s in policy["Statement"].as_array().unwrap() {
+        assert_eq!(s["Effect"], "Allow");
+        for a in strs(&s["Action"]) {
+            assert!(!a.contains('*'), "no wildcard actions: {a}");
+            if a == "sts:AssumeRole" {
+                assert_eq!(
+                    s["Resource"], "arn:aws:iam::*:role/VigilReader",
+                    "AssumeRole only of the member read role"
+                );
+            }
+            granted.insert(a);
+        }
+    }
+    assert_eq!(granted, needed);
+    let (out, doc) = scan_snapshot(&policy_snapshot(&policy));
+    assert_eq!(doc["scan"]["status"], "complete", "{}", stderr(&out));
+    assert!(
+        findings(&doc).is_empty(),
+        "deploy/iam-organization-policy.json fails vigil's own rules:\n{}",
+        pretty(&findings(&doc))
+    );
+}

@@ -160,6 +160,7 @@ fn kubernetes_rules_run_on_the_vm_like_the_interpreter() {
         coverage: vec![],
         resources: vec![deployment, hardened, role],
         identities: Default::default(),
+        accounts: Default::default(),
     };
     let vm = evaluate(&rules, &snapshot, &ctx(EngineMode::Vm));
     let interp = evaluate(&rules, &snapshot, &ctx(EngineMode::Interpreter));

@@ -69,6 +69,7 @@ fn scan(
         coverage,
         resources,
         identities: Default::default(),
+        accounts: Default::default(),
     };
     let ctx = EvalContext {
         now: Utc.with_ymd_and_hms(2026, 3, day, 0, 0, 0).unwrap(),

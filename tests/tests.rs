@@ -22,6 +22,7 @@ mod llm_e2e;
 mod llm_stub;
 mod mail;
 mod manifests;
+mod organizations;
 mod oscal;
 mod pack;
 mod page;

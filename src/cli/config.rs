@@ -101,9 +101,43 @@ fn describe_targets(cfg: &Config) -> Vec<String> {
     let clusters = &cfg.collectors.kubernetes.clusters;
     let names = |v: Vec<String>| v.join(", ");
     let mut out = vec!["targets:".to_string()];
+    let base = &cfg.collectors.aws;
+    // What an AWS target reads: its organization's members and listed accounts, or the one
+    // account its credentials reach.
+    let reach = |org: Option<&vigil::config::Organization>, listed: &[vigil::config::Account]| {
+        let mut parts = Vec::new();
+        if let Some(o) = org {
+            let mut s = format!(
+                "the active accounts of the organization, each through role {}",
+                o.role_name
+            );
+            if !o.include.is_empty() {
+                s += &format!(", only {}", o.include.join(", "));
+            }
+            if !o.exclude.is_empty() {
+                s += &format!(", not {}", o.exclude.join(", "));
+            }
+            parts.push(s);
+        }
+        if !listed.is_empty() {
+            parts.push(format!(
+                "{} listed account{} ({})",
+                listed.len(),
+                if listed.len() == 1 { "" } else { "s" },
+                listed
+                    .iter()
+                    .map(|a| a.name.clone().unwrap_or_else(|| a.id.clone()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        parts.join(" and ")
+    };
     out.push(format!(
         "aws: {} ({})",
-        if aws.is_empty() {
+        if aws.is_empty() && (base.organization.is_some() || !base.accounts.is_empty()) {
+            reach(base.organization.as_ref(), &base.accounts)
+        } else if aws.is_empty() {
             "the one AWS account [collectors.aws] reaches".to_string()
         } else {
             format!(
@@ -133,7 +167,18 @@ fn describe_targets(cfg: &Config) -> Vec<String> {
         when("kubernetes")
     ));
     for t in aws {
-        out.push(format!("{}: AWS target ({})", t.name, when(&t.name)));
+        let org = t.organization.as_ref().or(base.organization.as_ref());
+        let listed = if t.accounts.is_empty() {
+            &base.accounts
+        } else {
+            &t.accounts
+        };
+        let what = if org.is_some() || !listed.is_empty() {
+            format!(": {}", reach(org, listed))
+        } else {
+            String::new()
+        };
+        out.push(format!("{}: AWS target ({}){what}", t.name, when(&t.name)));
     }
     for n in clusters.iter().filter_map(|c| c.target_name()) {
         out.push(format!("{n}: Kubernetes cluster ({})", when(&n)));

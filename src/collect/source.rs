@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use futures::StreamExt as _;
 
 use super::manifests::{self, Origin};
 use super::{aws, k8s, ScopeResult};
@@ -170,35 +171,97 @@ fn add(snapshot: &mut Snapshot, scopes: Vec<ScopeResult>) {
     }
 }
 
-/// Every account concurrently. One account that cannot be identified fails the call when it
-/// is the only one; among several it is a problem and a failed scope of its own (its
-/// findings are in no scope this scan covers, so none of them resolves).
+/// Every account, at most `max_accounts_in_flight` at once; an organization's accounts are
+/// listed first. One account that cannot be read fails only its own scopes (all of them,
+/// by its id when it is known: a listed or discovered account), so none of its findings
+/// resolves; only the one plain account of a target fails the call.
 async fn aws_accounts(accounts: &[aws::AwsOptions], cx: &Cx<'_>) -> Result<Collected> {
-    let results =
-        futures::future::join_all(accounts.iter().map(|a| aws::collect(a, cx.progress))).await;
     let mut out = Collected {
         snapshot: empty_snapshot(cx.started),
         ..Default::default()
     };
-    let several = accounts.len() > 1;
-    for (i, result) in results.into_iter().enumerate() {
-        match result {
-            Ok((_account, scopes)) => add(&mut out.snapshot, scopes),
-            Err(e) if several => {
-                let label = accounts[i]
-                    .label
-                    .clone()
-                    .unwrap_or_else(|| format!("#{}", i + 1));
-                out.problems.push(format!("AWS target {label}: {e}"));
-                out.snapshot.coverage.push(
-                    ScopeResult::failed(
-                        crate::model::resource::scope_key("aws", &label, "global", "account"),
+    let label =
+        |o: &aws::AwsOptions, i: usize| o.label.clone().unwrap_or_else(|| format!("#{}", i + 1));
+    let mut expanded = Vec::new();
+    for (i, o) in accounts.iter().enumerate() {
+        let Some(org) = &o.organization else {
+            expanded.push(o.clone());
+            continue;
+        };
+        let name = label(o, i);
+        let session = aws::session_name(
+            &format!("scan-{}", o.label.as_deref().unwrap_or("aws")),
+            cx.started,
+        );
+        match aws::organization::members(o, org, &session).await {
+            Ok(members) => {
+                out.notes.push(format!(
+                    "AWS target {name}: {} accounts of the organization to read",
+                    members.len()
+                ));
+                expanded.extend(members);
+            }
+            Err(e) => {
+                out.problems.push(format!("AWS target {name}: {e}"));
+                add(
+                    &mut out.snapshot,
+                    vec![ScopeResult::failed(
+                        crate::model::resource::scope_key("aws", &name, "global", "organization"),
                         e.to_string(),
-                    )
-                    .coverage(),
+                    )],
                 );
             }
-            Err(e) => return Err(e.into()),
+        }
+    }
+    let alone = expanded.len() == 1 && expanded[0].account.is_none() && accounts.len() == 1;
+    let in_flight = expanded
+        .iter()
+        .map(|o| o.max_accounts_in_flight)
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    // Futures are collected first: a closure in the stream's type makes the collection
+    // non-`Send` (rust-lang/rust#102211), and the daemon spawns it.
+    let asks: Vec<_> = expanded
+        .iter()
+        .enumerate()
+        .map(|(i, o)| async move { (i, aws::collect(o, cx.progress).await) })
+        .collect();
+    let mut results: Vec<_> = futures::stream::iter(asks)
+        .buffer_unordered(in_flight)
+        .collect()
+        .await;
+    results.sort_by_key(|(i, _)| *i);
+    for (i, result) in results {
+        let o = &expanded[i];
+        if let Some(meta) = &o.account {
+            out.snapshot.accounts.insert(meta.id.clone(), meta.clone());
+        }
+        match (result, &o.account) {
+            (Ok((_account, scopes)), _) => add(&mut out.snapshot, scopes),
+            (Err(e), _) if alone => return Err(e.into()),
+            (Err(e), Some(meta)) => {
+                let who = match &meta.name {
+                    Some(n) => format!("{} ({n})", meta.id),
+                    None => meta.id.clone(),
+                };
+                out.problems.push(format!("AWS account {who}: {e}"));
+                add(
+                    &mut out.snapshot,
+                    aws::failed_scopes(o, &meta.id, &e.to_string()).await,
+                );
+            }
+            (Err(e), None) => {
+                let name = label(o, i);
+                out.problems.push(format!("AWS target {name}: {e}"));
+                add(
+                    &mut out.snapshot,
+                    vec![ScopeResult::failed(
+                        crate::model::resource::scope_key("aws", &name, "global", "account"),
+                        e.to_string(),
+                    )],
+                );
+            }
         }
     }
     out.snapshot.coverage.sort_by(|a, b| a.scope.cmp(&b.scope));

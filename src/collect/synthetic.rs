@@ -150,6 +150,7 @@ pub fn estate(n: usize) -> Snapshot {
             .collect(),
         resources,
         identities: Default::default(),
+        accounts: Default::default(),
     }
 }
 
@@ -242,5 +243,6 @@ pub fn cluster(n: usize) -> Snapshot {
         coverage,
         resources,
         identities: Default::default(),
+        accounts: Default::default(),
     }
 }

@@ -49,6 +49,45 @@ pub(super) fn positive_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32
     checked(d, |v: &Option<u32>| v.as_ref().map_or(Ok(()), nonzero))
 }
 
+/// A 12-digit AWS account id.
+pub(super) fn account_id<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    checked(d, |s: &String| {
+        if s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit()) {
+            Ok(())
+        } else {
+            Err(format!("`{s}` is not an AWS account id (12 digits)"))
+        }
+    })
+}
+
+/// A role name (`OrganizationAccountAccessRole`, `audit/VigilReader`): no ARN, no spaces.
+pub(super) fn role_name<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    checked(d, |s: &String| {
+        let ok = !s.is_empty()
+            && !s.starts_with("arn:")
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-/".contains(c));
+        if ok {
+            Ok(())
+        } else {
+            Err(format!(
+                "`{s}` is not a role name (a name like VigilReader, not an ARN)"
+            ))
+        }
+    })
+}
+
+/// A role ARN: `arn:<partition>:iam::<12 digits>:role/<name>`.
+pub(super) fn role_arn<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    checked(d, |s: &Option<String>| match s {
+        None => Ok(()),
+        Some(s) if crate::model::aws::role_arn_account(s).is_some() => Ok(()),
+        Some(s) => Err(format!(
+            "`{s}` is not a role ARN (arn:aws:iam::123456789012:role/NAME)"
+        )),
+    })
+}
+
 pub(super) fn listen<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     checked(d, |s: &String| {
         s.parse::<std::net::SocketAddr>()

@@ -287,6 +287,18 @@ pub struct Aws {
     /// Attempts per call (1 = no retry); throttling backs off exponentially.
     #[serde(default = "default_attempts", deserialize_with = "de::positive")]
     pub max_attempts: u32,
+    /// Accounts collected at once when a target has several (an organization, a list).
+    #[serde(
+        default = "default_accounts_in_flight",
+        deserialize_with = "de::positive"
+    )]
+    pub max_accounts_in_flight: usize,
+    /// Every active account of an AWS Organization, each read through a role assumed in it;
+    /// these keys' own credentials only list the accounts.
+    pub organization: Option<Organization>,
+    /// Accounts listed by hand, each read through its role.
+    #[serde(default)]
+    pub accounts: Vec<Account>,
     /// Named AWS targets, each its own credentials and regions on top of the keys here; each
     /// is scanned on its own (`vigil scan --target NAME`, `[[schedules]] target = NAME`), and
     /// target `aws` scans them all together. Empty: target `aws` is the one account the keys
@@ -300,6 +312,49 @@ fn default_concurrency() -> usize {
 }
 fn default_attempts() -> u32 {
     5
+}
+fn default_accounts_in_flight() -> usize {
+    4
+}
+
+/// `[collectors.aws.organization]`: the accounts `organizations:ListAccounts` lists (active
+/// ones only), narrowed by `include` / `exclude` (account ids, account names, OU ids).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Organization {
+    /// The role assumed in every member account (`arn:aws:iam::<id>:role/<role_name>`).
+    #[serde(deserialize_with = "de::role_name")]
+    pub role_name: String,
+    /// The external id the member roles' trust policies ask for, if any.
+    pub external_id: Option<String>,
+    /// Only these accounts (ids, names, or OU ids `ou-…` / root `r-…`: every account
+    /// below); empty: all.
+    #[serde(default)]
+    pub include: Vec<String>,
+    /// Not these (same forms); wins over `include`.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+}
+
+/// One `[[collectors.aws.accounts]]` entry.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Account {
+    /// The 12-digit account id; the role must answer as this account.
+    #[serde(deserialize_with = "de::account_id")]
+    pub id: String,
+    /// The name reports and `vigil findings --account` use.
+    pub name: Option<String>,
+    /// The role to assume. Default: `organization.role_name` in this account.
+    #[serde(default, deserialize_with = "de::role_arn")]
+    pub role_arn: Option<String>,
+    pub external_id: Option<String>,
+    /// Regions for this account. Default: the target's.
+    #[serde(default, deserialize_with = "de::regions")]
+    pub regions: Vec<String>,
+    /// Free-form tags, visible to rules (`data.vigil.context.accounts`).
+    #[serde(default)]
+    pub tags: std::collections::BTreeMap<String, String>,
 }
 
 /// One `[[collectors.aws.targets]]` entry: a named account (or, later, organization); every
@@ -316,6 +371,11 @@ pub struct AwsTarget {
     pub endpoint_url: Option<String>,
     #[serde(default, deserialize_with = "de::services")]
     pub services: Vec<String>,
+    /// This target's organization (over `[collectors.aws.organization]`).
+    pub organization: Option<Organization>,
+    /// This target's accounts (over `[[collectors.aws.accounts]]`).
+    #[serde(default)]
+    pub accounts: Vec<Account>,
 }
 
 impl Default for Aws {
@@ -328,6 +388,9 @@ impl Default for Aws {
             services: Vec::new(),
             max_concurrency: default_concurrency(),
             max_attempts: default_attempts(),
+            max_accounts_in_flight: default_accounts_in_flight(),
+            organization: None,
+            accounts: Vec::new(),
         }
     }
 }

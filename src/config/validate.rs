@@ -233,6 +233,67 @@ fn target_checks(c: &Config) -> Vec<(Vec<Seg>, String)> {
     out
 }
 
+/// Every listed account has a role (its own `role_arn`, or the organization's `role_name`
+/// in it) and is listed once per target.
+fn account_checks(c: &Config) -> Vec<(Vec<Seg>, String)> {
+    let a = &c.collectors.aws;
+    let mut out = Vec::new();
+    let mut lists: Vec<(Vec<Seg>, String, &[super::Account], bool)> = vec![(
+        vec![key("collectors"), key("aws"), key("accounts")],
+        "`collectors.aws.accounts".into(),
+        &a.accounts,
+        a.organization.is_some(),
+    )];
+    for (i, t) in a.targets.iter().enumerate() {
+        lists.push((
+            vec![
+                key("collectors"),
+                key("aws"),
+                key("targets"),
+                Seg::Index(i),
+                key("accounts"),
+            ],
+            format!("`collectors.aws.targets[{}].accounts", i + 1),
+            &t.accounts,
+            t.organization.is_some() || a.organization.is_some(),
+        ));
+    }
+    for (path, what, accounts, org) in lists {
+        let mut seen: Vec<&str> = Vec::new();
+        for (j, acct) in accounts.iter().enumerate() {
+            let at = |k: &str| {
+                let mut p = path.clone();
+                p.extend([Seg::Index(j), key(k)]);
+                p
+            };
+            if acct.role_arn.is_none() && !org {
+                out.push((at("id"), format!("{what}[{}]`: account {} has no `role_arn`, and there is no `[collectors.aws.organization] role_name` to assume in it", j + 1, acct.id)));
+            }
+            if let Some(arn) = &acct.role_arn {
+                let owner = crate::model::aws::role_arn_account(arn).unwrap_or_default();
+                if owner != acct.id {
+                    out.push((
+                        at("role_arn"),
+                        format!(
+                            "{what}[{}]`: the role {arn} is in account {owner}, not {}",
+                            j + 1,
+                            acct.id
+                        ),
+                    ));
+                }
+            }
+            if seen.contains(&acct.id.as_str()) {
+                out.push((
+                    at("id"),
+                    format!("{what}[{}]`: account {} is listed twice", j + 1, acct.id),
+                ));
+            }
+            seen.push(&acct.id);
+        }
+    }
+    out
+}
+
 fn cross_checks(c: &Config) -> Vec<(Vec<Seg>, String)> {
     let mut out = Vec::new();
     for (i, s) in c.schedules.iter().enumerate() {
@@ -244,6 +305,7 @@ fn cross_checks(c: &Config) -> Vec<(Vec<Seg>, String)> {
         }
     }
     out.extend(target_checks(c));
+    out.extend(account_checks(c));
     let mut names: Vec<String> = Vec::new();
     for (i, cl) in c.collectors.kubernetes.clusters.iter().enumerate() {
         let at = |k: &str| {

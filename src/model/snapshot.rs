@@ -20,6 +20,10 @@ pub struct Snapshot {
     /// belongs to another cluster: their findings would resolve each other.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub identities: std::collections::BTreeMap<String, String>,
+    /// AWS account id → its name, OU path and tags, for accounts read from an organization
+    /// or a configured list.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub accounts: std::collections::BTreeMap<String, super::aws::AccountMeta>,
 }
 
 fn default_version() -> u32 {

@@ -49,6 +49,7 @@ pub(super) fn data_document_with(
                 "now_ns": now_ns,
                 "params": ctx.params,
                 "idle_since": ctx.idle_since,
+                "accounts": snapshot.accounts,
             },
             "controls": controls,
             "inventory": {

@@ -6,6 +6,7 @@ pub mod cloudtrail;
 pub mod ec2;
 pub mod iam;
 pub mod kms;
+pub mod organization;
 pub mod rds;
 pub mod read;
 pub mod s3;
@@ -35,13 +36,49 @@ pub struct AwsOptions {
     pub services: Vec<String>,
     pub max_concurrency: usize,
     pub max_attempts: u32,
-    /// A role to assume, and the session name CloudTrail shows for it (remediation).
-    pub role: Option<(String, String)>,
+    /// A role to assume (a member account of an organization or list; remediation).
+    pub role: Option<AssumeRole>,
+    /// The account this is, when known before connecting (a listed or discovered account):
+    /// the role must answer as it, and its scopes fail by its id when it cannot be read.
+    pub account: Option<crate::model::aws::AccountMeta>,
+    /// List this organization's accounts with these credentials and read each through a
+    /// role; the options here are each member's, but for `role` and `account`.
+    pub organization: Option<organization::OrgOptions>,
+    /// Accounts read at once (of an organization or several listed).
+    pub max_accounts_in_flight: usize,
     /// Take credentials from `profile` only, never from the environment (remediation: the
     /// scanner's credentials in the environment must not be the ones that write).
     pub profile_only: bool,
     /// Where API calls and throttled answers are counted.
     pub stats: Arc<crate::collect::ApiStats>,
+}
+
+/// A role assumed through STS: its ARN, the session name CloudTrail shows for it, and the
+/// external id its trust policy may ask for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AssumeRole {
+    pub arn: String,
+    pub session_name: String,
+    pub external_id: Option<String>,
+}
+
+/// A session name naming vigil and what it does, within STS's limits (2–64 characters of
+/// `[\w+=,.@-]`): `vigil-scan-prod-20261207T090000Z`.
+pub fn session_name(what: &str, at: chrono::DateTime<chrono::Utc>) -> String {
+    let clean: String = what
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "+=,.@_-".contains(c) {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let mut name = format!("vigil-{clean}");
+    let stamp = at.format("-%Y%m%dT%H%M%SZ").to_string();
+    name.truncate(64 - stamp.len());
+    name + &stamp
 }
 
 /// Why AWS collection could not start (a region or the account itself); a service or
@@ -56,6 +93,29 @@ pub enum Error {
     UnknownService(String, String),
     #[error("identifying the AWS account (sts:GetCallerIdentity): {0}")]
     Identity(String),
+    #[error("assuming role {role}: {message}")]
+    AssumeRole { role: String, message: String },
+    #[error("role {role} answered as account {answered}, not {expected}: check the account's id or role ARN")]
+    WrongAccount {
+        role: String,
+        expected: String,
+        answered: String,
+    },
+    #[error("listing the organization's accounts ({0})")]
+    Organization(String),
+}
+
+impl Error {
+    /// The error's kind, as a metric label.
+    pub fn metric_label(&self) -> &'static str {
+        match self {
+            Error::NoRegion | Error::BadRegion(_) | Error::UnknownService(..) => "options",
+            Error::Identity(_) => "identity",
+            Error::AssumeRole { .. } => "assume_role",
+            Error::WrongAccount { .. } => "wrong_account",
+            Error::Organization(_) => "organization",
+        }
+    }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -207,9 +267,9 @@ pub fn check(opts: &AwsOptions) -> Result<()> {
     Ok(())
 }
 
-/// Loads the SDK config from the standard chain and identifies the account.
-pub async fn connect(opts: &AwsOptions) -> Result<(Ctx, Vec<String>)> {
-    check(opts)?;
+/// The SDK config from the standard chain (or the profile), with the role assumed when
+/// there is one. Nothing is contacted yet.
+pub async fn load(opts: &AwsOptions) -> SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .retry_config(RetryConfig::standard().with_max_attempts(opts.max_attempts.max(1)));
     if let Some(p) = &opts.profile {
@@ -228,20 +288,27 @@ pub async fn connect(opts: &AwsOptions) -> Result<(Ctx, Vec<String>)> {
     if let Some(url) = &opts.endpoint_url {
         loader = loader.endpoint_url(url);
     }
-    let mut sdk = loader.load().await;
-    if let Some((role, session)) = &opts.role {
-        let provider = aws_config::sts::AssumeRoleProvider::builder(role.clone())
-            .session_name(session.clone())
-            .configure(&sdk)
-            .build()
-            .await;
-        sdk = sdk
-            .to_builder()
-            .credentials_provider(aws_sdk_sts::config::SharedCredentialsProvider::new(
-                provider,
-            ))
-            .build();
+    let sdk = loader.load().await;
+    let Some(role) = &opts.role else {
+        return sdk;
+    };
+    let mut provider = aws_config::sts::AssumeRoleProvider::builder(role.arn.clone())
+        .session_name(role.session_name.clone());
+    if let Some(id) = &role.external_id {
+        provider = provider.external_id(id.clone());
     }
+    let provider = provider.configure(&sdk).build().await;
+    sdk.to_builder()
+        .credentials_provider(aws_sdk_sts::config::SharedCredentialsProvider::new(
+            provider,
+        ))
+        .build()
+}
+
+/// Loads the SDK config ([`load`]) and identifies the account.
+pub async fn connect(opts: &AwsOptions) -> Result<(Ctx, Vec<String>)> {
+    check(opts)?;
+    let sdk = load(opts).await;
     let regions = if opts.regions.is_empty() {
         match sdk.region() {
             Some(r) => vec![r.to_string()],
@@ -261,7 +328,12 @@ pub async fn connect(opts: &AwsOptions) -> Result<(Ctx, Vec<String>)> {
         .await
         .map_err(|e| {
             let text = err_text(&e);
-            if text.contains("loading credentials") || text.contains("no providers in chain") {
+            if let Some(role) = &opts.role {
+                Error::AssumeRole {
+                    role: role.arn.clone(),
+                    message: text,
+                }
+            } else if text.contains("loading credentials") || text.contains("no providers in chain") {
                 Error::Identity(format!(
                     "no usable AWS credentials (environment, profile, SSO, web identity or instance role): {text}"
                 ))
@@ -270,6 +342,16 @@ pub async fn connect(opts: &AwsOptions) -> Result<(Ctx, Vec<String>)> {
             }
         })?;
     let account = ident.account().unwrap_or_default().to_string();
+    if let Some(expected) = opts.account.as_ref().filter(|a| a.id != account) {
+        return Err(Error::WrongAccount {
+            role: opts
+                .role
+                .as_ref()
+                .map_or("(none)".into(), |r| r.arn.clone()),
+            expected: expected.id.clone(),
+            answered: account,
+        });
+    }
     Ok((
         Ctx {
             account,
@@ -280,6 +362,41 @@ pub async fn connect(opts: &AwsOptions) -> Result<(Ctx, Vec<String>)> {
         },
         regions,
     ))
+}
+
+/// Every scope of `account` that `opts` would have collected, failed with `message`: an
+/// account that cannot be read has each of its scopes failed, so none of its findings
+/// resolves and none of its types looks complete and empty.
+pub async fn failed_scopes(opts: &AwsOptions, account: &str, message: &str) -> Vec<ScopeResult> {
+    let regions = if opts.regions.is_empty() {
+        // The environment's or profile's region, as connect would have taken it.
+        load(&AwsOptions {
+            role: None,
+            ..opts.clone()
+        })
+        .await
+        .region()
+        .map(|r| vec![r.to_string()])
+        .unwrap_or_default()
+    } else {
+        opts.regions.clone()
+    };
+    let mut out = Vec::new();
+    for service in services::SERVICES.iter().filter(|s| wanted(opts, s.name)) {
+        let in_regions: Vec<&str> = match service.reach {
+            services::Reach::Global => vec!["global"],
+            services::Reach::Regional => regions.iter().map(String::as_str).collect(),
+        };
+        for region in in_regions {
+            for t in service.resource_types {
+                out.push(ScopeResult::failed(
+                    scope_key("aws", account, region, t),
+                    message.to_string(),
+                ));
+            }
+        }
+    }
+    out
 }
 
 fn wanted(opts: &AwsOptions, service: &str) -> bool {

@@ -138,6 +138,24 @@ pub const SERVICES: &[Service] = &[
     },
 ];
 
+/// What a target with `[collectors.aws.organization]` sends with its own (hub) credentials
+/// before reading any member: the organization's accounts, their places and tags, and the
+/// role assumed in each member (`deploy/iam-organization-policy.json` grants exactly these).
+pub const ORGANIZATION: &[Call] = &[
+    call("ListAccounts", "organizations:ListAccounts"),
+    call("ListRoots", "organizations:ListRoots"),
+    call(
+        "ListOrganizationalUnitsForParent",
+        "organizations:ListOrganizationalUnitsForParent",
+    ),
+    call(
+        "ListAccountsForParent",
+        "organizations:ListAccountsForParent",
+    ),
+    call("ListTagsForResource", "organizations:ListTagsForResource"),
+    call("AssumeRole", "sts:AssumeRole"),
+];
+
 /// The services' names, in the table's order.
 pub fn names() -> Vec<&'static str> {
     SERVICES.iter().map(|s| s.name).collect()

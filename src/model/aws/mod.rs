@@ -63,6 +63,47 @@ pub fn is_region(r: &str) -> bool {
             .is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()))
 }
 
+/// The account a role ARN (`arn:<partition>:iam::<id>:role/<name>`) belongs to.
+pub fn role_arn_account(arn: &str) -> Option<&str> {
+    let mut parts = arn.splitn(6, ':');
+    let (arn_, partition, iam, region, account, resource) = (
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+    );
+    let ok = arn_ == "arn"
+        && partition.starts_with("aws")
+        && iam == "iam"
+        && region.is_empty()
+        && account.len() == 12
+        && account.bytes().all(|b| b.is_ascii_digit())
+        && resource
+            .strip_prefix("role/")
+            .is_some_and(|n| !n.is_empty());
+    ok.then_some(account)
+}
+
+/// What vigil knows of an account besides its id: its name, where it sits in the
+/// organization, its tags. Rules read it as `data.vigil.context.accounts[input.account]`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountMeta {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The organizational units from the root down, by name (`["Workloads", "Prod"]`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ou_path: Vec<String>,
+    /// The same, by id, root first (`["r-ab12", "ou-ab12-11111111", ...]`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ou_ids: Vec<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
+}
+
 /// Where a document was read: the account and the region (`global` for IAM).
 #[derive(Debug, Clone, Copy)]
 pub struct Place<'a> {

@@ -147,7 +147,14 @@ impl Remediator {
             role: cfg
                 .role_arn
                 .clone()
-                .map(|r| (r, format!("vigil-plan-{plan}"))),
+                .map(|arn| crate::collect::aws::AssumeRole {
+                    arn,
+                    session_name: format!("vigil-plan-{plan}"),
+                    external_id: None,
+                }),
+            account: None,
+            organization: None,
+            max_accounts_in_flight: 1,
             profile_only: true,
             stats: Default::default(),
         };

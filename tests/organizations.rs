@@ -1,0 +1,290 @@
+//! Organizations and listed accounts against moto's Organizations and STS: every member read
+//! through its role, its name, OU path and tags visible to rules; a member whose role cannot
+//! be assumed fails its own scopes only and none of its findings resolves.
+
+use serde_json::Value;
+
+use crate::common::*;
+
+/// An organization of three member accounts (prod under OU Workloads, dev, locked), each
+/// with one unencrypted volume made through its own role. Returns the ids and the OU.
+fn organization(moto: &Moto) -> (Vec<String>, String) {
+    let out = boto(
+        moto,
+        r#"
+org = c('organizations')
+org.create_organization(FeatureSet='ALL')
+root = org.list_roots()['Roots'][0]['Id']
+ou = org.create_organizational_unit(ParentId=root, Name='Workloads')['OrganizationalUnit']['Id']
+ids = []
+for name in ['prod', 'dev', 'locked']:
+    st = org.create_account(Email=name + '@example.com', AccountName=name,
+                            Tags=[{'Key': 'env', 'Value': name}])['CreateAccountStatus']
+    ids.append(st['AccountId'])
+org.move_account(AccountId=ids[0], SourceParentId=root, DestinationParentId=ou)
+for a in ids:
+    cr = c('sts').assume_role(RoleArn='arn:aws:iam::%s:role/VigilReader' % a,
+                              RoleSessionName='setup')['Credentials']
+    ec2 = boto3.client('ec2', endpoint_url=EP, region_name='us-east-1',
+                       aws_access_key_id=cr['AccessKeyId'],
+                       aws_secret_access_key=cr['SecretAccessKey'],
+                       aws_session_token=cr['SessionToken'])
+    ec2.create_volume(AvailabilityZone='us-east-1a', Size=8, Encrypted=False)
+print(json.dumps({'ids': ids, 'ou': ou}))
+"#,
+    );
+    let v: Value = serde_json::from_str(out.trim()).unwrap();
+    let ids = v["ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i.as_str().unwrap().to_string())
+        .collect();
+    (ids, v["ou"].as_str().unwrap().to_string())
+}
+
+/// A rule that reads the account's metadata: every volume of an account tagged env=prod.
+const PROD_RULE: &str = r#"# METADATA
+# title: Volume in a production account
+# description: Test rule reading data.vigil.context.accounts.
+# custom:
+#   id: TEST-ORG-001
+#   severity: low
+#   controls: [CM-8]
+#   resource_types: ["AWS::EC2::Volume"]
+#   remediation: Nothing to do; a test rule.
+package custom.org
+
+deny contains {"msg": msg} if {
+	meta := data.vigil.context.accounts[input.account]
+	meta.tags.env == "prod"
+	msg := sprintf("volume in %s (%s)", [meta.name, concat("/", meta.ou_path)])
+}
+"#;
+
+fn config(dir: &std::path::Path, endpoint: &str) -> String {
+    let path = dir.join("vigil.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "[collectors.aws]\nendpoint_url = \"{endpoint}\"\nregions = [\"us-east-1\"]\n\
+             services = [\"ec2\"]\nmax_attempts = 1\nmax_accounts_in_flight = 2\n\n\
+             [collectors.aws.organization]\nrole_name = \"VigilReader\"\n\
+             # moto's management account has no resources of interest\n\
+             exclude = [\"123456789012\"]\n"
+        ),
+    )
+    .unwrap();
+    path.display().to_string()
+}
+
+fn scan(cfg: &str, db: &str, rules: &std::path::Path) -> (std::process::Output, Value) {
+    let out = vigil_env(
+        &[
+            "scan",
+            "--config",
+            cfg,
+            "--db",
+            db,
+            "--rules",
+            rules.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        &[
+            ("VIGIL_LOG", "collect::aws::api=debug"),
+            ("VIGIL_LOG_FORMAT", "json"),
+        ],
+    );
+    let doc = json(&out);
+    (out, doc)
+}
+
+fn open_volume_findings(doc: &Value) -> Vec<String> {
+    let mut v: Vec<String> = active(doc)
+        .into_iter()
+        .filter(|(rule, _)| rule == "EBS-AWS-001")
+        .map(|(_, id)| id.split(':').nth(4).unwrap().to_string())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn every_member_is_read_through_its_role_and_a_denied_one_fails_alone() {
+    let moto = Moto::start();
+    let (ids, ou) = organization(&moto);
+    let (prod, dev, locked) = (&ids[0], &ids[1], &ids[2]);
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules");
+    std::fs::create_dir(&rules).unwrap();
+    std::fs::write(rules.join("org.rego"), PROD_RULE).unwrap();
+    let db = db(dir.path());
+
+    // First scan: every member readable.
+    let (mut open, url) = proxy(&moto, "none", 0, &[]);
+    let cfg = config(dir.path(), &url);
+    let check = vigil(&["config", "check", &cfg]);
+    assert!(
+        stdout(&check).contains("aws: the active accounts of the organization, each through role VigilReader, not 123456789012"),
+        "config check explains the target: {}",
+        stdout(&check)
+    );
+    let (out, first) = scan(&cfg, &db, &rules);
+    let _ = open.kill();
+    assert_eq!(first["scan"]["status"], "complete", "{}", stderr(&out));
+    let mut want = ids.clone();
+    want.sort();
+    assert_eq!(
+        open_volume_findings(&first),
+        want,
+        "one volume per member, none of the management account"
+    );
+    let prod_rule = finding(&first, "TEST-ORG-001", prod).unwrap_or_else(|| {
+        panic!(
+            "the rule saw prod's metadata: errors {}, findings {}",
+            first["errors"], first["findings"]
+        )
+    });
+    assert!(
+        prod_rule["message"]
+            .as_str()
+            .unwrap()
+            .contains("volume in prod (Workloads)"),
+        "{prod_rule}"
+    );
+    assert!(
+        finding(&first, "TEST-ORG-001", dev).is_none(),
+        "dev is tagged env=dev"
+    );
+    let scopes: Vec<&str> = first["scan"]["coverage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["scope"].as_str().unwrap())
+        .collect();
+    for id in &ids {
+        assert!(
+            scopes.contains(&format!("aws/{id}/us-east-1/AWS::EC2::Volume").as_str()),
+            "{scopes:?}"
+        );
+    }
+    assert!(
+        !scopes.iter().any(|s| s.contains("123456789012")),
+        "excluded: {scopes:?}"
+    );
+    // The Organizations calls sent are the ones the hub policy grants (AssumeRole goes
+    // through the SDK's own STS client, which the call log does not see).
+    let sent: std::collections::BTreeSet<String> = stderr(&out)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|v| v["target"] == "collect::aws::api" && v["service"] == "organizations")
+        .map(|v| v["operation"].as_str().unwrap().to_string())
+        .collect();
+    let listed: std::collections::BTreeSet<String> = vigil::collect::aws::services::ORGANIZATION
+        .iter()
+        .filter(|c| c.operation != "AssumeRole")
+        .map(|c| c.operation.to_string())
+        .collect();
+    assert_eq!(sent, listed);
+
+    // Each member's volume is deleted; then the locked account's role is refused.
+    boto(
+        &moto,
+        &format!(
+            r#"
+for a in {ids:?}:
+    cr = c('sts').assume_role(RoleArn='arn:aws:iam::%s:role/VigilReader' % a,
+                              RoleSessionName='setup')['Credentials']
+    ec2 = boto3.client('ec2', endpoint_url=EP, region_name='us-east-1',
+                       aws_access_key_id=cr['AccessKeyId'],
+                       aws_secret_access_key=cr['SecretAccessKey'],
+                       aws_session_token=cr['SessionToken'])
+    for v in ec2.describe_volumes()['Volumes']:
+        ec2.delete_volume(VolumeId=v['VolumeId'])
+"#
+        ),
+    );
+    let (mut denying, url) = proxy(&moto, "none", 0, &[("PROXY_DENY_ROLE", locked)]);
+    let cfg = config(dir.path(), &url);
+    let (out, second) = scan(&cfg, &db, &rules);
+    let _ = denying.kill();
+    assert_eq!(second["scan"]["status"], "partial", "{}", stderr(&out));
+    assert_eq!(
+        open_volume_findings(&second),
+        vec![locked.clone()],
+        "prod's and dev's findings resolve; the locked account's stays open"
+    );
+    let failed: Vec<&Value> = second["scan"]["coverage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] == "failed")
+        .collect();
+    assert!(!failed.is_empty());
+    for c in &failed {
+        let scope = c["scope"].as_str().unwrap();
+        assert!(
+            scope.starts_with(&format!("aws/{locked}/")),
+            "only the locked account fails: {scope}"
+        );
+        let error = c["error"].as_str().unwrap();
+        assert!(
+            error.contains("AccessDenied")
+                && error.contains(&format!("arn:aws:iam::{locked}:role/VigilReader")),
+            "the error says what was refused: {error}"
+        );
+    }
+    assert!(
+        failed
+            .iter()
+            .any(|c| c["scope"] == format!("aws/{locked}/us-east-1/AWS::EC2::Volume")),
+        "every one of its scopes, by its id: {failed:?}"
+    );
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("AWS account {locked} (locked)")),
+        "{err}"
+    );
+    let _ = ou;
+}
+
+#[test]
+fn listed_accounts_and_their_mistakes_are_named_in_config_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let check = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let out = vigil(&["config", "check", path.to_str().unwrap()]);
+        (
+            out.status.code(),
+            format!("{}{}", stdout(&out), stderr(&out)),
+        )
+    };
+    let (code, text) = check(
+        "bad-id.toml",
+        "[[collectors.aws.accounts]]\nid = \"111111111111\"\nrole_arn = \"arn:aws:iam::111111111111:role/R\"\n\n\
+         [[collectors.aws.accounts]]\nid = \"12345\"\n",
+    );
+    assert_eq!(code, Some(2), "{text}");
+    assert!(
+        text.contains("`12345` is not an AWS account id (12 digits)"),
+        "{text}"
+    );
+    assert!(text.contains(":5:"), "the bad id's line: {text}");
+
+    let (code, text) = check(
+        "no-role.toml",
+        "[[collectors.aws.accounts]]\nid = \"111111111111\"\nname = \"a\"\n\n\
+         [[collectors.aws.accounts]]\nid = \"222222222222\"\nrole_arn = \"arn:aws:iam::333333333333:role/R\"\n",
+    );
+    assert_eq!(code, Some(2), "{text}");
+    assert!(
+        text.contains("account 111111111111 has no `role_arn`, and there is no `[collectors.aws.organization] role_name`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("the role arn:aws:iam::333333333333:role/R is in account 333333333333, not 222222222222"),
+        "{text}"
+    );
+}
