@@ -28,8 +28,13 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     let mut own = Vec::new();
     let mut covering = Vec::new();
     let mut errors = Vec::new();
-    for t in &trails {
-        match trail_details(ctx, &client, t).await {
+    let reads = trails
+        .iter()
+        .map(|t| trail_details(ctx, &client, t))
+        .collect();
+    let details = ctx.each(reads).await;
+    for (t, d) in trails.iter().zip(details) {
+        match d {
             Ok((status, selectors, tags)) => {
                 covering.push(doc::CoveringTrail {
                     trail_arn: t.trail_arn().map(Into::into),
@@ -76,16 +81,18 @@ async fn trail_details(ctx: &Ctx, client: &Client, t: &Trail) -> Result<Details,
         }
         _ => client,
     };
-    let status = ctx
-        .call(c.get_trail_status().name(arn).send())
-        .await
-        .map_err(|e| format!("cloudtrail:GetTrailStatus {arn}: {}", err_text(&e)))?;
-    let selectors = ctx
-        .call(c.get_event_selectors().trail_name(arn).send())
-        .await
-        .map_err(|e| format!("cloudtrail:GetEventSelectors {arn}: {}", err_text(&e)))?;
+    // Status, selectors and tags are read together.
+    let (status, selectors, tags) = tokio::join!(
+        ctx.call(c.get_trail_status().name(arn).send()),
+        ctx.call(c.get_event_selectors().trail_name(arn).send()),
+        ctx.call(c.list_tags().resource_id_list(arn).send()),
+    );
+    let status =
+        status.map_err(|e| format!("cloudtrail:GetTrailStatus {arn}: {}", err_text(&e)))?;
+    let selectors =
+        selectors.map_err(|e| format!("cloudtrail:GetEventSelectors {arn}: {}", err_text(&e)))?;
     let selectors = normalize_selectors(&selectors);
-    let tags = match ctx.call(c.list_tags().resource_id_list(arn).send()).await {
+    let tags = match tags {
         Ok(o) => tag_map(
             o.resource_tag_list()
                 .iter()

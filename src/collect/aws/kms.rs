@@ -35,9 +35,13 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     };
     let mut resources = Vec::new();
     let mut errors = Vec::new();
-    for k in keys {
-        let Some(id) = k.key_id() else { continue };
-        match key(ctx, &client, region, id).await {
+    let reads = keys
+        .iter()
+        .filter_map(|k| k.key_id())
+        .map(|id| key(ctx, &client, region, id))
+        .collect();
+    for r in ctx.each(reads).await {
+        match r {
             Ok(Some(r)) => resources.push(r),
             Ok(None) => {}
             Err(e) => errors.push(e),
@@ -66,21 +70,22 @@ pub(super) async fn key(
         .key_spec()
         .is_none_or(|s| *s == KeySpec::SymmetricDefault);
     let pending = meta.key_state() == Some(&KeyState::PendingDeletion);
-    let rotation = if symmetric && !pending && meta.origin().is_none_or(|o| o.as_str() == "AWS_KMS")
-    {
-        Some(
+    let queried = symmetric && !pending && meta.origin().is_none_or(|o| o.as_str() == "AWS_KMS");
+    // Rotation and tags are read together.
+    let (rotation, tags) = tokio::join!(
+        async {
+            if !queried {
+                return Ok(None);
+            }
             ctx.call(client.get_key_rotation_status().key_id(id).send())
                 .await
-                .map_err(|e| format!("kms:GetKeyRotationStatus {id}: {}", err_text(&e)))?
-                .key_rotation_enabled(),
-        )
-    } else {
-        None
-    };
-    let tags = ctx
-        .call(client.list_resource_tags().key_id(id).send())
-        .await
-        .map_err(|e| format!("kms:ListResourceTags {id}: {}", err_text(&e)))?;
+                .map(|o| Some(o.key_rotation_enabled()))
+                .map_err(|e| format!("kms:GetKeyRotationStatus {id}: {}", err_text(&e)))
+        },
+        ctx.call(client.list_resource_tags().key_id(id).send()),
+    );
+    let rotation = rotation?;
+    let tags = tags.map_err(|e| format!("kms:ListResourceTags {id}: {}", err_text(&e)))?;
     let tags = tag_map(
         tags.tags()
             .iter()

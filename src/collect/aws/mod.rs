@@ -140,6 +140,9 @@ pub struct Ctx {
     pub sdk: SdkConfig,
     pub endpoint_url: Option<String>,
     limit: Arc<Semaphore>,
+    /// `max_concurrency`: the bound `limit` holds, and how many per-item reads are started
+    /// at once.
+    width: usize,
     stats: Arc<crate::collect::ApiStats>,
 }
 
@@ -162,6 +165,20 @@ impl Ctx {
     pub async fn call<F: std::future::Future>(&self, f: F) -> F::Output {
         let _permit = self.limit.acquire().await.expect("semaphore never closed");
         f.await
+    }
+
+    /// Reads every item concurrently (each call still waits for a permit of [`Ctx::call`]),
+    /// the answers in the items' order: per-bucket, per-key and per-trail reads fan out
+    /// instead of following one another.
+    ///
+    /// The reads come made (a `Vec`, not a mapping closure): a closure in the stream's type
+    /// makes the collection non-`Send` (rust-lang/rust#102211), and the daemon spawns it.
+    pub async fn each<Fut: std::future::Future>(&self, reads: Vec<Fut>) -> Vec<Fut::Output> {
+        use futures::StreamExt as _;
+        futures::stream::iter(reads)
+            .buffered(self.width)
+            .collect()
+            .await
     }
 
     pub fn scope(&self, region: &str, resource_type: &str) -> String {
@@ -358,6 +375,7 @@ pub async fn connect(opts: &AwsOptions) -> Result<(Ctx, Vec<String>)> {
             sdk,
             endpoint_url: opts.endpoint_url.clone(),
             limit: Arc::new(Semaphore::new(opts.max_concurrency.max(1))),
+            width: opts.max_concurrency.max(1),
             stats: opts.stats.clone(),
         },
         regions,

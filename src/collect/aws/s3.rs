@@ -50,26 +50,31 @@ pub async fn collect(ctx: &Ctx, home_region: &str) -> Vec<ScopeResult> {
             )]
         }
     };
-    let mut clients: HashMap<String, Client> = HashMap::new();
+    // Clients by region, made once each and shared by the buckets' reads.
+    let clients: std::sync::Mutex<HashMap<String, Client>> = Default::default();
+    let read = |b: &aws_sdk_s3::types::Bucket| {
+        let (home, clients) = (&home, &clients);
+        let name = b.name().unwrap_or_default().to_string();
+        let created = b.creation_date().map(ts);
+        async move {
+            let loc = ctx
+                .call(home.get_bucket_location().bucket(&name).send())
+                .await
+                .map_err(|e| format!("s3:GetBucketLocation {name}: {}", err_text(&e)))?;
+            let region = location_region(loc.location_constraint().map(|c| c.as_str()));
+            let client = clients
+                .lock()
+                .expect("not poisoned")
+                .entry(region.clone())
+                .or_insert_with(|| client_for(ctx, &region))
+                .clone();
+            bucket(ctx, &client, &name, &region, created).await
+        }
+    };
     let mut resources = Vec::new();
     let mut errors = Vec::new();
-    for b in &buckets {
-        let name = b.name().unwrap_or_default().to_string();
-        let region = match ctx
-            .call(home.get_bucket_location().bucket(&name).send())
-            .await
-        {
-            Ok(loc) => location_region(loc.location_constraint().map(|c| c.as_str())),
-            Err(e) => {
-                errors.push(format!("s3:GetBucketLocation {name}: {}", err_text(&e)));
-                continue;
-            }
-        };
-        let client = clients
-            .entry(region.clone())
-            .or_insert_with(|| client_for(ctx, &region))
-            .clone();
-        match bucket(ctx, &client, &name, &region, b.creation_date().map(ts)).await {
+    for r in ctx.each(buckets.iter().map(read).collect()).await {
+        match r {
             Ok(r) => resources.push(r),
             Err(e) => errors.push(e),
         }
