@@ -530,3 +530,64 @@ c('rds').create_db_instance(DBInstanceIdentifier='db', DBInstanceClass='db.t3.mi
         "the service table lists operations no scan sent: {unsent:?}\n{log}"
     );
 }
+
+/// A third of all calls throttled at random, each service with its own error (EC2
+/// RequestLimitExceeded, S3 SlowDown, IAM/STS/RDS Throttling, KMS/CloudTrail
+/// ThrottlingException): every scope still completes, with the same findings as an
+/// unthrottled scan.
+#[test]
+fn a_scan_with_a_third_of_its_calls_throttled_completes() {
+    let moto = Moto::start();
+    boto(
+        &moto,
+        r#"
+for i in range(15):
+    c('s3').create_bucket(Bucket='b-%d' % i)
+for i in range(8):
+    c('kms').create_key(Description='k%d' % i)
+c('cloudtrail').create_trail(Name='main', S3BucketName='b-0', IsMultiRegionTrail=True)
+for i in range(20):
+    c('ec2').create_volume(AvailabilityZone='us-east-1a', Size=8)
+for i in range(5):
+    c('iam').create_user(UserName='u%d' % i)
+c('rds').create_db_instance(DBInstanceIdentifier='db', DBInstanceClass='db.t3.micro', Engine='postgres', MasterUsername='u', MasterUserPassword='p4ssw0rd-long')
+"#,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let plain = scan_moto(&moto, &db(dir.path()), &["--format", "json"]);
+    let plain = json(&plain);
+    assert_eq!(plain["scan"]["status"], "complete");
+
+    let (mut proxy, url) = proxy(&moto, "none", 0, &[("PROXY_THROTTLE_RATIO", "0.3")]);
+    let other = tempfile::tempdir().unwrap();
+    let out = vigil(&[
+        "scan",
+        "--endpoint-url",
+        &url,
+        "--region",
+        "us-east-1",
+        "--db",
+        &db(other.path()),
+        "--format",
+        "json",
+    ]);
+    let doc = json(&out);
+    let throttled = throttled_count(&mut proxy);
+    let failed: Vec<&serde_json::Value> = doc["scan"]["coverage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] != "complete")
+        .collect();
+    assert!(
+        failed.is_empty(),
+        "{throttled} throttled answers failed scopes: {failed:#?}"
+    );
+    assert_eq!(doc["scan"]["status"], "complete");
+    assert!(throttled >= 30, "the proxy throttled {throttled} calls");
+    assert_eq!(
+        active(&doc).len(),
+        active(&plain).len(),
+        "the same findings as without throttling"
+    );
+}

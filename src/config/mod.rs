@@ -311,7 +311,7 @@ fn default_concurrency() -> usize {
     16
 }
 fn default_attempts() -> u32 {
-    5
+    10
 }
 fn default_accounts_in_flight() -> usize {
     4

@@ -15,7 +15,9 @@ use crate::model::Resource;
 const TYPE: &str = "AWS::S3::Bucket";
 
 pub(super) fn client_for(ctx: &Ctx, region: &str) -> Client {
-    let mut b = aws_sdk_s3::config::Builder::from(&ctx.regional(region)).interceptor(ctx.counter());
+    let mut b = aws_sdk_s3::config::Builder::from(&ctx.regional(region))
+        .interceptor(ctx.counter())
+        .retry_partition(ctx.partition("s3", region));
     if ctx.endpoint_url.is_some() {
         // Emulators serve buckets by path, not by virtual host.
         b = b.force_path_style(true);
