@@ -42,7 +42,7 @@ pub struct ListArgs {
     /// Resource id pattern, `*` wildcards (`arn:aws:s3:::*`, `k8s://prod/shop/*`).
     #[arg(long)]
     pub resource: Option<String>,
-    /// AWS account id or Kubernetes cluster name.
+    /// AWS account id, or its name (an organization's or `[[collectors.aws.accounts]]`), or Kubernetes cluster name.
     #[arg(long)]
     pub account: Option<String>,
     #[arg(long, value_enum, default_value = "table")]

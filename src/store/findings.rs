@@ -192,6 +192,10 @@ impl Store {
         )?;
         let resource = filter.resource.as_deref().map(crate::model::waiver::glob);
         let control = filter.control.as_deref().map(|c| c.to_ascii_uppercase());
+        let accounts = match &filter.account {
+            Some(a) => Some(self.account_ids(a)?),
+            None => None,
+        };
         let mut out: Vec<Finding> = rows
             .into_iter()
             .filter(|(f, scope)| {
@@ -202,8 +206,9 @@ impl Store {
                     && control
                         .as_ref()
                         .is_none_or(|c| f.controls.iter().any(|x| x.eq_ignore_ascii_case(c)))
-                    && filter.account.as_ref().is_none_or(|a| {
-                        crate::model::resource::parse_scope(scope).is_some_and(|p| p.account == a)
+                    && accounts.as_ref().is_none_or(|ids| {
+                        crate::model::resource::parse_scope(scope)
+                            .is_some_and(|p| ids.iter().any(|id| *id == p.account))
                     })
             })
             .map(|(f, _)| f)
@@ -223,6 +228,20 @@ impl Store {
             (b.severity, &a.rule_id, &a.resource_id).cmp(&(a.severity, &b.rule_id, &b.resource_id))
         });
         Ok(out)
+    }
+
+    /// The accounts `account` names: itself (an id, a cluster) and the AWS accounts of that
+    /// name.
+    pub fn account_ids(&self, account: &str) -> Result<Vec<String>> {
+        let mut ids: Vec<String> = query_rows(
+            &self.conn,
+            "reading account names",
+            "SELECT id FROM aws_accounts WHERE name = ?1",
+            [account],
+            |r| r.get(0),
+        )?;
+        ids.insert(0, account.to_string());
+        Ok(ids)
     }
 
     /// One page of [`Store::findings`], filtered, sorted and paged by SQLite, with the
@@ -272,7 +291,8 @@ impl Store {
              AND (?4 IS NULL OR EXISTS (SELECT 1 FROM json_each(f.controls) c WHERE upper(c.value) = upper(?4)))
              AND (?5 IS NULL OR f.resource_id GLOB ?5)
              AND (?6 IS NULL OR (f.scope GLOB '*/*/*/*' AND substr(f.scope, instr(f.scope, '/') + 1,
-                  instr(substr(f.scope, instr(f.scope, '/') + 1), '/') - 1) = ?6))";
+                  instr(substr(f.scope, instr(f.scope, '/') + 1), '/') - 1)
+                  IN (SELECT ?6 UNION SELECT id FROM aws_accounts WHERE name = ?6)))";
         let severities = serde_json::to_string(&severities).expect("strings serialize");
         let args = params![
             filter.rule.as_deref(),

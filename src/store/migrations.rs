@@ -284,4 +284,15 @@ CREATE TABLE plan_links (
     used_at       TEXT
 );
 "#,
+    // 13: what is known of each AWS account besides its id (an organization's or a listed
+    // account's name, OU path, tags), as its latest scan saw it.
+    r#"
+CREATE TABLE aws_accounts (
+    id         TEXT PRIMARY KEY,
+    name       TEXT,
+    meta       TEXT NOT NULL,
+    last_scan  INTEGER NOT NULL REFERENCES scans(id)
+);
+CREATE INDEX aws_accounts_name ON aws_accounts(name);
+"#,
 ];

@@ -280,5 +280,14 @@ fn record_identities(tx: &Transaction, scan_id: i64, snapshot: &Snapshot) -> Res
         )
         .map_err(sql("recording identity"))?;
     }
+    for (id, meta) in &snapshot.accounts {
+        let doc = serde_json::to_string(meta).expect("account metadata serializes");
+        tx.execute(
+            "INSERT INTO aws_accounts (id, name, meta, last_scan) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(id) DO UPDATE SET name = ?2, meta = ?3, last_scan = ?4",
+            params![id, meta.name, doc, scan_id],
+        )
+        .map_err(sql("recording account metadata"))?;
+    }
     Ok(())
 }
