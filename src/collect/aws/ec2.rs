@@ -91,6 +91,7 @@ pub fn normalize_instance(at: &Place, i: &Instance) -> Resource {
             .map(|b| doc::BlockDevice {
                 device_name: b.device_name().map(Into::into),
                 volume_id: b.ebs().and_then(|e| e.volume_id()).map(Into::into),
+                ebs: None,
             })
             .collect(),
     }

@@ -91,7 +91,18 @@ pub(super) async fn key(
             .iter()
             .map(|t| (Some(t.tag_key()), Some(t.tag_value()))),
     );
-    let key = doc::Key {
+    Ok(Some(normalize(&ctx.at(region), meta, rotation, tags)))
+}
+
+/// A customer-managed key's document: its metadata, its rotation status (None when it
+/// cannot be queried) and its tags.
+pub fn normalize(
+    at: &crate::model::aws::Place,
+    meta: &aws_sdk_kms::types::KeyMetadata,
+    rotation: Option<bool>,
+    tags: std::collections::BTreeMap<String, String>,
+) -> Resource {
+    doc::Key {
         key_id: meta.key_id().into(),
         arn: meta.arn().map(Into::into),
         key_manager: meta.key_manager().map(|m| m.as_str().into()),
@@ -103,6 +114,6 @@ pub(super) async fn key(
         creation_date: meta.creation_date().map(ts),
         deletion_date: meta.deletion_date().map(ts),
         key_rotation_enabled: rotation,
-    };
-    Ok(Some(key.resource(&ctx.at(region), tags)))
+    }
+    .resource(at, tags)
 }

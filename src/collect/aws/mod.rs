@@ -3,6 +3,7 @@
 //! retry mode (exponential backoff with jitter on throttling).
 
 pub mod cloudtrail;
+pub mod config_items;
 pub mod ec2;
 pub mod iam;
 pub mod kms;

@@ -102,23 +102,7 @@ pub(super) async fn bucket(
         code.is_some_and(|c| expected.contains(&c.as_str()))
     };
     let encryption = match enc {
-        Ok(o) => o
-            .server_side_encryption_configuration()
-            .map(|cfg| doc::Encryption {
-                rules: cfg
-                    .rules()
-                    .iter()
-                    .map(|r| doc::EncryptionRule {
-                        apply_server_side_encryption_by_default: r
-                            .apply_server_side_encryption_by_default()
-                            .map(|d| doc::EncryptionDefault {
-                                sse_algorithm: Some(d.sse_algorithm().as_str().into()),
-                                kms_master_key_id: d.kms_master_key_id().map(Into::into),
-                            }),
-                        bucket_key_enabled: r.bucket_key_enabled(),
-                    })
-                    .collect(),
-            }),
+        Ok(o) => o.server_side_encryption_configuration().map(encryption),
         Err(e)
             if absent(
                 err_code(&e),
@@ -130,21 +114,12 @@ pub(super) async fn bucket(
         Err(e) => return Err(format!("s3:GetBucketEncryption {name}: {}", err_text(&e))),
     };
     let public_access = match pab {
-        Ok(o) => o
-            .public_access_block_configuration()
-            .map(|p| doc::PublicAccessBlock {
-                block_public_acls: p.block_public_acls().unwrap_or(false),
-                ignore_public_acls: p.ignore_public_acls().unwrap_or(false),
-                block_public_policy: p.block_public_policy().unwrap_or(false),
-                restrict_public_buckets: p.restrict_public_buckets().unwrap_or(false),
-            }),
+        Ok(o) => o.public_access_block_configuration().map(public_access),
         Err(e) if absent(err_code(&e), &["NoSuchPublicAccessBlockConfiguration"]) => None,
         Err(e) => return Err(format!("s3:GetPublicAccessBlock {name}: {}", err_text(&e))),
     };
     let policy = match policy {
-        Ok(o) => o.policy().map(|p| {
-            serde_json::from_str::<Value>(p).unwrap_or_else(|_| Value::String(p.to_string()))
-        }),
+        Ok(o) => o.policy().map(policy_document),
         Err(e) if absent(err_code(&e), &["NoSuchBucketPolicy"]) => None,
         Err(e) => return Err(format!("s3:GetBucketPolicy {name}: {}", err_text(&e))),
     };
@@ -162,4 +137,40 @@ pub(super) async fn bucket(
         policy,
     };
     Ok(bucket.resource(&ctx.at(region), tags))
+}
+
+/// A bucket's default encryption as its document has it.
+pub fn encryption(cfg: &aws_sdk_s3::types::ServerSideEncryptionConfiguration) -> doc::Encryption {
+    doc::Encryption {
+        rules: cfg
+            .rules()
+            .iter()
+            .map(|r| doc::EncryptionRule {
+                apply_server_side_encryption_by_default: r
+                    .apply_server_side_encryption_by_default()
+                    .map(|d| doc::EncryptionDefault {
+                        sse_algorithm: Some(d.sse_algorithm().as_str().into()),
+                        kms_master_key_id: d.kms_master_key_id().map(Into::into),
+                    }),
+                bucket_key_enabled: r.bucket_key_enabled(),
+            })
+            .collect(),
+    }
+}
+
+/// A bucket's public access block as its document has it.
+pub fn public_access(
+    p: &aws_sdk_s3::types::PublicAccessBlockConfiguration,
+) -> doc::PublicAccessBlock {
+    doc::PublicAccessBlock {
+        block_public_acls: p.block_public_acls().unwrap_or(false),
+        ignore_public_acls: p.ignore_public_acls().unwrap_or(false),
+        block_public_policy: p.block_public_policy().unwrap_or(false),
+        restrict_public_buckets: p.restrict_public_buckets().unwrap_or(false),
+    }
+}
+
+/// A bucket policy, parsed (kept as text when it does not parse).
+pub fn policy_document(p: &str) -> Value {
+    serde_json::from_str::<Value>(p).unwrap_or_else(|_| Value::String(p.to_string()))
 }

@@ -60,6 +60,16 @@ pub struct GroupRef {
 #[serde(rename_all = "PascalCase", default)]
 pub struct BlockDevice {
     pub device_name: Option<String>,
+    /// The EBS volume: the API's `Ebs.VolumeId`, flattened.
+    pub volume_id: Option<String>,
+    /// The API's shape, read from a plain document and flattened into `VolumeId`.
+    #[serde(skip_serializing)]
+    pub ebs: Option<BlockDeviceEbs>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct BlockDeviceEbs {
     pub volume_id: Option<String>,
 }
 
@@ -80,6 +90,11 @@ impl Document for Instance {
         arn(at, "instance", &self.instance_id)
     }
     fn settle(&mut self, _: &Place) {
+        for b in &mut self.block_device_mappings {
+            if let Some(ebs) = b.ebs.take() {
+                b.volume_id = b.volume_id.take().or(ebs.volume_id);
+            }
+        }
         self.stopped_at = if self.state.name.as_deref() == Some("stopped") {
             stopped_at(&self.state_transition_reason)
         } else {
