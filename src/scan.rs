@@ -156,6 +156,12 @@ fn aws_accounts<'a>(
         account: None,
         organization: None,
         max_accounts_in_flight: a.max_accounts_in_flight,
+        source: match a.source {
+            crate::config::AwsSource::Api => aws::Inventory::Api,
+            crate::config::AwsSource::Config => aws::Inventory::Config {
+                max_item_age_hours: a.max_item_age_hours,
+            },
+        },
         profile_only: false,
         stats: stats.clone(),
     };

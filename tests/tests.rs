@@ -5,6 +5,7 @@
 
 mod common;
 
+mod aws_config;
 mod aws_moto;
 mod browser;
 mod cli;

@@ -293,6 +293,14 @@ pub struct Aws {
         deserialize_with = "de::positive"
     )]
     pub max_accounts_in_flight: usize,
+    /// Where the types AWS Config records come from: their APIs (`api`), or the account's
+    /// configuration items (`config`).
+    #[serde(default)]
+    pub source: AwsSource,
+    /// With `source = "config"` and daily recording: items captured longer ago than this
+    /// fail their scope.
+    #[serde(default = "default_item_age", deserialize_with = "de::positive")]
+    pub max_item_age_hours: u64,
     /// Every active account of an AWS Organization, each read through a role assumed in it;
     /// these keys' own credentials only list the accounts.
     pub organization: Option<Organization>,
@@ -315,6 +323,18 @@ fn default_attempts() -> u32 {
 }
 fn default_accounts_in_flight() -> usize {
     4
+}
+fn default_item_age() -> u64 {
+    26
+}
+
+/// `[collectors.aws] source`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AwsSource {
+    #[default]
+    Api,
+    Config,
 }
 
 /// `[collectors.aws.organization]`: the accounts `organizations:ListAccounts` lists (active
@@ -389,6 +409,8 @@ impl Default for Aws {
             max_concurrency: default_concurrency(),
             max_attempts: default_attempts(),
             max_accounts_in_flight: default_accounts_in_flight(),
+            source: AwsSource::Api,
+            max_item_age_hours: default_item_age(),
             organization: None,
             accounts: Vec::new(),
         }

@@ -30,7 +30,7 @@ fn reports_every_problem_with_its_line() {
             "`storage.path`: invalid type: integer `3`, expected path string",
             "`collectors.aws.regions`: `mars` is not an AWS region name (like us-east-1)",
             "`collectors.aws.max_concurrency`: must be a positive integer",
-            "unknown key `collectors.aws.colour` (known here: regions, profile, endpoint_url, services, max_concurrency, max_attempts, max_accounts_in_flight, organization, accounts, targets)",
+            "unknown key `collectors.aws.colour` (known here: regions, profile, endpoint_url, services, max_concurrency, max_attempts, max_accounts_in_flight, source, max_item_age_hours, organization, accounts, targets)",
             "`rules.params.idle_hours`: must be a positive integer",
             "`scan.fail_on`: unknown severity `urgent` (expected one of: critical, high, medium, low, info)",
         ],

@@ -4,6 +4,7 @@
 
 pub mod cloudtrail;
 pub mod config_items;
+pub mod config_source;
 pub mod ec2;
 pub mod iam;
 pub mod kms;
@@ -48,11 +49,24 @@ pub struct AwsOptions {
     pub organization: Option<organization::OrgOptions>,
     /// Accounts read at once (of an organization or several listed).
     pub max_accounts_in_flight: usize,
+    /// Where the types AWS Config records are read from.
+    pub source: Inventory,
     /// Take credentials from `profile` only, never from the environment (remediation: the
     /// scanner's credentials in the environment must not be the ones that write).
     pub profile_only: bool,
     /// Where API calls and throttled answers are counted.
     pub stats: Arc<crate::collect::ApiStats>,
+}
+
+/// Where an account's inventory comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Inventory {
+    /// Every type from its service's API.
+    #[default]
+    Api,
+    /// [`config_source::TYPES`] from AWS Config's configuration items; daily items older
+    /// than `max_item_age_hours` fail their scope. The rest from the APIs.
+    Config { max_item_age_hours: u64 },
 }
 
 /// A role assumed through STS: its ARN, the session name CloudTrail shows for it, and the
@@ -479,8 +493,28 @@ pub async fn collect(
     on_progress: &(dyn Fn(&str) + Sync),
 ) -> Result<(String, Vec<ScopeResult>)> {
     let (ctx, regions) = connect(opts).await?;
-    let mut tasks = Vec::new();
+    // With Config as the source, a service whose types Config gives is not asked, and the
+    // live scopes of those types are dropped where the service is still asked for others.
+    let from_config: Vec<&str> = match opts.source {
+        Inventory::Api => Vec::new(),
+        Inventory::Config { .. } => services::SERVICES
+            .iter()
+            .filter(|s| wanted(opts, s.name))
+            .flat_map(|s| s.resource_types.iter().copied())
+            .filter(|t| config_source::TYPES.contains(t))
+            .collect(),
+    };
+    let mut tasks: Vec<
+        std::pin::Pin<Box<dyn std::future::Future<Output = Vec<ScopeResult>> + Send>>,
+    > = Vec::new();
     for service in services::SERVICES.iter().filter(|s| wanted(opts, s.name)) {
+        if service
+            .resource_types
+            .iter()
+            .all(|t| from_config.contains(t))
+        {
+            continue;
+        }
         let run_in: &[String] = match service.reach {
             services::Reach::Global => &regions[..1],
             services::Reach::Regional => &regions,
@@ -489,15 +523,38 @@ pub async fn collect(
             tasks.push((service.collect)(ctx.clone(), region.clone()));
         }
     }
+    let live_tasks = tasks.len();
+    if let Inventory::Config { max_item_age_hours } = opts.source {
+        for (i, region) in regions.iter().enumerate() {
+            // Global types (IAM) once, from the first region.
+            let types: Vec<&'static str> = config_source::TYPES
+                .iter()
+                .copied()
+                .filter(|t| from_config.contains(t))
+                .filter(|t| i == 0 || !crate::model::resource::is_global_type(t))
+                .collect();
+            let (ctx, region) = (ctx.clone(), region.clone());
+            tasks.push(Box::pin(async move {
+                config_source::collect(&ctx, &region, &types, max_item_age_hours).await
+            }));
+        }
+    }
     // Each task is spawned so regions and services really run in parallel.
     let handles: Vec<_> = tasks
         .into_iter()
         .map(|t| tokio::spawn(tracing::Instrument::in_current_span(t)))
         .collect();
     let mut out = Vec::new();
-    for h in handles {
+    for (i, h) in handles.into_iter().enumerate() {
         match h.await {
-            Ok(results) => {
+            Ok(mut results) => {
+                if i < live_tasks {
+                    // The live scopes of types Config gives (a service asked for others).
+                    results.retain(|r| {
+                        crate::model::resource::parse_scope(&r.scope)
+                            .is_none_or(|p| !from_config.contains(&p.resource_type))
+                    });
+                }
                 for r in &results {
                     on_progress(&r.scope);
                 }
@@ -543,7 +600,15 @@ const THROTTLING_CODES: &[&str] = &[
 
 fn service_of(cfg: &aws_smithy_types::config_bag::ConfigBag) -> String {
     cfg.load::<aws_smithy_runtime_api::client::orchestrator::Metadata>()
-        .map(|m| m.service().to_ascii_lowercase())
+        // The SDK's service name's first word: `Config Service` is `config`, as IAM's action
+        // prefix spells it.
+        .map(|m| {
+            m.service()
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase()
+        })
         .unwrap_or_else(|| "unknown".into())
 }
 

@@ -156,6 +156,20 @@ pub const ORGANIZATION: &[Call] = &[
     call("AssumeRole", "sts:AssumeRole"),
 ];
 
+/// What `source = "config"` sends per region, besides the live collectors of the types
+/// Config does not give.
+pub const CONFIG: &[Call] = &[
+    call(
+        "DescribeConfigurationRecorders",
+        "config:DescribeConfigurationRecorders",
+    ),
+    call(
+        "DescribeConfigurationRecorderStatus",
+        "config:DescribeConfigurationRecorderStatus",
+    ),
+    call("SelectResourceConfig", "config:SelectResourceConfig"),
+];
+
 /// The services' names, in the table's order.
 pub fn names() -> Vec<&'static str> {
     SERVICES.iter().map(|s| s.name).collect()
@@ -166,11 +180,12 @@ pub fn service(name: &str) -> Option<&'static Service> {
     SERVICES.iter().find(|s| s.name == name)
 }
 
-/// Every IAM action the collectors need, once each.
+/// Every IAM action the collectors need (with either source), once each.
 pub fn actions() -> std::collections::BTreeSet<&'static str> {
     SERVICES
         .iter()
         .flat_map(|s| s.calls)
+        .chain(CONFIG)
         .chain([&IDENTITY])
         .filter_map(|c| c.action)
         .collect()

@@ -155,6 +155,7 @@ impl Remediator {
             account: None,
             organization: None,
             max_accounts_in_flight: 1,
+            source: Default::default(),
             profile_only: true,
             stats: Default::default(),
         };

@@ -1,0 +1,188 @@
+//! AWS Config as the source (`[collectors.aws] source = "config"`): moto's real recorder
+//! decides what is recorded, and SelectResourceConfig (which moto's server does not answer)
+//! comes from recorded items served by tests/fixtures/throttle_proxy.py. The types Config
+//! gives come from its items; what the recorder does not record, or a stopped recorder,
+//! fails those scopes and resolves nothing; the rest is read live.
+
+use serde_json::{json, Value};
+
+use crate::common::*;
+
+const VOLUME_ARN: &str = "arn:aws:ec2:us-east-1:123456789012:volume/vol-0fromconfig";
+
+/// One recorded volume (unencrypted) and one customer-managed key without rotation, as
+/// SelectResourceConfig gives them; and an instance the recorder does not record.
+fn items() -> Value {
+    json!({
+        "AWS::EC2::Volume": [{
+            "accountId": "123456789012", "arn": VOLUME_ARN, "awsRegion": "us-east-1",
+            "resourceType": "AWS::EC2::Volume", "resourceId": "vol-0fromconfig",
+            "configurationItemStatus": "OK",
+            "configurationItemCaptureTime": "2026-12-01T10:00:00.000Z",
+            "configuration": {"volumeId": "vol-0fromconfig", "size": 8, "volumeType": "gp3",
+                "state": {"value": "available"}, "encrypted": false,
+                "createTime": "2026-11-01T10:00:00.000Z", "availabilityZone": "us-east-1a",
+                "attachments": []},
+            "supplementaryConfiguration": {},
+            "tags": [{"key": "owner", "value": "shop"}]
+        }],
+        "AWS::KMS::Key": [{
+            "accountId": "123456789012", "arn": "arn:aws:kms:us-east-1:123456789012:key/k-config",
+            "awsRegion": "us-east-1", "resourceType": "AWS::KMS::Key", "resourceId": "k-config",
+            "configurationItemStatus": "OK",
+            "configuration": {"keyId": "k-config", "arn": "arn:aws:kms:us-east-1:123456789012:key/k-config",
+                "keyManager": "CUSTOMER", "keySpec": "SYMMETRIC_DEFAULT", "keyUsage": "ENCRYPT_DECRYPT",
+                "keyState": "Enabled", "enabled": true, "description": "orders",
+                "creationDate": "2026-11-01T10:00:00.000Z"},
+            "supplementaryConfiguration": {"KeyRotationStatus": "false"}
+        }],
+        "AWS::EC2::Instance": [{
+            "accountId": "123456789012", "arn": "arn:aws:ec2:us-east-1:123456789012:instance/i-unrecorded",
+            "awsRegion": "us-east-1", "resourceType": "AWS::EC2::Instance",
+            "configurationItemStatus": "OK",
+            "configuration": {"instanceId": "i-unrecorded", "state": {"name": "running"}}
+        }]
+    })
+}
+
+fn scan(dir: &std::path::Path, url: &str, db: &str) -> (std::process::Output, Value) {
+    let cfg = dir.join("vigil.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "[collectors.aws]\nendpoint_url = \"{url}\"\nregions = [\"us-east-1\"]\n\
+             services = [\"ec2\", \"kms\"]\nmax_attempts = 1\nsource = \"config\"\n"
+        ),
+    )
+    .unwrap();
+    let out = vigil_env(
+        &[
+            "scan",
+            "--config",
+            cfg.to_str().unwrap(),
+            "--db",
+            db,
+            "--format",
+            "json",
+        ],
+        &[
+            ("VIGIL_LOG", "collect::aws::api=debug"),
+            ("VIGIL_LOG_FORMAT", "json"),
+        ],
+    );
+    // The Config calls sent are the ones deploy/iam-policy.json grants for this source.
+    let sent: std::collections::BTreeSet<String> = stderr(&out)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|v| v["target"] == "collect::aws::api" && v["service"] == "config")
+        .map(|v| v["operation"].as_str().unwrap().to_string())
+        .collect();
+    let listed: std::collections::BTreeSet<String> = vigil::collect::aws::services::CONFIG
+        .iter()
+        .map(|c| c.operation.to_string())
+        .collect();
+    assert!(sent.is_subset(&listed) && !sent.is_empty(), "{sent:?}");
+    let doc = json(&out);
+    (out, doc)
+}
+
+fn coverage(doc: &Value, t: &str) -> Value {
+    doc["scan"]["coverage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["scope"] == format!("aws/123456789012/us-east-1/{t}"))
+        .cloned()
+        .unwrap_or_else(|| panic!("no scope for {t}: {}", doc["scan"]["coverage"]))
+}
+
+#[test]
+fn recorded_types_come_from_config_items_and_unrecorded_ones_fail() {
+    let moto = Moto::start();
+    // The real recorder: volumes and keys only. A live volume exists too, which Config has
+    // not recorded: with Config as the source, vigil must not see it.
+    boto(
+        &moto,
+        r#"
+cfg = c('config')
+cfg.put_configuration_recorder(ConfigurationRecorder={'name': 'default',
+    'roleARN': 'arn:aws:iam::123456789012:role/config',
+    'recordingGroup': {'allSupported': False, 'includeGlobalResourceTypes': False,
+                       'resourceTypes': ['AWS::EC2::Volume', 'AWS::KMS::Key']}})
+cfg.put_delivery_channel(DeliveryChannel={'name': 'default', 's3BucketName': 'config-bucket'})
+cfg.start_configuration_recorder(ConfigurationRecorderName='default')
+c('ec2').create_volume(AvailabilityZone='us-east-1a', Size=8, Encrypted=False)
+"#,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = dir.path().join("items.json");
+    std::fs::write(&fixture, items().to_string()).unwrap();
+    let db = db(dir.path());
+    let (mut proxy, url) = proxy(
+        &moto,
+        "none",
+        0,
+        &[("PROXY_CONFIG_ITEMS", fixture.to_str().unwrap())],
+    );
+    let (out, first) = scan(dir.path(), &url, &db);
+    assert_eq!(first["scan"]["status"], "partial", "{}", stderr(&out));
+
+    // From the items: the recorded volume and key, each with its findings.
+    let volumes: Vec<&str> = first["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "EBS-AWS-001")
+        .map(|f| f["resource_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(volumes, [VOLUME_ARN], "only the volume Config recorded");
+    assert!(
+        finding(&first, "KMS-AWS-001", "key/k-config").is_some(),
+        "the key's rotation came from supplementaryConfiguration: {}",
+        first["findings"]
+    );
+    assert_eq!(coverage(&first, "AWS::EC2::Volume")["status"], "complete");
+    assert_eq!(coverage(&first, "AWS::KMS::Key")["status"], "complete");
+    // Not recorded: failed with the reason, never complete and empty.
+    for t in [
+        "AWS::EC2::Instance",
+        "AWS::EC2::EIP",
+        "AWS::EC2::SecurityGroup",
+    ] {
+        let c = coverage(&first, t);
+        assert_eq!(c["status"], "failed", "{t}");
+        assert!(
+            c["error"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("does not record {t}")),
+            "{c}"
+        );
+    }
+    // What Config does not give is read live.
+    for t in [
+        "AWS::EC2::VPC",
+        "AWS::EC2::Snapshot",
+        "AWS::EC2::EBSEncryptionDefault",
+    ] {
+        assert_eq!(coverage(&first, t)["status"], "complete", "{t}");
+    }
+
+    // The recorder stopped: every Config-sourced scope fails and nothing of it resolves.
+    boto(
+        &moto,
+        "c('config').stop_configuration_recorder(ConfigurationRecorderName='default')",
+    );
+    let (out, second) = scan(dir.path(), &url, &db);
+    let _ = proxy.kill();
+    assert_eq!(second["scan"]["status"], "partial", "{}", stderr(&out));
+    let c = coverage(&second, "AWS::EC2::Volume");
+    assert_eq!(c["status"], "failed");
+    assert!(c["error"].as_str().unwrap().contains("is stopped"), "{c}");
+    let still = finding(&second, "EBS-AWS-001", "vol-0fromconfig").expect("still listed");
+    assert_eq!(still["status"], "open");
+    assert_eq!(
+        still["stale"], true,
+        "open and stale, not resolved: {still}"
+    );
+}
