@@ -186,3 +186,75 @@ c('ec2').create_volume(AvailabilityZone='us-east-1a', Size=8, Encrypted=False)
         "open and stale, not resolved: {still}"
     );
 }
+
+/// Items recorded from real accounts by another project (Cloud Custodian's test data; see
+/// tests/fixtures/config/custodian/README.md) become documents: both range shapes, ports
+/// that SELECT answered as floats, a deleted item, supplementary rotation status.
+#[test]
+fn items_recorded_from_real_accounts_become_documents() {
+    use vigil::collect::aws::config_items::{item, resource};
+    let read = |file: &str, t: &str| -> Vec<Option<vigil::model::Resource>> {
+        let path = repo().join("tests/fixtures/config/custodian").join(file);
+        let d: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let data = &d["data"];
+        let items: Vec<Value> = match data.get("Results") {
+            Some(r) => r
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| serde_json::from_str(s.as_str().unwrap()).unwrap())
+                .collect(),
+            None => data["configurationItems"].as_array().unwrap().clone(),
+        };
+        items
+            .into_iter()
+            .map(|mut i| {
+                // Custodian's SELECT asked for no envelope: the type, account and region.
+                let o = i.as_object_mut().unwrap();
+                o.entry("resourceType").or_insert(json!(t));
+                o.entry("accountId").or_insert(json!("644160558196"));
+                o.entry("awsRegion").or_insert(json!("us-east-1"));
+                o.entry("arn").or_insert(json!(format!("{file}#item")));
+                o.entry("configurationItemStatus").or_insert(json!("OK"));
+                resource(&item(&i).unwrap()).unwrap_or_else(|e| panic!("{file}: {e}"))
+            })
+            .collect()
+    };
+    let sg = read("sg-history.json", "AWS::EC2::SecurityGroup");
+    let first = sg[0].as_ref().unwrap();
+    assert_eq!(
+        first.id,
+        "arn:aws:ec2:us-east-1:644160558196:security-group/sg-a38ed1de"
+    );
+    assert_eq!(
+        first.config["IpPermissions"][0],
+        json!({"IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080,
+            "IpRanges": [{"CidrIp": "0.0.0.0/0"}], "Ipv6Ranges": [], "UserIdGroupPairs": []})
+    );
+    let pair = read("sg-group-pair-history.json", "AWS::EC2::SecurityGroup");
+    assert_eq!(
+        pair[0].as_ref().unwrap().config["IpPermissions"][0]["UserIdGroupPairs"],
+        json!([{"GroupId": "sg-aa6c90c3"}])
+    );
+    let floats = read("sg-select-float-ports.json", "AWS::EC2::SecurityGroup");
+    let ports = &floats[0].as_ref().unwrap().config["IpPermissions"];
+    assert!(
+        ports
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["FromPort"] == json!(22)),
+        "22.0 is the port 22: {ports}"
+    );
+    assert!(read("sg-select-default.json", "AWS::EC2::SecurityGroup")[0].is_some());
+    let volumes = read("volume-history.json", "AWS::EC2::Volume");
+    assert!(volumes[0].is_none(), "the deleted item is no document");
+    let v = volumes[1].as_ref().unwrap();
+    assert_eq!(v.config["Encrypted"], true);
+    assert_eq!(v.config["CreateTime"], "2017-01-18T02:20:33Z");
+    assert_eq!(v.config["Attachments"][0]["InstanceId"], "i-12345");
+    let keys = read("kms-select.json", "AWS::KMS::Key");
+    let k = keys[0].as_ref().unwrap();
+    assert_eq!(k.config["KeyRotationEnabled"], false);
+    assert_eq!(k.config["KeyManager"], "CUSTOMER");
+}

@@ -162,7 +162,8 @@ fn tag_list(v: Option<&Value>) -> BTreeMap<String, String> {
 
 /// Member names with their first letter upper-cased, at every depth; an enum wrapped as
 /// `{value: x}` is `x`; RFC 3339 times with fractions or offsets are vigil's
-/// `2024-05-01T12:00:00Z`.
+/// `2024-05-01T12:00:00Z`; whole numbers written as floats (`22.0`, as SELECT results give
+/// ports) are integers.
 pub fn api_shaped(v: &Value) -> Value {
     match v {
         Value::Object(m) if m.len() == 1 && m.contains_key("value") => api_shaped(&m["value"]),
@@ -179,6 +180,10 @@ pub fn api_shaped(v: &Value) -> Value {
                 .collect(),
         ),
         Value::Array(a) => Value::Array(a.iter().map(api_shaped).collect()),
+        Value::Number(n) if n.is_f64() => match n.as_f64() {
+            Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Value::from(f as i64),
+            _ => v.clone(),
+        },
         Value::String(s) => match chrono::DateTime::parse_from_rfc3339(s) {
             Ok(t) if s.len() >= 20 && s.as_bytes()[10] == b'T' => Value::String(
                 t.with_timezone(&chrono::Utc)
