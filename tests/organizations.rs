@@ -58,7 +58,7 @@ package custom.org
 deny contains {"msg": msg} if {
 	meta := data.vigil.context.accounts[input.account]
 	meta.tags.env == "prod"
-	msg := sprintf("volume in %s (%s)", [meta.name, concat("/", meta.ou_path)])
+	msg := sprintf("volume in %s (%s)", [meta.name, concat("/", object.get(meta, "ou_path", []))])
 }
 "#;
 
@@ -247,6 +247,47 @@ for a in {ids:?}:
         "{err}"
     );
     let _ = ou;
+}
+
+/// Accounts listed by hand, each with its role ARN, name and tags: read through their
+/// roles under their ids, their names and tags visible to rules, and only they.
+#[test]
+fn listed_accounts_are_read_through_their_roles() {
+    let moto = Moto::start();
+    let (ids, _) = organization(&moto);
+    let prod = &ids[0];
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules");
+    std::fs::create_dir(&rules).unwrap();
+    std::fs::write(rules.join("org.rego"), PROD_RULE).unwrap();
+    let path = dir.path().join("vigil.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "[collectors.aws]\nendpoint_url = \"{}\"\nregions = [\"us-east-1\"]\n\
+             services = [\"ec2\"]\nmax_attempts = 1\n\n\
+             [[collectors.aws.accounts]]\nid = \"{prod}\"\nname = \"payments\"\n\
+             role_arn = \"arn:aws:iam::{prod}:role/VigilReader\"\ntags = {{ env = \"prod\" }}\n",
+            moto.url
+        ),
+    )
+    .unwrap();
+    let cfg = path.display().to_string();
+    let (out, doc) = scan(&cfg, &db(dir.path()), &rules);
+    assert_eq!(doc["scan"]["status"], "complete", "{}", stderr(&out));
+    assert_eq!(
+        open_volume_findings(&doc),
+        vec![prod.clone()],
+        "only the listed account"
+    );
+    let f = finding(&doc, "TEST-ORG-001", prod).expect("the listed name and tags reach rules");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("volume in payments ()"),
+        "{f}"
+    );
 }
 
 #[test]
