@@ -9,6 +9,7 @@ pub mod ec2;
 pub mod iam;
 pub mod kms;
 pub mod organization;
+pub mod pace;
 pub mod rds;
 pub mod read;
 pub mod s3;
@@ -369,7 +370,7 @@ pub async fn load(opts: &AwsOptions) -> SdkConfig {
     if let Some(url) = &opts.endpoint_url {
         loader = loader.endpoint_url(url);
     }
-    let sdk = loader.load().await;
+    let sdk = paced(loader.load().await);
     let Some(role) = &opts.role else {
         return sdk;
     };
@@ -383,6 +384,30 @@ pub async fn load(opts: &AwsOptions) -> SdkConfig {
         .credentials_provider(aws_sdk_sts::config::SharedCredentialsProvider::new(
             provider,
         ))
+        .build()
+}
+
+/// `sdk` with its HTTP client paced per (region, service) ([`pace`]): one `Pace` per
+/// account, as each `load` is. The client is the SDK's default one (rustls with aws-lc, the
+/// proxy from `HTTPS_PROXY` / `NO_PROXY`), made here because the SDK config holds none until
+/// a service client makes it.
+fn paced(sdk: SdkConfig) -> SdkConfig {
+    use aws_smithy_http_client::{proxy::ProxyConfig, tls, Builder, ConnectorBuilder};
+    let http = sdk.http_client().unwrap_or_else(|| {
+        Builder::new().build_with_connector_fn(|settings, components| {
+            let mut conn = ConnectorBuilder::default().tls_provider(tls::Provider::Rustls(
+                tls::rustls_provider::CryptoMode::AwsLc,
+            ));
+            conn.set_connector_settings(settings.cloned());
+            if let Some(c) = components {
+                conn.set_sleep_impl(c.sleep_impl());
+            }
+            conn.set_proxy_config(Some(ProxyConfig::from_env()));
+            conn.build()
+        })
+    });
+    sdk.to_builder()
+        .http_client(Arc::new(pace::Pace::default()).wrap(http))
         .build()
 }
 

@@ -1,0 +1,278 @@
+//! Paced sends, per (account, region, service): AWS throttles each account's API per region,
+//! so each account's SDK config gets its own [`Pace`], which wraps the HTTP client and waits
+//! for a token of the call's (region, service) bucket before every attempt, retries
+//! included. Once a second (every 0.2 s once 16 calls went out) each bucket's rate is judged
+//! on that window's answers: more than
+//! half throttled halves it, none throttled raises it by a tenth (up to where it started),
+//! a few throttled among many leave it. The starting rates are what AWS documents or peers
+//! use (SCALE.md §4).
+//!
+//! The (region, service) of a call is read from its SigV4 credential scope. A throttled
+//! answer is seen by its status (429; 503 as EC2's `RequestLimitExceeded` and S3's `SlowDown`
+//! answer) or its `x-amzn-ErrorType` (the JSON services); the query services' 400 `Throttling`
+//! is only in the body, which this layer does not read, so those retry without slowing.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use aws_smithy_runtime_api::client::http::{
+    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient,
+    SharedHttpConnector,
+};
+use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+
+/// Calls a second, and the burst, a bucket starts with.
+pub fn starting_rate(service: &str) -> (f64, f64) {
+    match service {
+        // EC2's non-mutating actions: a bucket of 100, refilled at 20 a second.
+        "ec2" => (20.0, 100.0),
+        "iam" | "organizations" | "cloudtrail" => (10.0, 10.0),
+        "config" | "rds" => (10.0, 20.0),
+        // KMS's and STS's read quotas are in the thousands a second per account and region;
+        // S3's per-bucket reads have no published rate (thousands a second per prefix).
+        "kms" => (500.0, 500.0),
+        "sts" => (100.0, 100.0),
+        "s3" => (1000.0, 1000.0),
+        _ => (20.0, 20.0),
+    }
+}
+
+#[derive(Debug)]
+struct Bucket {
+    /// The rate it starts at, which is also the most it goes back up to.
+    start: f64,
+    rate: f64,
+    burst: f64,
+    tokens: f64,
+    last: Instant,
+    /// This second's attempts and throttled answers.
+    window: Instant,
+    attempts: u32,
+    throttles: u32,
+}
+
+/// The least a rate falls to, in calls a second.
+const FLOOR: f64 = 0.5;
+
+impl Bucket {
+    fn new(service: &str, now: Instant) -> Self {
+        let (rate, burst) = starting_rate(service);
+        Bucket {
+            start: rate,
+            rate,
+            burst,
+            tokens: burst,
+            last: now,
+            window: now,
+            attempts: 0,
+            throttles: 0,
+        }
+    }
+
+    /// Tokens as of `now`, and once a second (sooner for a busy bucket) the rate judged on
+    /// that window's answers:
+    /// more than half throttled halves it (the rate is far above what AWS allows); none
+    /// throttled raises it by a tenth, up to where it started. A few throttled answers
+    /// among many leave it as it is: AWS throttles some calls at any rate, and cutting on
+    /// each would sink the rate to its floor.
+    fn refill(&mut self, now: Instant) {
+        let dt = now.duration_since(self.last).as_secs_f64();
+        self.tokens = (self.tokens + dt * self.rate).min(self.burst);
+        self.last = now;
+        let elapsed = now.duration_since(self.window);
+        // A second, or sooner when a fast bucket has already seen enough answers.
+        if elapsed >= Duration::from_secs(1)
+            || (elapsed >= Duration::from_millis(200) && self.attempts >= 16)
+        {
+            if self.attempts >= 4 && self.throttles * 2 > self.attempts {
+                self.rate = (self.rate / 2.0).max(FLOOR);
+                self.tokens = self.tokens.min(1.0);
+            } else if self.throttles == 0 && self.attempts > 0 {
+                self.rate = (self.rate * 1.1).min(self.start);
+            }
+            self.window = now;
+            self.attempts = 0;
+            self.throttles = 0;
+        }
+    }
+
+    /// None to go now (a token taken), else how long to wait.
+    fn take(&mut self, now: Instant) -> Option<Duration> {
+        self.refill(now);
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            self.attempts += 1;
+            None
+        } else {
+            Some(Duration::from_secs_f64((1.0 - self.tokens) / self.rate))
+        }
+    }
+
+    fn throttled(&mut self, now: Instant) {
+        self.refill(now);
+        self.throttles += 1;
+    }
+}
+
+/// One account's buckets, by (region, service).
+#[derive(Debug, Default)]
+pub struct Pace {
+    buckets: Mutex<HashMap<(String, String), Bucket>>,
+}
+
+impl Pace {
+    /// Waits for a token of this (region, service).
+    pub async fn ready(&self, key: &(String, String)) {
+        loop {
+            let wait = {
+                let mut b = self.buckets.lock().expect("not poisoned");
+                let now = Instant::now();
+                b.entry(key.clone())
+                    .or_insert_with(|| Bucket::new(&key.1, now))
+                    .take(now)
+            };
+            match wait {
+                None => return,
+                Some(d) => tokio::time::sleep(d).await,
+            }
+        }
+    }
+
+    pub fn throttled(&self, key: &(String, String)) {
+        let mut b = self.buckets.lock().expect("not poisoned");
+        let now = Instant::now();
+        b.entry(key.clone())
+            .or_insert_with(|| Bucket::new(&key.1, now))
+            .throttled(now);
+    }
+
+    /// A (region, service)'s current rate, for tests and logs.
+    pub fn rate(&self, key: &(String, String)) -> Option<f64> {
+        self.buckets
+            .lock()
+            .expect("not poisoned")
+            .get(key)
+            .map(|b| b.rate)
+    }
+
+    /// `inner` with every attempt paced.
+    pub fn wrap(self: &Arc<Self>, inner: SharedHttpClient) -> SharedHttpClient {
+        SharedHttpClient::new(PacedClient {
+            inner,
+            pace: self.clone(),
+        })
+    }
+}
+
+/// `(region, service)` from a SigV4 `Authorization` header's credential scope.
+pub fn scope_of(authorization: &str) -> Option<(String, String)> {
+    let scope = authorization
+        .split("Credential=")
+        .nth(1)?
+        .split(',')
+        .next()?;
+    let mut parts = scope.split('/').skip(2);
+    Some((parts.next()?.to_string(), parts.next()?.to_string()))
+}
+
+#[derive(Debug)]
+struct PacedClient {
+    inner: SharedHttpClient,
+    pace: Arc<Pace>,
+}
+
+impl HttpClient for PacedClient {
+    fn http_connector(
+        &self,
+        settings: &HttpConnectorSettings,
+        components: &RuntimeComponents,
+    ) -> SharedHttpConnector {
+        SharedHttpConnector::new(PacedConnector {
+            inner: self.inner.http_connector(settings, components),
+            pace: self.pace.clone(),
+        })
+    }
+}
+
+#[derive(Debug)]
+struct PacedConnector {
+    inner: SharedHttpConnector,
+    pace: Arc<Pace>,
+}
+
+impl HttpConnector for PacedConnector {
+    fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+        let key = request.headers().get("authorization").and_then(scope_of);
+        let (inner, pace) = (self.inner.clone(), self.pace.clone());
+        HttpConnectorFuture::new(async move {
+            if let Some(k) = &key {
+                pace.ready(k).await;
+            }
+            let answer = inner.call(request).await;
+            if let (Some(k), Ok(r)) = (&key, &answer) {
+                let status = r.status().as_u16();
+                let typed = r
+                    .headers()
+                    .get("x-amzn-errortype")
+                    .is_some_and(|t| t.contains("Throttl") || t.contains("TooManyRequests"));
+                if status == 429 || status == 503 || typed {
+                    pace.throttled(k);
+                }
+            }
+            answer
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mostly_throttled_seconds_halve_the_rate_quiet_ones_raise_it_a_few_leave_it() {
+        let t0 = Instant::now();
+        let mut b = Bucket::new("ec2", t0);
+        assert_eq!(b.rate, 20.0);
+        let second = |b: &mut Bucket, at: u64, attempts: u32, throttles: u32| {
+            let now = t0 + Duration::from_secs(at);
+            b.refill(now);
+            b.attempts = attempts;
+            b.throttles = throttles;
+            b.refill(now + Duration::from_secs(1));
+        };
+        second(&mut b, 0, 10, 8);
+        assert_eq!(b.rate, 10.0, "most answers throttled: halved");
+        second(&mut b, 1, 10, 3);
+        assert_eq!(b.rate, 10.0, "a few throttled (random ones): held");
+        second(&mut b, 2, 10, 0);
+        assert!((b.rate - 11.0).abs() < 1e-9, "a quiet second: up a tenth");
+        for at in 3..30 {
+            second(&mut b, at, 10, 0);
+        }
+        assert_eq!(b.rate, 20.0, "never above where it started");
+        for at in 30..50 {
+            second(&mut b, at, 10, 10);
+        }
+        assert_eq!(b.rate, FLOOR);
+    }
+
+    #[test]
+    fn tokens_run_out_and_the_wait_follows_the_rate() {
+        let t0 = Instant::now();
+        let mut b = Bucket::new("iam", t0);
+        for _ in 0..10 {
+            assert!(b.take(t0).is_none());
+        }
+        let wait = b.take(t0).expect("the burst is spent");
+        assert!((wait.as_secs_f64() - 0.1).abs() < 1e-6, "{wait:?}");
+    }
+
+    #[test]
+    fn the_scope_is_read_from_the_signature() {
+        let auth = "AWS4-HMAC-SHA256 Credential=AKIA/20261207/eu-west-1/ec2/aws4_request, SignedHeaders=host, Signature=abc";
+        assert_eq!(scope_of(auth), Some(("eu-west-1".into(), "ec2".into())));
+        assert_eq!(scope_of("Bearer x"), None);
+    }
+}
