@@ -55,6 +55,12 @@ fn scan(dir: &std::path::Path, url: &str, db: &str) -> (std::process::Output, Va
         ),
     )
     .unwrap();
+    let check = vigil(&["config", "check", cfg.to_str().unwrap()]);
+    assert!(
+        stdout(&check).contains("the types AWS Config records read from its configuration items"),
+        "{}",
+        stdout(&check)
+    );
     let out = vigil_env(
         &[
             "scan",

@@ -133,8 +133,13 @@ fn describe_targets(cfg: &Config) -> Vec<String> {
         }
         parts.join(" and ")
     };
+    let via = if base.source == vigil::config::AwsSource::Config {
+        "; the types AWS Config records read from its configuration items"
+    } else {
+        ""
+    };
     out.push(format!(
-        "aws: {} ({})",
+        "aws: {}{via} ({})",
         if aws.is_empty() && (base.organization.is_some() || !base.accounts.is_empty()) {
             reach(base.organization.as_ref(), &base.accounts)
         } else if aws.is_empty() {
