@@ -154,27 +154,7 @@ fn ec2_instance() {
 
 #[test]
 fn ec2_security_group_with_both_range_shapes() {
-    use aws_sdk_ec2::types::*;
-    let g = SecurityGroup::builder()
-        .group_id("sg-1")
-        .group_name("web")
-        .description("web tier")
-        .vpc_id("vpc-1")
-        .ip_permissions(
-            IpPermission::builder()
-                .ip_protocol("tcp")
-                .from_port(22)
-                .to_port(22)
-                .ip_ranges(IpRange::builder().cidr_ip("0.0.0.0/0").build())
-                .build(),
-        )
-        .ip_permissions_egress(
-            IpPermission::builder()
-                .ip_protocol("-1")
-                .ip_ranges(IpRange::builder().cidr_ip("0.0.0.0/0").build())
-                .build(),
-        )
-        .build();
+    let g = crate::collect::aws::ssh_open_group();
     let live = super::super::ec2::normalize_security_group(&test_at("eu-west-1"), &g);
     same(
         live,
@@ -182,7 +162,7 @@ fn ec2_security_group_with_both_range_shapes() {
             "AWS::EC2::SecurityGroup",
             "arn:aws:ec2:eu-west-1:123456789012:security-group/sg-1",
             "eu-west-1",
-            json!({"groupId": "sg-1", "groupName": "web", "description": "web tier",
+            json!({"groupId": "sg-1", "groupName": "ssh-open", "description": "ssh",
                 "vpcId": "vpc-1", "ownerId": ACCOUNT,
                 // A current item: ranges as `ipv4Ranges`.
                 "ipPermissions": [{"ipProtocol": "tcp", "fromPort": 22, "toPort": 22,

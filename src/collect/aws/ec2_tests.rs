@@ -3,8 +3,8 @@
 use super::*;
 use crate::model::aws::ec2::stopped_at;
 use aws_sdk_ec2::types::{
-    FlowLog, Instance, InstanceState, InstanceStateName, IpPermission, IpRange, SecurityGroup, Tag,
-    Volume, VolumeAttachment, VolumeState, VolumeType, Vpc,
+    FlowLog, Instance, InstanceState, InstanceStateName, Tag, Volume, VolumeAttachment,
+    VolumeState, VolumeType, Vpc,
 };
 use serde_json::json;
 
@@ -94,26 +94,7 @@ fn snapshot_and_elastic_ip_documents() {
 
 #[test]
 fn security_group_document() {
-    let g = SecurityGroup::builder()
-        .group_id("sg-1")
-        .group_name("ssh-open")
-        .description("ssh")
-        .vpc_id("vpc-1")
-        .ip_permissions(
-            IpPermission::builder()
-                .ip_protocol("tcp")
-                .from_port(22)
-                .to_port(22)
-                .ip_ranges(IpRange::builder().cidr_ip("0.0.0.0/0").build())
-                .build(),
-        )
-        .ip_permissions_egress(
-            IpPermission::builder()
-                .ip_protocol("-1")
-                .ip_ranges(IpRange::builder().cidr_ip("0.0.0.0/0").build())
-                .build(),
-        )
-        .build();
+    let g = crate::collect::aws::ssh_open_group();
     let r = normalize_security_group(&crate::collect::aws::test_at("eu-west-1"), &g);
     assert_eq!(
         r.id,

@@ -259,6 +259,34 @@ impl Ctx {
     }
 }
 
+/// A security group open to the world on SSH, all egress allowed: the SDK's answer the
+/// normalizer tests and the Config golden test share.
+#[cfg(test)]
+pub(crate) fn ssh_open_group() -> aws_sdk_ec2::types::SecurityGroup {
+    use aws_sdk_ec2::types::{IpPermission, IpRange, SecurityGroup};
+    let world = || IpRange::builder().cidr_ip("0.0.0.0/0").build();
+    SecurityGroup::builder()
+        .group_id("sg-1")
+        .group_name("ssh-open")
+        .description("ssh")
+        .vpc_id("vpc-1")
+        .ip_permissions(
+            IpPermission::builder()
+                .ip_protocol("tcp")
+                .from_port(22)
+                .to_port(22)
+                .ip_ranges(world())
+                .build(),
+        )
+        .ip_permissions_egress(
+            IpPermission::builder()
+                .ip_protocol("-1")
+                .ip_ranges(world())
+                .build(),
+        )
+        .build()
+}
+
 /// Where unit tests of the `normalize_*` functions read: account 123456789012.
 #[cfg(test)]
 pub(crate) fn test_at(region: &'static str) -> crate::model::aws::Place<'static> {
