@@ -86,7 +86,7 @@ pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
     s
 }
 
-pub use crate::model::resource::prune;
+pub use crate::model::doc::prune;
 
 /// API calls and throttled answers, per provider and service, counted by the collectors of
 /// one scan (or of many, in the daemon) for metrics.

@@ -4,6 +4,7 @@
 //! here imports a folder above it.
 
 pub mod aws;
+pub mod doc;
 pub mod finding;
 pub mod idle;
 pub mod k8s;

@@ -26,21 +26,6 @@ pub struct Resource {
     pub config: serde_json::Value,
 }
 
-/// `v` without its `null` values, at every depth: absent facts are absent keys.
-pub fn prune(v: serde_json::Value) -> serde_json::Value {
-    use serde_json::Value;
-    match v {
-        Value::Object(m) => Value::Object(
-            m.into_iter()
-                .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| (k, prune(v)))
-                .collect(),
-        ),
-        Value::Array(a) => Value::Array(a.into_iter().map(prune).collect()),
-        other => other,
-    }
-}
-
 /// Types collected once per account rather than per region.
 pub fn is_global_type(t: &str) -> bool {
     super::aws::GLOBAL.iter().any(|ts| ts.contains(&t))

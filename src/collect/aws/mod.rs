@@ -1,10 +1,16 @@
-//! AWS collection: the standard credential chain, regions in parallel, one scope per
-//! (account, region, resource type), a bound on API calls in flight and the SDK's standard
-//! retry mode (exponential backoff with jitter on throttling).
+//! AWS collection of one account: the standard credential chain (or a role assumed in a
+//! listed or discovered account, `organization.rs`), services and regions in parallel, one
+//! scope per (account, region, resource type), a bound on API calls in flight (`ctx.rs`),
+//! per-item reads fanned out under it, and throttling met per (account, region, service):
+//! retry partitions, paced sends (`pace.rs`), the SDK's standard retries. With
+//! `source = "config"` the types AWS Config records come from its items
+//! (`config_source.rs`, `config_items.rs`).
 
+mod calls;
 pub mod cloudtrail;
 pub mod config_items;
 pub mod config_source;
+mod ctx;
 pub mod ec2;
 pub mod iam;
 pub mod kms;
@@ -15,14 +21,11 @@ pub mod read;
 pub mod s3;
 pub mod services;
 
-use crate::collect::error_chain;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
-use aws_sdk_ec2::config::retry::{RetryPartition, TokenBucket};
-use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use tokio::sync::Semaphore;
 
 use super::ScopeResult;
@@ -137,26 +140,9 @@ impl Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// A service's client for one region, its calls counted and its retries in the (account,
-/// region, service) partition: `client!(aws_sdk_kms, ctx, region)`.
-macro_rules! client {
-    ($sdk:ident, $ctx:expr, $region:expr) => {
-        $sdk::Client::from_conf(
-            $sdk::config::Builder::from(&$ctx.regional($region))
-                .interceptor($ctx.counter())
-                .retry_partition(
-                    $ctx.partition(stringify!($sdk).trim_start_matches("aws_sdk_"), $region),
-                )
-                .build(),
-        )
-    };
-}
-pub(crate) use client;
-
-/// Tokens in a partition's retry quota (a retry takes 5, a throttled one 1).
-const RETRY_QUOTA: usize = 500;
-/// Tokens the quota regains per second.
-const RETRY_REFILL_PER_SECOND: f32 = 20.0;
+pub use calls::{err_code, err_text, CountCalls};
+pub(crate) use ctx::client;
+pub use ctx::Ctx;
 
 /// The retry settings of every client: standard mode, `attempts` per call, backing off
 /// exponentially with jitter from 250 ms (honouring `x-amz-retry-after`).
@@ -169,94 +155,6 @@ pub fn retry_config(attempts: u32) -> RetryConfig {
     RetryConfig::standard()
         .with_max_attempts(attempts.max(1))
         .with_initial_backoff(std::time::Duration::from_millis(250))
-}
-
-/// Shared by every collector task of one scan.
-#[derive(Clone)]
-pub struct Ctx {
-    pub account: String,
-    pub sdk: SdkConfig,
-    pub endpoint_url: Option<String>,
-    limit: Arc<Semaphore>,
-    /// `max_concurrency`: the bound `limit` holds, and how many per-item reads are started
-    /// at once.
-    width: usize,
-    /// The retry partition of each (service, region) of this account.
-    partitions: Arc<std::sync::Mutex<BTreeMap<(String, String), RetryPartition>>>,
-    stats: Arc<crate::collect::ApiStats>,
-}
-
-impl Ctx {
-    /// The SDK config for one region.
-    pub fn regional(&self, region: &str) -> SdkConfig {
-        self.sdk
-            .to_builder()
-            .region(Region::new(region.to_string()))
-            .build()
-    }
-
-    /// The retry partition of `service` in `region` for this account: its own retry quota
-    /// and its own adaptive send rate. The SDK's default partition is one per service and
-    /// region for the whole process, so every account of an organization would share one
-    /// quota and one rate, though AWS throttles each account on its own.
-    pub fn partition(&self, service: &str, region: &str) -> RetryPartition {
-        self.partitions
-            .lock()
-            .expect("not poisoned")
-            .entry((service.to_string(), region.to_string()))
-            .or_insert_with(|| {
-                RetryPartition::custom(format!("{service}-{}-{region}", self.account))
-                    .token_bucket(
-                        TokenBucket::builder()
-                            .capacity(RETRY_QUOTA)
-                            // Refilled with time too, so a long scan's throttles cannot
-                            // exhaust it for good.
-                            .refill_rate(RETRY_REFILL_PER_SECOND)
-                            .throttling_retry_cost(1)
-                            .build(),
-                    )
-                    .build()
-            })
-            .clone()
-    }
-
-    /// Counts this scan's requests and throttled answers; every service client carries it.
-    pub fn counter(&self) -> CountCalls {
-        CountCalls(self.stats.clone())
-    }
-
-    /// Runs one API operation (or one paginated listing) while holding a permit, so at most
-    /// `max_concurrency` are in flight across all services and regions.
-    pub async fn call<F: std::future::Future>(&self, f: F) -> F::Output {
-        let _permit = self.limit.acquire().await.expect("semaphore never closed");
-        f.await
-    }
-
-    /// Reads every item concurrently (each call still waits for a permit of [`Ctx::call`]),
-    /// the answers in the items' order: per-bucket, per-key and per-trail reads fan out
-    /// instead of following one another.
-    ///
-    /// The reads come made (a `Vec`, not a mapping closure): a closure in the stream's type
-    /// makes the collection non-`Send` (rust-lang/rust#102211), and the daemon spawns it.
-    pub async fn each<Fut: std::future::Future>(&self, reads: Vec<Fut>) -> Vec<Fut::Output> {
-        use futures::StreamExt as _;
-        futures::stream::iter(reads)
-            .buffered(self.width)
-            .collect()
-            .await
-    }
-
-    pub fn scope(&self, region: &str, resource_type: &str) -> String {
-        scope_key("aws", &self.account, region, resource_type)
-    }
-
-    /// Where a document of this account in `region` was read.
-    pub fn at<'a>(&'a self, region: &'a str) -> crate::model::aws::Place<'a> {
-        crate::model::aws::Place {
-            account: &self.account,
-            region,
-        }
-    }
 }
 
 /// A security group open to the world on SSH, all egress allowed: the SDK's answer the
@@ -294,60 +192,6 @@ pub(crate) fn test_at(region: &'static str) -> crate::model::aws::Place<'static>
         account: "123456789012",
         region,
     }
-}
-
-/// An SDK error as one line: the service's error code and message with the HTTP status, or
-/// the transport problem (timeout, connection refused, no credentials) with its causes.
-pub fn err_text<E>(e: &aws_sdk_ec2::error::SdkError<E, HttpResponse>) -> String
-where
-    E: aws_sdk_ec2::error::ProvideErrorMetadata + std::error::Error + 'static,
-{
-    use aws_sdk_ec2::error::SdkError;
-    match e {
-        SdkError::ServiceError(se) => {
-            let status = se.raw().status().as_u16();
-            let body = se
-                .raw()
-                .body()
-                .bytes()
-                .map(|b| String::from_utf8_lossy(b).into_owned())
-                .unwrap_or_default();
-            // Emulators sometimes answer a JSON-protocol service with an XML error body.
-            let code = se
-                .err()
-                .code()
-                .map(str::to_string)
-                .or_else(|| xml_tag(&body, "Code"));
-            let msg = se
-                .err()
-                .message()
-                .map(str::to_string)
-                .or_else(|| xml_tag(&body, "Message"));
-            match (code, msg) {
-                (Some(code), Some(msg)) => format!("{code} (HTTP {status}): {msg}"),
-                (Some(code), None) => format!("{code} (HTTP {status})"),
-                _ => format!("HTTP {status}: {}", error_chain(e)),
-            }
-        }
-        other => error_chain(other),
-    }
-}
-
-fn xml_tag(body: &str, tag: &str) -> Option<String> {
-    let open = format!("<{tag}>");
-    let start = body.find(&open)? + open.len();
-    let end = body[start..].find(&format!("</{tag}>"))? + start;
-    Some(body[start..end].to_string())
-}
-
-/// An SDK error's service error code, when the service returned one.
-pub fn err_code<E, R>(e: &aws_sdk_ec2::error::SdkError<E, R>) -> Option<String>
-where
-    E: aws_sdk_ec2::error::ProvideErrorMetadata,
-{
-    e.as_service_error()
-        .and_then(|s| s.code())
-        .map(str::to_string)
 }
 
 pub fn ts(dt: &aws_sdk_ec2::primitives::DateTime) -> String {
@@ -627,86 +471,4 @@ pub fn tag_map<'a>(
         .into_iter()
         .filter_map(|(k, v)| Some((k?.to_string(), v.unwrap_or_default().to_string())))
         .collect()
-}
-
-/// An SDK interceptor counting every attempt sent and every throttled answer (HTTP 429, or
-/// one of the throttling error codes the SDK's own retry classifier knows).
-#[derive(Debug, Clone)]
-pub struct CountCalls(Arc<crate::collect::ApiStats>);
-
-const THROTTLING_CODES: &[&str] = &[
-    "Throttling",
-    "ThrottlingException",
-    "ThrottledException",
-    "RequestThrottledException",
-    "TooManyRequestsException",
-    "ProvisionedThroughputExceededException",
-    "TransactionInProgressException",
-    "RequestLimitExceeded",
-    "BandwidthLimitExceeded",
-    "LimitExceededException",
-    "RequestThrottled",
-    "SlowDown",
-    "PriorRequestNotComplete",
-    "EC2ThrottledException",
-];
-
-fn service_of(cfg: &aws_smithy_types::config_bag::ConfigBag) -> String {
-    cfg.load::<aws_smithy_runtime_api::client::orchestrator::Metadata>()
-        // The SDK's service name's first word: `Config Service` is `config`, as IAM's action
-        // prefix spells it.
-        .map(|m| {
-            m.service()
-                .split_whitespace()
-                .next()
-                .unwrap_or_default()
-                .to_ascii_lowercase()
-        })
-        .unwrap_or_else(|| "unknown".into())
-}
-
-impl aws_smithy_runtime_api::client::interceptors::Intercept for CountCalls {
-    fn name(&self) -> &'static str {
-        "vigil::collect::aws::CountCalls"
-    }
-
-    fn read_before_transmit(
-        &self,
-        _ctx: &aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef<'_>,
-        _rc: &aws_smithy_runtime_api::client::runtime_components::RuntimeComponents,
-        cfg: &mut aws_smithy_types::config_bag::ConfigBag,
-    ) -> Result<(), aws_smithy_runtime_api::box_error::BoxError> {
-        let service = service_of(cfg);
-        if let Some(m) = cfg.load::<aws_smithy_runtime_api::client::orchestrator::Metadata>() {
-            // `--log-level collect::aws::api=debug` lists every request (retries included).
-            tracing::debug!(target: "collect::aws::api", service = %service, operation = m.name(), "request");
-        }
-        self.0.record("aws", &service, false);
-        Ok(())
-    }
-
-    fn read_after_deserialization(
-        &self,
-        ctx: &aws_smithy_runtime_api::client::interceptors::context::AfterDeserializationInterceptorContextRef<'_>,
-        _rc: &aws_smithy_runtime_api::client::runtime_components::RuntimeComponents,
-        cfg: &mut aws_smithy_types::config_bag::ConfigBag,
-    ) -> Result<(), aws_smithy_runtime_api::box_error::BoxError> {
-        let response = ctx.response();
-        let status = response.status().as_u16();
-        let throttled = status == 429
-            || (status >= 400
-                && response.body().bytes().is_some_and(|b| {
-                    let text = String::from_utf8_lossy(&b[..b.len().min(4096)]);
-                    THROTTLING_CODES.iter().any(|code| {
-                        // As an XML element or a JSON value/`__type` suffix.
-                        text.contains(&format!(">{code}<"))
-                            || text.contains(&format!("\"{code}\""))
-                            || text.contains(&format!("#{code}\""))
-                    })
-                }));
-        if throttled {
-            self.0.record("aws", &service_of(cfg), true);
-        }
-        Ok(())
-    }
 }

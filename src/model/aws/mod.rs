@@ -139,7 +139,7 @@ pub trait Document: Serialize + DeserializeOwned + Sized {
             region: Some(at.region.to_string()),
             name,
             tags,
-            config: super::resource::prune(config),
+            config: super::doc::prune(config),
         }
     }
 }

@@ -9,12 +9,6 @@ use serde_json::json;
 use super::shape::*;
 use super::*;
 
-/// A failure of one scan, with its risk's UUID.
-pub(super) struct Failure<'a> {
-    pub(super) f: &'a ControlFinding,
-    pub(super) risk: String,
-}
-
 /// What one target scan's result is made of, indexed once.
 pub(super) struct Scan<'a> {
     pub(super) s: &'a ScanRef,

@@ -6,7 +6,6 @@ use std::sync::LazyLock;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::scan::Failure;
 use super::{deadline, nist_severity, uuid, NS};
 use crate::report::stream::Seq;
 
@@ -273,4 +272,10 @@ pub(super) fn risk<'a>(x: &'a Failure, remediation: &'a str, observation: &'a st
             }]
         }),
     }
+}
+
+/// A failure of one scan, with its risk's UUID.
+pub(super) struct Failure<'a> {
+    pub(super) f: &'a super::super::ControlFinding,
+    pub(super) risk: String,
 }
