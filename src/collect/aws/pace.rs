@@ -2,10 +2,10 @@
 //! so each account's SDK config gets its own [`Pace`], which wraps the HTTP client and waits
 //! for a token of the call's (region, service) bucket before every attempt, retries
 //! included. Once a second (every 0.2 s once 16 calls went out) each bucket's rate is judged
-//! on that window's answers: more than
-//! half throttled halves it, none throttled raises it by a tenth (up to where it started),
-//! a few throttled among many leave it. The starting rates are what AWS documents or peers
-//! use (SCALE.md §4).
+//! on that window's answers: more than half throttled halves it, none throttled raises it by
+//! a tenth (up to where it started), a few throttled among many leave it. The starting rates
+//! are what AWS documents or peers use (EC2's documented API throttling; Steampipe's
+//! per-service limiters).
 //!
 //! The (region, service) of a call is read from its SigV4 credential scope. A throttled
 //! answer is seen by its status (429; 503 as EC2's `RequestLimitExceeded` and S3's `SlowDown`
