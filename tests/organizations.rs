@@ -290,6 +290,61 @@ fn listed_accounts_are_read_through_their_roles() {
     );
 }
 
+/// A role that answers as another account than the one it is listed under (here the proxy
+/// assumes it in dev instead of prod) fails that account's scopes with both ids named;
+/// nothing of dev's is recorded under prod's id.
+#[test]
+fn a_role_answering_as_another_account_fails_that_account() {
+    let moto = Moto::start();
+    let (ids, _) = organization(&moto);
+    let (prod, dev) = (&ids[0], &ids[1]);
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules");
+    std::fs::create_dir(&rules).unwrap();
+    let (mut swapping, url) = proxy(
+        &moto,
+        "none",
+        0,
+        &[("PROXY_SWAP_ACCOUNT", &format!("{prod}:{dev}"))],
+    );
+    let path = dir.path().join("vigil.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "[collectors.aws]\nendpoint_url = \"{url}\"\nregions = [\"us-east-1\"]\n\
+             services = [\"ec2\"]\nmax_attempts = 1\n\n\
+             [[collectors.aws.accounts]]\nid = \"{prod}\"\nname = \"payments\"\n\
+             role_arn = \"arn:aws:iam::{prod}:role/VigilReader\"\n"
+        ),
+    )
+    .unwrap();
+    let (out, doc) = scan(&path.display().to_string(), &db(dir.path()), &rules);
+    let _ = swapping.kill();
+    // The only account failed, so nothing was collected: the scan failed (exit 2).
+    assert_eq!(doc["scan"]["status"], "failed", "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        active(&doc).is_empty(),
+        "nothing of dev's under prod: {}",
+        doc["findings"]
+    );
+    let c = doc["scan"]["coverage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["scope"] == format!("aws/{prod}/us-east-1/AWS::EC2::Volume"))
+        .cloned()
+        .expect("prod's scopes, failed");
+    assert_eq!(c["status"], "failed");
+    assert!(
+        c["error"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("answered as account {dev}, not {prod}")),
+        "{c}"
+    );
+}
+
 #[test]
 fn listed_accounts_and_their_mistakes_are_named_in_config_check() {
     let dir = tempfile::tempdir().unwrap();
