@@ -191,10 +191,6 @@ fn aws_accounts<'a>(
         } else {
             &t.accounts
         };
-        let session = aws::session_name(
-            &format!("scan-{}", o.label.as_deref().unwrap_or("aws")),
-            chrono::Utc::now(),
-        );
         if org.is_none() && listed.is_empty() {
             accounts.push(o);
             continue;
@@ -211,7 +207,8 @@ fn aws_accounts<'a>(
                 regions: pick(&over.regions, &pick(&l.regions, &o.regions)),
                 role: Some(aws::AssumeRole {
                     arn,
-                    session_name: session.clone(),
+                    // Named when the scan starts, with its clock (collect::source).
+                    session_name: String::new(),
                     external_id: l
                         .external_id
                         .clone()

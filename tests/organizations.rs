@@ -6,12 +6,25 @@ use serde_json::Value;
 
 use crate::common::*;
 
+/// Python: an EC2 client of member account `a`, through its role (as the member's own
+/// administrators would use it).
+const MEMBER_EC2: &str = r#"
+def member_ec2(a):
+    cr = c('sts').assume_role(RoleArn='arn:aws:iam::%s:role/VigilReader' % a,
+                              RoleSessionName='setup')['Credentials']
+    return boto3.client('ec2', endpoint_url=EP, region_name='us-east-1',
+                        aws_access_key_id=cr['AccessKeyId'],
+                        aws_secret_access_key=cr['SecretAccessKey'],
+                        aws_session_token=cr['SessionToken'])
+"#;
+
 /// An organization of three member accounts (prod under OU Workloads, dev, locked), each
 /// with one unencrypted volume made through its own role. Returns the ids and the OU.
 fn organization(moto: &Moto) -> (Vec<String>, String) {
     let out = boto(
         moto,
-        r#"
+        &(MEMBER_EC2.to_string()
+            + r#"
 org = c('organizations')
 org.create_organization(FeatureSet='ALL')
 root = org.list_roots()['Roots'][0]['Id']
@@ -23,15 +36,9 @@ for name in ['prod', 'dev', 'locked']:
     ids.append(st['AccountId'])
 org.move_account(AccountId=ids[0], SourceParentId=root, DestinationParentId=ou)
 for a in ids:
-    cr = c('sts').assume_role(RoleArn='arn:aws:iam::%s:role/VigilReader' % a,
-                              RoleSessionName='setup')['Credentials']
-    ec2 = boto3.client('ec2', endpoint_url=EP, region_name='us-east-1',
-                       aws_access_key_id=cr['AccessKeyId'],
-                       aws_secret_access_key=cr['SecretAccessKey'],
-                       aws_session_token=cr['SessionToken'])
-    ec2.create_volume(AvailabilityZone='us-east-1a', Size=8, Encrypted=False)
+    member_ec2(a).create_volume(AvailabilityZone='us-east-1a', Size=8, Encrypted=False)
 print(json.dumps({'ids': ids, 'ou': ou}))
-"#,
+"#),
     );
     let v: Value = serde_json::from_str(out.trim()).unwrap();
     let ids = v["ids"]
@@ -192,14 +199,9 @@ fn every_member_is_read_through_its_role_and_a_denied_one_fails_alone() {
     boto(
         &moto,
         &format!(
-            r#"
+            r#"{MEMBER_EC2}
 for a in {ids:?}:
-    cr = c('sts').assume_role(RoleArn='arn:aws:iam::%s:role/VigilReader' % a,
-                              RoleSessionName='setup')['Credentials']
-    ec2 = boto3.client('ec2', endpoint_url=EP, region_name='us-east-1',
-                       aws_access_key_id=cr['AccessKeyId'],
-                       aws_secret_access_key=cr['SecretAccessKey'],
-                       aws_session_token=cr['SessionToken'])
+    ec2 = member_ec2(a)
     for v in ec2.describe_volumes()['Volumes']:
         ec2.delete_volume(VolumeId=v['VolumeId'])
 "#

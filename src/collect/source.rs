@@ -184,15 +184,17 @@ async fn aws_accounts(accounts: &[aws::AwsOptions], cx: &Cx<'_>) -> Result<Colle
         |o: &aws::AwsOptions, i: usize| o.label.clone().unwrap_or_else(|| format!("#{}", i + 1));
     let mut expanded = Vec::new();
     for (i, o) in accounts.iter().enumerate() {
+        let session = aws::scan_session(o.label.as_deref(), cx.started);
         let Some(org) = &o.organization else {
-            expanded.push(o.clone());
+            // A listed account's role is named for this scan.
+            let mut o = o.clone();
+            if let Some(r) = o.role.as_mut().filter(|r| r.session_name.is_empty()) {
+                r.session_name = session;
+            }
+            expanded.push(o);
             continue;
         };
         let name = label(o, i);
-        let session = aws::session_name(
-            &format!("scan-{}", o.label.as_deref().unwrap_or("aws")),
-            cx.started,
-        );
         match aws::organization::members(o, org, &session).await {
             Ok(members) => {
                 out.notes.push(format!(

@@ -78,6 +78,7 @@ pub enum Inventory {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AssumeRole {
     pub arn: String,
+    /// Empty until the scan that uses it names it ([`scan_session`]).
     pub session_name: String,
     pub external_id: Option<String>,
 }
@@ -99,6 +100,11 @@ pub fn session_name(what: &str, at: chrono::DateTime<chrono::Utc>) -> String {
     let stamp = at.format("-%Y%m%dT%H%M%SZ").to_string();
     name.truncate(64 - stamp.len());
     name + &stamp
+}
+
+/// The session name of a scan of `target` started at `at`: `vigil-scan-prod-<time>`.
+pub fn scan_session(target: Option<&str>, at: chrono::DateTime<chrono::Utc>) -> String {
+    session_name(&format!("scan-{}", target.unwrap_or("aws")), at)
 }
 
 /// Why AWS collection could not start (a region or the account itself); a service or

@@ -148,15 +148,6 @@ impl Pace {
             .throttled(now);
     }
 
-    /// A (region, service)'s current rate, for tests and logs.
-    pub fn rate(&self, key: &(String, String)) -> Option<f64> {
-        self.buckets
-            .lock()
-            .expect("not poisoned")
-            .get(key)
-            .map(|b| b.rate)
-    }
-
     /// `inner` with every attempt paced.
     pub fn wrap(self: &Arc<Self>, inner: SharedHttpClient) -> SharedHttpClient {
         SharedHttpClient::new(PacedClient {
