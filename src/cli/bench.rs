@@ -46,6 +46,11 @@ pub struct Args {
     /// Share of resources changed between two scans of `--history`.
     #[arg(long, default_value_t = 0.01)]
     pub change: f64,
+    /// Measure an organization instead: this many synthetic AWS accounts of `--resources`
+    /// each, recorded twice into `--db` through the scan's own path (each account evaluated
+    /// and recorded as it comes, then dropped); prints time per account and peak RSS.
+    #[arg(long, requires = "db", conflicts_with_all = ["history", "report"])]
+    pub accounts: Option<usize>,
 }
 
 pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitCode> {
@@ -56,6 +61,9 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
     }
     if let Some(scans) = args.history {
         return history(&args, &cfg, &rules, scans);
+    }
+    if let Some(accounts) = args.accounts {
+        return organization(&args, &cfg, &rules, accounts);
     }
     let t0 = Instant::now();
     let mut snapshot = match args.estate {
@@ -211,6 +219,102 @@ fn history(
         "resource versions: {}, drift events: {}",
         store.count("resource_versions")?,
         store.count("drift_events")?
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--accounts N`: an organization of N synthetic accounts through `scan::stream`, the path
+/// `vigil scan` and the daemon record by (collection synthetic, one account made at a time
+/// as a collector would finish it; redaction, evaluation and the store real), twice.
+fn organization(
+    args: &Args,
+    cfg: &vigil::config::Config,
+    rules: &vigil::policy::RuleSet,
+    accounts: usize,
+) -> anyhow::Result<ExitCode> {
+    let db = args.db.as_ref().expect("clap requires --db");
+    if db.exists() {
+        anyhow::bail!(
+            "{} exists: --accounts measures a new database",
+            db.display()
+        );
+    }
+    if args.estate != Estate::Aws {
+        anyhow::bail!("--accounts measures AWS accounts (--estate aws)");
+    }
+    let store = tokio::sync::Mutex::new(vigil::store::Store::open(db)?);
+    let redactor = vigil::redact::Redactor::ephemeral();
+    let rt = tokio::runtime::Builder::new_current_thread().build()?;
+    let per = args.resources;
+    for round in ["first scan", "re-scan"] {
+        let started = Utc::now();
+        let (feed, intake) = vigil::scan::stream::channel();
+        let recorder = vigil::scan::stream::Recorder {
+            store: &store,
+            rules,
+            params: cfg.params(),
+            redactor: &redactor,
+            run: vigil::scan::ScanRun {
+                target: "bench-organization",
+                run_id: None,
+                started,
+                finish: vigil::scan::Finish::Now,
+            },
+            keep: false,
+        };
+        let t0 = Instant::now();
+        let mut arrivals: Vec<std::time::Duration> = Vec::with_capacity(accounts);
+        let streamed = std::thread::scope(|s| {
+            let arrivals = &mut arrivals;
+            let recording = s.spawn(move || {
+                let mut seen = |_: &vigil::collect::Collected| arrivals.push(t0.elapsed());
+                vigil::scan::stream::record(recorder, intake, &mut seen, &|| None)
+            });
+            rt.block_on(async {
+                for a in 0..accounts {
+                    let id = format!("{:012}", 100_000_000_000u64 + a as u64);
+                    let part = vigil::collect::Collected {
+                        snapshot: vigil::collect::synthetic::estate_in(&id, per),
+                        ..Default::default()
+                    };
+                    if !feed.part(part).await {
+                        break;
+                    }
+                }
+                feed.done();
+            });
+            recording.join().expect("the recording thread panicked")
+        })?;
+        let total = t0.elapsed();
+        let rec = &streamed.recorded;
+        let n = rec.scan.resources as f64;
+        println!(
+            "{round}: {accounts} accounts × {per} resources: {:.1?}, {:.0} resources/s; status {}, {} findings open, {} evaluations",
+            total,
+            n / total.as_secs_f64(),
+            rec.scan.status.as_str(),
+            rec.findings.len(),
+            rec.eval.evaluations
+        );
+        // Linear time: the last tenth of the accounts takes as long as the first.
+        let tenth = (accounts / 10).max(1);
+        if arrivals.len() > 2 * tenth {
+            let first = arrivals[tenth] - arrivals[0];
+            let last = arrivals[arrivals.len() - 1] - arrivals[arrivals.len() - 1 - tenth];
+            println!(
+                "  per account: first tenth {:.1?}, last tenth {:.1?} (ratio {:.2})",
+                first / tenth as u32,
+                last / tenth as u32,
+                last.as_secs_f64() / first.as_secs_f64()
+            );
+        }
+    }
+    if let Some(kb) = peak_rss_kb() {
+        println!("peak RSS:         {:.1} MB", kb as f64 / 1024.0);
+    }
+    println!(
+        "database:         {:.1} MB",
+        store.blocking_lock().size_bytes()? as f64 / 1e6
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -8,7 +8,7 @@ use anyhow::{bail, Context as _};
 use chrono::Utc;
 use clap::ValueEnum;
 
-use vigil::model::{ScanStatus, Severity, Snapshot};
+use vigil::model::{ScanStatus, Severity};
 use vigil::report;
 use vigil::store::Store;
 
@@ -131,12 +131,11 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
         .unwrap_or_else(super::default_db);
     let _lock = vigil::store::lock::acquire(&db_path)?;
     let mut store = Store::open(&db_path)?;
-    store.scrub_history()?;
-    let snapshot = collect(&target, &store.redactor()?, started)?;
-    if let Some(p) = &args.save_snapshot {
-        let text = serde_json::to_string_pretty(&snapshot)?;
-        std::fs::write(p, text).with_context(|| format!("writing snapshot {}", p.display()))?;
+    for id in store.close_interrupted_scans(vigil::scan::INTERRUPTED)? {
+        eprintln!("note: scan {id} was stopped before it was recorded whole; it is closed as such");
     }
+    store.scrub_history()?;
+    let redactor = store.redactor()?;
     let finish = if args.now.is_some() {
         vigil::scan::Finish::AtStart
     } else {
@@ -148,18 +147,30 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
         started,
         finish,
     };
-    let recorded =
-        vigil::scan::evaluate_and_record(&mut store, &rules, cfg.params(), &snapshot, run)?;
-    print_recorded(&args, &rules, recorded, fail_on)
+    let store = tokio::sync::Mutex::new(store);
+    let recorder = vigil::scan::stream::Recorder {
+        store: &store,
+        rules: &rules,
+        params: cfg.params(),
+        redactor: &redactor,
+        run,
+        keep: args.save_snapshot.is_some(),
+    };
+    let streamed = record_streamed(&target, recorder)?;
+    if let (Some(p), Some(kept)) = (&args.save_snapshot, &streamed.kept) {
+        let text = serde_json::to_string_pretty(&kept.snapshot)?;
+        std::fs::write(p, text).with_context(|| format!("writing snapshot {}", p.display()))?;
+    }
+    print_recorded(&args, &rules, streamed.recorded, fail_on)
 }
 
-/// Collects a target (a saved snapshot is read, and redacted again: an older vigil may have
-/// kept what this one redacts), with a spinner on a terminal; prints its problems and notes.
-fn collect(
+/// Collects a target and records it part by part (an organization's accounts as each is
+/// read; see `vigil::scan::stream`), with a spinner on a terminal; prints each part's
+/// problems and notes as it comes.
+fn record_streamed(
     target: &vigil::scan::Target,
-    redactor: &vigil::redact::Redactor,
-    started: chrono::DateTime<Utc>,
-) -> anyhow::Result<Snapshot> {
+    recorder: vigil::scan::stream::Recorder,
+) -> anyhow::Result<vigil::scan::stream::Streamed> {
     let spinner = match target.source.config() {
         vigil::collect::SourceConfig::Aws(_) => spinner("collecting AWS resources…"),
         vigil::collect::SourceConfig::Kubernetes(_) => spinner("collecting Kubernetes objects…"),
@@ -170,21 +181,26 @@ fn collect(
             pb.set_message(format!("collected {scope}"));
         }
     };
+    let mut seen = |part: &vigil::collect::Collected| {
+        let say = |line: String| match &spinner {
+            Some(pb) => pb.suspend(|| eprintln!("{line}")),
+            None => eprintln!("{line}"),
+        };
+        for p in &part.problems {
+            say(format!("error: {p}"));
+        }
+        for n in &part.notes {
+            say(format!("note: {n}"));
+        }
+    };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let result = rt.block_on(vigil::scan::collect(target, redactor, started, &progress));
+    let result = vigil::scan::stream::run(&rt, target, recorder, &progress, &mut seen);
     if let Some(pb) = &spinner {
         pb.finish_and_clear();
     }
-    let collected = result?;
-    for p in &collected.problems {
-        eprintln!("error: {p}");
-    }
-    for n in &collected.notes {
-        eprintln!("note: {n}");
-    }
-    Ok(collected.snapshot)
+    Ok(result?)
 }
 
 /// Prints a recorded scan (warnings to stderr, the result as a table or JSON) and returns

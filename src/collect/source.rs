@@ -13,6 +13,7 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use futures::StreamExt as _;
+use tokio::sync::mpsc;
 
 use super::manifests::{self, Origin};
 use super::{aws, k8s, ScopeResult};
@@ -101,6 +102,23 @@ pub struct Collected {
     pub files: Option<FileCounts>,
 }
 
+impl Collected {
+    /// Adds another part of the same collection to this one.
+    pub fn absorb(&mut self, part: Collected) {
+        let s = &mut self.snapshot;
+        s.coverage.extend(part.snapshot.coverage);
+        s.resources.extend(part.snapshot.resources);
+        s.identities.extend(part.snapshot.identities);
+        s.accounts.extend(part.snapshot.accounts);
+        self.notes.extend(part.notes);
+        self.problems.extend(part.problems);
+        self.origins.extend(part.origins);
+        if self.files.is_none() {
+            self.files = part.files;
+        }
+    }
+}
+
 /// A source whose options were checked; [`Source::collect`] reads it.
 #[derive(Debug, Clone)]
 pub struct Source {
@@ -143,15 +161,42 @@ impl Source {
         &self.config
     }
 
-    /// Collects the source. Resources come back as read: the caller redacts them
-    /// (`scan::collect`) before anything is stored, printed or evaluated.
+    /// Collects the source in parts, each sent as soon as it is read: an AWS account (or
+    /// an organization's listing), or the whole of any other kind. Sending waits while the
+    /// reader is busy, which bounds what is held; a reader that hangs up ends the
+    /// collection. Resources come as read: the reader redacts them before anything is
+    /// stored, printed or evaluated.
+    pub async fn collect_parts(&self, cx: &Cx<'_>, parts: mpsc::Sender<Collected>) -> Result<()> {
+        let whole = match &self.config {
+            SourceConfig::Aws(accounts) => return aws_accounts(accounts, cx, &parts).await,
+            SourceConfig::Kubernetes(clusters) => kubernetes(clusters, cx).await?,
+            SourceConfig::Manifests(paths) => files(paths, cx),
+            SourceConfig::Snapshot(path) => saved(path)?,
+        };
+        let _ = parts.send(whole).await;
+        Ok(())
+    }
+
+    /// Collects the source whole: its parts as one (coverage sorted by scope).
     pub async fn collect(&self, cx: &Cx<'_>) -> Result<Collected> {
-        match &self.config {
-            SourceConfig::Aws(accounts) => aws_accounts(accounts, cx).await,
-            SourceConfig::Kubernetes(clusters) => kubernetes(clusters, cx).await,
-            SourceConfig::Manifests(paths) => Ok(files(paths, cx)),
-            SourceConfig::Snapshot(path) => saved(path),
-        }
+        let (tx, mut rx) = mpsc::channel(1);
+        let mut all: Option<Collected> = None;
+        let gather = async {
+            while let Some(part) = rx.recv().await {
+                match all.as_mut() {
+                    None => all = Some(part),
+                    Some(a) => a.absorb(part),
+                }
+            }
+        };
+        let (r, ()) = tokio::join!(self.collect_parts(cx, tx), gather);
+        r?;
+        let mut all = all.unwrap_or_else(|| Collected {
+            snapshot: empty_snapshot(cx.started),
+            ..Default::default()
+        });
+        all.snapshot.coverage.sort_by(|a, b| a.scope.cmp(&b.scope));
+        Ok(all)
     }
 }
 
@@ -172,16 +217,27 @@ fn add(snapshot: &mut Snapshot, scopes: Vec<ScopeResult>) {
 }
 
 /// Every account, at most `max_accounts_in_flight` at once; an organization's accounts are
-/// listed first. One account that cannot be read fails only its own scopes (all of them,
-/// by its id when it is known: a listed or discovered account), so none of its findings
-/// resolves; only the one plain account of a target fails the call.
-async fn aws_accounts(accounts: &[aws::AwsOptions], cx: &Cx<'_>) -> Result<Collected> {
-    let mut out = Collected {
-        snapshot: empty_snapshot(cx.started),
-        ..Default::default()
-    };
+/// listed first. Each account is sent as its own part the moment it is read (a failed
+/// organization listing too), so a reader that records parts as they come holds at most the
+/// accounts in flight and the one it is recording. One account that cannot be read fails
+/// only its own scopes (all of them, by its id when it is known: a listed or discovered
+/// account), so none of its findings resolves; only the one plain account of a target fails
+/// the call.
+async fn aws_accounts(
+    accounts: &[aws::AwsOptions],
+    cx: &Cx<'_>,
+    parts: &mpsc::Sender<Collected>,
+) -> Result<()> {
     let label =
         |o: &aws::AwsOptions, i: usize| o.label.clone().unwrap_or_else(|| format!("#{}", i + 1));
+    let part = |scopes: Vec<ScopeResult>| {
+        let mut c = Collected {
+            snapshot: empty_snapshot(cx.started),
+            ..Default::default()
+        };
+        add(&mut c.snapshot, scopes);
+        c
+    };
     let mut expanded = Vec::new();
     for (i, o) in accounts.iter().enumerate() {
         let session = aws::scan_session(o.label.as_deref(), cx.started);
@@ -195,24 +251,28 @@ async fn aws_accounts(accounts: &[aws::AwsOptions], cx: &Cx<'_>) -> Result<Colle
             continue;
         };
         let name = label(o, i);
-        match aws::organization::members(o, org, &session).await {
+        let listed = match aws::organization::members(o, org, &session).await {
             Ok(members) => {
-                out.notes.push(format!(
+                let note = format!(
                     "AWS target {name}: {} accounts of the organization to read",
                     members.len()
-                ));
-                expanded.extend(members);
-            }
-            Err(e) => {
-                out.problems.push(format!("AWS target {name}: {e}"));
-                add(
-                    &mut out.snapshot,
-                    vec![ScopeResult::failed(
-                        crate::model::resource::scope_key("aws", &name, "global", "organization"),
-                        e.to_string(),
-                    )],
                 );
+                expanded.extend(members);
+                Collected {
+                    notes: vec![note],
+                    ..part(Vec::new())
+                }
             }
+            Err(e) => Collected {
+                problems: vec![format!("AWS target {name}: {e}")],
+                ..part(vec![ScopeResult::failed(
+                    crate::model::resource::scope_key("aws", &name, "global", "organization"),
+                    e.to_string(),
+                )])
+            },
+        };
+        if parts.send(listed).await.is_err() {
+            return Ok(()); // the reader stopped
         }
     }
     let alone = expanded.len() == 1 && expanded[0].account.is_none() && accounts.len() == 1;
@@ -229,45 +289,42 @@ async fn aws_accounts(accounts: &[aws::AwsOptions], cx: &Cx<'_>) -> Result<Colle
         .enumerate()
         .map(|(i, o)| async move { (i, aws::collect(o, cx.progress).await) })
         .collect();
-    let mut results: Vec<_> = futures::stream::iter(asks)
-        .buffer_unordered(in_flight)
-        .collect()
-        .await;
-    results.sort_by_key(|(i, _)| *i);
-    for (i, result) in results {
+    let mut results = futures::stream::iter(asks).buffer_unordered(in_flight);
+    while let Some((i, result)) = results.next().await {
         let o = &expanded[i];
-        if let Some(meta) = &o.account {
-            out.snapshot.accounts.insert(meta.id.clone(), meta.clone());
-        }
-        match (result, &o.account) {
-            (Ok((_account, scopes)), _) => add(&mut out.snapshot, scopes),
+        let mut c = match (result, &o.account) {
+            (Ok((_account, scopes)), _) => part(scopes),
             (Err(e), _) if alone => return Err(e.into()),
             (Err(e), Some(meta)) => {
                 let who = match &meta.name {
                     Some(n) => format!("{} ({n})", meta.id),
                     None => meta.id.clone(),
                 };
-                out.problems.push(format!("AWS account {who}: {e}"));
-                add(
-                    &mut out.snapshot,
-                    aws::failed_scopes(o, &meta.id, &e.to_string()).await,
-                );
+                Collected {
+                    problems: vec![format!("AWS account {who}: {e}")],
+                    ..part(aws::failed_scopes(o, &meta.id, &e.to_string()).await)
+                }
             }
             (Err(e), None) => {
                 let name = label(o, i);
-                out.problems.push(format!("AWS target {name}: {e}"));
-                add(
-                    &mut out.snapshot,
-                    vec![ScopeResult::failed(
+                Collected {
+                    problems: vec![format!("AWS target {name}: {e}")],
+                    ..part(vec![ScopeResult::failed(
                         crate::model::resource::scope_key("aws", &name, "global", "account"),
                         e.to_string(),
-                    )],
-                );
+                    )])
+                }
             }
+        };
+        if let Some(meta) = &o.account {
+            c.snapshot.accounts.insert(meta.id.clone(), meta.clone());
+        }
+        c.snapshot.coverage.sort_by(|a, b| a.scope.cmp(&b.scope));
+        if parts.send(c).await.is_err() {
+            return Ok(()); // the reader stopped
         }
     }
-    out.snapshot.coverage.sort_by(|a, b| a.scope.cmp(&b.scope));
-    Ok(out)
+    Ok(())
 }
 
 /// The name a cluster goes by when its client cannot even be built.

@@ -8,7 +8,12 @@ use crate::model::{Resource, Snapshot};
 
 /// A deterministic mix of AWS resources, about half of them non-compliant in some way.
 pub fn estate(n: usize) -> Snapshot {
-    let account = "123456789012";
+    estate_in("123456789012", n)
+}
+
+/// [`estate`] in the account `account` (an organization's member in `vigil bench
+/// --accounts`).
+pub fn estate_in(account: &str, n: usize) -> Snapshot {
     let regions = ["us-east-1", "eu-west-1", "ap-southeast-2"];
     let mut resources = Vec::with_capacity(n);
     for i in 0..n {

@@ -1,6 +1,7 @@
-//! One scan job, start to end: collect, evaluate (both abandonable at shutdown and bounded
-//! by `daemon.scan_timeout_seconds`), record (one transaction, never cut short); and the
-//! scheduled history prune.
+//! One scan job, start to end: collect, then evaluate and record each part as it comes
+//! (an organization's accounts one by one; each part's transaction never cut short, the
+//! collection stopped at shutdown or at `daemon.scan_timeout_seconds`); and the scheduled
+//! history prune.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -12,7 +13,6 @@ use super::state::{lock, Phase, Running, StartError, State};
 use super::{metrics, Loaded};
 use crate::collect::ApiStats;
 use crate::config::Config;
-use crate::store::Store;
 
 /// Removes a scan from the running set however its task ends (a panic included).
 struct RunGuard {
@@ -26,13 +26,13 @@ impl Drop for RunGuard {
     }
 }
 
-/// Why a scan recorded nothing. The database is as before the scan in every case.
+/// Why a scan recorded nothing. The database is as before the scan in every case (a part
+/// that fails after others were recorded ends the scan as recorded instead: see
+/// `scan::stream::record`).
 #[derive(Debug, thiserror::Error)]
 enum ScanFailure {
     #[error("collection: {0}")]
     Collection(String),
-    #[error("reading idle history: {0}")]
-    IdleHistory(crate::store::Error),
     #[error("recording: {0}; the database is as before the scan")]
     Recording(crate::scan::Error),
     /// A stage's task panicked.
@@ -130,21 +130,6 @@ impl State {
         }
     }
 
-    /// Waits for `work`, unless shutdown's grace runs out (or the scan's time does) first.
-    async fn unless_stopped<T>(
-        &self,
-        work: impl std::future::Future<Output = T>,
-        deadline: tokio::time::Instant,
-        stage: &'static str,
-    ) -> Result<T, ScanFailure> {
-        let mut phase = self.phase.subscribe();
-        tokio::select! {
-            r = work => Ok(r),
-            _ = phase.wait_for(|p| *p == Phase::Abandon) => Err(ScanFailure::Abandoned(stage)),
-            _ = tokio::time::sleep_until(deadline) => Err(ScanFailure::TimedOut),
-        }
-    }
-
     /// One scan, start to end. Every log line inside carries the run id (the span).
     async fn scan(self: &Arc<Self>, target: &str, run_id: &str) {
         let loaded = self.current();
@@ -154,26 +139,36 @@ impl State {
         let started = Utc::now();
         tracing::info!(target: "daemon", rules = loaded.rules.rules.len(), "scan started");
         let stats = Arc::new(ApiStats::default());
+        let (feed, intake) = crate::scan::stream::channel();
         let collecting = tokio::spawn(
             collect_target(
                 loaded.config.clone(),
                 target.to_string(),
                 stats.clone(),
-                self.redactor.clone(),
                 started,
+                feed,
             )
             .in_current_span(),
         );
         let abort = collecting.abort_handle();
         let result = self
-            .run_stages(collecting, &loaded, target, run_id, started, deadline)
+            .run_stages(
+                abort.clone(),
+                intake,
+                &loaded,
+                target,
+                run_id,
+                started,
+                deadline,
+            )
             .await;
         abort.abort();
         self.metrics.api_stats(&stats.counts());
         let seconds = t0.elapsed().as_secs_f64();
         match result {
-            Ok((rec, snapshot)) => {
-                self.recorded(target, &rec, &snapshot, seconds);
+            Ok(streamed) => {
+                let rec = &streamed.recorded;
+                self.recorded(target, rec, &streamed.by_type, seconds);
                 // Reaping is mark → notify → plan: a complete scan proposes, nothing applies.
                 if rec.lifecycle.plans_verified + rec.lifecycle.plans_verify_failed > 0 {
                     super::plans::after_scan(self, rec.scan.id).await;
@@ -209,7 +204,7 @@ impl State {
         &self,
         target: &str,
         rec: &crate::scan::Recorded,
-        snapshot: &crate::model::Snapshot,
+        by_type: &std::collections::BTreeMap<String, u64>,
         seconds: f64,
     ) {
         for e in &rec.eval.errors {
@@ -239,92 +234,112 @@ impl State {
             stale = l.stale, added = l.drift.added, removed = l.drift.removed, modified = l.drift.modified,
             seconds, "scan recorded");
         self.metrics
-            .scan_recorded(target, rec.scan.status, seconds, snapshot, &rec.eval);
+            .scan_recorded(target, &rec.scan, seconds, by_type, &rec.eval);
         self.note_outcome(target, status, Some(rec.scan.id));
     }
 
-    /// Collect, evaluate (both abandonable), then record (one transaction, never cut short).
+    /// Records the parts the collection sends, each evaluated then recorded in its own
+    /// transaction under the writer's lock (never cut short). Shutdown's grace or the scan's
+    /// time running out stops the collection; the parts recorded by then stand and the scan
+    /// is recorded as stopped (nothing at all is recorded when it stops before its first).
+    #[allow(clippy::too_many_arguments)]
     async fn run_stages(
         self: &Arc<Self>,
-        collecting: tokio::task::JoinHandle<Result<crate::model::Snapshot, String>>,
+        collecting: tokio::task::AbortHandle,
+        intake: crate::scan::stream::Intake,
         loaded: &Arc<Loaded>,
         target: &str,
         run_id: &str,
         started: DateTime<Utc>,
         deadline: tokio::time::Instant,
-    ) -> Result<(crate::scan::Recorded, crate::model::Snapshot), ScanFailure> {
-        let snapshot = self
-            .unless_stopped(collecting, deadline, "collecting")
-            .await?
-            .map_err(ScanFailure::panicked("collection"))?
-            .map_err(ScanFailure::Collection)?;
-        let snapshot = Arc::new(snapshot);
-        // Evaluation reads the idle history on its own connection and holds no lock.
-        let (db, rules, params, snap, span) = (
-            self.db_path.clone(),
-            loaded.rules.clone(),
-            loaded.config.params(),
-            snapshot.clone(),
-            tracing::Span::current(),
-        );
-        let evaluating = tokio::task::spawn_blocking(move || {
-            let _enter = span.enter();
-            let history = Store::open(&db)?.idle_since()?;
-            Ok::<_, crate::store::Error>(crate::scan::evaluate(
-                &rules, params, &snap, started, &history,
-            ))
-        });
-        let evaluated = self
-            .unless_stopped(evaluating, deadline, "evaluating")
-            .await?
-            .map_err(ScanFailure::panicked("evaluation"))?
-            .map_err(ScanFailure::IdleHistory)?;
-        let store = self
-            .unless_stopped(
-                self.writer.clone().lock_owned(),
-                deadline,
-                "waiting to record",
-            )
-            .await?;
-        if self.phase() == Phase::Abandon {
-            return Err(ScanFailure::Abandoned("waiting to record"));
-        }
-        // From here the scan is one transaction: it finishes even during shutdown.
-        let (state, rules, run, name, span) = (
+    ) -> Result<crate::scan::stream::Streamed, ScanFailure> {
+        // 0: running, 1: shutdown's grace ran out, 2: the scan's time ran out.
+        let stop = Arc::new(std::sync::atomic::AtomicU8::new(0));
+        let (state, rules, run, name, span, flag) = (
             self.clone(),
             loaded.rules.clone(),
             run_id.to_string(),
             target.to_string(),
             tracing::Span::current(),
+            stop.clone(),
         );
-        let recorded = tokio::task::spawn_blocking(move || {
+        let params = loaded.config.params();
+        let mut recording = tokio::task::spawn_blocking(move || {
             let _enter = span.enter();
-            let mut store = store;
-            let r = crate::scan::record(
-                &mut store,
-                &rules,
-                evaluated,
-                &snapshot,
-                crate::scan::ScanRun {
+            let writer = state.writer.clone();
+            let recorder = crate::scan::stream::Recorder {
+                store: &writer,
+                rules: &rules,
+                params,
+                redactor: &state.redactor,
+                run: crate::scan::ScanRun {
                     target: &name,
                     run_id: Some(&run),
                     started,
                     finish: crate::scan::Finish::Now,
                 },
-            );
+                keep: false,
+            };
+            let mut seen = |part: &crate::collect::Collected| {
+                for p in &part.problems {
+                    tracing::error!(target: "collect", problem = %p, "not collected");
+                }
+                for n in &part.notes {
+                    tracing::warn!(target: "collect", note = %n, "read in part");
+                }
+            };
+            let stopped = || match flag.load(std::sync::atomic::Ordering::SeqCst) {
+                0 => None,
+                1 => Some("stopped at shutdown before every account was read".to_string()),
+                _ => Some(
+                    "timed out (daemon.scan_timeout_seconds) before every account was read"
+                        .to_string(),
+                ),
+            };
+            let r = crate::scan::stream::record(recorder, intake, &mut seen, &stopped);
             if r.is_ok() {
                 // Under the writer's lock, so the newest scan's counts are the ones shown.
+                let store = writer.blocking_lock();
                 match store.findings(&Default::default(), Utc::now()) {
                     Ok(open) => state.metrics.set_findings(&open),
-                    Err(e) => tracing::warn!(target: "daemon", error = %e, "reading open findings for metrics"),
+                    Err(e) => {
+                        tracing::warn!(target: "daemon", error = %e, "reading open findings for metrics")
+                    }
                 }
             }
-            r.map(|rec| (rec, Arc::try_unwrap(snapshot).unwrap_or_else(|s| (*s).clone())))
-        })
-        .await;
-        recorded
-            .map_err(ScanFailure::panicked("recording"))?
-            .map_err(ScanFailure::Recording)
+            r
+        });
+        let mut phase = self.phase.subscribe();
+        let early = tokio::select! {
+            r = &mut recording => Some(r),
+            _ = async { let _ = phase.wait_for(|p| *p == Phase::Abandon).await; } => {
+                stop.store(1, std::sync::atomic::Ordering::SeqCst);
+                None
+            }
+            _ = tokio::time::sleep_until(deadline) => {
+                stop.store(2, std::sync::atomic::Ordering::SeqCst);
+                None
+            }
+        };
+        let joined = match early {
+            Some(r) => r,
+            None => {
+                // The collection ends; the part being recorded, if any, is finished.
+                collecting.abort();
+                recording.await
+            }
+        };
+        match joined.map_err(ScanFailure::panicked("recording"))? {
+            Ok(streamed) => Ok(streamed),
+            Err(crate::scan::Error::Stopped(_)) => {
+                Err(match stop.load(std::sync::atomic::Ordering::SeqCst) {
+                    2 => ScanFailure::TimedOut,
+                    _ => ScanFailure::Abandoned("collecting"),
+                })
+            }
+            Err(e @ crate::scan::Error::Store(_)) => Err(ScanFailure::Recording(e)),
+            Err(e) => Err(ScanFailure::Collection(e.to_string())),
+        }
     }
 
     /// Prunes history older than `storage.retention_days`, unless shutting down.
@@ -383,27 +398,20 @@ impl State {
     }
 }
 
-/// Resolves and collects one target with the config in force when the scan started.
+/// Resolves one target with the config in force when the scan started and collects it into
+/// `feed`, part by part.
 async fn collect_target(
     config: Config,
     target: String,
     stats: Arc<ApiStats>,
-    redactor: crate::redact::Redactor,
     started: DateTime<Utc>,
-) -> Result<crate::model::Snapshot, String> {
+    feed: crate::scan::stream::Feed,
+) {
     let progress = |scope: &str| tracing::debug!(target: "collect", scope, "collected");
-    let t = crate::scan::resolve(&config, &target, &Default::default(), stats)
-        .map_err(|e| e.to_string())?;
-    let c = crate::scan::collect(&t, &redactor, started, &progress)
-        .await
-        .map_err(|e| e.to_string())?;
-    for p in &c.problems {
-        tracing::error!(target: "collect", problem = %p, "not collected");
+    match crate::scan::resolve(&config, &target, &Default::default(), stats) {
+        Ok(t) => crate::scan::stream::collect(&t, started, &progress, feed).await,
+        Err(e) => feed.fail(e),
     }
-    for n in &c.notes {
-        tracing::warn!(target: "collect", note = %n, "read in part");
-    }
-    Ok(c.snapshot)
 }
 
 fn new_run_id(target: &str) -> String {

@@ -380,12 +380,13 @@ impl Metrics {
     pub fn scan_recorded(
         &self,
         target: &str,
-        status: crate::model::ScanStatus,
+        scan: &crate::store::ScanRecord,
         seconds: f64,
-        snapshot: &crate::model::Snapshot,
+        by_type: &std::collections::BTreeMap<String, u64>,
         eval: &crate::policy::EvalReport,
     ) {
         use crate::model::ScanStatus;
+        let status = scan.status;
         self.scan_finished(target, status.as_str(), seconds);
         if status != ScanStatus::Failed {
             let mut seen = self
@@ -393,12 +394,12 @@ impl Metrics {
                 .lock()
                 .unwrap_or_else(|e| e.into_inner());
             let mut now: Vec<TypeLabels> = Vec::new();
-            for (t, n) in crate::scan::resources_by_type(snapshot) {
+            for (t, n) in by_type {
                 let l = TypeLabels {
                     target: target.into(),
-                    resource_type: t,
+                    resource_type: t.clone(),
                 };
-                self.resources.get_or_create(&l).set(n as i64);
+                self.resources.get_or_create(&l).set(*n as i64);
                 now.push(l);
             }
             let old = seen.remove(target).unwrap_or_default();
@@ -415,7 +416,7 @@ impl Metrics {
             }
             seen.insert(target.to_string(), now);
         }
-        for c in snapshot
+        for c in scan
             .coverage
             .iter()
             .filter(|c| c.status == CoverageStatus::Failed)

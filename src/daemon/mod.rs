@@ -155,6 +155,9 @@ fn open_state(
         .unwrap_or_else(|| opts.default_db.clone());
     let db_lock = crate::store::lock::acquire(&db_path)?;
     let mut store = Store::open(&db_path)?;
+    for id in store.close_interrupted_scans(crate::scan::INTERRUPTED)? {
+        tracing::warn!(target: "daemon", scan_id = id, "a scan the last run left unfinished is closed; the accounts it recorded stand");
+    }
     store.scrub_history()?;
     let redactor = store.redactor()?;
     let metrics = metrics::Metrics::new();

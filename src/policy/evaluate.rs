@@ -29,6 +29,8 @@ const MAX_INSTRUCTIONS: usize = 5_000_000;
 struct Partial {
     results: Vec<RuleResult>,
     counts: Vec<RuleCount>,
+    /// The same counts per account or cluster (the resource's `account`, `-` without one).
+    by_account: Vec<(String, Vec<RuleCount>)>,
     errors: Vec<RuleError>,
     time: Vec<Duration>,
     evaluations: u64,
@@ -182,6 +184,17 @@ fn merge(
             c.error += p.counts[i].error;
             *report.rule_time.entry(rule.meta.id.clone()).or_default() += p.time[i];
         }
+        for (account, counts) in &p.by_account {
+            let per_rule = report.account_counts.entry(account.clone()).or_default();
+            for (i, c) in counts.iter().enumerate() {
+                if *c != RuleCount::default() {
+                    let t = per_rule.entry(rules.rules[i].meta.id.clone()).or_default();
+                    t.pass += c.pass;
+                    t.fail += c.fail;
+                    t.error += c.error;
+                }
+            }
+        }
     }
     for ((i, account), n) in skipped {
         let rule = &rules.rules[i];
@@ -227,6 +240,7 @@ fn eval_chunk(
     let mut out = Partial {
         results: Vec::new(),
         counts: vec![RuleCount::default(); n],
+        by_account: Vec::new(),
         errors: Vec::new(),
         time: vec![Duration::ZERO; n],
         evaluations: 0,
@@ -238,6 +252,16 @@ fn eval_chunk(
         };
         let input = to_input(resource);
         let controllers = facts.delegated.get(resource.id.as_str());
+        // Resources come grouped by account: the last one's counts are usually the ones.
+        let owner = resource.account.as_deref().unwrap_or("-");
+        let a = match out.by_account.iter().rposition(|(name, _)| name == owner) {
+            Some(a) => a,
+            None => {
+                out.by_account
+                    .push((owner.to_string(), vec![RuleCount::default(); n]));
+                out.by_account.len() - 1
+            }
+        };
         for &i in applicable {
             let rule = &rules.rules[i];
             // A Pod whose ReplicaSet and Deployment were collected is checked by this rule on
@@ -278,9 +302,13 @@ fn eval_chunk(
             out.time[i] += start.elapsed();
             out.evaluations += 1;
             match value.and_then(|v| parse_denies(&v)) {
-                Ok(denies) if denies.is_empty() => out.counts[i].pass += 1,
+                Ok(denies) if denies.is_empty() => {
+                    out.counts[i].pass += 1;
+                    out.by_account[a].1[i].pass += 1;
+                }
                 Ok(denies) => {
                     out.counts[i].fail += 1;
+                    out.by_account[a].1[i].fail += 1;
                     for (message, path) in denies {
                         out.results.push(RuleResult {
                             rule_id: rule.meta.id.clone(),
@@ -295,6 +323,7 @@ fn eval_chunk(
                 }
                 Err(message) => {
                     out.counts[i].error += 1;
+                    out.by_account[a].1[i].error += 1;
                     out.errors.push(RuleError {
                         rule_id: rule.meta.id.clone(),
                         file: rule.file.clone(),

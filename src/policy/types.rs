@@ -68,6 +68,9 @@ pub struct EvalReport {
     pub results: Vec<RuleResult>,
     /// PASS / FAIL / error counts per rule id (resources, not messages).
     pub counts: BTreeMap<String, RuleCount>,
+    /// The same counts per account or cluster (a resource's `account`; `-` without one),
+    /// only the rules that judged something there.
+    pub account_counts: BTreeMap<String, BTreeMap<String, RuleCount>>,
     pub errors: Vec<RuleError>,
     /// (rule id, resource id) pairs whose evaluation failed: their findings must not resolve.
     pub errored: HashSet<(String, String)>,
@@ -79,6 +82,39 @@ pub struct EvalReport {
     /// Rule-resource evaluations performed.
     pub evaluations: u64,
     pub rule_time: BTreeMap<String, Duration>,
+}
+
+impl EvalReport {
+    /// Adds a part's report to this one (a scan evaluated account by account), all but its
+    /// verdicts: `results` and `errored` stay with the part, which is recorded and dropped.
+    pub fn absorb(&mut self, part: EvalReport) {
+        for (rule, c) in part.counts {
+            let t = self.counts.entry(rule).or_default();
+            t.pass += c.pass;
+            t.fail += c.fail;
+            t.error += c.error;
+        }
+        for (account, rules) in part.account_counts {
+            let per_rule = self.account_counts.entry(account).or_default();
+            for (rule, c) in rules {
+                let t = per_rule.entry(rule).or_default();
+                t.pass += c.pass;
+                t.fail += c.fail;
+                t.error += c.error;
+            }
+        }
+        self.errors.extend(part.errors);
+        for r in part.skipped_rules {
+            if !self.skipped_rules.contains(&r) {
+                self.skipped_rules.push(r);
+            }
+        }
+        self.not_evaluated.extend(part.not_evaluated);
+        self.evaluations += part.evaluations;
+        for (rule, d) in part.rule_time {
+            *self.rule_time.entry(rule).or_default() += d;
+        }
+    }
 }
 
 /// A rule skipped in one cluster or account: its verdict depends on types that were not

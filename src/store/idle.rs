@@ -40,6 +40,11 @@ pub(super) fn record_idle(
                 .map_err(sql("clearing idle resource"))?,
         };
     }
+    Ok(())
+}
+
+/// Removed resources are no longer idle (once per scan, after its parts).
+pub(super) fn clear_removed_idle(tx: &Transaction) -> Result<()> {
     tx.execute(
         "DELETE FROM idle WHERE resource_id IN (SELECT id FROM resources WHERE removed_scan IS NOT NULL)",
         [],

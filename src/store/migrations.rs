@@ -295,4 +295,24 @@ CREATE TABLE aws_accounts (
 );
 CREATE INDEX aws_accounts_name ON aws_accounts(name);
 "#,
+    // 14: PASS/FAIL counts per rule and account (a posture cut per account); a scan
+    // recorded account by account (`recording` until its last account is in) and the index
+    // it reads earlier coverage through.
+    r#"
+CREATE TABLE rule_results_by_account (
+    scan_id  INTEGER NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
+    rule_id  TEXT NOT NULL,
+    account  TEXT NOT NULL,
+    pass     INTEGER NOT NULL,
+    fail     INTEGER NOT NULL,
+    error    INTEGER NOT NULL,
+    PRIMARY KEY (scan_id, rule_id, account)
+);
+INSERT INTO rule_results_by_account (scan_id, rule_id, account, pass, fail, error)
+    SELECT scan_id, rule_id, '', pass, fail, error FROM rule_results;
+DROP TABLE rule_results;
+ALTER TABLE rule_results_by_account RENAME TO rule_results;
+CREATE INDEX scan_coverage_scope ON scan_coverage(scope);
+ALTER TABLE scans ADD COLUMN recording INTEGER NOT NULL DEFAULT 0;
+"#,
 ];

@@ -1,11 +1,13 @@
-//! SQLite storage: one file, WAL mode, versioned migrations. Every scan's writes happen in
-//! one transaction, so a crash leaves the previous state intact.
+//! SQLite storage: one file, WAL mode, versioned migrations. A scan's writes happen in one
+//! transaction, or one per account when an organization is recorded account by account: a
+//! crash leaves each account's previous state, or its new one, whole.
 //!
 //! The rule that must never break: a finding is resolved only when its scope was collected
 //! completely in this scan and its rule ran cleanly on it. Otherwise it stays open and is
 //! marked stale.
 //!
-//! Files: `scans` (recording a scan as a list of steps, reading scans), `resources`
+//! Files: `record` (recording a scan, at once or account by account), `scans` (what a scan
+//! brings and did, reading scans), `resources`
 //! (versions and drift events), `idle` (idle-since), `findings` (the lifecycle: reconcile),
 //! `waivers` (waivers and finding queries), `drift` (drift and baselines read back),
 //! `audit` (the hash-chained audit log), `retention` (prune, size, vacuum), `history` (the
@@ -24,6 +26,7 @@ mod migrations;
 mod outbox;
 mod plans;
 mod reconcile;
+mod record;
 mod redaction;
 mod resources;
 mod retention;
@@ -32,6 +35,7 @@ mod summaries;
 mod waivers;
 
 pub use idle::IdleResource;
+pub use record::{Part, ScanHead, ScanWriter};
 pub use resources::{content_hash, DriftSummary};
 pub use scans::{Lifecycle, ScanInput, ScanRecord};
 
@@ -110,6 +114,67 @@ where
     scopes.contains(scope)
         || crate::model::resource::scope_wildcard(scope)
             .is_some_and(|w| scopes.contains(w.as_str()))
+}
+
+/// The stored rows a scan (or one part of it) may touch: those of the accounts and clusters
+/// its coverage names, as `provider/account/` scope prefixes; all rows when its coverage is
+/// empty (a saved snapshot without coverage). Reading only these keeps recording an
+/// organization account by account linear in its size.
+pub(super) struct Reach(Option<Vec<String>>);
+
+impl Reach {
+    pub(super) fn of(snapshot: &crate::model::Snapshot) -> Reach {
+        if snapshot.coverage.is_empty() {
+            return Reach(None);
+        }
+        let mut prefixes: Vec<String> = snapshot
+            .coverage
+            .iter()
+            .filter_map(|c| crate::model::resource::parse_scope(&c.scope))
+            .map(|p| format!("{}/{}/", p.provider, p.account))
+            .collect();
+        prefixes.sort();
+        prefixes.dedup();
+        Reach(Some(prefixes))
+    }
+
+    /// `query`'s rows, where `{scope}` in it stands for the condition that `scope` is in
+    /// reach (its own parameters come after `params`).
+    pub(super) fn rows<T, F>(
+        &self,
+        conn: &Connection,
+        op: &'static str,
+        query: &str,
+        params: &[&dyn rusqlite::ToSql],
+        mut map: F,
+    ) -> Result<Vec<T>>
+    where
+        F: FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    {
+        let Some(prefixes) = &self.0 else {
+            return query_rows(conn, op, &query.replace("{scope}", "1"), params, map);
+        };
+        let n = params.len();
+        let bounded = query.replace(
+            "{scope}",
+            &format!("(scope >= ?{} AND scope < ?{})", n + 1, n + 2),
+        );
+        let mut stmt = conn.prepare(&bounded).map_err(sql(op))?;
+        let mut out = Vec::new();
+        for lo in prefixes {
+            // `aws/123/` .. `aws/1230`: '0' is the byte after '/'.
+            let hi = format!("{}0", &lo[..lo.len() - 1]);
+            let mut all: Vec<&dyn rusqlite::ToSql> = params.to_vec();
+            all.push(lo);
+            all.push(&hi);
+            let rows = stmt
+                .query_map(all.as_slice(), &mut map)
+                .and_then(|rows| rows.collect::<rusqlite::Result<Vec<T>>>())
+                .map_err(sql(op))?;
+            out.extend(rows);
+        }
+        Ok(out)
+    }
 }
 
 /// Runs a query and collects its mapped rows: prepare, query_map, collect, each failure

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rusqlite::{params, Transaction};
 
-use super::{query_opt, query_rows, sql, Result};
+use super::{query_opt, sql, Result};
 use crate::model::{Severity, Snapshot};
 use crate::policy::EvalReport;
 
@@ -121,11 +121,11 @@ impl Books<'_> {
         fails: &BTreeMap<(String, String), Fail>,
     ) -> Result<()> {
         let complete = snapshot.complete_scopes();
-        let active: Vec<(i64, String, String, String)> = query_rows(
+        let active: Vec<(i64, String, String, String)> = super::Reach::of(snapshot).rows(
             self.tx,
             "reading active findings",
-            "SELECT id, rule_id, resource_id, scope FROM findings WHERE status != 'resolved'",
-            [],
+            "SELECT id, rule_id, resource_id, scope FROM findings WHERE status != 'resolved' AND {scope}",
+            &[],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )?;
         let attempted: HashSet<(&str, &str)> = snapshot

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use rusqlite::{params, OptionalExtension as _, Transaction};
 use serde::Serialize;
 
-use super::{query_opt, query_rows, sql, Result, Store};
+use super::{query_opt, sql, Reach, Result, Store};
 use crate::digest::sha256_hex;
 use crate::drift::{self, Change, Kind};
 use crate::model::{Resource, Snapshot};
@@ -40,38 +40,54 @@ pub(super) fn record_resources(
     // Scopes collected completely before: a resource new in one of them was added; a resource
     // in a scope seen for the first time (a first scan, a new region or kind, a scope that
     // failed until now) is inventory, not drift.
-    let known_scopes: HashSet<String> = query_rows(
-        tx,
-        "reading earlier coverage",
-        "SELECT DISTINCT scope FROM scan_coverage WHERE status = 'complete' AND scan_id < ?1",
-        [scan_id],
-        |r| r.get(0),
-    )?;
-    // Every stored hash at once (one query, not one per resource).
-    let hashes: HashMap<String, String> = query_rows(
-        tx,
-        "reading resource hashes",
-        "SELECT id, current_hash FROM resources",
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
+    let reach = Reach::of(snapshot);
+    let known_scopes: HashSet<String> = reach
+        .rows(
+            tx,
+            "reading earlier coverage",
+            "SELECT DISTINCT scope FROM scan_coverage WHERE status = 'complete' AND scan_id < ?1 AND {scope}",
+            &[&scan_id],
+            |r| r.get(0),
+        )?
+        .into_iter()
+        .collect();
+    // The stored hashes of the accounts in reach at once (one query, not one per resource);
+    // a resource stored under another account's scope is looked up on its own.
+    let hashes: HashMap<String, String> = reach
+        .rows(
+            tx,
+            "reading resource hashes",
+            "SELECT id, current_hash FROM resources WHERE {scope}",
+            &[],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?
+        .into_iter()
+        .collect();
     let mut w = Writer::prepare(tx, scan_id)?;
     let mut summary = DriftSummary::default();
     for r in &snapshot.resources {
-        let prev = hashes.get(&r.id).map(String::as_str);
+        let elsewhere;
+        let prev = match hashes.get(&r.id) {
+            Some(h) => Some(h.as_str()),
+            None => {
+                elsewhere = w.stored_hash(&r.id)?;
+                elsewhere.as_deref()
+            }
+        };
         match w.present(r, prev, &known_scopes)? {
             Some(Kind::Added) => summary.added += 1,
             Some(Kind::Modified) => summary.modified += 1,
             _ => {}
         }
     }
-    summary.removed = w.removals(tx, snapshot)?;
+    summary.removed = w.removals(tx, snapshot, &reach)?;
     Ok(summary)
 }
 
 /// The statements one scan's resource writes reuse.
 struct Writer<'t> {
     scan_id: i64,
+    stored: rusqlite::Statement<'t>,
     previous_doc: rusqlite::Statement<'t>,
     upsert: rusqlite::Statement<'t>,
     seen_again: rusqlite::Statement<'t>,
@@ -86,6 +102,10 @@ impl<'t> Writer<'t> {
         let prepare = |op: &'static str, q: &str| tx.prepare(q).map_err(sql(op));
         Ok(Writer {
             scan_id,
+            stored: prepare(
+                "preparing hash lookup",
+                "SELECT current_hash FROM resources WHERE id = ?1",
+            )?,
             previous_doc: prepare(
                 "preparing version lookup",
                 "SELECT document FROM resource_versions WHERE resource_id = ?1 ORDER BY scan_id DESC LIMIT 1",
@@ -119,6 +139,14 @@ impl<'t> Writer<'t> {
                 "UPDATE resources SET removed_scan = ?2, current_hash = ?3 WHERE id = ?1",
             )?,
         })
+    }
+
+    /// A resource's stored hash, read on its own.
+    fn stored_hash(&mut self, id: &str) -> Result<Option<String>> {
+        self.stored
+            .query_row([id], |row| row.get(0))
+            .optional()
+            .map_err(sql("reading a resource's hash"))
     }
 
     fn drift_event(
@@ -227,14 +255,14 @@ impl<'t> Writer<'t> {
 
     /// Removed: present before, absent now, in a scope this scan collected completely.
     /// Returns how many.
-    fn removals(&mut self, tx: &Transaction, snapshot: &Snapshot) -> Result<usize> {
+    fn removals(&mut self, tx: &Transaction, snapshot: &Snapshot, reach: &Reach) -> Result<usize> {
         let complete = snapshot.complete_scopes();
         let seen: HashSet<&str> = snapshot.resources.iter().map(|r| r.id.as_str()).collect();
-        let candidates: Vec<(String, String, Option<String>, String)> = query_rows(
+        let candidates: Vec<(String, String, Option<String>, String)> = reach.rows(
             tx,
             "reading present resources",
-            "SELECT id, type, account, scope FROM resources WHERE removed_scan IS NULL AND last_seen_scan < ?1",
-            [self.scan_id],
+            "SELECT id, type, account, scope FROM resources WHERE removed_scan IS NULL AND last_seen_scan < ?1 AND {scope}",
+            &[&self.scan_id],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )?;
         let mut removed = 0;

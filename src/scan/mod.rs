@@ -18,6 +18,8 @@ use crate::policy::{self, EvalContext, EvalReport, RuleSet};
 use crate::redact::Redactor;
 use crate::store::{Lifecycle, ScanInput, ScanRecord, Store};
 
+pub mod stream;
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error(transparent)]
@@ -28,6 +30,9 @@ pub enum Error {
     Flags(&'static str),
     #[error(transparent)]
     Store(#[from] crate::store::Error),
+    /// The scan stopped before anything was recorded (shutdown, its time ran out).
+    #[error("stopped before anything was recorded: {0}")]
+    Stopped(String),
 }
 
 impl Error {
@@ -37,11 +42,16 @@ impl Error {
             Error::Source(e) => e.metric_label(),
             Error::UnknownTarget(..) | Error::Flags(_) => "target",
             Error::Store(_) => "store",
+            Error::Stopped(_) => "stopped",
         }
     }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Why a scan an earlier process left unfinished is closed (see
+/// [`Store::close_interrupted_scans`]).
+pub const INTERRUPTED: &str = "the vigil that ran this scan stopped before it was recorded whole; the accounts it recorded stand, the others were not read";
 
 /// A named target: what a scheduled or on-demand scan collects, and the name its scans,
 /// coverage, metrics and reports go by.
@@ -411,12 +421,7 @@ pub fn record(
         .scan(scan_id)?
         .ok_or_else(|| crate::store::Error::NotFound(format!("scan {scan_id}")))?;
     let findings = store.scan_findings(scan_id)?;
-    let unmatched_waivers = store
-        .waiver_matches(started)?
-        .into_iter()
-        .filter(|(w, matches)| !w.expired(started) && *matches == 0)
-        .map(|(w, _)| w)
-        .collect();
+    let unmatched_waivers = unmatched_waivers(store, started)?;
     Ok(Recorded {
         scan,
         findings,
@@ -424,6 +429,19 @@ pub fn record(
         eval,
         unmatched_waivers,
     })
+}
+
+/// Waivers in force that no present finding matches.
+fn unmatched_waivers(
+    store: &Store,
+    at: DateTime<Utc>,
+) -> Result<Vec<crate::model::waiver::Waiver>> {
+    Ok(store
+        .waiver_matches(at)?
+        .into_iter()
+        .filter(|(w, matches)| !w.expired(at) && *matches == 0)
+        .map(|(w, _)| w)
+        .collect())
 }
 
 /// [`evaluate`] then [`record`], for one process that owns the store (`vigil scan`).
@@ -436,13 +454,4 @@ pub fn evaluate_and_record(
 ) -> Result<Recorded> {
     let evaluated = evaluate(rules, params, snapshot, run.started, &store.idle_since()?);
     record(store, rules, evaluated, snapshot, run)
-}
-
-/// Resource counts by type in a snapshot, for metrics.
-pub fn resources_by_type(snapshot: &Snapshot) -> BTreeMap<String, u64> {
-    let mut m = BTreeMap::new();
-    for r in &snapshot.resources {
-        *m.entry(r.resource_type.clone()).or_insert(0) += 1;
-    }
-    m
 }
