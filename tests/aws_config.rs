@@ -257,10 +257,249 @@ fn items_recorded_from_real_accounts_become_documents() {
     assert!(volumes[0].is_none(), "the deleted item is no document");
     let v = volumes[1].as_ref().unwrap();
     assert_eq!(v.config["Encrypted"], true);
-    assert_eq!(v.config["CreateTime"], "2017-01-18T02:20:33Z");
+    // As the live collector writes the SDK's time: its milliseconds kept.
+    assert_eq!(v.config["CreateTime"], "2017-01-18T02:20:33.122Z");
     assert_eq!(v.config["Attachments"][0]["InstanceId"], "i-12345");
     let keys = read("kms-select.json", "AWS::KMS::Key");
     let k = keys[0].as_ref().unwrap();
     assert_eq!(k.config["KeyRotationEnabled"], false);
     assert_eq!(k.config["KeyManager"], "CUSTOMER");
+}
+
+/// A scan of moto with `collectors` as the `[collectors.aws]` keys (besides the endpoint and
+/// region), saving its snapshot: (output, findings JSON, the Config calls sent, the snapshot).
+fn scan_with(
+    dir: &std::path::Path,
+    url: &str,
+    db: &str,
+    collectors: &str,
+    name: &str,
+) -> (
+    std::process::Output,
+    Value,
+    std::collections::BTreeSet<String>,
+    Value,
+) {
+    let cfg = dir.join(format!("{name}.toml"));
+    std::fs::write(
+        &cfg,
+        format!(
+            "[collectors.aws]\nendpoint_url = \"{url}\"\nregions = [\"us-east-1\"]\nmax_attempts = 1\n{collectors}"
+        ),
+    )
+    .unwrap();
+    let saved = dir.join(format!("{name}.snapshot.json"));
+    let out = vigil_env(
+        &[
+            "scan",
+            "--config",
+            cfg.to_str().unwrap(),
+            "--db",
+            db,
+            "--format",
+            "json",
+            "--save-snapshot",
+            saved.to_str().unwrap(),
+        ],
+        &[
+            ("VIGIL_LOG", "collect::aws::api=debug"),
+            ("VIGIL_LOG_FORMAT", "json"),
+        ],
+    );
+    let sent = stderr(&out)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|v| v["target"] == "collect::aws::api" && v["service"] == "config")
+        .map(|v| v["operation"].as_str().unwrap().to_string())
+        .collect();
+    let doc = json(&out);
+    let snapshot = serde_json::from_str(&std::fs::read_to_string(&saved).unwrap_or_default())
+        .unwrap_or(Value::Null);
+    (out, doc, sent, snapshot)
+}
+
+/// The resource of this id in a saved snapshot.
+fn resource<'a>(snapshot: &'a Value, id_end: &str) -> Option<&'a Value> {
+    snapshot["resources"]
+        .as_array()?
+        .iter()
+        .find(|r| r["id"].as_str().is_some_and(|i| i.ends_with(id_end)))
+}
+
+const RECORD_ALL: &str = r#"
+cfg = c('config')
+cfg.put_configuration_recorder(ConfigurationRecorder={'name': 'default',
+    'roleARN': 'arn:aws:iam::123456789012:role/config',
+    'recordingGroup': {'allSupported': True, 'includeGlobalResourceTypes': True}})
+cfg.put_delivery_channel(DeliveryChannel={'name': 'default', 's3BucketName': 'config-bucket'})
+cfg.start_configuration_recorder(ConfigurationRecorderName='default')
+trust = json.dumps({'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow',
+    'Principal': {'Service': 'ec2.amazonaws.com'}, 'Action': 'sts:AssumeRole'}]})
+c('iam').create_role(RoleName='app', AssumeRolePolicyDocument=trust, Description='the app',
+    Tags=[{'Key': 'owner', 'Value': 'shop'}])
+"#;
+
+/// SELECT answers nothing (moto's server never does) while Config lists roles: the roles
+/// come from ListDiscoveredResources + BatchGetResourceConfig (moto's own configuration
+/// items), each the document the live collector builds for the same role.
+#[test]
+fn when_select_finds_nothing_the_items_come_from_the_listing_and_batch_reads() {
+    let moto = Moto::start();
+    boto(&moto, RECORD_ALL);
+    let dir = tempfile::tempdir().unwrap();
+    let db = db(dir.path());
+    // Through the proxy only for moto's batch-read times (docs/moto-notes.md, Config).
+    let (mut proxy, url) = proxy(&moto, "none", 0, &[]);
+    let (out, doc, sent, snapshot) = scan_with(
+        dir.path(),
+        &url,
+        &db,
+        "services = [\"iam\"]\nsource = \"config\"\n",
+        "config",
+    );
+    let _ = proxy.kill();
+    let role = coverage_of(&doc, "aws/123456789012/global/AWS::IAM::Role");
+    assert_eq!(role["status"], "complete", "{role}\n{}", stderr(&out));
+    for op in [
+        "SelectResourceConfig",
+        "ListDiscoveredResources",
+        "BatchGetResourceConfig",
+    ] {
+        assert!(sent.contains(op), "{op} in {sent:?}");
+    }
+    let from_config = resource(&snapshot, ":role/app").expect("the role, from its item");
+    let live_db = dir.path().join("live.db");
+    let (out, _, _, live) = scan_with(
+        dir.path(),
+        &moto.url,
+        live_db.to_str().unwrap(),
+        "services = [\"iam\"]\n",
+        "live",
+    );
+    let from_api = resource(&live, ":role/app").unwrap_or_else(|| panic!("{}", stderr(&out)));
+    assert_eq!(from_config["tags"], json!({"owner": "shop"}));
+    assert_eq!(
+        from_config, from_api,
+        "the same role read from its configuration item and from IAM"
+    );
+}
+
+fn coverage_of(doc: &Value, scope: &str) -> Value {
+    doc["scan"]["coverage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["scope"] == scope)
+        .cloned()
+        .unwrap_or_else(|| panic!("no scope {scope}: {}", doc["scan"]["coverage"]))
+}
+
+/// `source = "config-aggregator"`: the items come from the aggregator (SELECT for the
+/// volume, its listing and batch reads for the roles) with the hub's credentials, only
+/// where the aggregator's source for the account and region last succeeded; the account's
+/// own recorder still says what is recorded.
+#[test]
+fn an_aggregator_is_read_where_its_source_last_succeeded() {
+    let moto = Moto::start();
+    boto(
+        &moto,
+        &(RECORD_ALL.to_string()
+            + r#"
+cfg.put_configuration_aggregator(ConfigurationAggregatorName='org',
+    AccountAggregationSources=[{'AccountIds': ['123456789012'], 'AllAwsRegions': True}])
+"#),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let items = dir.path().join("items.json");
+    std::fs::write(&items, items_of(&["AWS::EC2::Volume"]).to_string()).unwrap();
+    let status = dir.path().join("status.json");
+    let write_status = |s: &str| {
+        std::fs::write(
+            &status,
+            json!([{"SourceId": "123456789012", "SourceType": "ACCOUNT", "AwsRegion": "us-east-1",
+                "LastUpdateStatus": s, "LastUpdateTime": 1.7649e9,
+                "LastErrorCode": if s == "SUCCEEDED" { Value::Null } else { json!("AccessDeniedException") }}])
+            .to_string(),
+        )
+        .unwrap()
+    };
+    write_status("SUCCEEDED");
+    let db = db(dir.path());
+    let (mut proxy, url) = proxy(
+        &moto,
+        "none",
+        0,
+        &[
+            ("PROXY_CONFIG_ITEMS", items.to_str().unwrap()),
+            ("PROXY_AGGREGATOR_STATUS", status.to_str().unwrap()),
+        ],
+    );
+    let keys =
+        "services = [\"ec2\", \"iam\"]\nsource = \"config-aggregator\"\naggregator = \"org\"\n";
+    let check_cfg = dir.path().join("check.toml");
+    std::fs::write(&check_cfg, format!("[collectors.aws]\n{keys}")).unwrap();
+    assert!(
+        stdout(&vigil(&["config", "check", check_cfg.to_str().unwrap()]))
+            .contains("read from aggregator org's configuration items"),
+    );
+    let (out, first, sent, snapshot) = scan_with(dir.path(), &url, &db, keys, "agg");
+    for op in [
+        "DescribeConfigurationAggregatorSourcesStatus",
+        "SelectAggregateResourceConfig",
+        "ListAggregateDiscoveredResources",
+        "BatchGetAggregateResourceConfig",
+        "DescribeConfigurationRecorders",
+    ] {
+        assert!(sent.contains(op), "{op} in {sent:?}\n{}", stderr(&out));
+    }
+    assert!(!sent.contains("SelectResourceConfig"), "{sent:?}");
+    for scope in [
+        "aws/123456789012/us-east-1/AWS::EC2::Volume",
+        "aws/123456789012/global/AWS::IAM::Role",
+    ] {
+        let c = coverage_of(&first, scope);
+        assert_eq!(c["status"], "complete", "{c}\n{}", stderr(&out));
+    }
+    assert!(finding(&first, "EBS-AWS-001", "vol-0fromconfig").is_some());
+    assert!(
+        resource(&snapshot, ":role/app").is_some(),
+        "the role, from the aggregator"
+    );
+
+    // The aggregator's source failed: its scopes fail with the reason, nothing resolves.
+    write_status("FAILED");
+    let (out, second, _, _) = scan_with(dir.path(), &url, &db, keys, "agg");
+    let _ = proxy.kill();
+    let c = coverage_of(&second, "aws/123456789012/us-east-1/AWS::EC2::Volume");
+    assert_eq!(c["status"], "failed", "{}", stderr(&out));
+    assert!(
+        c["error"]
+            .as_str()
+            .unwrap()
+            .contains("aggregator org's source 123456789012 in us-east-1 last updated FAILED"),
+        "{c}"
+    );
+    let still = finding(&second, "EBS-AWS-001", "vol-0fromconfig").expect("still listed");
+    assert_eq!(
+        (&still["status"], &still["stale"]),
+        (&json!("open"), &json!(true))
+    );
+    // Live-only types are still read live.
+    assert_eq!(
+        coverage_of(&second, "aws/123456789012/us-east-1/AWS::EC2::Snapshot")["status"],
+        "complete"
+    );
+}
+
+/// [`items`] of these types only.
+fn items_of(types: &[&str]) -> Value {
+    let all = items();
+    Value::Object(
+        all.as_object()
+            .unwrap()
+            .iter()
+            .filter(|(k, _)| types.contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+    )
 }

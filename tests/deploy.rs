@@ -832,15 +832,16 @@ fn remediation_clusterrole_lists_exactly_the_patched_kinds() {
     assert_eq!(granted, needed);
 }
 
-/// The hub credentials of an organization target need exactly the discovery calls and the
-/// member role's AssumeRole (`vigil::collect::aws::services::ORGANIZATION`), and pass vigil's
-/// own IAM rules.
+/// The hub credentials of an organization target need exactly the discovery calls, the
+/// member role's AssumeRole and the aggregator's reads (`services::ORGANIZATION`,
+/// `services::AGGREGATOR`), and pass vigil's own IAM rules.
 #[test]
 fn organization_policy_lists_exactly_the_discovery_calls() {
     let policy: Value = serde_json::from_str(&read("deploy/iam-organization-policy.json"))
         .expect("deploy/iam-organization-policy.json is JSON");
     let needed: BTreeSet<String> = vigil::collect::aws::services::ORGANIZATION
         .iter()
+        .chain(vigil::collect::aws::services::AGGREGATOR)
         .filter_map(|c| c.action)
         .map(str::to_string)
         .collect();

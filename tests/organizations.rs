@@ -107,6 +107,45 @@ fn scan(cfg: &str, db: &str, rules: &std::path::Path) -> (std::process::Output, 
     (out, doc)
 }
 
+/// `vigil report --account WHO` in `format`: its output (and the JSON, for json).
+fn report_for(
+    cfg: &str,
+    db: &str,
+    rules: &std::path::Path,
+    who: &str,
+    format: &str,
+) -> std::process::Output {
+    vigil(&[
+        "report",
+        "--config",
+        cfg,
+        "--db",
+        db,
+        "--rules",
+        rules.to_str().unwrap(),
+        "--account",
+        who,
+        "--format",
+        format,
+    ])
+}
+
+/// The member accounts the posture's findings are on.
+fn posture_accounts(p: &Value) -> std::collections::BTreeSet<String> {
+    p["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| {
+            f["resource"]
+                .as_str()?
+                .split(':')
+                .nth(4)
+                .map(str::to_string)
+        })
+        .collect()
+}
+
 fn open_volume_findings(doc: &Value) -> Vec<String> {
     let mut v: Vec<String> = active(doc)
         .into_iter()
@@ -195,6 +234,41 @@ fn every_member_is_read_through_its_role_and_a_denied_one_fails_alone() {
         .collect();
     assert_eq!(sent, listed);
 
+    // The posture cut to one account, by its name: its scopes, resources and findings only.
+    let whole = json(&vigil(&[
+        "report",
+        "--config",
+        &cfg,
+        "--db",
+        &db,
+        "--rules",
+        rules.to_str().unwrap(),
+        "--format",
+        "json",
+    ]));
+    let out = report_for(&cfg, &db, &rules, "prod", "json");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let cut = json(&out);
+    assert_eq!(cut["accounts"], serde_json::json!([prod]));
+    assert_eq!(posture_accounts(&cut), [prod.clone()].into_iter().collect());
+    assert_eq!(posture_accounts(&whole).len(), 3, "{}", whole["findings"]);
+    let resources = |p: &Value| p["scans"][0]["resources"].as_i64().unwrap();
+    assert!(
+        resources(&cut) > 0 && resources(&cut) * 3 == resources(&whole),
+        "three alike members: {} of {}",
+        resources(&cut),
+        resources(&whole)
+    );
+    let md = stdout(&report_for(&cfg, &db, &rules, prod, "md"));
+    assert!(md.contains(&format!("Only account `{prod}`")), "{md}");
+    let out = report_for(&cfg, &db, &rules, "staging", "json");
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("no account or cluster `staging`"),
+        "{}",
+        stderr(&out)
+    );
+
     // Each member's volume is deleted; then the locked account's role is refused.
     boto(
         &moto,
@@ -247,6 +321,33 @@ for a in {ids:?}:
     assert!(
         err.contains(&format!("AWS account {locked} (locked)")),
         "{err}"
+    );
+    // Cut to the locked account, the latest scan that read it completely is the first.
+    let cut = json(&report_for(&cfg, &db, &rules, locked, "json"));
+    assert_eq!(
+        cut["scans"][0]["id"], first["scan"]["id"],
+        "{}",
+        cut["scans"]
+    );
+    assert_eq!(
+        posture_accounts(&cut),
+        [locked.clone()].into_iter().collect()
+    );
+    let cut = json(&report_for(&cfg, &db, &rules, "dev", "json"));
+    assert_eq!(cut["scans"][0]["id"], second["scan"]["id"]);
+    assert!(
+        posture_accounts(&cut).iter().all(|a| a == dev),
+        "{}",
+        cut["findings"]
+    );
+    assert!(
+        !cut["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "EBS-AWS-001"),
+        "dev's volume is gone: {}",
+        cut["findings"]
     );
     let _ = ou;
 }

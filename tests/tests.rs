@@ -36,4 +36,5 @@ mod report;
 mod rules;
 mod smtpd;
 mod store;
+mod store_parts;
 mod targets;

@@ -261,6 +261,7 @@ fn organization(
                 finish: vigil::scan::Finish::Now,
             },
             keep: false,
+            findings: false,
         };
         let t0 = Instant::now();
         let mut arrivals: Vec<std::time::Duration> = Vec::with_capacity(accounts);
@@ -289,11 +290,12 @@ fn organization(
         let rec = &streamed.recorded;
         let n = rec.scan.resources as f64;
         println!(
-            "{round}: {accounts} accounts × {per} resources: {:.1?}, {:.0} resources/s; status {}, {} findings open, {} evaluations",
+            "{round}: {accounts} accounts × {per} resources: {:.1?}, {:.0} resources/s; status {}, findings opened {} / still open {}, {} evaluations",
             total,
             n / total.as_secs_f64(),
             rec.scan.status.as_str(),
-            rec.findings.len(),
+            rec.lifecycle.opened,
+            rec.lifecycle.still_open,
             rec.eval.evaluations
         );
         // Linear time: the last tenth of the accounts takes as long as the first.
@@ -371,6 +373,7 @@ fn report(
         target: None,
         scan: None,
         trend: 10,
+        accounts: Vec::new(),
     };
     let level = vigil::controls::Level::Moderate;
     let p = load::posture(&store, rules, &cfg.posture, level, &sel, Utc::now())?;

@@ -133,10 +133,14 @@ fn describe_targets(cfg: &Config) -> Vec<String> {
         }
         parts.join(" and ")
     };
-    let via = if base.source == vigil::config::AwsSource::Config {
-        "; the types AWS Config records read from its configuration items"
-    } else {
-        ""
+    let via = match (base.source, &base.aggregator) {
+        (vigil::config::AwsSource::Config, _) => {
+            "; the types AWS Config records read from its configuration items".to_string()
+        }
+        (vigil::config::AwsSource::ConfigAggregator, Some(name)) => format!(
+            "; the types AWS Config records read from aggregator {name}'s configuration items"
+        ),
+        _ => String::new(),
     };
     out.push(format!(
         "aws: {}{via} ({})",

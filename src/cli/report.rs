@@ -45,6 +45,11 @@ pub struct ExportArgs {
     /// Report this scan instead of the latest complete one per target.
     #[arg(long)]
     pub scan: Option<i64>,
+    /// Only this account or cluster: an AWS account id or name (an organization's or a
+    /// listed one), a cluster name (repeatable). The posture, every format and the evidence
+    /// pack count only its scopes, resources and findings.
+    #[arg(long = "account", value_name = "ID|NAME")]
+    pub accounts: Vec<String>,
     #[arg(long, value_enum, default_value = "json")]
     pub format: ReportFormat,
     /// Write here instead of standard output.
@@ -103,6 +108,7 @@ pub fn report(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<Ex
         target: a.target.clone(),
         scan: a.scan,
         trend: a.trend,
+        accounts: a.accounts.clone(),
     };
     let p = posture::load::posture(&store, &rules, &cfg.posture, level, &sel, Utc::now())?;
     if let Some(pack) = &a.pack {

@@ -155,6 +155,7 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
         redactor: &redactor,
         run,
         keep: args.save_snapshot.is_some(),
+        findings: true,
     };
     let streamed = record_streamed(&target, recorder)?;
     if let (Some(p), Some(kept)) = (&args.save_snapshot, &streamed.kept) {
@@ -229,6 +230,9 @@ fn print_recorded(
             "note: remediation plans: {} verified, {} still failing (`vigil plan list`)",
             life.plans_verified, life.plans_verify_failed
         );
+    }
+    if let Some(why) = &scan.stopped {
+        eprintln!("warning: the scan stopped before every account was read: {why}");
     }
     for w in &recorded.unmatched_waivers {
         eprintln!(

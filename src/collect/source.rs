@@ -241,6 +241,14 @@ async fn aws_accounts(
     let mut expanded = Vec::new();
     for (i, o) in accounts.iter().enumerate() {
         let session = aws::scan_session(o.label.as_deref(), cx.started);
+        // An aggregator is read with the hub's credentials: connected once, for every
+        // account of the target.
+        let mut o = o.clone();
+        if let aws::Inventory::Aggregator { name, region, .. } = &o.source {
+            let agg = aws::config_query::Aggregate::connect(&o, name, region.as_deref()).await;
+            o.aggregate = Some(std::sync::Arc::new(agg));
+        }
+        let o = &o;
         let Some(org) = &o.organization else {
             // A listed account's role is named for this scan.
             let mut o = o.clone();

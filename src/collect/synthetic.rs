@@ -14,6 +14,11 @@ pub fn estate(n: usize) -> Snapshot {
 /// [`estate`] in the account `account` (an organization's member in `vigil bench
 /// --accounts`).
 pub fn estate_in(account: &str, n: usize) -> Snapshot {
+    // Bucket names are global: another account's are its own.
+    let bucket = |i: usize| match account {
+        "123456789012" => format!("bucket-{i}"),
+        a => format!("bucket-{a}-{i}"),
+    };
     let regions = ["us-east-1", "eu-west-1", "ap-southeast-2"];
     let mut resources = Vec::with_capacity(n);
     for i in 0..n {
@@ -80,9 +85,9 @@ pub fn estate_in(account: &str, n: usize) -> Snapshot {
             ),
             15 => (
                 "AWS::S3::Bucket",
-                format!("arn:aws:s3:::bucket-{i}"),
+                format!("arn:aws:s3:::{}", bucket(i)),
                 json!({
-                    "Name": format!("bucket-{i}"), "CreationDate": "2025-01-01T00:00:00Z", "Region": region,
+                    "Name": bucket(i), "CreationDate": "2025-01-01T00:00:00Z", "Region": region,
                     "ServerSideEncryptionConfiguration": {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": if odd { "AES256" } else { "aws:kms" }}}]},
                     "PublicAccessBlockConfiguration": {"BlockPublicAcls": true, "IgnorePublicAcls": true, "BlockPublicPolicy": !odd, "RestrictPublicBuckets": true},
                 }),

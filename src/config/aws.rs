@@ -33,10 +33,16 @@ pub struct Aws {
         deserialize_with = "de::positive"
     )]
     pub max_accounts_in_flight: usize,
-    /// Where the types AWS Config records come from: their APIs (`api`), or the account's
-    /// configuration items (`config`).
+    /// Where the types AWS Config records come from: their APIs (`api`), each account's
+    /// configuration items (`config`), or an aggregator's (`config-aggregator`).
     #[serde(default)]
     pub source: AwsSource,
+    /// With `source = "config-aggregator"`: the aggregator's name, read with these keys'
+    /// credentials (the aggregator's account: the management or a delegated administrator).
+    pub aggregator: Option<String>,
+    /// The region the aggregator is in (default: the first of `regions`, else the
+    /// environment's).
+    pub aggregator_region: Option<String>,
     /// With `source = "config"` and daily recording: items captured longer ago than this
     /// fail their scope.
     #[serde(default = "default_item_age", deserialize_with = "de::positive")]
@@ -75,6 +81,7 @@ pub enum AwsSource {
     #[default]
     Api,
     Config,
+    ConfigAggregator,
 }
 
 /// `[collectors.aws.organization]`: the accounts `organizations:ListAccounts` lists (active
@@ -150,6 +157,8 @@ impl Default for Aws {
             max_attempts: default_attempts(),
             max_accounts_in_flight: default_accounts_in_flight(),
             source: AwsSource::Api,
+            aggregator: None,
+            aggregator_region: None,
             max_item_age_hours: default_item_age(),
             organization: None,
             accounts: Vec::new(),

@@ -30,7 +30,7 @@ fn reports_every_problem_with_its_line() {
             "`storage.path`: invalid type: integer `3`, expected path string",
             "`collectors.aws.regions`: `mars` is not an AWS region name (like us-east-1)",
             "`collectors.aws.max_concurrency`: must be a positive integer",
-            "unknown key `collectors.aws.colour` (known here: regions, profile, endpoint_url, services, max_concurrency, max_attempts, max_accounts_in_flight, source, max_item_age_hours, organization, accounts, targets)",
+            "unknown key `collectors.aws.colour` (known here: regions, profile, endpoint_url, services, max_concurrency, max_attempts, max_accounts_in_flight, source, aggregator, aggregator_region, max_item_age_hours, organization, accounts, targets)",
             "`rules.params.idle_hours`: must be a positive integer",
             "`scan.fail_on`: unknown severity `urgent` (expected one of: critical, high, medium, low, info)",
         ],
@@ -302,5 +302,33 @@ fn named_targets_keep_their_overrides() {
     assert_eq!(
         c.collectors.aws.targets[0].profile.as_deref(),
         Some("prod-audit")
+    );
+}
+
+#[test]
+fn an_aggregator_source_names_its_aggregator() {
+    let messages = |text: &str| -> Vec<String> {
+        problems("vigil.toml", text)
+            .iter()
+            .map(|p| format!("{}: {}", p.line, p.message))
+            .collect()
+    };
+    assert_eq!(
+        messages("[collectors.aws]\nregions = [\"us-east-1\"]\nsource = \"config-aggregator\"\n"),
+        ["3: `collectors.aws.source = \"config-aggregator\"` needs `aggregator = \"NAME\"`, the AWS Config aggregator to read"]
+    );
+    assert_eq!(
+        messages("[collectors.aws]\nsource = \"config\"\naggregator = \"org\"\n"),
+        ["3: `collectors.aws.aggregator` is read only with `source = \"config-aggregator\"`"]
+    );
+    let c = Config::parse(
+        "t",
+        "[collectors.aws]\nsource = \"config-aggregator\"\naggregator = \"org\"\naggregator_region = \"eu-west-1\"\n",
+    )
+    .unwrap();
+    assert_eq!(c.collectors.aws.source, AwsSource::ConfigAggregator);
+    assert_eq!(
+        c.collectors.aws.aggregator_region.as_deref(),
+        Some("eu-west-1")
     );
 }

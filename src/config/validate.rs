@@ -306,6 +306,24 @@ fn cross_checks(c: &Config) -> Vec<(Vec<Seg>, String)> {
     }
     out.extend(target_checks(c));
     out.extend(account_checks(c));
+    let a = &c.collectors.aws;
+    let here = |k: &str| vec![key("collectors"), key("aws"), key(k)];
+    match (a.source, &a.aggregator) {
+        (super::AwsSource::ConfigAggregator, None) => out.push((
+            here("source"),
+            "`collectors.aws.source = \"config-aggregator\"` needs `aggregator = \"NAME\"`, the AWS Config aggregator to read".into(),
+        )),
+        (super::AwsSource::ConfigAggregator, Some(_)) => {}
+        (_, Some(_)) => out.push((
+            here("aggregator"),
+            "`collectors.aws.aggregator` is read only with `source = \"config-aggregator\"`".into(),
+        )),
+        (_, None) if a.aggregator_region.is_some() => out.push((
+            here("aggregator_region"),
+            "`collectors.aws.aggregator_region` is read only with `source = \"config-aggregator\"`".into(),
+        )),
+        _ => {}
+    }
     let mut names: Vec<String> = Vec::new();
     for (i, cl) in c.collectors.kubernetes.clusters.iter().enumerate() {
         let at = |k: &str| {

@@ -227,6 +227,9 @@ impl State {
         for w in &rec.unmatched_waivers {
             tracing::warn!(target: "daemon", waiver = w.id, rule = %w.rule, resource = %w.resource, "waiver matches no finding");
         }
+        if let Some(why) = &rec.scan.stopped {
+            tracing::warn!(target: "daemon", reason = %why, "the scan stopped before every account was read; the accounts it recorded stand");
+        }
         let status = rec.scan.status.as_str();
         let l = &rec.lifecycle;
         tracing::info!(target: "daemon", scan_id = rec.scan.id, status, resources = rec.scan.resources,
@@ -279,6 +282,7 @@ impl State {
                     finish: crate::scan::Finish::Now,
                 },
                 keep: false,
+                findings: false,
             };
             let mut seen = |part: &crate::collect::Collected| {
                 for p in &part.problems {

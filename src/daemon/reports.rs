@@ -69,6 +69,7 @@ fn make(
         target: None,
         scan: None,
         trend: 10,
+        accounts: Vec::new(),
     };
     let p = load::posture(&store, &loaded.rules, &cfg.posture, level, &sel, Utc::now())
         .map_err(|e| e.to_string())?;

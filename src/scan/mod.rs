@@ -171,8 +171,14 @@ fn aws_accounts<'a>(
             crate::config::AwsSource::Config => aws::Inventory::Config {
                 max_item_age_hours: a.max_item_age_hours,
             },
+            crate::config::AwsSource::ConfigAggregator => aws::Inventory::Aggregator {
+                name: a.aggregator.clone().unwrap_or_default(),
+                region: a.aggregator_region.clone(),
+                max_item_age_hours: a.max_item_age_hours,
+            },
         },
         profile_only: false,
+        aggregate: None,
         stats: stats.clone(),
     };
     let plain = crate::config::AwsTarget::default();

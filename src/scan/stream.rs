@@ -87,6 +87,9 @@ pub struct Recorder<'a> {
     pub run: ScanRun<'a>,
     /// Keep every part, merged (`vigil scan --save-snapshot`): memory grows with the target.
     pub keep: bool,
+    /// Read the scan's findings back when it is recorded (to print them); the daemon and
+    /// the bench need only the counts.
+    pub findings: bool,
 }
 
 /// A scan recorded part by part.
@@ -203,7 +206,11 @@ pub fn record(
     let scan = store
         .scan(scan_id)?
         .ok_or_else(|| crate::store::Error::NotFound(format!("scan {scan_id}")))?;
-    let findings: Vec<Finding> = store.scan_findings(scan_id)?;
+    let findings: Vec<Finding> = if r.findings {
+        store.scan_findings(scan_id)?
+    } else {
+        Vec::new()
+    };
     let unmatched_waivers = super::unmatched_waivers(&store, started)?;
     if let Some(k) = kept.as_mut() {
         k.snapshot.coverage.sort_by(|a, b| a.scope.cmp(&b.scope));

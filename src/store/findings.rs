@@ -124,18 +124,37 @@ impl Store {
     /// scan resolved, with waivers applied as of the scan's time. Sorted by severity (highest
     /// first), rule, resource.
     pub fn scan_findings(&self, scan_id: i64) -> Result<Vec<Finding>> {
-        let mut out: Vec<Finding> = query_rows(
+        self.scan_findings_in(scan_id, None)
+    }
+
+    /// [`Store::scan_findings`] of these accounts or clusters only (None: all).
+    pub fn scan_findings_in(
+        &self,
+        scan_id: i64,
+        accounts: Option<&[String]>,
+    ) -> Result<Vec<Finding>> {
+        let rows: Vec<(Finding, String)> = query_rows(
             &self.conn,
             "reading findings",
             &format!(
-                "SELECT {FINDING_COLUMNS} FROM findings f
+                "SELECT {FINDING_COLUMNS}, f.scope FROM findings f
                  WHERE (f.status != 'resolved' AND (f.last_scan = ?1 OR f.scope IN (SELECT scope FROM scan_coverage WHERE scan_id = ?1)
                         OR EXISTS (SELECT 1 FROM scan_coverage c WHERE c.scan_id = ?1 AND instr(c.scope, '/*/') > 0 AND f.scope GLOB c.scope)))
                     OR (f.status = 'resolved' AND f.last_scan = ?1)"
             ),
             [scan_id],
-            row_to_finding,
+            |r| Ok((row_to_finding(r)?, r.get::<_, String>(13)?)),
         )?;
+        let mut out: Vec<Finding> = rows
+            .into_iter()
+            .filter(|(_, scope)| {
+                accounts.is_none_or(|ids| {
+                    crate::model::resource::parse_scope(scope)
+                        .is_some_and(|p| ids.iter().any(|id| *id == p.account))
+                })
+            })
+            .map(|(f, _)| f)
+            .collect();
         // Waivers as of the scan's time.
         let at: Option<String> = query_opt(
             &self.conn,

@@ -38,6 +38,11 @@ pub struct ScanRecord {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub run_id: Option<String>,
     pub coverage: Vec<crate::model::Coverage>,
+    /// Why the scan ended before every account was read (shutdown, its time ran out, a
+    /// stopped process, an account that could not be recorded): the accounts it recorded
+    /// stand, the others keep their findings as they were.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<String>,
 }
 
 #[derive(Debug, Default, Clone, Copy, Serialize)]
@@ -71,6 +76,7 @@ impl Store {
                         resources: r.get(5)?,
                         run_id: r.get(6)?,
                         coverage: Vec::new(),
+                        stopped: None,
                     })
                 })?;
         let Some(mut scan) = row else { return Ok(None) };
@@ -91,6 +97,13 @@ impl Store {
                     error: r.get(2)?,
                 })
             },
+        )?;
+        scan.stopped = query_opt(
+            &self.conn,
+            "reading why the scan stopped",
+            "SELECT message FROM scan_errors WHERE scan_id = ?1 AND kind = 'scan' LIMIT 1",
+            [id],
+            |r| r.get(0),
         )?;
         Ok(Some(scan))
     }
@@ -128,5 +141,34 @@ impl Store {
             |r| Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?, r.get(3)?))),
         )?;
         Ok(rows.into_iter().collect())
+    }
+
+    /// The resources of these accounts or clusters present as of a scan: seen by then and not
+    /// removed by then.
+    pub fn resources_in(&self, scan_id: i64, accounts: &[String]) -> Result<i64> {
+        let list = serde_json::to_string(accounts).expect("strings serialize");
+        Ok(query_opt(
+            &self.conn,
+            "counting resources",
+            "SELECT count(*) FROM resources WHERE account IN (SELECT value FROM json_each(?2))
+               AND first_seen_scan <= ?1 AND (removed_scan IS NULL OR removed_scan > ?1)",
+            rusqlite::params![scan_id, list],
+            |r| r.get(0),
+        )?
+        .unwrap_or(0))
+    }
+
+    /// Whether any scan read this account or cluster (an id or a cluster name).
+    pub fn knows_account(&self, id: &str) -> Result<bool> {
+        Ok(query_opt(
+            &self.conn,
+            "reading accounts",
+            "SELECT EXISTS (SELECT 1 FROM aws_accounts WHERE id = ?1)
+                 OR EXISTS (SELECT 1 FROM resources WHERE account = ?1)
+                 OR EXISTS (SELECT 1 FROM findings WHERE scope LIKE '%/' || ?1 || '/%')",
+            [id],
+            |r| r.get(0),
+        )?
+        .unwrap_or(false))
     }
 }

@@ -161,8 +161,8 @@ fn tag_list(v: Option<&Value>) -> BTreeMap<String, String> {
 }
 
 /// Member names with their first letter upper-cased, at every depth; an enum wrapped as
-/// `{value: x}` is `x`; RFC 3339 times with fractions or offsets are vigil's
-/// `2024-05-01T12:00:00Z`; whole numbers written as floats (`22.0`, as SELECT results give
+/// `{value: x}` is `x`; RFC 3339 times with offsets (or none) are vigil's
+/// `2024-05-01T12:00:00Z` (with fractions when they have some); whole numbers written as floats (`22.0`, as SELECT results give
 /// ports) are integers.
 pub fn api_shaped(v: &Value) -> Value {
     match v {
@@ -184,16 +184,26 @@ pub fn api_shaped(v: &Value) -> Value {
             Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Value::from(f as i64),
             _ => v.clone(),
         },
-        Value::String(s) => match chrono::DateTime::parse_from_rfc3339(s) {
-            Ok(t) if s.len() >= 20 && s.as_bytes()[10] == b'T' => Value::String(
-                t.with_timezone(&chrono::Utc)
-                    .format("%Y-%m-%dT%H:%M:%SZ")
-                    .to_string(),
-            ),
-            _ => v.clone(),
+        Value::String(s) if s.len() >= 19 && s.as_bytes()[10] == b'T' => match time(s) {
+            Some(t) => Value::String(t),
+            None => v.clone(),
         },
         other => other.clone(),
     }
+}
+
+/// An RFC 3339 time (or one without an offset, which AWS's are in UTC) written as the live
+/// collector writes the SDK's times: UTC, `Z`, fractions only when there are some.
+fn time(s: &str) -> Option<String> {
+    let utc = match chrono::DateTime::parse_from_rfc3339(s) {
+        Ok(t) => t.with_timezone(&chrono::Utc),
+        Err(_) => chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f")
+            .ok()?
+            .and_utc(),
+    };
+    aws_smithy_types::DateTime::from_secs_and_nanos(utc.timestamp(), utc.timestamp_subsec_nanos())
+        .fmt(aws_smithy_types::date_time::Format::DateTime)
+        .ok()
 }
 
 /// The document the live collector would build from the same resource; None for an item

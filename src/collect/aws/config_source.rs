@@ -1,7 +1,8 @@
-//! AWS Config as the source of the types it records (`[collectors.aws] source = "config"`):
-//! per region, the recorder is asked what it records and whether it is healthy, then each
-//! type's items are read with `SelectResourceConfig` and turned into the live documents
-//! ([`super::config_items`]). A type the recorder does not record there, a recorder that is
+//! AWS Config as the source of the types it records (`[collectors.aws] source = "config"`
+//! or `"config-aggregator"`): per region, the account's recorder is asked what it records
+//! and whether it is healthy, then each type's items are read (its own SELECT or the
+//! aggregator's, with their fallbacks: [`super::config_query`]) and turned into the live
+//! documents ([`super::config_items`]). A type the recorder does not record there, a recorder that is
 //! stopped or failing, or daily items older than `max_item_age_hours` fail the type's scope
 //! with that reason: a type Config does not record never looks complete and empty.
 
@@ -9,6 +10,7 @@ use std::time::{Duration, SystemTime};
 
 use aws_sdk_config::types::{RecorderStatus, RecordingFrequency, RecordingGroup};
 
+use super::config_query::{Aggregate, Items};
 use super::{config_items, err_text, Ctx};
 use crate::collect::ScopeResult;
 
@@ -33,13 +35,23 @@ struct Recorder {
     daily: bool,
 }
 
+/// Where an account's items come from: its own Config, or an aggregator (which may not
+/// have been reachable: then why).
+#[derive(Clone, Copy)]
+pub enum Via<'a> {
+    Own,
+    Aggregator(&'a Result<Aggregate, String>),
+}
+
 /// The Config-sourced `types` of one region (IAM's global types only where asked: the
-/// first region), each its own scope.
+/// first region), each its own scope. The account's own recorder decides what is recorded
+/// whichever way the items are read.
 pub async fn collect(
     ctx: &Ctx,
     region: &str,
     types: &[&str],
     max_age_hours: u64,
+    via: Via<'_>,
 ) -> Vec<ScopeResult> {
     let client = super::client!(aws_sdk_config, ctx, region);
     let scope = |t: &str| {
@@ -59,6 +71,28 @@ pub async fn collect(
                 .collect()
         }
     };
+    let items = match via {
+        Via::Own => Items::Own(&client),
+        Via::Aggregator(Err(why)) => {
+            return types
+                .iter()
+                .map(|t| ScopeResult::failed(scope(t), why.clone()))
+                .collect()
+        }
+        Via::Aggregator(Ok(agg)) => {
+            if let Some(why) = agg.unhealthy(&ctx.account, region) {
+                return types
+                    .iter()
+                    .map(|t| ScopeResult::failed(scope(t), why.clone()))
+                    .collect();
+            }
+            Items::Aggregate {
+                agg,
+                account: &ctx.account,
+                region,
+            }
+        }
+    };
     let mut out = Vec::new();
     for t in types {
         if let Err(why) = records(&recorder.group, t) {
@@ -68,7 +102,7 @@ pub async fn collect(
             ));
             continue;
         }
-        out.push(match select(ctx, &client, t).await {
+        out.push(match items.read(ctx, t).await {
             Ok(items) => documents(scope(t), items, recorder.daily, max_age_hours),
             Err(e) => ScopeResult::failed(scope(t), e),
         });
@@ -162,43 +196,6 @@ fn records(g: &RecordingGroup, t: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err("it is not among the recorder's resource types".into())
-    }
-}
-
-/// Every item of type `t`, 100 a page.
-async fn select(
-    ctx: &Ctx,
-    client: &aws_sdk_config::Client,
-    t: &str,
-) -> Result<Vec<serde_json::Value>, String> {
-    let expression = format!(
-        "SELECT resourceId, resourceName, resourceType, arn, accountId, awsRegion, configuration, \
-         supplementaryConfiguration, tags, configurationItemCaptureTime, configurationItemStatus \
-         WHERE resourceType = '{t}'"
-    );
-    let mut out = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        let page = ctx
-            .call(
-                client
-                    .select_resource_config()
-                    .expression(&expression)
-                    .limit(100)
-                    .set_next_token(token.clone())
-                    .send(),
-            )
-            .await
-            .map_err(|e| format!("config:SelectResourceConfig {t}: {}", err_text(&e)))?;
-        for r in page.results() {
-            out.push(serde_json::from_str(r).map_err(|e| {
-                format!("config:SelectResourceConfig {t}: a result is not JSON: {e}")
-            })?);
-        }
-        match page.next_token() {
-            Some(next) if !next.is_empty() => token = Some(next.to_string()),
-            _ => return Ok(out),
-        }
     }
 }
 

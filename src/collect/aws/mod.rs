@@ -9,6 +9,7 @@
 mod calls;
 pub mod cloudtrail;
 pub mod config_items;
+pub mod config_query;
 pub mod config_source;
 mod ctx;
 pub mod ec2;
@@ -58,12 +59,15 @@ pub struct AwsOptions {
     /// Take credentials from `profile` only, never from the environment (remediation: the
     /// scanner's credentials in the environment must not be the ones that write).
     pub profile_only: bool,
+    /// The aggregator of [`Inventory::Aggregator`], connected once per scan with the hub's
+    /// credentials (or why it could not be); set when the scan starts.
+    pub aggregate: Option<Arc<Result<config_query::Aggregate, String>>>,
     /// Where API calls and throttled answers are counted.
     pub stats: Arc<crate::collect::ApiStats>,
 }
 
 /// Where an account's inventory comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Inventory {
     /// Every type from its service's API.
     #[default]
@@ -71,6 +75,20 @@ pub enum Inventory {
     /// [`config_source::TYPES`] from AWS Config's configuration items; daily items older
     /// than `max_item_age_hours` fail their scope. The rest from the APIs.
     Config { max_item_age_hours: u64 },
+    /// The same types from an aggregator's configuration items (read with the hub's
+    /// credentials, in `region`); each account's own recorder still says what is recorded.
+    Aggregator {
+        name: String,
+        region: Option<String>,
+        max_item_age_hours: u64,
+    },
+}
+
+impl Inventory {
+    /// Whether the types Config records come from Config.
+    pub fn from_config(&self) -> bool {
+        !matches!(self, Inventory::Api)
+    }
 }
 
 /// A role assumed through STS: its ARN, the session name CloudTrail shows for it, and the
@@ -398,14 +416,15 @@ pub async fn collect(
     let (ctx, regions) = connect(opts).await?;
     // With Config as the source, a service whose types Config gives is not asked, and the
     // live scopes of those types are dropped where the service is still asked for others.
-    let from_config: Vec<&str> = match opts.source {
-        Inventory::Api => Vec::new(),
-        Inventory::Config { .. } => services::SERVICES
+    let from_config: Vec<&str> = if opts.source.from_config() {
+        services::SERVICES
             .iter()
             .filter(|s| wanted(opts, s.name))
             .flat_map(|s| s.resource_types.iter().copied())
             .filter(|t| config_source::TYPES.contains(t))
-            .collect(),
+            .collect()
+    } else {
+        Vec::new()
     };
     let mut tasks: Vec<
         std::pin::Pin<Box<dyn std::future::Future<Output = Vec<ScopeResult>> + Send>>,
@@ -427,7 +446,24 @@ pub async fn collect(
         }
     }
     let live_tasks = tasks.len();
-    if let Inventory::Config { max_item_age_hours } = opts.source {
+    let max_age = match &opts.source {
+        Inventory::Api => None,
+        Inventory::Config { max_item_age_hours }
+        | Inventory::Aggregator {
+            max_item_age_hours, ..
+        } => Some(*max_item_age_hours),
+    };
+    if let Some(max_item_age_hours) = max_age {
+        let aggregate = match &opts.source {
+            Inventory::Aggregator { name, .. } => {
+                Some(opts.aggregate.clone().unwrap_or_else(|| {
+                    Arc::new(Err(format!(
+                        "the AWS Config aggregator {name} was not connected"
+                    )))
+                }))
+            }
+            _ => None,
+        };
         for (i, region) in regions.iter().enumerate() {
             // Global types (IAM) once, from the first region.
             let types: Vec<&'static str> = config_source::TYPES
@@ -436,9 +472,13 @@ pub async fn collect(
                 .filter(|t| from_config.contains(t))
                 .filter(|t| i == 0 || !crate::model::resource::is_global_type(t))
                 .collect();
-            let (ctx, region) = (ctx.clone(), region.clone());
+            let (ctx, region, aggregate) = (ctx.clone(), region.clone(), aggregate.clone());
             tasks.push(Box::pin(async move {
-                config_source::collect(&ctx, &region, &types, max_item_age_hours).await
+                let via = match &aggregate {
+                    Some(a) => config_source::Via::Aggregator(a),
+                    None => config_source::Via::Own,
+                };
+                config_source::collect(&ctx, &region, &types, max_item_age_hours, via).await
             }));
         }
     }

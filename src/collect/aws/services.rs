@@ -168,6 +168,30 @@ pub const CONFIG: &[Call] = &[
         "config:DescribeConfigurationRecorderStatus",
     ),
     call("SelectResourceConfig", "config:SelectResourceConfig"),
+    call("ListDiscoveredResources", "config:ListDiscoveredResources"),
+    call("BatchGetResourceConfig", "config:BatchGetResourceConfig"),
+];
+
+/// What `source = "config-aggregator"` sends to the aggregator with the hub's credentials
+/// (`deploy/iam-organization-policy.json` grants them); each member still answers
+/// [`CONFIG`]'s recorder calls and the live collectors.
+pub const AGGREGATOR: &[Call] = &[
+    call(
+        "DescribeConfigurationAggregatorSourcesStatus",
+        "config:DescribeConfigurationAggregatorSourcesStatus",
+    ),
+    call(
+        "SelectAggregateResourceConfig",
+        "config:SelectAggregateResourceConfig",
+    ),
+    call(
+        "ListAggregateDiscoveredResources",
+        "config:ListAggregateDiscoveredResources",
+    ),
+    call(
+        "BatchGetAggregateResourceConfig",
+        "config:BatchGetAggregateResourceConfig",
+    ),
 ];
 
 /// The services' names, in the table's order.

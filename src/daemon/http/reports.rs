@@ -21,6 +21,8 @@ pub(super) struct PostureQuery {
     scan: Option<i64>,
     /// Scans per target in the trend (default 10).
     trend: Option<usize>,
+    /// Only this account or cluster (an AWS account id or name, a cluster name).
+    account: Option<String>,
 }
 
 async fn build(state: &Shared, q: PostureQuery) -> Result<posture::Posture, ApiError> {
@@ -37,6 +39,7 @@ async fn build(state: &Shared, q: PostureQuery) -> Result<posture::Posture, ApiE
         target: q.target,
         scan: q.scan,
         trend: q.trend.unwrap_or(10).clamp(1, 100),
+        accounts: q.account.into_iter().collect(),
     };
     read(state, move |s| {
         load::posture(

@@ -77,6 +77,12 @@ impl Document for Role {
     fn name(&self, _: &Place) -> Option<String> {
         Some(self.role_name.clone())
     }
+    /// A role never used has an empty `RoleLastUsed`, as IAM answers it, whether the source
+    /// said so or left it out (a configuration item may).
+    fn settle(&mut self, _: &Place) {
+        self.role_last_used
+            .get_or_insert_with(RoleLastUsed::default);
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -157,6 +157,7 @@ impl Remediator {
             max_accounts_in_flight: 1,
             source: Default::default(),
             profile_only: true,
+            aggregate: None,
             stats: Default::default(),
         };
         let (ctx, _) = connect(&opts).await.map_err(|e| e.to_string())?;

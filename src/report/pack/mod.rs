@@ -199,9 +199,16 @@ fn payload<W: Write + Seek>(
     let mut coverage = Vec::new();
     for s in &p.scans {
         bag.data(&format!("snapshots/scan-{}.json", s.id), |w| {
-            snapshot(store, s, w)
+            snapshot(store, s, &p.accounts, w)
         })?;
-        coverage.push(store.scan(s.id)?);
+        let mut scan = store.scan(s.id)?;
+        if let Some(scan) = scan.as_mut().filter(|_| !p.accounts.is_empty()) {
+            scan.coverage.retain(|c| {
+                crate::model::resource::parse_scope(&c.scope)
+                    .is_some_and(|sc| p.accounts.iter().any(|a| a == sc.account))
+            });
+        }
+        coverage.push(scan);
     }
     bag.data("coverage.json", |w| Ok(pretty_json(w, &coverage)?))?;
     let waivers = store.waivers()?;
@@ -223,8 +230,14 @@ fn payload<W: Write + Seek>(
 }
 
 /// A scan's snapshot, `{"scan", "target", "resources": [{"id", "type", "document"}]}`,
-/// each resource read from the store and written in turn.
-fn snapshot(store: &Store, s: &posture::ScanRef, w: &mut dyn Write) -> crate::report::Result<()> {
+/// each resource read from the store and written in turn (only those of `accounts` when it
+/// names any).
+fn snapshot(
+    store: &Store,
+    s: &posture::ScanRef,
+    accounts: &[String],
+    w: &mut dyn Write,
+) -> crate::report::Result<()> {
     write!(
         w,
         "{{\n  \"scan\": {},\n  \"target\": {},\n  \"resources\": [",
@@ -235,6 +248,13 @@ fn snapshot(store: &Store, s: &posture::ScanRef, w: &mut dyn Write) -> crate::re
     store.for_each_scan_document(s.id, |id, ty, doc| {
         let document = serde_json::from_str::<serde_json::Value>(doc)
             .unwrap_or_else(|_| serde_json::Value::String(doc.to_string()));
+        if !accounts.is_empty()
+            && !document["account"]
+                .as_str()
+                .is_some_and(|a| accounts.iter().any(|x| x == a))
+        {
+            return Ok(());
+        }
         let entry = serde_json::json!({"id": id, "type": ty, "document": document});
         w.write_all(if first { b"\n" } else { b",\n" })?;
         first = false;

@@ -265,6 +265,7 @@ pub fn build(mut input: Inputs) -> Posture {
         vigil_version: env!("CARGO_PKG_VERSION"),
         rules_digest: input.rules_digest,
         audit_head: input.audit_head,
+        accounts: Vec::new(),
         scans: input.targets.iter().map(|t| t.scan.clone()).collect(),
         summary,
         families,

@@ -20,6 +20,9 @@ pub struct Selection {
     pub scan: Option<i64>,
     /// Scans per target in the trend.
     pub trend: usize,
+    /// Only these accounts or clusters (ids, names of AWS accounts, cluster names): every
+    /// count, scope and finding of the posture is theirs. Empty: all.
+    pub accounts: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -32,6 +35,8 @@ pub enum Error {
     FailedScan(i64),
     #[error("{0}")]
     Nothing(String),
+    #[error("no account or cluster `{0}` in the scans of this database (an AWS account id, an account's name, a cluster's name)")]
+    UnknownAccount(String),
 }
 
 /// The rules as the posture needs them, and a digest of the rules in force.
@@ -78,11 +83,28 @@ pub fn rule_infos(rules: &RuleSet) -> (Vec<RuleInfo>, String) {
     (infos, hex::encode(h.finalize()))
 }
 
-/// One scan with what the posture reads of it; `findings` only when asked.
-pub fn target_scan(store: &Store, id: i64, findings: bool) -> Result<Option<TargetScan>> {
-    let Some(scan) = store.scan(id)? else {
+/// One scan with what the posture reads of it; `findings` only when asked. Cut to the
+/// accounts `cut` names when it names any (None when the scan read none of them).
+pub fn target_scan(
+    store: &Store,
+    id: i64,
+    findings: bool,
+    cut: &[String],
+) -> Result<Option<TargetScan>> {
+    let Some(mut scan) = store.scan(id)? else {
         return Ok(None);
     };
+    if !cut.is_empty() {
+        scan.coverage.retain(|c| {
+            crate::model::resource::parse_scope(&c.scope)
+                .is_some_and(|p| cut.iter().any(|a| a == p.account))
+        });
+        if scan.coverage.is_empty() {
+            return Ok(None);
+        }
+        scan.resources = store.resources_in(id, cut)?;
+    }
+    let only = (!cut.is_empty()).then_some(cut);
     let failed_scopes = scan
         .coverage
         .iter()
@@ -108,11 +130,14 @@ pub fn target_scan(store: &Store, id: i64, findings: bool) -> Result<Option<Targ
             complete_scopes,
             failed_scopes,
         },
-        rule_results: store.rule_results(id)?,
+        rule_results: match only {
+            Some(ids) => store.rule_results_in(id, ids)?,
+            None => store.rule_results(id)?,
+        },
         findings: if findings {
             // What the posture reads: the open and waived ones, without their controls (the
             // posture maps rules to the baseline's own).
-            let mut list = store.scan_findings(id)?;
+            let mut list = store.scan_findings_in(id, only)?;
             list.retain(|f| f.status != crate::model::FindingStatus::Resolved);
             for f in &mut list {
                 f.controls = Vec::new();
@@ -130,7 +155,7 @@ pub fn target_scan(store: &Store, id: i64, findings: bool) -> Result<Option<Targ
 /// latest partial one when a target has no complete scan; failed scans collected nothing).
 pub fn select(store: &Store, sel: &Selection) -> Result<Vec<TargetScan>, Error> {
     if let Some(id) = sel.scan {
-        let t = target_scan(store, id, true)?.ok_or(Error::NoScan(id))?;
+        let t = target_scan(store, id, true, &sel.accounts)?.ok_or(Error::NoScan(id))?;
         if t.scan.status == "failed" {
             return Err(Error::FailedScan(id));
         }
@@ -139,12 +164,25 @@ pub fn select(store: &Store, sel: &Selection) -> Result<Vec<TargetScan>, Error> 
     let mut out = Vec::new();
     for target in targets(store, sel.target.as_deref())? {
         let recent = store.scans(Some(&target), None, None, 200)?;
-        let pick = recent
-            .iter()
-            .find(|s| s.status == "complete")
-            .or_else(|| recent.iter().find(|s| s.status == "partial"));
-        if let Some(s) = pick {
-            out.extend(target_scan(store, s.id, true)?);
+        let pick = if sel.accounts.is_empty() {
+            recent
+                .iter()
+                .find(|s| s.status == "complete")
+                .or_else(|| recent.iter().find(|s| s.status == "partial"))
+                .map(|s| s.id)
+        } else {
+            // Cut to some accounts, a scan is complete when their scopes are.
+            let mut cut: Vec<TargetScan> = Vec::new();
+            for s in recent.iter().filter(|s| s.status != "failed") {
+                cut.extend(target_scan(store, s.id, false, &sel.accounts)?);
+            }
+            cut.iter()
+                .find(|t| t.scan.failed_scopes.is_empty())
+                .or_else(|| cut.iter().find(|t| t.scan.complete_scopes > 0))
+                .map(|t| t.scan.id)
+        };
+        if let Some(id) = pick {
+            out.extend(target_scan(store, id, true, &sel.accounts)?);
         }
     }
     if out.is_empty() {
@@ -174,7 +212,12 @@ fn targets(store: &Store, only: Option<&str>) -> Result<Vec<String>> {
 
 /// The trend: the last `n` scans (not failed) per target, up to the reported ones, merged
 /// by time; each point holds each target's newest scan so far.
-pub fn trend(store: &Store, reported: &[TargetScan], n: usize) -> Result<Vec<Vec<TargetScan>>> {
+pub fn trend(
+    store: &Store,
+    reported: &[TargetScan],
+    n: usize,
+    cut: &[String],
+) -> Result<Vec<Vec<TargetScan>>> {
     let mut all = Vec::new();
     for t in reported {
         let scans = store.scans(Some(&t.scan.target), None, Some(t.scan.id + 1), n * 4)?;
@@ -183,7 +226,7 @@ pub fn trend(store: &Store, reported: &[TargetScan], n: usize) -> Result<Vec<Vec
             if kept == n {
                 break;
             }
-            if let Some(ts) = target_scan(store, s.id, false)? {
+            if let Some(ts) = target_scan(store, s.id, false, cut)? {
                 all.push(ts);
                 kept += 1;
             }
@@ -211,9 +254,26 @@ pub fn posture(
 ) -> Result<super::Posture, Error> {
     let t0 = std::time::Instant::now();
     let (infos, digest) = rule_infos(rules);
+    let mut cut = Vec::new();
+    for a in &sel.accounts {
+        let ids = store.account_ids(a)?;
+        let before = cut.len();
+        for id in ids {
+            if store.knows_account(&id)? && !cut.contains(&id) {
+                cut.push(id);
+            }
+        }
+        if cut.len() == before {
+            return Err(Error::UnknownAccount(a.clone()));
+        }
+    }
+    let sel = &Selection {
+        accounts: cut.clone(),
+        ..sel.clone()
+    };
     let targets = select(store, sel)?;
     let t1 = t0.elapsed();
-    let trend = trend(store, &targets, sel.trend.max(1))?;
+    let trend = trend(store, &targets, sel.trend.max(1), &sel.accounts)?;
     let audit_head = store.audit_head()?;
     let t2 = t0.elapsed();
     let p = super::build(super::Inputs {
@@ -226,6 +286,8 @@ pub fn posture(
         rules_digest: digest,
         audit_head,
     });
+    let mut p = p;
+    p.accounts = cut;
     tracing::debug!(target: "report", scans_ms = t1.as_millis() as u64,
         trend_ms = (t2 - t1).as_millis() as u64, build_ms = (t0.elapsed() - t2).as_millis() as u64,
         findings = p.findings.len(), "posture built");

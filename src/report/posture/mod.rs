@@ -42,6 +42,10 @@ pub struct Posture {
     /// The audit log's head hash when the report was made.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audit_head: Option<String>,
+    /// The accounts and clusters this posture is cut to (`vigil report --account`); empty:
+    /// all that the scans read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub accounts: Vec<String>,
     pub scans: Vec<ScanRef>,
     pub summary: Summary,
     pub families: Vec<FamilySummary>,
