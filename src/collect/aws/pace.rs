@@ -9,8 +9,9 @@
 //!
 //! The (region, service) of a call is read from its SigV4 credential scope. A throttled
 //! answer is seen by its status (429; 503 as EC2's `RequestLimitExceeded` and S3's `SlowDown`
-//! answer) or its `x-amzn-ErrorType` (the JSON services); the query services' 400 `Throttling`
-//! is only in the body, which this layer does not read, so those retry without slowing.
+//! answer), its `x-amzn-ErrorType` (the JSON services), or the error code in a 400's body (the
+//! query services' `Throttling`). A throttled answer's `Retry-After` (seconds, at most 20)
+//! holds its bucket that long.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -20,8 +21,10 @@ use aws_smithy_runtime_api::client::http::{
     HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient,
     SharedHttpConnector,
 };
-use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
+use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::body::SdkBody;
+use aws_smithy_types::byte_stream::ByteStream;
 
 /// Calls a second, and the burst, a bucket starts with.
 pub fn starting_rate(service: &str) -> (f64, f64) {
@@ -51,10 +54,15 @@ struct Bucket {
     window: Instant,
     attempts: u32,
     throttles: u32,
+    /// No call before this: a throttled answer's `Retry-After`.
+    held: Option<Instant>,
 }
 
 /// The least a rate falls to, in calls a second.
 const FLOOR: f64 = 0.5;
+
+/// The longest a `Retry-After` holds a bucket, whatever it says.
+const MAX_HOLD: Duration = Duration::from_secs(20);
 
 impl Bucket {
     fn new(service: &str, now: Instant) -> Self {
@@ -68,6 +76,7 @@ impl Bucket {
             window: now,
             attempts: 0,
             throttles: 0,
+            held: None,
         }
     }
 
@@ -100,6 +109,9 @@ impl Bucket {
 
     /// None to go now (a token taken), else how long to wait.
     fn take(&mut self, now: Instant) -> Option<Duration> {
+        if let Some(until) = self.held.filter(|u| *u > now) {
+            return Some(until - now);
+        }
         self.refill(now);
         if self.tokens >= 1.0 {
             self.tokens -= 1.0;
@@ -110,10 +122,25 @@ impl Bucket {
         }
     }
 
-    fn throttled(&mut self, now: Instant) {
+    /// A throttled answer; `retry_after` is how long it asked to wait, if it did.
+    fn throttled(&mut self, now: Instant, retry_after: Option<Duration>) {
         self.refill(now);
         self.throttles += 1;
+        if let Some(d) = retry_after {
+            let until = now + d.min(MAX_HOLD);
+            self.held = Some(self.held.map_or(until, |h| h.max(until)));
+        }
     }
+}
+
+/// A `Retry-After` in seconds (AWS's services that send one send seconds, not a date).
+fn retry_after(value: &str) -> Option<Duration> {
+    value
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .map(Duration::from_secs_f64)
 }
 
 /// One account's buckets, by (region, service).
@@ -140,12 +167,12 @@ impl Pace {
         }
     }
 
-    pub fn throttled(&self, key: &(String, String)) {
+    pub fn throttled(&self, key: &(String, String), retry_after: Option<Duration>) {
         let mut b = self.buckets.lock().expect("not poisoned");
         let now = Instant::now();
         b.entry(key.clone())
             .or_insert_with(|| Bucket::new(&key.1, now))
-            .throttled(now);
+            .throttled(now, retry_after);
     }
 
     /// `inner` with every attempt paced.
@@ -201,19 +228,52 @@ impl HttpConnector for PacedConnector {
             if let Some(k) = &key {
                 pace.ready(k).await;
             }
-            let answer = inner.call(request).await;
-            if let (Some(k), Ok(r)) = (&key, &answer) {
-                let status = r.status().as_u16();
-                let typed = r
-                    .headers()
-                    .get("x-amzn-errortype")
-                    .is_some_and(|t| t.contains("Throttl") || t.contains("TooManyRequests"));
-                if status == 429 || status == 503 || typed {
-                    pace.throttled(k);
+            let mut answer = inner.call(request).await;
+            if let (Some(k), Ok(r)) = (&key, &mut answer) {
+                if throttled(r).await {
+                    let wait = r.headers().get("retry-after").and_then(retry_after);
+                    pace.throttled(k, wait);
                 }
             }
             answer
         })
+    }
+}
+
+/// Whether an answer is a throttled one: by its status (429; 503 as EC2's
+/// `RequestLimitExceeded` and S3's `SlowDown` answer), its `x-amzn-ErrorType` (the JSON
+/// services), or, for a 400 of the query services (IAM, STS, RDS answer `Throttling` in the
+/// body only), its error code: such a body is small and read here, then put back whole.
+async fn throttled(r: &mut HttpResponse) -> bool {
+    let status = r.status().as_u16();
+    let typed = r
+        .headers()
+        .get("x-amzn-errortype")
+        .is_some_and(|t| t.contains("Throttl") || t.contains("TooManyRequests"));
+    if status == 429 || status == 503 || typed {
+        return true;
+    }
+    if status != 400 {
+        return false;
+    }
+    let body = std::mem::replace(r.body_mut(), SdkBody::taken());
+    match ByteStream::new(body).collect().await {
+        Ok(bytes) => {
+            let bytes = bytes.into_bytes();
+            let text = String::from_utf8_lossy(&bytes);
+            let code = [
+                "<Code>Throttling</Code>",
+                "<Code>RequestLimitExceeded</Code>",
+                "<Code>TooManyRequestsException</Code>",
+                "<Code>RequestThrottled</Code>",
+            ]
+            .iter()
+            .any(|c| text.contains(c));
+            *r.body_mut() = SdkBody::from(bytes);
+            code
+        }
+        // The body could not be read: the SDK reads the same error from the empty body.
+        Err(_) => false,
     }
 }
 
@@ -258,6 +318,54 @@ mod tests {
         }
         let wait = b.take(t0).expect("the burst is spent");
         assert!((wait.as_secs_f64() - 0.1).abs() < 1e-6, "{wait:?}");
+    }
+
+    #[test]
+    fn a_retry_after_holds_the_bucket_that_long_and_no_longer_than_the_cap() {
+        let t0 = Instant::now();
+        let mut b = Bucket::new("s3", t0);
+        b.throttled(t0, retry_after("2"));
+        let wait = b.take(t0 + Duration::from_millis(500)).expect("held");
+        assert_eq!(wait, Duration::from_millis(1500));
+        assert!(b.take(t0 + Duration::from_secs(2)).is_none(), "released");
+        b.throttled(t0, retry_after("3600"));
+        assert_eq!(b.take(t0).unwrap(), MAX_HOLD);
+        assert_eq!(retry_after("Wed, 21 Oct 2026 07:28:00 GMT"), None);
+        assert_eq!(retry_after("0.25"), Some(Duration::from_millis(250)));
+    }
+
+    fn answer(status: u16, body: &'static str, header: Option<(&str, &str)>) -> HttpResponse {
+        let mut r = HttpResponse::new(status.try_into().unwrap(), SdkBody::from(body));
+        if let Some((k, v)) = header {
+            r.headers_mut().insert(k.to_string(), v.to_string());
+        }
+        r
+    }
+
+    #[tokio::test]
+    async fn throttled_answers_are_known_by_status_header_or_a_400_s_code() {
+        let query = "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error></ErrorResponse>";
+        let mut r = answer(400, query, None);
+        assert!(throttled(&mut r).await);
+        assert_eq!(
+            r.body().bytes(),
+            Some(query.as_bytes()),
+            "the body is put back"
+        );
+        let denied = "<ErrorResponse><Error><Code>AccessDenied</Code></Error></ErrorResponse>";
+        let mut r = answer(400, denied, None);
+        assert!(!throttled(&mut r).await);
+        assert_eq!(r.body().bytes(), Some(denied.as_bytes()));
+        assert!(throttled(&mut answer(503, "", None)).await);
+        assert!(
+            throttled(&mut answer(
+                400,
+                "{}",
+                Some(("x-amzn-ErrorType", "ThrottlingException"))
+            ))
+            .await
+        );
+        assert!(!throttled(&mut answer(200, "<ok/>", None)).await);
     }
 
     #[test]
