@@ -466,6 +466,17 @@ cfg.put_configuration_aggregator(ConfigurationAggregatorName='org',
         "the role, from the aggregator"
     );
 
+    // A listed account, read through its role: the aggregator is still read with the
+    // hub's keys (not the member's role), once.
+    let listed = format!(
+        "{keys}\n[[collectors.aws.accounts]]\nid = \"123456789012\"\nname = \"shop\"\n\
+         role_arn = \"arn:aws:iam::123456789012:role/VigilReader\"\n"
+    );
+    let (out, through_role, sent, _) = scan_with(dir.path(), &url, &db, &listed, "listed");
+    let c = coverage_of(&through_role, "aws/123456789012/us-east-1/AWS::EC2::Volume");
+    assert_eq!(c["status"], "complete", "{c}\n{}", stderr(&out));
+    assert!(sent.contains("DescribeConfigurationAggregatorSourcesStatus"));
+
     // The aggregator's source failed: its scopes fail with the reason, nothing resolves.
     write_status("FAILED");
     let (out, second, _, _) = scan_with(dir.path(), &url, &db, keys, "agg");

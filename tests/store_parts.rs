@@ -240,3 +240,90 @@ fn a_scan_left_unfinished_keeps_its_recorded_accounts_and_is_closed_by_the_next_
     let audit = store.verify_audit().unwrap();
     assert!(audit.problems.is_empty(), "{:?}", audit.problems);
 }
+
+/// Through `scan::stream::record`, as `vigil scan` records an organization: its listing
+/// arrives as a part of notes only, then the accounts. The listing is not recorded (it names
+/// no scope), so another target's findings are left alone, and each account's part is.
+#[test]
+fn an_organization_s_listing_part_touches_no_finding() {
+    let rules = rules();
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("v.db")).unwrap();
+    // Another target's account, recorded before: its finding must stay as it is.
+    record_parts(
+        &mut store,
+        &rules,
+        &[account("999999999999", &[("vol-z", false)], true)],
+        1,
+        true,
+    );
+    let store = tokio::sync::Mutex::new(store);
+    let redactor = vigil::redact::Redactor::ephemeral();
+    let (feed, intake) = vigil::scan::stream::channel();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let at = Utc.with_ymd_and_hms(2026, 3, 2, 0, 0, 0).unwrap();
+    let mut notes = Vec::new();
+    let streamed = std::thread::scope(|s| {
+        let notes = &mut notes;
+        let recording = s.spawn(|| {
+            let recorder = vigil::scan::stream::Recorder {
+                store: &store,
+                rules: &rules,
+                params: vigil::config::default_params(),
+                redactor: &redactor,
+                run: vigil::scan::ScanRun {
+                    target: "org",
+                    run_id: None,
+                    started: at,
+                    finish: vigil::scan::Finish::AtStart,
+                },
+                keep: false,
+                findings: true,
+            };
+            let mut seen = |p: &vigil::collect::Collected| notes.extend(p.notes.clone());
+            vigil::scan::stream::record(recorder, intake, &mut seen, &|| None)
+        });
+        rt.block_on(async {
+            let listing = vigil::collect::Collected {
+                notes: vec!["AWS target org: 2 accounts of the organization to read".into()],
+                snapshot: account("111111111111", &[], true),
+                ..Default::default()
+            };
+            let mut listing = listing;
+            listing.snapshot.coverage.clear();
+            assert!(feed.part(listing).await);
+            for a in [
+                account("111111111111", &[("vol-a", false)], true),
+                account("222222222222", &[("vol-b", true)], true),
+            ] {
+                assert!(
+                    feed.part(vigil::collect::Collected {
+                        snapshot: a,
+                        ..Default::default()
+                    })
+                    .await
+                );
+            }
+            feed.done();
+        });
+        recording.join().unwrap()
+    })
+    .unwrap();
+    assert_eq!(notes.len(), 1, "the listing's note was shown");
+    let rec = &streamed.recorded;
+    assert_eq!(rec.scan.coverage.len(), 2);
+    assert_eq!(rec.lifecycle.opened, 1, "{:?}", rec.lifecycle);
+    assert_eq!(rec.lifecycle.stale, 0, "{:?}", rec.lifecycle);
+    let store = store.into_inner();
+    let got = findings(&store);
+    let of = |v: &str| *got.iter().find(|(id, _)| id.ends_with(v)).unwrap().1;
+    assert_eq!(
+        of("vol-z"),
+        (FindingStatus::Open, false),
+        "another target's, untouched"
+    );
+    assert_eq!(of("vol-a"), (FindingStatus::Open, false));
+    assert!(store.verify_audit().unwrap().problems.is_empty());
+}

@@ -239,14 +239,33 @@ async fn aws_accounts(
         c
     };
     let mut expanded = Vec::new();
+    // Aggregators, each connected once with the hub's credentials (a target's own keys,
+    // not a member's role), by (profile, endpoint, name, region).
+    type Hub = (Option<String>, Option<String>, String, Option<String>);
+    type Connected = std::sync::Arc<Result<aws::config_query::Aggregate, String>>;
+    let mut aggregators: BTreeMap<Hub, Connected> = BTreeMap::new();
     for (i, o) in accounts.iter().enumerate() {
         let session = aws::scan_session(o.label.as_deref(), cx.started);
-        // An aggregator is read with the hub's credentials: connected once, for every
-        // account of the target.
         let mut o = o.clone();
         if let aws::Inventory::Aggregator { name, region, .. } = &o.source {
-            let agg = aws::config_query::Aggregate::connect(&o, name, region.as_deref()).await;
-            o.aggregate = Some(std::sync::Arc::new(agg));
+            let key = (
+                o.profile.clone(),
+                o.endpoint_url.clone(),
+                name.clone(),
+                region.clone(),
+            );
+            if !aggregators.contains_key(&key) {
+                let hub = aws::AwsOptions {
+                    role: None,
+                    account: None,
+                    organization: None,
+                    ..o.clone()
+                };
+                let agg =
+                    aws::config_query::Aggregate::connect(&hub, name, region.as_deref()).await;
+                aggregators.insert(key.clone(), std::sync::Arc::new(agg));
+            }
+            o.aggregate = aggregators.get(&key).cloned();
         }
         let o = &o;
         let Some(org) = &o.organization else {

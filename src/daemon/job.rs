@@ -33,7 +33,7 @@ impl Drop for RunGuard {
 enum ScanFailure {
     #[error("collection: {0}")]
     Collection(String),
-    #[error("recording: {0}; the database is as before the scan")]
+    #[error("recording: {0}; the accounts recorded before it stand, the database is otherwise as before the scan")]
     Recording(crate::scan::Error),
     /// A stage's task panicked.
     #[error("{stage} panicked: {message}")]
@@ -335,8 +335,9 @@ impl State {
         };
         match joined.map_err(ScanFailure::panicked("recording"))? {
             Ok(streamed) => Ok(streamed),
-            Err(crate::scan::Error::Stopped(_)) => {
+            Err(crate::scan::Error::Stopped(why)) => {
                 Err(match stop.load(std::sync::atomic::Ordering::SeqCst) {
+                    0 => ScanFailure::Collection(why),
                     2 => ScanFailure::TimedOut,
                     _ => ScanFailure::Abandoned("collecting"),
                 })

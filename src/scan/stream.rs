@@ -78,6 +78,10 @@ impl Feed {
     }
 }
 
+/// Why a scan ended when its collection ended without saying how (it panicked, or was
+/// aborted without a reason).
+pub const COLLECTION_LOST: &str = "the collection ended without a result (it panicked)";
+
 /// What recording needs besides the parts.
 pub struct Recorder<'a> {
     pub store: &'a tokio::sync::Mutex<Store>,
@@ -151,6 +155,12 @@ pub fn record(
         };
         super::redact(r.redactor, &mut part.snapshot);
         seen(&part);
+        // A part that names no scope and holds nothing (an organization's listing: its
+        // notes) has nothing to record; recorded, it would reach every stored finding.
+        let p = &part.snapshot;
+        if p.coverage.is_empty() && p.resources.is_empty() && p.identities.is_empty() {
+            continue;
+        }
         let evaluated =
             super::evaluate(r.rules, r.params.clone(), &part.snapshot, started, &history);
         if let Some(reason) = stop() {
@@ -193,9 +203,7 @@ pub fn record(
             Ok(Ok(())) => None,
             Ok(Err(e)) if writer.scan_id().is_none() => return Err(e),
             Ok(Err(e)) => Some(e.to_string()),
-            Err(_) => {
-                Some(stop().unwrap_or_else(|| "the collection stopped before it was done".into()))
-            }
+            Err(_) => Some(stop().unwrap_or_else(|| COLLECTION_LOST.into())),
         };
     }
     if let (Some(reason), None) = (&stopped, writer.scan_id()) {

@@ -248,11 +248,12 @@ impl Store {
                 problems.push(format!("scan {scan}: its audit entry is missing"));
             }
         }
-        // Every scan since auditing began has its entry's hash.
+        // Every scan since auditing began has its entry's hash (once it is finished: a scan
+        // being recorded writes its entry last).
         let unlinked: Vec<i64> = query_rows(
             &self.conn,
             "reading scans",
-            "SELECT id FROM scans WHERE audit_hash IS NULL
+            "SELECT id FROM scans WHERE audit_hash IS NULL AND recording = 0
                AND id > (SELECT coalesce(min(id), 1 << 62) FROM scans WHERE audit_hash IS NOT NULL)",
             [],
             |r| r.get(0),

@@ -41,18 +41,19 @@ pub struct ResourceVersion {
 }
 
 impl Store {
-    /// The newest scan's id, optionally of one target.
+    /// The newest finished scan's id, optionally of one target.
     pub fn latest_scan(&self, target: Option<&str>) -> Result<Option<i64>> {
         self.conn
             .query_row(
-                "SELECT max(id) FROM scans WHERE ?1 IS NULL OR target = ?1",
+                "SELECT max(id) FROM scans WHERE recording = 0 AND (?1 IS NULL OR target = ?1)",
                 [target],
                 |r| r.get(0),
             )
             .map_err(sql("reading scans"))
     }
 
-    /// Scans, newest first: at most `limit`, with ids below `before` when given.
+    /// Finished scans, newest first: at most `limit`, with ids below `before` when given
+    /// (a scan being recorded account by account shows once it is finished).
     pub fn scans(
         &self,
         target: Option<&str>,
@@ -62,7 +63,7 @@ impl Store {
     ) -> Result<Vec<ScanSummary>> {
         let rows: Vec<_> = query_rows(&self.conn, "listing scans", "SELECT id, run_id, target, status, started_at, finished_at, resources, rules, evaluations
                  FROM scans
-                 WHERE (?1 IS NULL OR target = ?1) AND (?2 IS NULL OR run_id = ?2)
+                 WHERE recording = 0 AND (?1 IS NULL OR target = ?1) AND (?2 IS NULL OR run_id = ?2)
                    AND (?3 IS NULL OR id < ?3)
                  ORDER BY id DESC LIMIT ?4", rusqlite::params![target, run_id, before, limit as i64],
                 |r| {

@@ -80,10 +80,32 @@ impl ScanWriter {
 
     /// Records one part in its own transaction; `at` is the time its findings are seen.
     pub fn part(&mut self, store: &mut Store, part: &Part, at: &str) -> Result<Lifecycle> {
-        let tx = immediate(store)?;
-        let life = self.write_part(&tx, part, at)?;
-        tx.commit().map_err(sql("committing a part of the scan"))?;
-        Ok(life)
+        // What the writer knows changes only with a committed part (a first part rolled
+        // back leaves no scan row behind for its id to name).
+        let before = (
+            self.scan_id,
+            self.life,
+            self.resources,
+            self.evaluations,
+            self.failed,
+            self.complete,
+        );
+        let written = immediate(store).and_then(|tx| {
+            let life = self.write_part(&tx, part, at)?;
+            tx.commit().map_err(sql("committing a part of the scan"))?;
+            Ok(life)
+        });
+        if written.is_err() {
+            (
+                self.scan_id,
+                self.life,
+                self.resources,
+                self.evaluations,
+                self.failed,
+                self.complete,
+            ) = before;
+        }
+        written
     }
 
     /// Ends the scan: its status from every part's coverage (or `stopped`: the reason it

@@ -25,13 +25,14 @@ impl Store {
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(sql("starting prune"))?;
-        // Scans to delete: finished before the cutoff, not a baseline, not a target's latest.
+        // Scans to delete: finished before the cutoff, not a baseline, not a target's latest
+        // finished one, not one being recorded.
         let doomed: Vec<i64> = query_rows(
             &tx,
             "reading scans to prune",
-            "SELECT id FROM scans WHERE finished_at < ?1
+            "SELECT id FROM scans WHERE finished_at < ?1 AND recording = 0
                        AND id NOT IN (SELECT scan_id FROM baselines)
-                       AND id NOT IN (SELECT max(id) FROM scans GROUP BY target)",
+                       AND id NOT IN (SELECT max(id) FROM scans WHERE recording = 0 GROUP BY target)",
             [cutoff],
             |r| r.get(0),
         )?;

@@ -164,8 +164,9 @@ impl Store {
             &self.conn,
             "reading accounts",
             "SELECT EXISTS (SELECT 1 FROM aws_accounts WHERE id = ?1)
-                 OR EXISTS (SELECT 1 FROM resources WHERE account = ?1)
-                 OR EXISTS (SELECT 1 FROM findings WHERE scope LIKE '%/' || ?1 || '/%')",
+                 OR EXISTS (SELECT 1 FROM scan_coverage
+                            WHERE (scope >= 'aws/' || ?1 || '/' AND scope < 'aws/' || ?1 || '0')
+                               OR (scope >= 'kubernetes/' || ?1 || '/' AND scope < 'kubernetes/' || ?1 || '0'))",
             [id],
             |r| r.get(0),
         )?

@@ -139,8 +139,7 @@ fn retry_after(value: &str) -> Option<Duration> {
         .trim()
         .parse::<f64>()
         .ok()
-        .filter(|s| s.is_finite() && *s >= 0.0)
-        .map(Duration::from_secs_f64)
+        .and_then(|s| Duration::try_from_secs_f64(s).ok())
 }
 
 /// One account's buckets, by (region, service).
@@ -332,6 +331,8 @@ mod tests {
         assert_eq!(b.take(t0).unwrap(), MAX_HOLD);
         assert_eq!(retry_after("Wed, 21 Oct 2026 07:28:00 GMT"), None);
         assert_eq!(retry_after("0.25"), Some(Duration::from_millis(250)));
+        assert_eq!(retry_after("1e30"), None);
+        assert_eq!(retry_after("-1"), None);
     }
 
     fn answer(status: u16, body: &'static str, header: Option<(&str, &str)>) -> HttpResponse {

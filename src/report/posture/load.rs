@@ -256,14 +256,16 @@ pub fn posture(
     let (infos, digest) = rule_infos(rules);
     let mut cut = Vec::new();
     for a in &sel.accounts {
-        let ids = store.account_ids(a)?;
-        let before = cut.len();
-        for id in ids {
-            if store.knows_account(&id)? && !cut.contains(&id) {
-                cut.push(id);
+        let mut known = false;
+        for id in store.account_ids(a)? {
+            if store.knows_account(&id)? {
+                known = true;
+                if !cut.contains(&id) {
+                    cut.push(id);
+                }
             }
         }
-        if cut.len() == before {
+        if !known {
             return Err(Error::UnknownAccount(a.clone()));
         }
     }
