@@ -75,6 +75,18 @@ impl ScanStatus {
         }
     }
 
+    /// A scan's status from its counts of failed and complete scopes: complete when none
+    /// failed, failed when none is complete, partial otherwise.
+    pub fn of(failed: usize, complete: usize) -> ScanStatus {
+        if failed == 0 {
+            ScanStatus::Complete
+        } else if complete == 0 {
+            ScanStatus::Failed
+        } else {
+            ScanStatus::Partial
+        }
+    }
+
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "complete" => Some(ScanStatus::Complete),
@@ -108,12 +120,6 @@ impl Snapshot {
             .iter()
             .filter(|c| c.status == CoverageStatus::Complete)
             .count();
-        if failed == 0 {
-            ScanStatus::Complete
-        } else if complete == 0 {
-            ScanStatus::Failed
-        } else {
-            ScanStatus::Partial
-        }
+        ScanStatus::of(failed, complete)
     }
 }

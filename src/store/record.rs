@@ -44,7 +44,7 @@ pub struct Part<'a> {
 }
 
 /// A scan being recorded part by part; [`ScanWriter::finish`] ends it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ScanWriter {
     head: ScanHead,
     scan_id: Option<i64>,
@@ -82,28 +82,14 @@ impl ScanWriter {
     pub fn part(&mut self, store: &mut Store, part: &Part, at: &str) -> Result<Lifecycle> {
         // What the writer knows changes only with a committed part (a first part rolled
         // back leaves no scan row behind for its id to name).
-        let before = (
-            self.scan_id,
-            self.life,
-            self.resources,
-            self.evaluations,
-            self.failed,
-            self.complete,
-        );
+        let before = self.clone();
         let written = immediate(store).and_then(|tx| {
             let life = self.write_part(&tx, part, at)?;
             tx.commit().map_err(sql("committing a part of the scan"))?;
             Ok(life)
         });
         if written.is_err() {
-            (
-                self.scan_id,
-                self.life,
-                self.resources,
-                self.evaluations,
-                self.failed,
-                self.complete,
-            ) = before;
+            *self = before;
         }
         written
     }
@@ -183,7 +169,7 @@ impl ScanWriter {
                 ScanStatus::Partial
             }
         } else {
-            status_of(self.failed, self.complete)
+            ScanStatus::of(self.failed, self.complete)
         };
         tx.execute(
             "UPDATE scans SET status = ?2, finished_at = ?3, resources = ?4, evaluations = ?5, recording = 0 WHERE id = ?1",
@@ -240,18 +226,6 @@ impl Lifecycle {
         self.drift.modified += o.drift.modified;
         self.plans_verified += o.plans_verified;
         self.plans_verify_failed += o.plans_verify_failed;
-    }
-}
-
-/// complete when no scope failed, failed when nothing was collected, partial otherwise (as
-/// [`Snapshot::status`]).
-fn status_of(failed: usize, complete: usize) -> ScanStatus {
-    if failed == 0 {
-        ScanStatus::Complete
-    } else if complete == 0 {
-        ScanStatus::Failed
-    } else {
-        ScanStatus::Partial
     }
 }
 
