@@ -155,12 +155,6 @@ pub fn record(
         };
         super::redact(r.redactor, &mut part.snapshot);
         seen(&part);
-        // A part that names no scope and holds nothing (an organization's listing: its
-        // notes) has nothing to record; recorded, it would reach every stored finding.
-        let p = &part.snapshot;
-        if p.coverage.is_empty() && p.resources.is_empty() && p.identities.is_empty() {
-            continue;
-        }
         let evaluated =
             super::evaluate(r.rules, r.params.clone(), &part.snapshot, started, &history);
         if let Some(reason) = stop() {

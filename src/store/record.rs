@@ -78,8 +78,14 @@ impl ScanWriter {
         self.life
     }
 
-    /// Records one part in its own transaction; `at` is the time its findings are seen.
+    /// Records one part in its own transaction; `at` is the time its findings are seen. A
+    /// part that names no scope and holds nothing (an organization's listing: notes only)
+    /// is not written: with no coverage it would reach every stored finding.
     pub fn part(&mut self, store: &mut Store, part: &Part, at: &str) -> Result<Lifecycle> {
+        let p = part.snapshot;
+        if p.coverage.is_empty() && p.resources.is_empty() && p.identities.is_empty() {
+            return Ok(Lifecycle::default());
+        }
         // What the writer knows changes only with a committed part (a first part rolled
         // back leaves no scan row behind for its id to name).
         let before = self.clone();
