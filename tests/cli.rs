@@ -27,7 +27,7 @@ fn config_check_reports_every_problem_with_its_line() {
     let path = dir.path().join("bad.toml");
     std::fs::write(
         &path,
-        "[collectors.aws]\nregions = [\"us-east-1\", \"moon-base\"]\nservices = [\"ec2\", \"lambda\"]\n\n[rules]\ndirs = [\"/nonexistent-vigil-rules\"]\n\n[rules.params]\nidle_hours = -3\n\n[scan]\nfail_on = \"severe\"\ncolour = 1\n",
+        "[collectors.aws]\nregions = [\"us-east-1\", \"moon-base\"]\nservices = [\"ec2\", \"lambada\"]\n\n[rules]\ndirs = [\"/nonexistent-vigil-rules\"]\n\n[rules.params]\nidle_hours = -3\n\n[scan]\nfail_on = \"severe\"\ncolour = 1\n",
     )
     .unwrap();
     let p = path.to_str().unwrap();
@@ -38,7 +38,7 @@ fn config_check_reports_every_problem_with_its_line() {
         ":2:",
         "moon-base",
         ":3:",
-        "lambda",
+        "lambada",
         ":9:",
         "idle_hours",
         ":12:",

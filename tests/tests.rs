@@ -7,6 +7,7 @@ mod common;
 
 mod aws_config;
 mod aws_moto;
+mod aws_services;
 mod browser;
 mod cli;
 mod daemon;

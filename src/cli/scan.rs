@@ -36,7 +36,10 @@ pub struct Args {
     /// AWS named profile.
     #[arg(long)]
     pub profile: Option<String>,
-    /// Only these AWS services (repeatable): ec2, iam, s3, kms, rds, cloudtrail.
+    /// Only these AWS services (repeatable), as the README's "Collected from AWS" names them:
+    /// ec2, iam, s3, s3control, kms, rds, cloudtrail, eks, ecs, lambda, ecr,
+    /// elasticloadbalancingv2, wafv2, acm, secretsmanager, cloudwatchlogs, sns, sqs, dynamodb,
+    /// elasticache, efs, guardduty, securityhub, config, accessanalyzer.
     #[arg(long = "service")]
     pub services: Vec<String>,
     /// Kubernetes: kubeconfig file (default: $KUBECONFIG, else ~/.kube/config).

@@ -229,9 +229,9 @@ mod tests {
         assert_eq!(classify(&get("sc-20"), &[]).0, Assessment::Gap);
         assert_eq!(classify(&get("sc-20"), &rule).0, Assessment::Automated);
         // Application-level: organizational, with the reason.
-        let (class, reason, _) = classify(&get("si-10"), &[]);
+        let (class, reason, _) = classify(&get("ac-7"), &[]);
         assert_eq!(class, Assessment::Organizational);
-        assert!(reason.contains("application"));
+        assert!(reason.contains("applications"));
         // A family wildcard.
         assert_eq!(curated("pe-3").map(|e| e.id.as_str()), Some("pe-*"));
     }

@@ -8,7 +8,8 @@
 //!   probe headers. A key is sensitive when one of its words names a credential (`password`,
 //!   `token`, `secret`, `api key`, `credentials`, …) and none says it only describes one
 //!   (`secret_name`, `token-ttl`, `password-file`);
-//! - **every literal container `env` value**, whatever its name;
+//! - **every literal container `env` value**, whatever its name, and so every ECS container
+//!   `Environment` value and every Lambda `Environment.Variables` value;
 //! - **by shape** in every string of a resource: AWS access key ids (`AKIA…`, `ASIA…`),
 //!   private key blocks, bearer tokens, JWTs, `user:password@` URLs, GitHub, GitLab, Slack,
 //!   Stripe and Google API keys.
@@ -225,7 +226,9 @@ impl Redactor {
             Value::String(s) => usize::from(self.text(s)),
             Value::Array(items) => match field {
                 Some("args" | "command") if items.iter().all(Value::is_string) => self.args(items),
-                Some("env") => items.iter_mut().map(|e| self.env(e)).sum(),
+                Some("env") => items.iter_mut().map(|e| self.env(e, "value")).sum(),
+                // An ECS container definition's environment: [{Name, Value}].
+                Some("Environment") => items.iter_mut().map(|e| self.env(e, "Value")).sum(),
                 Some("httpHeaders") => items
                     .iter_mut()
                     .map(|h| self.pair(h, "name", "value"))
@@ -261,6 +264,12 @@ impl Redactor {
                                 .map(|(k, v)| self.walk(v, Some(k)))
                                 .sum::<usize>();
                         }
+                    }
+                }
+                // A Lambda function's environment: {"Variables": {name: value}}.
+                if field == Some("Environment") {
+                    if let Some(Value::Object(vars)) = m.get_mut("Variables") {
+                        return vars.values_mut().map(|v| self.literal(v)).sum();
                     }
                 }
                 // AWS's tag shape, wherever an API returns it: {"Key": k, "Value": v}.
@@ -317,13 +326,21 @@ impl Redactor {
                     1
                 }
             }
-            (Value::String(s), PathPart::Key("value")) if path.contains(".env[") => {
-                if s.is_empty() || is_redacted(s) {
-                    0
-                } else {
-                    *s = self.marker(s);
-                    1
-                }
+            (v @ Value::String(_), PathPart::Key("value")) if path.contains(".env[") => {
+                self.literal(v)
+            }
+            (v @ Value::String(_), PathPart::Key("Value")) if path.contains(".Environment[") => {
+                self.literal(v)
+            }
+            (v @ Value::String(_), PathPart::Key(_))
+                if parent.ends_with(".Environment.Variables") =>
+            {
+                self.literal(v)
+            }
+            (Value::Object(vars), PathPart::Key("Variables"))
+                if parent.ends_with(".Environment") =>
+            {
+                vars.values_mut().map(|v| self.literal(v)).sum()
             }
             (v, PathPart::Key(k)) => self.walk(v, Some(k)),
             (v, _) => self.walk(v, None),
@@ -351,25 +368,30 @@ impl Redactor {
     }
 
     /// A container env entry: a literal value goes whatever the variable's name.
-    fn env(&self, e: &mut Value) -> usize {
+    fn env(&self, e: &mut Value, value_key: &str) -> usize {
         let Value::Object(m) = e else {
             return self.walk(e, None);
         };
         let mut n = 0;
         for (k, v) in m.iter_mut() {
-            n += match v {
-                Value::String(s) if k == "value" => {
-                    if s.is_empty() || is_redacted(s) {
-                        0
-                    } else {
-                        *s = self.marker(s);
-                        1
-                    }
-                }
-                other => self.walk(other, Some(k)),
+            n += if k == value_key && v.is_string() {
+                self.literal(v)
+            } else {
+                self.walk(v, Some(k))
             };
         }
         n
+    }
+
+    /// A literal environment value: redacted whatever its name (an empty one stays).
+    fn literal(&self, v: &mut Value) -> usize {
+        match v {
+            Value::String(s) if !s.is_empty() && !is_redacted(s) => {
+                *s = self.marker(s);
+                1
+            }
+            _ => 0,
+        }
     }
 }
 
@@ -434,35 +456,4 @@ fn split_path(path: &str) -> (&str, PathPart<'_>) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::keys::words;
-    use super::*;
-
-    #[test]
-    fn keys_are_split_into_words() {
-        assert_eq!(words("dbPassword"), ["db", "password"]);
-        assert_eq!(words("DB_PASSWORD"), ["db", "password"]);
-        assert_eq!(
-            words("example.com/db-credentials"),
-            ["example", "com", "db", "credentials"]
-        );
-        assert_eq!(words("--api-key"), ["api", "key"]);
-        assert!(sensitive_key("aws_secret_access_key"));
-        assert!(!sensitive_key("secret_name"));
-        assert!(!sensitive_key("keyboard"));
-    }
-
-    #[test]
-    fn markers_are_keyed_and_stable() {
-        let a = Redactor::new([1; 32]);
-        let b = Redactor::new([2; 32]);
-        assert_eq!(a.marker("hunter2"), a.marker("hunter2"));
-        assert_ne!(a.marker("hunter2"), a.marker("hunter3"));
-        assert_ne!(a.marker("hunter2"), b.marker("hunter2"));
-        assert!(a
-            .marker("x")
-            .starts_with("(redacted by vigil) hmac-sha256:"));
-        assert_eq!(a.marker("x").len(), REDACTED.len() + 13 + 32);
-        assert!(format!("{a:?}").contains("not shown"));
-    }
-}
+mod tests;

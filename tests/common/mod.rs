@@ -35,8 +35,10 @@ impl Moto {
     pub fn start_with(env: &[(&str, &str)]) -> Moto {
         let port = free_port();
         let log = tempfile::NamedTempFile::new().unwrap();
-        let mut cmd = Command::new("moto_server");
-        cmd.args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        // moto's own server, with the Access Analyzer calls moto lacks (see the script).
+        let mut cmd = Command::new("python3");
+        cmd.arg(repo().join("tests/fixtures/moto_server.py"))
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             // moto otherwise invents thousands of AMI snapshots owned by the test account.
             .env("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
             .stdin(Stdio::null())

@@ -86,16 +86,33 @@ const THROTTLING_CODES: &[&str] = &[
 
 fn service_of(cfg: &aws_smithy_types::config_bag::ConfigBag) -> String {
     cfg.load::<aws_smithy_runtime_api::client::orchestrator::Metadata>()
-        // The SDK's service name's first word: `Config Service` is `config`, as IAM's action
-        // prefix spells it.
-        .map(|m| {
-            m.service()
-                .split_whitespace()
-                .next()
-                .unwrap_or_default()
-                .to_ascii_lowercase()
-        })
+        // The SDK's service name's words joined, without a trailing `Service`: `Config
+        // Service` is `config`, as IAM's action prefix spells it; `CloudWatch Logs` is
+        // `cloudwatchlogs`, as `collectors.aws.services` names it.
+        .map(|m| service_name(m.service()))
         .unwrap_or_else(|| "unknown".into())
+}
+
+fn service_name(sdk: &str) -> String {
+    let words: Vec<&str> = sdk.split_whitespace().collect();
+    let words = match words.split_last() {
+        Some((last, rest)) if *last == "Service" && !rest.is_empty() => rest,
+        _ => &words[..],
+    };
+    words.concat().to_ascii_lowercase()
+}
+
+#[cfg(test)]
+#[test]
+fn service_names_as_the_service_table_spells_them() {
+    assert_eq!(service_name("Config Service"), "config");
+    assert_eq!(service_name("CloudWatch Logs"), "cloudwatchlogs");
+    assert_eq!(
+        service_name("Elastic Load Balancing v2"),
+        "elasticloadbalancingv2"
+    );
+    assert_eq!(service_name("Secrets Manager"), "secretsmanager");
+    assert_eq!(service_name("EC2"), "ec2");
 }
 
 impl aws_smithy_runtime_api::client::interceptors::Intercept for CountCalls {

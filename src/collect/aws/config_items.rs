@@ -48,6 +48,73 @@ pub const LIVE_ONLY: &[(&str, &str)] = &[
         "AWS::CloudTrail::RegionCoverage",
         "made from trails' status and selectors",
     ),
+    (
+        "AWS::EC2::NatGateway",
+        "a NAT gateway's document carries the route tables that use it",
+    ),
+    (
+        "AWS::IAM::PasswordPolicy",
+        "an account setting, not a configuration item",
+    ),
+    (
+        "AWS::S3::AccountPublicAccessBlock",
+        "an account setting Config records only in its own form",
+    ),
+    (
+        "AWS::GuardDuty::Detector",
+        "a region's detector status, present or not",
+    ),
+    (
+        "AWS::SecurityHub::Hub",
+        "a region's subscription, present or not",
+    ),
+    (
+        "AWS::Config::ConfigurationRecorder",
+        "the recorder's own state, read from Config's API",
+    ),
+    (
+        "AWS::AccessAnalyzer::RegionCoverage",
+        "a region's analyzers, present or not",
+    ),
+    (
+        "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        "a load balancer's document carries its listeners and web ACL",
+    ),
+    (
+        "AWS::Lambda::Function",
+        "a function's document carries its URL and resource policy",
+    ),
+    (
+        "AWS::ECR::Repository",
+        "a repository's document carries its lifecycle and repository policies",
+    ),
+    (
+        "AWS::EKS::Cluster",
+        "a cluster's document carries its node groups",
+    ),
+    (
+        "AWS::ECS::TaskDefinition",
+        "only each family's latest active revision is read",
+    ),
+];
+
+/// Types vigil reads from the live APIs only until their configuration items are mapped:
+/// Config records them, but their items' shapes are not yet turned into vigil's documents.
+pub const NOT_YET_FROM_CONFIG: &[&str] = &[
+    "AWS::EC2::NetworkAcl",
+    "AWS::EC2::Subnet",
+    "AWS::RDS::DBCluster",
+    "AWS::ECS::Cluster",
+    "AWS::ECS::Service",
+    "AWS::WAFv2::WebACL",
+    "AWS::ACM::Certificate",
+    "AWS::SecretsManager::Secret",
+    "AWS::Logs::LogGroup",
+    "AWS::SNS::Topic",
+    "AWS::SQS::Queue",
+    "AWS::DynamoDB::Table",
+    "AWS::ElastiCache::ReplicationGroup",
+    "AWS::EFS::FileSystem",
 ];
 
 /// Why an item could not become a document: it names the item.

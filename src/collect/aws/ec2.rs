@@ -17,7 +17,7 @@ fn tags(t: &[Tag]) -> std::collections::BTreeMap<String, String> {
 
 pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     let client = super::client!(aws_sdk_ec2, ctx, region);
-    let (a, b, c, d, e, f, g) = tokio::join!(
+    let (a, b, c, d, e, f, g, network) = tokio::join!(
         instances(ctx, &client, region),
         volumes(ctx, &client, region),
         snapshots(ctx, &client, region),
@@ -25,8 +25,11 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
         security_groups(ctx, &client, region),
         vpcs(ctx, &client, region),
         ebs_default(ctx, &client, region),
+        super::network::collect(ctx, &client, region),
     );
-    vec![a, b, c, d, e, f, g]
+    let mut out = vec![a, b, c, d, e, f, g];
+    out.extend(network);
+    out
 }
 
 fn done(ctx: &Ctx, region: &str, t: &str, r: Result<Vec<Resource>, String>) -> ScopeResult {

@@ -87,6 +87,7 @@ pub async fn collect(ctx: &Ctx) -> Vec<ScopeResult> {
     };
     let mut out = principals(ctx, details, &report);
     out.push(root_user(ctx, root, &report));
+    out.push(super::guards::password_policy(ctx, &client, REGION).await);
     out
 }
 

@@ -6,6 +6,7 @@
 //! `source = "config"` the types AWS Config records come from its items
 //! (`config_source.rs`, `config_items.rs`).
 
+pub mod acm;
 mod calls;
 pub mod cloudtrail;
 pub mod config_aggregator;
@@ -13,16 +14,30 @@ pub mod config_items;
 pub mod config_query;
 pub mod config_source;
 mod ctx;
+pub mod dynamodb;
 pub mod ec2;
+pub mod ecr;
+pub mod ecs;
+pub mod efs;
+pub mod eks;
+pub mod elasticache;
+pub mod elbv2;
+pub mod guards;
 pub mod iam;
 pub mod kms;
+pub mod lambda;
+pub mod logs;
+pub mod messaging;
+pub mod network;
 mod options;
 pub mod organization;
 pub mod pace;
 pub mod rds;
 pub mod read;
 pub mod s3;
+pub mod secretsmanager;
 pub mod services;
+pub mod wafv2;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -427,4 +442,28 @@ pub fn tag_map<'a>(
         .into_iter()
         .filter_map(|(k, v)| Some((k?.to_string(), v.unwrap_or_default().to_string())))
         .collect()
+}
+
+/// One scope from its per-item reads: every document read, and the scope failed (its
+/// documents kept) where a read failed.
+pub(crate) fn gathered(
+    scope: String,
+    reads: Vec<std::result::Result<Option<crate::model::Resource>, String>>,
+) -> ScopeResult {
+    let mut resources = Vec::new();
+    let mut errors = Vec::new();
+    for r in reads {
+        match r {
+            Ok(Some(r)) => resources.push(r),
+            Ok(None) => {}
+            Err(e) => errors.push(e),
+        }
+    }
+    ScopeResult::with_errors(scope, resources, errors)
+}
+
+/// A policy document as the API returns it (JSON text) parsed; kept as text when it does not
+/// parse, so a rule still sees that there is one.
+pub(crate) fn policy_doc(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|_| serde_json::Value::String(text.to_string()))
 }

@@ -1,6 +1,6 @@
-//! RDS: DB instances with their tags.
+//! RDS: DB instances and DB clusters with their tags.
 
-use aws_sdk_rds::types::DbInstance;
+use aws_sdk_rds::types::{DbCluster, DbInstance};
 
 use super::{err_text, tag_map, Ctx};
 use crate::collect::ScopeResult;
@@ -9,10 +9,64 @@ use crate::model::aws::{Document, Place};
 use crate::model::Resource;
 
 const TYPE: &str = "AWS::RDS::DBInstance";
+const CLUSTER: &str = "AWS::RDS::DBCluster";
 
 pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
-    let scope = ctx.scope(region, TYPE);
     let client = super::client!(aws_sdk_rds, ctx, region);
+    let (instances, clusters) = futures::join!(
+        instances(ctx, &client, region),
+        clusters(ctx, &client, region)
+    );
+    vec![instances, clusters]
+}
+
+async fn clusters(ctx: &Ctx, client: &aws_sdk_rds::Client, region: &str) -> ScopeResult {
+    let scope = ctx.scope(region, CLUSTER);
+    match ctx
+        .call(
+            client
+                .describe_db_clusters()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect(),
+        )
+        .await
+    {
+        Ok(cs) => ScopeResult::ok(
+            scope,
+            cs.iter().map(|c| cluster(&ctx.at(region), c)).collect(),
+        ),
+        Err(e) => ScopeResult::failed(scope, format!("rds:DescribeDBClusters: {}", err_text(&e))),
+    }
+}
+
+pub fn cluster(at: &Place, c: &DbCluster) -> Resource {
+    let tags = tag_map(c.tag_list().iter().map(|t| (t.key(), t.value())));
+    doc::DbCluster {
+        db_cluster_identifier: c.db_cluster_identifier().unwrap_or_default().into(),
+        db_cluster_arn: c.db_cluster_arn().map(Into::into),
+        engine: c.engine().map(Into::into),
+        engine_version: c.engine_version().map(Into::into),
+        status: c.status().map(Into::into),
+        storage_encrypted: c.storage_encrypted().unwrap_or(false),
+        kms_key_id: c.kms_key_id().map(Into::into),
+        deletion_protection: c.deletion_protection().unwrap_or(false),
+        iam_database_authentication_enabled: c
+            .iam_database_authentication_enabled()
+            .unwrap_or(false),
+        backup_retention_period: c.backup_retention_period(),
+        multi_az: c.multi_az().unwrap_or(false),
+        publicly_accessible: c.publicly_accessible(),
+        enabled_cloudwatch_logs_exports: c.enabled_cloudwatch_logs_exports().to_vec(),
+        auto_minor_version_upgrade: c.auto_minor_version_upgrade(),
+        copy_tags_to_snapshot: c.copy_tags_to_snapshot().unwrap_or(false),
+    }
+    .resource(at, tags)
+}
+
+async fn instances(ctx: &Ctx, client: &aws_sdk_rds::Client, region: &str) -> ScopeResult {
+    let scope = ctx.scope(region, TYPE);
     match ctx
         .call(
             client
@@ -24,14 +78,11 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
         )
         .await
     {
-        Ok(dbs) => vec![ScopeResult::ok(
+        Ok(dbs) => ScopeResult::ok(
             scope,
             dbs.iter().map(|d| normalize(&ctx.at(region), d)).collect(),
-        )],
-        Err(e) => vec![ScopeResult::failed(
-            scope,
-            format!("rds:DescribeDBInstances: {}", err_text(&e)),
-        )],
+        ),
+        Err(e) => ScopeResult::failed(scope, format!("rds:DescribeDBInstances: {}", err_text(&e))),
     }
 }
 
@@ -49,6 +100,14 @@ pub fn normalize(at: &Place, d: &DbInstance) -> Resource {
         publicly_accessible: d.publicly_accessible().unwrap_or(false),
         multi_az: d.multi_az().unwrap_or(false),
         backup_retention_period: d.backup_retention_period(),
+        deletion_protection: d.deletion_protection().unwrap_or(false),
+        iam_database_authentication_enabled: d
+            .iam_database_authentication_enabled()
+            .unwrap_or(false),
+        auto_minor_version_upgrade: d.auto_minor_version_upgrade().unwrap_or(false),
+        enabled_cloudwatch_logs_exports: d.enabled_cloudwatch_logs_exports().to_vec(),
+        monitoring_interval: d.monitoring_interval(),
+        db_cluster_identifier: d.db_cluster_identifier().map(Into::into),
     }
     .resource(at, tags)
 }
@@ -87,7 +146,9 @@ mod tests {
                 "DBInstanceArn": "arn:aws:rds:eu-west-1:123456789012:db:orders",
                 "DBInstanceClass": "db.t3.micro", "Engine": "postgres",
                 "DBInstanceStatus": "available", "StorageEncrypted": false,
-                "PubliclyAccessible": true, "MultiAZ": false, "BackupRetentionPeriod": 0})
+                "PubliclyAccessible": true, "MultiAZ": false, "BackupRetentionPeriod": 0,
+                "DeletionProtection": false, "IAMDatabaseAuthenticationEnabled": false,
+                "AutoMinorVersionUpgrade": false, "EnabledCloudwatchLogsExports": []})
         );
     }
 }

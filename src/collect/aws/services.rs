@@ -10,7 +10,10 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use super::{cloudtrail, ec2, iam, kms, rds, s3, Ctx};
+use super::{
+    acm, cloudtrail, dynamodb, ec2, ecr, ecs, efs, eks, elasticache, elbv2, guards, iam, kms,
+    lambda, logs, messaging, rds, s3, secretsmanager, wafv2, Ctx,
+};
 use crate::collect::ScopeResult;
 use crate::model;
 
@@ -70,6 +73,10 @@ pub const SERVICES: &[Service] = &[
             call("DescribeVpcs", "ec2:DescribeVpcs"),
             call("DescribeFlowLogs", "ec2:DescribeFlowLogs"),
             call("GetEbsEncryptionByDefault", "ec2:GetEbsEncryptionByDefault"),
+            call("DescribeNetworkAcls", "ec2:DescribeNetworkAcls"),
+            call("DescribeSubnets", "ec2:DescribeSubnets"),
+            call("DescribeNatGateways", "ec2:DescribeNatGateways"),
+            call("DescribeRouteTables", "ec2:DescribeRouteTables"),
         ],
         resource_types: model::aws::EC2,
         collect: |c, r| Box::pin(async move { ec2::collect(&c, &r).await }),
@@ -86,6 +93,7 @@ pub const SERVICES: &[Service] = &[
             call("ListVirtualMFADevices", "iam:ListVirtualMFADevices"),
             call("GenerateCredentialReport", "iam:GenerateCredentialReport"),
             call("GetCredentialReport", "iam:GetCredentialReport"),
+            call("GetAccountPasswordPolicy", "iam:GetAccountPasswordPolicy"),
         ],
         resource_types: model::aws::IAM,
         collect: |c, _| Box::pin(async move { iam::collect(&c).await }),
@@ -120,7 +128,10 @@ pub const SERVICES: &[Service] = &[
     Service {
         name: "rds",
         reach: Reach::Regional,
-        calls: &[call("DescribeDBInstances", "rds:DescribeDBInstances")],
+        calls: &[
+            call("DescribeDBInstances", "rds:DescribeDBInstances"),
+            call("DescribeDBClusters", "rds:DescribeDBClusters"),
+        ],
         resource_types: model::aws::RDS,
         collect: |c, r| Box::pin(async move { rds::collect(&c, &r).await }),
     },
@@ -135,6 +146,242 @@ pub const SERVICES: &[Service] = &[
         ],
         resource_types: model::aws::CLOUDTRAIL,
         collect: |c, r| Box::pin(async move { cloudtrail::collect(&c, &r).await }),
+    },
+    Service {
+        name: "eks",
+        reach: Reach::Regional,
+        calls: &[
+            call("ListClusters", "eks:ListClusters"),
+            call("DescribeCluster", "eks:DescribeCluster"),
+            call("ListNodegroups", "eks:ListNodegroups"),
+            call("DescribeNodegroup", "eks:DescribeNodegroup"),
+        ],
+        resource_types: model::aws::EKS,
+        collect: |c, r| Box::pin(async move { eks::collect(&c, &r).await }),
+    },
+    Service {
+        name: "ecs",
+        reach: Reach::Regional,
+        calls: &[
+            call("ListClusters", "ecs:ListClusters"),
+            call("DescribeClusters", "ecs:DescribeClusters"),
+            call("ListServices", "ecs:ListServices"),
+            call("DescribeServices", "ecs:DescribeServices"),
+            call(
+                "ListTaskDefinitionFamilies",
+                "ecs:ListTaskDefinitionFamilies",
+            ),
+            call("DescribeTaskDefinition", "ecs:DescribeTaskDefinition"),
+        ],
+        resource_types: model::aws::ECS,
+        collect: |c, r| Box::pin(async move { ecs::collect(&c, &r).await }),
+    },
+    Service {
+        name: "lambda",
+        reach: Reach::Regional,
+        calls: &[
+            call("ListFunctions", "lambda:ListFunctions"),
+            call("ListTags", "lambda:ListTags"),
+            call("GetPolicy", "lambda:GetPolicy"),
+            call("GetFunctionUrlConfig", "lambda:GetFunctionUrlConfig"),
+        ],
+        resource_types: model::aws::LAMBDA,
+        collect: |c, r| Box::pin(async move { lambda::collect(&c, &r).await }),
+    },
+    Service {
+        name: "ecr",
+        reach: Reach::Regional,
+        calls: &[
+            call("DescribeRepositories", "ecr:DescribeRepositories"),
+            call("GetLifecyclePolicy", "ecr:GetLifecyclePolicy"),
+            call("GetRepositoryPolicy", "ecr:GetRepositoryPolicy"),
+            call("ListTagsForResource", "ecr:ListTagsForResource"),
+        ],
+        resource_types: model::aws::ECR,
+        collect: |c, r| Box::pin(async move { ecr::collect(&c, &r).await }),
+    },
+    Service {
+        name: "elasticloadbalancingv2",
+        reach: Reach::Regional,
+        calls: &[
+            call(
+                "DescribeLoadBalancers",
+                "elasticloadbalancing:DescribeLoadBalancers",
+            ),
+            call("DescribeTags", "elasticloadbalancing:DescribeTags"),
+            call(
+                "DescribeLoadBalancerAttributes",
+                "elasticloadbalancing:DescribeLoadBalancerAttributes",
+            ),
+            call(
+                "DescribeListeners",
+                "elasticloadbalancing:DescribeListeners",
+            ),
+        ],
+        resource_types: model::aws::ELBV2,
+        collect: |c, r| Box::pin(async move { elbv2::collect(&c, &r).await }),
+    },
+    Service {
+        name: "wafv2",
+        reach: Reach::Regional,
+        // GetWebACLForResource is sent by the load balancers' collector, for each
+        // application load balancer.
+        calls: &[
+            call("ListWebACLs", "wafv2:ListWebACLs"),
+            call("GetWebACL", "wafv2:GetWebACL"),
+            call("GetLoggingConfiguration", "wafv2:GetLoggingConfiguration"),
+            call("ListTagsForResource", "wafv2:ListTagsForResource"),
+            call("GetWebACLForResource", "wafv2:GetWebACLForResource"),
+        ],
+        resource_types: model::aws::WAFV2,
+        collect: |c, r| Box::pin(async move { wafv2::collect(&c, &r).await }),
+    },
+    Service {
+        name: "acm",
+        reach: Reach::Regional,
+        calls: &[
+            call("ListCertificates", "acm:ListCertificates"),
+            call("DescribeCertificate", "acm:DescribeCertificate"),
+            call("ListTagsForCertificate", "acm:ListTagsForCertificate"),
+        ],
+        resource_types: model::aws::ACM,
+        collect: |c, r| Box::pin(async move { acm::collect(&c, &r).await }),
+    },
+    Service {
+        name: "secretsmanager",
+        reach: Reach::Regional,
+        calls: &[call("ListSecrets", "secretsmanager:ListSecrets")],
+        resource_types: model::aws::SECRETSMANAGER,
+        collect: |c, r| Box::pin(async move { secretsmanager::collect(&c, &r).await }),
+    },
+    Service {
+        name: "cloudwatchlogs",
+        reach: Reach::Regional,
+        calls: &[
+            call("DescribeLogGroups", "logs:DescribeLogGroups"),
+            call("ListTagsForResource", "logs:ListTagsForResource"),
+        ],
+        resource_types: model::aws::LOGS,
+        collect: |c, r| Box::pin(async move { logs::collect(&c, &r).await }),
+    },
+    Service {
+        name: "sns",
+        reach: Reach::Regional,
+        calls: &[
+            call("ListTopics", "sns:ListTopics"),
+            call("GetTopicAttributes", "sns:GetTopicAttributes"),
+            call("ListTagsForResource", "sns:ListTagsForResource"),
+        ],
+        resource_types: model::aws::SNS,
+        collect: |c, r| Box::pin(async move { messaging::sns(&c, &r).await }),
+    },
+    Service {
+        name: "sqs",
+        reach: Reach::Regional,
+        calls: &[
+            call("ListQueues", "sqs:ListQueues"),
+            call("GetQueueAttributes", "sqs:GetQueueAttributes"),
+            call("ListQueueTags", "sqs:ListQueueTags"),
+        ],
+        resource_types: model::aws::SQS,
+        collect: |c, r| Box::pin(async move { messaging::sqs(&c, &r).await }),
+    },
+    Service {
+        name: "dynamodb",
+        reach: Reach::Regional,
+        calls: &[
+            call("ListTables", "dynamodb:ListTables"),
+            call("DescribeTable", "dynamodb:DescribeTable"),
+            call(
+                "DescribeContinuousBackups",
+                "dynamodb:DescribeContinuousBackups",
+            ),
+            call("ListTagsOfResource", "dynamodb:ListTagsOfResource"),
+        ],
+        resource_types: model::aws::DYNAMODB,
+        collect: |c, r| Box::pin(async move { dynamodb::collect(&c, &r).await }),
+    },
+    Service {
+        name: "elasticache",
+        reach: Reach::Regional,
+        calls: &[
+            call(
+                "DescribeReplicationGroups",
+                "elasticache:DescribeReplicationGroups",
+            ),
+            call("ListTagsForResource", "elasticache:ListTagsForResource"),
+        ],
+        resource_types: model::aws::ELASTICACHE,
+        collect: |c, r| Box::pin(async move { elasticache::collect(&c, &r).await }),
+    },
+    Service {
+        name: "efs",
+        reach: Reach::Regional,
+        calls: &[
+            call(
+                "DescribeFileSystems",
+                "elasticfilesystem:DescribeFileSystems",
+            ),
+            call(
+                "DescribeBackupPolicy",
+                "elasticfilesystem:DescribeBackupPolicy",
+            ),
+        ],
+        resource_types: model::aws::EFS,
+        collect: |c, r| Box::pin(async move { efs::collect(&c, &r).await }),
+    },
+    Service {
+        name: "guardduty",
+        reach: Reach::Regional,
+        calls: &[
+            call("ListDetectors", "guardduty:ListDetectors"),
+            call("GetDetector", "guardduty:GetDetector"),
+        ],
+        resource_types: model::aws::GUARDDUTY,
+        collect: |c, r| Box::pin(async move { guards::guardduty(&c, &r).await }),
+    },
+    Service {
+        name: "securityhub",
+        reach: Reach::Regional,
+        calls: &[call("DescribeHub", "securityhub:DescribeHub")],
+        resource_types: model::aws::SECURITYHUB,
+        collect: |c, r| Box::pin(async move { guards::securityhub(&c, &r).await }),
+    },
+    Service {
+        name: "config",
+        reach: Reach::Regional,
+        calls: &[
+            call(
+                "DescribeConfigurationRecorders",
+                "config:DescribeConfigurationRecorders",
+            ),
+            call(
+                "DescribeConfigurationRecorderStatus",
+                "config:DescribeConfigurationRecorderStatus",
+            ),
+        ],
+        resource_types: model::aws::CONFIG,
+        collect: |c, r| Box::pin(async move { guards::config_recorder(&c, &r).await }),
+    },
+    Service {
+        name: "accessanalyzer",
+        reach: Reach::Regional,
+        calls: &[call("ListAnalyzers", "access-analyzer:ListAnalyzers")],
+        resource_types: model::aws::ACCESSANALYZER,
+        collect: |c, r| Box::pin(async move { guards::access_analyzer(&c, &r).await }),
+    },
+    Service {
+        name: "s3control",
+        reach: Reach::Global,
+        // S3 Control's action names differ from its operation names.
+        calls: &[call(
+            "GetPublicAccessBlock",
+            "s3:GetAccountPublicAccessBlock",
+        )],
+        resource_types: model::aws::S3CONTROL,
+        collect: |c, home| {
+            Box::pin(async move { guards::account_public_access_block(&c, &home).await })
+        },
     },
 ];
 

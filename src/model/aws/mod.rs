@@ -5,12 +5,27 @@
 //! API's shape (a configuration item, a test's JSON) parses into the same type, so every
 //! source gives rules the same `config`.
 
+pub mod acm;
 pub mod cloudtrail;
+pub mod dynamodb;
 pub mod ec2;
+pub mod ecr;
+pub mod ecs;
+pub mod efs;
+pub mod eks;
+pub mod elasticache;
+pub mod elbv2;
+pub mod guards;
 pub mod iam;
 pub mod kms;
+pub mod lambda;
+pub mod logs;
+pub mod messaging;
+pub mod network;
 pub mod rds;
 pub mod s3;
+pub mod secretsmanager;
+pub mod wafv2;
 
 use std::collections::BTreeMap;
 
@@ -26,6 +41,9 @@ pub const EC2: &[&str] = &[
     "AWS::EC2::SecurityGroup",
     "AWS::EC2::VPC",
     "AWS::EC2::EBSEncryptionDefault",
+    "AWS::EC2::NetworkAcl",
+    "AWS::EC2::Subnet",
+    "AWS::EC2::NatGateway",
 ];
 pub const IAM: &[&str] = &[
     "AWS::IAM::User",
@@ -33,17 +51,68 @@ pub const IAM: &[&str] = &[
     "AWS::IAM::Group",
     "AWS::IAM::Policy",
     "AWS::IAM::RootUser",
+    "AWS::IAM::PasswordPolicy",
 ];
 pub const S3: &[&str] = &["AWS::S3::Bucket"];
 pub const KMS: &[&str] = &["AWS::KMS::Key"];
-pub const RDS: &[&str] = &["AWS::RDS::DBInstance"];
+pub const RDS: &[&str] = &["AWS::RDS::DBInstance", "AWS::RDS::DBCluster"];
 pub const CLOUDTRAIL: &[&str] = &["AWS::CloudTrail::Trail", "AWS::CloudTrail::RegionCoverage"];
+pub const EKS: &[&str] = &["AWS::EKS::Cluster"];
+pub const ECS: &[&str] = &[
+    "AWS::ECS::Cluster",
+    "AWS::ECS::TaskDefinition",
+    "AWS::ECS::Service",
+];
+pub const LAMBDA: &[&str] = &["AWS::Lambda::Function"];
+pub const ECR: &[&str] = &["AWS::ECR::Repository"];
+pub const ELBV2: &[&str] = &["AWS::ElasticLoadBalancingV2::LoadBalancer"];
+pub const WAFV2: &[&str] = &["AWS::WAFv2::WebACL"];
+pub const ACM: &[&str] = &["AWS::ACM::Certificate"];
+pub const SECRETSMANAGER: &[&str] = &["AWS::SecretsManager::Secret"];
+pub const LOGS: &[&str] = &["AWS::Logs::LogGroup"];
+pub const SNS: &[&str] = &["AWS::SNS::Topic"];
+pub const SQS: &[&str] = &["AWS::SQS::Queue"];
+pub const DYNAMODB: &[&str] = &["AWS::DynamoDB::Table"];
+pub const ELASTICACHE: &[&str] = &["AWS::ElastiCache::ReplicationGroup"];
+pub const EFS: &[&str] = &["AWS::EFS::FileSystem"];
+pub const GUARDDUTY: &[&str] = &["AWS::GuardDuty::Detector"];
+pub const SECURITYHUB: &[&str] = &["AWS::SecurityHub::Hub"];
+pub const CONFIG: &[&str] = &["AWS::Config::ConfigurationRecorder"];
+pub const ACCESSANALYZER: &[&str] = &["AWS::AccessAnalyzer::RegionCoverage"];
+pub const S3CONTROL: &[&str] = &["AWS::S3::AccountPublicAccessBlock"];
 
 /// Every AWS type, service by service.
-pub const TYPES: &[&[&str]] = &[EC2, IAM, S3, KMS, RDS, CLOUDTRAIL];
+pub const TYPES: &[&[&str]] = &[
+    EC2,
+    IAM,
+    S3,
+    KMS,
+    RDS,
+    CLOUDTRAIL,
+    EKS,
+    ECS,
+    LAMBDA,
+    ECR,
+    ELBV2,
+    WAFV2,
+    ACM,
+    SECRETSMANAGER,
+    LOGS,
+    SNS,
+    SQS,
+    DYNAMODB,
+    ELASTICACHE,
+    EFS,
+    GUARDDUTY,
+    SECURITYHUB,
+    CONFIG,
+    ACCESSANALYZER,
+    S3CONTROL,
+];
 
-/// Types collected once per account rather than per region (IAM; S3's bucket list).
-pub const GLOBAL: &[&[&str]] = &[IAM, S3];
+/// Types collected once per account rather than per region (IAM; S3's bucket list and the
+/// account's public access block).
+pub const GLOBAL: &[&[&str]] = &[IAM, S3, S3CONTROL];
 
 pub fn is_type(t: &str) -> bool {
     TYPES.iter().any(|ts| ts.contains(&t))

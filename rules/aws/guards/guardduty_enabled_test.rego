@@ -1,0 +1,19 @@
+package vigil.rules.aws.guards.guardduty_enabled
+
+test_deny_no_detector if {
+	r := deny with input as {"region": "eu-west-1", "type": "AWS::GuardDuty::Detector", "config": {"Status": "NONE", "Features": []}}
+	r == {{"msg": "GuardDuty has no detector in eu-west-1", "path": "config.Status"}}
+}
+
+test_deny_suspended if {
+	r := deny with input as {"region": "eu-west-1", "config": {"DetectorId": "abc", "Status": "DISABLED", "Features": []}}
+	r == {{"msg": "GuardDuty detector abc in eu-west-1 is disabled", "path": "config.Status"}}
+}
+
+test_deny_status_missing if {
+	count(deny) == 1 with input as {"region": "eu-west-1", "config": {}}
+}
+
+test_allow_enabled if {
+	count(deny) == 0 with input as {"region": "eu-west-1", "config": {"DetectorId": "abc", "Status": "ENABLED", "FindingPublishingFrequency": "SIX_HOURS", "Features": [{"Name": "S3_DATA_EVENTS", "Status": "ENABLED"}]}}
+}

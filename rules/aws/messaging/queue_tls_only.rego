@@ -1,0 +1,25 @@
+# METADATA
+# title: SQS queue policy does not deny requests without TLS
+# description: The queue policy must have a statement with Effect Deny, Principal * (or AWS *) and Condition Bool aws:SecureTransport false. A queue without a policy does not deny them either.
+# custom:
+#   id: SQS-AWS-003
+#   severity: low
+#   controls: [AC-17(2), SC-8, SC-8(1)]
+#   resource_types: ["AWS::SQS::Queue"]
+#   remediation: "Add a queue policy statement: Effect Deny, Principal *, Action sqs:*, Resource the queue, Condition Bool aws:SecureTransport false."
+package vigil.rules.aws.messaging.queue_tls_only
+
+import data.vigil.lib.aws
+import data.vigil.lib.aws_policy
+
+deny contains {"msg": msg, "path": "config.Policy"} if {
+	object.get(input.config, "Policy", null) == null
+	msg := sprintf("queue %s has no access policy, so requests without TLS are not denied", [aws.label(input)])
+}
+
+deny contains {"msg": msg, "path": "config.Policy"} if {
+	policy := object.get(input.config, "Policy", null)
+	policy != null
+	not aws_policy.tls_denied(policy)
+	msg := sprintf("queue %s policy does not deny requests without TLS (aws:SecureTransport false)", [aws.label(input)])
+}
