@@ -51,6 +51,7 @@ pub(crate) fn stored_plan(r: &Resource) -> (tempfile::TempDir, Store, Plan) {
         tag_values: Default::default(),
         required_tags: vec![],
         required_namespace_labels: vec![],
+        log_retention_days: 365,
     };
     let c = Candidate {
         finding: f,

@@ -38,6 +38,7 @@ fn plan(key: &str, prod: bool, finding: i64) -> NewPlan {
         tag_values: Default::default(),
         required_tags: vec![],
         required_namespace_labels: vec![],
+        log_retention_days: 365,
     };
     let c = Candidate {
         finding: f,

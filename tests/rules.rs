@@ -142,10 +142,13 @@ fn every_declared_action_is_built_for_a_failing_resource() {
         declared.keys().copied().collect::<Vec<_>>(),
         [
             "EBS-AWS-002",
+            "ECR-AWS-001",
+            "ELB-AWS-004",
             "IDLE-AWS-002",
             "IDLE-AWS-003",
             "KMS-AWS-001",
             "LBL-K8S-002",
+            "LOG-AWS-007",
             "NET-AWS-001",
             "NET-AWS-002",
             "NET-AWS-005",
@@ -156,6 +159,8 @@ fn every_declared_action_is_built_for_a_failing_resource() {
             "POD-K8S-004",
             "POD-K8S-005",
             "S3-AWS-001",
+            "SNS-AWS-001",
+            "SQS-AWS-001",
             "TAG-AWS-001",
             "TAG-AWS-002",
             "TAG-AWS-003",
@@ -171,7 +176,7 @@ fn every_declared_action_is_built_for_a_failing_resource() {
     let params = vigil::config::Config::default().params();
     let plans = vigil::config::Plans::default();
     let mut built: BTreeSet<&str> = BTreeSet::new();
-    for case in ["demo-aws", "cluster-a"] {
+    for case in ["demo-aws", "services-aws", "cluster-a"] {
         let path = crate::common::repo().join(format!("tests/fixtures/snapshots/{case}.json"));
         let mut snapshot: vigil::model::Snapshot =
             serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
@@ -208,6 +213,7 @@ fn every_declared_action_is_built_for_a_failing_resource() {
                     .collect(),
                 required_tags: vec!["environment".into(), "owner".into(), "cost-center".into()],
                 required_namespace_labels: vec!["team".into(), "environment".into()],
+                log_retention_days: 365,
             };
             let c = Candidate {
                 finding: serde_json::from_value(serde_json::json!({

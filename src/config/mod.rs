@@ -335,6 +335,12 @@ pub fn default_params() -> serde_json::Map<String, serde_json::Value> {
         "system_namespaces": ["kube-system", "kube-public", "kube-node-lease"],
         "reapable_tags": {"environment": ["dev"]},
         "reapable_namespace_labels": {"environment": ["dev"]},
+        "log_retention_days": 365,
+        "secret_rotation_days": 90,
+        "unused_secret_days": 90,
+        "certificate_expiry_days": 30,
+        "rds_backup_retention_days": 7,
+        "eks_required_log_types": ["api", "audit", "authenticator"],
     });
     match v {
         serde_json::Value::Object(m) => m,

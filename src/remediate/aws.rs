@@ -91,7 +91,12 @@ pub(super) fn add_tags(
                 .param("KeyId", id("KeyId"))
                 .param("TagKeys", json!(missing)),
         ),
-        t if t.starts_with("AWS::EC2::") => {
+        // The EC2 types an apply reads again (`collect::aws::read`).
+        "AWS::EC2::Instance"
+        | "AWS::EC2::Volume"
+        | "AWS::EC2::EIP"
+        | "AWS::EC2::SecurityGroup"
+        | "AWS::EC2::VPC" => {
             let ec2_id = r.id.rsplit('/').next().unwrap_or_default().to_string();
             (
                 Call::new("ec2:CreateTags").param("Resources", json!([ec2_id.clone()])),
@@ -106,7 +111,13 @@ pub(super) fn add_tags(
                     ),
             )
         }
-        _ => return Err("vigil adds tags to EC2, S3 and KMS resources only".into()),
+        _ => {
+            return Err(
+                "vigil adds tags to EC2 instances, volumes, addresses, security groups and \
+                 VPCs, S3 buckets and KMS keys only"
+                    .into(),
+            )
+        }
     };
     a.calls.push(call.param(TAGS_PARAM, Value::Object(tags)));
     a.reversibility = Reversibility::Yes { undo: vec![undo] };
@@ -219,6 +230,114 @@ pub(super) fn s3_kms(mut a: Action, r: &Resource) -> Action {
         other => unreachable!("{other:?} is not an S3 or KMS action"),
     }
     a
+}
+
+/// The retention periods CloudWatch Logs accepts, in days.
+const RETENTION_DAYS: &[i64] = &[
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+    3288, 3653,
+];
+
+/// The single settings of the services beyond the first eight: ECR scan on push, a log
+/// group's retention, an application load balancer dropping invalid header fields, SQS and
+/// SNS encryption at rest. The setting as the scan read it is the precondition; the undo puts
+/// it back.
+pub(super) fn setting(mut a: Action, r: &Resource, retention_days: i64) -> Result<Action, String> {
+    let s = |k: &str| text(r, k);
+    let prior = |path: &str| {
+        path.split('.')
+            .try_fold(&r.config, |v, k| v.get(k))
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
+    match a.kind {
+        ActionKind::EcrScanOnPush => {
+            let name = s("RepositoryName");
+            let set = |on: bool| {
+                Call::new("ecr:PutImageScanningConfiguration")
+                    .param("repositoryName", name.as_str())
+                    .param("imageScanningConfiguration", json!({"scanOnPush": on}))
+            };
+            a.preconditions = vec![Precondition::new(
+                "config.ImageScanningConfiguration.ScanOnPush",
+                false,
+            )];
+            a.calls = vec![set(true)];
+            a.reversibility = Reversibility::Yes {
+                undo: vec![set(false)],
+            };
+        }
+        ActionKind::LogGroupRetention => {
+            let name = s("LogGroupName");
+            let days = RETENTION_DAYS
+                .iter()
+                .copied()
+                .find(|d| *d >= retention_days)
+                .unwrap_or(3653);
+            let was = prior("RetentionInDays");
+            a.preconditions = vec![Precondition::new("config.RetentionInDays", was.clone())];
+            a.calls = vec![Call::new("cloudwatchlogs:PutRetentionPolicy")
+                .param("logGroupName", name.as_str())
+                .param("retentionInDays", days)];
+            let undo = match was.as_i64() {
+                Some(d) => Call::new("cloudwatchlogs:PutRetentionPolicy")
+                    .param("logGroupName", name.as_str())
+                    .param("retentionInDays", d),
+                None => Call::new("cloudwatchlogs:DeleteRetentionPolicy")
+                    .param("logGroupName", name.as_str()),
+            };
+            a.reversibility = Reversibility::Yes { undo: vec![undo] };
+        }
+        ActionKind::AlbDropInvalidHeaders => {
+            if r.config.get("Type").and_then(Value::as_str) != Some("application") {
+                return Err("only application load balancers have this setting".into());
+            }
+            const KEY: &str = "routing.http.drop_invalid_header_fields.enabled";
+            // The whole attribute map: a precondition's path cannot name a key with dots.
+            let was = r.config.get("Attributes").cloned().unwrap_or(Value::Null);
+            let set = |v: &str| {
+                Call::new("elasticloadbalancingv2:ModifyLoadBalancerAttributes")
+                    .param("LoadBalancerArn", s("LoadBalancerArn"))
+                    .param("Attributes", json!([{"Key": KEY, "Value": v}]))
+            };
+            a.preconditions = vec![Precondition::new("config.Attributes", was)];
+            a.calls = vec![set("true")];
+            a.reversibility = Reversibility::Yes {
+                undo: vec![set("false")],
+            };
+        }
+        ActionKind::SqsEncryption => {
+            let set = |on: &str| {
+                Call::new("sqs:SetQueueAttributes")
+                    .param("QueueUrl", s("QueueUrl"))
+                    .param("Attributes", json!({"SqsManagedSseEnabled": on}))
+            };
+            a.preconditions = vec![
+                Precondition::new("config.KmsMasterKeyId", Value::Null),
+                Precondition::new("config.SqsManagedSseEnabled", false),
+            ];
+            a.calls = vec![set("true")];
+            a.reversibility = Reversibility::Yes {
+                undo: vec![set("false")],
+            };
+        }
+        ActionKind::SnsEncryption => {
+            let set = |key: &str| {
+                Call::new("sns:SetTopicAttributes")
+                    .param("TopicArn", s("TopicArn"))
+                    .param("AttributeName", "KmsMasterKeyId")
+                    .param("AttributeValue", key)
+            };
+            a.preconditions = vec![Precondition::new("config.KmsMasterKeyId", Value::Null)];
+            // AWS's managed key for SNS: no key policy to write, no key to pay for.
+            a.calls = vec![set("alias/aws/sns")];
+            a.reversibility = Reversibility::Yes {
+                undo: vec![set("")],
+            };
+        }
+        other => unreachable!("{other:?} is not a single-setting action"),
+    }
+    Ok(a)
 }
 
 /// A bucket setting replaced: read first (the apply keeps it as `$prior`), then put, undone

@@ -59,6 +59,10 @@ pub fn propose_plan(
         tag_values,
         required_tags: list("required_tags"),
         required_namespace_labels: list("required_namespace_labels"),
+        log_retention_days: params
+            .get("log_retention_days")
+            .and_then(|v| v.as_i64())
+            .unwrap_or(365),
     };
     let new = propose::propose(&cands, requester, &opts)?;
     let id = store.propose_plan(&new, &now.to_rfc3339_opts(SecondsFormat::Secs, true))?;

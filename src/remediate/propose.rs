@@ -40,6 +40,9 @@ pub struct Options<'a> {
     /// The labels namespaces must carry (`rules.params.required_namespace_labels`); values
     /// come from `tag_values` too.
     pub required_namespace_labels: Vec<String>,
+    /// The retention a log group is given (`rules.params.log_retention_days`, raised to the
+    /// next value CloudWatch Logs accepts).
+    pub log_retention_days: i64,
 }
 
 /// Why no plan was made.
@@ -195,6 +198,11 @@ fn build(c: &Candidate, opts: &Options, pod_fields: &serde_json::Map<String, Val
         | ActionKind::S3DefaultEncryption
         | ActionKind::KmsEnableRotation => Ok(super::aws::s3_kms(a, r)),
         ActionKind::RevokeIngress => super::aws::revoke_ingress(a, r, &c.finding.path),
+        ActionKind::EcrScanOnPush
+        | ActionKind::LogGroupRetention
+        | ActionKind::AlbDropInvalidHeaders
+        | ActionKind::SqsEncryption
+        | ActionKind::SnsEncryption => super::aws::setting(a, r, opts.log_retention_days),
         ActionKind::AddTags => {
             let tags = missing_values(&opts.required_tags, r, opts, "tag");
             super::aws::add_tags(a, r, tags)

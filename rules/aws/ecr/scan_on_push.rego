@@ -6,6 +6,7 @@
 #   controls: [RA-5, SI-2]
 #   resource_types: ["AWS::ECR::Repository"]
 #   remediation: aws ecr put-image-scanning-configuration --repository-name <repository> --image-scanning-configuration scanOnPush=true (or configure enhanced scanning for the registry).
+#   action: ecr_scan_on_push
 package vigil.rules.aws.ecr.scan_on_push
 
 deny contains {"msg": msg, "path": "config.ImageScanningConfiguration.ScanOnPush"} if {

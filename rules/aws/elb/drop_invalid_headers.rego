@@ -7,6 +7,7 @@
 #   controls: [SC-7, SI-10]
 #   resource_types: ["AWS::ElasticLoadBalancingV2::LoadBalancer"]
 #   remediation: aws elbv2 modify-load-balancer-attributes --load-balancer-arn <lb> --attributes Key=routing.http.drop_invalid_header_fields.enabled,Value=true.
+#   action: alb_drop_invalid_headers
 package vigil.rules.aws.elb.drop_invalid_headers
 
 deny contains {"msg": msg, "path": "config.Attributes[\"routing.http.drop_invalid_header_fields.enabled\"]"} if {

@@ -7,6 +7,7 @@
 #   controls: [SC-13, SC-28, SC-28(1)]
 #   resource_types: ["AWS::SQS::Queue"]
 #   remediation: aws sqs set-queue-attributes --queue-url <url> --attributes SqsManagedSseEnabled=true (or KmsMasterKeyId=<key> for SSE-KMS).
+#   action: sqs_encryption
 package vigil.rules.aws.messaging.queue_encryption
 
 import data.vigil.lib.aws

@@ -4,7 +4,7 @@
 #   id: TAG-AWS-005
 #   severity: low
 #   controls: [CM-8, CM-8(4)]
-#   resource_types: ["AWS::EC2::Instance", "AWS::EC2::Volume", "AWS::EC2::Snapshot", "AWS::EC2::EIP", "AWS::EC2::SecurityGroup", "AWS::EC2::VPC", "AWS::S3::Bucket", "AWS::KMS::Key", "AWS::RDS::DBInstance", "AWS::CloudTrail::Trail", "AWS::IAM::User", "AWS::IAM::Role"]
+#   resource_types: ["AWS::EC2::Instance", "AWS::EC2::Volume", "AWS::EC2::Snapshot", "AWS::EC2::EIP", "AWS::EC2::SecurityGroup", "AWS::EC2::VPC", "AWS::S3::Bucket", "AWS::KMS::Key", "AWS::RDS::DBInstance", "AWS::CloudTrail::Trail", "AWS::IAM::User", "AWS::IAM::Role", "AWS::RDS::DBCluster", "AWS::EKS::Cluster", "AWS::ECS::Cluster", "AWS::ECS::Service", "AWS::ECS::TaskDefinition", "AWS::Lambda::Function", "AWS::ECR::Repository", "AWS::ElasticLoadBalancingV2::LoadBalancer", "AWS::WAFv2::WebACL", "AWS::ACM::Certificate", "AWS::SecretsManager::Secret", "AWS::Logs::LogGroup", "AWS::SNS::Topic", "AWS::SQS::Queue", "AWS::DynamoDB::Table", "AWS::ElastiCache::ReplicationGroup", "AWS::EFS::FileSystem", "AWS::EC2::NetworkAcl", "AWS::EC2::Subnet", "AWS::EC2::NatGateway"]
 #   remediation: Use an environment from rules.params.allowed_environments, an e-mail address or team name as owner, and real values instead of placeholders.
 package vigil.rules.aws.tagging.tag_values
 

@@ -4,7 +4,7 @@
 use aws_sdk_acm::types::CertificateDetail;
 use aws_sdk_acm::Client;
 
-use super::{err_text, gathered, tag_map, ts, Ctx};
+use super::{err_text, gathered, listed, tag_map, ts, Ctx};
 use crate::collect::ScopeResult;
 use crate::model::aws::acm as doc;
 use crate::model::aws::{Document, Place};
@@ -25,8 +25,10 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
                 .collect(),
         ))
         .build();
-    let arns = match ctx
-        .call(
+    let arns = match listed(
+        &scope,
+        "acm:ListCertificates",
+        ctx.call(
             client
                 .list_certificates()
                 .includes(every_key)
@@ -35,15 +37,10 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
                 .send()
                 .try_collect(),
         )
-        .await
-    {
-        Ok(c) => c,
-        Err(e) => {
-            return vec![ScopeResult::failed(
-                scope,
-                format!("acm:ListCertificates: {}", err_text(&e)),
-            )]
-        }
+        .await,
+    ) {
+        Ok(x) => x,
+        Err(failed) => return failed,
     };
     let reads = arns
         .iter()

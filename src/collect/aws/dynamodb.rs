@@ -3,7 +3,7 @@
 use aws_sdk_dynamodb::types::TableDescription;
 use aws_sdk_dynamodb::Client;
 
-use super::{err_text, gathered, tag_map, Ctx};
+use super::{err_text, gathered, listed, tag_map, Ctx};
 use crate::collect::ScopeResult;
 use crate::model::aws::dynamodb as doc;
 use crate::model::aws::{Document, Place};
@@ -14,8 +14,10 @@ const TYPE: &str = "AWS::DynamoDB::Table";
 pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     let scope = ctx.scope(region, TYPE);
     let client = super::client!(aws_sdk_dynamodb, ctx, region);
-    let names = match ctx
-        .call(
+    let names = match listed(
+        &scope,
+        "dynamodb:ListTables",
+        ctx.call(
             client
                 .list_tables()
                 .into_paginator()
@@ -23,15 +25,10 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
                 .send()
                 .try_collect(),
         )
-        .await
-    {
-        Ok(n) => n,
-        Err(e) => {
-            return vec![ScopeResult::failed(
-                scope,
-                format!("dynamodb:ListTables: {}", err_text(&e)),
-            )]
-        }
+        .await,
+    ) {
+        Ok(x) => x,
+        Err(failed) => return failed,
     };
     let reads = names
         .iter()

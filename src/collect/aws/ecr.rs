@@ -4,7 +4,7 @@
 use aws_sdk_ecr::types::Repository;
 use aws_sdk_ecr::Client;
 
-use super::{err_code, err_text, gathered, policy_doc, tag_map, Ctx};
+use super::{err_code, err_text, gathered, listed, policy_doc, tag_map, Ctx};
 use crate::collect::ScopeResult;
 use crate::model::aws::ecr as doc;
 use crate::model::aws::{Document, Place};
@@ -15,8 +15,10 @@ const TYPE: &str = "AWS::ECR::Repository";
 pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     let scope = ctx.scope(region, TYPE);
     let client = super::client!(aws_sdk_ecr, ctx, region);
-    let repos = match ctx
-        .call(
+    let repos = match listed(
+        &scope,
+        "ecr:DescribeRepositories",
+        ctx.call(
             client
                 .describe_repositories()
                 .into_paginator()
@@ -24,15 +26,10 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
                 .send()
                 .try_collect(),
         )
-        .await
-    {
-        Ok(r) => r,
-        Err(e) => {
-            return vec![ScopeResult::failed(
-                scope,
-                format!("ecr:DescribeRepositories: {}", err_text(&e)),
-            )]
-        }
+        .await,
+    ) {
+        Ok(x) => x,
+        Err(failed) => return failed,
     };
     let reads = repos
         .iter()
@@ -41,7 +38,7 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     vec![gathered(scope, ctx.each(reads).await)]
 }
 
-async fn repository(
+pub(super) async fn repository(
     ctx: &Ctx,
     client: &Client,
     region: &str,

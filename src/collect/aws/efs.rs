@@ -3,7 +3,7 @@
 
 use aws_sdk_efs::types::FileSystemDescription;
 
-use super::{err_code, err_text, gathered, tag_map, ts, Ctx};
+use super::{err_code, err_text, gathered, listed, tag_map, ts, Ctx};
 use crate::collect::ScopeResult;
 use crate::model::aws::efs as doc;
 use crate::model::aws::{Document, Place};
@@ -14,8 +14,10 @@ const TYPE: &str = "AWS::EFS::FileSystem";
 pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     let scope = ctx.scope(region, TYPE);
     let client = super::client!(aws_sdk_efs, ctx, region);
-    let systems = match ctx
-        .call(
+    let systems = match listed(
+        &scope,
+        "elasticfilesystem:DescribeFileSystems",
+        ctx.call(
             client
                 .describe_file_systems()
                 .into_paginator()
@@ -23,15 +25,10 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
                 .send()
                 .try_collect(),
         )
-        .await
-    {
-        Ok(s) => s,
-        Err(e) => {
-            return vec![ScopeResult::failed(
-                scope,
-                format!("elasticfilesystem:DescribeFileSystems: {}", err_text(&e)),
-            )]
-        }
+        .await,
+    ) {
+        Ok(x) => x,
+        Err(failed) => return failed,
     };
     let reads = systems
         .iter()

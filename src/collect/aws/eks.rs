@@ -2,7 +2,7 @@
 
 use aws_sdk_eks::Client;
 
-use super::{err_text, gathered, ts, Ctx};
+use super::{err_text, gathered, listed, ts, Ctx};
 use crate::collect::ScopeResult;
 use crate::model::aws::eks as doc;
 use crate::model::aws::{Document, Place};
@@ -13,8 +13,10 @@ const TYPE: &str = "AWS::EKS::Cluster";
 pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     let scope = ctx.scope(region, TYPE);
     let client = super::client!(aws_sdk_eks, ctx, region);
-    let names = match ctx
-        .call(
+    let names = match listed(
+        &scope,
+        "eks:ListClusters",
+        ctx.call(
             client
                 .list_clusters()
                 .into_paginator()
@@ -22,15 +24,10 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
                 .send()
                 .try_collect(),
         )
-        .await
-    {
-        Ok(n) => n,
-        Err(e) => {
-            return vec![ScopeResult::failed(
-                scope,
-                format!("eks:ListClusters: {}", err_text(&e)),
-            )]
-        }
+        .await,
+    ) {
+        Ok(x) => x,
+        Err(failed) => return failed,
     };
     let reads = names
         .iter()

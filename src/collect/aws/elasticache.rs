@@ -2,7 +2,7 @@
 
 use aws_sdk_elasticache::types::ReplicationGroup;
 
-use super::{err_text, gathered, tag_map, Ctx};
+use super::{err_text, gathered, listed, tag_map, Ctx};
 use crate::collect::ScopeResult;
 use crate::model::aws::elasticache as doc;
 use crate::model::aws::{Document, Place};
@@ -13,8 +13,10 @@ const TYPE: &str = "AWS::ElastiCache::ReplicationGroup";
 pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     let scope = ctx.scope(region, TYPE);
     let client = super::client!(aws_sdk_elasticache, ctx, region);
-    let groups = match ctx
-        .call(
+    let groups = match listed(
+        &scope,
+        "elasticache:DescribeReplicationGroups",
+        ctx.call(
             client
                 .describe_replication_groups()
                 .into_paginator()
@@ -22,15 +24,10 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
                 .send()
                 .try_collect(),
         )
-        .await
-    {
-        Ok(g) => g,
-        Err(e) => {
-            return vec![ScopeResult::failed(
-                scope,
-                format!("elasticache:DescribeReplicationGroups: {}", err_text(&e)),
-            )]
-        }
+        .await,
+    ) {
+        Ok(x) => x,
+        Err(failed) => return failed,
     };
     let reads = groups
         .iter()

@@ -85,7 +85,7 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     vec![gathered(scope, ctx.each(reads).await)]
 }
 
-async fn load_balancer(
+pub(super) async fn load_balancer(
     ctx: &Ctx,
     client: &Client,
     waf: &aws_sdk_wafv2::Client,

@@ -3,7 +3,7 @@
 //! account the IAM password policy (sent by the `iam` service) and S3's account-level
 //! public access block.
 
-use super::{err_code, err_text, Ctx};
+use super::{err_code, err_text, listed, Ctx};
 use crate::collect::ScopeResult;
 use crate::model::aws::guards as doc;
 use crate::model::aws::Document;
@@ -11,8 +11,10 @@ use crate::model::aws::Document;
 pub async fn guardduty(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     let scope = ctx.scope(region, doc::Detector::TYPE);
     let client = super::client!(aws_sdk_guardduty, ctx, region);
-    let ids = match ctx
-        .call(
+    let ids = match listed(
+        &scope,
+        "guardduty:ListDetectors",
+        ctx.call(
             client
                 .list_detectors()
                 .into_paginator()
@@ -20,15 +22,10 @@ pub async fn guardduty(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
                 .send()
                 .try_collect(),
         )
-        .await
-    {
-        Ok(ids) => ids,
-        Err(e) => {
-            return vec![ScopeResult::failed(
-                scope,
-                format!("guardduty:ListDetectors: {}", err_text(&e)),
-            )]
-        }
+        .await,
+    ) {
+        Ok(x) => x,
+        Err(failed) => return failed,
     };
     let at = ctx.at(region);
     let Some(id) = ids.first() else {

@@ -3,7 +3,7 @@
 use aws_sdk_lambda::types::FunctionConfiguration;
 use aws_sdk_lambda::Client;
 
-use super::{err_code, err_text, gathered, policy_doc, Ctx};
+use super::{err_code, err_text, gathered, listed, policy_doc, Ctx};
 use crate::collect::ScopeResult;
 use crate::model::aws::lambda as doc;
 use crate::model::aws::{Document, Place};
@@ -14,8 +14,10 @@ const TYPE: &str = "AWS::Lambda::Function";
 pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     let scope = ctx.scope(region, TYPE);
     let client = super::client!(aws_sdk_lambda, ctx, region);
-    let functions = match ctx
-        .call(
+    let functions = match listed(
+        &scope,
+        "lambda:ListFunctions",
+        ctx.call(
             client
                 .list_functions()
                 .into_paginator()
@@ -23,15 +25,10 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
                 .send()
                 .try_collect(),
         )
-        .await
-    {
-        Ok(f) => f,
-        Err(e) => {
-            return vec![ScopeResult::failed(
-                scope,
-                format!("lambda:ListFunctions: {}", err_text(&e)),
-            )]
-        }
+        .await,
+    ) {
+        Ok(x) => x,
+        Err(failed) => return failed,
     };
     let reads = functions
         .iter()

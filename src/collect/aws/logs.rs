@@ -3,7 +3,7 @@
 use aws_sdk_cloudwatchlogs::types::LogGroup;
 use aws_sdk_cloudwatchlogs::Client;
 
-use super::{err_text, gathered, Ctx};
+use super::{err_text, gathered, listed, Ctx};
 use crate::collect::ScopeResult;
 use crate::model::aws::logs as doc;
 use crate::model::aws::{Document, Place};
@@ -14,8 +14,10 @@ const TYPE: &str = "AWS::Logs::LogGroup";
 pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     let scope = ctx.scope(region, TYPE);
     let client = super::client!(aws_sdk_cloudwatchlogs, ctx, region);
-    let groups = match ctx
-        .call(
+    let groups = match listed(
+        &scope,
+        "logs:DescribeLogGroups",
+        ctx.call(
             client
                 .describe_log_groups()
                 .into_paginator()
@@ -23,15 +25,10 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
                 .send()
                 .try_collect(),
         )
-        .await
-    {
-        Ok(g) => g,
-        Err(e) => {
-            return vec![ScopeResult::failed(
-                scope,
-                format!("logs:DescribeLogGroups: {}", err_text(&e)),
-            )]
-        }
+        .await,
+    ) {
+        Ok(x) => x,
+        Err(failed) => return failed,
     };
     let reads = groups
         .iter()
@@ -40,7 +37,7 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     vec![gathered(scope, ctx.each(reads).await)]
 }
 
-async fn log_group(
+pub(super) async fn log_group(
     ctx: &Ctx,
     client: &Client,
     region: &str,

@@ -1,6 +1,6 @@
 //! SNS topics and SQS queues: each one's attributes (encryption, policy) and tags.
 
-use super::{err_text, gathered, policy_doc, tag_map, Ctx};
+use super::{err_text, gathered, listed, policy_doc, tag_map, Ctx};
 use crate::collect::ScopeResult;
 use crate::model::aws::messaging as doc;
 use crate::model::aws::Document;
@@ -12,8 +12,10 @@ const QUEUE: &str = "AWS::SQS::Queue";
 pub async fn sns(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     let scope = ctx.scope(region, TOPIC);
     let client = super::client!(aws_sdk_sns, ctx, region);
-    let topics = match ctx
-        .call(
+    let topics = match listed(
+        &scope,
+        "sns:ListTopics",
+        ctx.call(
             client
                 .list_topics()
                 .into_paginator()
@@ -21,54 +23,53 @@ pub async fn sns(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
                 .send()
                 .try_collect(),
         )
-        .await
-    {
-        Ok(t) => t,
-        Err(e) => {
-            return vec![ScopeResult::failed(
-                scope,
-                format!("sns:ListTopics: {}", err_text(&e)),
-            )]
-        }
+        .await,
+    ) {
+        Ok(x) => x,
+        Err(failed) => return failed,
     };
     let reads = topics
         .iter()
         .filter_map(|t| t.topic_arn())
-        .map(|arn| {
-            let client = &client;
-            async move {
-                let (attrs, tags) = tokio::join!(
-                    ctx.call(client.get_topic_attributes().topic_arn(arn).send()),
-                    ctx.call(client.list_tags_for_resource().resource_arn(arn).send()),
-                );
-                let attrs =
-                    attrs.map_err(|e| format!("sns:GetTopicAttributes {arn}: {}", err_text(&e)))?;
-                let tags =
-                    tags.map_err(|e| format!("sns:ListTagsForResource {arn}: {}", err_text(&e)))?;
-                let tags = tag_map(tags.tags().iter().map(|t| (Some(t.key()), Some(t.value()))));
-                let a = attrs.attributes();
-                let get = |k: &str| a.and_then(|a| a.get(k)).cloned();
-                Ok::<_, String>(Some(
-                    doc::Topic {
-                        topic_arn: arn.to_string(),
-                        kms_master_key_id: get("KmsMasterKeyId"),
-                        policy: get("Policy").map(|p| policy_doc(&p)),
-                        fifo_topic: get("FifoTopic").as_deref() == Some("true"),
-                    }
-                    .resource(&ctx.at(region), tags),
-                ))
-            }
-        })
+        .map(|arn| topic(ctx, &client, region, arn))
         .collect();
     vec![gathered(scope, ctx.each(reads).await)]
 }
 
+/// One topic's attributes and tags.
+pub(super) async fn topic(
+    ctx: &Ctx,
+    client: &aws_sdk_sns::Client,
+    region: &str,
+    arn: &str,
+) -> Result<Option<Resource>, String> {
+    let (attrs, tags) = tokio::join!(
+        ctx.call(client.get_topic_attributes().topic_arn(arn).send()),
+        ctx.call(client.list_tags_for_resource().resource_arn(arn).send()),
+    );
+    let attrs = attrs.map_err(|e| format!("sns:GetTopicAttributes {arn}: {}", err_text(&e)))?;
+    let tags = tags.map_err(|e| format!("sns:ListTagsForResource {arn}: {}", err_text(&e)))?;
+    let tags = tag_map(tags.tags().iter().map(|t| (Some(t.key()), Some(t.value()))));
+    let a = attrs.attributes();
+    let get = |k: &str| a.and_then(|a| a.get(k)).cloned();
+    Ok(Some(
+        doc::Topic {
+            topic_arn: arn.to_string(),
+            kms_master_key_id: get("KmsMasterKeyId"),
+            policy: get("Policy").map(|p| policy_doc(&p)),
+            fifo_topic: get("FifoTopic").as_deref() == Some("true"),
+        }
+        .resource(&ctx.at(region), tags),
+    ))
+}
+
 pub async fn sqs(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
-    use aws_sdk_sqs::types::QueueAttributeName as Name;
     let scope = ctx.scope(region, QUEUE);
     let client = super::client!(aws_sdk_sqs, ctx, region);
-    let urls = match ctx
-        .call(
+    let urls = match listed(
+        &scope,
+        "sqs:ListQueues",
+        ctx.call(
             client
                 .list_queues()
                 .into_paginator()
@@ -76,49 +77,49 @@ pub async fn sqs(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
                 .send()
                 .try_collect(),
         )
-        .await
-    {
-        Ok(u) => u,
-        Err(e) => {
-            return vec![ScopeResult::failed(
-                scope,
-                format!("sqs:ListQueues: {}", err_text(&e)),
-            )]
-        }
+        .await,
+    ) {
+        Ok(x) => x,
+        Err(failed) => return failed,
     };
     let reads = urls
         .iter()
-        .map(|url| {
-            let client = &client;
-            async move {
-                let (attrs, tags) = tokio::join!(
-                    ctx.call(
-                        client
-                            .get_queue_attributes()
-                            .queue_url(url)
-                            .attribute_names(Name::QueueArn)
-                            .attribute_names(Name::KmsMasterKeyId)
-                            .attribute_names(Name::SqsManagedSseEnabled)
-                            .attribute_names(Name::Policy)
-                            .attribute_names(Name::FifoQueue)
-                            .send()
-                    ),
-                    ctx.call(client.list_queue_tags().queue_url(url).send()),
-                );
-                let attrs =
-                    attrs.map_err(|e| format!("sqs:GetQueueAttributes {url}: {}", err_text(&e)))?;
-                let tags = tags
-                    .map_err(|e| format!("sqs:ListQueueTags {url}: {}", err_text(&e)))?
-                    .tags()
-                    .map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-                    .unwrap_or_default();
-                let a = attrs.attributes();
-                let get = |k: Name| a.and_then(|a| a.get(&k)).cloned();
-                Ok::<_, String>(Some(queue(ctx, region, url, get, tags)))
-            }
-        })
+        .map(|url| queue_read(ctx, &client, region, url))
         .collect();
     vec![gathered(scope, ctx.each(reads).await)]
+}
+
+/// One queue's attributes and tags.
+pub(super) async fn queue_read(
+    ctx: &Ctx,
+    client: &aws_sdk_sqs::Client,
+    region: &str,
+    url: &str,
+) -> Result<Option<Resource>, String> {
+    use aws_sdk_sqs::types::QueueAttributeName as Name;
+    let (attrs, tags) = tokio::join!(
+        ctx.call(
+            client
+                .get_queue_attributes()
+                .queue_url(url)
+                .attribute_names(Name::QueueArn)
+                .attribute_names(Name::KmsMasterKeyId)
+                .attribute_names(Name::SqsManagedSseEnabled)
+                .attribute_names(Name::Policy)
+                .attribute_names(Name::FifoQueue)
+                .send()
+        ),
+        ctx.call(client.list_queue_tags().queue_url(url).send()),
+    );
+    let attrs = attrs.map_err(|e| format!("sqs:GetQueueAttributes {url}: {}", err_text(&e)))?;
+    let tags = tags
+        .map_err(|e| format!("sqs:ListQueueTags {url}: {}", err_text(&e)))?
+        .tags()
+        .map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default();
+    let a = attrs.attributes();
+    let get = |k: Name| a.and_then(|a| a.get(&k)).cloned();
+    Ok(Some(queue(ctx, region, url, get, tags)))
 }
 
 fn queue(

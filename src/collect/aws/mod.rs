@@ -462,6 +462,27 @@ pub(crate) fn gathered(
     ScopeResult::with_errors(scope, resources, errors)
 }
 
+/// A scope's listing: its items, or the scope failed with the operation (`eks:ListClusters`)
+/// and the SDK's error, ready to return.
+pub(crate) fn listed<T, E>(
+    scope: &str,
+    operation: &str,
+    answer: std::result::Result<
+        T,
+        aws_sdk_ec2::error::SdkError<E, aws_smithy_runtime_api::client::orchestrator::HttpResponse>,
+    >,
+) -> std::result::Result<T, Vec<ScopeResult>>
+where
+    E: aws_sdk_ec2::error::ProvideErrorMetadata + std::error::Error + 'static,
+{
+    answer.map_err(|e| {
+        vec![ScopeResult::failed(
+            scope.to_string(),
+            format!("{operation}: {}", err_text(&e)),
+        )]
+    })
+}
+
 /// A policy document as the API returns it (JSON text) parsed; kept as text when it does not
 /// parse, so a rule still sees that there is one.
 pub(crate) fn policy_doc(text: &str) -> serde_json::Value {

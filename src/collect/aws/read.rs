@@ -3,7 +3,9 @@
 
 use aws_sdk_ec2::types::Filter;
 
-use super::{client, ec2, err_text, kms, s3, ts, Ctx};
+use super::{
+    client, ec2, ecr, elbv2, err_code, err_text, kms, logs, messaging, s3, tag_map, ts, Ctx,
+};
 use crate::model::Resource;
 
 /// The resource `r` (as stored) as the API answers now; None when it is gone.
@@ -33,6 +35,79 @@ pub async fn read_again(ctx: &Ctx, r: &Resource) -> Result<Option<Resource>, Str
         "AWS::KMS::Key" => {
             let c = client!(aws_sdk_kms, ctx, region);
             kms::key(ctx, &c, region, native).await
+        }
+        "AWS::ECR::Repository" => {
+            let c = client!(aws_sdk_ecr, ctx, region);
+            let name = text(r, "RepositoryName");
+            match ctx
+                .call(c.describe_repositories().repository_names(&name).send())
+                .await
+            {
+                Ok(o) => match o.repositories().first() {
+                    Some(repo) => ecr::repository(ctx, &c, region, repo).await,
+                    None => Ok(None),
+                },
+                Err(e) if err_code(&e).as_deref() == Some("RepositoryNotFoundException") => {
+                    Ok(None)
+                }
+                Err(e) => Err(format!("ecr:DescribeRepositories: {}", err_text(&e))),
+            }
+        }
+        "AWS::Logs::LogGroup" => {
+            let c = client!(aws_sdk_cloudwatchlogs, ctx, region);
+            let name = text(r, "LogGroupName");
+            let listed = ctx
+                .call(c.describe_log_groups().log_group_name_prefix(&name).send())
+                .await
+                .map_err(|e| format!("logs:DescribeLogGroups: {}", err_text(&e)))?;
+            match listed
+                .log_groups()
+                .iter()
+                .find(|g| g.log_group_name() == Some(name.as_str()))
+            {
+                Some(g) => logs::log_group(ctx, &c, region, g).await,
+                None => Ok(None),
+            }
+        }
+        "AWS::ElasticLoadBalancingV2::LoadBalancer" => {
+            let c = client!(aws_sdk_elasticloadbalancingv2, ctx, region);
+            let waf = client!(aws_sdk_wafv2, ctx, region);
+            let arn = text(r, "LoadBalancerArn");
+            let found = match ctx
+                .call(c.describe_load_balancers().load_balancer_arns(&arn).send())
+                .await
+            {
+                Ok(o) => o.load_balancers().first().cloned(),
+                Err(e) if err_code(&e).as_deref() == Some("LoadBalancerNotFound") => None,
+                Err(e) => {
+                    return Err(format!(
+                        "elasticloadbalancing:DescribeLoadBalancers: {}",
+                        err_text(&e)
+                    ))
+                }
+            };
+            let Some(lb) = found else {
+                return Ok(None);
+            };
+            let tags = ctx
+                .call(c.describe_tags().resource_arns(&arn).send())
+                .await
+                .map_err(|e| format!("elasticloadbalancing:DescribeTags: {}", err_text(&e)))?;
+            let tags = tag_map(
+                tags.tag_descriptions()
+                    .iter()
+                    .flat_map(|d| d.tags())
+                    .map(|t| (t.key(), t.value())),
+            );
+            elbv2::load_balancer(ctx, &c, &waf, region, &lb, tags).await
+        }
+        "AWS::SQS::Queue" => {
+            let c = client!(aws_sdk_sqs, ctx, region);
+            messaging::queue_read(ctx, &c, region, &text(r, "QueueUrl")).await
+        }
+        "AWS::SNS::Topic" => {
+            let c = client!(aws_sdk_sns, ctx, region);
+            messaging::topic(ctx, &c, region, &text(r, "TopicArn")).await
         }
         t => Err(format!("vigil does not read {t} again for remediation")),
     }
@@ -135,4 +210,13 @@ async fn ec2_again(
         }
         t => Err(format!("vigil does not read {t} again for remediation")),
     }
+}
+
+/// A string field of a stored document (empty when absent).
+fn text(r: &Resource, k: &str) -> String {
+    r.config
+        .get(k)
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_default()
+        .to_string()
 }

@@ -14,59 +14,7 @@ use crate::model::plan::Call;
 use crate::model::Resource;
 use crate::remediate::aws::TAGS_PARAM;
 
-/// The write calls actions make, each with the IAM action it needs.
-/// `deploy/iam-remediation-policy.json` grants exactly these and [`READS`] (a test keeps
-/// them equal).
-pub const WRITES: &[(&str, &str)] = &[
-    ("ec2:CreateSnapshot", "ec2:CreateSnapshot"),
-    ("ec2:CreateTags", "ec2:CreateTags"),
-    ("ec2:DeleteVolume", "ec2:DeleteVolume"),
-    ("ec2:ReleaseAddress", "ec2:ReleaseAddress"),
-    ("ec2:StopInstances", "ec2:StopInstances"),
-    (
-        "ec2:EnableEbsEncryptionByDefault",
-        "ec2:EnableEbsEncryptionByDefault",
-    ),
-    (
-        "ec2:RevokeSecurityGroupIngress",
-        "ec2:RevokeSecurityGroupIngress",
-    ),
-    ("s3:PutPublicAccessBlock", "s3:PutBucketPublicAccessBlock"),
-    ("s3:PutBucketEncryption", "s3:PutEncryptionConfiguration"),
-    ("s3:PutBucketTagging", "s3:PutBucketTagging"),
-    ("kms:EnableKeyRotation", "kms:EnableKeyRotation"),
-    ("kms:TagResource", "kms:TagResource"),
-];
-
-/// The reads an apply makes: the prior configuration it saves, the wait for a snapshot,
-/// and reading targets again (the collector's own calls for those types).
-/// (`sts:GetCallerIdentity`, which names the account, needs no permission.)
-pub const READS: &[(&str, &str)] = &[
-    ("ec2:DescribeSnapshots", "ec2:DescribeSnapshots"),
-    ("ec2:DescribeVolumes", "ec2:DescribeVolumes"),
-    ("ec2:DescribeAddresses", "ec2:DescribeAddresses"),
-    ("ec2:DescribeInstances", "ec2:DescribeInstances"),
-    ("ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroups"),
-    ("ec2:DescribeVpcs", "ec2:DescribeVpcs"),
-    ("ec2:DescribeFlowLogs", "ec2:DescribeFlowLogs"),
-    (
-        "ec2:GetEbsEncryptionByDefault",
-        "ec2:GetEbsEncryptionByDefault",
-    ),
-    ("s3:ListBuckets", "s3:ListAllMyBuckets"),
-    ("s3:GetPublicAccessBlock", "s3:GetBucketPublicAccessBlock"),
-    ("s3:GetBucketEncryption", "s3:GetEncryptionConfiguration"),
-    ("s3:GetBucketPolicy", "s3:GetBucketPolicy"),
-    ("s3:GetBucketTagging", "s3:GetBucketTagging"),
-    ("kms:DescribeKey", "kms:DescribeKey"),
-    ("kms:GetKeyRotationStatus", "kms:GetKeyRotationStatus"),
-    ("kms:ListResourceTags", "kms:ListResourceTags"),
-];
-
-/// The IAM actions the remediation credentials need: [`WRITES`] and [`READS`].
-pub fn actions() -> std::collections::BTreeSet<&'static str> {
-    WRITES.iter().chain(READS).map(|(_, a)| *a).collect()
-}
+pub use super::aws_calls::{actions, READS, WRITES};
 
 /// How long an apply waits for a snapshot to complete before it fails the action (the
 /// volume is not deleted).
@@ -188,6 +136,9 @@ impl Remediator {
             Some("ec2") => self.ec2_call(c, region, vars).await,
             Some("s3") => self.s3_call(c, region, vars).await,
             Some("kms") => self.kms_call(c, region).await,
+            Some("ecr" | "cloudwatchlogs" | "elasticloadbalancingv2" | "sqs" | "sns") => {
+                self.services_call(c, region).await
+            }
             _ => Err(format!("vigil does not make {} calls", c.api)),
         }
     }

@@ -8,8 +8,10 @@
 //! reading targets again, the calls).
 
 pub mod aws;
+mod aws_calls;
 pub mod k8s;
 mod s3;
+mod services;
 
 use chrono::{SecondsFormat, Utc};
 use serde::Serialize;
