@@ -36,7 +36,12 @@ start() {
 
   # MOTO_EC2_LOAD_DEFAULT_AMIS=false: otherwise moto invents ~1,200 Amazon AMI snapshots per region
   # and returns them for DescribeSnapshots(OwnerIds=["self"]).
-  MOTO_EC2_LOAD_DEFAULT_AMIS=false nohup moto_server -H 127.0.0.1 -p "$port" >"$log" 2>&1 </dev/null &
+  # moto's server with the IAM Access Analyzer calls moto lacks (scripts/moto_server.py), run
+  # by the Python that has moto: the interpreter of the moto_server command.
+  local python
+  python=$(head -1 "$(command -v moto_server)" | sed 's/^#! *//')
+  [ -x "${python%% *}" ] || python=python3
+  MOTO_EC2_LOAD_DEFAULT_AMIS=false nohup $python "$(dirname "$0")/../scripts/moto_server.py" -H 127.0.0.1 -p "$port" >"$log" 2>&1 </dev/null &
   pid=$!
   echo "$pid" >"$state/vigil-moto-$port.pid"
   echo "$log" >"$state/vigil-moto-$port.log-path"

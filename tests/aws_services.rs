@@ -1,5 +1,5 @@
 //! The services beyond the first eight, end to end against moto (and the Access Analyzer
-//! calls the test server adds, `tests/fixtures/moto_server.py`): an estate with each new
+//! calls the test server adds, `scripts/moto_server.py`): an estate with each new
 //! type, scanned by the real binary; every type is collected, complete, in the documented
 //! shape, environment values redacted, and the rules fire on the failing shapes.
 

@@ -37,7 +37,7 @@ impl Moto {
         let log = tempfile::NamedTempFile::new().unwrap();
         // moto's own server, with the Access Analyzer calls moto lacks (see the script).
         let mut cmd = Command::new("python3");
-        cmd.arg(repo().join("tests/fixtures/moto_server.py"))
+        cmd.arg(repo().join("scripts/moto_server.py"))
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             // moto otherwise invents thousands of AMI snapshots owned by the test account.
             .env("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
