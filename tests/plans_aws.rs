@@ -227,7 +227,7 @@ fn a_plan_is_proposed_approved_applied_and_verified_against_moto() {
                 .as_array()
                 .unwrap()
                 .iter()
-                .find(|f| f["id"].to_string() == *id)
+                .find(|f| &f["id"].to_string() == id)
                 .unwrap();
             let r = f["resource_id"].as_str().unwrap_or_default();
             ![":subnet/", ":network-acl/", ":natgateway/"]

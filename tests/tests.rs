@@ -5,6 +5,7 @@
 
 mod common;
 
+mod aws_cli_examples;
 mod aws_config;
 mod aws_moto;
 mod aws_services;

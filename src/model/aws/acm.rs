@@ -15,7 +15,9 @@ pub struct Certificate {
     #[serde(rename = "Type")]
     pub kind: Option<String>,
     pub key_algorithm: Option<String>,
+    #[serde(deserialize_with = "super::epoch_or_text")]
     pub not_before: Option<String>,
+    #[serde(deserialize_with = "super::epoch_or_text")]
     pub not_after: Option<String>,
     pub in_use_by: Vec<String>,
     pub renewal_eligibility: Option<String>,

@@ -15,6 +15,7 @@ pub struct FileSystem {
     pub performance_mode: Option<String>,
     pub throughput_mode: Option<String>,
     pub life_cycle_state: Option<String>,
+    #[serde(deserialize_with = "super::epoch_or_text")]
     pub creation_time: Option<String>,
     /// `ENABLED`, `ENABLING`, `DISABLED` or `DISABLING` (DescribeBackupPolicy).
     pub backup_policy_status: Option<String>,

@@ -13,6 +13,7 @@ pub struct Cluster {
     pub version: Option<String>,
     pub platform_version: Option<String>,
     pub status: Option<String>,
+    #[serde(deserialize_with = "super::epoch_or_text")]
     pub created_at: Option<String>,
     pub role_arn: Option<String>,
     pub resources_vpc_config: VpcConfig,

@@ -44,6 +44,7 @@ impl Document for Detector {
 pub struct Hub {
     pub enabled: bool,
     pub hub_arn: Option<String>,
+    #[serde(deserialize_with = "super::epoch_or_text")]
     pub subscribed_at: Option<String>,
     pub auto_enable_controls: Option<bool>,
 }

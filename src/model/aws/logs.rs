@@ -13,6 +13,7 @@ pub struct LogGroup {
     /// Absent: events never expire.
     pub retention_in_days: Option<i32>,
     pub kms_key_id: Option<String>,
+    #[serde(deserialize_with = "super::epoch_millis_or_text")]
     pub creation_time: Option<String>,
     /// `STANDARD`, `INFREQUENT_ACCESS` or `DELIVERY`.
     pub log_group_class: Option<String>,

@@ -29,7 +29,7 @@ pub mod wafv2;
 
 use std::collections::BTreeMap;
 
-use serde::{de::DeserializeOwned, Serialize};
+use serde::{de::DeserializeOwned, Deserialize as _, Serialize};
 
 use super::Resource;
 
@@ -221,6 +221,43 @@ pub fn from_document<D: Document>(
     tags: BTreeMap<String, String>,
 ) -> Result<Resource, serde_json::Error> {
     Ok(serde_json::from_value::<D>(doc)?.resource(at, tags))
+}
+
+/// A time as the API's JSON gives it: RFC 3339 text (kept), or epoch seconds as the JSON
+/// protocols send them (and the AWS CLI prints them), written as the live collector writes
+/// the SDK's times (UTC, `Z`, fractions only when there are some).
+pub(crate) fn epoch_or_text<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<String>, D::Error> {
+    epoch_scaled(d, 1.0)
+}
+
+/// The same for a count of epoch milliseconds (CloudWatch Logs' `creationTime`).
+pub(crate) fn epoch_millis_or_text<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<String>, D::Error> {
+    epoch_scaled(d, 1000.0)
+}
+
+fn epoch_scaled<'de, D: serde::Deserializer<'de>>(
+    d: D,
+    per_second: f64,
+) -> Result<Option<String>, D::Error> {
+    use serde::de::Error as _;
+    match Option::<serde_json::Value>::deserialize(d)? {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(serde_json::Value::String(s)) => Ok(Some(s)),
+        Some(serde_json::Value::Number(n)) => {
+            let secs = n.as_f64().unwrap_or_default() / per_second;
+            aws_smithy_types::DateTime::from_secs_f64(secs)
+                .fmt(aws_smithy_types::date_time::Format::DateTime)
+                .map(Some)
+                .map_err(D::Error::custom)
+        }
+        Some(other) => Err(D::Error::custom(format!(
+            "invalid type: {other}, expected a time (RFC 3339 text or epoch seconds)"
+        ))),
+    }
 }
 
 /// `Some(s)` unless `s` is empty: APIs and emulators answer "" for "none".

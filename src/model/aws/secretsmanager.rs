@@ -15,10 +15,14 @@ pub struct Secret {
     pub kms_key_id: Option<String>,
     pub rotation_enabled: bool,
     pub rotation_rules: Option<RotationRules>,
+    #[serde(deserialize_with = "super::epoch_or_text")]
     pub last_rotated_date: Option<String>,
+    #[serde(deserialize_with = "super::epoch_or_text")]
     pub last_changed_date: Option<String>,
     /// A date (the API keeps no time of day); absent when never read.
+    #[serde(deserialize_with = "super::epoch_or_text")]
     pub last_accessed_date: Option<String>,
+    #[serde(deserialize_with = "super::epoch_or_text")]
     pub created_date: Option<String>,
     pub primary_region: Option<String>,
 }

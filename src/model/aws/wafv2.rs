@@ -14,7 +14,9 @@ pub struct WebAcl {
     pub arn: Option<String>,
     /// `REGIONAL` or `CLOUDFRONT`.
     pub scope: Option<String>,
-    /// `ALLOW` or `BLOCK`: what a request no rule matches gets.
+    /// `ALLOW` or `BLOCK`: what a request no rule matches gets (the API's `{"Allow": {}}` or
+    /// `{"Block": {}}`, named).
+    #[serde(deserialize_with = "action_name")]
     pub default_action: Option<String>,
     pub rules: Vec<Rule>,
     pub visibility_config: Option<Visibility>,
@@ -55,4 +57,13 @@ impl Document for WebAcl {
     fn settle(&mut self, at: &Place) {
         self.arn = Some(self.id(at));
     }
+}
+
+/// `"ALLOW"`, or the API's `{"Allow": {...}}` / `{"Block": {...}}` as `ALLOW` / `BLOCK`.
+fn action_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match Option::<serde_json::Value>::deserialize(d)? {
+        Some(serde_json::Value::String(s)) => Some(s),
+        Some(serde_json::Value::Object(m)) => m.keys().next().map(|k| k.to_ascii_uppercase()),
+        _ => None,
+    })
 }
