@@ -37,11 +37,16 @@ start() {
   # MOTO_EC2_LOAD_DEFAULT_AMIS=false: otherwise moto invents ~1,200 Amazon AMI snapshots per region
   # and returns them for DescribeSnapshots(OwnerIds=["self"]).
   # moto's server with the IAM Access Analyzer calls moto lacks (scripts/moto_server.py), run
-  # by the Python that has moto: the interpreter of the moto_server command.
-  local python
-  python=$(head -1 "$(command -v moto_server)" | sed 's/^#! *//')
-  [ -x "${python%% *}" ] || python=python3
-  MOTO_EC2_LOAD_DEFAULT_AMIS=false nohup $python "$(dirname "$0")/../scripts/moto_server.py" -H 127.0.0.1 -p "$port" >"$log" 2>&1 </dev/null &
+  # by a Python that has moto (the one beside moto_server, else python3 on PATH).
+  local python="" candidate
+  for candidate in "$(dirname "$(command -v moto_server)")/python3" python3 python; do
+    if "$candidate" -c 'import moto' >/dev/null 2>&1; then
+      python=$candidate
+      break
+    fi
+  done
+  [ -n "$python" ] || die "no Python that has moto next to moto_server or on PATH"
+  MOTO_EC2_LOAD_DEFAULT_AMIS=false nohup "$python" "$(dirname "$0")/../scripts/moto_server.py" -H 127.0.0.1 -p "$port" >"$log" 2>&1 </dev/null &
   pid=$!
   echo "$pid" >"$state/vigil-moto-$port.pid"
   echo "$log" >"$state/vigil-moto-$port.log-path"
