@@ -33,6 +33,10 @@ pub fn starting_rate(service: &str) -> (f64, f64) {
         "ec2" => (20.0, 100.0),
         "iam" | "organizations" | "cloudtrail" => (10.0, 10.0),
         "config" | "rds" => (10.0, 20.0),
+        // Lambda's control plane: 15 requests a second per account and Region for
+        // ListFunctions, ListTags and GetFunctionUrlConfig together (GetPolicy has its own 15;
+        // Lambda's quotas page). The bucket holds the stricter one for all of them.
+        "lambda" => (15.0, 15.0),
         // KMS's and STS's read quotas are in the thousands a second per account and region;
         // S3's per-bucket reads have no published rate (thousands a second per prefix).
         "kms" => (500.0, 500.0),
