@@ -143,6 +143,36 @@ print('%06d' % ((struct.unpack('>I', h[o:o + 4])[0] & 0x7fffffff) % 1000000))
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
+/// The `service:Operation` of every request an apply sent (its call log), each checked to be
+/// one the remediation policy grants (`apply::aws::{WRITES, READS}`).
+fn sent_calls(out: &Output) -> std::collections::BTreeSet<String> {
+    use vigil::remediate::apply::aws::{READS, WRITES};
+    let sent: std::collections::BTreeSet<String> = stderr(out)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["target"] == "collect::aws::api")
+        .map(|v| {
+            format!(
+                "{}:{}",
+                v["service"].as_str().unwrap(),
+                v["operation"].as_str().unwrap()
+            )
+        })
+        .collect();
+    let listed: std::collections::BTreeSet<String> = WRITES
+        .iter()
+        .chain(READS)
+        .map(|(c, _)| c.to_string())
+        .chain(["sts:GetCallerIdentity".to_string()])
+        .collect();
+    let unlisted: Vec<_> = sent.difference(&listed).collect();
+    assert!(
+        unlisted.is_empty(),
+        "calls not in apply::aws::{{WRITES, READS}}: {unlisted:?}"
+    );
+    sent
+}
+
 fn ids(doc: &serde_json::Value, rules: &[&str]) -> Vec<String> {
     doc["findings"]
         .as_array()
@@ -397,30 +427,8 @@ fn a_plan_is_proposed_approved_applied_and_verified_against_moto() {
     let applied = json(&out)["plan"].clone();
     // Every request the apply sent is one the remediation policy grants; every write it
     // knows was made.
-    let sent: std::collections::BTreeSet<String> = stderr(&out)
-        .lines()
-        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .filter(|v| v["target"] == "collect::aws::api")
-        .map(|v| {
-            format!(
-                "{}:{}",
-                v["service"].as_str().unwrap(),
-                v["operation"].as_str().unwrap()
-            )
-        })
-        .collect();
-    use vigil::remediate::apply::aws::{READS, WRITES};
-    let listed: std::collections::BTreeSet<String> = WRITES
-        .iter()
-        .chain(READS)
-        .map(|(c, _)| c.to_string())
-        .chain(["sts:GetCallerIdentity".to_string()])
-        .collect();
-    let unlisted: Vec<_> = sent.difference(&listed).collect();
-    assert!(
-        unlisted.is_empty(),
-        "calls not in apply::aws::{{WRITES, READS}}: {unlisted:?}"
-    );
+    let sent = sent_calls(&out);
+    use vigil::remediate::apply::aws::WRITES;
     // This estate's services' writes (the later services' are
     // `the_later_services_settings_are_planned_applied_and_verified`'s).
     for (w, _) in WRITES
@@ -901,30 +909,7 @@ c('sns').create_topic(Name='alerts')
     assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
     let applied = json(&out)["plan"].clone();
     assert_eq!(applied["state"], "applied", "{applied:#}");
-    let sent: std::collections::BTreeSet<String> = stderr(&out)
-        .lines()
-        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .filter(|v| v["target"] == "collect::aws::api")
-        .map(|v| {
-            format!(
-                "{}:{}",
-                v["service"].as_str().unwrap(),
-                v["operation"].as_str().unwrap()
-            )
-        })
-        .collect();
-    use vigil::remediate::apply::aws::{READS, WRITES};
-    let listed: std::collections::BTreeSet<String> = WRITES
-        .iter()
-        .chain(READS)
-        .map(|(c, _)| c.to_string())
-        .chain(["sts:GetCallerIdentity".to_string()])
-        .collect();
-    let unlisted: Vec<_> = sent.difference(&listed).collect();
-    assert!(
-        unlisted.is_empty(),
-        "calls not in WRITES/READS: {unlisted:?}"
-    );
+    let sent = sent_calls(&out);
     for w in [
         "ecr:PutImageScanningConfiguration",
         "cloudwatchlogs:PutRetentionPolicy",

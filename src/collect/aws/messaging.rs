@@ -119,24 +119,15 @@ pub(super) async fn queue_read(
         .unwrap_or_default();
     let a = attrs.attributes();
     let get = |k: Name| a.and_then(|a| a.get(&k)).cloned();
-    Ok(Some(queue(ctx, region, url, get, tags)))
-}
-
-fn queue(
-    ctx: &Ctx,
-    region: &str,
-    url: &str,
-    get: impl Fn(aws_sdk_sqs::types::QueueAttributeName) -> Option<String>,
-    tags: std::collections::BTreeMap<String, String>,
-) -> Resource {
-    use aws_sdk_sqs::types::QueueAttributeName as Name;
-    doc::Queue {
-        queue_url: url.to_string(),
-        queue_arn: get(Name::QueueArn),
-        kms_master_key_id: get(Name::KmsMasterKeyId),
-        sqs_managed_sse_enabled: get(Name::SqsManagedSseEnabled).as_deref() == Some("true"),
-        policy: get(Name::Policy).map(|p| policy_doc(&p)),
-        fifo_queue: get(Name::FifoQueue).as_deref() == Some("true"),
-    }
-    .resource(&ctx.at(region), tags)
+    Ok(Some(
+        doc::Queue {
+            queue_url: url.to_string(),
+            queue_arn: get(Name::QueueArn),
+            kms_master_key_id: get(Name::KmsMasterKeyId),
+            sqs_managed_sse_enabled: get(Name::SqsManagedSseEnabled).as_deref() == Some("true"),
+            policy: get(Name::Policy).map(|p| policy_doc(&p)),
+            fifo_queue: get(Name::FifoQueue).as_deref() == Some("true"),
+        }
+        .resource(&ctx.at(region), tags),
+    ))
 }
