@@ -28,16 +28,14 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     let arns = match listed(
         &scope,
         "acm:ListCertificates",
-        ctx.call(
-            client
-                .list_certificates()
-                .includes(every_key)
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
-        )
-        .await,
+        client
+            .list_certificates()
+            .includes(every_key)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await,
     ) {
         Ok(x) => x,
         Err(failed) => return failed,
@@ -57,13 +55,11 @@ async fn certificate(
     arn: &str,
 ) -> Result<Option<Resource>, String> {
     let (described, tags) = tokio::join!(
-        ctx.call(client.describe_certificate().certificate_arn(arn).send()),
-        ctx.call(
-            client
-                .list_tags_for_certificate()
-                .certificate_arn(arn)
-                .send()
-        ),
+        client.describe_certificate().certificate_arn(arn).send(),
+        client
+            .list_tags_for_certificate()
+            .certificate_arn(arn)
+            .send(),
     );
     let described =
         described.map_err(|e| format!("acm:DescribeCertificate {arn}: {}", err_text(&e)))?;

@@ -12,8 +12,10 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     let client = super::client!(aws_sdk_cloudtrail, ctx, region);
     let trail_scope = ctx.scope(region, "AWS::CloudTrail::Trail");
     let cov_scope = ctx.scope(region, "AWS::CloudTrail::RegionCoverage");
-    let trails = match ctx
-        .call(client.describe_trails().include_shadow_trails(true).send())
+    let trails = match client
+        .describe_trails()
+        .include_shadow_trails(true)
+        .send()
         .await
     {
         Ok(o) => o.trail_list.unwrap_or_default(),
@@ -83,9 +85,9 @@ async fn trail_details(ctx: &Ctx, client: &Client, t: &Trail) -> Result<Details,
     };
     // Status, selectors and tags are read together.
     let (status, selectors, tags) = tokio::join!(
-        ctx.call(c.get_trail_status().name(arn).send()),
-        ctx.call(c.get_event_selectors().trail_name(arn).send()),
-        ctx.call(c.list_tags().resource_id_list(arn).send()),
+        c.get_trail_status().name(arn).send(),
+        c.get_event_selectors().trail_name(arn).send(),
+        c.list_tags().resource_id_list(arn).send(),
     );
     let status =
         status.map_err(|e| format!("cloudtrail:GetTrailStatus {arn}: {}", err_text(&e)))?;

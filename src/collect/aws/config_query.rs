@@ -14,7 +14,7 @@ use aws_smithy_types::date_time::Format;
 use serde_json::{json, Value};
 
 pub use super::config_aggregator::Aggregate;
-use super::{err_text, Ctx};
+use super::err_text;
 
 /// The columns every SELECT asks for.
 const FIELDS: &str = "resourceId, resourceName, resourceType, arn, accountId, awsRegion, \
@@ -38,12 +38,12 @@ pub enum Items<'a> {
 
 impl Items<'_> {
     /// Every current item of type `t`, as JSON in the shape SELECT gives.
-    pub async fn read(&self, ctx: &Ctx, t: &str) -> Result<Vec<Value>, String> {
-        let selected = self.select(ctx, t).await?;
+    pub async fn read(&self, t: &str) -> Result<Vec<Value>, String> {
+        let selected = self.select(t).await?;
         if !selected.is_empty() {
             return Ok(selected);
         }
-        let ids = self.discovered(ctx, t).await?;
+        let ids = self.discovered(t).await?;
         if ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -51,27 +51,24 @@ impl Items<'_> {
             "SELECT found no items of a type Config lists resources of; reading them in batches");
         let mut out = Vec::new();
         for chunk in ids.chunks(BATCH) {
-            out.extend(self.batch(ctx, t, chunk).await?);
+            out.extend(self.batch(t, chunk).await?);
         }
         Ok(out)
     }
 
-    async fn select(&self, ctx: &Ctx, t: &str) -> Result<Vec<Value>, String> {
+    async fn select(&self, t: &str) -> Result<Vec<Value>, String> {
         let mut out = Vec::new();
         let mut token: Option<String> = None;
         loop {
             let (results, next) = match self {
                 Items::Own(client) => {
                     let expression = format!("SELECT {FIELDS} WHERE resourceType = '{t}'");
-                    let page = ctx
-                        .call(
-                            client
-                                .select_resource_config()
-                                .expression(expression)
-                                .limit(100)
-                                .set_next_token(token.clone())
-                                .send(),
-                        )
+                    let page = client
+                        .select_resource_config()
+                        .expression(expression)
+                        .limit(100)
+                        .set_next_token(token.clone())
+                        .send()
                         .await
                         .map_err(|e| {
                             format!("config:SelectResourceConfig {t}: {}", err_text(&e))
@@ -87,16 +84,14 @@ impl Items<'_> {
                         "SELECT {FIELDS} WHERE resourceType = '{t}' AND accountId = '{account}' AND awsRegion = '{}'",
                         item_region(t, region)
                     );
-                    let page = ctx
-                        .call(
-                            agg.client
-                                .select_aggregate_resource_config()
-                                .configuration_aggregator_name(&agg.name)
-                                .expression(expression)
-                                .limit(100)
-                                .set_next_token(token.clone())
-                                .send(),
-                        )
+                    let page = agg
+                        .client
+                        .select_aggregate_resource_config()
+                        .configuration_aggregator_name(&agg.name)
+                        .expression(expression)
+                        .limit(100)
+                        .set_next_token(token.clone())
+                        .send()
                         .await
                         .map_err(|e| {
                             format!(
@@ -123,21 +118,18 @@ impl Items<'_> {
 
     /// The resources of type `t` Config lists (deleted ones left out): their ids and the
     /// region an aggregator files them under.
-    async fn discovered(&self, ctx: &Ctx, t: &str) -> Result<Vec<(String, String)>, String> {
+    async fn discovered(&self, t: &str) -> Result<Vec<(String, String)>, String> {
         let mut out = Vec::new();
         let mut token: Option<String> = None;
         loop {
             let next = match self {
                 Items::Own(client) => {
-                    let page = ctx
-                        .call(
-                            client
-                                .list_discovered_resources()
-                                .resource_type(ResourceType::from(t))
-                                .limit(100)
-                                .set_next_token(token.clone())
-                                .send(),
-                        )
+                    let page = client
+                        .list_discovered_resources()
+                        .resource_type(ResourceType::from(t))
+                        .limit(100)
+                        .set_next_token(token.clone())
+                        .send()
                         .await
                         .map_err(|e| {
                             format!("config:ListDiscoveredResources {t}: {}", err_text(&e))
@@ -154,22 +146,20 @@ impl Items<'_> {
                     account,
                     region,
                 } => {
-                    let page = ctx
-                        .call(
-                            agg.client
-                                .list_aggregate_discovered_resources()
-                                .configuration_aggregator_name(&agg.name)
-                                .resource_type(ResourceType::from(t))
-                                .filters(
-                                    ResourceFilters::builder()
-                                        .account_id(*account)
-                                        .region(item_region(t, region))
-                                        .build(),
-                                )
-                                .limit(100)
-                                .set_next_token(token.clone())
-                                .send(),
+                    let page = agg
+                        .client
+                        .list_aggregate_discovered_resources()
+                        .configuration_aggregator_name(&agg.name)
+                        .resource_type(ResourceType::from(t))
+                        .filters(
+                            ResourceFilters::builder()
+                                .account_id(*account)
+                                .region(item_region(t, region))
+                                .build(),
                         )
+                        .limit(100)
+                        .set_next_token(token.clone())
+                        .send()
                         .await
                         .map_err(|e| {
                             format!(
@@ -196,12 +186,7 @@ impl Items<'_> {
 
     /// The items of up to [`BATCH`] resources; keys the service leaves unprocessed are
     /// asked once more, and any still left fail the read.
-    async fn batch(
-        &self,
-        ctx: &Ctx,
-        t: &str,
-        ids: &[(String, String)],
-    ) -> Result<Vec<Value>, String> {
+    async fn batch(&self, t: &str, ids: &[(String, String)]) -> Result<Vec<Value>, String> {
         let mut out = Vec::new();
         let mut pending: Vec<(String, String)> = ids.to_vec();
         for _ in 0..2 {
@@ -220,13 +205,10 @@ impl Items<'_> {
                                 .map_err(|e| e.to_string())
                         })
                         .collect::<Result<Vec<_>, _>>()?;
-                    let got = ctx
-                        .call(
-                            client
-                                .batch_get_resource_config()
-                                .set_resource_keys(Some(keys))
-                                .send(),
-                        )
+                    let got = client
+                        .batch_get_resource_config()
+                        .set_resource_keys(Some(keys))
+                        .send()
                         .await
                         .map_err(|e| {
                             format!("config:BatchGetResourceConfig {t}: {}", err_text(&e))
@@ -255,14 +237,12 @@ impl Items<'_> {
                                 .map_err(|e| e.to_string())
                         })
                         .collect::<Result<Vec<_>, _>>()?;
-                    let got = ctx
-                        .call(
-                            agg.client
-                                .batch_get_aggregate_resource_config()
-                                .configuration_aggregator_name(&agg.name)
-                                .set_resource_identifiers(Some(keys))
-                                .send(),
-                        )
+                    let got = agg
+                        .client
+                        .batch_get_aggregate_resource_config()
+                        .configuration_aggregator_name(&agg.name)
+                        .set_resource_identifiers(Some(keys))
+                        .send()
                         .await
                         .map_err(|e| {
                             format!(

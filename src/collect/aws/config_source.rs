@@ -62,7 +62,7 @@ pub async fn collect(
         };
         ctx.scope(r, t)
     };
-    let recorder = match recorder(ctx, &client, region).await {
+    let recorder = match recorder(&client, region).await {
         Ok(r) => r,
         Err(why) => {
             return types
@@ -102,7 +102,7 @@ pub async fn collect(
             ));
             continue;
         }
-        out.push(match items.read(ctx, t).await {
+        out.push(match items.read(t).await {
             Ok(items) => documents(scope(t), items, recorder.daily, max_age_hours),
             Err(e) => ScopeResult::failed(scope(t), e),
         });
@@ -111,14 +111,10 @@ pub async fn collect(
 }
 
 /// The region's recorder, if it exists, records and last succeeded recently enough.
-async fn recorder(
-    ctx: &Ctx,
-    client: &aws_sdk_config::Client,
-    region: &str,
-) -> Result<Recorder, String> {
+async fn recorder(client: &aws_sdk_config::Client, region: &str) -> Result<Recorder, String> {
     let (recorders, statuses) = tokio::join!(
-        ctx.call(client.describe_configuration_recorders().send()),
-        ctx.call(client.describe_configuration_recorder_status().send()),
+        client.describe_configuration_recorders().send(),
+        client.describe_configuration_recorder_status().send(),
     );
     let recorders = recorders
         .map_err(|e| format!("config:DescribeConfigurationRecorders: {}", err_text(&e)))?;

@@ -1,5 +1,5 @@
-//! The context every collector task of one account's scan shares: its SDK config, the
-//! bound on calls in flight, the retry partition of each (service, region), the call
+//! The context every collector task of one account's scan shares: its SDK config (whose
+//! HTTP client paces calls and bounds those in flight, `pace.rs`), the retry partition of each (service, region), the call
 //! counter; and the `client!` macro that makes a service's client from it.
 
 use std::collections::BTreeMap;
@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use aws_config::{Region, SdkConfig};
 use aws_sdk_ec2::config::retry::{RetryPartition, TokenBucket};
-use tokio::sync::Semaphore;
 
 use super::calls::CountCalls;
 use crate::model::resource::scope_key;
@@ -39,9 +38,8 @@ pub struct Ctx {
     pub account: String,
     pub sdk: SdkConfig,
     pub endpoint_url: Option<String>,
-    pub(super) limit: Arc<Semaphore>,
-    /// `max_concurrency`: the bound `limit` holds, and how many per-item reads are started
-    /// at once.
+    /// `max_concurrency`: the bound on calls in flight the SDK config's client holds, and
+    /// how many per-item reads are started at once.
     pub(super) width: usize,
     /// The retry partition of each (service, region) of this account.
     pub(super) partitions: Arc<std::sync::Mutex<BTreeMap<(String, String), RetryPartition>>>,
@@ -87,25 +85,26 @@ impl Ctx {
         CountCalls(self.stats.clone())
     }
 
-    /// Runs one API operation (or one paginated listing) while holding a permit, so at most
-    /// `max_concurrency` are in flight across all services and regions.
-    pub async fn call<F: std::future::Future>(&self, f: F) -> F::Output {
-        let _permit = self.limit.acquire().await.expect("semaphore never closed");
-        f.await
-    }
-
-    /// Reads every item concurrently (each call still waits for a permit of [`Ctx::call`]),
-    /// the answers in the items' order: per-bucket, per-key and per-trail reads fan out
-    /// instead of following one another.
+    /// Reads every item concurrently, at most `max_concurrency` items at once (each call still
+    /// waits for its service's rate and a slot in flight), the answers in the items' order:
+    /// per-bucket, per-key and per-trail reads fan out instead of following one another.
+    /// The next item starts when any one finishes, so one slow answer (a bucket in a far
+    /// region, a retried call) holds up only its own item.
     ///
     /// The reads come made (a `Vec`, not a mapping closure): a closure in the stream's type
     /// makes the collection non-`Send` (rust-lang/rust#102211), and the daemon spawns it.
     pub async fn each<Fut: std::future::Future>(&self, reads: Vec<Fut>) -> Vec<Fut::Output> {
         use futures::StreamExt as _;
-        futures::stream::iter(reads)
-            .buffered(self.width)
+        let mut numbered = Vec::with_capacity(reads.len());
+        for (n, read) in reads.into_iter().enumerate() {
+            numbered.push(async move { (n, read.await) });
+        }
+        let mut answers: Vec<(usize, Fut::Output)> = futures::stream::iter(numbered)
+            .buffer_unordered(self.width)
             .collect()
-            .await
+            .await;
+        answers.sort_unstable_by_key(|(n, _)| *n);
+        answers.into_iter().map(|(_, answer)| answer).collect()
     }
 
     pub fn scope(&self, region: &str, resource_type: &str) -> String {

@@ -17,15 +17,13 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     let names = match listed(
         &scope,
         "dynamodb:ListTables",
-        ctx.call(
-            client
-                .list_tables()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
-        )
-        .await,
+        client
+            .list_tables()
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await,
     ) {
         Ok(x) => x,
         Err(failed) => return failed,
@@ -44,8 +42,8 @@ async fn table(
     name: &str,
 ) -> Result<Option<Resource>, String> {
     let (described, backups) = tokio::join!(
-        ctx.call(client.describe_table().table_name(name).send()),
-        ctx.call(client.describe_continuous_backups().table_name(name).send()),
+        client.describe_table().table_name(name).send(),
+        client.describe_continuous_backups().table_name(name).send(),
     );
     let described =
         described.map_err(|e| format!("dynamodb:DescribeTable {name}: {}", err_text(&e)))?;
@@ -64,8 +62,10 @@ async fn table(
         .and_then(|p| p.point_in_time_recovery_status())
         .map(|s| s.as_str().to_string());
     let arn = t.table_arn().unwrap_or_default();
-    let tags = ctx
-        .call(client.list_tags_of_resource().resource_arn(arn).send())
+    let tags = client
+        .list_tags_of_resource()
+        .resource_arn(arn)
+        .send()
         .await
         .map_err(|e| format!("dynamodb:ListTagsOfResource {name}: {}", err_text(&e)))?;
     let tags = tag_map(tags.tags().iter().map(|t| (Some(t.key()), Some(t.value()))));

@@ -37,14 +37,11 @@ fn done(ctx: &Ctx, region: &str, t: &str, r: Result<Vec<Resource>, String>) -> S
 }
 
 async fn instances(ctx: &Ctx, client: &Client, region: &str) -> ScopeResult {
-    let r = ctx
-        .call(
-            client
-                .describe_instances()
-                .into_paginator()
-                .send()
-                .try_collect(),
-        )
+    let r = client
+        .describe_instances()
+        .into_paginator()
+        .send()
+        .try_collect()
         .await
         .map_err(|e| format!("ec2:DescribeInstances: {}", err_text(&e)))
         .map(|pages| {
@@ -102,15 +99,12 @@ pub fn normalize_instance(at: &Place, i: &Instance) -> Resource {
 }
 
 async fn volumes(ctx: &Ctx, client: &Client, region: &str) -> ScopeResult {
-    let r = ctx
-        .call(
-            client
-                .describe_volumes()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
-        )
+    let r = client
+        .describe_volumes()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
         .await
         .map_err(|e| format!("ec2:DescribeVolumes: {}", err_text(&e)))
         .map(|v| {
@@ -146,16 +140,13 @@ pub fn normalize_volume(at: &Place, v: &Volume) -> Resource {
 }
 
 async fn snapshots(ctx: &Ctx, client: &Client, region: &str) -> ScopeResult {
-    let r = ctx
-        .call(
-            client
-                .describe_snapshots()
-                .owner_ids("self")
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
-        )
+    let r = client
+        .describe_snapshots()
+        .owner_ids("self")
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
         .await
         .map_err(|e| format!("ec2:DescribeSnapshots: {}", err_text(&e)))
         .map(|v| {
@@ -181,8 +172,9 @@ pub fn normalize_snapshot(at: &Place, s: &Snapshot) -> Resource {
 }
 
 async fn addresses(ctx: &Ctx, client: &Client, region: &str) -> ScopeResult {
-    let r = ctx
-        .call(client.describe_addresses().send())
+    let r = client
+        .describe_addresses()
+        .send()
         .await
         .map_err(|e| format!("ec2:DescribeAddresses: {}", err_text(&e)))
         .map(|out| {
@@ -207,15 +199,12 @@ pub fn normalize_address(at: &Place, a: &Address) -> Resource {
 }
 
 async fn security_groups(ctx: &Ctx, client: &Client, region: &str) -> ScopeResult {
-    let r = ctx
-        .call(
-            client
-                .describe_security_groups()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
-        )
+    let r = client
+        .describe_security_groups()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
         .await
         .map_err(|e| format!("ec2:DescribeSecurityGroups: {}", err_text(&e)))
         .map(|v| {
@@ -269,22 +258,18 @@ pub fn normalize_security_group(at: &Place, g: &SecurityGroup) -> Resource {
 
 async fn vpcs(ctx: &Ctx, client: &Client, region: &str) -> ScopeResult {
     let (vpcs, logs) = tokio::join!(
-        ctx.call(
-            client
-                .describe_vpcs()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-        ),
-        ctx.call(
-            client
-                .describe_flow_logs()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-        ),
+        client
+            .describe_vpcs()
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect(),
+        client
+            .describe_flow_logs()
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect(),
     );
     // Without flow logs a VPC document would be wrong, so both calls must succeed.
     let r = match (vpcs, logs) {
@@ -320,8 +305,9 @@ pub fn normalize_vpc(at: &Place, v: &Vpc, logs: &[FlowLog]) -> Resource {
 }
 
 async fn ebs_default(ctx: &Ctx, client: &Client, region: &str) -> ScopeResult {
-    let r = ctx
-        .call(client.get_ebs_encryption_by_default().send())
+    let r = client
+        .get_ebs_encryption_by_default()
+        .send()
         .await
         .map_err(|e| format!("ec2:GetEbsEncryptionByDefault: {}", err_text(&e)))
         .map(|out| {

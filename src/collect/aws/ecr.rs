@@ -18,15 +18,13 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     let repos = match listed(
         &scope,
         "ecr:DescribeRepositories",
-        ctx.call(
-            client
-                .describe_repositories()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
-        )
-        .await,
+        client
+            .describe_repositories()
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await,
     ) {
         Ok(x) => x,
         Err(failed) => return failed,
@@ -47,9 +45,9 @@ pub(super) async fn repository(
     let name = r.repository_name().unwrap_or_default();
     let arn = r.repository_arn().unwrap_or_default();
     let (lifecycle, policy, tags) = tokio::join!(
-        ctx.call(client.get_lifecycle_policy().repository_name(name).send()),
-        ctx.call(client.get_repository_policy().repository_name(name).send()),
-        ctx.call(client.list_tags_for_resource().resource_arn(arn).send()),
+        client.get_lifecycle_policy().repository_name(name).send(),
+        client.get_repository_policy().repository_name(name).send(),
+        client.list_tags_for_resource().resource_arn(arn).send(),
     );
     let lifecycle = match lifecycle {
         Ok(l) => l.lifecycle_policy_text().map(policy_doc),

@@ -31,15 +31,12 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
 
 async fn clusters_and_services(ctx: &Ctx, client: &Client, region: &str) -> Vec<ScopeResult> {
     let (cs, ss) = (ctx.scope(region, CLUSTER), ctx.scope(region, SERVICE));
-    let arns = match ctx
-        .call(
-            client
-                .list_clusters()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
-        )
+    let arns = match client
+        .list_clusters()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
         .await
     {
         Ok(a) => a,
@@ -55,15 +52,12 @@ async fn clusters_and_services(ctx: &Ctx, client: &Client, region: &str) -> Vec<
     let mut clusters = Vec::new();
     let mut errors = Vec::new();
     for chunk in arns.chunks(100) {
-        match ctx
-            .call(
-                client
-                    .describe_clusters()
-                    .set_clusters(Some(chunk.to_vec()))
-                    .include(ClusterField::Tags)
-                    .include(ClusterField::Settings)
-                    .send(),
-            )
+        match client
+            .describe_clusters()
+            .set_clusters(Some(chunk.to_vec()))
+            .include(ClusterField::Tags)
+            .include(ClusterField::Settings)
+            .send()
             .await
         {
             Ok(o) => clusters.extend(o.clusters().iter().map(|c| cluster(&at, c))),
@@ -112,30 +106,24 @@ async fn services(
     region: &str,
     cluster: &str,
 ) -> Result<Vec<Resource>, String> {
-    let arns = ctx
-        .call(
-            client
-                .list_services()
-                .cluster(cluster)
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
-        )
+    let arns = client
+        .list_services()
+        .cluster(cluster)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
         .await
         .map_err(|e| format!("ecs:ListServices {cluster}: {}", err_text(&e)))?;
     let at = ctx.at(region);
     let mut out = Vec::new();
     for chunk in arns.chunks(10) {
-        let o = ctx
-            .call(
-                client
-                    .describe_services()
-                    .cluster(cluster)
-                    .set_services(Some(chunk.to_vec()))
-                    .include(ServiceField::Tags)
-                    .send(),
-            )
+        let o = client
+            .describe_services()
+            .cluster(cluster)
+            .set_services(Some(chunk.to_vec()))
+            .include(ServiceField::Tags)
+            .send()
             .await
             .map_err(|e| format!("ecs:DescribeServices {cluster}: {}", err_text(&e)))?;
         out.extend(o.services().iter().map(|s| service(&at, s)));
@@ -173,16 +161,13 @@ fn service(at: &Place, s: &aws_sdk_ecs::types::Service) -> Resource {
 
 async fn task_definitions(ctx: &Ctx, client: &Client, region: &str) -> ScopeResult {
     let scope = ctx.scope(region, TASK_DEFINITION);
-    let families = match ctx
-        .call(
-            client
-                .list_task_definition_families()
-                .status(TaskDefinitionFamilyStatus::Active)
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
-        )
+    let families = match client
+        .list_task_definition_families()
+        .status(TaskDefinitionFamilyStatus::Active)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
         .await
     {
         Ok(f) => f,
@@ -196,14 +181,11 @@ async fn task_definitions(ctx: &Ctx, client: &Client, region: &str) -> ScopeResu
     let reads = families
         .iter()
         .map(|f| async move {
-            let o = ctx
-                .call(
-                    client
-                        .describe_task_definition()
-                        .task_definition(f)
-                        .include(TaskDefinitionField::Tags)
-                        .send(),
-                )
+            let o = client
+                .describe_task_definition()
+                .task_definition(f)
+                .include(TaskDefinitionField::Tags)
+                .send()
                 .await
                 .map_err(|e| format!("ecs:DescribeTaskDefinition {f}: {}", err_text(&e)))?;
             let tags = tag_map(o.tags().iter().map(|t| (t.key(), t.value())));

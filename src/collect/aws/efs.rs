@@ -17,15 +17,13 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     let systems = match listed(
         &scope,
         "elasticfilesystem:DescribeFileSystems",
-        ctx.call(
-            client
-                .describe_file_systems()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
-        )
-        .await,
+        client
+            .describe_file_systems()
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await,
     ) {
         Ok(x) => x,
         Err(failed) => return failed,
@@ -36,8 +34,10 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
             let client = &client;
             async move {
                 let id = f.file_system_id();
-                let status = match ctx
-                    .call(client.describe_backup_policy().file_system_id(id).send())
+                let status = match client
+                    .describe_backup_policy()
+                    .file_system_id(id)
+                    .send()
                     .await
                 {
                     Ok(o) => o.backup_policy().map(|p| p.status().as_str().to_string()),

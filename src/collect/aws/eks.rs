@@ -16,15 +16,13 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     let names = match listed(
         &scope,
         "eks:ListClusters",
-        ctx.call(
-            client
-                .list_clusters()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
-        )
-        .await,
+        client
+            .list_clusters()
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await,
     ) {
         Ok(x) => x,
         Err(failed) => return failed,
@@ -42,37 +40,34 @@ async fn cluster(
     region: &str,
     name: &str,
 ) -> Result<Option<Resource>, String> {
-    let described = ctx
-        .call(client.describe_cluster().name(name).send())
+    let described = client
+        .describe_cluster()
+        .name(name)
+        .send()
         .await
         .map_err(|e| format!("eks:DescribeCluster {name}: {}", err_text(&e)))?;
     let Some(c) = described.cluster() else {
         return Ok(None);
     };
-    let groups = ctx
-        .call(
-            client
-                .list_nodegroups()
-                .cluster_name(name)
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
-        )
+    let groups = client
+        .list_nodegroups()
+        .cluster_name(name)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
         .await
         .map_err(|e| format!("eks:ListNodegroups {name}: {}", err_text(&e)))?;
     let reads = groups
         .iter()
         .map(|g| async move {
-            ctx.call(
-                client
-                    .describe_nodegroup()
-                    .cluster_name(name)
-                    .nodegroup_name(g)
-                    .send(),
-            )
-            .await
-            .map_err(|e| format!("eks:DescribeNodegroup {name}/{g}: {}", err_text(&e)))
+            client
+                .describe_nodegroup()
+                .cluster_name(name)
+                .nodegroup_name(g)
+                .send()
+                .await
+                .map_err(|e| format!("eks:DescribeNodegroup {name}/{g}: {}", err_text(&e)))
         })
         .collect();
     let mut nodegroups = Vec::new();

@@ -16,15 +16,13 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     let groups = match listed(
         &scope,
         "elasticache:DescribeReplicationGroups",
-        ctx.call(
-            client
-                .describe_replication_groups()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
-        )
-        .await,
+        client
+            .describe_replication_groups()
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await,
     ) {
         Ok(x) => x,
         Err(failed) => return failed,
@@ -35,8 +33,10 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
             let client = &client;
             async move {
                 let arn = g.arn().unwrap_or_default();
-                let tags = ctx
-                    .call(client.list_tags_for_resource().resource_name(arn).send())
+                let tags = client
+                    .list_tags_for_resource()
+                    .resource_name(arn)
+                    .send()
                     .await
                     .map_err(|e| {
                         format!("elasticache:ListTagsForResource {arn}: {}", err_text(&e))

@@ -18,15 +18,12 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     let scope = ctx.scope(region, TYPE);
     let client = super::client!(aws_sdk_elasticloadbalancingv2, ctx, region);
     let waf = super::client!(aws_sdk_wafv2, ctx, region);
-    let lbs = match ctx
-        .call(
-            client
-                .describe_load_balancers()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
-        )
+    let lbs = match client
+        .describe_load_balancers()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
         .await
     {
         Ok(l) => l,
@@ -47,13 +44,10 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
         .filter_map(|l| l.load_balancer_arn().map(str::to_string))
         .collect();
     for chunk in arns.chunks(20) {
-        match ctx
-            .call(
-                client
-                    .describe_tags()
-                    .set_resource_arns(Some(chunk.to_vec()))
-                    .send(),
-            )
+        match client
+            .describe_tags()
+            .set_resource_arns(Some(chunk.to_vec()))
+            .send()
             .await
         {
             Ok(o) => {
@@ -97,27 +91,25 @@ pub(super) async fn load_balancer(
     let name = lb.load_balancer_name().unwrap_or_default();
     let application = lb.r#type() == Some(&LoadBalancerTypeEnum::Application);
     let (attributes, listeners, acl) = tokio::join!(
-        ctx.call(
-            client
-                .describe_load_balancer_attributes()
-                .load_balancer_arn(arn)
-                .send()
-        ),
-        ctx.call(
-            client
-                .describe_listeners()
-                .load_balancer_arn(arn)
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-        ),
+        client
+            .describe_load_balancer_attributes()
+            .load_balancer_arn(arn)
+            .send(),
+        client
+            .describe_listeners()
+            .load_balancer_arn(arn)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect(),
         async {
             if !application {
                 return Ok(None);
             }
-            match ctx
-                .call(waf.get_web_acl_for_resource().resource_arn(arn).send())
+            match waf
+                .get_web_acl_for_resource()
+                .resource_arn(arn)
+                .send()
                 .await
             {
                 Ok(o) => Ok(o.web_acl().map(|a| a.arn().to_string())),

@@ -14,15 +14,13 @@ pub async fn guardduty(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     let ids = match listed(
         &scope,
         "guardduty:ListDetectors",
-        ctx.call(
-            client
-                .list_detectors()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
-        )
-        .await,
+        client
+            .list_detectors()
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await,
     ) {
         Ok(x) => x,
         Err(failed) => return failed,
@@ -38,7 +36,7 @@ pub async fn guardduty(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
             vec![none.resource(&at, Default::default())],
         )];
     };
-    let d = match ctx.call(client.get_detector().detector_id(id).send()).await {
+    let d = match client.get_detector().detector_id(id).send().await {
         Ok(d) => d,
         Err(e) => {
             return vec![ScopeResult::failed(
@@ -73,7 +71,7 @@ pub async fn guardduty(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
 pub async fn securityhub(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     let scope = ctx.scope(region, doc::Hub::TYPE);
     let client = super::client!(aws_sdk_securityhub, ctx, region);
-    let hub = match ctx.call(client.describe_hub().send()).await {
+    let hub = match client.describe_hub().send().await {
         Ok(h) => doc::Hub {
             enabled: true,
             hub_arn: h.hub_arn().map(Into::into),
@@ -100,8 +98,8 @@ pub async fn config_recorder(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     let scope = ctx.scope(region, doc::ConfigurationRecorder::TYPE);
     let client = super::client!(aws_sdk_config, ctx, region);
     let (recorders, statuses) = tokio::join!(
-        ctx.call(client.describe_configuration_recorders().send()),
-        ctx.call(client.describe_configuration_recorder_status().send()),
+        client.describe_configuration_recorders().send(),
+        client.describe_configuration_recorder_status().send(),
     );
     let recorders = match recorders {
         Ok(r) => r,
@@ -184,15 +182,12 @@ pub async fn config_recorder(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
 pub async fn access_analyzer(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     let scope = ctx.scope(region, doc::AnalyzerCoverage::TYPE);
     let client = super::client!(aws_sdk_accessanalyzer, ctx, region);
-    let r = ctx
-        .call(
-            client
-                .list_analyzers()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
-        )
+    let r = client
+        .list_analyzers()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
         .await
         .map_err(|e| format!("access-analyzer:ListAnalyzers: {}", err_text(&e)))
         .map(|analyzers| {
@@ -215,7 +210,7 @@ pub async fn access_analyzer(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
 /// The IAM password policy, read with the `iam` service's client.
 pub async fn password_policy(ctx: &Ctx, client: &aws_sdk_iam::Client, region: &str) -> ScopeResult {
     let scope = ctx.scope(region, doc::PasswordPolicy::TYPE);
-    let policy = match ctx.call(client.get_account_password_policy().send()).await {
+    let policy = match client.get_account_password_policy().send().await {
         Ok(o) => match o.password_policy() {
             Some(p) => doc::PasswordPolicy {
                 present: true,
@@ -250,13 +245,10 @@ pub async fn password_policy(ctx: &Ctx, client: &aws_sdk_iam::Client, region: &s
 pub async fn account_public_access_block(ctx: &Ctx, home: &str) -> Vec<ScopeResult> {
     let scope = ctx.scope("global", doc::AccountPublicAccessBlock::TYPE);
     let client = s3control(ctx, home);
-    let block = match ctx
-        .call(
-            client
-                .get_public_access_block()
-                .account_id(&ctx.account)
-                .send(),
-        )
+    let block = match client
+        .get_public_access_block()
+        .account_id(&ctx.account)
+        .send()
         .await
     {
         Ok(o) => {

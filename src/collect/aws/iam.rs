@@ -56,27 +56,23 @@ pub async fn collect(ctx: &Ctx) -> Vec<ScopeResult> {
     // IAM is global; its endpoint lives in us-east-1 for the standard partition.
     let client = super::client!(aws_sdk_iam, ctx, "us-east-1");
     let (details, report, summary, mfa) = tokio::join!(
-        ctx.call(
-            client
-                .get_account_authorization_details()
-                .filter(EntityType::User)
-                .filter(EntityType::Role)
-                .filter(EntityType::Group)
-                .filter(EntityType::LocalManagedPolicy)
-                .into_paginator()
-                .send()
-                .try_collect()
-        ),
-        credential_report(ctx, &client),
-        ctx.call(client.get_account_summary().send()),
-        ctx.call(
-            client
-                .list_virtual_mfa_devices()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-        ),
+        client
+            .get_account_authorization_details()
+            .filter(EntityType::User)
+            .filter(EntityType::Role)
+            .filter(EntityType::Group)
+            .filter(EntityType::LocalManagedPolicy)
+            .into_paginator()
+            .send()
+            .try_collect(),
+        credential_report(&client),
+        client.get_account_summary().send(),
+        client
+            .list_virtual_mfa_devices()
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect(),
     );
     let details =
         details.map_err(|e| format!("iam:GetAccountAuthorizationDetails: {}", err_text(&e)));
@@ -168,13 +164,11 @@ fn root_user(
 }
 
 /// Generates the credential report (waiting for it) and returns its rows by user name.
-async fn credential_report(
-    ctx: &Ctx,
-    client: &Client,
-) -> Result<HashMap<String, Map<String, Value>>, String> {
+async fn credential_report(client: &Client) -> Result<HashMap<String, Map<String, Value>>, String> {
     for attempt in 0..20 {
-        let state = ctx
-            .call(client.generate_credential_report().send())
+        let state = client
+            .generate_credential_report()
+            .send()
             .await
             .map_err(|e| format!("iam:GenerateCredentialReport: {}", err_text(&e)))?;
         if state.state() == Some(&ReportStateType::Complete) {
@@ -182,8 +176,9 @@ async fn credential_report(
         }
         tokio::time::sleep(std::time::Duration::from_millis(250 * (attempt + 1))).await;
     }
-    let report = ctx
-        .call(client.get_credential_report().send())
+    let report = client
+        .get_credential_report()
+        .send()
         .await
         .map_err(|e| format!("iam:GetCredentialReport: {}", err_text(&e)))?;
     let content = report

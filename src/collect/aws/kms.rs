@@ -14,15 +14,12 @@ const TYPE: &str = "AWS::KMS::Key";
 pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     let scope = ctx.scope(region, TYPE);
     let client = super::client!(aws_sdk_kms, ctx, region);
-    let keys = match ctx
-        .call(
-            client
-                .list_keys()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
-        )
+    let keys = match client
+        .list_keys()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
         .await
     {
         Ok(k) => k,
@@ -56,8 +53,10 @@ pub(super) async fn key(
     region: &str,
     id: &str,
 ) -> Result<Option<Resource>, String> {
-    let described = ctx
-        .call(client.describe_key().key_id(id).send())
+    let described = client
+        .describe_key()
+        .key_id(id)
+        .send()
         .await
         .map_err(|e| format!("kms:DescribeKey {id}: {}", err_text(&e)))?;
     let Some(meta) = described.key_metadata() else {
@@ -77,12 +76,15 @@ pub(super) async fn key(
             if !queried {
                 return Ok(None);
             }
-            ctx.call(client.get_key_rotation_status().key_id(id).send())
+            client
+                .get_key_rotation_status()
+                .key_id(id)
+                .send()
                 .await
                 .map(|o| Some(o.key_rotation_enabled()))
                 .map_err(|e| format!("kms:GetKeyRotationStatus {id}: {}", err_text(&e)))
         },
-        ctx.call(client.list_resource_tags().key_id(id).send()),
+        client.list_resource_tags().key_id(id).send(),
     );
     let rotation = rotation?;
     let tags = tags.map_err(|e| format!("kms:ListResourceTags {id}: {}", err_text(&e)))?;

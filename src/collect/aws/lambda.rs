@@ -17,15 +17,13 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     let functions = match listed(
         &scope,
         "lambda:ListFunctions",
-        ctx.call(
-            client
-                .list_functions()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
-        )
-        .await,
+        client
+            .list_functions()
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await,
     ) {
         Ok(x) => x,
         Err(failed) => return failed,
@@ -51,9 +49,9 @@ async fn function(
     let name = f.function_name().unwrap_or_default();
     let arn = f.function_arn().unwrap_or(name);
     let (tags, policy, url) = tokio::join!(
-        ctx.call(client.list_tags().resource(arn).send()),
-        ctx.call(client.get_policy().function_name(name).send()),
-        ctx.call(client.get_function_url_config().function_name(name).send()),
+        client.list_tags().resource(arn).send(),
+        client.get_policy().function_name(name).send(),
+        client.get_function_url_config().function_name(name).send(),
     );
     let tags = tags
         .map_err(|e| format!("lambda:ListTags {name}: {}", err_text(&e)))?

@@ -17,15 +17,13 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     let groups = match listed(
         &scope,
         "logs:DescribeLogGroups",
-        ctx.call(
-            client
-                .describe_log_groups()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
-        )
-        .await,
+        client
+            .describe_log_groups()
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await,
     ) {
         Ok(x) => x,
         Err(failed) => return failed,
@@ -48,8 +46,10 @@ pub(super) async fn log_group(
         .arn()
         .map(|a| a.trim_end_matches(":*").to_string())
         .unwrap_or_default();
-    let tags = ctx
-        .call(client.list_tags_for_resource().resource_arn(&arn).send())
+    let tags = client
+        .list_tags_for_resource()
+        .resource_arn(&arn)
+        .send()
         .await
         .map_err(|e| format!("logs:ListTagsForResource {name}: {}", err_text(&e)))?
         .tags()

@@ -15,15 +15,13 @@ pub async fn sns(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     let topics = match listed(
         &scope,
         "sns:ListTopics",
-        ctx.call(
-            client
-                .list_topics()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
-        )
-        .await,
+        client
+            .list_topics()
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await,
     ) {
         Ok(x) => x,
         Err(failed) => return failed,
@@ -44,8 +42,8 @@ pub(super) async fn topic(
     arn: &str,
 ) -> Result<Option<Resource>, String> {
     let (attrs, tags) = tokio::join!(
-        ctx.call(client.get_topic_attributes().topic_arn(arn).send()),
-        ctx.call(client.list_tags_for_resource().resource_arn(arn).send()),
+        client.get_topic_attributes().topic_arn(arn).send(),
+        client.list_tags_for_resource().resource_arn(arn).send(),
     );
     let attrs = attrs.map_err(|e| format!("sns:GetTopicAttributes {arn}: {}", err_text(&e)))?;
     let tags = tags.map_err(|e| format!("sns:ListTagsForResource {arn}: {}", err_text(&e)))?;
@@ -69,15 +67,13 @@ pub async fn sqs(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     let urls = match listed(
         &scope,
         "sqs:ListQueues",
-        ctx.call(
-            client
-                .list_queues()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
-        )
-        .await,
+        client
+            .list_queues()
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await,
     ) {
         Ok(x) => x,
         Err(failed) => return failed,
@@ -98,18 +94,16 @@ pub(super) async fn queue_read(
 ) -> Result<Option<Resource>, String> {
     use aws_sdk_sqs::types::QueueAttributeName as Name;
     let (attrs, tags) = tokio::join!(
-        ctx.call(
-            client
-                .get_queue_attributes()
-                .queue_url(url)
-                .attribute_names(Name::QueueArn)
-                .attribute_names(Name::KmsMasterKeyId)
-                .attribute_names(Name::SqsManagedSseEnabled)
-                .attribute_names(Name::Policy)
-                .attribute_names(Name::FifoQueue)
-                .send()
-        ),
-        ctx.call(client.list_queue_tags().queue_url(url).send()),
+        client
+            .get_queue_attributes()
+            .queue_url(url)
+            .attribute_names(Name::QueueArn)
+            .attribute_names(Name::KmsMasterKeyId)
+            .attribute_names(Name::SqsManagedSseEnabled)
+            .attribute_names(Name::Policy)
+            .attribute_names(Name::FifoQueue)
+            .send(),
+        client.list_queue_tags().queue_url(url).send(),
     );
     let attrs = attrs.map_err(|e| format!("sqs:GetQueueAttributes {url}: {}", err_text(&e)))?;
     let tags = tags

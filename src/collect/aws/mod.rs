@@ -44,7 +44,6 @@ use std::sync::Arc;
 
 use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
-use tokio::sync::Semaphore;
 
 use super::ScopeResult;
 use crate::model::resource::scope_key;
@@ -191,7 +190,7 @@ pub async fn load(opts: &AwsOptions) -> SdkConfig {
     if let Some(url) = &opts.endpoint_url {
         loader = loader.endpoint_url(url);
     }
-    let sdk = paced(loader.load().await);
+    let sdk = paced(loader.load().await, opts.max_concurrency);
     let Some(role) = &opts.role else {
         return sdk;
     };
@@ -212,7 +211,7 @@ pub async fn load(opts: &AwsOptions) -> SdkConfig {
 /// account, as each `load` is. The client is the SDK's default one (rustls with aws-lc, the
 /// proxy from `HTTPS_PROXY` / `NO_PROXY`), made here because the SDK config holds none until
 /// a service client makes it.
-fn paced(sdk: SdkConfig) -> SdkConfig {
+fn paced(sdk: SdkConfig, in_flight: usize) -> SdkConfig {
     use aws_smithy_http_client::{proxy::ProxyConfig, tls, Builder, ConnectorBuilder};
     let http = sdk.http_client().unwrap_or_else(|| {
         Builder::new().build_with_connector_fn(|settings, components| {
@@ -228,7 +227,7 @@ fn paced(sdk: SdkConfig) -> SdkConfig {
         })
     });
     sdk.to_builder()
-        .http_client(Arc::new(pace::Pace::default()).wrap(http))
+        .http_client(Arc::new(pace::Pace::new(in_flight)).wrap(http))
         .build()
 }
 
@@ -284,7 +283,6 @@ pub async fn connect(opts: &AwsOptions) -> Result<(Ctx, Vec<String>)> {
             account,
             sdk,
             endpoint_url: opts.endpoint_url.clone(),
-            limit: Arc::new(Semaphore::new(opts.max_concurrency.max(1))),
             width: opts.max_concurrency.max(1),
             partitions: Default::default(),
             stats: opts.stats.clone(),

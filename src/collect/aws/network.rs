@@ -24,15 +24,12 @@ fn done(ctx: &Ctx, region: &str, t: &str, r: Result<Vec<Resource>, String>) -> S
 
 async fn acls(ctx: &Ctx, client: &Client, region: &str) -> ScopeResult {
     let at = ctx.at(region);
-    let r = ctx
-        .call(
-            client
-                .describe_network_acls()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
-        )
+    let r = client
+        .describe_network_acls()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
         .await
         .map_err(|e| format!("ec2:DescribeNetworkAcls: {}", err_text(&e)))
         .map(|acls| acls.iter().map(|a| normalize_acl(&at, a)).collect());
@@ -77,15 +74,12 @@ pub fn normalize_acl(
 
 async fn subnets(ctx: &Ctx, client: &Client, region: &str) -> ScopeResult {
     let at = ctx.at(region);
-    let r = ctx
-        .call(
-            client
-                .describe_subnets()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
-        )
+    let r = client
+        .describe_subnets()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
         .await
         .map_err(|e| format!("ec2:DescribeSubnets: {}", err_text(&e)))
         .map(|subnets| {
@@ -111,22 +105,18 @@ async fn subnets(ctx: &Ctx, client: &Client, region: &str) -> ScopeResult {
 async fn nat_gateways(ctx: &Ctx, client: &Client, region: &str) -> ScopeResult {
     let at = ctx.at(region);
     let (gateways, tables) = tokio::join!(
-        ctx.call(
-            client
-                .describe_nat_gateways()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-        ),
-        ctx.call(
-            client
-                .describe_route_tables()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-        ),
+        client
+            .describe_nat_gateways()
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect(),
+        client
+            .describe_route_tables()
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect(),
     );
     let r = gateways
         .map_err(|e| format!("ec2:DescribeNatGateways: {}", err_text(&e)))

@@ -7,6 +7,9 @@
 //! are what AWS documents or peers use (EC2's documented API throttling; Steampipe's
 //! per-service limiters).
 //!
+//! The same wrapper bounds the account's attempts in flight (`max_concurrency`): a slot is
+//! taken after the token, held until the answer's head (and a 400's small body) is read.
+//!
 //! The (region, service) of a call is read from its SigV4 credential scope. A throttled
 //! answer is seen by its status (429; 503 as EC2's `RequestLimitExceeded` and S3's `SlowDown`
 //! answer), its `x-amzn-ErrorType` (the JSON services), or the error code in a 400's body (the
@@ -146,13 +149,22 @@ fn retry_after(value: &str) -> Option<Duration> {
         .and_then(|s| Duration::try_from_secs_f64(s).ok())
 }
 
-/// One account's buckets, by (region, service).
-#[derive(Debug, Default)]
+/// One account's buckets, by (region, service), and its bound on calls in flight.
+#[derive(Debug)]
 pub struct Pace {
     buckets: Mutex<HashMap<(String, String), Bucket>>,
+    in_flight: tokio::sync::Semaphore,
 }
 
 impl Pace {
+    /// At most `in_flight` attempts of this account's calls at once (`max_concurrency`).
+    pub fn new(in_flight: usize) -> Pace {
+        Pace {
+            buckets: Mutex::default(),
+            in_flight: tokio::sync::Semaphore::new(in_flight.max(1)),
+        }
+    }
+
     /// Waits for a token of this (region, service).
     pub async fn ready(&self, key: &(String, String)) {
         loop {
@@ -231,6 +243,10 @@ impl HttpConnector for PacedConnector {
             if let Some(k) = &key {
                 pace.ready(k).await;
             }
+            // The slot is taken once the bucket let the call go, so a call waiting for its
+            // service's rate never holds a slot another service could use.
+            let _slot = pace.in_flight.acquire().await.expect("never closed");
+            let sent = Instant::now();
             let mut answer = inner.call(request).await;
             if let (Some(k), Ok(r)) = (&key, &mut answer) {
                 if throttled(r).await {
@@ -238,6 +254,11 @@ impl HttpConnector for PacedConnector {
                     pace.throttled(k, wait);
                 }
             }
+            // One line per attempt sent (`collect::aws::sent=debug`): when its slot was
+            // held and for how long, which the latency bench reads.
+            tracing::debug!(target: "collect::aws::sent",
+                service = key.as_ref().map_or("", |k| k.1.as_str()),
+                micros = sent.elapsed().as_micros() as u64, "answered");
             answer
         })
     }

@@ -22,15 +22,12 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
 
 async fn clusters(ctx: &Ctx, client: &aws_sdk_rds::Client, region: &str) -> ScopeResult {
     let scope = ctx.scope(region, CLUSTER);
-    match ctx
-        .call(
-            client
-                .describe_db_clusters()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
-        )
+    match client
+        .describe_db_clusters()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
         .await
     {
         Ok(cs) => ScopeResult::ok(
@@ -67,15 +64,12 @@ pub fn cluster(at: &Place, c: &DbCluster) -> Resource {
 
 async fn instances(ctx: &Ctx, client: &aws_sdk_rds::Client, region: &str) -> ScopeResult {
     let scope = ctx.scope(region, TYPE);
-    match ctx
-        .call(
-            client
-                .describe_db_instances()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
-        )
+    match client
+        .describe_db_instances()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
         .await
     {
         Ok(dbs) => ScopeResult::ok(

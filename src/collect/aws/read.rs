@@ -17,8 +17,11 @@ pub async fn read_again(ctx: &Ctx, r: &Resource) -> Result<Option<Resource>, Str
         "AWS::S3::Bucket" => {
             let name = r.id.strip_prefix("arn:aws:s3:::").unwrap_or(native);
             let c = s3::client_for(ctx, region);
-            let listed = ctx
-                .call(c.list_buckets().into_paginator().send().try_collect())
+            let listed = c
+                .list_buckets()
+                .into_paginator()
+                .send()
+                .try_collect()
                 .await
                 .map_err(|e| format!("s3:ListBuckets: {}", err_text(&e)))?;
             let Some(b) = listed
@@ -39,8 +42,10 @@ pub async fn read_again(ctx: &Ctx, r: &Resource) -> Result<Option<Resource>, Str
         "AWS::ECR::Repository" => {
             let c = client!(aws_sdk_ecr, ctx, region);
             let name = text(r, "RepositoryName");
-            match ctx
-                .call(c.describe_repositories().repository_names(&name).send())
+            match c
+                .describe_repositories()
+                .repository_names(&name)
+                .send()
                 .await
             {
                 Ok(o) => match o.repositories().first() {
@@ -56,8 +61,10 @@ pub async fn read_again(ctx: &Ctx, r: &Resource) -> Result<Option<Resource>, Str
         "AWS::Logs::LogGroup" => {
             let c = client!(aws_sdk_cloudwatchlogs, ctx, region);
             let name = text(r, "LogGroupName");
-            let listed = ctx
-                .call(c.describe_log_groups().log_group_name_prefix(&name).send())
+            let listed = c
+                .describe_log_groups()
+                .log_group_name_prefix(&name)
+                .send()
                 .await
                 .map_err(|e| format!("logs:DescribeLogGroups: {}", err_text(&e)))?;
             match listed
@@ -73,8 +80,10 @@ pub async fn read_again(ctx: &Ctx, r: &Resource) -> Result<Option<Resource>, Str
             let c = client!(aws_sdk_elasticloadbalancingv2, ctx, region);
             let waf = client!(aws_sdk_wafv2, ctx, region);
             let arn = text(r, "LoadBalancerArn");
-            let found = match ctx
-                .call(c.describe_load_balancers().load_balancer_arns(&arn).send())
+            let found = match c
+                .describe_load_balancers()
+                .load_balancer_arns(&arn)
+                .send()
                 .await
             {
                 Ok(o) => o.load_balancers().first().cloned(),
@@ -89,8 +98,10 @@ pub async fn read_again(ctx: &Ctx, r: &Resource) -> Result<Option<Resource>, Str
             let Some(lb) = found else {
                 return Ok(None);
             };
-            let tags = ctx
-                .call(c.describe_tags().resource_arns(&arn).send())
+            let tags = c
+                .describe_tags()
+                .resource_arns(&arn)
+                .send()
                 .await
                 .map_err(|e| format!("elasticloadbalancing:DescribeTags: {}", err_text(&e)))?;
             let tags = tag_map(
@@ -124,25 +135,20 @@ async fn ec2_again(
         |code: Option<String>, codes: &[&str]| code.is_some_and(|c| codes.contains(&c.as_str()));
     let c = client!(aws_sdk_ec2, ctx, region);
     match resource_type {
-        "AWS::EC2::Volume" => {
-            match ctx
-                .call(c.describe_volumes().volume_ids(native).send())
-                .await
-            {
-                Ok(o) => Ok(o
-                    .volumes()
-                    .first()
-                    .map(|v| ec2::normalize_volume(&ctx.at(region), v))),
-                Err(e) if gone(super::err_code(&e), &["InvalidVolume.NotFound"]) => Ok(None),
-                Err(e) => Err(format!("ec2:DescribeVolumes {native}: {}", err_text(&e))),
-            }
-        }
+        "AWS::EC2::Volume" => match c.describe_volumes().volume_ids(native).send().await {
+            Ok(o) => Ok(o
+                .volumes()
+                .first()
+                .map(|v| ec2::normalize_volume(&ctx.at(region), v))),
+            Err(e) if gone(super::err_code(&e), &["InvalidVolume.NotFound"]) => Ok(None),
+            Err(e) => Err(format!("ec2:DescribeVolumes {native}: {}", err_text(&e))),
+        },
         "AWS::EC2::EIP" => {
             let f = Filter::builder()
                 .name("allocation-id")
                 .values(native)
                 .build();
-            match ctx.call(c.describe_addresses().filters(f).send()).await {
+            match c.describe_addresses().filters(f).send().await {
                 Ok(o) => Ok(o
                     .addresses()
                     .first()
@@ -150,26 +156,18 @@ async fn ec2_again(
                 Err(e) => Err(format!("ec2:DescribeAddresses {native}: {}", err_text(&e))),
             }
         }
-        "AWS::EC2::Instance" => {
-            match ctx
-                .call(c.describe_instances().instance_ids(native).send())
-                .await
-            {
-                Ok(o) => Ok(o
-                    .reservations()
-                    .iter()
-                    .flat_map(|r| r.instances())
-                    .next()
-                    .map(|i| ec2::normalize_instance(&ctx.at(region), i))),
-                Err(e) if gone(super::err_code(&e), &["InvalidInstanceID.NotFound"]) => Ok(None),
-                Err(e) => Err(format!("ec2:DescribeInstances {native}: {}", err_text(&e))),
-            }
-        }
+        "AWS::EC2::Instance" => match c.describe_instances().instance_ids(native).send().await {
+            Ok(o) => Ok(o
+                .reservations()
+                .iter()
+                .flat_map(|r| r.instances())
+                .next()
+                .map(|i| ec2::normalize_instance(&ctx.at(region), i))),
+            Err(e) if gone(super::err_code(&e), &["InvalidInstanceID.NotFound"]) => Ok(None),
+            Err(e) => Err(format!("ec2:DescribeInstances {native}: {}", err_text(&e))),
+        },
         "AWS::EC2::SecurityGroup" => {
-            match ctx
-                .call(c.describe_security_groups().group_ids(native).send())
-                .await
-            {
+            match c.describe_security_groups().group_ids(native).send().await {
                 Ok(o) => Ok(o
                     .security_groups()
                     .first()
@@ -184,8 +182,8 @@ async fn ec2_again(
         "AWS::EC2::VPC" => {
             let f = Filter::builder().name("resource-id").values(native).build();
             let (vpcs, logs) = tokio::join!(
-                ctx.call(c.describe_vpcs().vpc_ids(native).send()),
-                ctx.call(c.describe_flow_logs().filter(f).send()),
+                c.describe_vpcs().vpc_ids(native).send(),
+                c.describe_flow_logs().filter(f).send(),
             );
             let logs =
                 logs.map_err(|e| format!("ec2:DescribeFlowLogs {native}: {}", err_text(&e)))?;
@@ -199,8 +197,9 @@ async fn ec2_again(
             }
         }
         "AWS::EC2::EBSEncryptionDefault" => {
-            let o = ctx
-                .call(c.get_ebs_encryption_by_default().send())
+            let o = c
+                .get_ebs_encryption_by_default()
+                .send()
                 .await
                 .map_err(|e| format!("ec2:GetEbsEncryptionByDefault: {}", err_text(&e)))?;
             Ok(Some(ec2::normalize_ebs_default(

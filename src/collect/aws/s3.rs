@@ -37,8 +37,11 @@ pub fn location_region(constraint: Option<&str>) -> String {
 pub async fn collect(ctx: &Ctx, home_region: &str) -> Vec<ScopeResult> {
     let scope = ctx.scope("global", TYPE);
     let home = client_for(ctx, home_region);
-    let buckets = match ctx
-        .call(home.list_buckets().into_paginator().send().try_collect())
+    let buckets = match home
+        .list_buckets()
+        .into_paginator()
+        .send()
+        .try_collect()
         .await
     {
         Ok(pages) => pages
@@ -59,8 +62,10 @@ pub async fn collect(ctx: &Ctx, home_region: &str) -> Vec<ScopeResult> {
         let name = b.name().unwrap_or_default().to_string();
         let created = b.creation_date().map(ts);
         async move {
-            let loc = ctx
-                .call(home.get_bucket_location().bucket(&name).send())
+            let loc = home
+                .get_bucket_location()
+                .bucket(&name)
+                .send()
                 .await
                 .map_err(|e| format!("s3:GetBucketLocation {name}: {}", err_text(&e)))?;
             let region = location_region(loc.location_constraint().map(|c| c.as_str()));
@@ -92,10 +97,10 @@ pub(super) async fn bucket(
     created: Option<String>,
 ) -> Result<Resource, String> {
     let (enc, pab, policy, tagging) = tokio::join!(
-        ctx.call(c.get_bucket_encryption().bucket(name).send()),
-        ctx.call(c.get_public_access_block().bucket(name).send()),
-        ctx.call(c.get_bucket_policy().bucket(name).send()),
-        ctx.call(c.get_bucket_tagging().bucket(name).send()),
+        c.get_bucket_encryption().bucket(name).send(),
+        c.get_public_access_block().bucket(name).send(),
+        c.get_bucket_policy().bucket(name).send(),
+        c.get_bucket_tagging().bucket(name).send(),
     );
     // "Not configured" answers are facts, not failures.
     let absent = |code: Option<String>, expected: &[&str]| {

@@ -14,8 +14,11 @@ const TYPE: &str = "AWS::SecretsManager::Secret";
 pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     let scope = ctx.scope(region, TYPE);
     let client = super::client!(aws_sdk_secretsmanager, ctx, region);
-    let listed = ctx
-        .call(client.list_secrets().into_paginator().send().try_collect())
+    let listed = client
+        .list_secrets()
+        .into_paginator()
+        .send()
+        .try_collect()
         .await
         .map(|pages| {
             pages

@@ -23,15 +23,12 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<ScopeResult> {
     for s in scopes {
         let mut marker: Option<String> = None;
         loop {
-            match ctx
-                .call(
-                    client
-                        .list_web_acls()
-                        .scope(s.clone())
-                        .set_next_marker(marker.clone())
-                        .limit(100)
-                        .send(),
-                )
+            match client
+                .list_web_acls()
+                .scope(s.clone())
+                .set_next_marker(marker.clone())
+                .limit(100)
+                .send()
                 .await
             {
                 Ok(o) => {
@@ -70,16 +67,14 @@ async fn web_acl(
         a.arn().unwrap_or_default(),
     );
     let (acl, logging, tags) = tokio::join!(
-        ctx.call(
-            client
-                .get_web_acl()
-                .name(name)
-                .id(id)
-                .scope(scope.clone())
-                .send()
-        ),
-        ctx.call(client.get_logging_configuration().resource_arn(arn).send()),
-        ctx.call(client.list_tags_for_resource().resource_arn(arn).send()),
+        client
+            .get_web_acl()
+            .name(name)
+            .id(id)
+            .scope(scope.clone())
+            .send(),
+        client.get_logging_configuration().resource_arn(arn).send(),
+        client.list_tags_for_resource().resource_arn(arn).send(),
     );
     let acl = acl.map_err(|e| format!("wafv2:GetWebACL {name}: {}", err_text(&e)))?;
     let Some(acl) = acl.web_acl() else {

@@ -26,14 +26,12 @@ impl Remediator {
                 let scanning = aws_sdk_ecr::types::ImageScanningConfiguration::builder()
                     .scan_on_push(on)
                     .build();
-                ctx.call(
-                    ecr.put_image_scanning_configuration()
-                        .repository_name(text("repositoryName")?)
-                        .image_scanning_configuration(scanning)
-                        .send(),
-                )
-                .await
-                .map_err(|e| fail(err_text(&e)))?;
+                ecr.put_image_scanning_configuration()
+                    .repository_name(text("repositoryName")?)
+                    .image_scanning_configuration(scanning)
+                    .send()
+                    .await
+                    .map_err(|e| fail(err_text(&e)))?;
             }
             "cloudwatchlogs:PutRetentionPolicy" => {
                 let days = c.params["retentionInDays"]
@@ -41,24 +39,20 @@ impl Remediator {
                     .and_then(|d| i32::try_from(d).ok())
                     .ok_or_else(|| fail("no retentionInDays".into()))?;
                 let logs = client!(aws_sdk_cloudwatchlogs, ctx, region);
-                ctx.call(
-                    logs.put_retention_policy()
-                        .log_group_name(text("logGroupName")?)
-                        .retention_in_days(days)
-                        .send(),
-                )
-                .await
-                .map_err(|e| fail(err_text(&e)))?;
+                logs.put_retention_policy()
+                    .log_group_name(text("logGroupName")?)
+                    .retention_in_days(days)
+                    .send()
+                    .await
+                    .map_err(|e| fail(err_text(&e)))?;
             }
             "cloudwatchlogs:DeleteRetentionPolicy" => {
                 let logs = client!(aws_sdk_cloudwatchlogs, ctx, region);
-                ctx.call(
-                    logs.delete_retention_policy()
-                        .log_group_name(text("logGroupName")?)
-                        .send(),
-                )
-                .await
-                .map_err(|e| fail(err_text(&e)))?;
+                logs.delete_retention_policy()
+                    .log_group_name(text("logGroupName")?)
+                    .send()
+                    .await
+                    .map_err(|e| fail(err_text(&e)))?;
             }
             "elasticloadbalancingv2:ModifyLoadBalancerAttributes" => {
                 use aws_sdk_elasticloadbalancingv2::types::LoadBalancerAttribute;
@@ -74,14 +68,12 @@ impl Remediator {
                     })
                     .collect();
                 let elb = client!(aws_sdk_elasticloadbalancingv2, ctx, region);
-                ctx.call(
-                    elb.modify_load_balancer_attributes()
-                        .load_balancer_arn(text("LoadBalancerArn")?)
-                        .set_attributes(Some(attributes))
-                        .send(),
-                )
-                .await
-                .map_err(|e| fail(err_text(&e)))?;
+                elb.modify_load_balancer_attributes()
+                    .load_balancer_arn(text("LoadBalancerArn")?)
+                    .set_attributes(Some(attributes))
+                    .send()
+                    .await
+                    .map_err(|e| fail(err_text(&e)))?;
             }
             "sqs:SetQueueAttributes" => {
                 use aws_sdk_sqs::types::QueueAttributeName;
@@ -93,19 +85,17 @@ impl Remediator {
                         v.as_str().unwrap_or_default(),
                     );
                 }
-                ctx.call(set.send()).await.map_err(|e| fail(err_text(&e)))?;
+                set.send().await.map_err(|e| fail(err_text(&e)))?;
             }
             "sns:SetTopicAttributes" => {
                 let sns = client!(aws_sdk_sns, ctx, region);
-                ctx.call(
-                    sns.set_topic_attributes()
-                        .topic_arn(text("TopicArn")?)
-                        .attribute_name(text("AttributeName")?)
-                        .attribute_value(text("AttributeValue")?)
-                        .send(),
-                )
-                .await
-                .map_err(|e| fail(err_text(&e)))?;
+                sns.set_topic_attributes()
+                    .topic_arn(text("TopicArn")?)
+                    .attribute_name(text("AttributeName")?)
+                    .attribute_value(text("AttributeValue")?)
+                    .send()
+                    .await
+                    .map_err(|e| fail(err_text(&e)))?;
             }
             other => return Err(format!("vigil does not make {other} calls")),
         }
