@@ -120,6 +120,21 @@ impl aws_smithy_runtime_api::client::interceptors::Intercept for CountCalls {
         "vigil::collect::aws::CountCalls"
     }
 
+    /// Names the operation in the attempt's extensions, for the pacer's buckets (`pace.rs`);
+    /// it is never sent.
+    fn modify_before_transmit(
+        &self,
+        ctx: &mut aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextMut<'_>,
+        _rc: &aws_smithy_runtime_api::client::runtime_components::RuntimeComponents,
+        cfg: &mut aws_smithy_types::config_bag::ConfigBag,
+    ) -> Result<(), aws_smithy_runtime_api::box_error::BoxError> {
+        if let Some(m) = cfg.load::<aws_smithy_runtime_api::client::orchestrator::Metadata>() {
+            ctx.request_mut()
+                .add_extension(super::pace::Operation(m.name().to_string()));
+        }
+        Ok(())
+    }
+
     fn read_before_transmit(
         &self,
         _ctx: &aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef<'_>,

@@ -32,6 +32,7 @@ pub mod network;
 mod options;
 pub mod organization;
 pub mod pace;
+mod quotas;
 pub mod rds;
 pub mod read;
 pub mod s3;

@@ -1,16 +1,16 @@
-//! Paced sends, per (account, region, service): AWS throttles each account's API per region,
-//! so each account's SDK config gets its own [`Pace`], which wraps the HTTP client and waits
-//! for a token of the call's (region, service) bucket before every attempt, retries
-//! included. Once a second (every 0.2 s once 16 calls went out) each bucket's rate is judged
+//! Paced sends, per (account, region, service) and, for operations AWS gives a quota of
+//! their own, per operation (`quotas.rs`): AWS throttles each account's API per region, so
+//! each account's SDK config gets its own [`Pace`], which wraps the HTTP client and waits
+//! for a token of the call's bucket before every attempt, retries included. Once a second (every 0.2 s once 16 calls went out) each bucket's rate is judged
 //! on that window's answers: more than half throttled halves it, none throttled raises it by
 //! a tenth (up to where it started), a few throttled among many leave it. The starting rates
-//! are what AWS documents or peers use (EC2's documented API throttling; Steampipe's
-//! per-service limiters).
+//! are AWS's published read quotas (`quotas.rs`).
 //!
 //! The same wrapper bounds the account's attempts in flight (`max_concurrency`): a slot is
 //! taken after the token, held until the answer's head (and a 400's small body) is read.
 //!
-//! The (region, service) of a call is read from its SigV4 credential scope. A throttled
+//! The (region, service) of a call is read from its SigV4 credential scope, its operation
+//! from the [`Operation`] the call counter puts in the request's extensions. A throttled
 //! answer is seen by its status (429; 503 as EC2's `RequestLimitExceeded` and S3's `SlowDown`
 //! answer), its `x-amzn-ErrorType` (the JSON services), or the error code in a 400's body (the
 //! query services' `Throttling`). A throttled answer's `Retry-After` (seconds, at most 20)
@@ -28,26 +28,6 @@ use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::body::SdkBody;
 use aws_smithy_types::byte_stream::ByteStream;
-
-/// Calls a second, and the burst, a bucket starts with.
-pub fn starting_rate(service: &str) -> (f64, f64) {
-    match service {
-        // EC2's non-mutating actions: a bucket of 100, refilled at 20 a second.
-        "ec2" => (20.0, 100.0),
-        "iam" | "organizations" | "cloudtrail" => (10.0, 10.0),
-        "config" | "rds" => (10.0, 20.0),
-        // Lambda's control plane: 15 requests a second per account and Region for
-        // ListFunctions, ListTags and GetFunctionUrlConfig together (GetPolicy has its own 15;
-        // Lambda's quotas page). The bucket holds the stricter one for all of them.
-        "lambda" => (15.0, 15.0),
-        // KMS's and STS's read quotas are in the thousands a second per account and region;
-        // S3's per-bucket reads have no published rate (thousands a second per prefix).
-        "kms" => (500.0, 500.0),
-        "sts" => (100.0, 100.0),
-        "s3" => (1000.0, 1000.0),
-        _ => (20.0, 20.0),
-    }
-}
 
 #[derive(Debug)]
 struct Bucket {
@@ -72,8 +52,8 @@ const FLOOR: f64 = 0.5;
 const MAX_HOLD: Duration = Duration::from_secs(20);
 
 impl Bucket {
-    fn new(service: &str, now: Instant) -> Self {
-        let (rate, burst) = starting_rate(service);
+    fn new(bucket: &str, now: Instant) -> Self {
+        let (rate, burst) = super::quotas::starting_rate(bucket);
         Bucket {
             start: rate,
             rate,
@@ -149,7 +129,12 @@ fn retry_after(value: &str) -> Option<Duration> {
         .and_then(|s| Duration::try_from_secs_f64(s).ok())
 }
 
-/// One account's buckets, by (region, service), and its bound on calls in flight.
+/// The operation a request is for (`ListTagsForResource`), which the call counter puts in
+/// each attempt's extensions: some operations have a quota of their own (`quotas.rs`).
+#[derive(Debug, Clone)]
+pub struct Operation(pub String);
+
+/// One account's buckets, by (region, bucket), and its bound on calls in flight.
 #[derive(Debug)]
 pub struct Pace {
     buckets: Mutex<HashMap<(String, String), Bucket>>,
@@ -237,7 +222,12 @@ struct PacedConnector {
 
 impl HttpConnector for PacedConnector {
     fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
-        let key = request.headers().get("authorization").and_then(scope_of);
+        let operation = request.extension::<Operation>().map(|o| o.0.as_str());
+        let key = request
+            .headers()
+            .get("authorization")
+            .and_then(scope_of)
+            .map(|(region, service)| (region, super::quotas::bucket(&service, operation)));
         let (inner, pace) = (self.inner.clone(), self.pace.clone());
         HttpConnectorFuture::new(async move {
             if let Some(k) = &key {
@@ -392,6 +382,78 @@ mod tests {
             .await
         );
         assert!(!throttled(&mut answer(200, "<ok/>", None)).await);
+    }
+
+    /// An endpoint that answers after 20 ms and keeps the most attempts it had at once.
+    #[derive(Debug, Default)]
+    struct Counts {
+        now: std::sync::atomic::AtomicUsize,
+        most: std::sync::atomic::AtomicUsize,
+    }
+
+    #[derive(Debug, Clone)]
+    struct Slow(Arc<Counts>);
+
+    impl HttpConnector for Slow {
+        fn call(&self, _request: HttpRequest) -> HttpConnectorFuture {
+            use std::sync::atomic::Ordering::SeqCst;
+            let me = self.0.clone();
+            HttpConnectorFuture::new(async move {
+                let n = me.now.fetch_add(1, SeqCst) + 1;
+                me.most.fetch_max(n, SeqCst);
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                me.now.fetch_sub(1, SeqCst);
+                Ok(HttpResponse::new(200.try_into().unwrap(), SdkBody::empty()))
+            })
+        }
+    }
+
+    fn signed(region: &str, service: &str, operation: &str) -> HttpRequest {
+        let mut r = HttpRequest::empty();
+        r.headers_mut().insert(
+            "authorization",
+            format!("AWS4-HMAC-SHA256 Credential=AKIA/20261207/{region}/{service}/aws4_request, SignedHeaders=host, Signature=abc"),
+        );
+        r.add_extension(Operation(operation.into()));
+        r
+    }
+
+    #[tokio::test]
+    async fn attempts_in_flight_stay_within_the_bound_and_an_operation_with_a_quota_of_its_own_draws_from_its_own_bucket(
+    ) {
+        let endpoint = Arc::new(Counts::default());
+        let pace = Arc::new(Pace::new(3));
+        let conn = PacedConnector {
+            inner: SharedHttpConnector::new(Slow(endpoint.clone())),
+            pace: pace.clone(),
+        };
+        let calls = (0..12).map(|i| {
+            let op = if i % 2 == 0 {
+                "ListTagsForResource"
+            } else {
+                "DescribeLogGroups"
+            };
+            conn.call(signed("eu-west-1", "logs", op))
+        });
+        for answer in futures::future::join_all(calls).await {
+            assert_eq!(answer.unwrap().status().as_u16(), 200);
+        }
+        assert_eq!(
+            endpoint.most.load(std::sync::atomic::Ordering::SeqCst),
+            3,
+            "never more than the bound, and the bound used"
+        );
+        let buckets = pace.buckets.lock().unwrap();
+        let mut keys: Vec<_> = buckets.keys().map(|(r, b)| format!("{r} {b}")).collect();
+        keys.sort();
+        assert_eq!(
+            keys,
+            ["eu-west-1 logs", "eu-west-1 logs:ListTagsForResource"]
+        );
+        assert_eq!(
+            buckets[&("eu-west-1".into(), "logs:ListTagsForResource".into())].start,
+            5.0
+        );
     }
 
     #[test]
