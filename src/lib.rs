@@ -6,6 +6,7 @@ pub mod controls;
 pub mod daemon;
 pub mod digest;
 pub mod drift;
+pub mod iac;
 pub mod idle;
 pub mod llm;
 pub mod mail;

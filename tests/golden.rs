@@ -192,3 +192,24 @@ fn sarif_log_of_the_manifest_fixtures() {
     let log: Value = serde_json::from_str(&text).unwrap();
     check("manifests-app.sarif.json", &log);
 }
+
+/// `vigil scan --templates` of the template fixtures, whole: findings with file, line and
+/// logical id, the verdicts left to deploy time, the counts and what was read.
+#[test]
+fn template_fixtures() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vigil"))
+        .current_dir(repo())
+        .args([
+            "scan",
+            "--templates",
+            "tests/fixtures/templates/stacks",
+            "--format",
+            "json",
+        ])
+        .env_remove("VIGIL_CONFIG")
+        .env("HOME", tempfile::tempdir().unwrap().path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    check("templates-stacks.findings.json", &json(&out));
+}

@@ -40,3 +40,4 @@ mod smtpd;
 mod store;
 mod store_parts;
 mod targets;
+mod templates;

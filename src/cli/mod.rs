@@ -19,6 +19,7 @@ pub mod report;
 pub mod rules;
 pub mod run;
 pub mod scan;
+pub mod templates;
 pub mod token;
 pub mod waive;
 

@@ -17,7 +17,7 @@ pub enum ScanFormat {
     #[default]
     Table,
     Json,
-    /// SARIF 2.1.0 for code-scanning UIs (with --manifests).
+    /// SARIF 2.1.0 for code-scanning UIs (with --manifests or --templates).
     Sarif,
 }
 
@@ -85,6 +85,14 @@ pub struct Args {
     /// input) before they are deployed; nothing is stored.
     #[arg(long, num_args = 1.., conflicts_with_all = ["regions", "endpoint_url", "profile", "services", "snapshot", "save_snapshot", "kubeconfig", "context", "cluster_name", "in_cluster", "namespaces", "kinds"])]
     pub manifests: Vec<PathBuf>,
+    /// Check CloudFormation templates (YAML or JSON files, or directories) before they are
+    /// deployed, with the AWS rules; nothing is stored.
+    #[arg(long, num_args = 1.., conflicts_with_all = ["regions", "endpoint_url", "profile", "services", "snapshot", "save_snapshot", "kubeconfig", "context", "cluster_name", "in_cluster", "namespaces", "kinds", "manifests"])]
+    pub templates: Vec<PathBuf>,
+    /// Parameter values for --templates: a JSON file as `aws cloudformation deploy
+    /// --parameter-overrides` or `create-stack --parameters` takes.
+    #[arg(long, requires = "templates")]
+    pub parameters: Option<PathBuf>,
 }
 
 impl Args {
@@ -114,13 +122,16 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
     if rules.rules.is_empty() {
         bail!("no rules loaded (check --rules and [rules] in the config)");
     }
+    if !args.templates.is_empty() {
+        return super::templates::scan(&args, &cfg, &rules, fail_on);
+    }
     let stats = std::sync::Arc::new(vigil::collect::ApiStats::default());
     let target = vigil::scan::resolve(&cfg, &args.target, &args.overrides(), stats)?;
     if !args.manifests.is_empty() {
         return scan_manifests(&args, &cfg, &rules, &target, fail_on);
     }
     if args.format == ScanFormat::Sarif {
-        bail!("--format sarif locates findings in files: use it with --manifests (cloud and cluster scans print table or json)");
+        bail!("--format sarif locates findings in files: use it with --manifests or --templates (cloud and cluster scans print table or json)");
     }
     // The clock of this scan: now, or `--now` (tests and replays of old snapshots).
     let started = match &args.now {

@@ -13,6 +13,7 @@ mod types;
 pub use evaluate::{evaluate, EvalContext, EvalReport, NotEvaluated, RuleError};
 pub use loader::{LoadProblem, Rule, RuleSet, RuleSource};
 pub use metadata::RuleMeta;
+pub use types::RuleCount;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {

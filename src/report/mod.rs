@@ -12,6 +12,7 @@ pub mod posture;
 pub mod rules;
 pub mod sarif;
 pub mod stream;
+pub mod templates;
 
 use std::path::PathBuf;
 

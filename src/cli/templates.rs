@@ -1,0 +1,64 @@
+//! `vigil scan --templates`: CloudFormation templates checked before deploy with the AWS
+//! rules; findings name the file, line and logical id; nothing is stored.
+
+use std::process::ExitCode;
+
+use chrono::Utc;
+
+use super::scan::{Args, ScanFormat};
+use vigil::model::Severity;
+use vigil::report;
+
+/// Reads, evaluates and prints; exits 2 when a file or resource could not be read, else 1
+/// when a finding is at or above `fail_on`. Verdicts left to deploy time never gate.
+pub fn scan(
+    args: &Args,
+    cfg: &vigil::config::Config,
+    rules: &vigil::policy::RuleSet,
+    fail_on: Severity,
+) -> anyhow::Result<ExitCode> {
+    let parameters = match &args.parameters {
+        Some(p) => vigil::iac::cfn::parameters_file(p).map_err(anyhow::Error::msg)?,
+        None => Default::default(),
+    };
+    let loaded = vigil::iac::cfn::load(&args.templates, &parameters);
+    for e in &loaded.errors {
+        eprintln!("error: {e}");
+    }
+    let checked = vigil::iac::check(rules, cfg.params(), loaded, Utc::now());
+    for e in &checked.rule_errors {
+        eprintln!("warning: rule error: {e}");
+    }
+    let (loaded, v) = (&checked.loaded, &checked.verdicts);
+    match args.format {
+        ScanFormat::Sarif => {
+            let locate = |r: &vigil::model::RuleResult| {
+                loaded
+                    .origins
+                    .get(&r.resource_id)
+                    .map(|o| report::sarif::Location {
+                        path: o.file.clone(),
+                        line: o.line,
+                    })
+            };
+            let log = report::sarif::log(rules, &v.fail, &locate);
+            println!("{}", serde_json::to_string_pretty(&log)?);
+        }
+        ScanFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({
+                "templates": report::templates::counts(loaded),
+                "findings": report::templates::findings(v, loaded),
+                "not_evaluated": report::templates::not_evaluated(v, loaded),
+                "summary": v.counts,
+                "errors": {"rules": checked.rule_errors},
+            }))?
+        ),
+        ScanFormat::Table => print!("{}", report::templates::table(v, loaded)),
+    }
+    if !loaded.errors.is_empty() {
+        return Ok(ExitCode::from(2));
+    }
+    let gate = v.fail.iter().any(|r| r.severity >= fail_on);
+    Ok(ExitCode::from(if gate { 1 } else { 0 }))
+}
