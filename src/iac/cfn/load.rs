@@ -18,13 +18,17 @@ pub struct Template {
     /// The line of `Resources` itself (1 when it cannot be found): where a resource whose
     /// own key cannot be found is reported.
     pub resources_line: usize,
+    /// Resources a transform made (SAM's) → the logical id of the resource they come from,
+    /// whose line they are reported at.
+    pub derived: BTreeMap<String, String>,
 }
 
 impl Template {
     /// The line a resource is reported at.
     pub fn line(&self, logical_id: &str) -> usize {
+        let source = self.derived.get(logical_id).map_or(logical_id, String::as_str);
         self.lines
-            .get(logical_id)
+            .get(source)
             .copied()
             .unwrap_or(self.resources_line)
     }
@@ -65,6 +69,7 @@ pub fn parse(file: &str, text: &str) -> Result<Read, String> {
         body,
         lines,
         resources_line,
+        derived: BTreeMap::new(),
     })))
 }
 

@@ -7,6 +7,7 @@
 pub mod documents;
 pub mod load;
 pub mod resolve;
+pub mod sam;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -111,6 +112,8 @@ fn load_file(path: &Path, parameters: &BTreeMap<String, String>, out: &mut Loade
         }
     };
     out.templates += 1;
+    let mut template = template;
+    out.errors.extend(sam::expand(&mut template));
     let evaluated = resolve::evaluate(&template, parameters);
     out.errors.extend(evaluated.errors);
     out.not_created += evaluated.not_created;

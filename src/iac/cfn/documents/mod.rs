@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use super::resolve::{reference, unknown_reason, Resolved};
-use crate::model::aws::{self as aws, Document, Place};
+use crate::model::aws::{Document, Place};
 use crate::model::Resource;
 
 /// A template resource as a document.
@@ -43,30 +43,31 @@ pub struct Documents {
     pub errors: Vec<(String, String)>,
 }
 
-/// Types joined into the resource they configure.
-const JOINED: &[&str] = &[
-    "AWS::S3::BucketPolicy",
-    "AWS::SQS::QueuePolicy",
-    "AWS::SNS::TopicPolicy",
-];
+mod data;
+mod iam;
+mod network;
+mod storage;
+
+/// Types joined into the resource they configure, per area.
+const JOINED: &[&[&str]] = &[storage::JOINED, network::JOINED, iam::JOINED, data::JOINED];
 
 /// Builds the documents of `resources` (one template's); `id_of` names each resource
 /// (`file#LogicalId`), `place` is where it would be deployed.
 pub fn build(resources: &[Resolved], place: &Place, id_of: &dyn Fn(&str) -> String) -> Documents {
     let mut out = Documents::default();
     for r in resources {
-        let built = match r.resource_type.as_str() {
-            t if JOINED.contains(&t) => {
-                out.joined += 1;
-                continue;
-            }
-            "AWS::S3::Bucket" => bucket(r, resources),
-            "AWS::SQS::Queue" => queue(r, resources),
-            "AWS::SNS::Topic" => topic(r, resources),
-            "AWS::Logs::LogGroup" => log_group(r),
-            "AWS::ECR::Repository" => repository(r),
-            other => {
-                *out.unsupported.entry(other.to_string()).or_default() += 1;
+        if JOINED.iter().any(|j| j.contains(&r.resource_type.as_str())) {
+            out.joined += 1;
+            continue;
+        }
+        let built = match storage::build(r, resources)
+            .or_else(|| network::build(r, resources))
+            .or_else(|| iam::build(r, resources))
+            .or_else(|| data::build(r, resources))
+        {
+            Some(b) => b,
+            None => {
+                *out.unsupported.entry(r.resource_type.clone()).or_default() += 1;
                 continue;
             }
         };
@@ -91,12 +92,12 @@ pub fn build(resources: &[Resolved], place: &Place, id_of: &dyn Fn(&str) -> Stri
 }
 
 /// A document at its passing extreme, at its failing one, and its unknown values.
-type Parts = (Resource, Option<Resource>, Vec<(String, String)>);
-type Finish = fn(Value, BTreeMap<String, String>, &Place) -> Result<Parts, String>;
-type Mapped = Result<(Value, BTreeMap<String, String>, Finish), String>;
+pub(super) type Parts = (Resource, Option<Resource>, Vec<(String, String)>);
+pub(super) type Finish = fn(Value, BTreeMap<String, String>, &Place) -> Result<Parts, String>;
+pub(super) type Mapped = Result<(Value, BTreeMap<String, String>, Finish), String>;
 
 /// The typed document of `json` (unknown values taken out, then put back at both extremes).
-fn finish<D: Document>(
+pub(super) fn finish<D: Document>(
     json: Value,
     tags: BTreeMap<String, String>,
     place: &Place,
@@ -258,7 +259,7 @@ fn set(v: &mut Value, path: &str, to: Value) {
 }
 
 /// A template's `Tags` (a list of `{Key, Value}`, or a map for a few types) as the tag map.
-fn tags(props: &Value) -> BTreeMap<String, String> {
+pub(super) fn tags(props: &Value) -> BTreeMap<String, String> {
     let text = |v: &Value| match v {
         Value::String(s) => s.clone(),
         v if unknown_reason(v).is_some() => UNKNOWN_TEXT.to_string(),
@@ -276,20 +277,20 @@ fn tags(props: &Value) -> BTreeMap<String, String> {
 
 /// The resource's name: the property when the template gives it, else the logical id (the
 /// name CloudFormation makes starts with the stack's name, which is not known here).
-fn name(r: &Resolved, key: &str) -> Value {
+pub(super) fn name(r: &Resolved, key: &str) -> Value {
     r.properties
         .get(key)
         .cloned()
         .unwrap_or_else(|| Value::String(r.logical_id.clone()))
 }
 
-fn text_of(v: &Value) -> String {
+pub(super) fn text_of(v: &Value) -> String {
     v.as_str()
         .map_or_else(|| UNKNOWN_TEXT.to_string(), str::to_string)
 }
 
 /// A policy document as the live collectors hold it: parsed, a text policy parsed too.
-fn policy(v: &Value) -> Value {
+pub(super) fn policy(v: &Value) -> Value {
     match v {
         Value::String(s) => aws_policy_text(s),
         other => other.clone(),
@@ -302,7 +303,7 @@ fn aws_policy_text(s: &str) -> Value {
 
 /// The `PolicyDocument` of the resources of `policy_type` whose `key` (one target or a list)
 /// names `r`: by reference, or by `name`.
-fn joined_policy(
+pub(super) fn joined_policy(
     r: &Resolved,
     all: &[Resolved],
     policy_type: &str,
@@ -325,141 +326,6 @@ fn joined_policy(
         .map(policy)
 }
 
-fn bucket(r: &Resolved, all: &[Resolved]) -> Mapped {
-    let p = &r.properties;
-    let name = name(r, "BucketName");
-    let mut doc = Map::new();
-    doc.insert("Name".into(), Value::String(text_of(&name)));
-    // Without BucketEncryption, S3 encrypts new buckets with SSE-S3 (since January 2023).
-    let rules = match p.pointer("/BucketEncryption/ServerSideEncryptionConfiguration") {
-        Some(Value::Array(rules)) => Value::Array(
-            rules
-                .iter()
-                .map(|rule| {
-                    let mut m = Map::new();
-                    if let Some(d) = rule.get("ServerSideEncryptionByDefault") {
-                        m.insert("ApplyServerSideEncryptionByDefault".into(), d.clone());
-                    }
-                    if let Some(k) = rule.get("BucketKeyEnabled") {
-                        m.insert("BucketKeyEnabled".into(), k.clone());
-                    }
-                    Value::Object(m)
-                })
-                .collect(),
-        ),
-        Some(other) => other.clone(),
-        None => {
-            serde_json::json!([{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}])
-        }
-    };
-    doc.insert(
-        "ServerSideEncryptionConfiguration".into(),
-        serde_json::json!({"Rules": rules}),
-    );
-    // Without PublicAccessBlockConfiguration, new buckets block all public access (since
-    // April 2023).
-    let pab = p.get("PublicAccessBlockConfiguration").cloned().unwrap_or_else(|| {
-        serde_json::json!({"BlockPublicAcls": true, "IgnorePublicAcls": true, "BlockPublicPolicy": true, "RestrictPublicBuckets": true})
-    });
-    doc.insert("PublicAccessBlockConfiguration".into(), pab);
-    if let Some(policy) = joined_policy(r, all, "AWS::S3::BucketPolicy", "Bucket", &name) {
-        doc.insert("Policy".into(), policy);
-    }
-    Ok((Value::Object(doc), tags(p), finish::<aws::s3::Bucket>))
-}
-
-fn queue(r: &Resolved, all: &[Resolved]) -> Mapped {
-    let p = &r.properties;
-    let name = name(r, "QueueName");
-    let mut doc = Map::new();
-    doc.insert(
-        "QueueUrl".into(),
-        Value::String(format!("${{{}}}/{}", r.logical_id, text_of(&name))),
-    );
-    for k in ["KmsMasterKeyId", "FifoQueue"] {
-        if let Some(v) = p.get(k) {
-            doc.insert(k.into(), v.clone());
-        }
-    }
-    // SQS encrypts new queues with SSE-SQS unless a KMS key is given (since October 2022).
-    let sse = p
-        .get("SqsManagedSseEnabled")
-        .cloned()
-        .unwrap_or(Value::Bool(p.get("KmsMasterKeyId").is_none()));
-    doc.insert("SqsManagedSseEnabled".into(), sse);
-    let url = Value::String(format!("${{{}}}", r.logical_id));
-    if let Some(policy) = joined_policy(r, all, "AWS::SQS::QueuePolicy", "Queues", &url) {
-        doc.insert("Policy".into(), policy);
-    }
-    Ok((Value::Object(doc), tags(p), finish::<aws::messaging::Queue>))
-}
-
-fn topic(r: &Resolved, all: &[Resolved]) -> Mapped {
-    let p = &r.properties;
-    let name = name(r, "TopicName");
-    let mut doc = Map::new();
-    doc.insert(
-        "TopicArn".into(),
-        Value::String(format!("${{{}}}:{}", r.logical_id, text_of(&name))),
-    );
-    for k in ["KmsMasterKeyId", "FifoTopic"] {
-        if let Some(v) = p.get(k) {
-            doc.insert(k.into(), v.clone());
-        }
-    }
-    if let Some(policy) = joined_policy(r, all, "AWS::SNS::TopicPolicy", "Topics", &name) {
-        doc.insert("Policy".into(), policy);
-    }
-    Ok((Value::Object(doc), tags(p), finish::<aws::messaging::Topic>))
-}
-
-fn log_group(r: &Resolved) -> Mapped {
-    let p = &r.properties;
-    let mut doc = Map::new();
-    doc.insert(
-        "LogGroupName".into(),
-        Value::String(text_of(&name(r, "LogGroupName"))),
-    );
-    for k in ["RetentionInDays", "KmsKeyId", "LogGroupClass"] {
-        if let Some(v) = p.get(k) {
-            doc.insert(k.into(), v.clone());
-        }
-    }
-    Ok((Value::Object(doc), tags(p), finish::<aws::logs::LogGroup>))
-}
-
-fn repository(r: &Resolved) -> Mapped {
-    let p = &r.properties;
-    let mut doc = Map::new();
-    doc.insert(
-        "RepositoryName".into(),
-        Value::String(text_of(&name(r, "RepositoryName"))),
-    );
-    // The API's defaults, which the live scan reads back: mutable tags, AES256.
-    doc.insert(
-        "ImageTagMutability".into(),
-        p.get("ImageTagMutability")
-            .cloned()
-            .unwrap_or_else(|| "MUTABLE".into()),
-    );
-    if let Some(s) = p.get("ImageScanningConfiguration") {
-        doc.insert("ImageScanningConfiguration".into(), s.clone());
-    }
-    doc.insert(
-        "EncryptionConfiguration".into(),
-        p.get("EncryptionConfiguration")
-            .cloned()
-            .unwrap_or_else(|| serde_json::json!({"EncryptionType": "AES256"})),
-    );
-    if let Some(l) = p.pointer("/LifecyclePolicy/LifecyclePolicyText") {
-        doc.insert("LifecyclePolicy".into(), policy(l));
-    }
-    if let Some(t) = p.get("RepositoryPolicyText") {
-        doc.insert("Policy".into(), policy(t));
-    }
-    Ok((Value::Object(doc), tags(p), finish::<aws::ecr::Repository>))
-}
-
 #[cfg(test)]
-#[path = "documents_tests.rs"]
+#[path = "../documents_tests.rs"]
 mod tests;
