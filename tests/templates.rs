@@ -226,6 +226,14 @@ fn the_table_and_sarif_name_the_line_to_fix() {
     let log = json(&out);
     let results = log["runs"][0]["results"].as_array().unwrap();
     assert!(!results.is_empty());
+    let open: Vec<&Value> = results.iter().filter(|r| r["kind"] == "open").collect();
+    assert_eq!(open.len(), 1, "LOG-AWS-009 on AppLogs is left to deploy");
+    assert_eq!(open[0]["ruleId"], "LOG-AWS-009");
+    assert_eq!(open[0]["level"], "none");
+    assert!(open[0]["message"]["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("not evaluated: parameter DataKeyArn has no value"));
     for r in results {
         let loc = &r["locations"][0]["physicalLocation"];
         assert!(loc["region"]["startLine"].as_u64().unwrap() >= 1, "{r}");

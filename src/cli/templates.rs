@@ -41,7 +41,12 @@ pub fn scan(
                         line: o.line,
                     })
             };
-            let log = report::sarif::log(rules, &v.fail, &locate);
+            let open: Vec<(&vigil::model::RuleResult, &str)> = v
+                .unknown
+                .iter()
+                .map(|u| (&u.result, u.reason.as_str()))
+                .collect();
+            let log = report::sarif::log_with_open(rules, &v.fail, &open, &locate);
             println!("{}", serde_json::to_string_pretty(&log)?);
         }
         ScanFormat::Json => println!(

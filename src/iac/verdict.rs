@@ -65,6 +65,14 @@ pub fn decide(
         e.fail += c.fail;
     }
     let mut failed_passing: BTreeSet<(&str, &str)> = BTreeSet::new();
+    let failed_failing: BTreeSet<(&str, &str)> = failing
+        .map(|f| {
+            f.results
+                .iter()
+                .map(|r| (r.rule_id.as_str(), r.resource_id.as_str()))
+                .collect()
+        })
+        .unwrap_or_default();
     let mut undecided: BTreeSet<(String, String)> = BTreeSet::new();
     let mut moved = |v: &mut Verdicts, r: &RuleResult, reason: String, was_fail: bool| {
         if !undecided.insert((r.rule_id.clone(), r.resource_id.clone())) {
@@ -96,12 +104,15 @@ pub fn decide(
         if let Some(why) = conditional.get(res) {
             moved(&mut v, &group[0], why.clone(), true);
         } else if let Some(unk) = unknowns.get(res) {
+            // A failure stands only where it fails at both extremes, on a path no unknown
+            // value is at, under or above.
+            let both = failed_failing.contains(&(rule.as_str(), res.as_str()));
             let definite: Vec<&RuleResult> = group
                 .iter()
-                .filter(|r| !unk.iter().any(|(p, _)| touches(&r.path, p)))
+                .filter(|r| both && !unk.iter().any(|(p, _)| touches(&r.path, p)))
                 .collect();
             if definite.is_empty() {
-                let reasons: BTreeSet<&str> = group
+                let mut reasons: BTreeSet<&str> = group
                     .iter()
                     .flat_map(|r| {
                         unk.iter()
@@ -109,6 +120,9 @@ pub fn decide(
                             .map(|(_, w)| w.as_str())
                     })
                     .collect();
+                if reasons.is_empty() {
+                    reasons = unk.iter().map(|(_, w)| w.as_str()).collect();
+                }
                 moved(
                     &mut v,
                     &group[0],
@@ -205,8 +219,15 @@ mod tests {
                 result("R1", "q", "config.KmsMasterKeyId"),
                 result("R2", "q", "config.Policy"),
                 result("R2", "p", "config.Policy"),
+                result("R5", "q", "config.Credential"),
             ],
-            &[("R1", 1, 1), ("R2", 0, 2), ("R3", 2, 0), ("R4", 2, 0)],
+            &[
+                ("R1", 1, 1),
+                ("R2", 0, 2),
+                ("R3", 2, 0),
+                ("R4", 2, 0),
+                ("R5", 0, 1),
+            ],
         );
         let failing = report(
             vec![
@@ -228,7 +249,8 @@ mod tests {
             .iter()
             .map(|u| (u.result.rule_id.as_str(), u.result.resource_id.as_str()))
             .collect();
-        assert_eq!(unknown, [("R1", "q"), ("R3", "q")]);
+        // R5 fails beside the unknown value, but only at its passing extreme: it hangs on it.
+        assert_eq!(unknown, [("R1", "q"), ("R5", "q"), ("R3", "q")]);
         assert_eq!(
             v.unknown[0].reason,
             "not evaluated: parameter Key has no value; unknown until deploy"
@@ -238,7 +260,7 @@ mod tests {
             Counts {
                 pass: 4,
                 fail: 2,
-                unknown: 2
+                unknown: 3
             }
         );
         assert_eq!(

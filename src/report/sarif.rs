@@ -102,6 +102,10 @@ struct SarifResult<'a> {
     properties: Properties<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     suppressions: Option<[Suppression; 1]>,
+    /// `open`: the tool could not tell pass from fail (a template's value unknown until
+    /// deploy); absent for a failure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -280,6 +284,7 @@ fn result<'a>(r: Verdict<'a>, index: usize, loc: Option<Location>) -> SarifResul
             first_seen: None,
         },
         suppressions: None,
+        kind: None,
     }
 }
 
@@ -324,13 +329,36 @@ pub fn log(
     results: &[RuleResult],
     locate: &dyn Fn(&RuleResult) -> Option<Location>,
 ) -> Value {
+    log_with_open(rules, results, &[], locate)
+}
+
+/// The SARIF log for a set of failures and of verdicts the tool could not reach, each with
+/// why (`open`: SARIF's `kind: "open"`, level `none`, which code-scanning UIs do not count as
+/// an alert).
+pub fn log_with_open(
+    rules: &RuleSet,
+    results: &[RuleResult],
+    open: &[(&RuleResult, &str)],
+    locate: &dyn Fn(&RuleResult) -> Option<Location>,
+) -> Value {
     // Only the rules that fired, in id order; results refer to them by index.
-    let (descriptors, fired) = descriptors(rules, results.iter().map(|r| r.rule_id.as_str()));
-    let results: Vec<SarifResult> = results
+    let ids = results
+        .iter()
+        .chain(open.iter().map(|(r, _)| *r))
+        .map(|r| r.rule_id.as_str());
+    let (descriptors, fired) = descriptors(rules, ids);
+    let mut out: Vec<SarifResult> = results
         .iter()
         .map(|r| result(r.into(), fired[r.rule_id.as_str()], locate(r)))
         .collect();
-    serde_json::to_value(document(descriptors, results)).expect("a SARIF log is JSON")
+    for (r, why) in open {
+        let mut o = result((*r).into(), fired[r.rule_id.as_str()], locate(r));
+        o.kind = Some("open");
+        o.level = "none";
+        o.message.text = format!("{why}: {}", o.message.text);
+        out.push(o);
+    }
+    serde_json::to_value(document(descriptors, out)).expect("a SARIF log is JSON")
 }
 
 /// A repository-relative stand-in path for a cloud or cluster resource, which code-scanning

@@ -44,6 +44,9 @@ Resources:
       Tags: [{Key: owner, Value: team}]
   Key:
     Type: AWS::KMS::Key
+  KeyAlias:
+    Type: AWS::KMS::Alias
+    Properties: {AliasName: alias/logs, TargetKeyId: !Ref Key}
   ByRef:
     Type: AWS::S3::BucketPolicy
     Properties:
@@ -90,7 +93,7 @@ Resources:
     );
     assert_eq!(named.tags["owner"], "team");
     assert_eq!(d.joined, 2);
-    assert_eq!(d.unsupported.get("AWS::KMS::Key"), Some(&1));
+    assert_eq!(d.unsupported.get("AWS::KMS::Alias"), Some(&1));
 }
 
 #[test]
@@ -221,4 +224,21 @@ fn properties_that_do_not_fit_the_type_are_an_error_of_that_resource() {
         "{:?}",
         d.errors
     );
+}
+
+#[test]
+fn an_unknown_field_the_document_may_leave_out_takes_its_kind_at_both_extremes() {
+    let d = build_text(
+        "Parameters:\n  Fifo: {Type: String}\n  Days: {Type: Number}\nResources:\n  T:\n    Type: AWS::SNS::Topic\n    Properties: {FifoTopic: !Ref Fifo}\n  L:\n    Type: AWS::Logs::LogGroup\n    Properties: {RetentionInDays: !Ref Days}\n",
+    );
+    let t = built(&d, "T");
+    assert_eq!(t.resource.config["FifoTopic"], true);
+    assert_eq!(t.other.as_ref().unwrap().config["FifoTopic"], false);
+    let l = built(&d, "L");
+    assert_eq!(
+        l.resource.config["RetentionInDays"],
+        i64::from(i32::MAX),
+        "an Option<i32>"
+    );
+    assert_eq!(l.other.as_ref().unwrap().config["RetentionInDays"], 0);
 }

@@ -26,7 +26,10 @@ pub struct Template {
 impl Template {
     /// The line a resource is reported at.
     pub fn line(&self, logical_id: &str) -> usize {
-        let source = self.derived.get(logical_id).map_or(logical_id, String::as_str);
+        let source = self
+            .derived
+            .get(logical_id)
+            .map_or(logical_id, String::as_str);
         self.lines
             .get(source)
             .copied()

@@ -121,7 +121,16 @@ fn load_file(path: &Path, parameters: &BTreeMap<String, String>, out: &mut Loade
     let account = parameters.get("AWS::AccountId").map_or("", String::as_str);
     let place = Place { account, region };
     let id_of = |logical: &str| format!("{file}#{logical}");
-    let docs = documents::build(&evaluated.resources, &place, &id_of);
+    let mut docs = documents::build(&evaluated.resources, &place, &id_of);
+    // The pass every live snapshot goes through: nothing credential-like from a template is
+    // printed either (a key in a tag, a password in an environment variable).
+    let redactor = crate::redact::Redactor::ephemeral();
+    for b in &mut docs.built {
+        redactor.resource(&mut b.resource);
+        if let Some(o) = &mut b.other {
+            redactor.resource(o);
+        }
+    }
     out.joined += docs.joined;
     for (t, n) in docs.unsupported {
         *out.unsupported.entry(t).or_default() += n;

@@ -395,6 +395,8 @@ impl<'a> Resolver<'a> {
                     text(&v).unwrap_or_else(|| "(computed)".into())
                 )))
             }
+            // Left by an expansion before evaluation (a SAM policy template's document).
+            UNKNOWN => Ok(unknown(arg.as_str().unwrap_or("a value known at deploy"))),
             "Fn::GetAZs" => Ok(unknown("Fn::GetAZs: the region's zones")),
             "Fn::Cidr" => Ok(unknown("Fn::Cidr: computed at deploy")),
             "Fn::Transform" => Ok(unknown("Fn::Transform: a macro's output")),

@@ -223,3 +223,14 @@ fn kubernetes_manifests_beside_templates_are_other_files() {
     let text = "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: b}\n";
     assert!(matches!(parse("m.yaml", text), Ok(Read::Other)));
 }
+
+#[test]
+fn an_unknown_left_by_an_expansion_stays_unknown() {
+    let t = template("Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      Doc: {\"Fn::Unknown\": \"SAM policy template SQSPollerPolicy\"}\n");
+    let e = evaluate(&t, &BTreeMap::new());
+    assert!(e.errors.is_empty(), "{:?}", e.errors);
+    assert_eq!(
+        unknown_reason(&props(&e, "R")["Doc"]),
+        Some("SAM policy template SQSPollerPolicy")
+    );
+}

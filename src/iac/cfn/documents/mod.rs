@@ -47,6 +47,8 @@ mod data;
 mod iam;
 mod network;
 mod storage;
+#[cfg(test)]
+pub(crate) mod testing;
 
 /// Types joined into the resource they configure, per area.
 const JOINED: &[&[&str]] = &[storage::JOINED, network::JOINED, iam::JOINED, data::JOINED];
@@ -104,6 +106,11 @@ pub(super) fn finish<D: Document>(
 ) -> Result<Parts, String> {
     let mut unknowns = Vec::new();
     let clean = strip_unknowns(json, "config", &mut unknowns);
+    let clean_copy = if unknowns.is_empty() {
+        Value::Null
+    } else {
+        clean.clone()
+    };
     let doc: D = typed(clean)?;
     let resource = doc.resource(place, tags);
     if unknowns.is_empty() {
@@ -111,7 +118,10 @@ pub(super) fn finish<D: Document>(
     }
     let (mut pass, mut fail) = (resource.clone(), resource);
     for (path, _) in &unknowns {
-        let now = lookup(&pass.config, path).cloned().unwrap_or(Value::Null);
+        let now = lookup(&pass.config, path)
+            .cloned()
+            .filter(|v| !v.is_null())
+            .unwrap_or_else(|| field_kind::<D>(&clean_copy, path));
         let (p, f) = match now {
             Value::Bool(_) => (Value::Bool(true), Value::Bool(false)),
             Value::Number(_) => (Value::from(i64::from(i32::MAX)), Value::from(0)),
@@ -125,6 +135,24 @@ pub(super) fn finish<D: Document>(
         set(&mut fail.config, path, f);
     }
     Ok((pass, Some(fail), unknowns))
+}
+
+/// A value of the kind the field at `path` takes, for a field the typed document leaves out
+/// (an `Option`): `true` if it takes a boolean, a number if a number, else text.
+fn field_kind<D: Document>(clean: &Value, path: &str) -> Value {
+    let takes = |probe: &Value| {
+        let mut v = clean.clone();
+        set(&mut v, path, probe.clone());
+        serde_json::from_value::<D>(v).is_ok()
+    };
+    // Text first: a field that takes text (or any JSON, as a policy does) is text.
+    if takes(&Value::String(UNKNOWN_TEXT.into())) {
+        return Value::Null;
+    }
+    [Value::Bool(true), Value::from(1)]
+        .into_iter()
+        .find(|p| takes(p))
+        .unwrap_or(Value::Null)
 }
 
 /// The typed document of `v`. CloudFormation takes numbers and booleans written as text
