@@ -1,29 +1,7 @@
 use serde_json::json;
 
 use super::*;
-use crate::iac::cfn::load::{parse, Read};
-use crate::iac::cfn::resolve::evaluate;
-
-fn build_text(text: &str) -> Documents {
-    let t = match parse("t.yaml", text).unwrap() {
-        Read::Template(t) => *t,
-        Read::Other => panic!("not a template"),
-    };
-    let e = evaluate(&t, &BTreeMap::new());
-    assert!(e.errors.is_empty(), "{:?}", e.errors);
-    let place = Place {
-        account: "",
-        region: "eu-west-1",
-    };
-    build(&e.resources, &place, &|l: &str| format!("t.yaml#{l}"))
-}
-
-fn built<'d>(d: &'d Documents, id: &str) -> &'d Built {
-    d.built
-        .iter()
-        .find(|b| b.logical_id == id)
-        .unwrap_or_else(|| panic!("no {id}: {:?}", d.errors))
-}
+use crate::iac::cfn::documents::testing::{build_text, built};
 
 #[test]
 fn a_bucket_gets_what_s3_sets_at_creation_and_its_separate_policy() {
