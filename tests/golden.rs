@@ -213,3 +213,25 @@ fn template_fixtures() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     check("templates-stacks.findings.json", &json(&out));
 }
+
+/// The Terraform fixture plan, with its source: findings at each block's file and line.
+#[test]
+fn terraform_fixture() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vigil"))
+        .current_dir(repo())
+        .args([
+            "scan",
+            "--terraform-plan",
+            "tests/fixtures/terraform/plan.json",
+            "--terraform-dir",
+            "tests/fixtures/terraform/source",
+            "--format",
+            "json",
+        ])
+        .env_remove("VIGIL_CONFIG")
+        .env("HOME", tempfile::tempdir().unwrap().path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    check("terraform-plan.findings.json", &json(&out));
+}

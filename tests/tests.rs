@@ -41,3 +41,4 @@ mod store;
 mod store_parts;
 mod targets;
 mod templates;
+mod terraform;

@@ -93,6 +93,14 @@ pub struct Args {
     /// --parameter-overrides` or `create-stack --parameters` takes.
     #[arg(long, requires = "templates")]
     pub parameters: Option<PathBuf>,
+    /// Check Terraform plans (`terraform show -json plan.out` output, formats 0.1 to 1.2; a
+    /// state's JSON also reads) before apply, with the AWS rules; nothing is stored.
+    #[arg(long = "terraform-plan", num_args = 1.., conflicts_with_all = ["regions", "endpoint_url", "profile", "services", "snapshot", "save_snapshot", "kubeconfig", "context", "cluster_name", "in_cluster", "namespaces", "kinds", "manifests"])]
+    pub terraform_plan: Vec<PathBuf>,
+    /// The Terraform configuration's directory (where `terraform plan` ran), so findings on
+    /// --terraform-plan name the file and line of each `resource` block.
+    #[arg(long = "terraform-dir", requires = "terraform_plan")]
+    pub terraform_dir: Option<PathBuf>,
 }
 
 impl Args {
@@ -122,7 +130,7 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
     if rules.rules.is_empty() {
         bail!("no rules loaded (check --rules and [rules] in the config)");
     }
-    if !args.templates.is_empty() {
+    if !args.templates.is_empty() || !args.terraform_plan.is_empty() {
         return super::templates::scan(&args, &cfg, &rules, fail_on);
     }
     let stats = std::sync::Arc::new(vigil::collect::ApiStats::default());
@@ -131,7 +139,7 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
         return scan_manifests(&args, &cfg, &rules, &target, fail_on);
     }
     if args.format == ScanFormat::Sarif {
-        bail!("--format sarif locates findings in files: use it with --manifests or --templates (cloud and cluster scans print table or json)");
+        bail!("--format sarif locates findings in files: use it with --manifests, --templates or --terraform-plan (cloud and cluster scans print table or json)");
     }
     // The clock of this scan: now, or `--now` (tests and replays of old snapshots).
     let started = match &args.now {

@@ -1,5 +1,6 @@
-//! `vigil scan --templates`: CloudFormation templates checked before deploy with the AWS
-//! rules; findings name the file, line and logical id; nothing is stored.
+//! `vigil scan --templates` / `--terraform-plan`: CloudFormation templates and Terraform plans
+//! checked before deploy with the AWS rules; findings name the file and line, and the logical
+//! id or the Terraform address; nothing is stored.
 
 use std::process::ExitCode;
 
@@ -21,7 +22,14 @@ pub fn scan(
         Some(p) => vigil::iac::cfn::parameters_file(p).map_err(anyhow::Error::msg)?,
         None => Default::default(),
     };
-    let loaded = vigil::iac::cfn::load(&args.templates, &parameters);
+    let mut loaded = vigil::iac::cfn::load(&args.templates, &parameters);
+    if !args.terraform_plan.is_empty() {
+        let dir = args.terraform_dir.as_deref();
+        loaded.merge(vigil::iac::terraform::load(&args.terraform_plan, dir));
+    }
+    for w in &loaded.warnings {
+        eprintln!("warning: {w}");
+    }
     for e in &loaded.errors {
         eprintln!("error: {e}");
     }

@@ -16,7 +16,11 @@ pub struct Located<T: Serialize> {
     pub verdict: T,
     pub file: Option<String>,
     pub line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub logical_id: Option<String>,
+    /// A Terraform resource's full address, in place of a logical id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
 }
 
 fn locate<T: Serialize + Clone>(v: &T, id: &str, loaded: &Loaded) -> Located<T> {
@@ -25,7 +29,10 @@ fn locate<T: Serialize + Clone>(v: &T, id: &str, loaded: &Loaded) -> Located<T> 
         verdict: v.clone(),
         file: o.map(|o| o.file.clone()),
         line: o.map(|o| o.line),
-        logical_id: o.map(|o| o.logical_id.clone()),
+        logical_id: o
+            .filter(|o| o.address.is_none())
+            .map(|o| o.logical_id.clone()),
+        address: o.and_then(|o| o.address.clone()),
     }
 }
 
@@ -68,6 +75,7 @@ pub fn counts(loaded: &Loaded) -> serde_json::Value {
     serde_json::json!({
         "files": loaded.files,
         "templates": loaded.templates,
+        "plans": loaded.plans,
         "other_files": loaded.other_files,
         "resources": loaded.resources.len(),
         "not_created": loaded.not_created,
@@ -75,6 +83,16 @@ pub fn counts(loaded: &Loaded) -> serde_json::Value {
         "unsupported_types": loaded.unsupported,
         "errors": loaded.errors,
     })
+}
+
+impl<T: Serialize> Located<T> {
+    /// The logical id, or the Terraform address.
+    fn name(&self) -> &str {
+        self.address
+            .as_deref()
+            .or(self.logical_id.as_deref())
+            .unwrap_or("?")
+    }
 }
 
 fn at(file: &Option<String>, line: Option<usize>) -> String {
@@ -98,18 +116,20 @@ pub fn table(v: &Verdicts, loaded: &Loaded) -> String {
             .max()
             .unwrap_or(8)
             .max(8);
+        let names = fails.iter().map(|f| f.name().len()).max().unwrap_or(8);
+        let names = names.clamp(8, 60);
         let _ = writeln!(
             out,
-            "{:<9} {:<12} {:<28} {:<width$} MESSAGE",
+            "{:<9} {:<12} {:<names$} {:<width$} MESSAGE",
             "SEVERITY", "RULE", "RESOURCE", "LOCATION"
         );
         for f in &fails {
             let _ = writeln!(
                 out,
-                "{:<9} {:<12} {:<28} {:<width$} {}",
+                "{:<9} {:<12} {:<names$} {:<width$} {}",
                 f.verdict.severity.to_string(),
                 f.verdict.rule_id,
-                f.logical_id.as_deref().unwrap_or("?"),
+                f.name(),
                 at(&f.file, f.line),
                 f.verdict.message
             );
@@ -126,7 +146,7 @@ pub fn table(v: &Verdicts, loaded: &Loaded) -> String {
                 out,
                 "  {:<12} {:<28} {} {}",
                 u.verdict.result.rule_id,
-                u.logical_id.as_deref().unwrap_or("?"),
+                u.name(),
                 at(&u.file, u.line),
                 u.verdict.reason
             );
@@ -146,9 +166,10 @@ pub fn table(v: &Verdicts, loaded: &Loaded) -> String {
     }
     let _ = writeln!(
         out,
-        "\n{} files: {} templates, {} other files skipped, {} unreadable. {} resources checked ({} joined into another, {} not created with these parameters). PASS {}, FAIL {}, not evaluated {}.",
+        "\n{} files: {} templates, {} plans, {} other files skipped, {} unreadable. {} resources checked ({} joined into another, {} not created with these parameters). PASS {}, FAIL {}, not evaluated {}.",
         loaded.files,
         loaded.templates,
+        loaded.plans,
         loaded.other_files,
         loaded.errors.len(),
         loaded.resources.len(),

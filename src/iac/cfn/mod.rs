@@ -21,6 +21,9 @@ pub struct Origin {
     pub file: String,
     pub line: usize,
     pub logical_id: String,
+    /// A Terraform resource's full address (`module.net.aws_security_group.web[0]`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
 }
 
 /// Every template read from the given paths.
@@ -38,6 +41,8 @@ pub struct Loaded {
     pub origins: BTreeMap<String, Origin>,
     pub files: usize,
     pub templates: usize,
+    /// Terraform plans (and states) read.
+    pub plans: usize,
     /// YAML and JSON files that are not templates (parameter files, buildspecs, ...).
     pub other_files: usize,
     /// Resources whose condition is false: not created with these parameters.
@@ -48,6 +53,30 @@ pub struct Loaded {
     pub unsupported: BTreeMap<String, usize>,
     /// `file:line: message` for every file or resource that could not be read.
     pub errors: Vec<String>,
+    /// `file:line: message` for what was read with a caveat (a newer plan format).
+    pub warnings: Vec<String>,
+}
+
+impl Loaded {
+    /// Adds what `other` read (templates and plans read in one run).
+    pub fn merge(&mut self, other: Loaded) {
+        self.resources.extend(other.resources);
+        self.failing.extend(other.failing);
+        self.unknowns.extend(other.unknowns);
+        self.conditional.extend(other.conditional);
+        self.origins.extend(other.origins);
+        self.files += other.files;
+        self.templates += other.templates;
+        self.plans += other.plans;
+        self.other_files += other.other_files;
+        self.not_created += other.not_created;
+        self.joined += other.joined;
+        for (t, n) in other.unsupported {
+            *self.unsupported.entry(t).or_default() += n;
+        }
+        self.errors.extend(other.errors);
+        self.warnings.extend(other.warnings);
+    }
 }
 
 /// The file names read when walking a directory.
@@ -120,8 +149,26 @@ fn load_file(path: &Path, parameters: &BTreeMap<String, String>, out: &mut Loade
     let region = parameters.get("AWS::Region").map_or("", String::as_str);
     let account = parameters.get("AWS::AccountId").map_or("", String::as_str);
     let place = Place { account, region };
+    let origin = |logical: &str| Origin {
+        file: file.clone(),
+        line: template.line(logical),
+        logical_id: logical.to_string(),
+        address: None,
+    };
     let id_of = |logical: &str| format!("{file}#{logical}");
-    let mut docs = documents::build(&evaluated.resources, &place, &id_of);
+    add(out, &evaluated.resources, &place, &origin, &id_of);
+}
+
+/// Builds the documents of `resources` (one file's) and adds them to `out`: `origin` says
+/// where each logical id is declared, `id_of` names its resource.
+pub(crate) fn add(
+    out: &mut Loaded,
+    resources: &[resolve::Resolved],
+    place: &Place,
+    origin: &dyn Fn(&str) -> Origin,
+    id_of: &dyn Fn(&str) -> String,
+) {
+    let mut docs = documents::build(resources, place, id_of);
     // The pass every live snapshot goes through: nothing credential-like from a template is
     // printed either (a key in a tag, a password in an environment variable).
     let redactor = crate::redact::Redactor::ephemeral();
@@ -136,28 +183,19 @@ fn load_file(path: &Path, parameters: &BTreeMap<String, String>, out: &mut Loade
         *out.unsupported.entry(t).or_default() += n;
     }
     for (logical, e) in docs.errors {
-        out.errors.push(format!(
-            "{file}:{}: {logical}: {e}",
-            template.line(&logical)
-        ));
+        let o = origin(&logical);
+        let name = o.address.unwrap_or(o.logical_id);
+        out.errors
+            .push(format!("{}:{}: {name}: {e}", o.file, o.line));
     }
+    let (account, region) = (place.account, place.region);
     for b in docs.built {
         let id = b.resource.id.clone();
-        let resolved = evaluated
-            .resources
-            .iter()
-            .find(|r| r.logical_id == b.logical_id);
+        let resolved = resources.iter().find(|r| r.logical_id == b.logical_id);
         if let Some(why) = resolved.and_then(|r| r.unknown_condition.clone()) {
             out.conditional.insert(id.clone(), why);
         }
-        out.origins.insert(
-            id.clone(),
-            Origin {
-                file: file.clone(),
-                line: template.line(&b.logical_id),
-                logical_id: b.logical_id.clone(),
-            },
-        );
+        out.origins.insert(id.clone(), origin(&b.logical_id));
         let place_less = |mut r: Resource| {
             r.account = (!account.is_empty()).then(|| account.to_string());
             r.region = (!region.is_empty()).then(|| region.to_string());

@@ -173,10 +173,14 @@ fn typed<D: Document>(mut v: Value) -> Result<D, String> {
             })
             .collect();
         let pointer: String = at.iter().map(|s| format!("/{s}")).collect();
+        let wants_list = e.inner().to_string().contains("expected a sequence");
         let coerced = v
             .pointer(&pointer)
             .and_then(Value::as_str)
             .and_then(|s| match s {
+                // One identifier where a list goes: a Terraform list known only after apply
+                // (`[aws_security_group.x.id]`).
+                _ if wants_list => Some(Value::Array(vec![Value::String(s.to_string())])),
                 "true" | "True" => Some(Value::Bool(true)),
                 "false" | "False" => Some(Value::Bool(false)),
                 _ => s
