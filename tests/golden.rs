@@ -197,19 +197,12 @@ fn sarif_log_of_the_manifest_fixtures() {
 /// logical id, the verdicts left to deploy time, the counts and what was read.
 #[test]
 fn template_fixtures() {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vigil"))
-        .current_dir(repo())
-        .args([
-            "scan",
-            "--templates",
-            "tests/fixtures/templates/stacks",
-            "--format",
-            "json",
-        ])
-        .env_remove("VIGIL_CONFIG")
-        .env("HOME", tempfile::tempdir().unwrap().path())
-        .output()
-        .unwrap();
+    let out = scan_in_repo(&[
+        "--templates",
+        "tests/fixtures/templates/stacks",
+        "--format",
+        "json",
+    ]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     check("templates-stacks.findings.json", &json(&out));
 }
@@ -217,21 +210,14 @@ fn template_fixtures() {
 /// The Terraform fixture plan, with its source: findings at each block's file and line.
 #[test]
 fn terraform_fixture() {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vigil"))
-        .current_dir(repo())
-        .args([
-            "scan",
-            "--terraform-plan",
-            "tests/fixtures/terraform/plan.json",
-            "--terraform-dir",
-            "tests/fixtures/terraform/source",
-            "--format",
-            "json",
-        ])
-        .env_remove("VIGIL_CONFIG")
-        .env("HOME", tempfile::tempdir().unwrap().path())
-        .output()
-        .unwrap();
+    let out = scan_in_repo(&[
+        "--terraform-plan",
+        "tests/fixtures/terraform/plan.json",
+        "--terraform-dir",
+        "tests/fixtures/terraform/source",
+        "--format",
+        "json",
+    ]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     check("terraform-plan.findings.json", &json(&out));
 }

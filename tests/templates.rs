@@ -13,15 +13,7 @@ const STORAGE: &str = "tests/fixtures/templates/stacks/storage.yaml";
 
 /// `vigil scan` run from the repository's root, so file names are as a CI job gives them.
 fn scan(args: &[&str]) -> Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_vigil"))
-        .current_dir(repo())
-        .arg("scan")
-        .args(args)
-        .env_remove("VIGIL_CONFIG")
-        .env("HOME", tempfile::tempdir().unwrap().path())
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap()
+    scan_in_repo(args)
 }
 
 fn verdicts<'d>(doc: &'d Value, section: &str, logical_id: &str) -> Vec<&'d str> {

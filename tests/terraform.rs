@@ -15,15 +15,7 @@ const SOURCE: &str = "tests/fixtures/terraform/source";
 const STORAGE_TF: &str = "tests/fixtures/terraform/source/modules/storage/main.tf";
 
 fn scan(args: &[&str]) -> Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_vigil"))
-        .current_dir(repo())
-        .arg("scan")
-        .args(args)
-        .env_remove("VIGIL_CONFIG")
-        .env("HOME", tempfile::tempdir().unwrap().path())
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap()
+    scan_in_repo(args)
 }
 
 /// The rules failing on the resource at `address`.

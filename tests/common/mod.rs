@@ -115,6 +115,20 @@ pub fn boto_as(moto: &Moto, script: &str, key: &str, secret: &str) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// `vigil scan ARGS` run from the repository's root, so file names are as a CI job gives
+/// them; no user config, no standard input.
+pub fn scan_in_repo(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vigil"))
+        .current_dir(repo())
+        .arg("scan")
+        .args(args)
+        .env_remove("VIGIL_CONFIG")
+        .env("HOME", tempfile::tempdir().unwrap().path())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
 /// Runs the real `vigil` binary with test credentials and no user config.
 pub fn vigil(args: &[&str]) -> Output {
     vigil_env(args, &[])

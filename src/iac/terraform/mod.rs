@@ -119,5 +119,18 @@ fn add(
         let address = planned(logical).map_or(logical, |r| r.address.as_str());
         format!("{file}#{address}")
     };
+    let before = std::mem::take(&mut out.unsupported);
     cfn::add(out, &translated.resources, place, &origin, &id_of);
+    // A translated resource with no document is named by its Terraform type.
+    let without = std::mem::replace(&mut out.unsupported, before);
+    for t in without.keys() {
+        for r in translated
+            .resources
+            .iter()
+            .filter(|r| &r.resource_type == t)
+        {
+            let tf = planned(&r.logical_id).map_or(t.as_str(), |p| p.resource_type.as_str());
+            *out.unsupported.entry(tf.to_string()).or_default() += 1;
+        }
+    }
 }

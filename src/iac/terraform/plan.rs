@@ -34,6 +34,36 @@ pub struct Planned {
     pub line: usize,
 }
 
+impl Planned {
+    /// The resource `entry` gives (a `resource_changes` item or a state's resource), in the
+    /// module at `module_address`, with `values`; `lines` gives its line.
+    fn new(
+        entry: &Value,
+        module_address: String,
+        values: Value,
+        lines: &std::collections::HashMap<String, usize>,
+    ) -> Planned {
+        let text_of = |k: &str| {
+            entry
+                .get(k)
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string()
+        };
+        let address = text_of("address");
+        Planned {
+            logical_id: logical_id(&address),
+            line: lines.get(&address).copied().unwrap_or(1),
+            module_address,
+            resource_type: text_of("type"),
+            name: text_of("name"),
+            index: entry.get("index").cloned(),
+            address,
+            values,
+        }
+    }
+}
+
 /// A plan's resources and what else it says.
 #[derive(Debug, Default)]
 pub struct Plan {
@@ -134,16 +164,8 @@ pub fn read(file: &str, text: &str) -> Result<Plan, String> {
                 "",
             )
             .unwrap_or(Value::Null);
-        plan.resources.push(Planned {
-            logical_id: logical_id(&address),
-            line: lines.get(address.as_str()).copied().unwrap_or(1),
-            module_address,
-            resource_type: text_of("type").to_string(),
-            name: text_of("name").to_string(),
-            index: rc.get("index").cloned(),
-            address,
-            values,
-        });
+        plan.resources
+            .push(Planned::new(rc, module_address, values, &lines));
     }
     Ok(plan)
 }
@@ -233,16 +255,8 @@ fn walk_state(module: &Value, plan: &mut Plan, lines: &std::collections::HashMap
         let parts = split_address(&address);
         let module_address = parts[..parts.len().saturating_sub(2)].join(".");
         let values = hide_sensitive(&r["values"], &r["sensitive_values"], &address, "");
-        plan.resources.push(Planned {
-            logical_id: logical_id(&address),
-            line: lines.get(address.as_str()).copied().unwrap_or(1),
-            module_address,
-            resource_type: text_of("type").to_string(),
-            name: text_of("name").to_string(),
-            index: r.get("index").cloned(),
-            address,
-            values,
-        });
+        plan.resources
+            .push(Planned::new(r, module_address, values, lines));
     }
     for m in module["child_modules"].as_array().into_iter().flatten() {
         walk_state(m, plan, lines);

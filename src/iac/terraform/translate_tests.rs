@@ -110,3 +110,18 @@ fn a_queue_policy_names_its_queue_by_known_url() {
     let c = config(&loaded, "aws_sqs_queue.q");
     assert_eq!(c["Policy"]["Statement"][0]["Principal"], "*");
 }
+
+#[test]
+fn a_type_with_no_document_is_listed_by_its_terraform_name() {
+    let text = plan(
+        json!([
+            {"address": "aws_db_subnet_group.g", "type": "aws_db_subnet_group",
+             "after": {"name": "g", "subnet_ids": ["subnet-1"]}},
+            {"address": "aws_route53_zone.z", "type": "aws_route53_zone", "after": {"name": "z"}},
+        ]),
+        None,
+    );
+    let loaded = load(&text);
+    let listed: Vec<&str> = loaded.unsupported.keys().map(String::as_str).collect();
+    assert_eq!(listed, vec!["aws_db_subnet_group", "aws_route53_zone"]);
+}
