@@ -7,7 +7,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{name, tags, text_of, Mapped};
+use super::{copy, name, or, tags, text_of, Mapped};
 use crate::iac::cfn::resolve::{reference, unknown, unknown_reason, Resolved};
 use crate::model::aws;
 
@@ -50,20 +50,6 @@ fn status(v: Option<&Value>, default: bool, on: &str, off: &str) -> Value {
     match v {
         None => word(default),
         Some(x) => flag(Some(x)).map_or_else(|| x.clone(), word),
-    }
-}
-
-/// `p[key]`, or `default` (what AWS sets) when the template leaves it out.
-fn or(p: &Value, key: &str, default: impl Into<Value>) -> Value {
-    p.get(key).cloned().unwrap_or_else(|| default.into())
-}
-
-/// Copies each property `from` the template to the document's field `to`, where given.
-fn copy(doc: &mut Map<String, Value>, p: &Value, pairs: &[(&str, &str)]) {
-    for (from, to) in pairs {
-        if let Some(v) = p.get(*from) {
-            doc.insert((*to).into(), v.clone());
-        }
     }
 }
 

@@ -6,8 +6,8 @@
 
 use serde_json::{json, Map, Value};
 
-use super::super::{finish, name, tags, text_of, Mapped};
-use super::{copy, joined, or, status};
+use super::super::{copy, finish, name, or, tags, text_of, Mapped};
+use super::{joined, status};
 use crate::iac::cfn::resolve::{unknown_reason, Resolved};
 use crate::model::aws;
 use crate::redact::REDACTED;

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
 
-use super::{name, policy, tags, text_of, Mapped};
+use super::{name, or, policy, tags, text_of, Mapped};
 use crate::iac::cfn::resolve::{reference, unknown_reason, Resolved};
 use crate::model::aws;
 
@@ -130,10 +130,7 @@ fn principal(r: &Resolved, all: &[Resolved], kind: &Kind) -> (Map<String, Value>
     let own_name = name(r, kind.name_key);
     let mut doc = Map::new();
     doc.insert(kind.name_key.into(), Value::String(text_of(&own_name)));
-    doc.insert(
-        "Path".into(),
-        p.get("Path").cloned().unwrap_or_else(|| "/".into()),
-    );
+    doc.insert("Path".into(), or(p, "Path", "/"));
     doc.insert(
         kind.inline_key.into(),
         inline_policies(r, all, kind, &own_name),
@@ -270,10 +267,7 @@ fn managed_policy(r: &Resolved, all: &[Resolved]) -> Mapped {
         "PolicyName".into(),
         Value::String(text_of(&name(r, "ManagedPolicyName"))),
     );
-    doc.insert(
-        "Path".into(),
-        p.get("Path").cloned().unwrap_or_else(|| "/".into()),
-    );
+    doc.insert("Path".into(), or(p, "Path", "/"));
     doc.insert("DefaultVersionId".into(), "v1".into());
     doc.insert("IsAttachable".into(), true.into());
     doc.insert("AttachmentCount".into(), attachment_count(r, all));

@@ -316,6 +316,20 @@ pub(super) fn name(r: &Resolved, key: &str) -> Value {
         .unwrap_or_else(|| Value::String(r.logical_id.clone()))
 }
 
+/// The property `key` of `p`, else `default` (what AWS sets when a template leaves it out).
+pub(super) fn or(p: &Value, key: &str, default: impl Into<Value>) -> Value {
+    p.get(key).cloned().unwrap_or_else(|| default.into())
+}
+
+/// Copies each property `from` the template to the document's field `to`, where given.
+pub(super) fn copy(doc: &mut Map<String, Value>, p: &Value, pairs: &[(&str, &str)]) {
+    for (from, to) in pairs {
+        if let Some(v) = p.get(*from) {
+            doc.insert((*to).into(), v.clone());
+        }
+    }
+}
+
 pub(super) fn text_of(v: &Value) -> String {
     v.as_str()
         .map_or_else(|| UNKNOWN_TEXT.to_string(), str::to_string)

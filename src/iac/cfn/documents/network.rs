@@ -5,7 +5,7 @@
 
 use serde_json::{json, Value};
 
-use super::{name, tags, text_of, Finish, Mapped};
+use super::{name, or, tags, text_of, Finish, Mapped};
 use crate::iac::cfn::resolve::{reference, unknown, unknown_reason, Resolved};
 use crate::model::aws;
 use crate::model::doc::prune;
@@ -89,11 +89,6 @@ fn each(v: Option<&Value>, f: impl Fn(&Value) -> Value) -> Value {
     let known = |i: &Value| unknown_reason(i).is_none();
     let one = |i: &Value| if known(i) { f(i) } else { i.clone() };
     a.iter().map(one).collect()
-}
-
-/// `key` of `from`, else `default`.
-fn or(from: &Value, key: &str, default: impl Into<Value>) -> Value {
-    from.get(key).cloned().unwrap_or_else(|| default.into())
 }
 
 /// A number or boolean as the text the API gives back (`6` → `"6"`); other values as they are.

@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{joined_policy, name, policy, tags, text_of, Mapped};
+use super::{copy, joined_policy, name, or, policy, tags, text_of, Mapped};
 use crate::iac::cfn::resolve::Resolved;
 use crate::model::aws;
 
@@ -82,11 +82,14 @@ fn queue(r: &Resolved, all: &[Resolved]) -> Mapped {
         "QueueUrl".into(),
         Value::String(format!("${{{}}}/{}", r.logical_id, text_of(&name))),
     );
-    for k in ["KmsMasterKeyId", "FifoQueue"] {
-        if let Some(v) = p.get(k) {
-            doc.insert(k.into(), v.clone());
-        }
-    }
+    copy(
+        &mut doc,
+        p,
+        &[
+            ("KmsMasterKeyId", "KmsMasterKeyId"),
+            ("FifoQueue", "FifoQueue"),
+        ],
+    );
     // SQS encrypts new queues with SSE-SQS unless a KMS key is given (since October 2022).
     let sse = p
         .get("SqsManagedSseEnabled")
@@ -112,11 +115,14 @@ fn topic(r: &Resolved, all: &[Resolved]) -> Mapped {
         "TopicArn".into(),
         Value::String(format!("${{{}}}:{}", r.logical_id, text_of(&name))),
     );
-    for k in ["KmsMasterKeyId", "FifoTopic"] {
-        if let Some(v) = p.get(k) {
-            doc.insert(k.into(), v.clone());
-        }
-    }
+    copy(
+        &mut doc,
+        p,
+        &[
+            ("KmsMasterKeyId", "KmsMasterKeyId"),
+            ("FifoTopic", "FifoTopic"),
+        ],
+    );
     if let Some(policy) = joined_policy(r, all, "AWS::SNS::TopicPolicy", "Topics", &name) {
         doc.insert("Policy".into(), policy);
     }
@@ -134,11 +140,15 @@ fn log_group(r: &Resolved) -> Mapped {
         "LogGroupName".into(),
         Value::String(text_of(&name(r, "LogGroupName"))),
     );
-    for k in ["RetentionInDays", "KmsKeyId", "LogGroupClass"] {
-        if let Some(v) = p.get(k) {
-            doc.insert(k.into(), v.clone());
-        }
-    }
+    copy(
+        &mut doc,
+        p,
+        &[
+            ("RetentionInDays", "RetentionInDays"),
+            ("KmsKeyId", "KmsKeyId"),
+            ("LogGroupClass", "LogGroupClass"),
+        ],
+    );
     Ok((
         Value::Object(doc),
         tags(p),
@@ -156,18 +166,18 @@ fn repository(r: &Resolved) -> Mapped {
     // The API's defaults, which the live scan reads back: mutable tags, AES256.
     doc.insert(
         "ImageTagMutability".into(),
-        p.get("ImageTagMutability")
-            .cloned()
-            .unwrap_or_else(|| "MUTABLE".into()),
+        or(p, "ImageTagMutability", "MUTABLE"),
     );
     if let Some(s) = p.get("ImageScanningConfiguration") {
         doc.insert("ImageScanningConfiguration".into(), s.clone());
     }
     doc.insert(
         "EncryptionConfiguration".into(),
-        p.get("EncryptionConfiguration")
-            .cloned()
-            .unwrap_or_else(|| serde_json::json!({"EncryptionType": "AES256"})),
+        or(
+            p,
+            "EncryptionConfiguration",
+            serde_json::json!({"EncryptionType": "AES256"}),
+        ),
     );
     if let Some(l) = p.pointer("/LifecyclePolicy/LifecyclePolicyText") {
         doc.insert("LifecyclePolicy".into(), policy(l));
