@@ -16,6 +16,20 @@ pub struct DriftArgs {
     /// How the current state differs from each accepted baseline instead.
     #[arg(long)]
     pub baseline: bool,
+    /// Compare the latest live scan with what these CloudFormation templates (files or
+    /// directories) declare: managed, changed (attribute by attribute), missing, unmanaged.
+    #[arg(long = "against-template", num_args = 1.., conflicts_with_all = ["since", "baseline"])]
+    pub against_template: Vec<std::path::PathBuf>,
+    /// Parameter values for --against-template, as `vigil scan --parameters` takes them.
+    #[arg(long, requires = "against_template")]
+    pub parameters: Option<std::path::PathBuf>,
+    /// Compare the latest live scan with what these Terraform plans (`terraform show -json`)
+    /// declare.
+    #[arg(long = "against-plan", num_args = 1.., conflicts_with_all = ["since", "baseline"])]
+    pub against_plan: Vec<std::path::PathBuf>,
+    /// The Terraform configuration's directory, for the file and line of each resource.
+    #[arg(long = "terraform-dir", requires = "against_plan")]
+    pub terraform_dir: Option<std::path::PathBuf>,
     /// Only resources whose id matches this pattern (`*` wildcards).
     #[arg(long)]
     pub resource: Option<String>,
@@ -33,8 +47,52 @@ fn print_drift(events: &[DriftEvent], format: Format, what: &str) -> anyhow::Res
     Ok(())
 }
 
+/// Drift against the code: exit 2 when a template or plan could not be read.
+fn against_code(args: &DriftArgs, store: &vigil::store::Store) -> anyhow::Result<ExitCode> {
+    let parameters = match &args.parameters {
+        Some(p) => vigil::iac::cfn::parameters_file(p).map_err(anyhow::Error::msg)?,
+        None => Default::default(),
+    };
+    let mut loaded = vigil::iac::cfn::load(&args.against_template, &parameters);
+    if !args.against_plan.is_empty() {
+        let dir = args.terraform_dir.as_deref();
+        loaded.merge(vigil::iac::terraform::load(&args.against_plan, dir));
+    }
+    for w in &loaded.warnings {
+        eprintln!("warning: {w}");
+    }
+    for e in &loaded.errors {
+        eprintln!("error: {e}");
+    }
+    if store.latest_scan(None)?.is_none() {
+        bail!("the database holds no scan yet: run `vigil scan` first");
+    }
+    let live = store.current_resources()?;
+    let covered = store.covered_types()?;
+    let (mut rows, summary) = vigil::iac::drift::compare(&loaded, &live, &covered);
+    if let Some(p) = &args.resource {
+        let re = vigil::model::waiver::glob(p);
+        rows.retain(|r| r.live.as_deref().is_some_and(|id| re.is_match(id)));
+    }
+    match args.format {
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({
+                "resources": rows,
+                "summary": summary,
+                "errors": loaded.errors,
+            }))?
+        ),
+        Format::Table => print!("{}", vigil::report::drift::against_code(&rows, &summary)),
+    }
+    Ok(ExitCode::from(if loaded.errors.is_empty() { 0 } else { 2 }))
+}
+
 pub fn drift(args: DriftArgs, config: Option<&std::path::Path>) -> anyhow::Result<ExitCode> {
     let store = open(&args.db, config)?;
+    if !args.against_template.is_empty() || !args.against_plan.is_empty() {
+        return against_code(&args, &store);
+    }
     if args.baseline {
         let baselines = store.baselines()?;
         if baselines.is_empty() {

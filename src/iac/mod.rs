@@ -4,6 +4,7 @@
 //! deploy is its own result ([`verdict`]).
 
 pub mod cfn;
+pub mod drift;
 pub mod terraform;
 pub mod verdict;
 

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use rusqlite::{params, OptionalExtension as _, Transaction};
 use serde::Serialize;
 
-use super::{query_opt, sql, Reach, Result, Store};
+use super::{query_opt, query_rows, sql, Reach, Result, Store};
 use crate::digest::sha256_hex;
 use crate::drift::{self, Change, Kind};
 use crate::model::{Resource, Snapshot};
@@ -298,6 +298,41 @@ impl Store {
                 [resource_id],
                 |r| r.get(0))?;
         Ok(doc.and_then(|d| serde_json::from_str(&d).ok()))
+    }
+
+    /// The resource types the latest scan read whole (a complete scope), in any account or
+    /// region.
+    pub fn covered_types(&self) -> Result<HashSet<String>> {
+        let scopes: Vec<String> = query_rows(
+            &self.conn,
+            "reading coverage",
+            "SELECT scope FROM scan_coverage
+             WHERE status = 'complete' AND scan_id = (SELECT max(id) FROM scans)",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(scopes
+            .iter()
+            .filter_map(|s| s.rsplit('/').next().map(str::to_string))
+            .collect())
+    }
+
+    /// Every resource the latest scans hold (removed ones left out), as last stored.
+    pub fn current_resources(&self) -> Result<Vec<Resource>> {
+        let docs: Vec<String> = query_rows(
+            &self.conn,
+            "reading current resources",
+            "SELECT v.document FROM resources r
+             JOIN resource_versions v ON v.resource_id = r.id AND v.hash = r.current_hash
+             WHERE r.removed_scan IS NULL
+             GROUP BY r.id",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(docs
+            .iter()
+            .filter_map(|d| serde_json::from_str::<Resource>(d).ok())
+            .collect())
     }
 
     /// A resource as last stored and its version hash; None when it is unknown or was

@@ -1,0 +1,242 @@
+//! Drift against the code: the resources templates or a plan declare, compared with the
+//! latest live scan. Each declared resource is matched to a live one of its type by the tag
+//! CloudFormation puts on what it creates (`aws:cloudformation:logical-id`) or by its name;
+//! then it is managed (declared and live, alike), changed (alike but for the attributes
+//! listed, declared value and live value), missing (declared, not live), or the live one is
+//! unmanaged (a live resource of a declared type that nothing declares). Both sides are the
+//! same document, so attributes compare field by field; a value known only at deploy is
+//! never compared.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::cfn::{Loaded, Origin};
+use crate::iac::cfn::documents::UNKNOWN_TEXT;
+use crate::model::Resource;
+
+/// The configuration-management controls drift from declared code bears on: the baseline
+/// configuration (CM-2), change control (CM-3), configuration settings (CM-6).
+pub const CONTROLS: &[&str] = &["CM-2", "CM-3", "CM-6"];
+
+/// The tag CloudFormation gives each resource it creates.
+const LOGICAL_ID_TAG: &str = "aws:cloudformation:logical-id";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Managed,
+    Changed,
+    Missing,
+    Unmanaged,
+}
+
+/// One attribute that differs: what the code declares, what is live.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Difference {
+    pub path: String,
+    pub declared: Option<Value>,
+    pub live: Option<Value>,
+}
+
+/// One resource's drift.
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    pub status: Status,
+    pub resource_type: String,
+    /// Where the code declares it (not for an unmanaged resource).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub declared: Option<Origin>,
+    /// The live resource's id (not for a missing one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub live: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<Difference>,
+    pub controls: &'static [&'static str],
+}
+
+/// How many rows of each status.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Summary {
+    pub managed: usize,
+    pub changed: usize,
+    pub missing: usize,
+    pub unmanaged: usize,
+    /// Declared resources of types the latest scan did not read: neither missing nor live.
+    pub not_scanned: usize,
+}
+
+/// Compares what `loaded` declares with `live` (the latest scans' resources); `covered`
+/// holds the types the latest scan read, the only ones a declared resource can be missing
+/// from.
+pub fn compare(
+    loaded: &Loaded,
+    live: &[Resource],
+    covered: &HashSet<String>,
+) -> (Vec<Row>, Summary) {
+    let mut not_scanned = 0;
+    let declared_types: HashSet<&str> = loaded
+        .resources
+        .iter()
+        .map(|r| r.resource_type.as_str())
+        .collect();
+    let mut by_tag: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut by_name: HashMap<(&str, &str), usize> = HashMap::new();
+    for (i, r) in live.iter().enumerate() {
+        if !declared_types.contains(r.resource_type.as_str()) {
+            continue;
+        }
+        if let Some(l) = r.tags.get(LOGICAL_ID_TAG) {
+            by_tag.insert((r.resource_type.as_str(), l.as_str()), i);
+        }
+        if let Some(n) = &r.name {
+            by_name.insert((r.resource_type.as_str(), n.as_str()), i);
+        }
+    }
+    let mut rows = Vec::new();
+    let mut matched = HashSet::new();
+    for d in &loaded.resources {
+        let origin = loaded.origins.get(&d.id).cloned();
+        let ty = d.resource_type.as_str();
+        let tagged = origin
+            .as_ref()
+            .filter(|o| o.address.is_none())
+            .and_then(|o| by_tag.get(&(ty, o.logical_id.as_str())));
+        let named = d
+            .name
+            .as_deref()
+            .filter(|n| known(n))
+            .and_then(|n| by_name.get(&(ty, n)));
+        let row = |status, live: Option<&Resource>, changes| Row {
+            status,
+            resource_type: ty.to_string(),
+            declared: origin.clone(),
+            live: live.map(|l| l.id.clone()),
+            changes,
+            controls: CONTROLS,
+        };
+        match tagged.or(named) {
+            Some(&i) => {
+                matched.insert(i);
+                let unknown: Vec<&str> = loaded
+                    .unknowns
+                    .get(&d.id)
+                    .into_iter()
+                    .flatten()
+                    .map(|(p, _)| p.as_str())
+                    .collect();
+                let changes = differences(d, &live[i], &unknown);
+                let status = match changes.is_empty() {
+                    true => Status::Managed,
+                    false => Status::Changed,
+                };
+                rows.push(row(status, Some(&live[i]), changes));
+            }
+            None if covered.contains(ty) => rows.push(row(Status::Missing, None, vec![])),
+            None => not_scanned += 1,
+        }
+    }
+    for (i, r) in live.iter().enumerate() {
+        if declared_types.contains(r.resource_type.as_str()) && !matched.contains(&i) {
+            rows.push(Row {
+                status: Status::Unmanaged,
+                resource_type: r.resource_type.clone(),
+                declared: None,
+                live: Some(r.id.clone()),
+                changes: vec![],
+                controls: CONTROLS,
+            });
+        }
+    }
+    let mut summary = Summary {
+        not_scanned,
+        ..Summary::default()
+    };
+    for r in &rows {
+        *match r.status {
+            Status::Managed => &mut summary.managed,
+            Status::Changed => &mut summary.changed,
+            Status::Missing => &mut summary.missing,
+            Status::Unmanaged => &mut summary.unmanaged,
+        } += 1;
+    }
+    (rows, summary)
+}
+
+/// Whether a declared text is known before deploy (not a deploy-time identifier).
+fn known(s: &str) -> bool {
+    !s.is_empty() && !s.contains("${") && !s.contains(UNKNOWN_TEXT)
+}
+
+/// Whether every text in `v` is known, and it says something (not null or empty).
+fn comparable(v: &Value) -> bool {
+    match v {
+        Value::Null => false,
+        Value::String(s) => known(s),
+        Value::Array(a) => a.iter().all(|x| x.is_null() || comparable(x)),
+        Value::Object(o) => o.values().all(|x| x.is_null() || comparable(x)),
+        _ => true,
+    }
+}
+
+/// The attributes the declared document gives, known before deploy, that the live one has
+/// otherwise; and the tags (CloudFormation's own `aws:` tags left out).
+fn differences(declared: &Resource, live: &Resource, unknown: &[&str]) -> Vec<Difference> {
+    let mut out = Vec::new();
+    if let Value::Object(fields) = &declared.config {
+        for (k, v) in fields {
+            let path = format!("config.{k}");
+            let waits = unknown.iter().any(|u| {
+                *u == path
+                    || u.starts_with(&format!("{path}."))
+                    || u.starts_with(&format!("{path}["))
+            });
+            // An ARN made without the account or region (a template read without
+            // `AWS::AccountId`) is not the live one's: identity is matched already.
+            let arn = v.as_str().is_some_and(|s| s.starts_with("arn:"));
+            if waits || !comparable(v) || (arn && declared.account.is_none()) {
+                continue;
+            }
+            let l = live.config.get(k).cloned().unwrap_or(Value::Null);
+            for c in crate::drift::diff(v, &l) {
+                let at = match c.path.is_empty() {
+                    true => path.clone(),
+                    false if c.path.starts_with('[') => format!("{path}{}", c.path),
+                    false => format!("{path}.{}", c.path),
+                };
+                out.push(Difference {
+                    path: at,
+                    declared: c.before,
+                    live: c.after,
+                });
+            }
+        }
+    }
+    let own = |t: &BTreeMap<String, String>| -> BTreeMap<String, String> {
+        t.iter()
+            .filter(|(k, _)| !k.starts_with("aws:"))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    };
+    let (dt, lt) = (own(&declared.tags), own(&live.tags));
+    for k in dt
+        .keys()
+        .chain(lt.keys())
+        .collect::<std::collections::BTreeSet<_>>()
+    {
+        let (a, b) = (dt.get(k), lt.get(k));
+        if a != b && a.is_none_or(|v| known(v)) {
+            out.push(Difference {
+                path: format!("tags.{k}"),
+                declared: a.map(|v| Value::String(v.clone())),
+                live: b.map(|v| Value::String(v.clone())),
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+#[path = "drift_tests.rs"]
+mod tests;

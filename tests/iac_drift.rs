@@ -1,0 +1,248 @@
+//! `vigil drift --against-template | --against-plan`: the latest live scan (of moto) compared
+//! with what a template or a plan declares: managed, changed attribute by attribute, missing,
+//! unmanaged, each row with the configuration-management controls.
+
+use serde_json::Value;
+
+use crate::common::*;
+
+const TEMPLATE: &str = r#"AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Data:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: drift-data
+      Tags:
+        - Key: owner
+          Value: team-a
+  Jobs:
+    Type: AWS::SQS::Queue
+    Properties:
+      QueueName: drift-jobs
+  Web:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupName: drift-web
+      GroupDescription: web
+      SecurityGroupIngress:
+        - IpProtocol: tcp
+          FromPort: 443
+          ToPort: 443
+          CidrIp: 10.0.0.0/8
+  Gone:
+    Type: AWS::SQS::Queue
+    Properties:
+      QueueName: drift-gone
+"#;
+
+/// The line of `TEMPLATE` that starts with `start`.
+fn line_of(start: &str) -> usize {
+    TEMPLATE.lines().position(|l| l.starts_with(start)).unwrap() + 1
+}
+
+fn rows<'d>(doc: &'d Value, status: &str) -> Vec<&'d Value> {
+    doc["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] == status)
+        .collect()
+}
+
+fn declared<'d>(doc: &'d Value, logical_id: &str) -> &'d Value {
+    doc["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["declared"]["logical_id"] == logical_id)
+        .unwrap_or_else(|| panic!("no row for {logical_id}: {doc:#}"))
+}
+
+#[test]
+fn a_stack_changed_by_hand_drifts_from_its_template_attribute_by_attribute() {
+    let moto = Moto::start();
+    let dir = tempfile::tempdir().unwrap();
+    let template = dir.path().join("stack.yaml");
+    std::fs::write(&template, TEMPLATE).unwrap();
+    // Deployed by CloudFormation (moto's), then changed outside it.
+    boto(
+        &moto,
+        &format!(
+            r#"
+cf = c('cloudformation')
+cf.create_stack(StackName='drift', TemplateBody={TEMPLATE:?})
+ec2 = c('ec2')
+web = [g for g in ec2.describe_security_groups()['SecurityGroups'] if g['GroupName'] == 'drift-web'][0]
+ec2.authorize_security_group_ingress(GroupId=web['GroupId'], IpPermissions=[
+    {{'IpProtocol': 'tcp', 'FromPort': 22, 'ToPort': 22, 'IpRanges': [{{'CidrIp': '0.0.0.0/0'}}]}}])
+sqs = c('sqs')
+sqs.delete_queue(QueueUrl=sqs.get_queue_url(QueueName='drift-gone')['QueueUrl'])
+s3 = c('s3')
+s3.create_bucket(Bucket='drift-stray')
+s3.put_bucket_tagging(Bucket='drift-data', Tagging={{'TagSet': [{{'Key': 'owner', 'Value': 'team-b'}}]}})
+"#
+        ),
+    );
+    let db = db(dir.path());
+    let scan = scan_moto(
+        &moto,
+        &db,
+        &["--service", "s3", "--service", "sqs", "--service", "ec2"],
+    );
+    assert!(
+        scan.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        stderr(&scan)
+    );
+
+    let t = template.to_str().unwrap();
+    let out = vigil(&[
+        "drift",
+        "--against-template",
+        t,
+        "--db",
+        &db,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let doc = json(&out);
+
+    // The port opened by hand, as the security group's attribute.
+    let web = declared(&doc, "Web");
+    assert_eq!(web["status"], "changed", "{web:#}");
+    let opened = web["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| {
+            c["path"]
+                .as_str()
+                .unwrap()
+                .starts_with("config.IpPermissions")
+        })
+        .expect("the ingress change");
+    assert_eq!(opened["live"]["FromPort"], 22);
+    assert_eq!(opened["live"]["IpRanges"][0]["CidrIp"], "0.0.0.0/0");
+    assert!(opened.get("declared").is_none_or(Value::is_null));
+    assert!(
+        web["live"]
+            .as_str()
+            .unwrap()
+            .contains(":security-group/sg-"),
+        "{web:#}"
+    );
+    assert_eq!(web["declared"]["line"], line_of("  Web:"));
+
+    // The tag changed by hand.
+    let data = declared(&doc, "Data");
+    let tag = data["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["path"] == "tags.owner")
+        .expect("the owner tag");
+    assert_eq!(
+        (&tag["declared"], &tag["live"]),
+        (&Value::from("team-a"), &Value::from("team-b"))
+    );
+
+    // Deleted by hand: missing, at its line.
+    let gone = declared(&doc, "Gone");
+    assert_eq!(gone["status"], "missing");
+    assert_eq!(gone["declared"]["line"], line_of("  Gone:"));
+    assert!(gone.get("live").is_none());
+
+    // Untouched: managed and alike.
+    assert_eq!(declared(&doc, "Jobs")["status"], "managed", "{doc:#}");
+
+    // Made by hand, of a declared type: unmanaged.
+    let stray: Vec<&str> = rows(&doc, "unmanaged")
+        .iter()
+        .map(|r| r["live"].as_str().unwrap())
+        .collect();
+    assert!(stray.contains(&"arn:aws:s3:::drift-stray"), "{stray:?}");
+    assert!(!stray
+        .iter()
+        .any(|s| s.contains("drift-data") || s.contains("drift-jobs")));
+
+    assert_eq!(doc["summary"]["not_scanned"], 0);
+    assert!(doc["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["controls"] == serde_json::json!(["CM-2", "CM-3", "CM-6"])));
+
+    let table = stdout(&vigil(&["drift", "--against-template", t, "--db", &db]));
+    let at = format!("stack.yaml:{} Gone", line_of("  Gone:"));
+    assert!(table.contains("missing") && table.contains(&at), "{table}");
+    assert!(table.contains("Controls: CM-2, CM-3, CM-6."), "{table}");
+}
+
+#[test]
+fn buckets_made_outside_terraform_drift_from_the_plan_by_address() {
+    let moto = Moto::start();
+    let dir = tempfile::tempdir().unwrap();
+    // Made by hand under the plan's names: bucket 1 as the plan declares it, bucket 0
+    // with its public access block off.
+    boto(
+        &moto,
+        r#"
+s3 = c('s3')
+for b in ['vigil-fixture-0', 'vigil-fixture-1']:
+    s3.create_bucket(Bucket=b)
+block = {'BlockPublicAcls': True, 'IgnorePublicAcls': True, 'BlockPublicPolicy': True, 'RestrictPublicBuckets': True}
+s3.put_public_access_block(Bucket='vigil-fixture-0', PublicAccessBlockConfiguration=dict(block, BlockPublicPolicy=False))
+"#,
+    );
+    let db = db(dir.path());
+    let scan = scan_moto(&moto, &db, &["--service", "s3"]);
+    assert!(
+        scan.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        stderr(&scan)
+    );
+    let plan = repo().join("tests/fixtures/terraform/plan.json");
+    let source = repo().join("tests/fixtures/terraform/source");
+    let out = vigil(&[
+        "drift",
+        "--against-plan",
+        plan.to_str().unwrap(),
+        "--terraform-dir",
+        source.to_str().unwrap(),
+        "--db",
+        &db,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let doc = json(&out);
+    let row = |address: &str| {
+        doc["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["declared"]["address"] == address)
+            .unwrap_or_else(|| panic!("no row for {address}: {doc:#}"))
+            .clone()
+    };
+    let zero = row("module.storage.aws_s3_bucket.this[0]");
+    assert_eq!(zero["live"], "arn:aws:s3:::vigil-fixture-0");
+    let pab = zero["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["path"] == "config.PublicAccessBlockConfiguration.BlockPublicPolicy")
+        .unwrap_or_else(|| panic!("{zero:#}"));
+    assert_eq!(
+        (&pab["declared"], &pab["live"]),
+        (&Value::Bool(true), &Value::Bool(false))
+    );
+    assert!(zero["declared"]["file"]
+        .as_str()
+        .unwrap()
+        .ends_with("modules/storage/main.tf"));
+    // Only S3 was scanned: the plan's queue, group, role and key are not called missing.
+    assert_eq!(doc["summary"]["missing"], 0, "{doc:#}");
+    assert!(doc["summary"]["not_scanned"].as_u64().unwrap() >= 4);
+}
