@@ -177,6 +177,43 @@ s3.put_bucket_tagging(Bucket='drift-data', Tagging={{'TagSet': [{{'Key': 'owner'
     let at = format!("stack.yaml:{} Gone", line_of("  Gone:"));
     assert!(table.contains("missing") && table.contains(&at), "{table}");
     assert!(table.contains("Controls: CM-2, CM-3, CM-6."), "{table}");
+
+    // A live scan given the template: the open port's finding names the line to change.
+    let live = scan_moto(
+        &moto,
+        &db,
+        &["--service", "ec2", "--templates", t, "--format", "json"],
+    );
+    assert_eq!(live.status.code(), Some(1), "{}", stderr(&live));
+    let scanned = json(&live);
+    let sg = web["live"].as_str().unwrap();
+    assert!(scanned["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["resource_id"] == sg && f["rule_id"] == "NET-AWS-001"));
+    let at = &scanned["declared_at"][sg];
+    assert_eq!(
+        (&at["file"], &at["line"], &at["logical_id"]),
+        (
+            &Value::from(t),
+            &Value::from(line_of("  Web:")),
+            &Value::from("Web")
+        )
+    );
+    let shown = stdout(&scan_moto(
+        &moto,
+        &db,
+        &["--service", "ec2", "--templates", t],
+    ));
+    assert!(
+        shown.contains("Declared in templates (change them there):"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(&format!("{t}:{} Web", line_of("  Web:"))),
+        "{shown}"
+    );
 }
 
 #[test]

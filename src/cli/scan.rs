@@ -87,7 +87,10 @@ pub struct Args {
     pub manifests: Vec<PathBuf>,
     /// Check CloudFormation templates (YAML or JSON files, or directories) before they are
     /// deployed, with the AWS rules; nothing is stored.
-    #[arg(long, num_args = 1.., conflicts_with_all = ["regions", "endpoint_url", "profile", "services", "snapshot", "save_snapshot", "kubeconfig", "context", "cluster_name", "in_cluster", "namespaces", "kinds", "manifests"])]
+    /// With a live target (`--target NAME`, `--region`, `--profile`, `--endpoint-url`,
+    /// `--service` or `--snapshot`), the live scan runs and each finding on a resource the
+    /// templates declare names the template's file and line.
+    #[arg(long, num_args = 1.., conflicts_with_all = ["kubeconfig", "context", "cluster_name", "in_cluster", "namespaces", "kinds", "manifests"])]
     pub templates: Vec<PathBuf>,
     /// Parameter values for --templates: a JSON file as `aws cloudformation deploy
     /// --parameter-overrides` or `create-stack --parameters` takes.
@@ -130,7 +133,13 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
     if rules.rules.is_empty() {
         bail!("no rules loaded (check --rules and [rules] in the config)");
     }
-    if !args.templates.is_empty() || !args.terraform_plan.is_empty() {
+    let live = args.endpoint_url.is_some()
+        || !args.regions.is_empty()
+        || args.profile.is_some()
+        || !args.services.is_empty()
+        || args.snapshot.is_some()
+        || args.target != "aws";
+    if (!args.templates.is_empty() && !live) || !args.terraform_plan.is_empty() {
         return super::templates::scan(&args, &cfg, &rules, fail_on);
     }
     let stats = std::sync::Arc::new(vigil::collect::ApiStats::default());
@@ -180,11 +189,15 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
         findings: true,
     };
     let streamed = record_streamed(&target, recorder)?;
+    let declared_at = match args.templates.is_empty() {
+        true => Default::default(),
+        false => super::templates::declared_at(&args, &store.into_inner())?,
+    };
     if let (Some(p), Some(kept)) = (&args.save_snapshot, &streamed.kept) {
         let text = serde_json::to_string_pretty(&kept.snapshot)?;
         std::fs::write(p, text).with_context(|| format!("writing snapshot {}", p.display()))?;
     }
-    print_recorded(&args, &rules, streamed.recorded, fail_on)
+    print_recorded(&args, &rules, streamed.recorded, declared_at, fail_on)
 }
 
 /// Collects a target and records it part by part (an organization's accounts as each is
@@ -233,6 +246,7 @@ fn print_recorded(
     args: &Args,
     rules: &vigil::policy::RuleSet,
     recorded: vigil::scan::Recorded,
+    mut declared_at: std::collections::BTreeMap<String, vigil::iac::cfn::Origin>,
     fail_on: Severity,
 ) -> anyhow::Result<ExitCode> {
     let (scan, findings, life, eval) = (
@@ -263,6 +277,7 @@ fn print_recorded(
         );
     }
     let summary = report::summarize(&findings, life, rules.rules.len(), eval.evaluations);
+    declared_at.retain(|id, _| findings.iter().any(|f| &f.resource_id == id));
     match args.format {
         ScanFormat::Json => {
             let doc = report::ScanJson {
@@ -281,10 +296,17 @@ fn print_recorded(
                     rules: &eval.errors,
                     rule_files: &rules.problems,
                 },
+                declared_at,
             };
             println!("{}", serde_json::to_string_pretty(&doc)?);
         }
-        ScanFormat::Table => print!("{}", report::table(&scan, &findings, &summary)),
+        ScanFormat::Table => {
+            print!("{}", report::table(&scan, &findings, &summary));
+            print!(
+                "{}",
+                report::templates::declared_at(&findings, &declared_at)
+            );
+        }
         ScanFormat::Sarif => unreachable!("refused before the scan"),
     }
     if scan.status == ScanStatus::Failed {

@@ -75,3 +75,26 @@ pub fn scan(
     let gate = v.fail.iter().any(|r| r.severity >= fail_on);
     Ok(ExitCode::from(if gate { 1 } else { 0 }))
 }
+
+/// With `--templates` on a live scan: the template file, line and logical id of each live
+/// resource the templates declare (matched as `vigil drift --against-template` matches
+/// them). A template that cannot be read is a warning: the scan is recorded either way.
+pub fn declared_at(
+    args: &Args,
+    store: &vigil::store::Store,
+) -> anyhow::Result<std::collections::BTreeMap<String, vigil::iac::cfn::Origin>> {
+    let parameters = match &args.parameters {
+        Some(p) => vigil::iac::cfn::parameters_file(p).map_err(anyhow::Error::msg)?,
+        None => Default::default(),
+    };
+    let loaded = vigil::iac::cfn::load(&args.templates, &parameters);
+    for e in &loaded.errors {
+        eprintln!("warning: {e}");
+    }
+    let live = store.current_resources()?;
+    let (rows, _) = vigil::iac::drift::compare(&loaded, &live, &Default::default());
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| Some((r.live?, r.declared?)))
+        .collect())
+}

@@ -89,6 +89,10 @@ pub struct ScanJson<'a> {
     pub findings: &'a [Finding],
     pub summary: Summary,
     pub errors: Errors<'a>,
+    /// With `--templates` on a live scan: where each resource with findings is declared
+    /// (resource id → template file, line, logical id).
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub declared_at: std::collections::BTreeMap<String, crate::iac::cfn::Origin>,
 }
 
 #[derive(Debug, Serialize)]

@@ -181,3 +181,26 @@ pub fn table(v: &Verdicts, loaded: &Loaded) -> String {
     );
     out
 }
+
+/// After a live scan's table, with `--templates`: each open finding on a resource a template
+/// declares, with the file and line to change.
+pub fn declared_at(
+    findings: &[crate::model::Finding],
+    at: &std::collections::BTreeMap<String, Origin>,
+) -> String {
+    let mut out = String::new();
+    for f in findings.iter().filter(|f| f.status.is_active()) {
+        let Some(o) = at.get(&f.resource_id) else {
+            continue;
+        };
+        if out.is_empty() {
+            out.push_str("\nDeclared in templates (change them there):\n");
+        }
+        let _ = writeln!(
+            out,
+            "  {:<12} {:<44} {}:{} {}",
+            f.rule_id, f.resource_id, o.file, o.line, o.logical_id
+        );
+    }
+    out
+}
