@@ -164,6 +164,20 @@ pub fn compare(
     (rows, summary)
 }
 
+/// Lists that hold the same items in another order (a security group's permissions as the
+/// API returns them): alike.
+fn same_items(a: &Value, b: &Value) -> bool {
+    let (Value::Array(x), Value::Array(y)) = (a, b) else {
+        return false;
+    };
+    let sorted = |l: &[Value]| {
+        let mut t: Vec<String> = l.iter().map(Value::to_string).collect();
+        t.sort();
+        t
+    };
+    x.len() == y.len() && sorted(x) == sorted(y)
+}
+
 /// Whether a declared text is known before deploy (not a deploy-time identifier).
 fn known(s: &str) -> bool {
     !s.is_empty() && !s.contains("${") && !s.contains(UNKNOWN_TEXT)
@@ -199,6 +213,9 @@ fn differences(declared: &Resource, live: &Resource, unknown: &[&str]) -> Vec<Di
                 continue;
             }
             let l = live.config.get(k).cloned().unwrap_or(Value::Null);
+            if same_items(v, &l) {
+                continue;
+            }
             for c in crate::drift::diff(v, &l) {
                 let at = match c.path.is_empty() {
                     true => path.clone(),

@@ -48,7 +48,7 @@ fn values_known_only_at_deploy_are_never_compared_and_cloudformation_tags_are_it
         "AWS::SQS::Queue",
         Some("jobs"),
         json!({"QueueUrl": "${Q}/jobs", "KmsMasterKeyId": "(unknown until deploy)",
-               "FifoQueue": false, "Region": ""}),
+               "FifoQueue": false, "Region": "", "Ports": [1, 2]}),
     );
     d.tags.insert("owner".into(), "a".into());
     let loaded = declared(vec![d], &[("t.yaml#Q", "config.KmsMasterKeyId")]);
@@ -57,7 +57,7 @@ fn values_known_only_at_deploy_are_never_compared_and_cloudformation_tags_are_it
         "AWS::SQS::Queue",
         Some("jobs"),
         json!({"QueueUrl": "https://sqs/jobs", "KmsMasterKeyId": "alias/x", "FifoQueue": true,
-               "Region": "eu-west-1"}),
+               "Region": "eu-west-1", "Ports": [2, 1]}),
     );
     live.tags.insert("owner".into(), "a".into());
     live.tags
