@@ -133,7 +133,10 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
     if rules.rules.is_empty() {
         bail!("no rules loaded (check --rules and [rules] in the config)");
     }
-    let live = args.endpoint_url.is_some()
+    // An endpoint from the environment (`VIGIL_AWS_ENDPOINT_URL`) is not a target asked for.
+    let endpoint_given =
+        args.endpoint_url.is_some() && std::env::var_os("VIGIL_AWS_ENDPOINT_URL").is_none();
+    let live = endpoint_given
         || !args.regions.is_empty()
         || args.profile.is_some()
         || !args.services.is_empty()
