@@ -283,3 +283,46 @@ s3.put_public_access_block(Bucket='vigil-fixture-0', PublicAccessBlockConfigurat
     assert_eq!(doc["summary"]["missing"], 0, "{doc:#}");
     assert!(doc["summary"]["not_scanned"].as_u64().unwrap() >= 4);
 }
+
+#[test]
+fn the_daemon_names_the_template_line_of_each_finding_it_serves() {
+    let moto = Moto::start();
+    let dir = tempfile::tempdir().unwrap();
+    let template = dir.path().join("stack.yaml");
+    std::fs::write(&template, TEMPLATE).unwrap();
+    boto(
+        &moto,
+        &format!(
+            r#"
+c('cloudformation').create_stack(StackName='drift', TemplateBody={TEMPLATE:?})
+ec2 = c('ec2')
+web = [g for g in ec2.describe_security_groups()['SecurityGroups'] if g['GroupName'] == 'drift-web'][0]
+ec2.authorize_security_group_ingress(GroupId=web['GroupId'], IpPermissions=[
+    {{'IpProtocol': 'tcp', 'FromPort': 22, 'ToPort': 22, 'IpRanges': [{{'CidrIp': '0.0.0.0/0'}}]}}])
+print(web['GroupId'])
+"#
+        ),
+    );
+    let db = dir.path().join("vigil.db");
+    let scan = scan_moto(&moto, db.to_str().unwrap(), &["--service", "ec2"]);
+    assert_eq!(scan.status.code(), Some(1), "{}", stderr(&scan));
+    let (viewer, entry) = crate::daemon::token("grafana", "viewer");
+    std::fs::write(dir.path().join("tokens.toml"), entry).unwrap();
+    let config = format!(
+        "[storage]\npath = {db:?}\n\n[daemon]\nlisten = \"127.0.0.1:PORT\"\ntokens_file = {tokens:?}\n\n[iac]\ntemplates = [{t:?}]\n",
+        db = db.display().to_string(),
+        tokens = dir.path().join("tokens.toml").display().to_string(),
+        t = template.display().to_string(),
+    );
+    let d = crate::daemon::Daemon::start(dir.path(), &config, &[], &[]);
+    let (code, body) =
+        crate::daemon::get(d.port, "/api/v1/findings?rule=NET-AWS-001", Some(&viewer));
+    assert_eq!(code, 200, "{body}");
+    let doc: Value = serde_json::from_str(&body).unwrap();
+    let f = &doc["findings"][0];
+    let sg = f["resource_id"].as_str().expect("the open group's finding");
+    let at = &doc["declared_at"][sg];
+    assert_eq!(at["file"], template.display().to_string(), "{doc:#}");
+    assert_eq!(at["line"], line_of("  Web:"));
+    assert_eq!(at["logical_id"], "Web");
+}

@@ -87,6 +87,22 @@ pub struct Config {
     /// Reports the daemon makes on a cron.
     #[serde(default)]
     pub reports: Vec<Report>,
+    /// Infrastructure code live findings are located in.
+    #[serde(default)]
+    pub iac: Iac,
+}
+
+/// `[iac]`: CloudFormation templates the daemon locates live findings in: each finding on a
+/// resource they declare names the template's file and line (`/api/v1/findings`'
+/// `declared_at`), as `vigil scan --templates` does.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Iac {
+    /// Template files or directories.
+    #[serde(default)]
+    pub templates: Vec<PathBuf>,
+    /// Parameter values for them, as `vigil scan --parameters` takes them.
+    pub parameters: Option<PathBuf>,
 }
 
 /// `vigil run`: where it listens and how it behaves.

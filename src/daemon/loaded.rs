@@ -32,6 +32,9 @@ pub enum Problem {
     Rule(String),
     #[error("{0}")]
     Tokens(String),
+    /// `[iac] parameters` that cannot be read.
+    #[error("[iac] parameters: {0}")]
+    Templates(String),
     #[error("loading panicked: {0}")]
     Panicked(String),
     #[error("rescheduling: {0}")]
@@ -49,6 +52,8 @@ pub struct Loaded {
     pub tokens: Arc<auth::Tokens>,
     pub fingerprint: String,
     pub loaded_at: DateTime<Utc>,
+    /// The `[iac]` templates, read: where each declared resource is.
+    pub iac: Arc<crate::iac::cfn::Loaded>,
 }
 
 impl Loaded {
@@ -141,6 +146,32 @@ pub(super) fn current_fingerprint(opts: &Options, in_force: &Config) -> String {
     }
 }
 
+/// The `[iac]` templates. A parameter file that cannot be read is a problem; a template that
+/// cannot be read is logged, and the rest still locate findings.
+fn read_templates(
+    iac: &crate::config::Iac,
+    problems: &mut Vec<Problem>,
+) -> crate::iac::cfn::Loaded {
+    if iac.templates.is_empty() {
+        return Default::default();
+    }
+    let parameters = match &iac.parameters {
+        Some(p) => match crate::iac::cfn::parameters_file(p) {
+            Ok(p) => p,
+            Err(e) => {
+                problems.push(Problem::Templates(e));
+                Default::default()
+            }
+        },
+        None => Default::default(),
+    };
+    let loaded = crate::iac::cfn::load(&iac.templates, &parameters);
+    for e in &loaded.errors {
+        tracing::warn!(error = %e, "[iac] template not read");
+    }
+    loaded
+}
+
 /// Loads and checks the config, the rules and the API tokens, reporting every problem.
 pub fn load(opts: &Options) -> Result<Loaded, Vec<Problem>> {
     let mut problems = Vec::new();
@@ -188,6 +219,7 @@ pub fn load(opts: &Options) -> Result<Loaded, Vec<Problem>> {
             None
         }
     };
+    let iac = read_templates(&config.iac, &mut problems);
     match (rules, tokens) {
         (Some(rules), Some(tokens)) if problems.is_empty() => Ok(Loaded {
             config,
@@ -195,6 +227,7 @@ pub fn load(opts: &Options) -> Result<Loaded, Vec<Problem>> {
             tokens: Arc::new(tokens),
             fingerprint: fp,
             loaded_at: Utc::now(),
+            iac: Arc::new(iac),
         }),
         _ => Err(problems),
     }

@@ -151,29 +151,52 @@ pub(super) async fn findings(
     .map_err(bad_request)?;
     let n = limit(q.limit, 100)?;
     let offset = q.offset.unwrap_or(0);
-    let (page, total) = read(&state, move |s| {
+    let iac = state.current().iac.clone();
+    let (page, total, declared_at) = read(&state, move |s| {
         let now = chrono::Utc::now();
         // SQLite pages when it can; a status filter that separates waived findings from
         // open ones needs every waiver applied first, in memory.
-        if let Some(page) = s.findings_page(&filter, now, n, offset).map_err(internal)? {
-            return Ok(page);
+        let (page, total) = match s.findings_page(&filter, now, n, offset).map_err(internal)? {
+            Some(page) => page,
+            None => {
+                let all = s.findings(&filter, now).map_err(internal)?;
+                let total = all.len();
+                (
+                    all.into_iter().skip(offset).take(n).collect::<Vec<_>>(),
+                    total,
+                )
+            }
+        };
+        // `[iac] templates`: where the page's resources are declared.
+        let mut declared_at = std::collections::BTreeMap::new();
+        if !iac.resources.is_empty() {
+            let mut live = Vec::new();
+            for f in &page {
+                if let Some((r, _)) = s.current(&f.resource_id).map_err(internal)? {
+                    live.push(r);
+                }
+            }
+            let (rows, _) = crate::iac::drift::compare(&iac, &live, &Default::default());
+            declared_at.extend(
+                rows.into_iter()
+                    .filter_map(|r| Some((r.live?, r.declared?))),
+            );
         }
-        let all = s.findings(&filter, now).map_err(internal)?;
-        let total = all.len();
-        Ok((
-            all.into_iter().skip(offset).take(n).collect::<Vec<_>>(),
-            total,
-        ))
+        Ok((page, total, declared_at))
     })
     .await?;
     let next = (offset + page.len() < total).then_some(offset + page.len());
-    Ok(Json(json!({
+    let mut doc = json!({
         "findings": page,
         "total": total,
         "offset": offset,
         "limit": n,
         "next_offset": next,
-    })))
+    });
+    if !declared_at.is_empty() {
+        doc["declared_at"] = json!(declared_at);
+    }
+    Ok(Json(doc))
 }
 
 pub(super) async fn finding(
