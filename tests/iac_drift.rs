@@ -35,6 +35,22 @@ Resources:
       QueueName: drift-gone
 "#;
 
+/// `TEMPLATE` deployed by moto's CloudFormation, then port 22 opened to everyone by hand.
+fn deploy_and_open_ssh(moto: &Moto) {
+    boto(
+        moto,
+        &format!(
+            r#"
+c('cloudformation').create_stack(StackName='drift', TemplateBody={TEMPLATE:?})
+ec2 = c('ec2')
+web = [g for g in ec2.describe_security_groups()['SecurityGroups'] if g['GroupName'] == 'drift-web'][0]
+ec2.authorize_security_group_ingress(GroupId=web['GroupId'], IpPermissions=[
+    {{'IpProtocol': 'tcp', 'FromPort': 22, 'ToPort': 22, 'IpRanges': [{{'CidrIp': '0.0.0.0/0'}}]}}])
+"#
+        ),
+    );
+}
+
 /// The line of `TEMPLATE` that starts with `start`.
 fn line_of(start: &str) -> usize {
     TEMPLATE.lines().position(|l| l.starts_with(start)).unwrap() + 1
@@ -65,23 +81,16 @@ fn a_stack_changed_by_hand_drifts_from_its_template_attribute_by_attribute() {
     let template = dir.path().join("stack.yaml");
     std::fs::write(&template, TEMPLATE).unwrap();
     // Deployed by CloudFormation (moto's), then changed outside it.
+    deploy_and_open_ssh(&moto);
     boto(
         &moto,
-        &format!(
-            r#"
-cf = c('cloudformation')
-cf.create_stack(StackName='drift', TemplateBody={TEMPLATE:?})
-ec2 = c('ec2')
-web = [g for g in ec2.describe_security_groups()['SecurityGroups'] if g['GroupName'] == 'drift-web'][0]
-ec2.authorize_security_group_ingress(GroupId=web['GroupId'], IpPermissions=[
-    {{'IpProtocol': 'tcp', 'FromPort': 22, 'ToPort': 22, 'IpRanges': [{{'CidrIp': '0.0.0.0/0'}}]}}])
+        r#"
 sqs = c('sqs')
 sqs.delete_queue(QueueUrl=sqs.get_queue_url(QueueName='drift-gone')['QueueUrl'])
 s3 = c('s3')
 s3.create_bucket(Bucket='drift-stray')
-s3.put_bucket_tagging(Bucket='drift-data', Tagging={{'TagSet': [{{'Key': 'owner', 'Value': 'team-b'}}]}})
-"#
-        ),
+s3.put_bucket_tagging(Bucket='drift-data', Tagging={'TagSet': [{'Key': 'owner', 'Value': 'team-b'}]})
+"#,
     );
     let db = db(dir.path());
     let scan = scan_moto(
@@ -290,19 +299,7 @@ fn the_daemon_names_the_template_line_of_each_finding_it_serves() {
     let dir = tempfile::tempdir().unwrap();
     let template = dir.path().join("stack.yaml");
     std::fs::write(&template, TEMPLATE).unwrap();
-    boto(
-        &moto,
-        &format!(
-            r#"
-c('cloudformation').create_stack(StackName='drift', TemplateBody={TEMPLATE:?})
-ec2 = c('ec2')
-web = [g for g in ec2.describe_security_groups()['SecurityGroups'] if g['GroupName'] == 'drift-web'][0]
-ec2.authorize_security_group_ingress(GroupId=web['GroupId'], IpPermissions=[
-    {{'IpProtocol': 'tcp', 'FromPort': 22, 'ToPort': 22, 'IpRanges': [{{'CidrIp': '0.0.0.0/0'}}]}}])
-print(web['GroupId'])
-"#
-        ),
-    );
+    deploy_and_open_ssh(&moto);
     let db = dir.path().join("vigil.db");
     let scan = scan_moto(&moto, db.to_str().unwrap(), &["--service", "ec2"]);
     assert_eq!(scan.status.code(), Some(1), "{}", stderr(&scan));

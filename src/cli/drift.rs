@@ -49,21 +49,12 @@ fn print_drift(events: &[DriftEvent], format: Format, what: &str) -> anyhow::Res
 
 /// Drift against the code: exit 2 when a template or plan could not be read.
 fn against_code(args: &DriftArgs, store: &vigil::store::Store) -> anyhow::Result<ExitCode> {
-    let parameters = match &args.parameters {
-        Some(p) => vigil::iac::cfn::parameters_file(p).map_err(anyhow::Error::msg)?,
-        None => Default::default(),
-    };
-    let mut loaded = vigil::iac::cfn::load(&args.against_template, &parameters);
-    if !args.against_plan.is_empty() {
-        let dir = args.terraform_dir.as_deref();
-        loaded.merge(vigil::iac::terraform::load(&args.against_plan, dir));
-    }
-    for w in &loaded.warnings {
-        eprintln!("warning: {w}");
-    }
-    for e in &loaded.errors {
-        eprintln!("error: {e}");
-    }
+    let loaded = super::templates::read_code(
+        &args.against_template,
+        args.parameters.as_deref(),
+        &args.against_plan,
+        args.terraform_dir.as_deref(),
+    )?;
     if store.latest_scan(None)?.is_none() {
         bail!("the database holds no scan yet: run `vigil scan` first");
     }

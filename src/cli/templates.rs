@@ -18,21 +18,12 @@ pub fn scan(
     rules: &vigil::policy::RuleSet,
     fail_on: Severity,
 ) -> anyhow::Result<ExitCode> {
-    let parameters = match &args.parameters {
-        Some(p) => vigil::iac::cfn::parameters_file(p).map_err(anyhow::Error::msg)?,
-        None => Default::default(),
-    };
-    let mut loaded = vigil::iac::cfn::load(&args.templates, &parameters);
-    if !args.terraform_plan.is_empty() {
-        let dir = args.terraform_dir.as_deref();
-        loaded.merge(vigil::iac::terraform::load(&args.terraform_plan, dir));
-    }
-    for w in &loaded.warnings {
-        eprintln!("warning: {w}");
-    }
-    for e in &loaded.errors {
-        eprintln!("error: {e}");
-    }
+    let loaded = read_code(
+        &args.templates,
+        args.parameters.as_deref(),
+        &args.terraform_plan,
+        args.terraform_dir.as_deref(),
+    )?;
     let checked = vigil::iac::check(rules, cfg.params(), loaded, Utc::now());
     for e in &checked.rule_errors {
         eprintln!("warning: rule error: {e}");
@@ -76,6 +67,31 @@ pub fn scan(
     Ok(ExitCode::from(if gate { 1 } else { 0 }))
 }
 
+/// Reads templates (with their parameter file) and plans (with their source directory),
+/// printing each warning and each file or resource that could not be read.
+pub fn read_code(
+    templates: &[std::path::PathBuf],
+    parameters: Option<&std::path::Path>,
+    plans: &[std::path::PathBuf],
+    terraform_dir: Option<&std::path::Path>,
+) -> anyhow::Result<vigil::iac::cfn::Loaded> {
+    let parameters = match parameters {
+        Some(p) => vigil::iac::cfn::parameters_file(p).map_err(anyhow::Error::msg)?,
+        None => Default::default(),
+    };
+    let mut loaded = vigil::iac::cfn::load(templates, &parameters);
+    if !plans.is_empty() {
+        loaded.merge(vigil::iac::terraform::load(plans, terraform_dir));
+    }
+    for w in &loaded.warnings {
+        eprintln!("warning: {w}");
+    }
+    for e in &loaded.errors {
+        eprintln!("error: {e}");
+    }
+    Ok(loaded)
+}
+
 /// With `--templates` on a live scan: the template file, line and logical id of each live
 /// resource the templates declare (matched as `vigil drift --against-template` matches
 /// them). A template that cannot be read is a warning: the scan is recorded either way.
@@ -83,14 +99,7 @@ pub fn declared_at(
     args: &Args,
     store: &vigil::store::Store,
 ) -> anyhow::Result<std::collections::BTreeMap<String, vigil::iac::cfn::Origin>> {
-    let parameters = match &args.parameters {
-        Some(p) => vigil::iac::cfn::parameters_file(p).map_err(anyhow::Error::msg)?,
-        None => Default::default(),
-    };
-    let loaded = vigil::iac::cfn::load(&args.templates, &parameters);
-    for e in &loaded.errors {
-        eprintln!("warning: {e}");
-    }
+    let loaded = read_code(&args.templates, args.parameters.as_deref(), &[], None)?;
     let live = store.current_resources()?;
     let (rows, _) = vigil::iac::drift::compare(&loaded, &live, &Default::default());
     Ok(rows
