@@ -170,9 +170,11 @@ pub(super) async fn findings(
         // `[iac] templates`: where the page's resources are declared.
         let mut declared_at = std::collections::BTreeMap::new();
         if !iac.resources.is_empty() {
+            let ids: std::collections::BTreeSet<&str> =
+                page.iter().map(|f| f.resource_id.as_str()).collect();
             let mut live = Vec::new();
-            for f in &page {
-                if let Some((r, _)) = s.current(&f.resource_id).map_err(internal)? {
+            for id in ids {
+                if let Some((r, _)) = s.current(id).map_err(internal)? {
                     live.push(r);
                 }
             }

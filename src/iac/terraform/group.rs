@@ -13,18 +13,8 @@ use crate::iac::cfn::resolve::reference;
 /// The arguments that name a resource (those [`super::translate`] joins by).
 pub(super) const NAMING: &[&str] = &["id", "arn", "name", "bucket", "url", "function_name"];
 
-/// The names a group is made by: those, and the database identifiers RDS compares without
-/// case.
-const GROUPING: &[&str] = &[
-    "id",
-    "arn",
-    "name",
-    "bucket",
-    "url",
-    "function_name",
-    "identifier",
-    "cluster_identifier",
-];
+/// Also make a group: the database identifiers RDS compares without case.
+const ALSO_GROUPING: &[&str] = &["identifier", "cluster_identifier"];
 
 /// The indices of `resources` in groups, each in plan order, the groups by their first.
 pub fn groups(resources: &[Planned]) -> Vec<Vec<usize>> {
@@ -49,7 +39,7 @@ pub fn groups(resources: &[Planned]) -> Vec<Vec<usize>> {
         .collect();
     let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, r) in resources.iter().enumerate() {
-        for k in GROUPING {
+        for k in NAMING.iter().chain(ALSO_GROUPING) {
             if let Some(s) = r
                 .values
                 .get(k)

@@ -104,13 +104,7 @@ pub fn translate(all: &[Planned]) -> Translated {
 
 /// The template resource `r` becomes, of type `cfn_type` with `properties`.
 pub(super) fn resource(r: &Planned, cfn_type: &str, properties: Map<String, Value>) -> Out {
-    Out::Resource(Resolved {
-        logical_id: r.logical_id.clone(),
-        resource_type: cfn_type.to_string(),
-        properties: Value::Object(properties),
-        line: r.line,
-        unknown_condition: None,
-    })
+    made(r, r.logical_id.clone(), cfn_type, properties)
 }
 
 /// A second template resource made from `r` (an inline policy as its policy resource).
@@ -120,8 +114,17 @@ pub(super) fn extra(
     cfn_type: &str,
     properties: Map<String, Value>,
 ) -> Out {
+    made(
+        r,
+        format!("{}#{suffix}", r.logical_id),
+        cfn_type,
+        properties,
+    )
+}
+
+fn made(r: &Planned, logical_id: String, cfn_type: &str, properties: Map<String, Value>) -> Out {
     Out::Resource(Resolved {
-        logical_id: format!("{}#{suffix}", r.logical_id),
+        logical_id,
         resource_type: cfn_type.to_string(),
         properties: Value::Object(properties),
         line: r.line,
