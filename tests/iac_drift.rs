@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::common::*;
 
-const TEMPLATE: &str = r#"AWSTemplateFormatVersion: "2010-09-09"
+pub(crate) const TEMPLATE: &str = r#"AWSTemplateFormatVersion: "2010-09-09"
 Resources:
   Data:
     Type: AWS::S3::Bucket
@@ -36,7 +36,7 @@ Resources:
 "#;
 
 /// `TEMPLATE` deployed by moto's CloudFormation, then port 22 opened to everyone by hand.
-fn deploy_and_open_ssh(moto: &Moto) {
+pub(crate) fn deploy_and_open_ssh(moto: &Moto) {
     boto(
         moto,
         &format!(
@@ -52,7 +52,7 @@ ec2.authorize_security_group_ingress(GroupId=web['GroupId'], IpPermissions=[
 }
 
 /// The line of `TEMPLATE` that starts with `start`.
-fn line_of(start: &str) -> usize {
+pub(crate) fn line_of(start: &str) -> usize {
     TEMPLATE.lines().position(|l| l.starts_with(start)).unwrap() + 1
 }
 
@@ -322,4 +322,23 @@ fn the_daemon_names_the_template_line_of_each_finding_it_serves() {
     assert_eq!(at["file"], template.display().to_string(), "{doc:#}");
     assert_eq!(at["line"], line_of("  Web:"));
     assert_eq!(at["logical_id"], "Web");
+
+    // Its posture report carries the drift from the templates, under CM-2, CM-3, CM-6.
+    let (code, body) = crate::daemon::get(d.port, "/api/v1/reports/posture", Some(&viewer));
+    assert_eq!(code, 200, "{body}");
+    let p: Value = serde_json::from_str(&body).unwrap();
+    let drift = &p["code_drift"];
+    assert_eq!(
+        drift["sources"][0],
+        template.display().to_string(),
+        "{drift:#}"
+    );
+    let web = drift["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["live"] == sg)
+        .expect("the group opened by hand");
+    assert_eq!(web["status"], "changed");
+    assert_eq!(web["declared"]["line"], line_of("  Web:"));
 }

@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::common::*;
 
 /// A validator named by an environment variable `.ci/run` sets; required in CI.
-fn tool(var: &str) -> Option<PathBuf> {
+pub(crate) fn tool(var: &str) -> Option<PathBuf> {
     match std::env::var_os(var) {
         Some(p) => Some(PathBuf::from(p)),
         None => {
@@ -23,12 +23,12 @@ fn tool(var: &str) -> Option<PathBuf> {
     }
 }
 
-fn schema(kind: &str, version: &str) -> PathBuf {
+pub(crate) fn schema(kind: &str, version: &str) -> PathBuf {
     repo().join(format!("tests/schemas/oscal_{kind}_schema-{version}.json"))
 }
 
 /// check-jsonschema's verdict: Ok, or its messages.
-fn check_jsonschema(bin: &Path, schema: &Path, doc: &Path) -> Result<(), String> {
+pub(crate) fn check_jsonschema(bin: &Path, schema: &Path, doc: &Path) -> Result<(), String> {
     let out = Command::new(bin)
         .arg("--schemafile")
         .arg(schema)

@@ -19,6 +19,7 @@ mod exports;
 mod golden;
 mod history;
 mod iac_drift;
+mod iac_drift_report;
 mod k8s_apiserver;
 mod k8s_cluster;
 mod llm;

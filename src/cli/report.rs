@@ -80,6 +80,20 @@ pub struct ExportArgs {
     /// Region for --upload (default: the AWS environment's).
     #[arg(long, requires = "upload")]
     pub region: Option<String>,
+    /// Add the drift of the live resources from these CloudFormation templates (files or
+    /// directories), as `vigil drift --against-template` finds it: the changed, missing and
+    /// unmanaged resources, evidence for CM-2, CM-3 and CM-6 in every format.
+    #[arg(long = "against-template", num_args = 1..)]
+    pub against_template: Vec<PathBuf>,
+    /// Parameter values for --against-template, as `vigil scan --parameters` takes them.
+    #[arg(long, requires = "against_template")]
+    pub parameters: Option<PathBuf>,
+    /// Add the drift from these Terraform plans (`terraform show -json`).
+    #[arg(long = "against-plan", num_args = 1..)]
+    pub against_plan: Vec<PathBuf>,
+    /// The Terraform configuration's directory, for the file and line of each resource.
+    #[arg(long = "terraform-dir", requires = "against_plan")]
+    pub terraform_dir: Option<PathBuf>,
     /// Scans per target in the trend.
     #[arg(long, default_value_t = 10)]
     pub trend: usize,
@@ -110,9 +124,16 @@ pub fn report(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<Ex
         trend: a.trend,
         accounts: a.accounts.clone(),
     };
-    let p = posture::load::posture(&store, &rules, &cfg.posture, level, &sel, Utc::now())?;
+    let mut p = posture::load::posture(&store, &rules, &cfg.posture, level, &sel, Utc::now())?;
+    let unread = add_code_drift(&a, &store, &mut p)?;
+    let done = if unread {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    };
     if let Some(pack) = &a.pack {
-        return write_pack(&a, pack, &mut store, &rules, &p);
+        write_pack(&a, pack, &mut store, &rules, &p)?;
+        return Ok(done);
     }
     let write = |w: &mut dyn std::io::Write| {
         vigil::report::stream::hashed(w, |w| {
@@ -148,7 +169,35 @@ pub fn report(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<Ex
             "output": a.output.as_ref().map(|p| p.display().to_string()),
         }),
     )?;
-    Ok(ExitCode::SUCCESS)
+    Ok(done)
+}
+
+/// With --against-template or --against-plan: the drift from the code, in `p`. True when a
+/// template or plan could not be read (the report is written; the exit code says so).
+fn add_code_drift(
+    a: &ExportArgs,
+    store: &vigil::store::Store,
+    p: &mut posture::Posture,
+) -> anyhow::Result<bool> {
+    if a.against_template.is_empty() && a.against_plan.is_empty() {
+        return Ok(false);
+    }
+    let loaded = super::templates::read_code(
+        &a.against_template,
+        a.parameters.as_deref(),
+        &a.against_plan,
+        a.terraform_dir.as_deref(),
+    )?;
+    let sources = a
+        .against_template
+        .iter()
+        .chain(&a.against_plan)
+        .map(|s| s.display().to_string())
+        .collect();
+    let drift = posture::load::code_drift(store, p, sources, &loaded)?;
+    let unread = !drift.errors.is_empty();
+    p.code_drift = Some(drift);
+    Ok(unread)
 }
 
 fn verify(pack: &std::path::Path, key: Option<&std::path::Path>) -> anyhow::Result<ExitCode> {
@@ -174,7 +223,7 @@ fn write_pack(
     store: &mut vigil::store::Store,
     rules: &vigil::policy::RuleSet,
     p: &posture::Posture,
-) -> anyhow::Result<ExitCode> {
+) -> anyhow::Result<()> {
     use vigil::report::pack;
     let key = a
         .sign
@@ -257,5 +306,5 @@ fn write_pack(
             &serde_json::to_value(&done)?,
         )?;
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }

@@ -52,6 +52,22 @@ struct Made {
 }
 
 /// The blocking part of a run: the posture, its formats and pack written, the mail composed.
+/// With `[iac] templates`: the drift of the live resources from them, in `p` (evidence for
+/// CM-2, CM-3 and CM-6).
+pub(super) fn add_code_drift(
+    store: &crate::store::Store,
+    p: &mut crate::report::posture::Posture,
+    loaded: &super::Loaded,
+) -> crate::store::Result<()> {
+    let templates = &loaded.config.iac.templates;
+    if templates.is_empty() {
+        return Ok(());
+    }
+    let sources = templates.iter().map(|t| t.display().to_string()).collect();
+    p.code_drift = Some(load::code_drift(store, p, sources, &loaded.iac)?);
+    Ok(())
+}
+
 fn make(
     loaded: &super::Loaded,
     db: &std::path::Path,
@@ -71,8 +87,9 @@ fn make(
         trend: 10,
         accounts: Vec::new(),
     };
-    let p = load::posture(&store, &loaded.rules, &cfg.posture, level, &sel, Utc::now())
+    let mut p = load::posture(&store, &loaded.rules, &cfg.posture, level, &sel, Utc::now())
         .map_err(|e| e.to_string())?;
+    add_code_drift(&store, &mut p, loaded).map_err(|e| e.to_string())?;
     let stamp = Utc::now().format("%Y%m%dT%H%M%SZ").to_string();
     let stem = format!("{}-{stamp}", report.name);
     let mut made = Made {

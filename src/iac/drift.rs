@@ -178,6 +178,49 @@ fn same_items(a: &Value, b: &Value) -> bool {
     x.len() == y.len() && sorted(x) == sorted(y)
 }
 
+/// Drift against the code as a report carries it (`vigil report --against-template`): the
+/// resources not managed as declared, the counts, and the controls they bear on. Managed
+/// resources are counted, not listed: a report is read for what departs from the code.
+#[derive(Debug, Clone, Serialize)]
+pub struct CodeDrift {
+    /// The templates and plans compared, as they were given.
+    pub sources: Vec<String>,
+    pub controls: &'static [&'static str],
+    pub summary: Summary,
+    /// The changed, missing and unmanaged resources.
+    pub resources: Vec<Row>,
+    /// Files or resources that could not be read: what they declare is not compared.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<String>,
+}
+
+impl CodeDrift {
+    /// Compares what `loaded` (read from `sources`) declares with `live`, as [`compare`].
+    pub fn new(
+        sources: Vec<String>,
+        loaded: &Loaded,
+        live: &[Resource],
+        covered: &HashSet<String>,
+    ) -> Self {
+        let (rows, summary) = compare(loaded, live, covered);
+        CodeDrift {
+            sources,
+            controls: CONTROLS,
+            summary,
+            resources: rows
+                .into_iter()
+                .filter(|r| r.status != Status::Managed)
+                .collect(),
+            errors: loaded.errors.clone(),
+        }
+    }
+
+    /// Whether anything departs from the code, or could not be compared.
+    pub fn departs(&self) -> bool {
+        !self.resources.is_empty() || !self.errors.is_empty()
+    }
+}
+
 /// Whether a declared text is known before deploy (not a deploy-time identifier).
 fn known(s: &str) -> bool {
     !s.is_empty() && !s.contains("${") && !s.contains(UNKNOWN_TEXT)

@@ -42,7 +42,7 @@ async fn build(state: &Shared, q: PostureQuery) -> Result<posture::Posture, ApiE
         accounts: q.account.into_iter().collect(),
     };
     read(state, move |s| {
-        load::posture(
+        let mut p = load::posture(
             s,
             &loaded.rules,
             &loaded.config.posture,
@@ -53,7 +53,9 @@ async fn build(state: &Shared, q: PostureQuery) -> Result<posture::Posture, ApiE
         .map_err(|e| match e {
             load::Error::Store(e) => internal(e),
             other => not_found(other.to_string()),
-        })
+        })?;
+        crate::daemon::reports::add_code_drift(s, &mut p, &loaded).map_err(internal)?;
+        Ok(p)
     })
     .await
 }

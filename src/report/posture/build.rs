@@ -272,6 +272,7 @@ pub fn build(mut input: Inputs) -> Posture {
         trend,
         controls: out,
         findings,
+        code_drift: None,
     }
 }
 

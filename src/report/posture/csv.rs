@@ -59,6 +59,7 @@ pub fn write(p: &Posture, out: &mut dyn std::io::Write) -> Result<(), csv::Error
             c.class.as_str(),
             status(c),
         ];
+        drift_rows(&mut w, p, c, &head)?;
         if c.rules.is_empty() {
             let class = c.class.as_str().to_uppercase();
             let reason = c.status_reason.as_deref().unwrap_or(&c.class_reason);
@@ -137,6 +138,72 @@ pub fn write(p: &Posture, out: &mut dyn std::io::Write) -> Result<(), csv::Error
         }
     }
     w.flush()?;
+    Ok(())
+}
+
+/// The rule column of a drift row: drift from the code is evidence, not a rule's verdict.
+const DRIFT: &str = "drift-from-code";
+
+/// One row per resource that departs from the code, under each control drift bears on.
+fn drift_rows<W: std::io::Write>(
+    w: &mut csv::Writer<W>,
+    p: &Posture,
+    c: &ControlPosture,
+    head: &[&str; 6],
+) -> Result<(), csv::Error> {
+    let Some(d) = p
+        .code_drift
+        .as_ref()
+        .filter(|d| d.controls.contains(&c.id.as_str()))
+    else {
+        return Ok(());
+    };
+    for r in &d.resources {
+        let status = serde_json::to_value(r.status)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_uppercase))
+            .unwrap_or_default();
+        let at = r.declared.as_ref().map_or(String::new(), |o| {
+            let name = o.address.as_deref().unwrap_or(&o.logical_id);
+            format!("declared at {}:{} ({name})", o.file, o.line)
+        });
+        let show =
+            |v: &Option<serde_json::Value>| v.as_ref().map_or("absent".into(), |v| v.to_string());
+        let changes: Vec<String> = r
+            .changes
+            .iter()
+            .map(|x| format!("{}: {} → {}", x.path, show(&x.declared), show(&x.live)))
+            .collect();
+        let message = [at, changes.join("; ")]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join("; ");
+        let paths: Vec<&str> = r.changes.iter().map(|x| x.path.as_str()).collect();
+        let resource = r.live.as_deref().unwrap_or("");
+        let paths = paths.join(" ");
+        let mut row: Vec<std::borrow::Cow<str>> = head.iter().map(|s| cell(s)).collect();
+        row.extend(
+            [
+                DRIFT,
+                "Live resource departs from the declared configuration",
+                "",
+                "aws",
+                resource,
+                &r.resource_type,
+                &status,
+                &message,
+                &paths,
+                "",
+                "",
+                "",
+                "",
+                "",
+            ]
+            .map(cell),
+        );
+        w.write_record(row.iter().map(|c| c.as_bytes()))?;
+    }
     Ok(())
 }
 

@@ -295,3 +295,21 @@ pub fn posture(
         findings = p.findings.len(), "posture built");
     Ok(p)
 }
+
+/// Drift against the code for `p`: what `loaded` (read from `sources`) declares, compared
+/// with the latest live resources of the accounts `p` is cut to (all when it is not cut).
+pub fn code_drift(
+    store: &Store,
+    p: &super::Posture,
+    sources: Vec<String>,
+    loaded: &crate::iac::cfn::Loaded,
+) -> Result<crate::iac::drift::CodeDrift> {
+    let mut live = store.current_resources()?;
+    if !p.accounts.is_empty() {
+        live.retain(|r| r.account.as_ref().is_some_and(|a| p.accounts.contains(a)));
+    }
+    let covered = store.covered_types()?;
+    Ok(crate::iac::drift::CodeDrift::new(
+        sources, loaded, &live, &covered,
+    ))
+}

@@ -54,6 +54,11 @@ pub struct Posture {
     pub controls: Vec<ControlPosture>,
     /// The open and waived findings behind the controls, each once.
     pub findings: Vec<ControlFinding>,
+    /// The live resources compared with the templates or plans given
+    /// (`vigil report --against-template | --against-plan`, the daemon's `[iac] templates`):
+    /// evidence for CM-2, CM-3 and CM-6.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code_drift: Option<crate::iac::drift::CodeDrift>,
 }
 
 impl Posture {

@@ -115,6 +115,66 @@ struct View<'a> {
     families: &'a [super::FamilySummary],
     trend: &'a [super::TrendPoint],
     controls: &'a [super::ControlPosture],
+    code_drift: Option<DriftView<'a>>,
+}
+
+/// Drift from the code as the templates show it: one line per changed attribute (one per
+/// resource without any), each value as JSON text.
+#[derive(serde::Serialize)]
+struct DriftView<'a> {
+    sources: &'a [String],
+    controls: &'static [&'static str],
+    summary: &'a crate::iac::drift::Summary,
+    errors: &'a [String],
+    lines: Vec<DriftLine<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct DriftLine<'a> {
+    status: serde_json::Value,
+    /// `file:line name` where the code declares it.
+    declared_at: String,
+    live: &'a str,
+    resource_type: &'a str,
+    path: &'a str,
+    declared: String,
+    value: String,
+}
+
+impl<'a> DriftView<'a> {
+    fn of(d: &'a crate::iac::drift::CodeDrift) -> Self {
+        let text = |v: &Option<serde_json::Value>| {
+            v.as_ref().map_or("(absent)".to_string(), |v| v.to_string())
+        };
+        let mut lines = Vec::new();
+        for r in &d.resources {
+            let line = |path: &'a str, declared: String, value: String| DriftLine {
+                status: serde_json::to_value(r.status).unwrap_or_default(),
+                declared_at: r.declared.as_ref().map_or(String::new(), |o| {
+                    let name = o.address.as_deref().unwrap_or(&o.logical_id);
+                    format!("{}:{} {name}", o.file, o.line)
+                }),
+                live: r.live.as_deref().unwrap_or(""),
+                resource_type: &r.resource_type,
+                path,
+                declared,
+                value,
+            };
+            if r.changes.is_empty() {
+                lines.push(line("", String::new(), String::new()));
+            }
+            for c in &r.changes {
+                lines.push(line(&c.path, text(&c.declared), text(&c.live)));
+            }
+        }
+        DriftView {
+            sources: &d.sources,
+            controls: d.controls,
+            summary: &d.summary,
+            errors: &d.errors,
+            lines,
+        }
+    }
 }
 
 impl<'a> View<'a> {
@@ -133,6 +193,7 @@ impl<'a> View<'a> {
             families: &p.families,
             trend: &p.trend,
             controls: &p.controls,
+            code_drift: p.code_drift.as_ref().map(DriftView::of),
         }
     }
 }

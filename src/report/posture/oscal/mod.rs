@@ -22,6 +22,7 @@ use super::{
 };
 use crate::report::stream::{compact_json, Seq};
 
+mod drift;
 mod scan;
 mod shape;
 use scan::Scan;
@@ -194,12 +195,15 @@ pub fn write_assessment_results(
         .collect();
     let remediation = p.remediations();
     let scans: Vec<Scan> = p.scans.iter().map(|s| Scan::new(p, s)).collect();
+    let drift = p.code_drift.as_ref().map(|d| drift::result(p, d, &reviewed));
     let (scans, reviewed, declared, remediation) = (&scans, &reviewed, &declared, &remediation);
+    let drift = &drift;
     let body = Results {
         results: Seq::new(move || {
             scans
                 .iter()
-                .map(move |sc| result_of(p, sc, reviewed, declared, remediation))
+                .map(move |sc| OneResult::Scan(result_of(p, sc, reviewed, declared, remediation)))
+                .chain(drift.iter().map(|d| OneResult::Whole(d.clone())))
         }),
     };
     let doc = Document {

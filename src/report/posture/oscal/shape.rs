@@ -194,7 +194,15 @@ pub(super) struct Document<T> {
 
 #[derive(Serialize)]
 pub(super) struct Results<'a> {
-    pub(super) results: Seq<'a, ScanResult<'a>>,
+    pub(super) results: Seq<'a, OneResult<'a>>,
+}
+
+/// A `result`: a target scan's, or one built whole (drift from the code, a few rows).
+#[derive(Serialize)]
+#[serde(untagged)]
+pub(super) enum OneResult<'a> {
+    Scan(ScanResult<'a>),
+    Whole(Value),
 }
 
 #[derive(Serialize)]
