@@ -68,6 +68,24 @@ fn reports_carry_the_drift_from_the_code_under_the_configuration_controls() {
             .all(|r| r["status"] != "managed"),
         "managed resources are counted, not listed: {d:#}"
     );
+    // A later scan of S3 alone: the bucket is compared now, and EC2's last complete read
+    // still stands for the group.
+    let s3 = scan_moto(&moto, &db, &["--service", "s3"]);
+    assert!(s3.status.code().is_some_and(|c| c <= 1), "{}", stderr(&s3));
+    let d = &json(&report(&db, t, "json"))["code_drift"];
+    assert_eq!(d["summary"]["not_scanned"], 0, "{d:#}");
+    assert_eq!(d["summary"]["missing"], 0, "{d:#}");
+    let live: Vec<&str> = d["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["live"].as_str())
+        .collect();
+    // moto's CloudFormation leaves out the public access block and encryption S3 gives every
+    // new bucket, so the bucket is compared and differs there.
+    assert!(live.contains(&"arn:aws:s3:::drift-data"), "{d:#}");
+    assert!(live.iter().any(|l| l.contains(":security-group/")), "{d:#}");
+
     // Without the flag, the posture has no drift section.
     let plain = json(&vigil(&["report", "--db", &db, "--format", "json"]));
     assert!(plain.get("code_drift").is_none());

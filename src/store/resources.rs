@@ -300,14 +300,16 @@ impl Store {
         Ok(doc.and_then(|d| serde_json::from_str(&d).ok()))
     }
 
-    /// The resource types the latest scan read whole (a complete scope), in any account or
-    /// region.
+    /// The resource types whose scopes the latest scan to read them read whole, in any
+    /// account or region: what the current resources hold all of, whichever target or
+    /// services each scan read (a scan of S3 alone leaves EC2's last complete read standing).
     pub fn covered_types(&self) -> Result<HashSet<String>> {
         let scopes: Vec<String> = query_rows(
             &self.conn,
             "reading coverage",
-            "SELECT scope FROM scan_coverage
-             WHERE status = 'complete' AND scan_id = (SELECT max(id) FROM scans)",
+            "SELECT c.scope FROM scan_coverage c
+             WHERE c.status = 'complete'
+               AND c.scan_id = (SELECT max(scan_id) FROM scan_coverage WHERE scope = c.scope)",
             [],
             |r| r.get(0),
         )?;
