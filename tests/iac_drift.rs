@@ -306,7 +306,7 @@ fn the_daemon_names_the_template_line_of_each_finding_it_serves() {
     let (viewer, entry) = crate::daemon::token("grafana", "viewer");
     std::fs::write(dir.path().join("tokens.toml"), entry).unwrap();
     let config = format!(
-        "[storage]\npath = {db:?}\n\n[daemon]\nlisten = \"127.0.0.1:PORT\"\ntokens_file = {tokens:?}\n\n[iac]\ntemplates = [{t:?}]\n",
+        "[storage]\npath = {db:?}\n\n[daemon]\nlisten = \"127.0.0.1:PORT\"\ntokens_file = {tokens:?}\nreload_poll_seconds = 1\n\n[iac]\ntemplates = [{t:?}]\n",
         db = db.display().to_string(),
         tokens = dir.path().join("tokens.toml").display().to_string(),
         t = template.display().to_string(),
@@ -341,4 +341,16 @@ fn the_daemon_names_the_template_line_of_each_finding_it_serves() {
         .expect("the group opened by hand");
     assert_eq!(web["status"], "changed");
     assert_eq!(web["declared"]["line"], line_of("  Web:"));
+
+    // The template edited (a comment on top): the daemon reads it again, lines move.
+    std::fs::write(&template, format!("# owned by team-a\n{TEMPLATE}")).unwrap();
+    let moved = (0..40).find_map(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(250));
+        let (_, body) =
+            crate::daemon::get(d.port, "/api/v1/findings?rule=NET-AWS-001", Some(&viewer));
+        let doc: Value = serde_json::from_str(&body).ok()?;
+        let line = doc["declared_at"][sg]["line"].as_u64()?;
+        (line as usize == line_of("  Web:") + 1).then_some(line)
+    });
+    assert!(moved.is_some(), "the edited template was not read again");
 }

@@ -73,7 +73,8 @@ impl Loaded {
 }
 
 /// What a reload compares: the config file's bytes, every file under the rule directories,
-/// the tokens file. Unreadable files count by their error, so a fix is seen as a change.
+/// the tokens file, the `[iac]` templates and their parameter file. Unreadable files count
+/// by their error, so a fix is seen as a change.
 fn fingerprint(opts: &Options, cfg: &Config, config_bytes: &[u8]) -> String {
     let mut h = Sha256::new();
     h.update(config_bytes);
@@ -87,12 +88,12 @@ fn fingerprint(opts: &Options, cfg: &Config, config_bytes: &[u8]) -> String {
         }
         h.update([0]);
     };
-    for dir in cfg.rules.dirs.iter().chain(&opts.extra_rules) {
+    let mut tree = |dir: &Path, wanted: &dyn Fn(&Path) -> bool| {
         let mut paths: Vec<PathBuf> = walkdir::WalkDir::new(dir)
             .follow_links(true)
             .into_iter()
             .filter_map(|e| e.ok())
-            .filter(|e| e.file_type().is_file())
+            .filter(|e| e.file_type().is_file() && (e.depth() == 0 || wanted(e.path())))
             .map(|e| e.into_path())
             .collect();
         paths.sort();
@@ -102,6 +103,12 @@ fn fingerprint(opts: &Options, cfg: &Config, config_bytes: &[u8]) -> String {
         for p in paths {
             file(&p);
         }
+    };
+    for dir in cfg.rules.dirs.iter().chain(&opts.extra_rules) {
+        tree(dir, &|_| true);
+    }
+    for t in cfg.iac.templates.iter().chain(&cfg.iac.parameters) {
+        tree(t, &crate::iac::cfn::is_candidate);
     }
     if let Some(t) = &cfg.daemon.tokens_file {
         file(t);

@@ -79,8 +79,8 @@ impl Loaded {
     }
 }
 
-/// The file names read when walking a directory.
-fn is_candidate(p: &Path) -> bool {
+/// The file names read when walking a directory (what a daemon watches for changes too).
+pub fn is_candidate(p: &Path) -> bool {
     p.extension()
         .and_then(|x| x.to_str())
         .is_some_and(|x| matches!(x, "yaml" | "yml" | "json" | "template"))
