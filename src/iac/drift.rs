@@ -65,6 +65,10 @@ pub struct Summary {
     pub unmanaged: usize,
     /// Declared resources of types the latest scan did not read: neither missing nor live.
     pub not_scanned: usize,
+    /// Live resources of a declared type that AWS makes itself (a VPC's default security
+    /// group and network ACL, a default VPC and its subnets, AWS-managed KMS keys): declared
+    /// by no one's code, so counted here rather than listed as unmanaged.
+    pub aws_defaults: usize,
 }
 
 /// Compares what `loaded` declares with `live` (the latest scans' resources); `covered`
@@ -75,7 +79,7 @@ pub fn compare(
     live: &[Resource],
     covered: &HashSet<String>,
 ) -> (Vec<Row>, Summary) {
-    let mut not_scanned = 0;
+    let (mut not_scanned, mut aws_defaults) = (0, 0);
     let declared_types: HashSet<&str> = loaded
         .resources
         .iter()
@@ -139,6 +143,10 @@ pub fn compare(
     }
     for (i, r) in live.iter().enumerate() {
         if declared_types.contains(r.resource_type.as_str()) && !matched.contains(&i) {
+            if made_by_aws(r) {
+                aws_defaults += 1;
+                continue;
+            }
             rows.push(Row {
                 status: Status::Unmanaged,
                 resource_type: r.resource_type.clone(),
@@ -151,6 +159,7 @@ pub fn compare(
     }
     let mut summary = Summary {
         not_scanned,
+        aws_defaults,
         ..Summary::default()
     };
     for r in &rows {
@@ -162,6 +171,20 @@ pub fn compare(
         } += 1;
     }
     (rows, summary)
+}
+
+/// Whether AWS made `r` itself rather than someone's code: a default VPC, its default
+/// subnets, every VPC's default security group and network ACL, AWS-managed KMS keys.
+fn made_by_aws(r: &Resource) -> bool {
+    let c = &r.config;
+    let is = |k: &str| c.get(k).and_then(Value::as_bool) == Some(true);
+    match r.resource_type.as_str() {
+        "AWS::EC2::VPC" | "AWS::EC2::NetworkAcl" => is("IsDefault"),
+        "AWS::EC2::Subnet" => is("DefaultForAz"),
+        "AWS::EC2::SecurityGroup" => c.get("GroupName").and_then(Value::as_str) == Some("default"),
+        "AWS::KMS::Key" => c.get("KeyManager").and_then(Value::as_str) == Some("AWS"),
+        _ => false,
+    }
 }
 
 /// Lists that hold the same items in another order (a security group's permissions as the

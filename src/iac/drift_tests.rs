@@ -107,3 +107,70 @@ fn the_logical_id_tag_matches_a_resource_whose_name_cloudformation_made() {
     // The key's type was not scanned: not missing.
     assert_eq!((summary.missing, summary.not_scanned), (0, 1));
 }
+
+#[test]
+fn what_aws_makes_itself_is_counted_not_listed_as_unmanaged() {
+    let loaded = declared(
+        vec![
+            resource(
+                "t.yaml#Web",
+                "AWS::EC2::SecurityGroup",
+                Some("web"),
+                json!({"GroupName": "web"}),
+            ),
+            resource(
+                "t.yaml#Net",
+                "AWS::EC2::VPC",
+                None,
+                json!({"IsDefault": false}),
+            ),
+            resource(
+                "t.yaml#Key",
+                "AWS::KMS::Key",
+                None,
+                json!({"KeyManager": "CUSTOMER"}),
+            ),
+        ],
+        &[],
+    );
+    let live = vec![
+        resource(
+            "sg-1",
+            "AWS::EC2::SecurityGroup",
+            Some("web"),
+            json!({"GroupName": "web"}),
+        ),
+        resource(
+            "sg-2",
+            "AWS::EC2::SecurityGroup",
+            Some("default"),
+            json!({"GroupName": "default"}),
+        ),
+        resource(
+            "sg-3",
+            "AWS::EC2::SecurityGroup",
+            Some("stray"),
+            json!({"GroupName": "stray"}),
+        ),
+        resource("vpc-1", "AWS::EC2::VPC", None, json!({"IsDefault": true})),
+        resource("key-1", "AWS::KMS::Key", None, json!({"KeyManager": "AWS"})),
+        resource(
+            "key-2",
+            "AWS::KMS::Key",
+            None,
+            json!({"KeyManager": "CUSTOMER"}),
+        ),
+    ];
+    let covered: HashSet<String> = ["AWS::EC2::SecurityGroup", "AWS::EC2::VPC", "AWS::KMS::Key"]
+        .map(String::from)
+        .into();
+    let (rows, summary) = compare(&loaded, &live, &covered);
+    let unmanaged: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.status == Status::Unmanaged)
+        .filter_map(|r| r.live.as_deref())
+        .collect();
+    assert_eq!(unmanaged, ["sg-3", "key-2"]);
+    assert_eq!(summary.aws_defaults, 3);
+    assert_eq!(summary.unmanaged, 2);
+}
