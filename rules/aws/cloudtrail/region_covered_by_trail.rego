@@ -74,13 +74,13 @@ problems(t) := array.concat(
 
 deny contains {"msg": msg, "path": "config.Trails"} if {
 	count(trails) == 0
-	msg := sprintf("no CloudTrail trail covers region %s", [input.region])
+	msg := sprintf("no CloudTrail trail covers region %s", [object.get(input, "region", "the region it deploys to")])
 }
 
 deny contains {"msg": msg, "path": "config.Trails"} if {
 	not covered
 	count(single_region) > 0
-	msg := sprintf("region %s is logged only by single-region trail(s) %s; no logging multi-region trail with management events covers it", [input.region, concat(", ", single_region)])
+	msg := sprintf("region %s is logged only by single-region trail(s) %s; no logging multi-region trail with management events covers it", [object.get(input, "region", "the region it deploys to"), concat(", ", single_region)])
 }
 
 deny contains {"msg": msg, "path": "config.Trails"} if {
@@ -88,5 +88,5 @@ deny contains {"msg": msg, "path": "config.Trails"} if {
 	not covered
 	count(single_region) == 0
 	seen := [sprintf("%s (%s)", [name(t), concat(", ", problems(t))]) | some t in trails]
-	msg := sprintf("no logging multi-region trail with management events covers region %s; trails seen: %s", [input.region, concat("; ", seen)])
+	msg := sprintf("no logging multi-region trail with management events covers region %s; trails seen: %s", [object.get(input, "region", "the region it deploys to"), concat("; ", seen)])
 }

@@ -11,5 +11,5 @@ package vigil.rules.aws.ec2.ebs_encryption_by_default
 
 deny contains {"msg": msg, "path": "config.EbsEncryptionByDefault"} if {
 	object.get(input.config, "EbsEncryptionByDefault", false) != true
-	msg := sprintf("EBS encryption by default is off in %s", [input.region])
+	msg := sprintf("EBS encryption by default is off in %s", [object.get(input, "region", "the region it deploys to")])
 }

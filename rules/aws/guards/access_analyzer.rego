@@ -21,12 +21,12 @@ covered if {
 
 deny contains {"msg": msg, "path": "config.Analyzers"} if {
 	count(analyzers) == 0
-	msg := sprintf("IAM Access Analyzer has no analyzer in %s", [input.region])
+	msg := sprintf("IAM Access Analyzer has no analyzer in %s", [object.get(input, "region", "the region it deploys to")])
 }
 
 deny contains {"msg": msg, "path": "config.Analyzers"} if {
 	count(analyzers) > 0
 	not covered
 	seen := [sprintf("%s (%s, %s)", [object.get(a, "Name", "unnamed"), object.get(a, "Type", "unknown type"), object.get(a, "Status", "unknown status")]) | some a in analyzers]
-	msg := sprintf("IAM Access Analyzer has no active external-access analyzer in %s; analyzers seen: %s", [input.region, concat(", ", seen)])
+	msg := sprintf("IAM Access Analyzer has no active external-access analyzer in %s; analyzers seen: %s", [object.get(input, "region", "the region it deploys to"), concat(", ", seen)])
 }

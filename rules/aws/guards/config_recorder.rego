@@ -18,25 +18,25 @@ has_recorder if {
 
 deny contains {"msg": msg, "path": "config.Name"} if {
 	not has_recorder
-	msg := sprintf("AWS Config has no configuration recorder in %s", [input.region])
+	msg := sprintf("AWS Config has no configuration recorder in %s", [object.get(input, "region", "the region it deploys to")])
 }
 
 deny contains {"msg": msg, "path": "config.Recording"} if {
 	has_recorder
 	object.get(cfg, "Recording", false) != true
-	msg := sprintf("AWS Config recorder %s in %s is not recording", [cfg.Name, input.region])
+	msg := sprintf("AWS Config recorder %s in %s is not recording", [cfg.Name, object.get(input, "region", "the region it deploys to")])
 }
 
 deny contains {"msg": msg, "path": "config.AllSupported"} if {
 	has_recorder
 	object.get(cfg, "AllSupported", false) != true
-	msg := sprintf("AWS Config recorder %s in %s does not record all supported resource types (%s)", [cfg.Name, input.region, scope])
+	msg := sprintf("AWS Config recorder %s in %s does not record all supported resource types (%s)", [cfg.Name, object.get(input, "region", "the region it deploys to"), scope])
 }
 
 deny contains {"msg": msg, "path": "config.LastStatus"} if {
 	has_recorder
 	lower(object.get(cfg, "LastStatus", "")) == "failure"
-	msg := sprintf("AWS Config recorder %s in %s last failed to record", [cfg.Name, input.region])
+	msg := sprintf("AWS Config recorder %s in %s last failed to record", [cfg.Name, object.get(input, "region", "the region it deploys to")])
 }
 
 scope := sprintf("%d types excluded", [count(excluded)]) if {

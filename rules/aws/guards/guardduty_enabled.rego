@@ -13,10 +13,10 @@ status := upper(object.get(input.config, "Status", "NONE"))
 
 deny contains {"msg": msg, "path": "config.Status"} if {
 	status == "NONE"
-	msg := sprintf("GuardDuty has no detector in %s", [input.region])
+	msg := sprintf("GuardDuty has no detector in %s", [object.get(input, "region", "the region it deploys to")])
 }
 
 deny contains {"msg": msg, "path": "config.Status"} if {
 	not status in {"NONE", "ENABLED"}
-	msg := sprintf("GuardDuty detector %s in %s is %s", [object.get(input.config, "DetectorId", "(unknown id)"), input.region, lower(status)])
+	msg := sprintf("GuardDuty detector %s in %s is %s", [object.get(input.config, "DetectorId", "(unknown id)"), object.get(input, "region", "the region it deploys to"), lower(status)])
 }

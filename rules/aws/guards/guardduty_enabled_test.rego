@@ -17,3 +17,9 @@ test_deny_status_missing if {
 test_allow_enabled if {
 	count(deny) == 0 with input as {"region": "eu-west-1", "config": {"DetectorId": "abc", "Status": "ENABLED", "FindingPublishingFrequency": "SIX_HOURS", "Features": [{"Name": "S3_DATA_EVENTS", "Status": "ENABLED"}]}}
 }
+
+# A template scanned without a region: the detector it declares is judged all the same.
+test_deny_disabled_without_region if {
+	r := deny with input as {"config": {"DetectorId": "${Det}", "Status": "DISABLED", "Features": []}}
+	r == {{"msg": "GuardDuty detector ${Det} in the region it deploys to is disabled", "path": "config.Status"}}
+}

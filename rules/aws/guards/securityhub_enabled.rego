@@ -11,5 +11,5 @@ package vigil.rules.aws.guards.securityhub_enabled
 
 deny contains {"msg": msg, "path": "config.Enabled"} if {
 	object.get(input.config, "Enabled", false) != true
-	msg := sprintf("Security Hub is not enabled in %s", [input.region])
+	msg := sprintf("Security Hub is not enabled in %s", [object.get(input, "region", "the region it deploys to")])
 }
