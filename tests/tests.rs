@@ -43,5 +43,7 @@ mod store;
 mod store_parts;
 mod targets;
 mod templates;
+mod templates_containers;
+mod templates_edge;
 mod templates_parity;
 mod terraform;

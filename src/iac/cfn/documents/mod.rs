@@ -43,7 +43,9 @@ pub struct Documents {
     pub errors: Vec<(String, String)>,
 }
 
+mod containers;
 mod data;
+mod edge;
 mod iam;
 mod network;
 mod storage;
@@ -51,7 +53,14 @@ mod storage;
 pub(crate) mod testing;
 
 /// Types joined into the resource they configure, per area.
-const JOINED: &[&[&str]] = &[storage::JOINED, network::JOINED, iam::JOINED, data::JOINED];
+const JOINED: &[&[&str]] = &[
+    storage::JOINED,
+    network::JOINED,
+    iam::JOINED,
+    data::JOINED,
+    containers::JOINED,
+    edge::JOINED,
+];
 
 /// Builds the documents of `resources` (one template's); `id_of` names each resource
 /// (`file#LogicalId`), `place` is where it would be deployed.
@@ -66,6 +75,8 @@ pub fn build(resources: &[Resolved], place: &Place, id_of: &dyn Fn(&str) -> Stri
             .or_else(|| network::build(r, resources))
             .or_else(|| iam::build(r, resources))
             .or_else(|| data::build(r, resources))
+            .or_else(|| containers::build(r, resources))
+            .or_else(|| edge::build(r, resources))
         {
             Some(b) => b,
             None => {
@@ -135,6 +146,26 @@ pub(super) fn finish<D: Document>(
         set(&mut fail.config, path, f);
     }
     Ok((pass, Some(fail), unknowns))
+}
+
+/// Like [`finish`], for a document with a text field that takes one of two words: unknown
+/// until deploy, it is put back as the word that passes (`on`) and the one that fails
+/// (`off`), not as an unknown text (which would pass or fail both ways).
+pub(super) fn switched<D: Document>(
+    json: Value,
+    tags: BTreeMap<String, String>,
+    place: &Place,
+    path: &str,
+    (on, off): (&str, &str),
+) -> Result<Parts, String> {
+    let (mut pass, mut fail, unknowns) = finish::<D>(json, tags, place)?;
+    if unknowns.iter().any(|(p, _)| p == path) {
+        set(&mut pass.config, path, on.into());
+        if let Some(f) = &mut fail {
+            set(&mut f.config, path, off.into());
+        }
+    }
+    Ok((pass, fail, unknowns))
 }
 
 /// A value of the kind the field at `path` takes, for a field the typed document leaves out

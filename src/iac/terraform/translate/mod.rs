@@ -14,7 +14,9 @@ use super::group::NAMING;
 use super::plan::Planned;
 use crate::iac::cfn::resolve::{reference, Resolved};
 
+mod containers;
 mod data;
+mod edge;
 mod iam;
 mod network;
 mod storage;
@@ -56,6 +58,8 @@ const AREAS: &[Area] = &[
     network::translate,
     iam::translate,
     data::translate,
+    containers::translate,
+    edge::translate,
 ];
 
 /// Translates `all`, then puts each patch on its resource.
