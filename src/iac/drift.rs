@@ -187,18 +187,70 @@ fn made_by_aws(r: &Resource) -> bool {
     }
 }
 
-/// Lists that hold the same items in another order (a security group's permissions as the
-/// API returns them): alike.
-fn same_items(a: &Value, b: &Value) -> bool {
-    let (Value::Array(x), Value::Array(y)) = (a, b) else {
-        return false;
+/// The differences between a declared value and the live one at `path`, lists compared as
+/// sets of items: the same items in another order are alike (a security group's permissions
+/// as the API returns them); an item only declared is listed with no live value, an item only
+/// live with no declared one, and when one item on each side is left they are one item
+/// changed, compared field by field. Objects compare key by key.
+fn unordered(
+    path: &str,
+    declared: Option<&Value>,
+    live: Option<&Value>,
+    out: &mut Vec<Difference>,
+) {
+    let (d, l) = match (declared, live) {
+        (Some(d), Some(l)) if d == l => return,
+        (Some(Value::Object(d)), Some(Value::Object(l))) => {
+            let keys: std::collections::BTreeSet<&String> = d.keys().chain(l.keys()).collect();
+            for k in keys {
+                unordered(&format!("{path}.{k}"), d.get(k), l.get(k), out);
+            }
+            return;
+        }
+        (Some(Value::Array(d)), Some(Value::Array(l))) => (d, l),
+        _ => {
+            let null = |v: Option<&Value>| v.filter(|v| !v.is_null()).cloned();
+            if null(declared) != null(live) {
+                out.push(Difference {
+                    path: path.to_string(),
+                    declared: null(declared),
+                    live: null(live),
+                });
+            }
+            return;
+        }
     };
-    let sorted = |l: &[Value]| {
-        let mut t: Vec<String> = l.iter().map(Value::to_string).collect();
-        t.sort();
-        t
-    };
-    x.len() == y.len() && sorted(x) == sorted(y)
+    let mut left: Vec<usize> = (0..l.len()).collect();
+    let mut only_declared = Vec::new();
+    for (i, item) in d.iter().enumerate() {
+        match left.iter().position(|&j| &l[j] == item) {
+            Some(at) => {
+                left.remove(at);
+            }
+            None => only_declared.push(i),
+        }
+    }
+    match (only_declared.as_slice(), left.as_slice()) {
+        ([i], [j]) if d[*i].is_object() && l[*j].is_object() => {
+            unordered(&format!("{path}[{i}]"), Some(&d[*i]), Some(&l[*j]), out)
+        }
+        _ => {
+            for i in only_declared {
+                out.push(Difference {
+                    path: format!("{path}[{i}]"),
+                    declared: Some(d[i].clone()),
+                    live: None,
+                });
+            }
+            for j in left {
+                out.push(Difference {
+                    path: format!("{path}[{j}]"),
+                    declared: None,
+                    live: Some(l[j].clone()),
+                });
+            }
+        }
+    }
 }
 
 /// Drift against the code as a report carries it (`vigil report --against-template`): the
@@ -278,22 +330,8 @@ fn differences(declared: &Resource, live: &Resource, unknown: &[&str]) -> Vec<Di
             if waits || !comparable(v) || (arn && declared.account.is_none()) {
                 continue;
             }
-            let l = live.config.get(k).cloned().unwrap_or(Value::Null);
-            if same_items(v, &l) {
-                continue;
-            }
-            for c in crate::drift::diff(v, &l) {
-                let at = match c.path.is_empty() {
-                    true => path.clone(),
-                    false if c.path.starts_with('[') => format!("{path}{}", c.path),
-                    false => format!("{path}.{}", c.path),
-                };
-                out.push(Difference {
-                    path: at,
-                    declared: c.before,
-                    live: c.after,
-                });
-            }
+            let l = live.config.get(k).unwrap_or(&Value::Null);
+            unordered(&path, Some(v), Some(l), &mut out);
         }
     }
     let own = |t: &BTreeMap<String, String>| -> BTreeMap<String, String> {

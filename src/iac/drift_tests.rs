@@ -174,3 +174,45 @@ fn what_aws_makes_itself_is_counted_not_listed_as_unmanaged() {
     assert_eq!(summary.aws_defaults, 3);
     assert_eq!(summary.unmanaged, 2);
 }
+
+#[test]
+fn lists_compare_as_sets_of_items_and_one_item_changed_field_by_field() {
+    let rule = |port: i64, cidr: &str| json!({"FromPort": port, "ToPort": port, "CidrIp": cidr});
+    let d = resource(
+        "t.yaml#Web",
+        "AWS::EC2::SecurityGroup",
+        Some("web"),
+        json!({"IpPermissions": [rule(443, "10.0.0.0/8"), rule(80, "10.0.0.0/8")],
+               "Extra": [rule(1, "a"), rule(2, "b")]}),
+    );
+    let loaded = declared(vec![d], &[]);
+    let live = resource(
+        "sg-1",
+        "AWS::EC2::SecurityGroup",
+        Some("web"),
+        // The same two rules in another order, one with a wider range; two rules replaced.
+        json!({"IpPermissions": [rule(80, "10.0.0.0/8"), rule(443, "0.0.0.0/0")],
+               "Extra": [rule(3, "c"), rule(4, "d")]}),
+    );
+    let covered: HashSet<String> = HashSet::from(["AWS::EC2::SecurityGroup".to_string()]);
+    let (rows, _) = compare(&loaded, &[live], &covered);
+    let changes: Vec<(String, Option<serde_json::Value>, Option<serde_json::Value>)> = rows[0]
+        .changes
+        .iter()
+        .map(|c| (c.path.clone(), c.declared.clone(), c.live.clone()))
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            ("config.Extra[0]".into(), Some(rule(1, "a")), None),
+            ("config.Extra[1]".into(), Some(rule(2, "b")), None),
+            ("config.Extra[0]".into(), None, Some(rule(3, "c"))),
+            ("config.Extra[1]".into(), None, Some(rule(4, "d"))),
+            (
+                "config.IpPermissions[0].CidrIp".into(),
+                Some(json!("10.0.0.0/8")),
+                Some(json!("0.0.0.0/0"))
+            ),
+        ]
+    );
+}
