@@ -9,6 +9,9 @@
 #   remediation: aws iam update-account-password-policy --require-symbols --require-numbers --require-uppercase-characters --require-lowercase-characters (repeat the other settings of the current policy, which the call replaces).
 package vigil.rules.aws.guards.password_complexity
 
+# The account in messages; a template's or plan's documents name none before deploy.
+account := object.get(input, "account", "(the one it deploys to)")
+
 requirements := {
 	"RequireSymbols": "symbols",
 	"RequireNumbers": "numbers",
@@ -18,12 +21,12 @@ requirements := {
 
 deny contains {"msg": msg, "path": "config.Present"} if {
 	object.get(input.config, "Present", false) != true
-	msg := sprintf("account %s has no IAM password policy, so passwords need no symbols, numbers or mixed case", [input.account])
+	msg := sprintf("account %s has no IAM password policy, so passwords need no symbols, numbers or mixed case", [account])
 }
 
 deny contains {"msg": msg, "path": sprintf("config.%s", [field])} if {
 	input.config.Present == true
 	some field, what in requirements
 	object.get(input.config, field, false) != true
-	msg := sprintf("account %s IAM password policy does not require %s", [input.account, what])
+	msg := sprintf("account %s IAM password policy does not require %s", [account, what])
 }

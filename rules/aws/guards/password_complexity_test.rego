@@ -22,3 +22,8 @@ test_deny_fields_missing if {
 test_allow_all_required if {
 	count(deny) == 0 with input as {"account": "123456789012", "config": all_on}
 }
+
+test_deny_without_account_before_deploy if {
+	r := deny with input as {"config": object.union(all_on, {"RequireSymbols": false})}
+	r == {{"msg": "account (the one it deploys to) IAM password policy does not require symbols", "path": "config.RequireSymbols"}}
+}

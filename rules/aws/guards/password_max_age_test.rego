@@ -20,3 +20,8 @@ test_allow_90_or_less if {
 	count(deny) == 0 with input as {"account": "123456789012", "config": {"Present": true, "ExpirePasswords": true, "MaxPasswordAge": 90}}
 	count(deny) == 0 with input as {"account": "123456789012", "config": {"Present": true, "ExpirePasswords": true, "MaxPasswordAge": 60}}
 }
+
+test_deny_without_account_before_deploy if {
+	r := deny with input as {"config": {"Present": true, "ExpirePasswords": false}}
+	r == {{"msg": "account (the one it deploys to) IAM password policy never expires passwords", "path": "config.MaxPasswordAge"}}
+}

@@ -9,18 +9,21 @@
 #   remediation: aws iam update-account-password-policy --minimum-password-length 14 (repeat the other settings of the current policy, which the call replaces).
 package vigil.rules.aws.guards.password_min_length
 
+# The account in messages; a template's or plan's documents name none before deploy.
+account := object.get(input, "account", "(the one it deploys to)")
+
 min_length := 14
 
 deny contains {"msg": msg, "path": "config.Present"} if {
 	object.get(input.config, "Present", false) != true
-	msg := sprintf("account %s has no IAM password policy (IAM's default allows 8-character passwords)", [input.account])
+	msg := sprintf("account %s has no IAM password policy (IAM's default allows 8-character passwords)", [account])
 }
 
 deny contains {"msg": msg, "path": "config.MinimumPasswordLength"} if {
 	input.config.Present == true
 	length := object.get(input.config, "MinimumPasswordLength", 0)
 	length < min_length
-	msg := sprintf("account %s IAM password policy allows passwords of %s, fewer than %d", [input.account, describe(length), min_length])
+	msg := sprintf("account %s IAM password policy allows passwords of %s, fewer than %d", [account, describe(length), min_length])
 }
 
 describe(0) := "any length"

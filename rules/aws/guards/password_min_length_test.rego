@@ -26,3 +26,8 @@ test_allow_long if {
 	count(deny) == 0 with input as policy({})
 	count(deny) == 0 with input as policy({"MinimumPasswordLength": 20})
 }
+
+test_deny_without_account_before_deploy if {
+	r := deny with input as json.remove(policy({"MinimumPasswordLength": 8}), ["account"])
+	r == {{"msg": "account (the one it deploys to) IAM password policy allows passwords of 8 characters, fewer than 14", "path": "config.MinimumPasswordLength"}}
+}

@@ -21,3 +21,8 @@ test_deny_field_missing if {
 test_allow_24 if {
 	count(deny) == 0 with input as policy({})
 }
+
+test_deny_without_account_before_deploy if {
+	r := deny with input as json.remove(policy({"PasswordReusePrevention": 5}), ["account"])
+	r == {{"msg": "account (the one it deploys to) IAM password policy prevents reuse of only the last 5 passwords, fewer than 24", "path": "config.PasswordReusePrevention"}}
+}

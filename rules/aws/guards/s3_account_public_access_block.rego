@@ -9,10 +9,13 @@
 #   remediation: aws s3control put-public-access-block --account-id <account> --public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true.
 package vigil.rules.aws.guards.s3_account_public_access_block
 
+# The account in messages; a template's or plan's documents name none before deploy.
+account := object.get(input, "account", "(the one it deploys to)")
+
 flags := ["BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"]
 
 deny contains {"msg": msg, "path": sprintf("config.%s", [flag])} if {
 	some flag in flags
 	object.get(input.config, flag, false) != true
-	msg := sprintf("account %s S3 public access block has %s off", [input.account, flag])
+	msg := sprintf("account %s S3 public access block has %s off", [account, flag])
 }

@@ -20,3 +20,8 @@ test_deny_fields_missing if {
 test_allow_all_on if {
 	count(deny) == 0 with input as {"account": "123456789012", "config": all_on}
 }
+
+test_deny_without_account_before_deploy if {
+	r := deny with input as {"config": object.union(all_on, {"RestrictPublicBuckets": false})}
+	r == {{"msg": "account (the one it deploys to) S3 public access block has RestrictPublicBuckets off", "path": "config.RestrictPublicBuckets"}}
+}

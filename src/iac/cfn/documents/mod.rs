@@ -43,6 +43,7 @@ pub struct Documents {
     pub errors: Vec<(String, String)>,
 }
 
+mod account;
 mod containers;
 mod data;
 mod edge;
@@ -60,6 +61,7 @@ const JOINED: &[&[&str]] = &[
     data::JOINED,
     containers::JOINED,
     edge::JOINED,
+    account::JOINED,
 ];
 
 /// Builds the documents of `resources` (one template's); `id_of` names each resource
@@ -77,6 +79,7 @@ pub fn build(resources: &[Resolved], place: &Place, id_of: &dyn Fn(&str) -> Stri
             .or_else(|| data::build(r, resources))
             .or_else(|| containers::build(r, resources))
             .or_else(|| edge::build(r, resources))
+            .or_else(|| account::build(r, resources))
         {
             Some(b) => b,
             None => {

@@ -14,6 +14,7 @@ use super::group::NAMING;
 use super::plan::Planned;
 use crate::iac::cfn::resolve::{reference, Resolved};
 
+mod account;
 mod containers;
 mod data;
 mod edge;
@@ -60,6 +61,7 @@ const AREAS: &[Area] = &[
     data::translate,
     containers::translate,
     edge::translate,
+    account::translate,
 ];
 
 /// Translates `all`, then puts each patch on its resource.

@@ -195,7 +195,10 @@ pub fn write_assessment_results(
         .collect();
     let remediation = p.remediations();
     let scans: Vec<Scan> = p.scans.iter().map(|s| Scan::new(p, s)).collect();
-    let drift = p.code_drift.as_ref().map(|d| drift::result(p, d, &reviewed));
+    let drift = p
+        .code_drift
+        .as_ref()
+        .map(|d| drift::result(p, d, &reviewed));
     let (scans, reviewed, declared, remediation) = (&scans, &reviewed, &declared, &remediation);
     let drift = &drift;
     let body = Results {
