@@ -85,3 +85,34 @@ pub(crate) fn failing<'l>(loaded: &'l Loaded, address: &str) -> Option<&'l Value
         .find(|(id, _)| id.ends_with(&format!("#{address}")))
         .map(|(_, r)| &r.config)
 }
+
+/// The bundled rules run on the plan of `resources`, as `vigil scan --terraform-plan` runs
+/// them; the plan must read without errors.
+pub(crate) fn checked(resources: Value) -> crate::iac::Checked {
+    let rules =
+        crate::policy::RuleSet::load(&[crate::policy::RuleSource::Bundled]).expect("bundled rules");
+    let loaded = load(&plan(resources, None));
+    assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
+    crate::iac::check(&rules, Default::default(), loaded, chrono::Utc::now())
+}
+
+/// The Terraform address of the resource a result judged.
+pub(crate) fn address(r: &crate::model::RuleResult) -> String {
+    r.resource_id
+        .rsplit('#')
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// A verdict's rule and resource address.
+pub(crate) type Verdict = (String, String);
+
+/// Each FAIL verdict and each one left to deploy time, with the bundled rules.
+pub(crate) fn verdicts(resources: Value) -> (Vec<Verdict>, Vec<Verdict>) {
+    let checked = checked(resources);
+    let of = |r: &crate::model::RuleResult| (r.rule_id.clone(), address(r));
+    let v = &checked.verdicts;
+    let open = v.unknown.iter().map(|u| of(&u.result)).collect();
+    (v.fail.iter().map(of).collect(), open)
+}

@@ -1,7 +1,6 @@
 use serde_json::{json, Value};
 
-use crate::iac::terraform::testing::{config, failing, load, plan};
-use crate::policy::{RuleSet, RuleSource};
+use crate::iac::terraform::testing::{address, checked, config, failing, load, plan};
 
 /// The resource at `address` (its type the address's first part) as provider 5.x plans it:
 /// `after` the known values, `unknown` the ones known only after apply, `expressions` the
@@ -119,24 +118,18 @@ type Results = (Vec<(String, String, String, String)>, Vec<(String, String)>);
 /// The bundled rules' verdicts on the plan of `resources`, as `vigil scan --terraform-plan`
 /// decides them.
 fn verdicts(resources: Value) -> Results {
-    let rules = RuleSet::load(&[RuleSource::Bundled]).expect("bundled rules");
-    let loaded = load(&plan(resources, None));
-    assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
-    let checked = crate::iac::check(&rules, Default::default(), loaded, chrono::Utc::now());
-    let address = |r: &crate::model::RuleResult| {
-        r.resource_id
-            .rsplit('#')
-            .next()
-            .unwrap_or_default()
-            .to_string()
-    };
+    let checked = checked(resources);
     let v = &checked.verdicts;
     let fail = v
         .fail
         .iter()
         .map(|r| {
-            let at = address(r);
-            (r.rule_id.clone(), at, r.path.clone(), r.message.clone())
+            (
+                r.rule_id.clone(),
+                address(r),
+                r.path.clone(),
+                r.message.clone(),
+            )
         })
         .collect();
     let open = v

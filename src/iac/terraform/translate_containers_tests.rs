@@ -1,7 +1,6 @@
 use serde_json::{json, Value};
 
-use crate::iac::terraform::testing::{config, failing, load, plan};
-use crate::policy::{RuleSet, RuleSource};
+use crate::iac::terraform::testing::{config, failing, load, plan, verdicts, Verdict};
 use crate::redact::REDACTED;
 
 /// A reference written in the configuration to `address`'s `attr`.
@@ -274,23 +273,6 @@ fn eks_clusters_have_their_settings_and_node_groups() {
     );
     assert!(p.get("Version").is_none(), "EKS's default version");
     assert_eq!(p["Nodegroups"], json!([]));
-}
-
-/// A verdict's rule and resource address.
-type Verdict = (String, String);
-
-/// Each FAIL verdict and each one left to deploy time, with the bundled rules.
-fn verdicts(resources: Value) -> (Vec<Verdict>, Vec<Verdict>) {
-    let rules = RuleSet::load(&[RuleSource::Bundled]).expect("bundled rules");
-    let loaded = load(&plan(resources, None));
-    let checked = crate::iac::check(&rules, Default::default(), loaded, chrono::Utc::now());
-    let of = |r: &crate::model::RuleResult| {
-        let address = r.resource_id.rsplit('#').next().unwrap_or_default();
-        (r.rule_id.clone(), address.to_string())
-    };
-    let v = &checked.verdicts;
-    let open = v.unknown.iter().map(|u| of(&u.result)).collect();
-    (v.fail.iter().map(of).collect(), open)
 }
 
 #[test]

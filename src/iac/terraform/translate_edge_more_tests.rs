@@ -1,8 +1,7 @@
 use serde_json::{json, Value};
 
 use super::{addresses, certificates, to, web_acls};
-use crate::iac::terraform::testing::{config, failing, load, plan};
-use crate::policy::{RuleSet, RuleSource};
+use crate::iac::terraform::testing::{config, failing, load, plan, verdicts, Verdict};
 
 /// The guards as provider 5.x plans them: a detector turned on with a feature, one suspended,
 /// one whose `enable` a data source decides; Security Hub; a recorder started by its status
@@ -171,24 +170,6 @@ fn a_launch_template_is_the_template_shape_and_its_instance_reads_it() {
     );
 }
 
-/// A rule's id and the address of a resource it judged.
-type Pair = (String, String);
-
-/// The (rule, address) pairs that FAIL, and those left unknown until deploy, when the bundled
-/// rules run on the plan made of `resources`.
-fn verdicts(resources: Value) -> (Vec<Pair>, Vec<Pair>) {
-    let rules = RuleSet::load(&[RuleSource::Bundled]).expect("bundled rules");
-    let loaded = load(&plan(resources, None));
-    let checked = crate::iac::check(&rules, Default::default(), loaded, chrono::Utc::now());
-    let of = |r: &crate::model::RuleResult| {
-        let address = r.resource_id.rsplit('#').next().unwrap_or_default();
-        (r.rule_id.clone(), address.to_string())
-    };
-    let v = &checked.verdicts;
-    let open = v.unknown.iter().map(|u| of(&u.result)).collect();
-    (v.fail.iter().map(of).collect(), open)
-}
-
 #[test]
 fn the_edge_and_guard_rules_find_what_apply_would_make() {
     let mut resources: Vec<Value> = Vec::new();
@@ -205,7 +186,7 @@ fn the_edge_and_guard_rules_find_what_apply_would_make() {
     let fails = |rule: &str, address: &str| fail.contains(&(rule.into(), address.into()));
     let opens = |rule: &str, address: &str| open.contains(&(rule.into(), address.into()));
     let judged = |rule: &str| {
-        let of = |(r, _): &Pair| r == rule;
+        let of = |(r, _): &Verdict| r == rule;
         fail.iter().chain(&open).filter(|p| of(p)).count()
     };
     // Certificates: the weak key and the opt-out fail; the preference a local decides waits.

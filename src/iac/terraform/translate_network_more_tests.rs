@@ -1,8 +1,7 @@
 use serde_json::{json, Value};
 
 use super::{group, group_rule, instances};
-use crate::iac::terraform::testing::{config, load, plan};
-use crate::policy::{RuleSet, RuleSource};
+use crate::iac::terraform::testing::{config, load, plan, verdicts};
 
 /// A reference written in the configuration to `address`'s `attr`.
 fn to(address: &str, attr: &str) -> Value {
@@ -200,23 +199,6 @@ fn a_vpc_has_its_flow_log_and_a_nat_gateway_the_routes_through_it() {
     assert_eq!(nat["RoutedBy"], json!(["rtb-0123"]));
     assert_eq!(nat["VpcId"], "${aws_vpc/main.id}");
     assert_eq!(nat["ConnectivityType"], "public");
-}
-
-/// A verdict's rule and resource address.
-type Verdict = (String, String);
-
-/// Each FAIL verdict and each one left to deploy time, with the bundled rules.
-fn verdicts(resources: Value) -> (Vec<Verdict>, Vec<Verdict>) {
-    let rules = RuleSet::load(&[RuleSource::Bundled]).expect("bundled rules");
-    let loaded = load(&plan(resources, None));
-    let checked = crate::iac::check(&rules, Default::default(), loaded, chrono::Utc::now());
-    let of = |r: &crate::model::RuleResult| {
-        let address = r.resource_id.rsplit('#').next().unwrap_or_default();
-        (r.rule_id.clone(), address.to_string())
-    };
-    let v = &checked.verdicts;
-    let open = v.unknown.iter().map(|u| of(&u.result)).collect();
-    (v.fail.iter().map(of).collect(), open)
 }
 
 #[test]

@@ -9,10 +9,10 @@
 
 use serde_json::{json, Value};
 
-use super::{name, or, tags, text_of, Finish, Mapped};
+use super::refs::{done, each, id_of, target, text};
+use super::{name, or, text_of, Mapped};
 use crate::iac::cfn::resolve::{reference, unknown_reason, Resolved};
 use crate::model::aws;
-use crate::model::doc::prune;
 use crate::redact::REDACTED;
 
 /// The start of an ECS ARN in the stack's region and account.
@@ -44,45 +44,9 @@ pub(super) fn build(r: &Resolved, all: &[Resolved]) -> Option<Mapped> {
     })
 }
 
-/// `doc` without its nulls (properties the template leaves out), with `r`'s tags.
-fn done(doc: Value, r: &Resolved, finish: Finish) -> Mapped {
-    Ok((prune(doc), tags(&r.properties), finish))
-}
-
-/// What a `Ref` to `r` gives (`${TaskDef}`), or one of its attributes (`${Cluster.Arn}`).
-fn id_of(r: &Resolved, attr: Option<&str>) -> Value {
-    let attr = attr.map_or(String::new(), |a| format!(".{a}"));
-    format!("${{{}{attr}}}", r.logical_id).into()
-}
-
-/// The resource of type `ty` in the template that `v` refers to (`!Ref X`, `!GetAtt X.Arn`).
-fn target<'a>(v: Option<&Value>, ty: &str, all: &'a [Resolved]) -> Option<&'a Resolved> {
-    let id = reference(v?)?;
-    all.iter()
-        .find(|r| r.logical_id == id && r.resource_type == ty)
-}
-
 /// Whether `v` is a value unknown until deploy.
 fn is_unknown(v: &Value) -> bool {
     unknown_reason(v).is_some()
-}
-
-/// A list property with each known item mapped by `f`; an unknown list or item as it is.
-fn each(v: Option<&Value>, f: impl Fn(&Value) -> Value) -> Value {
-    let Some(Value::Array(a)) = v else {
-        return v.cloned().unwrap_or(Value::Null);
-    };
-    let one = |i: &Value| if is_unknown(i) { i.clone() } else { f(i) };
-    a.iter().map(one).collect()
-}
-
-/// A number or boolean as the text the API gives back (`1000` → `"1000"`).
-fn text(v: &Value) -> Value {
-    match v {
-        Value::Number(n) => n.to_string().into(),
-        Value::Bool(b) => b.to_string().into(),
-        other => other.clone(),
-    }
 }
 
 /// A Kubernetes version as text. YAML reads an unquoted `1.30` as the number 1.3: EKS has no

@@ -23,10 +23,10 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use super::{name, or, tags, text_of, Finish, Mapped, Parts};
-use crate::iac::cfn::resolve::{reference, unknown, unknown_reason, Resolved};
+use super::refs::{done, each, id_of, joined};
+use super::{name, or, text_of, Mapped, Parts};
+use crate::iac::cfn::resolve::{unknown, unknown_reason, Resolved};
 use crate::model::aws::{self, Place};
-use crate::model::doc::prune;
 
 /// The types joined into this area's resources.
 pub(super) const JOINED: &[&str] = &[
@@ -60,38 +60,6 @@ pub(super) fn build(r: &Resolved, all: &[Resolved]) -> Option<Mapped> {
     })
 }
 
-/// `doc` without its nulls (properties the template leaves out), with `r`'s tags.
-fn done(doc: Value, r: &Resolved, finish: Finish) -> Mapped {
-    Ok((prune(doc), tags(&r.properties), finish))
-}
-
-/// What a `Ref` to `r` gives (`${Eip}`), or one of its attributes (`${Eip.AllocationId}`).
-fn id_of(r: &Resolved, attr: Option<&str>) -> Value {
-    let attr = attr.map_or(String::new(), |a| format!(".{a}"));
-    format!("${{{}{attr}}}", r.logical_id).into()
-}
-
-/// Whether `v` refers to `r` (`!Ref R`, `!GetAtt R.Attr`).
-fn refers(v: Option<&Value>, r: &Resolved) -> bool {
-    v.and_then(reference) == Some(r.logical_id.as_str())
-}
-
-/// The resource of type `ty` whose `key` refers to `r`, if any.
-fn joined<'a>(all: &'a [Resolved], ty: &str, key: &str, r: &Resolved) -> Option<&'a Resolved> {
-    let of = |j: &&Resolved| j.resource_type == ty && refers(j.properties.get(key), r);
-    all.iter().find(of)
-}
-
-/// A list property with each known item mapped by `f`; an unknown list, or an unknown item,
-/// as it is; none when absent.
-fn each(v: Option<&Value>, f: impl Fn(&Value) -> Value) -> Value {
-    let Some(Value::Array(a)) = v else {
-        return v.cloned().unwrap_or(Value::Null);
-    };
-    let one = |i: &Value| unknown_reason(i).map_or_else(|| f(i), |_| i.clone());
-    a.iter().map(one).collect()
-}
-
 /// A certificate ACM issues (or a private CA signs), with ACM's defaults.
 fn certificate(r: &Resolved) -> Mapped {
     let p = &r.properties;
@@ -114,6 +82,11 @@ fn certificate(r: &Resolved) -> Mapped {
     done(doc, r, certificate_finish)
 }
 
+/// The first of the resources joined.
+fn first(joined: Vec<&Resolved>) -> Option<&Resolved> {
+    joined.into_iter().next()
+}
+
 /// A certificate's document; a transparency preference unknown until deploy at `ENABLED` and
 /// at `DISABLED`, the only values it takes (the text would pass either way).
 fn certificate_finish(
@@ -128,9 +101,9 @@ fn certificate_finish(
 /// An Elastic IP, associated when its `InstanceId`, an association or a NAT gateway says.
 fn eip(r: &Resolved, all: &[Resolved]) -> Mapped {
     let p = &r.properties;
-    let association = joined(all, "AWS::EC2::EIPAssociation", "AllocationId", r)
-        .or_else(|| joined(all, "AWS::EC2::EIPAssociation", "EIP", r));
-    let nat = joined(all, "AWS::EC2::NatGateway", "AllocationId", r);
+    let association = first(joined(all, "AWS::EC2::EIPAssociation", "AllocationId", r))
+        .or_else(|| first(joined(all, "AWS::EC2::EIPAssociation", "EIP", r)));
+    let nat = first(joined(all, "AWS::EC2::NatGateway", "AllocationId", r));
     // Associated by the address's own InstanceId, by an association, or by a NAT gateway
     // taking it; the association's id is known once deployed.
     let own = id_of(r, Some("AssociationId"));
@@ -161,7 +134,12 @@ fn eip(r: &Resolved, all: &[Resolved]) -> Mapped {
 fn web_acl(r: &Resolved, all: &[Resolved]) -> Mapped {
     let p = &r.properties;
     // GetLoggingConfiguration's destinations; none when nothing logs the web ACL.
-    let logging = joined(all, "AWS::WAFv2::LoggingConfiguration", "ResourceArn", r);
+    let logging = first(joined(
+        all,
+        "AWS::WAFv2::LoggingConfiguration",
+        "ResourceArn",
+        r,
+    ));
     let destinations = logging.and_then(|l| l.properties.get("LogDestinationConfigs"));
     let rule = |x: &Value| json!({"Name": x.get("Name"), "Priority": x.get("Priority")});
     let doc = json!({

@@ -49,6 +49,7 @@ mod data;
 mod edge;
 mod iam;
 mod network;
+mod refs;
 mod storage;
 #[cfg(test)]
 pub(crate) mod testing;

@@ -5,10 +5,10 @@
 
 use serde_json::{json, Value};
 
-use super::{name, or, tags, text_of, Finish, Mapped};
-use crate::iac::cfn::resolve::{reference, unknown, unknown_reason, Resolved};
+use super::refs::{done, each, id_of, joined, refers, target, text};
+use super::{name, or, text_of, Mapped};
+use crate::iac::cfn::resolve::{unknown, unknown_reason, Resolved};
 use crate::model::aws;
-use crate::model::doc::prune;
 
 /// The start of an instance profile's ARN, and of an ACM certificate's.
 const PROFILE_ARN: &str = "arn:aws:iam::${AWS::AccountId}:instance-profile/";
@@ -42,35 +42,6 @@ pub(super) fn build(r: &Resolved, all: &[Resolved]) -> Option<Mapped> {
     })
 }
 
-/// `doc` without its nulls (properties the template leaves out), with `r`'s tags.
-fn done(doc: Value, r: &Resolved, finish: Finish) -> Mapped {
-    Ok((prune(doc), tags(&r.properties), finish))
-}
-
-/// What a `Ref` to `r` gives (`${Sg}`), or one of its attributes (`${Lb.DNSName}`).
-fn id_of(r: &Resolved, attr: Option<&str>) -> Value {
-    let attr = attr.map_or(String::new(), |a| format!(".{a}"));
-    format!("${{{}{attr}}}", r.logical_id).into()
-}
-
-/// Whether `v` refers to `r` (`!Ref R`, `!GetAtt R.Attr`).
-fn refers(v: Option<&Value>, r: &Resolved) -> bool {
-    v.and_then(reference) == Some(r.logical_id.as_str())
-}
-
-/// The resources of type `ty` whose `key` refers to `r`.
-fn joined<'a>(all: &'a [Resolved], ty: &str, key: &str, r: &Resolved) -> Vec<&'a Resolved> {
-    let of = |j: &&Resolved| j.resource_type == ty && refers(j.properties.get(key), r);
-    all.iter().filter(of).collect()
-}
-
-/// The resource of type `ty` in the template that `v` refers to.
-fn target<'a>(v: Option<&Value>, ty: &str, all: &'a [Resolved]) -> Option<&'a Resolved> {
-    let id = reference(v?)?;
-    let is = |r: &&Resolved| r.logical_id == id && r.resource_type == ty;
-    all.iter().find(is)
-}
-
 /// `VpcId` of the subnet of the template that `v` refers to.
 fn vpc_of<'a>(v: Option<&Value>, all: &'a [Resolved]) -> Option<&'a Value> {
     target(v, "AWS::EC2::Subnet", all)?.properties.get("VpcId")
@@ -79,25 +50,6 @@ fn vpc_of<'a>(v: Option<&Value>, all: &'a [Resolved]) -> Option<&'a Value> {
 /// The items of a list property; none when it is absent or not a list.
 fn items(v: Option<&Value>) -> &[Value] {
     v.and_then(Value::as_array).map_or(&[], Vec::as_slice)
-}
-
-/// A list property with each known item mapped by `f`; an unknown list as it is.
-fn each(v: Option<&Value>, f: impl Fn(&Value) -> Value) -> Value {
-    let Some(Value::Array(a)) = v else {
-        return v.cloned().unwrap_or(Value::Null);
-    };
-    let known = |i: &Value| unknown_reason(i).is_none();
-    let one = |i: &Value| if known(i) { f(i) } else { i.clone() };
-    a.iter().map(one).collect()
-}
-
-/// A number or boolean as the text the API gives back (`6` → `"6"`); other values as they are.
-fn text(v: &Value) -> Value {
-    match v {
-        Value::Number(n) => n.to_string().into(),
-        Value::Bool(b) => b.to_string().into(),
-        other => other.clone(),
-    }
 }
 
 /// A number written as text as the number (`"22"` → `22`), so that equal ports compare equal.
