@@ -10,9 +10,9 @@
 //!
 //! Not made: `AutoPublishAlias`'s version and alias, `DeploymentPreference`, `EventInvokeConfig`,
 //! API domains, usage plans, authorizers and the definition edits of `Auth` and `Cors`, state
-//! machines' events, function events other than Api, HttpApi, SQS, Kinesis, DynamoDB and MSK;
-//! `AWS::Serverless::Application`, `Connector` and the newer types are reported, not expanded.
-//! A layer keeps its logical id (SAM appends a hash to it).
+//! machines' events, function events of type MQ, SelfManagedKafka, DocumentDB, and SNS with
+//! `SqsSubscription` (sam_events.rs expands the others); `AWS::Serverless::Application`,
+//! `Connector` and newer types are reported, not expanded. A layer keeps its logical id.
 
 use std::collections::BTreeMap;
 

@@ -1,17 +1,21 @@
 //! AWS::Serverless::Function → the Lambda function with the same logical id; its execution
 //! role `<Id>Role` when no `Role` is given; the function URL `<Id>Url` (and its public
-//! permission); and the resources of its events. The implicit APIs, and the routes SAM adds to
-//! the definitions of the APIs it manages, are made here too.
+//! permission); and the resources of its events (sam_events.rs). The implicit APIs, and the
+//! routes SAM adds to the definitions of the APIs it manages, are made here too.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use super::{
     copy, insert_some, is_fn, is_intrinsic, merge, object, s3_location, Props, Sam, IMPLICIT_HTTP,
     IMPLICIT_REST,
 };
 use crate::iac::cfn::resolve::unknown;
+
+/// The resources of the function's events, and the edits they make to the template.
+#[path = "sam_events.rs"]
+mod events;
 
 /// The Lambda properties a function's own pass to unchanged.
 const SAME: &str = "FunctionName Handler Runtime Description MemorySize Timeout VpcConfig \
@@ -30,8 +34,9 @@ const JOB_FUNCTION: &str = "ViewOnlyAccess DatabaseAdministrator NetworkAdminist
     SystemAdministrator DataScientist SupportUser Billing";
 
 /// Before expanding: the implicit APIs that `Api` and `HttpApi` events create, `Globals`
-/// (which apply to them too) merged into each serverless resource, and the events' routes in
-/// the definitions SAM writes (the implicit APIs', and those of APIs given none).
+/// (which apply to them too) merged into each serverless resource, the events' routes in
+/// the definitions SAM writes (the implicit APIs', and those of APIs given none), and the
+/// edits S3 and Cognito events make to their bucket and user pool ([`events::link`]).
 pub(super) fn prepare(
     resources: &mut Props,
     globals: &Props,
@@ -77,6 +82,7 @@ pub(super) fn prepare(
             add_route(body, e);
         }
     }
+    events::link(resources);
 }
 
 /// An Api or HttpApi event: the API it routes through and its route.
@@ -187,7 +193,7 @@ pub(super) fn expand(s: &mut Sam) -> Result<(), String> {
     insert_some(&mut f, "Tags", tags.clone());
     let target = json!({"Ref": id});
     url(s, &target)?;
-    let for_events = events(s, &target)?;
+    let for_events = events::events(s, &target)?;
     if let Some(role) = s.get("Role") {
         f.insert("Role".into(), role.clone());
     } else {
@@ -285,106 +291,6 @@ fn url(s: &mut Sam, target: &Value) -> Result<(), String> {
         );
     }
     Ok(())
-}
-
-/// A Lambda permission: `principal` may invoke `target`, from `source` (`SourceArn`, ...).
-fn allow(target: &Value, principal: &str, source: &str, from: Value) -> Props {
-    object(
-        json!({"Action": "lambda:InvokeFunction", "FunctionName": target,
-        "Principal": principal, source: from}),
-    )
-}
-
-/// The resources of the function's events; returns the managed policies (by name) they add
-/// to a generated role.
-fn events(s: &mut Sam, target: &Value) -> Result<Vec<&'static str>, String> {
-    let mut managed = Vec::new();
-    let events = match s.get("Events") {
-        None => return Ok(managed),
-        Some(Value::Object(e)) if !is_fn(e) => e.clone(),
-        Some(_) => return Err("'Events' must be a map of events".into()),
-    };
-    let execute_api =
-        "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${__ApiId__}";
-    let permission = "AWS::Lambda::Permission";
-    for (name, e) in events {
-        let ty = e.get("Type").and_then(Value::as_str);
-        let ty = ty.ok_or_else(|| format!("event {name} has no Type"))?;
-        let ep = match e.get("Properties") {
-            None => Map::new(),
-            Some(Value::Object(o)) => o.clone(),
-            Some(_) => return Err(format!("event {name}: its Properties are not a map")),
-        };
-        let eid = format!("{}{name}", s.id);
-        let missing = |k: &str| format!("event {name}: missing required property '{k}'");
-        let verb = |m: &str| match m.to_ascii_uppercase().as_str() {
-            "ANY" => "*".to_string(),
-            m => m.to_string(),
-        };
-        let text = |k: &str| ep.get(k).and_then(Value::as_str);
-        match ty {
-            "Api" => {
-                let (Some(path), Some(method)) = (text("Path"), text("Method")) else {
-                    return Err(format!(
-                        "event {name}: an Api event requires Path and Method"
-                    ));
-                };
-                let path = path
-                    .strip_suffix('/')
-                    .filter(|p| !p.is_empty())
-                    .unwrap_or(path);
-                let api = ep.get("RestApiId").cloned();
-                let explicit = api
-                    .as_ref()
-                    .and_then(|a| s.resources.get(a.get("Ref")?.as_str()?));
-                let stage = explicit.and_then(|a| a.pointer("/Properties/StageName")?.as_str());
-                let alphanumeric = |s: &&str| s.chars().all(|c| c.is_ascii_alphanumeric());
-                let stage = stage.filter(alphanumeric).unwrap_or("Prod");
-                let api = api.unwrap_or(json!({"Ref": IMPLICIT_REST}));
-                let source = format!("{execute_api}/${{__Stage__}}/{}{path}", verb(method));
-                let source = json!({"Fn::Sub": [source, {"__ApiId__": api, "__Stage__": "*"}]});
-                let perm = allow(target, "apigateway.amazonaws.com", "SourceArn", source);
-                s.add(format!("{eid}Permission{stage}"), permission, perm);
-            }
-            "HttpApi" => {
-                let api = ep
-                    .get("ApiId")
-                    .cloned()
-                    .unwrap_or(json!({"Ref": IMPLICIT_HTTP}));
-                let route = match (text("Path"), text("Method")) {
-                    (Some(p), Some(m)) if p != "$default" => format!("/*/{}{p}", verb(m)),
-                    _ => "/*".to_string(),
-                };
-                let source = format!("{execute_api}{route}");
-                let source = json!({"Fn::Sub": [source, {"__ApiId__": api}]});
-                let perm = allow(target, "apigateway.amazonaws.com", "SourceArn", source);
-                s.add(format!("{eid}Permission"), permission, perm);
-            }
-            "SQS" | "Kinesis" | "DynamoDB" | "MSK" => {
-                let (from, policy) = match ty {
-                    "SQS" => ("Queue", "AWSLambdaSQSQueueExecutionRole"),
-                    "Kinesis" => ("Stream", "AWSLambdaKinesisExecutionRole"),
-                    "DynamoDB" => ("Stream", "AWSLambdaDynamoDBExecutionRole"),
-                    _ => ("Stream", "AWSLambdaMSKExecutionRole"),
-                };
-                let mut m = ep.clone();
-                let source = m.remove(from).ok_or_else(|| missing(from))?;
-                m.insert("EventSourceArn".into(), source);
-                m.insert("FunctionName".into(), target.clone());
-                let on_failure = m
-                    .get_mut("DestinationConfig")
-                    .and_then(|d| d.get_mut("OnFailure"));
-                if let Some(Value::Object(f)) = on_failure {
-                    f.remove("Type");
-                }
-                s.add(eid, "AWS::Lambda::EventSourceMapping", m);
-                managed.push(policy);
-            }
-            // Other event sources are not expanded.
-            _ => {}
-        }
-    }
-    Ok(managed)
 }
 
 /// The ARN of an AWS managed policy given by name (an ARN stays as is).
