@@ -207,6 +207,25 @@ fn template_fixtures() {
     check("templates-stacks.findings.json", &json(&out));
 }
 
+/// `vigil scan --templates` of the SAM fixture: the transform's resources checked and
+/// reported at their serverless resource's line, a SAM policy template left to deploy time.
+#[test]
+fn sam_fixture() {
+    let out = scan_in_repo(&[
+        "--templates",
+        "tests/fixtures/templates/sam",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let doc = json(&out);
+    assert!(
+        !doc.to_string().contains("hunter2"),
+        "a plain-text password in the template is never printed"
+    );
+    check("templates-sam.findings.json", &doc);
+}
+
 /// The Terraform fixture plan, with its source: findings at each block's file and line.
 #[test]
 fn terraform_fixture() {
