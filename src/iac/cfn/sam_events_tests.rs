@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 
 use crate::iac::cfn::documents::testing::{build_text, config};
-use crate::iac::cfn::load::{parse, Read, Template};
+use crate::iac::cfn::load::Template;
 use crate::iac::cfn::sam::expand;
+use crate::iac::cfn::sam::tests::{expanded, res, template};
 
 /// A function with one event of each push type this module expands (and a bucket, topic and
 /// user pool for them).
@@ -74,29 +75,6 @@ Resources:
           Type: AlexaSkill
           Properties: {SkillId: amzn1.ask.skill.1}
 "#;
-
-/// The template `text` reads as (not expanded).
-fn template(text: &str) -> Template {
-    match parse("t.yaml", text).unwrap() {
-        Read::Template(t) => *t,
-        Read::Other => panic!("not a template"),
-    }
-}
-
-/// The template expanded, which must expand without errors.
-fn expanded(text: &str) -> Template {
-    let mut t = template(text);
-    let errors = expand(&mut t);
-    assert!(errors.is_empty(), "{errors:?}");
-    t
-}
-
-/// The resource `id` of the expanded template.
-fn res<'t>(t: &'t Template, id: &str) -> &'t Value {
-    t.body["Resources"]
-        .get(id)
-        .unwrap_or_else(|| panic!("no {id} in {}", t.body["Resources"]))
-}
 
 /// The properties of the resource `id`.
 fn props<'t>(t: &'t Template, id: &str) -> &'t Value {

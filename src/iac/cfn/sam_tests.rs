@@ -4,21 +4,24 @@ use super::*;
 use crate::iac::cfn::load::{parse, Read};
 use crate::iac::cfn::resolve::{evaluate, unknown_reason};
 
-fn template(text: &str) -> Template {
+/// The template `text` reads as (not expanded).
+pub(super) fn template(text: &str) -> Template {
     match parse("t.yaml", text).unwrap() {
         Read::Template(t) => *t,
         Read::Other => panic!("not a template"),
     }
 }
 
-fn expanded(text: &str) -> Template {
+/// The template expanded, which must expand without errors.
+pub(super) fn expanded(text: &str) -> Template {
     let mut t = template(text);
     let errors = expand(&mut t);
     assert!(errors.is_empty(), "{errors:?}");
     t
 }
 
-fn res<'t>(t: &'t Template, id: &str) -> &'t Value {
+/// The resource `id` of the expanded template.
+pub(super) fn res<'t>(t: &'t Template, id: &str) -> &'t Value {
     t.body["Resources"]
         .get(id)
         .unwrap_or_else(|| panic!("no {id} in {}", t.body["Resources"]))
