@@ -35,8 +35,12 @@ Resources:
       QueueName: drift-gone
 "#;
 
-/// `TEMPLATE` deployed by moto's CloudFormation, then port 22 opened to everyone by hand.
-pub(crate) fn deploy_and_open_ssh(moto: &Moto) {
+/// `TEMPLATE` written to `stack.yaml` in a new directory (returned with the file) and
+/// deployed by moto's CloudFormation, then port 22 opened to everyone by hand.
+pub(crate) fn deploy_and_open_ssh(moto: &Moto) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let template = dir.path().join("stack.yaml");
+    std::fs::write(&template, TEMPLATE).unwrap();
     boto(
         moto,
         &format!(
@@ -49,6 +53,7 @@ ec2.authorize_security_group_ingress(GroupId=web['GroupId'], IpPermissions=[
 "#
         ),
     );
+    (dir, template)
 }
 
 /// The line of `TEMPLATE` that starts with `start`.
@@ -77,11 +82,8 @@ fn declared<'d>(doc: &'d Value, logical_id: &str) -> &'d Value {
 #[test]
 fn a_stack_changed_by_hand_drifts_from_its_template_attribute_by_attribute() {
     let moto = Moto::start();
-    let dir = tempfile::tempdir().unwrap();
-    let template = dir.path().join("stack.yaml");
-    std::fs::write(&template, TEMPLATE).unwrap();
     // Deployed by CloudFormation (moto's), then changed outside it.
-    deploy_and_open_ssh(&moto);
+    let (dir, template) = deploy_and_open_ssh(&moto);
     boto(
         &moto,
         r#"
@@ -296,10 +298,7 @@ s3.put_public_access_block(Bucket='vigil-fixture-0', PublicAccessBlockConfigurat
 #[test]
 fn the_daemon_names_the_template_line_of_each_finding_it_serves() {
     let moto = Moto::start();
-    let dir = tempfile::tempdir().unwrap();
-    let template = dir.path().join("stack.yaml");
-    std::fs::write(&template, TEMPLATE).unwrap();
-    deploy_and_open_ssh(&moto);
+    let (dir, template) = deploy_and_open_ssh(&moto);
     let db = dir.path().join("vigil.db");
     let scan = scan_moto(&moto, db.to_str().unwrap(), &["--service", "ec2"]);
     assert_eq!(scan.status.code(), Some(1), "{}", stderr(&scan));

@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use crate::common::*;
-use crate::iac_drift::{deploy_and_open_ssh, line_of, TEMPLATE};
+use crate::iac_drift::{deploy_and_open_ssh, line_of};
 use crate::oscal::{check_jsonschema, schema, tool};
 
 /// The report's text, which must have been written.
@@ -30,10 +30,7 @@ fn report(db: &str, t: &str, format: &str) -> std::process::Output {
 #[test]
 fn reports_carry_the_drift_from_the_code_under_the_configuration_controls() {
     let moto = Moto::start();
-    let dir = tempfile::tempdir().unwrap();
-    let template = dir.path().join("stack.yaml");
-    std::fs::write(&template, TEMPLATE).unwrap();
-    deploy_and_open_ssh(&moto);
+    let (dir, template) = deploy_and_open_ssh(&moto);
     let db = db(dir.path());
     let scan = scan_moto(&moto, &db, &["--service", "sqs", "--service", "ec2"]);
     assert!(
